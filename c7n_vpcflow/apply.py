@@ -1,0 +1,230 @@
+"""Carrying out per-VPC plans: log groups, delivery role, flow logs, replacements.
+
+One unit of work per target log group (ensure the group once, then one CreateFlowLogs for
+its VPCs) on a bounded thread pool; every call goes through c7n's retry. A failure is
+recorded against the VPCs it affects and never stops the others.
+"""
+import logging
+import time
+
+from c7n.exceptions import ClientError
+from c7n.utils import chunks, local_session
+
+from .destinations import LogGroupKeeper
+from .naming import fixed_prefix
+from .role import DeliveryRole, RoleError
+
+log = logging.getLogger("custodian.vpcflow")
+
+# CloudWatch Logs allows about 5 control-plane calls a second per account-region.
+MAX_WORKERS = 4
+CREATE_FLOW_LOGS_MAX_IDS = 1000
+ACTIVE_CHECKS = 5
+ACTIVE_CHECK_DELAY = 2.0
+
+
+def error_text(error):
+    if isinstance(error, ClientError):
+        err = error.response.get("Error", {})
+        return "%s: %s" % (err.get("Code", "Error"), err.get("Message", ""))
+    return str(error)
+
+
+class Remediation:
+    """Applies the plans of one account-region and returns a result per VPC."""
+
+    def __init__(self, manager, settings, inventory, account_id, region, partition):
+        self.manager = manager
+        self.settings = settings
+        self.inventory = inventory
+        self.account_id = account_id
+        self.region = region
+        self.partition = partition
+        self.results = {}
+
+    def session(self):
+        return local_session(self.manager.session_factory)
+
+    def run(self, plans):
+        for plan in plans:
+            self.results[plan.vpc_id] = self._initial_result(plan)
+        if any(p.create_flow_log for p in plans):
+            role_arn = self._ensure_role(plans)
+        else:
+            role_arn = None
+        units = {}
+        for plan in plans:
+            if plan.changes and self.results[plan.vpc_id]["status"] != "failed":
+                units.setdefault(plan.log_group, []).append(plan)
+        with self.manager.executor_factory(max_workers=MAX_WORKERS) as pool:
+            list(pool.map(lambda item: self._apply_unit(item[0], item[1], role_arn),
+                          sorted(units.items())))
+        self._replace_broken(plans)
+        return self.results
+
+    def _initial_result(self, plan):
+        result = {"status": {"fail": "failed", "skip": "skipped"}.get(plan.outcome, "planned"),
+                  "reason": plan.reason, "log-group": plan.log_group,
+                  "flow-log-ids": [], "changes": []}
+        if plan.outcome == "fail":
+            result["error"] = plan.reason
+        return result
+
+    def _fail(self, plan, message):
+        result = self.results[plan.vpc_id]
+        result["status"] = "failed"
+        result["error"] = message
+        log.error("enable-flow-logs %s: %s", plan.vpc_id, message)
+
+    def _ensure_role(self, plans):
+        settings = self.settings
+        role = DeliveryRole(
+            self.session(), self.manager.retry, self.account_id, self.partition,
+            settings.role, settings.create_role, settings.tag_map)
+        prefix = fixed_prefix(settings.log_group_template, self.account_id, self.partition)
+        try:
+            return role.ensure(prefix)
+        except (RoleError, ClientError) as e:
+            message = error_text(e)
+            if isinstance(e, ClientError):
+                message = "delivery role %s: %s" % (settings.role, message)
+            for plan in plans:
+                if plan.create_flow_log:
+                    self._fail(plan, message)
+            return None
+
+    def _apply_unit(self, log_group, plans, role_arn):
+        session = self.session()
+        keeper = LogGroupKeeper(
+            session.client("logs"), self.manager.retry, self.settings.retention_days,
+            self.settings.kms_key_id, self.settings.tag_map)
+        try:
+            if plans[0].group_steps:
+                group, notes = keeper.ensure(
+                    log_group, self.inventory.log_group(log_group), plans[0].group_steps)
+                self.inventory.record_log_group(group)
+                for plan in plans:
+                    self.results[plan.vpc_id]["changes"].extend(notes)
+        except ClientError as e:
+            for plan in plans:
+                self._fail(plan, "log group %s: %s" % (log_group, error_text(e)))
+            return
+        for plan in plans:
+            if not plan.create_flow_log:
+                self.results[plan.vpc_id]["status"] = (
+                    "repaired" if plan.outcome == "repair" else "updated")
+        creating = [p for p in plans if p.create_flow_log]
+        for batch in chunks(creating, CREATE_FLOW_LOGS_MAX_IDS):
+            self._create_flow_logs(session.client("ec2"), log_group, batch, role_arn)
+
+    def _create_flow_logs(self, ec2, log_group, plans, role_arn):
+        params = self.settings.flow_log_params(log_group, role_arn)
+        params["ResourceIds"] = [p.vpc_id for p in plans]
+        by_id = {p.vpc_id: p for p in plans}
+        try:
+            response = self.manager.retry(ec2.create_flow_logs, **params)
+        except ClientError as e:
+            if e.response["Error"]["Code"] == "FlowLogAlreadyExists":
+                for plan in plans:
+                    self._record_existing(plan)
+                return
+            for plan in plans:
+                self._fail(plan, "CreateFlowLogs: %s" % error_text(e))
+            return
+        failed = set()
+        for entry in response.get("Unsuccessful", ()):
+            plan = by_id.get(entry.get("ResourceId"))
+            if plan is None:
+                continue
+            failed.add(plan.vpc_id)
+            error = entry.get("Error", {})
+            if error.get("Code") == "FlowLogAlreadyExists":
+                self._record_existing(plan)
+            else:
+                self._fail(plan, "CreateFlowLogs: %s: %s" % (
+                    error.get("Code", "Error"), error.get("Message", "")))
+        created = self._created_ids_by_vpc(
+            ec2, [p for p in plans if p.vpc_id not in failed], response.get("FlowLogIds", []))
+        for plan in plans:
+            if plan.vpc_id not in created:
+                continue
+            flow_log_id = created[plan.vpc_id]
+            result = self.results[plan.vpc_id]
+            result["status"] = "created"
+            result["flow-log-ids"].append(flow_log_id)
+            result["changes"].append("created flow log %s (%s to %s)" % (
+                flow_log_id, self.settings.traffic_type, log_group))
+            log.info("enable-flow-logs %s: created flow log %s into %s",
+                     plan.vpc_id, flow_log_id, log_group)
+
+    def _created_ids_by_vpc(self, ec2, succeeded, flow_log_ids):
+        """Which new flow log belongs to which VPC.
+
+        The response lists ids without their resource; with one VPC per call the answer is
+        plain, for a shared log group one DescribeFlowLogs settles it.
+        """
+        if len(succeeded) == 1 and len(flow_log_ids) == 1:
+            return {succeeded[0].vpc_id: flow_log_ids[0]}
+        if not flow_log_ids:
+            return {}
+        flow_logs = self.manager.retry(
+            ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
+        return {f["ResourceId"]: f["FlowLogId"] for f in flow_logs}
+
+    def _record_existing(self, plan):
+        result = self.results[plan.vpc_id]
+        result["status"] = "created"
+        result["changes"].append("flow log already existed (FlowLogAlreadyExists)")
+
+    def _replace_broken(self, plans):
+        replacing = [p for p in plans if p.replace
+                     and self.results[p.vpc_id]["status"] == "created"
+                     and self.results[p.vpc_id]["flow-log-ids"]]
+        if not replacing:
+            return
+        ec2 = self.session().client("ec2")
+        new_ids = [i for p in replacing for i in self.results[p.vpc_id]["flow-log-ids"]]
+        try:
+            active = self._wait_active(ec2, new_ids)
+        except ClientError as e:
+            for plan in replacing:
+                self._fail(plan, "checking new flow log before replacing: %s" % error_text(e))
+            return
+        doomed = {}
+        for plan in replacing:
+            if all(i in active for i in self.results[plan.vpc_id]["flow-log-ids"]):
+                for old in plan.replace:
+                    doomed[old] = plan
+            else:
+                self.results[plan.vpc_id]["changes"].append(
+                    "kept broken %s: the new flow log is not ACTIVE yet" % ", ".join(plan.replace))
+        for batch in chunks(sorted(doomed), CREATE_FLOW_LOGS_MAX_IDS):
+            self._delete(ec2, batch, doomed)
+
+    def _wait_active(self, ec2, flow_log_ids):
+        for attempt in range(ACTIVE_CHECKS):
+            flow_logs = self.manager.retry(
+                ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
+            active = {f["FlowLogId"] for f in flow_logs if f.get("FlowLogStatus") == "ACTIVE"}
+            if active >= set(flow_log_ids) or attempt == ACTIVE_CHECKS - 1:
+                return active
+            time.sleep(ACTIVE_CHECK_DELAY)
+
+    def _delete(self, ec2, flow_log_ids, doomed):
+        try:
+            response = self.manager.retry(ec2.delete_flow_logs, FlowLogIds=flow_log_ids)
+        except ClientError as e:
+            for old in flow_log_ids:
+                self._fail(doomed[old], "deleting broken flow log %s: %s" % (old, error_text(e)))
+            return
+        unsuccessful = {}
+        for entry in response.get("Unsuccessful", ()):
+            unsuccessful[entry.get("ResourceId")] = entry.get("Error", {})
+        for old in flow_log_ids:
+            if old in unsuccessful:
+                error = unsuccessful[old]
+                self._fail(doomed[old], "deleting broken flow log %s: %s: %s" % (
+                    old, error.get("Code"), error.get("Message")))
+            else:
+                self.results[doomed[old].vpc_id]["changes"].append(
+                    "deleted broken flow log %s" % old)

@@ -1,0 +1,99 @@
+"""The `flow-log-compliance` filter on aws.vpc (CIS AWS Foundations 3.7)."""
+import logging
+
+from c7n.filters import Filter
+from c7n.resources.vpc import Vpc
+from c7n.utils import type_schema
+
+from .inventory import gather, owned_vpcs
+from .judge import DESTINATION_TYPES, TRAFFIC_TYPES, Rules, judge_vpc
+
+log = logging.getLogger("custodian.vpcflow")
+
+VIOLATIONS = "c7n:flow-log-violations"
+FLOW_LOGS = "c7n:flow-logs"
+
+
+def planned_target_names(manager, vpcs):
+    """Log groups an enable-flow-logs action of the same policy will write to."""
+    names = set()
+    for action in getattr(manager, "actions", ()):
+        target_names = getattr(action, "target_log_group_names", None)
+        if target_names:
+            names.update(target_names(vpcs))
+    return names
+
+
+@Vpc.filter_registry.register("flow-log-compliance")
+class FlowLogCompliance(Filter):
+    """Which VPCs lack working flow logs (CIS AWS Foundations 3.7), and why.
+
+    A VPC is compliant when at least one of its flow logs is ACTIVE, is not failing
+    delivery, captures one of ``traffic-types``, writes to a CloudWatch log group that
+    exists (for CloudWatch Logs destinations) and meets the optional
+    ``min-retention-days`` and ``destination-types``.
+
+    Every VPC the account owns is annotated with ``c7n:flow-log-violations``: a list of
+    reason codes, empty when compliant: ``missing``, ``inactive``, ``delivery-failed``,
+    ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``.
+    Its flow logs are annotated under ``c7n:flow-logs``. VPCs shared into the account
+    by another account are skipped (only their owner can add flow logs).
+
+    One paginated DescribeFlowLogs and at most one paginated DescribeLogGroups are made
+    per account-region, whatever the number of VPCs.
+
+    :example:
+
+    .. code-block:: yaml
+
+        policies:
+          - name: vpc-flow-logs-audit
+            resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+                match: non-compliant
+                traffic-types: [ALL, REJECT]
+                min-retention-days: 365
+                destination-types: [cloud-watch-logs, s3]
+    """
+
+    schema = type_schema(
+        "flow-log-compliance",
+        match={"enum": ["non-compliant", "compliant"]},
+        **{
+            "traffic-types": {
+                "type": "array", "minItems": 1, "uniqueItems": True,
+                "items": {"enum": list(TRAFFIC_TYPES)}},
+            "min-retention-days": {"type": "integer", "minimum": 1},
+            "destination-types": {
+                "type": "array", "minItems": 1, "uniqueItems": True,
+                "items": {"enum": list(DESTINATION_TYPES)}},
+        }
+    )
+    schema_alias = False
+    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups")
+
+    @property
+    def rules(self):
+        destination_types = self.data.get("destination-types")
+        return Rules(
+            traffic_types=frozenset(self.data.get("traffic-types", ("ALL", "REJECT"))),
+            min_retention_days=self.data.get("min-retention-days"),
+            destination_types=frozenset(destination_types) if destination_types else None,
+        )
+
+    def process(self, resources, event=None):
+        vpcs = owned_vpcs(self.manager, resources)
+        if not vpcs:
+            return []
+        inventory = gather(self.manager, vpcs, planned_target_names(self.manager, vpcs))
+        rules = self.rules
+        want_compliant = self.data.get("match", "non-compliant") == "compliant"
+        matched = []
+        for vpc in vpcs:
+            violations = judge_vpc(vpc["VpcId"], inventory, rules)
+            vpc[VIOLATIONS] = violations
+            vpc[FLOW_LOGS] = inventory.flow_logs_for(vpc["VpcId"])
+            if (not violations) == want_compliant:
+                matched.append(vpc)
+        return matched

@@ -1,0 +1,82 @@
+"""Judging a VPC's flow logs against the rules, without calling AWS."""
+from dataclasses import dataclass
+from typing import FrozenSet, Optional
+
+from .inventory import cloudwatch_log_group_name
+
+# Canonical order of the reason codes, as annotated in c7n:flow-log-violations.
+REASONS = (
+    "missing",
+    "inactive",
+    "delivery-failed",
+    "traffic-type",
+    "log-group-missing",
+    "retention",
+    "destination-type",
+)
+# Problems that make a flow log useless (the action replaces these); the rest are policy.
+BROKEN = frozenset(("inactive", "delivery-failed", "traffic-type", "log-group-missing"))
+
+TRAFFIC_TYPES = ("ALL", "ACCEPT", "REJECT")
+DESTINATION_TYPES = ("cloud-watch-logs", "s3", "kinesis-data-firehose")
+
+
+@dataclass(frozen=True)
+class Rules:
+    traffic_types: FrozenSet[str] = frozenset(("ALL", "REJECT"))
+    min_retention_days: Optional[int] = None
+    destination_types: Optional[FrozenSet[str]] = None
+
+
+def flow_log_problems(flow_log, inventory, rules):
+    """The reason codes one flow log falls short on; empty when it is sound."""
+    problems = set()
+    if flow_log.get("FlowLogStatus") != "ACTIVE":
+        problems.add("inactive")
+    if flow_log.get("DeliverLogsStatus") == "FAILED":
+        problems.add("delivery-failed")
+    if flow_log.get("TrafficType") not in rules.traffic_types:
+        problems.add("traffic-type")
+    destination_type = flow_log.get("LogDestinationType", "cloud-watch-logs")
+    if rules.destination_types is not None and destination_type not in rules.destination_types:
+        problems.add("destination-type")
+    group_name = cloudwatch_log_group_name(flow_log)
+    if group_name:
+        group = inventory.log_group(group_name)
+        if group is None:
+            problems.add("log-group-missing")
+        elif not retention_enough(group, rules.min_retention_days):
+            problems.add("retention")
+    return problems
+
+
+def retention_enough(group, min_days):
+    """Never-expire (no retentionInDays) always keeps enough."""
+    retention = group.get("retentionInDays")
+    return min_days is None or retention is None or retention >= min_days
+
+
+def ordered(reasons):
+    return [r for r in REASONS if r in reasons]
+
+
+def judge_vpc(vpc_id, inventory, rules):
+    """Reason codes for one VPC; an empty list means compliant."""
+    flow_logs = inventory.flow_logs_for(vpc_id)
+    if not flow_logs:
+        return ["missing"]
+    union = set()
+    for flow_log in flow_logs:
+        problems = flow_log_problems(flow_log, inventory, rules)
+        if not problems:
+            return []
+        union |= problems
+    return ordered(union)
+
+
+def sound_flow_logs(vpc_id, inventory, rules):
+    """The VPC's flow logs with none of the problems that make a flow log broken."""
+    return [
+        f for f in inventory.flow_logs_for(vpc_id)
+        if not flow_log_problems(f, inventory, rules) & BROKEN
+    ]
