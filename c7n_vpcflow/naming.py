@@ -20,6 +20,13 @@ def parse_template(template):
         parts = list(string.Formatter().parse(template))
     except ValueError as e:
         raise TemplateError("is not a valid template (%s)" % e)
+    for _literal, field, spec, conversion in parts:
+        if conversion:
+            raise TemplateError("uses a conversion (!%s) on {%s}; write plain {%s}" % (
+                conversion, field, field))
+        if spec:
+            raise TemplateError("uses a format spec (:%s) on {%s}; write plain {%s}" % (
+                spec, field, field))
     return [(literal, field) for literal, field, _, _ in parts]
 
 

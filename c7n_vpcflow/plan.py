@@ -105,6 +105,8 @@ class VpcPlan:
             described["replace"] = self.replace
         if role_status is not None and self.create_flow_log:
             described["role"] = {"arn": role_status.arn, "step": role_status.action}
+            if role_status.action == "create":
+                described["role"]["calls"] = ["iam:CreateRole", "iam:PutRolePolicy"]
         return described
 
 

@@ -1,0 +1,146 @@
+"""What enable-flow-logs decides for one VPC, from what the account holds (no AWS calls)."""
+from c7n_vpcflow.inventory import Inventory
+from c7n_vpcflow.plan import Settings, plan_vpc
+
+VPC = {"VpcId": "vpc-0a1b2c3d4e5f67890", "OwnerId": "123456789012"}
+TARGET = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"
+ROLE = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
+
+
+def flow_log(flow_log_id, group=TARGET, traffic="REJECT", status="ACTIVE", delivery="SUCCESS",
+             error=None):
+    f = {"FlowLogId": flow_log_id, "ResourceId": VPC["VpcId"], "FlowLogStatus": status,
+         "DeliverLogsStatus": delivery, "TrafficType": traffic,
+         "LogDestinationType": "cloud-watch-logs", "LogGroupName": group}
+    if error:
+        f["DeliverLogsErrorMessage"] = error
+    return f
+
+
+def group(name=TARGET, retention=None):
+    g = {"logGroupName": name, "arn": "arn:aws:logs:us-east-1:123456789012:log-group:%s:*" % name}
+    if retention is not None:
+        g["retentionInDays"] = retention
+    return g
+
+
+def plan(flow_logs=(), groups=(), **settings):
+    inventory = Inventory(list(flow_logs), [VPC["VpcId"]], list(groups), listed_prefix="/")
+    data = {k.replace("_", "-"): v for k, v in settings.items()}
+    return plan_vpc(VPC, inventory, Settings.from_data(data), "123456789012", "us-east-1", "aws")
+
+
+def test_vpc_without_flow_log_gets_group_retention_and_flow_log_in_three_calls():
+    p = plan()
+    assert p.outcome == "create"
+    assert p.log_group == TARGET
+    assert p.calls == ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs"]
+
+
+def test_sound_flow_log_to_its_target_group_means_nothing_to_do():
+    p = plan([flow_log("fl-1")], [group(retention=365)])
+    assert (p.outcome, p.calls) == ("skip", [])
+    assert "fl-1" in p.reason
+
+
+def test_sound_flow_log_into_a_short_retention_target_group_only_raises_retention():
+    p = plan([flow_log("fl-1")], [group(retention=30)])
+    assert (p.outcome, p.calls) == ("update", ["logs:PutRetentionPolicy"])
+
+
+def test_never_expiring_target_group_is_never_given_an_expiry():
+    p = plan([flow_log("fl-1")], [group(retention=None)])
+    assert (p.outcome, p.calls) == ("skip", [])
+
+
+def test_sound_flow_log_elsewhere_is_left_alone():
+    p = plan([flow_log("fl-1", group="/team/netlogs")], [group("/team/netlogs", retention=7)])
+    assert (p.outcome, p.calls) == ("skip", [])
+    assert "left as is" in p.reason
+
+
+def test_all_traffic_flow_log_satisfies_a_reject_setting():
+    assert plan([flow_log("fl-1", traffic="ALL")], [group(retention=365)]).outcome == "skip"
+
+
+def test_existing_target_group_with_longer_retention_is_tagged_not_shortened():
+    p = plan(groups=[group(retention=3653)])
+    assert p.calls == ["logs:TagResource", "ec2:CreateFlowLogs"]
+
+
+def test_existing_target_group_with_shorter_retention_gets_raised():
+    p = plan(groups=[group(retention=30)])
+    assert p.calls == ["logs:PutRetentionPolicy", "logs:TagResource", "ec2:CreateFlowLogs"]
+
+
+def test_accept_only_flow_log_is_kept_by_default():
+    p = plan([flow_log("fl-acc", group="/other", traffic="ACCEPT")], [group("/other")])
+    assert p.outcome == "create"
+    assert p.replace == []
+    assert "fl-acc traffic-type" in p.reason
+
+
+def test_replace_broken_plans_the_deletion_after_the_new_flow_log():
+    p = plan([flow_log("fl-acc", group="/other", traffic="ACCEPT")], [group("/other")],
+             replace_broken=True)
+    assert p.replace == ["fl-acc"]
+    assert p.calls[-3:] == ["ec2:CreateFlowLogs", "ec2:DescribeFlowLogs", "ec2:DeleteFlowLogs"]
+
+
+def test_two_broken_flow_logs_is_the_aws_limit_and_says_so():
+    p = plan([flow_log("fl-a", group="/a", traffic="ACCEPT"),
+              flow_log("fl-b", group="/b", delivery="FAILED", error="Access error")],
+             [group("/a")])
+    assert p.outcome == "fail"
+    assert "limit" in p.reason
+    assert "fl-a traffic-type" in p.reason
+    assert "fl-b delivery-failed, log-group-missing (Access error)" in p.reason
+    assert p.calls == []
+
+
+def test_broken_duplicate_of_the_planned_flow_log_cannot_be_recreated():
+    p = plan([flow_log("fl-1", delivery="FAILED", error="Access error")], [group()])
+    assert p.outcome == "fail"
+    assert "duplicate" in p.reason and "fl-1" in p.reason
+
+
+def test_flow_log_missing_only_its_log_group_is_repaired_by_recreating_the_group():
+    p = plan([flow_log("fl-1")], [])
+    assert p.outcome == "repair"
+    assert p.calls == ["logs:CreateLogGroup", "logs:PutRetentionPolicy"]
+
+
+def test_inactive_flow_log_gets_a_healthy_sibling():
+    p = plan([flow_log("fl-1", group="/x", status="INACTIVE")], [group("/x")])
+    assert p.outcome == "create"
+    assert "fl-1 inactive" in p.reason
+
+
+def test_a_name_the_template_cannot_render_fails_that_vpc_only():
+    vpc = dict(VPC, Tags=[{"Key": "Name", "Value": "n" * 600}])
+    inventory = Inventory([], [VPC["VpcId"]], [], listed_prefix="/")
+    settings = Settings.from_data({"log-group-name": "/vpc/{vpc_name}"})
+    p = plan_vpc(vpc, inventory, settings, "123456789012", "us-east-1", "aws")
+    assert p.outcome == "fail" and "vpc-0a1b2c3d4e5f67890" in p.reason
+
+
+def test_flow_log_parameters_carry_tags_format_and_role():
+    settings = Settings.from_data({
+        "tags": {"owner": "secops"}, "log-format": "${version} ${srcaddr}",
+        "max-aggregation-interval": 60, "traffic-type": "ALL"})
+    params = settings.flow_log_params(TARGET, ROLE)
+    assert params["TagSpecifications"] == [{"ResourceType": "vpc-flow-log", "Tags": [
+        {"Key": "managed-by", "Value": "c7n-vpcflow"}, {"Key": "owner", "Value": "secops"}]}]
+    assert params["LogFormat"] == "${version} ${srcaddr}"
+    assert params["MaxAggregationInterval"] == 60
+    assert params["TrafficType"] == "ALL"
+    assert params["DeliverLogsPermissionArn"] == ROLE
+    assert params["LogGroupName"] == TARGET and params["ResourceType"] == "VPC"
+
+
+def test_defaults_follow_the_conventions():
+    s = Settings.from_data({})
+    assert (s.log_group_template, s.retention_days, s.traffic_type, s.role) == (
+        "/vpc/flow-logs/{vpc_id}", 365, "REJECT", "vpc-flow-logs-delivery")
+    assert (s.create_role, s.replace_broken, s.max_aggregation_interval) == (True, False, 600)
+    assert "LogFormat" not in s.flow_log_params(TARGET, ROLE)
