@@ -81,6 +81,8 @@ def validate_action_data(data):
 def validate_against_filters(data, filters):
     """The action must produce what the policy's own filter counts as compliant."""
     traffic_type = data.get("traffic-type", "REJECT")
+    retention = data.get("retention-days", 365)
+    destination = data.get("destination-type", "cloud-watch-logs")
     for f in filters:
         if getattr(f, "type", None) != "flow-log-compliance":
             continue
@@ -88,3 +90,11 @@ def validate_against_filters(data, filters):
         if traffic_type not in accepted:
             fail("traffic-type", "%s would not satisfy flow-log-compliance traffic-types %s"
                  % (traffic_type, accepted))
+        minimum = f.data.get("min-retention-days")
+        if minimum is not None and retention < minimum:
+            fail("retention-days", "%d would not satisfy flow-log-compliance "
+                 "min-retention-days %d" % (retention, minimum))
+        destinations = f.data.get("destination-types")
+        if destinations and destination not in destinations:
+            fail("destination-type", "%s would not satisfy flow-log-compliance "
+                 "destination-types %s" % (destination, destinations))

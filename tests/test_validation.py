@@ -30,11 +30,11 @@ SHIPPED_POLICIES = sorted(glob.glob(os.path.join(ROOT, "policies", "*.yml")))
 AWS_CALL_MARKERS = ("Could not connect", "EndpointConnectionError", "ConnectTimeout",
                     "127.0.0.1:9", "Traceback", "specific_error failed")
 
-Case = namedtuple("Case", "id filter action keys mentions bug")
+Case = namedtuple("Case", "id filter action keys mentions")
 
 
-def case(id, filter=None, action=None, keys=(), mentions=(), bug=None):
-    return Case(id, filter, action, tuple(keys), tuple(mentions), bug)
+def case(id, filter=None, action=None, keys=(), mentions=()):
+    return Case(id, filter, action, tuple(keys), tuple(mentions))
 
 
 BAD = [
@@ -106,19 +106,10 @@ BAD = [
          keys=["traffic-type", "traffic-types"], mentions=["ACCEPT"]),
     case("action-retention-below-filter-min-retention",
          filter={"min-retention-days": 365}, action={"retention-days": 180},
-         keys=["retention-days", "min-retention-days"],
-         bug="validate_against_filters (c7n_vpcflow/validation.py) only compares "
-             "traffic-type with the filter's traffic-types; an action whose retention-days "
-             "(here 180; 365 by default) is below the filter's min-retention-days (here 365) "
-             "is accepted, so the log groups it creates are flagged 'retention' by the same "
-             "policy's filter on every run and never become compliant"),
+         keys=["retention-days", "min-retention-days"]),
     case("action-destination-outside-filter-destination-types",
          filter={"destination-types": ["s3"]}, action={},
-         keys=["destination-type", "destination-types"],
-         bug="validate_against_filters (c7n_vpcflow/validation.py) ignores the filter's "
-             "destination-types; with destination-types [s3] the action (which can only "
-             "create cloud-watch-logs flow logs) is accepted, and every flow log it creates "
-             "is flagged 'destination-type' by the same policy's filter"),
+         keys=["destination-type", "destination-types"]),
 ]
 
 
@@ -208,13 +199,7 @@ def bad_run(tmp_path_factory):
     return validate_all(workdir, files)
 
 
-def bad_params():
-    for c in BAD:
-        marks = [pytest.mark.xfail(strict=True, reason="BUG: " + c.bug)] if c.bug else []
-        yield pytest.param(c, id=c.id, marks=marks)
-
-
-@pytest.mark.parametrize("case", list(bad_params()))
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in BAD])
 def test_custodian_validate_rejects_bad_input_and_names_the_key(case, bad_run):
     assert bad_run.result.returncode != 0
     verdict, text = bad_run.report(case.id + ".yml")
