@@ -1,0 +1,142 @@
+"""flow-log-compliance on recorded AWS answers: paging, API budget, reasons, shared VPCs."""
+import logging
+
+from c7n_vpcflow.compliance import FLOW_LOGS, VIOLATIONS, FlowLogCompliance
+from support.api_calls import ApiCalls, capture_resources, recorded
+from support.policy import run_policy
+
+# filter_paging: VPCs on two DescribeVpcs pages, flow logs on three DescribeFlowLogs pages,
+# log groups on two DescribeLogGroups pages.
+PAGED = ["vpc-0a1b2c3d4e5f67890", "vpc-0b7e4f2a9c1d38e56", "vpc-0c3d9a8b7e6f51024",
+         "vpc-04e5f6a7b8c9d0e1f", "vpc-05f8e7d6c5b4a3921", "vpc-06a2b4c6d8e0f1357"]
+
+# filter_reasons: one VPC per reason code (plus the compliant ones).
+REASON_VPCS = {
+    "missing": "vpc-0d1e2f3a4b5c6d7e8",
+    "inactive": "vpc-0e2f3a4b5c6d7e8f9",
+    "delivery": "vpc-0f3a4b5c6d7e8f901",
+    "accept": "vpc-01b4c5d6e7f809a1b",
+    "nogroup": "vpc-02c5d6e7f809a1b2c",
+    "shortret": "vpc-03d6e7f809a1b2c3d",
+    "neverexp": "vpc-07e7f809a1b2c3d4e",
+    "s3": "vpc-08f809a1b2c3d4e5f",
+    "good": "vpc-0918a2b3c4d5e6f70",
+    "multi": "vpc-0a29b3c4d5e6f7081",
+}
+
+OWNED = "vpc-0a1b2c3d4e5f67890"
+SHARED = "vpc-0f9e8d7c6b5a43210"
+
+
+def audit(**options):
+    return {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
+            "filters": [dict({"type": "flow-log-compliance"}, **options)]}
+
+
+def violations(resources):
+    return {r["VpcId"]: r[VIOLATIONS] for r in resources}
+
+
+def test_items_from_every_page_of_vpcs_flow_logs_and_log_groups_are_judged(
+        flight_data, tmp_path):
+    found = run_policy(audit(), flight_data("filter_paging"), tmp_path / "nc")
+    # A flow log or log group seen only on a later page would otherwise read as missing.
+    assert violations(found) == {PAGED[4]: ["missing"], PAGED[5]: ["log-group-missing"]}
+
+    sound = run_policy(audit(match="compliant"), flight_data("filter_paging"), tmp_path / "c")
+    assert violations(sound) == {v: [] for v in PAGED[:4]}
+    by_id = {r["VpcId"]: r for r in sound}
+    # Its broken flow log is on page 1, its sound one on page 3.
+    assert sorted(f["FlowLogId"] for f in by_id[PAGED[3]][FLOW_LOGS]) == [
+        "fl-01a2b3c4d5e6f7081", "fl-05e6f708192a3b4c5"]
+
+
+def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_six_vpcs(
+        flight_data, tmp_path):
+    flight = flight_data("filter_paging")
+    api = ApiCalls(flight)
+    run_policy(audit(), flight, tmp_path)
+
+    assert flight.operations() == [
+        "ec2.DescribeVpcs", "ec2.DescribeVpcs",
+        "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs",
+        "logs.DescribeLogGroups", "logs.DescribeLogGroups",
+    ]
+    flow_pages = api.params("ec2.DescribeFlowLogs")
+    tokens = [recorded("filter_paging", "ec2.DescribeFlowLogs_%d.json" % n)["NextToken"]
+              for n in (1, 2)]
+    assert [p.get("NextToken") for p in flow_pages] == [None] + tokens
+    # The pages of one listing: the same query each time, covering every owned VPC.
+    assert all(p.get("Filter") == flow_pages[0].get("Filter") for p in flow_pages)
+    listed = {v for f in flow_pages[0].get("Filter", ()) for v in f["Values"]}
+    assert not flow_pages[0].get("Filter") or listed == set(PAGED)
+
+    group_pages = api.params("logs.DescribeLogGroups")
+    token = recorded("filter_paging", "logs.DescribeLogGroups_1.json")["nextToken"]
+    assert [p.get("nextToken") for p in group_pages] == [None, token]
+    prefix = group_pages[0].get("logGroupNamePrefix", "")
+    assert all(p.get("logGroupNamePrefix", "") == prefix for p in group_pages)
+    # One listing for all the VPCs, not a probe per log group.
+    assert not any(v in prefix for v in PAGED)
+
+
+def test_each_problem_is_annotated_with_its_reason_code(flight_data, tmp_path):
+    found = run_policy(
+        audit(**{"min-retention-days": 365, "destination-types": ["cloud-watch-logs"]}),
+        flight_data("filter_reasons"), tmp_path)
+
+    v = REASON_VPCS
+    assert violations(found) == {
+        v["missing"]: ["missing"],
+        v["inactive"]: ["inactive"],
+        v["delivery"]: ["delivery-failed"],
+        v["accept"]: ["traffic-type"],
+        v["nogroup"]: ["log-group-missing"],
+        v["shortret"]: ["retention"],
+        v["s3"]: ["destination-type"],
+        v["multi"]: ["traffic-type", "retention"],
+    }
+    failed = {r["VpcId"]: r for r in found}[v["delivery"]][FLOW_LOGS]
+    assert [f["DeliverLogsErrorMessage"] for f in failed] == ["Access error"]
+
+
+def test_match_compliant_returns_only_sound_vpcs_and_never_expire_is_long_enough(
+        flight_data, tmp_path):
+    found = run_policy(
+        audit(match="compliant", **{"min-retention-days": 365,
+                                    "destination-types": ["cloud-watch-logs"]}),
+        flight_data("filter_reasons"), tmp_path)
+
+    assert violations(found) == {REASON_VPCS["neverexp"]: [], REASON_VPCS["good"]: []}
+
+
+def test_retention_and_destination_type_are_judged_only_when_asked(flight_data, tmp_path):
+    found = run_policy(audit(), flight_data("filter_reasons"), tmp_path)
+
+    v = REASON_VPCS
+    assert violations(found) == {
+        v["missing"]: ["missing"],
+        v["inactive"]: ["inactive"],
+        v["delivery"]: ["delivery-failed"],
+        v["accept"]: ["traffic-type"],
+        v["nogroup"]: ["log-group-missing"],
+        v["multi"]: ["traffic-type"],
+    }
+
+
+def test_shared_vpc_is_neither_matched_nor_annotated_and_its_skip_is_logged(
+        flight_data, tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.DEBUG, logger="custodian.vpcflow")
+    seen = capture_resources(monkeypatch, FlowLogCompliance)
+    flight = flight_data("shared_vpc")
+    api = ApiCalls(flight)
+
+    found = run_policy(audit(), flight, tmp_path)
+
+    assert violations(found) == {OWNED: ["missing"]}
+    shared = [r for r in seen[0] if r["VpcId"] == SHARED]
+    assert shared and VIOLATIONS not in shared[0] and FLOW_LOGS not in shared[0]
+    assert "ec2.DescribeFlowLogs" not in api.mentioning(SHARED)
+    skips = [r for r in caplog.records if SHARED in r.getMessage()]
+    assert skips and all(r.levelno == logging.DEBUG for r in skips)
+    assert "210987654321" in skips[0].getMessage()
