@@ -3,7 +3,7 @@ import pytest
 
 import c7n_vpcflow.apply
 from c7n_vpcflow.action import RESULT, EnableFlowLogs, FlowLogRemediationError
-from support.api_calls import ApiCalls, capture_resources, read_results
+from support.results import capture_resources, read_results
 from support.policy import run_policy
 
 POLICY = "vpc-flow-logs-enable"
@@ -28,7 +28,6 @@ def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(
         flight_data, tmp_path, monkeypatch):
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     flight = flight_data("action_unsuccessful")
-    api = ApiCalls(flight)
 
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
@@ -38,7 +37,7 @@ def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(
     assert VPC_B in message
     assert "InvalidVpcID.NotFound: The vpc ID '%s' does not exist" % VPC_B in message
     assert VPC_A not in message and VPC_C not in message
-    assert [p["ResourceIds"] for p in api.params("ec2.CreateFlowLogs")] == [
+    assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [
         [VPC_A], [VPC_B], [VPC_C]]
 
     annotated = {r["VpcId"]: r[RESULT] for r in seen[0]}
@@ -68,12 +67,11 @@ def test_flow_log_already_exists_counts_as_success(case, flight_data, tmp_path):
 
 def test_log_group_created_meanwhile_counts_as_success(flight_data, tmp_path):
     flight = flight_data("action_race_log_group_exists")
-    api = ApiCalls(flight)
 
     run_policy(ENABLE, flight, tmp_path)
 
     # The group someone else made is used: the flow log still goes into it.
-    [flow_log] = api.params("ec2.CreateFlowLogs")
+    [flow_log] = flight.params("ec2.CreateFlowLogs")
     assert flow_log["ResourceIds"] == [VPC_A]
     assert flow_log["LogGroupName"] == "/vpc/flow-logs/" + VPC_A
     result = read_results(tmp_path, POLICY)[VPC_A]
@@ -84,17 +82,16 @@ def test_log_group_created_meanwhile_counts_as_success(flight_data, tmp_path):
 def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(
         flight_data, tmp_path, fast_retries):
     flight = flight_data("action_throttling")
-    api = ApiCalls(flight)
 
     run_policy(ENABLE, flight, tmp_path)
 
     # Each of the three throttled calls waited once, then was made again unchanged.
     assert len(fast_retries) == 3 and all(delay > 0 for delay in fast_retries)
-    listings = api.params("logs.DescribeLogGroups")
+    listings = flight.params("logs.DescribeLogGroups")
     assert len(listings) == 2 and listings[0] == listings[1]
-    assert [p["logGroupName"] for p in api.params("logs.CreateLogGroup")] == [
+    assert [p["logGroupName"] for p in flight.params("logs.CreateLogGroup")] == [
         "/vpc/flow-logs/" + VPC_A, "/vpc/flow-logs/" + VPC_A, "/vpc/flow-logs/" + VPC_B]
-    assert [p["ResourceIds"] for p in api.params("ec2.CreateFlowLogs")] == [
+    assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [
         [VPC_A], [VPC_A], [VPC_B]]
     results = read_results(tmp_path, POLICY)
     assert statuses(results) == {VPC_A: "created", VPC_B: "created"}
@@ -105,14 +102,13 @@ def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(
 def denied(flight_data, tmp_path):
     """B's CreateFlowLogs answers UnauthorizedOperation, C's CreateLogGroup AccessDenied."""
     flight = flight_data("action_access_denied")
-    api = ApiCalls(flight)
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
-    return str(raised.value), api, read_results(tmp_path, POLICY)
+    return str(raised.value), flight, read_results(tmp_path, POLICY)
 
 
 def test_denied_flow_log_fails_only_that_vpc_and_names_the_aws_code(denied):
-    message, _api, results = denied
+    message, _flight, results = denied
 
     failures = [line for line in message.splitlines() if VPC_B in line]
     assert len(failures) == 1 and "UnauthorizedOperation" in failures[0]
@@ -122,11 +118,11 @@ def test_denied_flow_log_fails_only_that_vpc_and_names_the_aws_code(denied):
 
 
 def test_denied_log_group_fails_only_that_vpc_and_makes_no_flow_log_for_it(denied):
-    message, api, results = denied
+    message, flight, results = denied
 
     failures = [line for line in message.splitlines() if VPC_C in line]
     assert len(failures) == 1 and "AccessDeniedException" in failures[0]
     assert VPC_A not in message and VPC_D not in message
-    assert [p["ResourceIds"] for p in api.params("ec2.CreateFlowLogs")] == [
+    assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [
         [VPC_A], [VPC_B], [VPC_D]]
     assert results[VPC_D]["flow-log-ids"] == ["fl-0b0c1d2e3f4a5b6c7"]

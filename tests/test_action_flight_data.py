@@ -7,7 +7,7 @@ import pytest
 
 import c7n_vpcflow.apply
 from c7n_vpcflow.action import RESULT, EnableFlowLogs, FlowLogRemediationError
-from support.api_calls import ApiCalls, capture_resources, read_results
+from support.results import capture_resources, read_results
 from support.policy import run_policy
 
 ACCOUNT = "123456789012"
@@ -38,17 +38,16 @@ def one_worker(monkeypatch):
 @pytest.fixture
 def role_created(flight_data, tmp_path, one_worker, monkeypatch):
     flight = flight_data("action_create_role")
-    api = ApiCalls(flight)
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     run_policy(enable(tags={"owner": "security"}), flight, tmp_path)
-    return flight, api, {r["VpcId"]: r for r in seen[0]}
+    return flight, {r["VpcId"]: r for r in seen[0]}
 
 
 def test_missing_role_is_created_trusting_only_this_accounts_flow_logs(role_created):
-    flight, api, _ = role_created
+    flight, _ = role_created
 
     assert flight.operations().count("iam.GetRole") == 1
-    [create] = api.params("iam.CreateRole")
+    [create] = flight.params("iam.CreateRole")
     assert create["RoleName"] == "vpc-flow-logs-delivery"
     [statement] = json.loads(create["AssumeRolePolicyDocument"])["Statement"]
     assert statement["Effect"] == "Allow"
@@ -63,9 +62,9 @@ def test_missing_role_is_created_trusting_only_this_accounts_flow_logs(role_crea
 
 
 def test_created_role_may_write_only_under_the_templates_fixed_prefix(role_created):
-    _, api, _ = role_created
+    flight, _ = role_created
 
-    [put] = api.params("iam.PutRolePolicy")
+    [put] = flight.params("iam.PutRolePolicy")
     assert put["RoleName"] == "vpc-flow-logs-delivery"
     statements = json.loads(put["PolicyDocument"])["Statement"]
     writes = [s for s in statements
@@ -76,12 +75,12 @@ def test_created_role_may_write_only_under_the_templates_fixed_prefix(role_creat
         resources = resources if isinstance(resources, list) else [resources]
         if statement in writes or set(statement["Action"]) - {"logs:DescribeLogGroups"}:
             assert resources == ["arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % ACCOUNT]
-    delivered_by = {p["DeliverLogsPermissionArn"] for p in api.params("ec2.CreateFlowLogs")}
+    delivered_by = {p["DeliverLogsPermissionArn"] for p in flight.params("ec2.CreateFlowLogs")}
     assert delivered_by == {ROLE_ARN}
 
 
 def test_each_vpc_costs_three_calls_with_tags_riding_inside_the_create_calls(role_created):
-    flight, api, vpcs = role_created
+    flight, vpcs = role_created
 
     once = ["ec2.DescribeVpcs", "ec2.DescribeFlowLogs", "logs.DescribeLogGroups",
             "iam.GetRole", "iam.CreateRole", "iam.PutRolePolicy"]
@@ -89,13 +88,13 @@ def test_each_vpc_costs_three_calls_with_tags_riding_inside_the_create_calls(rol
     assert collections.Counter(flight.operations()) == collections.Counter(
         once + per_vpc * len(FIVE))
 
-    groups = api.params("logs.CreateLogGroup")
+    groups = flight.params("logs.CreateLogGroup")
     assert [g["logGroupName"] for g in groups] == ["/vpc/flow-logs/" + v for v in FIVE]
     assert all(g["tags"] == {"owner": "security", "managed-by": "c7n-vpcflow"} for g in groups)
     assert [(p["logGroupName"], p["retentionInDays"])
-            for p in api.params("logs.PutRetentionPolicy")] == [
+            for p in flight.params("logs.PutRetentionPolicy")] == [
         ("/vpc/flow-logs/" + v, 365) for v in FIVE]
-    flow_logs = api.params("ec2.CreateFlowLogs")
+    flow_logs = flight.params("ec2.CreateFlowLogs")
     assert [(p["ResourceIds"], p["LogGroupName"]) for p in flow_logs] == [
         ([v], "/vpc/flow-logs/" + v) for v in FIVE]
     for params in flow_logs:
@@ -105,7 +104,7 @@ def test_each_vpc_costs_three_calls_with_tags_riding_inside_the_create_calls(rol
         assert MANAGED_BY in spec["Tags"] and OWNER in spec["Tags"]
 
     # Log groups were listed once under a shared prefix, not probed per VPC.
-    [listing] = api.params("logs.DescribeLogGroups")
+    [listing] = flight.params("logs.DescribeLogGroups")
     prefix = listing.get("logGroupNamePrefix", "")
     assert not any(v in prefix for v in FIVE)
     assert all(("/vpc/flow-logs/" + v).startswith(prefix) for v in FIVE)
@@ -154,13 +153,12 @@ def test_action_makes_no_call_for_a_vpc_shared_by_another_account(
     caplog.set_level(logging.DEBUG, logger="custodian.vpcflow")
     owned, shared = "vpc-0a1b2c3d4e5f67890", "vpc-0f9e8d7c6b5a43210"
     flight = flight_data("shared_vpc")
-    api = ApiCalls(flight)
     seen = capture_resources(monkeypatch, EnableFlowLogs)
 
     run_policy(enable(filtered=False), flight, tmp_path)
 
-    assert api.mentioning(shared) == []
-    assert [p["ResourceIds"] for p in api.params("ec2.CreateFlowLogs")] == [[owned]]
+    assert flight.mentioning(shared) == []
+    assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [[owned]]
     assert list(read_results(tmp_path, "vpc-flow-logs-enable")) == [owned]
     by_id = {r["VpcId"]: r for r in seen[0]}
     assert RESULT not in by_id[shared] and by_id[owned][RESULT]["status"] == "created"

@@ -2,7 +2,7 @@
 import logging
 
 from c7n_vpcflow.compliance import FLOW_LOGS, VIOLATIONS, FlowLogCompliance
-from support.api_calls import ApiCalls, capture_resources, recorded
+from support.results import capture_resources, recorded
 from support.policy import run_policy
 
 # filter_paging: VPCs on two DescribeVpcs pages, flow logs on three DescribeFlowLogs pages,
@@ -54,7 +54,6 @@ def test_items_from_every_page_of_vpcs_flow_logs_and_log_groups_are_judged(
 def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_six_vpcs(
         flight_data, tmp_path):
     flight = flight_data("filter_paging")
-    api = ApiCalls(flight)
     run_policy(audit(), flight, tmp_path)
 
     assert flight.operations() == [
@@ -62,7 +61,7 @@ def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_si
         "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs",
         "logs.DescribeLogGroups", "logs.DescribeLogGroups",
     ]
-    flow_pages = api.params("ec2.DescribeFlowLogs")
+    flow_pages = flight.params("ec2.DescribeFlowLogs")
     tokens = [recorded("filter_paging", "ec2.DescribeFlowLogs_%d.json" % n)["NextToken"]
               for n in (1, 2)]
     assert [p.get("NextToken") for p in flow_pages] == [None] + tokens
@@ -71,7 +70,7 @@ def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_si
     listed = {v for f in flow_pages[0].get("Filter", ()) for v in f["Values"]}
     assert not flow_pages[0].get("Filter") or listed == set(PAGED)
 
-    group_pages = api.params("logs.DescribeLogGroups")
+    group_pages = flight.params("logs.DescribeLogGroups")
     token = recorded("filter_paging", "logs.DescribeLogGroups_1.json")["nextToken"]
     assert [p.get("nextToken") for p in group_pages] == [None, token]
     prefix = group_pages[0].get("logGroupNamePrefix", "")
@@ -129,14 +128,13 @@ def test_shared_vpc_is_neither_matched_nor_annotated_and_its_skip_is_logged(
     caplog.set_level(logging.DEBUG, logger="custodian.vpcflow")
     seen = capture_resources(monkeypatch, FlowLogCompliance)
     flight = flight_data("shared_vpc")
-    api = ApiCalls(flight)
 
     found = run_policy(audit(), flight, tmp_path)
 
     assert violations(found) == {OWNED: ["missing"]}
     shared = [r for r in seen[0] if r["VpcId"] == SHARED]
     assert shared and VIOLATIONS not in shared[0] and FLOW_LOGS not in shared[0]
-    assert "ec2.DescribeFlowLogs" not in api.mentioning(SHARED)
+    assert "ec2.DescribeFlowLogs" not in flight.mentioning(SHARED)
     skips = [r for r in caplog.records if SHARED in r.getMessage()]
     assert skips and all(r.levelno == logging.DEBUG for r in skips)
     assert "210987654321" in skips[0].getMessage()

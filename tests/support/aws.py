@@ -1,4 +1,5 @@
 """AWS doubles for tests: placebo flight data and a moto server on 127.0.0.1."""
+import copy
 import json
 import os
 import socket
@@ -28,12 +29,13 @@ class FlightData:
         self.region = region
         self.session = boto3.Session(region_name=region)
         self.calls = []
-        self.session.events.register("before-call.*.*", self._record)
+        # Registered before any client exists, so every client of the session inherits it.
+        self.session.events.register("before-parameter-build", self._record)
         self.pill = placebo.attach(self.session, data_path=case_dir)
         self.pill.playback()
 
-    def _record(self, model, params, **kwargs):
-        self.calls.append((model.service_model.service_name, model.name, params))
+    def _record(self, params, model, **kwargs):
+        self.calls.append((model.service_model.service_name, model.name, copy.deepcopy(params)))
 
     def __call__(self, *args, **kwargs):
         return self.session
@@ -43,8 +45,13 @@ class FlightData:
         return ["%s.%s" % (service, op) for service, op, _ in self.calls]
 
     def params(self, operation):
-        """The parameters of each call of 'service.Operation'."""
+        """The boto3 parameters of each call of 'service.Operation'."""
         return [p for service, op, p in self.calls if "%s.%s" % (service, op) == operation]
+
+    def mentioning(self, text):
+        """'service.Operation' of the calls whose parameters contain `text` anywhere."""
+        return ["%s.%s" % (service, op) for service, op, p in self.calls
+                if text in json.dumps(p, default=str)]
 
 
 def free_port():

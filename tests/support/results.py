@@ -1,0 +1,29 @@
+"""What a placebo run annotated and wrote, and what its flight data answered."""
+import json
+import os
+
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "placebo")
+
+
+def capture_resources(monkeypatch, cls):
+    """The resource lists handed to cls.process (annotated in place), one per call."""
+    seen = []
+    original = cls.process
+
+    def process(self, resources, *args, **kwargs):
+        seen.append(resources)
+        return original(self, resources, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "process", process)
+    return seen
+
+
+def recorded(case, filename):
+    """The response data of one flight-data file."""
+    with open(os.path.join(DATA_DIR, case, filename)) as f:
+        return json.load(f)["data"]
+
+
+def read_results(output_dir, policy_name):
+    with open(os.path.join(str(output_dir), policy_name, "flow-log-results.json")) as f:
+        return {r["vpc-id"]: r for r in json.load(f)}
