@@ -1,0 +1,142 @@
+"""Running a deployed policy's Lambda archive the way the Python Lambda runtime would.
+
+The archive is captured from the emulator's request recording (the CreateFunction call the
+stock `custodian run` made), extracted, and its handler is run in a fresh interpreter whose
+import path is only: the archive, a folder holding what the Lambda runtime provides, and
+the standard library.
+"""
+import base64
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+import zipfile
+
+import boto3
+
+# What the AWS Lambda Python runtime provides besides the standard library.
+RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "dateutil", "s3transfer", "urllib3", "six")
+
+BOOT = r"""
+import importlib, json, sys, sysconfig
+task, runtime, handler, event_file = sys.argv[1:5]
+sys.path[:0] = [task, runtime]
+stdlib = {sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")}
+module_name, function = handler.rsplit(".", 1)
+with open(event_file) as f:
+    event = json.load(f)
+
+class Context:
+    function_name = "lambda-under-test"
+    aws_request_id = "5f7c4c1e-0000-4000-8000-000000000001"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:lambda-under-test"
+
+result = getattr(importlib.import_module(module_name), function)(event, Context())
+roots = [task, runtime] + sorted(stdlib)
+outside = sorted(
+    "%s (%s)" % (m.__name__, m.__file__) for m in list(sys.modules.values())
+    if getattr(m, "__file__", None) and m.__name__ != "__main__"
+    and not any(m.__file__.startswith(root + "/") for root in roots))
+print(json.dumps({"outside": outside, "result": bool(result)}))
+"""
+
+
+def start_recording(endpoint):
+    _post(endpoint + "/moto-api/recorder/reset-recording")
+    _post(endpoint + "/moto-api/recorder/start-recording")
+
+
+def uploaded_archives(endpoint):
+    """{function name: (handler, zip bytes)} of every CreateFunction recorded."""
+    _post(endpoint + "/moto-api/recorder/stop-recording")
+    with urllib.request.urlopen(endpoint + "/moto-api/recorder/download-recording") as r:
+        lines = r.read().decode().splitlines()
+    archives = {}
+    for line in lines:
+        request = json.loads(line)
+        if not request.get("body") or not request["url"].rstrip("/").endswith("/functions"):
+            continue
+        body = json.loads(base64.b64decode(request["body"]))
+        archives[body["FunctionName"]] = (
+            body["Handler"], base64.b64decode(body["Code"]["ZipFile"]))
+    return archives
+
+
+def _post(url):
+    urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST"), timeout=10)
+
+
+def runtime_folder(path):
+    """A folder with only the packages the Lambda Python runtime provides."""
+    os.makedirs(path, exist_ok=True)
+    site = os.path.dirname(os.path.dirname(boto3.__file__))
+    for name in RUNTIME_PACKAGES:
+        if os.path.isdir(os.path.join(site, name)):
+            shutil.copytree(os.path.join(site, name), os.path.join(path, name))
+        else:
+            shutil.copy(os.path.join(site, name + ".py"), path)
+    return str(path)
+
+
+def run_archive(archive, handler, event, workdir, env):
+    """Extract `archive`, run `handler(event)` isolated; returns the boot script's report."""
+    task = os.path.join(str(workdir), "task")
+    zipfile.ZipFile(io.BytesIO(archive)).extractall(task)
+    runtime = runtime_folder(os.path.join(str(workdir), "runtime"))
+    event_file = os.path.join(str(workdir), "event.json")
+    with open(event_file, "w") as f:
+        json.dump(event, f)
+    lambda_env = {k: v for k, v in env.items()
+                  if k.startswith("AWS_") or k in ("HOME", "PATH", "TZ")}
+    lambda_env.update(AWS_LAMBDA_FUNCTION_NAME="lambda-under-test", LAMBDA_TASK_ROOT=task)
+    completed = subprocess.run(
+        # -I: no user site, no PYTHON* variables; -S: no site-packages at all.
+        [sys.executable, "-I", "-S", "-c", BOOT, task, runtime, handler, event_file],
+        cwd=task, env=lambda_env, capture_output=True, text=True, timeout=300)
+    report = None
+    for line in completed.stdout.splitlines():
+        if line.startswith("{\"outside\""):
+            report = json.loads(line)
+    return completed, report
+
+
+def scheduled_event(account_id, region, rule):
+    return {
+        "version": "0", "id": "89d1a02d-5ec7-412e-82f5-13505f849b41",
+        "detail-type": "Scheduled Event", "source": "aws.events", "account": account_id,
+        "time": "2026-11-27T03:00:00Z", "region": region,
+        "resources": ["arn:aws:events:%s:%s:rule/%s" % (region, account_id, rule)],
+        "detail": {},
+    }
+
+
+def create_vpc_event(account_id, region, vpc_id):
+    """A CloudTrail CreateVpc event as EventBridge delivers it."""
+    return {
+        "version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+        "detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2",
+        "account": account_id, "time": "2026-11-27T03:04:05Z", "region": region,
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.09",
+            "userIdentity": {
+                "type": "AssumedRole", "principalId": "AROAEXAMPLEID:netadmin",
+                "arn": "arn:aws:sts::%s:assumed-role/NetworkAdmin/netadmin" % account_id,
+                "accountId": account_id},
+            "eventTime": "2026-11-27T03:04:05Z", "eventSource": "ec2.amazonaws.com",
+            "eventName": "CreateVpc", "awsRegion": region,
+            "sourceIPAddress": "203.0.113.10", "userAgent": "aws-cli/2.17.0",
+            "requestParameters": {"cidrBlock": "10.20.0.0/16"},
+            "responseElements": {
+                "requestId": "a3c1b2d4-0000-4000-8000-000000000002",
+                "vpc": {"vpcId": vpc_id, "state": "pending", "ownerId": account_id,
+                        "cidrBlock": "10.20.0.0/16", "isDefault": False}},
+            "requestID": "a3c1b2d4-0000-4000-8000-000000000002",
+            "eventID": "0d5c9a8e-0000-4000-8000-000000000003",
+            "readOnly": False, "eventType": "AwsApiCall", "managementEvent": True,
+            "recipientAccountId": account_id, "eventCategory": "Management",
+        },
+    }

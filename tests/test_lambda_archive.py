@@ -1,0 +1,108 @@
+"""Lambda-mode policies deployed by the stock `custodian run` really run the plugin.
+
+The archive each deployment uploads is captured from the emulator, extracted, and its
+handler run in an interpreter that sees only the archive, the Lambda runtime's packages and
+the standard library.
+"""
+import json
+import os
+
+import pytest
+
+from support.lambda_runtime import (
+    create_vpc_event, run_archive, scheduled_event, start_recording, uploaded_archives)
+
+pytestmark = pytest.mark.emulator
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+LAMBDA_ROLE = "c7n-vpcflow-lambda"
+
+
+def policy(name):
+    return os.path.join(ROOT, "policies", name)
+
+
+def lambda_role(emulator):
+    emulator.client("iam").create_role(
+        RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}))
+
+
+def deploy(emulator, cli, tmp_path, policy_file):
+    """Deploy with the stock command; returns {function name: (handler, archive bytes)}."""
+    lambda_role(emulator)
+    start_recording(emulator.endpoint)
+    deployed = cli("custodian", "run", "-s", tmp_path / "out", "-r", REGION, policy_file)
+    assert deployed.returncode == 0, deployed.stderr
+    return uploaded_archives(emulator.endpoint)
+
+
+def vpc_violations(emulator):
+    """{vpc id: has a flow log} in the region."""
+    ec2 = emulator.client("ec2", REGION)
+    covered = {f["ResourceId"] for f in ec2.describe_flow_logs()["FlowLogs"]}
+    return {v["VpcId"]: v["VpcId"] in covered for v in ec2.describe_vpcs()["Vpcs"]}
+
+
+def assert_ran_only_from_the_archive(completed, report):
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert report is not None, completed.stdout[-2000:] + completed.stderr[-3000:]
+    assert report["outside"] == [], "imported from outside the archive/runtime/stdlib"
+    assert "Invalid action type" not in completed.stderr
+    assert "Invalid filter type" not in completed.stderr
+
+
+def test_periodic_policy_deploys_a_function_and_its_daily_schedule(emulator, cli, tmp_path):
+    archives = deploy(emulator, cli, tmp_path, policy("vpc-flow-logs-periodic.yml"))
+    assert list(archives) == ["custodian-vpc-flow-logs-periodic"]
+    function = emulator.client("lambda", REGION).get_function(
+        FunctionName="custodian-vpc-flow-logs-periodic")["Configuration"]
+    assert function["Handler"] == "c7n_vpcflow.lambda_handler.run"
+    assert function["Role"] == "arn:aws:iam::%s:role/%s" % (ACCOUNT, LAMBDA_ROLE)
+    rule = emulator.client("events", REGION).describe_rule(
+        Name="custodian-vpc-flow-logs-periodic")
+    assert rule["ScheduleExpression"] == "rate(1 day)"
+
+
+def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
+        emulator, cli, tmp_path):
+    ec2 = emulator.client("ec2", REGION)
+    for cidr in ("10.1.0.0/16", "10.2.0.0/16"):
+        ec2.create_vpc(CidrBlock=cidr)
+    archives = deploy(emulator, cli, tmp_path, policy("vpc-flow-logs-periodic.yml"))
+    handler, archive = archives["custodian-vpc-flow-logs-periodic"]
+    assert not all(vpc_violations(emulator).values())
+
+    completed, report = run_archive(
+        archive, handler, scheduled_event(ACCOUNT, REGION, "custodian-vpc-flow-logs-periodic"),
+        tmp_path / "lambda", dict(os.environ, AWS_REGION=REGION))
+
+    assert_ran_only_from_the_archive(completed, report)
+    covered = vpc_violations(emulator)
+    assert len(covered) == 3 and all(covered.values()), covered
+
+
+def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
+    ec2 = emulator.client("ec2", REGION)
+    other = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    archives = deploy(emulator, cli, tmp_path, policy("vpc-flow-logs-on-create.yml"))
+    assert list(archives) == ["custodian-vpc-flow-logs-on-create"]
+    handler, archive = archives["custodian-vpc-flow-logs-on-create"]
+    pattern = json.loads(emulator.client("events", REGION).describe_rule(
+        Name="custodian-vpc-flow-logs-on-create")["EventPattern"])
+    assert pattern["detail"]["eventName"] == ["CreateVpc"]
+    created = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+
+    completed, report = run_archive(
+        archive, handler, create_vpc_event(ACCOUNT, REGION, created),
+        tmp_path / "lambda", dict(os.environ, AWS_REGION=REGION))
+
+    assert_ran_only_from_the_archive(completed, report)
+    covered = vpc_violations(emulator)
+    assert covered[created] is True
+    assert covered[other] is False
+    assert sum(covered.values()) == 1
