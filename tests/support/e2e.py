@@ -1,0 +1,124 @@
+"""End-to-end helpers: the stock `custodian` run against the emulator, its output, its calls."""
+import base64
+import contextlib
+import json
+import os
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+import yaml
+
+REGIONS = ("us-east-1", "eu-west-1")
+POLICY_DIR = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "policies")
+AUDIT_POLICY = os.path.abspath(os.path.join(POLICY_DIR, "vpc-flow-logs-audit.yml"))
+ENABLE_POLICY = os.path.abspath(os.path.join(POLICY_DIR, "vpc-flow-logs-enable.yml"))
+READ_ONLY_PREFIXES = ("Describe", "Get", "List")
+
+
+def assert_no_secret(*texts):
+    """The fixture's secret access key must never be printed or written."""
+    secret = os.environ["AWS_SECRET_ACCESS_KEY"]
+    assert secret
+    for text in texts:
+        assert secret not in text, "the AWS secret access key leaked into the output"
+
+
+def custodian_run(cli, out_dir, policy_file, *options, regions=REGIONS):
+    """`custodian run` over `regions`; every run is checked for a leaked secret."""
+    args = ["run", "-s", out_dir, "--cache-period", "0", *options]
+    for region in regions:
+        args += ["-r", region]
+    proc = cli("custodian", *args, policy_file)
+    assert_no_secret(proc.stdout, proc.stderr)
+    return proc
+
+
+def output_dir(out_dir, region, policy, regions=REGIONS):
+    """c7n writes <out>/<region>/<policy>/ when run over more than one region."""
+    if len(regions) > 1:
+        return os.path.join(str(out_dir), region, policy)
+    return os.path.join(str(out_dir), policy)
+
+
+def read_output(out_dir, region, policy, name="resources.json", regions=REGIONS):
+    with open(os.path.join(output_dir(out_dir, region, policy, regions), name)) as f:
+        return json.load(f)
+
+
+def write_policy(path, name, filters=None, action=None):
+    """A one-policy file on aws.vpc; returns its path."""
+    policy = {"name": name, "resource": "aws.vpc"}
+    if filters:
+        policy["filters"] = filters
+    if action is not None:
+        policy["actions"] = [action]
+    with open(path, "w") as f:
+        yaml.safe_dump({"policies": [policy]}, f)
+    return str(path)
+
+
+def audit(cli, out_dir, regions=REGIONS):
+    """{region: {VPC id: violations}} from our audit policy, which must exit 0."""
+    proc = custodian_run(cli, out_dir, AUDIT_POLICY, regions=regions)
+    assert proc.returncode == 0, proc.stderr
+    return {
+        region: {r["VpcId"]: r["c7n:flow-log-violations"]
+                 for r in read_output(out_dir, region, "vpc-flow-logs-audit", regions=regions)}
+        for region in regions}
+
+
+@dataclass
+class Call:
+    service: str
+    region: str
+    operation: str
+    params: dict
+
+    @property
+    def mutating(self):
+        return not self.operation.startswith(READ_ONLY_PREFIXES)
+
+
+def _parse(entry):
+    body = entry.get("body") or ""
+    if entry.get("body_encoded"):
+        body = base64.b64decode(body).decode("utf-8")
+    headers = {k.lower(): v for k, v in entry["headers"].items()}
+    # Credential=AKID/date/region/service/aws4_request
+    scope = headers.get("authorization", "").split("Credential=", 1)[-1].split(",")[0]
+    parts = scope.split("/")
+    service, region = (parts[3], parts[2]) if len(parts) >= 5 else ("?", "?")
+    target = headers.get("x-amz-target")
+    if target:
+        return Call(service, region, target.rsplit(".", 1)[-1], json.loads(body or "{}"))
+    params = dict(urllib.parse.parse_qsl(body))
+    return Call(service, region, params.pop("Action", "?"), params)
+
+
+class Recording:
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+
+    def calls(self):
+        url = self.endpoint + "/moto-api/recorder/download-recording"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            lines = response.read().decode("utf-8").splitlines()
+        return [_parse(json.loads(line)) for line in lines if line.strip()]
+
+    def mutating(self):
+        """The calls that were not Describe/Get/List; the recording must not be empty."""
+        calls = self.calls()
+        assert any(c.operation == "DescribeVpcs" for c in calls), "recorder saw no run"
+        return ["%s.%s" % (c.service, c.operation) for c in calls if c.mutating]
+
+
+@contextlib.contextmanager
+def recording(emulator):
+    """Records every request the emulator receives inside the block (moto's recorder)."""
+    emulator._post("/moto-api/recorder/reset-recording")
+    emulator._post("/moto-api/recorder/start-recording")
+    try:
+        yield Recording(emulator.endpoint)
+    finally:
+        emulator._post("/moto-api/recorder/stop-recording")
