@@ -41,9 +41,10 @@ class Remediation:
         self.region = region
         self.partition = partition
         self.results = {}
-
-    def session(self):
-        return local_session(self.manager.session_factory)
+        # boto3 clients are thread-safe; creating them once spares every worker the cost.
+        self.session = local_session(manager.session_factory)
+        self.ec2 = self.session.client("ec2")
+        self.logs = self.session.client("logs")
 
     def run(self, plans):
         for plan in plans:
@@ -79,7 +80,7 @@ class Remediation:
     def _ensure_role(self, plans):
         settings = self.settings
         role = DeliveryRole(
-            self.session(), self.manager.retry, self.account_id, self.partition,
+            self.session, self.manager.retry, self.account_id, self.partition,
             settings.role, settings.create_role, settings.tag_map)
         prefix = fixed_prefix(settings.log_group_template, self.account_id, self.partition)
         try:
@@ -94,9 +95,8 @@ class Remediation:
             return None
 
     def _apply_unit(self, log_group, plans, role_arn):
-        session = self.session()
         keeper = LogGroupKeeper(
-            session.client("logs"), self.manager.retry, self.settings.retention_days,
+            self.logs, self.manager.retry, self.settings.retention_days,
             self.settings.kms_key_id, self.settings.tag_map)
         try:
             if plans[0].group_steps:
@@ -115,14 +115,14 @@ class Remediation:
                     "repaired" if plan.outcome == "repair" else "updated")
         creating = [p for p in plans if p.create_flow_log]
         for batch in chunks(creating, CREATE_FLOW_LOGS_MAX_IDS):
-            self._create_flow_logs(session.client("ec2"), log_group, batch, role_arn)
+            self._create_flow_logs(log_group, batch, role_arn)
 
-    def _create_flow_logs(self, ec2, log_group, plans, role_arn):
+    def _create_flow_logs(self, log_group, plans, role_arn):
         params = self.settings.flow_log_params(log_group, role_arn)
         params["ResourceIds"] = [p.vpc_id for p in plans]
         by_id = {p.vpc_id: p for p in plans}
         try:
-            response = self.manager.retry(ec2.create_flow_logs, **params)
+            response = self.manager.retry(self.ec2.create_flow_logs, **params)
         except ClientError as e:
             if e.response["Error"]["Code"] == "FlowLogAlreadyExists":
                 for plan in plans:
@@ -144,7 +144,7 @@ class Remediation:
                 self._fail(plan, "CreateFlowLogs: %s: %s" % (
                     error.get("Code", "Error"), error.get("Message", "")))
         created = self._created_ids_by_vpc(
-            ec2, [p for p in plans if p.vpc_id not in failed], response.get("FlowLogIds", []))
+            [p for p in plans if p.vpc_id not in failed], response.get("FlowLogIds", []))
         for plan in plans:
             if plan.vpc_id not in created:
                 continue
@@ -157,7 +157,7 @@ class Remediation:
             log.info("enable-flow-logs %s: created flow log %s into %s",
                      plan.vpc_id, flow_log_id, log_group)
 
-    def _created_ids_by_vpc(self, ec2, succeeded, flow_log_ids):
+    def _created_ids_by_vpc(self, succeeded, flow_log_ids):
         """Which new flow log belongs to which VPC.
 
         The response lists ids without their resource; with one VPC per call the answer is
@@ -168,7 +168,7 @@ class Remediation:
         if not flow_log_ids:
             return {}
         flow_logs = self.manager.retry(
-            ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
+            self.ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
         return {f["ResourceId"]: f["FlowLogId"] for f in flow_logs}
 
     def _record_existing(self, plan):
@@ -182,10 +182,9 @@ class Remediation:
                      and self.results[p.vpc_id]["flow-log-ids"]]
         if not replacing:
             return
-        ec2 = self.session().client("ec2")
         new_ids = [i for p in replacing for i in self.results[p.vpc_id]["flow-log-ids"]]
         try:
-            active = self._wait_active(ec2, new_ids)
+            active = self._wait_active(new_ids)
         except ClientError as e:
             for plan in replacing:
                 self._fail(plan, "checking new flow log before replacing: %s" % error_text(e))
@@ -199,20 +198,20 @@ class Remediation:
                 self.results[plan.vpc_id]["changes"].append(
                     "kept broken %s: the new flow log is not ACTIVE yet" % ", ".join(plan.replace))
         for batch in chunks(sorted(doomed), CREATE_FLOW_LOGS_MAX_IDS):
-            self._delete(ec2, batch, doomed)
+            self._delete(batch, doomed)
 
-    def _wait_active(self, ec2, flow_log_ids):
+    def _wait_active(self, flow_log_ids):
         for attempt in range(ACTIVE_CHECKS):
             flow_logs = self.manager.retry(
-                ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
+                self.ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
             active = {f["FlowLogId"] for f in flow_logs if f.get("FlowLogStatus") == "ACTIVE"}
             if active >= set(flow_log_ids) or attempt == ACTIVE_CHECKS - 1:
                 return active
             time.sleep(ACTIVE_CHECK_DELAY)
 
-    def _delete(self, ec2, flow_log_ids, doomed):
+    def _delete(self, flow_log_ids, doomed):
         try:
-            response = self.manager.retry(ec2.delete_flow_logs, FlowLogIds=flow_log_ids)
+            response = self.manager.retry(self.ec2.delete_flow_logs, FlowLogIds=flow_log_ids)
         except ClientError as e:
             for old in flow_log_ids:
                 self._fail(doomed[old], "deleting broken flow log %s: %s" % (old, error_text(e)))
