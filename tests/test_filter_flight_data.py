@@ -79,22 +79,25 @@ def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_si
     assert not any(v in prefix for v in PAGED)
 
 
+# Reasons found whatever the optional keys: status, delivery, traffic type, log group.
+ALWAYS_JUDGED = {
+    REASON_VPCS["missing"]: ["missing"],
+    REASON_VPCS["inactive"]: ["inactive"],
+    REASON_VPCS["delivery"]: ["delivery-failed"],
+    REASON_VPCS["accept"]: ["traffic-type"],
+    REASON_VPCS["nogroup"]: ["log-group-missing"],
+}
+
+
 def test_each_problem_is_annotated_with_its_reason_code(flight_data, tmp_path):
     found = run_policy(
         audit(**{"min-retention-days": 365, "destination-types": ["cloud-watch-logs"]}),
         flight_data("filter_reasons"), tmp_path)
 
     v = REASON_VPCS
-    assert violations(found) == {
-        v["missing"]: ["missing"],
-        v["inactive"]: ["inactive"],
-        v["delivery"]: ["delivery-failed"],
-        v["accept"]: ["traffic-type"],
-        v["nogroup"]: ["log-group-missing"],
-        v["shortret"]: ["retention"],
-        v["s3"]: ["destination-type"],
-        v["multi"]: ["traffic-type", "retention"],
-    }
+    assert violations(found) == dict(
+        ALWAYS_JUDGED, **{v["shortret"]: ["retention"], v["s3"]: ["destination-type"],
+                          v["multi"]: ["traffic-type", "retention"]})
     failed = {r["VpcId"]: r for r in found}[v["delivery"]][FLOW_LOGS]
     assert [f["DeliverLogsErrorMessage"] for f in failed] == ["Access error"]
 
@@ -112,15 +115,7 @@ def test_match_compliant_returns_only_sound_vpcs_and_never_expire_is_long_enough
 def test_retention_and_destination_type_are_judged_only_when_asked(flight_data, tmp_path):
     found = run_policy(audit(), flight_data("filter_reasons"), tmp_path)
 
-    v = REASON_VPCS
-    assert violations(found) == {
-        v["missing"]: ["missing"],
-        v["inactive"]: ["inactive"],
-        v["delivery"]: ["delivery-failed"],
-        v["accept"]: ["traffic-type"],
-        v["nogroup"]: ["log-group-missing"],
-        v["multi"]: ["traffic-type"],
-    }
+    assert violations(found) == dict(ALWAYS_JUDGED, **{REASON_VPCS["multi"]: ["traffic-type"]})
 
 
 def test_shared_vpc_is_neither_matched_nor_annotated_and_its_skip_is_logged(
