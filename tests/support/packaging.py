@@ -1,0 +1,50 @@
+"""Helpers for tests of what installing the project gives."""
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import yaml
+
+import c7n
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+VENV_BIN = os.path.dirname(sys.executable)
+VENV_PYTHON = os.path.join(VENV_BIN, "python")
+# Where this environment's dependencies (c7n, boto3, ...) are installed.
+DEPS_DIR = os.path.dirname(os.path.dirname(os.path.realpath(c7n.__file__)))
+HOOK = "c7n_vpcflow_autoload"
+PLUGIN = "c7n_vpcflow"
+
+
+def under(path, directory):
+    path, directory = os.path.realpath(path), os.path.realpath(directory)
+    return os.path.commonpath([path, directory]) == directory
+
+
+def run_python(python, code, *flags, cwd):
+    """A fresh interpreter; cwd is a scratch dir, so the work tree is not on sys.path."""
+    return subprocess.run([python, *flags, "-c", textwrap.dedent(code)], cwd=str(cwd),
+                          capture_output=True, text=True, timeout=120)
+
+
+def json_of(result):
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def split_schema_output(output):
+    """(help text, YAML example or None, printed schema) of `custodian schema <element>`."""
+    help_part, _, schema_part = output.partition("\nSchema\n------\n")
+    example = None
+    match = re.search(r"^([ \t]*)\.\. code-block:: yaml[ \t]*\n((?:[ \t]*\n)*)", help_part, re.M)
+    if match:
+        lines = []
+        for line in help_part[match.end():].splitlines():
+            if line.strip() and len(line) - len(line.lstrip()) <= len(match.group(1)):
+                break
+            lines.append(line)
+        example = textwrap.dedent("\n".join(lines))
+    return help_part, example, yaml.safe_load(schema_part)

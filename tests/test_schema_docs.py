@@ -1,0 +1,64 @@
+"""`custodian schema` documents the filter and the action: help, a complete YAML example,
+every key."""
+import pytest
+import yaml
+
+from support.cli import Cli
+from support.hermetic import hermetic_environ
+from support.packaging import split_schema_output
+
+from c7n_vpcflow.action import EnableFlowLogs
+from c7n_vpcflow.compliance import FlowLogCompliance
+
+ELEMENTS = {
+    "aws.vpc.actions.enable-flow-logs": ("actions", EnableFlowLogs),
+    "aws.vpc.filters.flow-log-compliance": ("filters", FlowLogCompliance),
+}
+
+
+
+@pytest.fixture(scope="module")
+def schema_outputs(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("schema")
+    with hermetic_environ(workdir / "home"):
+        cli = Cli(workdir)
+        return {element: cli("custodian", "schema", element) for element in ELEMENTS}
+
+
+@pytest.mark.parametrize("element", list(ELEMENTS))
+def test_custodian_schema_prints_help_with_a_complete_yaml_example(element, schema_outputs):
+    result = schema_outputs[element]
+    assert result.returncode == 0, result.stderr
+    kind, cls = ELEMENTS[element]
+    help_text, example, _schema = split_schema_output(result.stdout)
+    assert "Help" in help_text
+    assert example, "no `.. code-block:: yaml` example in:\n" + help_text
+    document = yaml.safe_load(example)
+    [policy] = document["policies"]
+    assert policy["resource"] in ("aws.vpc", "vpc")
+    elements = [e for e in policy[kind] if isinstance(e, dict) and e.get("type") == cls.type]
+    assert len(elements) == 1, policy
+    # Complete: the example shows every key the schema has.
+    assert set(elements[0]) == set(cls.schema["properties"])
+
+
+@pytest.mark.parametrize("element", list(ELEMENTS))
+def test_custodian_schema_lists_every_key_of_the_class_schema(element, schema_outputs):
+    result = schema_outputs[element]
+    assert result.returncode == 0, result.stderr
+    _kind, cls = ELEMENTS[element]
+    _help, _example, printed = split_schema_output(result.stdout)
+    assert set(printed["properties"]) == set(cls.schema["properties"])
+    assert printed["properties"] == cls.schema["properties"]
+
+
+def test_schema_examples_pass_custodian_validate(schema_outputs, tmp_path, cli):
+    files = []
+    for n, element in enumerate(ELEMENTS):
+        _help, example, _schema = split_schema_output(schema_outputs[element].stdout)
+        path = tmp_path / ("example-%d.yml" % n)
+        path.write_text(example)
+        files.append(path)
+    result = cli("custodian", "validate", *files)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Configuration valid") == len(files), result.stderr
