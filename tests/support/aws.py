@@ -15,24 +15,15 @@ import placebo
 DEAD_ENDPOINT = "http://127.0.0.1:9"
 
 
-class FlightData:
-    """A boto3 session replaying recorded responses, and a log of every call it answered.
+class RecordingSession:
+    """A session factory serving one boto3 session, and a log of every call made through it."""
 
-    One session serves every thread, so placebo's per-operation response counters are
-    shared and the files of a case are replayed in order (tests that need a fixed order
-    run the action with one worker).
-    """
-
-    def __init__(self, case_dir, region):
-        if not os.path.isdir(case_dir):
-            raise FileNotFoundError(case_dir)
+    def __init__(self, region):
         self.region = region
         self.session = boto3.Session(region_name=region)
         self.calls = []
         # Registered before any client exists, so every client of the session inherits it.
         self.session.events.register("before-parameter-build", self._record)
-        self.pill = placebo.attach(self.session, data_path=case_dir)
-        self.pill.playback()
 
     def _record(self, params, model, **kwargs):
         self.calls.append((model.service_model.service_name, model.name, copy.deepcopy(params)))
@@ -52,6 +43,22 @@ class FlightData:
         """'service.Operation' of the calls whose parameters contain `text` anywhere."""
         return ["%s.%s" % (service, op) for service, op, p in self.calls
                 if text in json.dumps(p, default=str)]
+
+
+class FlightData(RecordingSession):
+    """A recording session replaying the responses of tests/data/placebo/<case>/.
+
+    One session serves every thread, so placebo's per-operation response counters are
+    shared and the files of a case are replayed in order (tests that need a fixed order
+    run the action with one worker).
+    """
+
+    def __init__(self, case_dir, region):
+        if not os.path.isdir(case_dir):
+            raise FileNotFoundError(case_dir)
+        super().__init__(region)
+        self.pill = placebo.attach(self.session, data_path=case_dir)
+        self.pill.playback()
 
 
 def free_port():
