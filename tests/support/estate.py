@@ -36,19 +36,21 @@ def _vpc(ec2, cidr, tags=None):
     return ec2.create_vpc(**params)["Vpc"]["VpcId"]
 
 
-def _flow_log(ec2, vpc_id, traffic_type, group):
+def _flow_log(ec2, vpc_id, traffic_type, group, account_id=ACCOUNT_ID):
     response = ec2.create_flow_logs(
         ResourceIds=[vpc_id], ResourceType="VPC", TrafficType=traffic_type,
         LogDestinationType="cloud-watch-logs", LogGroupName=group,
-        DeliverLogsPermissionArn=SEED_ROLE_ARN)
+        DeliverLogsPermissionArn=SEED_ROLE_ARN.replace(ACCOUNT_ID, account_id))
     assert not response.get("Unsuccessful"), response
     return response["FlowLogIds"]
 
 
-def seed_region(emulator, region, kinds=KINDS, healthy_traffic="REJECT", at_limit=False):
-    """Create the estate in one region; returns a RegionEstate naming what was made."""
-    ec2 = emulator.client("ec2", region)
-    logs = emulator.client("logs", region)
+def seed_region(emulator, region, kinds=KINDS, healthy_traffic="REJECT", at_limit=False,
+                account_id=None):
+    """Create the estate in one region (of `account_id`, by default the emulator's own)."""
+    ec2 = emulator.client("ec2", region, account_id)
+    logs = emulator.client("logs", region, account_id)
+    flow_log_account = account_id or ACCOUNT_ID
     estate = RegionEstate(region)
     default = ec2.describe_vpcs(
         Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]
@@ -61,14 +63,17 @@ def seed_region(emulator, region, kinds=KINDS, healthy_traffic="REJECT", at_limi
         estate.vpcs["bare"] = _vpc(ec2, "10.10.0.0/16")
     if "healthy" in kinds:
         vpc_id = estate.vpcs["healthy"] = _vpc(ec2, "10.11.0.0/16")
-        estate.flow_logs["healthy"] = _flow_log(ec2, vpc_id, healthy_traffic, HEALTHY_GROUP)
+        estate.flow_logs["healthy"] = _flow_log(
+            ec2, vpc_id, healthy_traffic, HEALTHY_GROUP, flow_log_account)
     if "accept_only" in kinds:
         vpc_id = estate.vpcs["accept_only"] = _vpc(ec2, "10.12.0.0/16")
-        estate.flow_logs["accept_only"] = _flow_log(ec2, vpc_id, "ACCEPT", ACCEPT_GROUP)
+        estate.flow_logs["accept_only"] = _flow_log(
+            ec2, vpc_id, "ACCEPT", ACCEPT_GROUP, flow_log_account)
     if "failing" in kinds:
         # moto marks a flow log to a missing log group FAILED ("Access error") for good.
         vpc_id = estate.vpcs["failing"] = _vpc(ec2, "10.13.0.0/16")
-        estate.flow_logs["failing"] = _flow_log(ec2, vpc_id, "REJECT", MISSING_GROUP)
+        estate.flow_logs["failing"] = _flow_log(
+            ec2, vpc_id, "REJECT", MISSING_GROUP, flow_log_account)
     if "named" in kinds:
         estate.name_tag = "payments prod (%s)" % region
         estate.vpcs["named"] = _vpc(ec2, "10.14.0.0/16", {"Name": estate.name_tag})
@@ -76,8 +81,8 @@ def seed_region(emulator, region, kinds=KINDS, healthy_traffic="REJECT", at_limi
         vpc_id = estate.vpcs["at_limit"] = _vpc(ec2, "10.15.0.0/16")
         logs.create_log_group(logGroupName=ACCEPT_GROUP + "-2")
         estate.flow_logs["at_limit"] = (
-            _flow_log(ec2, vpc_id, "ACCEPT", ACCEPT_GROUP)
-            + _flow_log(ec2, vpc_id, "ACCEPT", ACCEPT_GROUP + "-2"))
+            _flow_log(ec2, vpc_id, "ACCEPT", ACCEPT_GROUP, flow_log_account)
+            + _flow_log(ec2, vpc_id, "ACCEPT", ACCEPT_GROUP + "-2", flow_log_account))
     return estate
 
 
