@@ -4,13 +4,14 @@ import logging
 from c7n.actions import BaseAction
 from c7n.filters import Filter
 from c7n.resources.vpc import Vpc
-from c7n.utils import dumps, local_session, type_schema
+from c7n.utils import local_session, type_schema
 
 from .apply import Remediation
 from .destinations import RETENTION_DAYS
 from .inventory import account_context, gather, owned_vpcs
 from .judge import DESTINATION_TYPES, TRAFFIC_TYPES
 from .naming import TemplateError, render_log_group_name
+from .outputs import write_output
 from .plan import Settings, plan_vpc
 from .role import DeliveryRole
 from .validation import validate_action_data, validate_against_filters
@@ -148,7 +149,7 @@ class EnableFlowLogs(BaseAction):
     def report(self, results, account_id, region):
         records = [dict(result, **{"vpc-id": vpc_id, "account-id": account_id, "region": region})
                    for vpc_id, result in sorted(results.items())]
-        self.manager.ctx.output.write_file(RESULTS_FILE, dumps(records, indent=2))
+        write_output(self.manager, RESULTS_FILE, records)
         counts = {}
         for result in results.values():
             counts[result["status"]] = counts.get(result["status"], 0) + 1

@@ -5,13 +5,20 @@ from c7n.filters import Filter
 from c7n.resources.vpc import Vpc
 from c7n.utils import type_schema
 
-from .inventory import gather, owned_vpcs
+from .inventory import account_context, gather, owned_vpcs
 from .judge import DESTINATION_TYPES, TRAFFIC_TYPES, Rules, judge_vpc
+from .outputs import write_output
 
 log = logging.getLogger("custodian.vpcflow")
 
 VIOLATIONS = "c7n:flow-log-violations"
 FLOW_LOGS = "c7n:flow-logs"
+# Every VPC judged, compliant or not: the per account-region proof `c7n-vpcflow report` reads.
+VERDICTS_FILE = "flow-log-compliance.json"
+
+
+def name_tag(vpc):
+    return next((t.get("Value") for t in vpc.get("Tags") or () if t.get("Key") == "Name"), None)
 
 
 def planned_target_names(manager, vpcs):
@@ -37,7 +44,9 @@ class FlowLogCompliance(Filter):
     reason codes, empty when compliant: ``missing``, ``inactive``, ``delivery-failed``,
     ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``.
     Its flow logs are annotated under ``c7n:flow-logs``. VPCs shared into the account
-    by another account are skipped (only their owner can add flow logs).
+    by another account are skipped (only their owner can add flow logs). The verdict on
+    every VPC judged, compliant or not, is written to ``flow-log-compliance.json`` in the
+    policy's output directory.
 
     One paginated DescribeFlowLogs and at most one paginated DescribeLogGroups are made
     per account-region, whatever the number of VPCs.
@@ -84,8 +93,6 @@ class FlowLogCompliance(Filter):
 
     def process(self, resources, event=None):
         vpcs = owned_vpcs(self.manager, resources)
-        if not vpcs:
-            return []
         inventory = gather(self.manager, vpcs, planned_target_names(self.manager, vpcs))
         rules = self.rules
         want_compliant = self.data.get("match", "non-compliant") == "compliant"
@@ -96,4 +103,23 @@ class FlowLogCompliance(Filter):
             vpc[FLOW_LOGS] = inventory.flow_logs_for(vpc["VpcId"])
             if (not violations) == want_compliant:
                 matched.append(vpc)
+        self.write_verdicts(resources, vpcs)
         return matched
+
+    def write_verdicts(self, resources, judged):
+        account_id, region, _partition = account_context(self.manager)
+        judged_ids = {v["VpcId"] for v in judged}
+        verdicts = {
+            "account-id": account_id,
+            "region": region,
+            "judged": [{
+                "vpc-id": v["VpcId"],
+                "name": name_tag(v),
+                "compliant": not v[VIOLATIONS],
+                "violations": v[VIOLATIONS],
+                "flow-log-ids": [f["FlowLogId"] for f in v[FLOW_LOGS]],
+            } for v in judged],
+            "shared": [{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
+                       for v in resources if v["VpcId"] not in judged_ids],
+        }
+        write_output(self.manager, VERDICTS_FILE, verdicts)
