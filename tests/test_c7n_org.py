@@ -41,6 +41,14 @@ def org_run(cli, out_dir, policy):
     return completed
 
 
+def lambda_role(emulator, account_id):
+    emulator.client("iam", account_id=account_id).create_role(
+        RoleName="c7n-vpcflow-lambda", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}))
+
+
 def resources(out_dir, account, region, policy):
     with open(os.path.join(str(out_dir), account, region, policy, "resources.json")) as f:
         return {r["VpcId"]: r["c7n:flow-log-violations"] for r in json.load(f)}
@@ -91,3 +99,22 @@ def test_org_audit_then_enable_remediates_every_account_and_region(
     assert after.returncode == 0
     for account, region in org_estate:
         assert resources(tmp_path / "after", account, region, "vpc-flow-logs-audit") == {}
+
+
+@pytest.mark.parametrize("policy,function", [
+    ("vpc-flow-logs-periodic.yml", "custodian-vpc-flow-logs-periodic"),
+    ("vpc-flow-logs-on-create.yml", "custodian-vpc-flow-logs-on-create"),
+])
+def test_org_deploys_lambda_policies_into_every_account_and_region(
+        emulator, cli, tmp_path, policy, function):
+    for account in accounts():
+        lambda_role(emulator, account["account_id"])
+    deployed = org_run(cli, tmp_path / "out", policy)
+    assert deployed.returncode == 0, deployed.stderr[-3000:]
+    for account in accounts():
+        for region in account["regions"]:
+            config = emulator.client("lambda", region, account["account_id"]).get_function(
+                FunctionName=function)["Configuration"]
+            assert config["Handler"] == "c7n_vpcflow.lambda_handler.run"
+            assert config["Role"] == "arn:aws:iam::%s:role/c7n-vpcflow-lambda" % (
+                account["account_id"])

@@ -9,8 +9,10 @@ import os
 
 import pytest
 
+from support.aws import RecordingSession
 from support.lambda_runtime import (
     create_vpc_event, run_archive, scheduled_event, start_recording, uploaded_archives)
+from support.policy import run_policy
 
 pytestmark = pytest.mark.emulator
 
@@ -41,11 +43,15 @@ def deploy(emulator, cli, tmp_path, policy_file):
     return uploaded_archives(emulator.endpoint)
 
 
-def vpc_violations(emulator):
-    """{vpc id: has a flow log} in the region."""
-    ec2 = emulator.client("ec2", REGION)
-    covered = {f["ResourceId"] for f in ec2.describe_flow_logs()["FlowLogs"]}
-    return {v["VpcId"]: v["VpcId"] in covered for v in ec2.describe_vpcs()["Vpcs"]}
+def compliance(tmp_path):
+    """{vpc id: compliant?} in the region, judged by the audit policy's filter."""
+    judged = run_policy(
+        {"name": "judge", "resource": "aws.vpc",
+         "filters": [{"type": "flow-log-compliance", "match": "compliant"}]},
+        RecordingSession(REGION), tmp_path / "judge", region=REGION)
+    compliant = {v["VpcId"] for v in judged}
+    vpcs = RecordingSession(REGION).session.client("ec2").describe_vpcs()["Vpcs"]
+    return {v["VpcId"]: v["VpcId"] in compliant for v in vpcs}
 
 
 def assert_ran_only_from_the_archive(completed, report):
@@ -75,15 +81,15 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
         ec2.create_vpc(CidrBlock=cidr)
     archives = deploy(emulator, cli, tmp_path, policy("vpc-flow-logs-periodic.yml"))
     handler, archive = archives["custodian-vpc-flow-logs-periodic"]
-    assert not all(vpc_violations(emulator).values())
+    assert not any(compliance(tmp_path).values())
 
     completed, report = run_archive(
         archive, handler, scheduled_event(ACCOUNT, REGION, "custodian-vpc-flow-logs-periodic"),
         tmp_path / "lambda", dict(os.environ, AWS_REGION=REGION))
 
     assert_ran_only_from_the_archive(completed, report)
-    covered = vpc_violations(emulator)
-    assert len(covered) == 3 and all(covered.values()), covered
+    verdicts = compliance(tmp_path)
+    assert len(verdicts) == 3 and all(verdicts.values()), verdicts
 
 
 def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
@@ -102,7 +108,7 @@ def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
         tmp_path / "lambda", dict(os.environ, AWS_REGION=REGION))
 
     assert_ran_only_from_the_archive(completed, report)
-    covered = vpc_violations(emulator)
-    assert covered[created] is True
-    assert covered[other] is False
-    assert sum(covered.values()) == 1
+    verdicts = compliance(tmp_path)
+    assert verdicts[created] is True
+    assert verdicts[other] is False
+    assert sum(verdicts.values()) == 1

@@ -297,7 +297,8 @@ def good_run(tmp_path_factory):
 def test_policies_are_shipped():
     assert [os.path.basename(p) for p in SHIPPED_POLICIES] == [
         "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml",
-        "vpc-flow-logs-on-create.yml", "vpc-flow-logs-periodic.yml"]
+        "vpc-flow-logs-on-create.yml", "vpc-flow-logs-periodic.yml",
+        "vpc-flow-logs-securityhub.yml"]
 
 
 @pytest.mark.parametrize("filename", [
