@@ -4,8 +4,10 @@ The archive each deployment uploads is captured from the emulator, extracted, an
 handler run in an interpreter that sees only the archive, the Lambda runtime's packages and
 the standard library.
 """
+import io
 import json
 import os
+import zipfile
 
 import pytest
 
@@ -81,6 +83,8 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
         ec2.create_vpc(CidrBlock=cidr)
     archives = deploy(emulator, cli, tmp_path, policy("vpc-flow-logs-periodic.yml"))
     handler, archive = archives["custodian-vpc-flow-logs-periodic"]
+    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
+    assert "c7n_vpcflow/lambda_handler.py" in names and "c7n_vpcflow/action.py" in names
     assert not any(compliance(tmp_path).values())
 
     completed, report = run_archive(
