@@ -21,6 +21,7 @@ log = logging.getLogger("custodian.vpcflow")
 PLAN = "c7n:flow-log-plan"
 RESULT = "c7n:flow-log-result"
 RESULTS_FILE = "flow-log-results.json"
+DEFAULTS = Settings()
 
 
 class FlowLogRemediationError(Exception):
@@ -77,17 +78,45 @@ class EnableFlowLogs(BaseAction):
     schema = type_schema(
         "enable-flow-logs",
         **{
-            "destination-type": {"enum": list(DESTINATION_TYPES)},
-            "log-group-name": {"type": "string", "minLength": 1},
-            "retention-days": {"enum": list(RETENTION_DAYS)},
-            "kms-key-id": {"type": "string"},
-            "tags": {"type": "object", "additionalProperties": {"type": "string"}},
-            "traffic-type": {"enum": list(TRAFFIC_TYPES)},
-            "log-format": {"type": "string"},
-            "max-aggregation-interval": {"enum": [60, 600]},
-            "role": {"type": "string"},
-            "create-role": {"type": "boolean"},
-            "replace-broken": {"type": "boolean"},
+            "destination-type": {
+                "enum": list(DESTINATION_TYPES), "default": DEFAULTS.destination_type,
+                "description": "Where flow logs go; s3 and kinesis-data-firehose are not "
+                               "implemented yet."},
+            "log-group-name": {
+                "type": "string", "minLength": 1, "default": DEFAULTS.log_group_template,
+                "description": "Log group per VPC: a template over {vpc_id}, {vpc_name} "
+                               "(Name tag, sanitised), {account_id}, {region}, {partition}."},
+            "retention-days": {
+                "enum": list(RETENTION_DAYS), "default": DEFAULTS.retention_days,
+                "description": "Retention of created log groups; existing groups are only "
+                               "ever raised to it."},
+            "kms-key-id": {
+                "type": "string",
+                "description": "KMS key ARN to encrypt created log groups with."},
+            "tags": {
+                "type": "object", "additionalProperties": {"type": "string"},
+                "description": "Tags for log groups, flow logs and a created role; "
+                               "managed-by: c7n-vpcflow is always added."},
+            "traffic-type": {
+                "enum": list(TRAFFIC_TYPES), "default": DEFAULTS.traffic_type,
+                "description": "Traffic the flow log captures (CIS recommends REJECT)."},
+            "log-format": {
+                "type": "string",
+                "description": "Custom record format of ${field} names; AWS's default "
+                               "format when absent."},
+            "max-aggregation-interval": {
+                "enum": [60, 600], "default": DEFAULTS.max_aggregation_interval,
+                "description": "Seconds over which flows are aggregated into a record."},
+            "role": {
+                "type": "string", "default": DEFAULTS.role,
+                "description": "Delivery role name or ARN (same account)."},
+            "create-role": {
+                "type": "boolean", "default": DEFAULTS.create_role,
+                "description": "Create the delivery role when missing (least privilege, "
+                               "trusting only this account's flow logs)."},
+            "replace-broken": {
+                "type": "boolean", "default": DEFAULTS.replace_broken,
+                "description": "Delete a broken flow log once its replacement is ACTIVE."},
         }
     )
     permissions = (

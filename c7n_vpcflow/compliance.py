@@ -68,15 +68,22 @@ class FlowLogCompliance(Filter):
 
     schema = type_schema(
         "flow-log-compliance",
-        match={"enum": ["non-compliant", "compliant"]},
+        match={"enum": ["non-compliant", "compliant"], "default": "non-compliant",
+               "description": "Which VPCs the filter keeps."},
         **{
             "traffic-types": {
                 "type": "array", "minItems": 1, "uniqueItems": True,
-                "items": {"enum": list(TRAFFIC_TYPES)}},
-            "min-retention-days": {"type": "integer", "minimum": 1},
+                "items": {"enum": list(TRAFFIC_TYPES)},
+                "default": sorted(Rules().traffic_types),
+                "description": "Traffic types a flow log must capture to count."},
+            "min-retention-days": {
+                "type": "integer", "minimum": 1,
+                "description": "Minimum retention of the flow log's CloudWatch log group "
+                               "(never-expire counts as enough); not checked when absent."},
             "destination-types": {
                 "type": "array", "minItems": 1, "uniqueItems": True,
-                "items": {"enum": list(DESTINATION_TYPES)}},
+                "items": {"enum": list(DESTINATION_TYPES)},
+                "description": "Destination types that count; any when absent."},
         }
     )
     schema_alias = False
@@ -86,7 +93,7 @@ class FlowLogCompliance(Filter):
     def rules(self):
         destination_types = self.data.get("destination-types")
         return Rules(
-            traffic_types=frozenset(self.data.get("traffic-types", ("ALL", "REJECT"))),
+            traffic_types=frozenset(self.data.get("traffic-types", Rules().traffic_types)),
             min_retention_days=self.data.get("min-retention-days"),
             destination_types=frozenset(destination_types) if destination_types else None,
         )

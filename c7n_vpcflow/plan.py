@@ -17,6 +17,7 @@ FLOW_LOGS_PER_VPC = 2
 @dataclass(frozen=True)
 class Settings:
     """The action's keys, with defaults applied."""
+    destination_type: str = "cloud-watch-logs"
     log_group_template: str = "/vpc/flow-logs/{vpc_id}"
     retention_days: int = 365
     kms_key_id: Optional[str] = None
@@ -34,6 +35,7 @@ class Settings:
         tags[MANAGED_BY[0]] = MANAGED_BY[1]
         defaults = cls()
         return cls(
+            destination_type=data.get("destination-type", defaults.destination_type),
             log_group_template=data.get("log-group-name", defaults.log_group_template),
             retention_days=data.get("retention-days", defaults.retention_days),
             kms_key_id=data.get("kms-key-id"),

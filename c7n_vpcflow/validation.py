@@ -3,7 +3,9 @@ import re
 
 from c7n.exceptions import PolicyValidationError
 
+from .judge import Rules
 from .naming import TemplateError, check_log_group_template
+from .plan import Settings
 from .role import parse_role
 
 # Fields of VPC flow log records, versions 2 to 10.
@@ -58,10 +60,11 @@ def validate_tags(tags):
 
 
 def validate_action_data(data):
-    destination = data.get("destination-type", "cloud-watch-logs")
-    if destination in NOT_YET:
-        fail("destination-type", "%s is not implemented yet; use cloud-watch-logs" % destination)
-    template = data.get("log-group-name", "/vpc/flow-logs/{vpc_id}")
+    settings = Settings.from_data(data)
+    if settings.destination_type in NOT_YET:
+        fail("destination-type", "%s is not implemented yet; use cloud-watch-logs"
+             % settings.destination_type)
+    template = settings.log_group_template
     try:
         check_log_group_template(template)
     except TemplateError as e:
@@ -69,9 +72,8 @@ def validate_action_data(data):
     if "log-format" in data:
         validate_log_format(data["log-format"])
     validate_tags(data.get("tags") or {})
-    role = data.get("role", "vpc-flow-logs-delivery")
-    if parse_role(role) is None:
-        fail("role", "%r is neither an IAM role name nor a role ARN" % role)
+    if parse_role(settings.role) is None:
+        fail("role", "%r is neither an IAM role name nor a role ARN" % settings.role)
     kms = data.get("kms-key-id")
     if kms is not None and not KMS_KEY_ARN.match(kms):
         fail("kms-key-id", "%r must be a KMS key ARN (CloudWatch Logs takes no alias or id)"
@@ -80,21 +82,20 @@ def validate_action_data(data):
 
 def validate_against_filters(data, filters):
     """The action must produce what the policy's own filter counts as compliant."""
-    traffic_type = data.get("traffic-type", "REJECT")
-    retention = data.get("retention-days", 365)
-    destination = data.get("destination-type", "cloud-watch-logs")
+    settings = Settings.from_data(data)
+    traffic_type = settings.traffic_type
     for f in filters:
         if getattr(f, "type", None) != "flow-log-compliance":
             continue
-        accepted = f.data.get("traffic-types", ["ALL", "REJECT"])
+        accepted = f.data.get("traffic-types", sorted(Rules().traffic_types))
         if traffic_type not in accepted:
             fail("traffic-type", "%s would not satisfy flow-log-compliance traffic-types %s"
                  % (traffic_type, accepted))
         minimum = f.data.get("min-retention-days")
-        if minimum is not None and retention < minimum:
+        if minimum is not None and settings.retention_days < minimum:
             fail("retention-days", "%d would not satisfy flow-log-compliance "
-                 "min-retention-days %d" % (retention, minimum))
+                 "min-retention-days %d" % (settings.retention_days, minimum))
         destinations = f.data.get("destination-types")
-        if destinations and destination not in destinations:
+        if destinations and settings.destination_type not in destinations:
             fail("destination-type", "%s would not satisfy flow-log-compliance "
-                 "destination-types %s" % (destination, destinations))
+                 "destination-types %s" % (settings.destination_type, destinations))

@@ -1,0 +1,101 @@
+"""The IAM templates under iam/: valid CloudFormation, and in step with the code."""
+import glob
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from c7n.config import Config
+from c7n.policy import Policy
+from c7n.resources import load_resources
+
+from c7n_vpcflow.role import delivery_policy, trust_policy
+from support.cloudformation import actions, load_template, resolve, statements
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TEMPLATES = sorted(glob.glob(os.path.join(ROOT, "iam", "*.yml")))
+ACCOUNT = "444455556666"
+PARAMETERS = {"AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
+              "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
+              "TrustedAccountId": "111122223333", "ExternalId": "", "AWS::NoValue": None}
+
+
+def declared_permissions(*policy_files):
+    """What Custodian says the shipped policies need (resource, filters and actions)."""
+    load_resources(("aws.vpc",))
+    needed = set()
+    for name in policy_files:
+        with open(os.path.join(ROOT, "policies", name)) as f:
+            for data in yaml.safe_load(f)["policies"]:
+                policy = Policy(data, Config.empty(region="us-east-1", account_id=ACCOUNT))
+                needed |= set(policy.get_permissions())
+    return needed
+
+
+def role(template_name, logical_id):
+    return load_template(os.path.join(ROOT, "iam", template_name))["Resources"][logical_id]
+
+
+def test_there_are_the_three_templates():
+    assert [os.path.basename(t) for t in TEMPLATES] == [
+        "delivery-role.yml", "lambda-role.yml", "runner-role.yml"]
+
+
+def test_cfn_lint_passes():
+    linted = subprocess.run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"),
+                             *TEMPLATES], capture_output=True, text=True, timeout=300)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=os.path.basename)
+def test_templates_are_stackset_ready(template):
+    with open(template) as f:
+        text = f.read()
+    # No account baked in: every account id comes from a parameter or AWS::AccountId.
+    assert not re.search(r"\b\d{12}\b", text)
+    assert "${AWS::Partition}" in text and "arn:aws:" not in text
+
+
+def test_runner_grants_exactly_what_the_shipped_policies_declare():
+    runner = role("runner-role.yml", "RunnerRole")
+    assert runner["Properties"]["RoleName"] == "c7n-vpcflow-runner"
+    granted = actions(statements(runner, "c7n-vpcflow"))
+    assert granted == declared_permissions(
+        "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml", "vpc-flow-logs-securityhub.yml")
+
+
+def test_runner_is_assumable_from_the_trusted_account_only():
+    runner = role("runner-role.yml", "RunnerRole")
+    [trust] = runner["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert resolve(trust["Principal"], PARAMETERS) == {"AWS": "arn:aws:iam::111122223333:root"}
+
+
+def test_runner_may_manage_only_the_delivery_role_and_the_prefixed_log_groups():
+    runner = resolve(role("runner-role.yml", "RunnerRole"), PARAMETERS)
+    by_sid = {s["Sid"]: s for s in statements(runner, "c7n-vpcflow")}
+    assert by_sid["ManageDeliveryRole"]["Resource"] == (
+        "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ACCOUNT)
+    assert by_sid["ManageFlowLogGroups"]["Resource"] == (
+        "arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % ACCOUNT)
+
+
+def test_lambda_role_grants_what_the_lambda_policies_declare_plus_its_own_logs():
+    lambda_role = role("lambda-role.yml", "LambdaRole")
+    assert lambda_role["Properties"]["RoleName"] == "c7n-vpcflow-lambda"
+    [trust] = lambda_role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
+    granted = actions(statements(lambda_role, "c7n-vpcflow"))
+    own_logs = {"logs:CreateLogStream", "logs:PutLogEvents"}
+    assert granted == declared_permissions(
+        "vpc-flow-logs-periodic.yml", "vpc-flow-logs-on-create.yml") | own_logs
+
+
+def test_delivery_role_template_is_what_enable_flow_logs_would_create():
+    delivery = resolve(role("delivery-role.yml", "DeliveryRole"), PARAMETERS)
+    properties = delivery["Properties"]
+    assert properties["RoleName"] == "vpc-flow-logs-delivery"
+    assert properties["AssumeRolePolicyDocument"] == trust_policy(ACCOUNT, "aws")
+    [inline] = properties["Policies"]
+    assert inline["PolicyDocument"] == delivery_policy(ACCOUNT, "aws", "/vpc/flow-logs/")
