@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEPS_STAMP := $(VENV)/.deps-installed
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: test install clean
+.PHONY: test install demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ install: $(DEPS_STAMP)
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+demo: install
+	@$(PY) -m demo
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

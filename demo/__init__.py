@@ -1,0 +1,14 @@
+"""`make demo`: CIS AWS 3.7 end to end against a local moto server, never real AWS.
+
+`python -m demo` starts the emulator on a free 127.0.0.1 port, seeds three accounts x two
+regions with about twenty VPCs, and runs the stock `c7n-org` and `c7n-vpcflow report`:
+audit, report, enable, audit again; then shows one remediated VPC as the emulator holds it.
+
+    environment.py   the hermetic environment (dummy credentials, our endpoint, no profile)
+    processes.py     child processes in their own process group, stopped as a group
+    emulator.py      the moto server's lifecycle
+    estate.py        the seeded accounts, regions and VPCs
+    commands.py      the stock c7n-org and c7n-vpcflow commands, output captured
+    showcase.py      one remediated VPC: flow log, log group, delivery role trust
+    __main__.py      the steps, their output, interruption
+"""

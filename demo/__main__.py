@@ -1,0 +1,164 @@
+"""`python -m demo` (what `make demo` runs): CIS AWS 3.7 end to end on a local emulator."""
+import os
+import signal
+import sys
+import tempfile
+import time
+import warnings
+
+from . import estate as seeding
+from . import showcase
+from .commands import Commands, StepFailed
+from .emulator import Emulator, EmulatorError
+from .environment import child_environment, isolate_this_process
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STEPS = 6
+WIDTH = 72          # step lines: "[n/6] title ...... 1.2 s"
+INDENT = " " * 6
+FAILURE_TAIL = 40   # lines of a failed command's output shown
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM: unwinds past every `except Exception` to the cleanup."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _ignore_signals():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _on_signal(signum, _frame):
+    _ignore_signals()   # a second Ctrl-C must not interrupt the cleanup
+    raise Interrupted(signum)
+
+
+class Step:
+    """Prints "[n/6] title", runs the block, ends the line with the time it took."""
+    number = 0
+
+    def __init__(self, title):
+        Step.number += 1
+        self.title = "[%d/%d] %s " % (Step.number, STEPS, title)
+
+    def __enter__(self):
+        sys.stdout.write(self.title.ljust(WIDTH - 8, "."))
+        sys.stdout.flush()
+        self.started = time.monotonic()
+        return self
+
+    def __exit__(self, kind, _value, _traceback):
+        if kind is None:
+            print(" %5.1f s" % (time.monotonic() - self.started))
+        else:
+            print()
+
+
+def say(text=""):
+    for line in text.splitlines() or [""]:
+        print(INDENT + line if line else "")
+
+
+def seed(emulator):
+    with Step("Seed the estate"):
+        estate = seeding.seed(emulator.endpoint, os.path.join(ROOT, "accounts.yml"))
+    say("%d accounts x %d regions, %d VPCs: %s" % (
+        len(estate.accounts), len({r for _, r in estate.account_regions}), len(estate.vpcs),
+        ", ".join("%d %s" % (n, label) for label, n in estate.counts() if n)))
+    return estate
+
+
+def check_coverage(report, estate, what):
+    """The report must judge every seeded VPC: c7n-org exits 0 even when no policy ran."""
+    judged = report["total"]["vpcs"]
+    if len(report["accounts"]) != len(estate.account_regions) or judged != len(estate.vpcs):
+        raise StepFailed("%s judged %d VPCs in %d account-regions; %d VPCs were seeded in %d" % (
+            what, judged, len(report["accounts"]), len(estate.vpcs),
+            len(estate.account_regions)))
+
+
+def run(emulator, workdir):
+    out = os.path.join(workdir, "out")
+    commands = Commands(ROOT, workdir, child_environment(emulator.endpoint, workdir))
+    estate = seed(emulator)
+
+    with Step("Audit: c7n-org run vpc-flow-logs-audit.yml"):
+        commands.org_run("vpc-flow-logs-audit.yml", os.path.join(out, "audit"))
+    with Step("Report: c7n-vpcflow report (per account and region)"):
+        table = commands.report(os.path.join(out, "audit"))
+        check_coverage(commands.report(os.path.join(out, "audit"), "json"), estate, "the audit")
+    print(table)
+
+    with Step("Enable: c7n-org run vpc-flow-logs-enable.yml"):
+        commands.org_run("vpc-flow-logs-enable.yml", os.path.join(out, "enable"))
+        table = commands.report(os.path.join(out, "enable"))
+    print(table)
+
+    with Step("Audit again: c7n-org run vpc-flow-logs-audit.yml"):
+        commands.org_run("vpc-flow-logs-audit.yml", os.path.join(out, "after"))
+        after = commands.report(os.path.join(out, "after"), "json")
+        check_coverage(after, estate, "the second audit")
+    total = after["total"]
+    if total["non-compliant"]:
+        print(commands.report(os.path.join(out, "after")), end="")
+        raise StepFailed("%d of %d VPCs are still non-compliant" % (
+            total["non-compliant"], total["vpcs"]))
+    say("all %d VPCs compliant: %d non-compliant in %d account-regions" % (
+        total["vpcs"], total["non-compliant"], len(after["accounts"])))
+
+    vpc = estate.find(*seeding.SHOWCASE)
+    with Step("Remediated: %s (%s)" % (vpc.name, vpc.vpc_id)):
+        rows = showcase.lines(showcase.read(emulator.endpoint, vpc))
+    say("account %s (%s), region %s; before: %s" % (
+        vpc.account.name, vpc.account.account_id, vpc.region, seeding.label(vpc.kind)))
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        say("%s  %s" % (label.ljust(width), value))
+
+
+def main():
+    sys.stdout.reconfigure(line_buffering=True)
+    # Library deprecation notices (boto3's Python version warnings) are not demo output.
+    warnings.simplefilter("ignore")
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    started = time.monotonic()
+    code = 1
+    with tempfile.TemporaryDirectory(prefix="c7n-vpcflow-demo-") as workdir:
+        emulator = Emulator(workdir)
+        isolate_this_process(emulator.endpoint, workdir)
+        try:
+            emulator.start()
+            print("emulator: moto on 127.0.0.1:%d (pid %d); dummy credentials, "
+                  "your AWS settings are ignored" % (emulator.port, emulator.pid))
+            run(emulator, workdir)
+            code = 0
+        except Interrupted as e:
+            print("interrupted (%s): emulator stopped, nothing left running"
+                  % signal.Signals(e.signum).name, file=sys.stderr)
+            code = 128 + e.signum
+        except StepFailed as e:
+            tail = e.output.strip().splitlines()[-FAILURE_TAIL:]
+            if tail:
+                print("output of the failed command (last %d lines):" % len(tail),
+                      file=sys.stderr)
+                print("\n".join(tail), file=sys.stderr)
+            print("demo failed: %s" % e.summary, file=sys.stderr)
+        except EmulatorError as e:
+            print("demo failed: %s" % e, file=sys.stderr)
+        except Exception as e:   # a screenshot, not a stack trace: one line says what broke
+            print("demo failed: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+        finally:
+            _ignore_signals()
+            emulator.stop()
+    if code == 0:
+        print("done in %.1f s; emulator stopped" % (time.monotonic() - started))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

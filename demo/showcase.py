@@ -1,0 +1,81 @@
+"""One remediated VPC as the emulator holds it: flow log, log group, delivery role trust."""
+import json
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from .estate import clients
+
+CONVENTIONAL_GROUP = "/vpc/flow-logs/%s"
+
+
+@dataclass
+class Remediated:
+    flow_log: dict
+    log_group: dict
+    log_group_tags: dict
+    role_name: str
+    trust: dict
+
+
+def read(endpoint, vpc):
+    """What enable-flow-logs left for `vpc` (an estate.Vpc), read with boto3."""
+    ec2, logs, iam = clients(endpoint, vpc.account.account_id, vpc.region, "ec2", "logs", "iam")
+    group_name = CONVENTIONAL_GROUP % vpc.vpc_id
+    flow_logs = ec2.describe_flow_logs(Filters=[
+        {"Name": "resource-id", "Values": [vpc.vpc_id]},
+        {"Name": "log-group-name", "Values": [group_name]}])["FlowLogs"]
+    if len(flow_logs) != 1:
+        raise LookupError("expected one flow log into %s for %s, found %d" % (
+            group_name, vpc.vpc_id, len(flow_logs)))
+    flow_log = flow_logs[0]
+    group = next(g for g in logs.describe_log_groups(logGroupNamePrefix=group_name)["logGroups"]
+                 if g["logGroupName"] == group_name)
+    tags = logs.list_tags_log_group(logGroupName=group_name)["tags"]
+    role_name = flow_log["DeliverLogsPermissionArn"].rsplit("/", 1)[-1]
+    trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    if isinstance(trust, str):
+        trust = json.loads(unquote(trust))
+    return Remediated(flow_log, group, tags, role_name, trust)
+
+
+def _principals(statement):
+    principal = statement.get("Principal", {})
+    if not isinstance(principal, dict):
+        return [str(principal)]
+    values = []
+    for kind in sorted(principal):
+        items = principal[kind]
+        values.extend([items] if isinstance(items, str) else items)
+    return values
+
+
+def _conditions(statement):
+    """'operator key = value' lines of the statement's conditions."""
+    lines = []
+    for operator, pairs in sorted(statement.get("Condition", {}).items()):
+        for key, value in sorted(pairs.items()):
+            value = value if isinstance(value, str) else ", ".join(value)
+            lines.append("%s %s = %s" % (operator, key, value))
+    return lines
+
+
+def lines(remediated):
+    """(label, value) rows: the flow log, its log group, the delivery role's trust."""
+    f = remediated.flow_log
+    g = remediated.log_group
+    retention = g.get("retentionInDays")
+    rows = [
+        ("flow log", "%s  traffic %s  status %s  delivery %s" % (
+            f["FlowLogId"], f["TrafficType"], f["FlowLogStatus"], f["DeliverLogsStatus"])),
+        ("delivery role", f["DeliverLogsPermissionArn"]),
+        ("log group", g["logGroupName"]),
+        ("retention", "%s days" % retention if retention else "never expires"),
+        ("tags", ", ".join("%s=%s" % kv for kv in sorted(remediated.log_group_tags.items()))
+         or "-"),
+    ]
+    for statement in remediated.trust.get("Statement", []):
+        rows.append(("role trust", "%s %s  %s" % (
+            statement.get("Effect"), " ".join(_principals(statement)),
+            statement.get("Action"))))
+        rows.extend(("  condition", c) for c in _conditions(statement))
+    return rows
