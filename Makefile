@@ -1,29 +1,35 @@
-# make test: the whole suite; make demo: the offline demo (see README).
+# make demo: the offline demo; make test: the whole suite (see README).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DEPS_STAMP := $(VENV)/.deps-installed
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: test install demo clean
+.PHONY: test install demo docs clean
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
+	@echo "creating $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
 
 # Dependencies (and test extras) are installed once, again when pyproject.toml changes.
 $(DEPS_STAMP): pyproject.toml | $(PY)
-	$(PIP) install '.[test]'
-	touch $(DEPS_STAMP)
+	@echo "installing dependencies into $(VENV)"
+	@$(PIP) install '.[test]'
+	@touch $(DEPS_STAMP)
 
 # The project itself is reinstalled on every run, non-editable, as users install it.
 install: $(DEPS_STAMP)
-	$(PIP) install --no-deps --no-build-isolation --force-reinstall .
+	@$(PIP) install --no-deps --no-build-isolation --force-reinstall .
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 demo: install
 	@$(PY) -m demo
+
+# The configuration reference is generated from the filter's and action's schemas.
+docs: install
+	@$(PY) -m c7n_vpcflow.reference > docs/configuration.md
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -111,15 +111,14 @@ def as_markdown(rows):
               "Fixed", "Failed"]
     numeric = {2, 3, 4, 6, 7}
 
-    def cells(row, bold=False):
+    def cells(row):
         account = row.account_name if row.account_name == row.account_id or not row.account_id \
             else "%s (%s)" % (row.account_name, row.account_id)
         values = [account, row.region, row.vpcs, row.compliant, row.non_compliant,
                   reason_text(row.reasons), row.fixed, row.failed]
-        values = [str(v) for v in values]
-        return ["**%s**" % v if bold and v else v for v in values]
+        return [str(v) for v in values]
 
-    table = [header] + [cells(r) for r in rows] + [cells(total(rows), bold=True)]
+    table = [header] + [cells(r) for r in rows] + [cells(total(rows))]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
 
     def line(values):

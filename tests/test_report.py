@@ -54,7 +54,7 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     assert cells == ["123456789012", "us-east-1", "5", "1", "4",
                      "missing 2, delivery-failed 1, traffic-type 1, log-group-missing 1",
                      "0", "0"]
-    assert lines[-1].startswith("| **TOTAL**")
+    assert lines[-1].startswith("| TOTAL ")
     assert len({len(line) for line in lines}) == 1  # aligned for a terminal
 
 
