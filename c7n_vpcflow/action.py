@@ -2,26 +2,23 @@
 import logging
 
 from c7n.actions import BaseAction
-from c7n.filters import Filter
 from c7n.resources.vpc import Vpc
-from c7n.utils import local_session, type_schema
+from c7n.utils import type_schema
 
+from .action_schema import ALL_PERMISSIONS, permissions_for, properties
 from .apply import Remediation
-from .destinations import RETENTION_DAYS
+from .dryrun import DryRunPlan
 from .inventory import account_context, gather, owned_vpcs
-from .judge import DESTINATION_TYPES, TRAFFIC_TYPES
 from .naming import TemplateError, render_log_group_name
 from .outputs import write_output
-from .plan import Settings, plan_vpc
-from .role import DeliveryRole
+from .plan import plan_vpc
+from .settings import FIREHOSE, Settings
 from .validation import validate_action_data, validate_against_filters
 
 log = logging.getLogger("custodian.vpcflow")
 
-PLAN = "c7n:flow-log-plan"
 RESULT = "c7n:flow-log-result"
 RESULTS_FILE = "flow-log-results.json"
-DEFAULTS = Settings()
 
 
 class FlowLogRemediationError(Exception):
@@ -32,14 +29,22 @@ class FlowLogRemediationError(Exception):
 class EnableFlowLogs(BaseAction):
     """Give each VPC a working flow log, by convention (CIS AWS Foundations 3.7).
 
-    Per VPC: a CloudWatch log group of its own, named from ``log-group-name`` (variables
-    ``{vpc_id}``, ``{vpc_name}`` (the Name tag, sanitised), ``{account_id}``,
-    ``{region}``, ``{partition}``), created with ``kms-key-id`` and ``tags`` and given
-    ``retention-days``; then a flow log with ``traffic-type`` into it, tagged, delivered
-    by the role ``role``. The role is created when missing (``create-role``), trusting
-    only ``vpc-flow-logs.amazonaws.com`` for this account's flow logs and allowed to
-    write only under the template's fixed prefix; an existing role is verified, never
+    ``destination-type: cloud-watch-logs`` (the default): per VPC a log group of its own,
+    named from ``log-group-name`` (variables ``{vpc_id}``, ``{vpc_name}`` (the Name tag,
+    sanitised), ``{account_id}``, ``{region}``, ``{partition}``), created with
+    ``kms-key-id`` and ``tags`` and given ``retention-days``; then a flow log into it,
+    delivered by the role ``role``. The role is created when missing (``create-role``),
+    trusting only ``vpc-flow-logs.amazonaws.com`` for this account's flow logs and allowed
+    to write only under the template's fixed prefix; an existing role is verified, never
     changed. Existing log groups keep a longer (or never-expiring) retention.
+
+    ``destination-type: s3``: flow logs into ``bucket`` (name or ARN, often a central
+    log-archive bucket) under an optional ``prefix``, as ``file-format`` with optional
+    Hive-compatible and per-hour partitions. VPCs sharing a destination share one
+    CreateFlowLogs call per 1,000 VPCs, so a per-VPC prefix (``{vpc_id}``) costs one call
+    per VPC. ``destination-type: kinesis-data-firehose``: flow logs into
+    ``delivery-stream``, through ``cross-account-role`` for a stream in another account.
+    Neither needs a delivery role.
 
     VPCs that already have a sound flow log are left alone. A broken flow log (inactive,
     failing delivery, wrong traffic type, missing log group) gets a healthy sibling; it
@@ -73,58 +78,31 @@ class EnableFlowLogs(BaseAction):
                 role: vpc-flow-logs-delivery
                 create-role: true
                 replace-broken: false
+          - name: vpc-flow-logs-enable-s3
+            resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+            actions:
+              - type: enable-flow-logs
+                destination-type: s3
+                bucket: "org-flow-logs-{region}"
+                prefix: "vpc/{account_id}"
+                file-format: parquet
+                hive-compatible-partitions: true
+                per-hour-partition: true
+          - name: vpc-flow-logs-enable-firehose
+            resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+            actions:
+              - type: enable-flow-logs
+                destination-type: kinesis-data-firehose
+                delivery-stream: "arn:aws:firehose:{region}:222233334444:deliverystream/siem"
+                cross-account-role: "arn:aws:iam::{account_id}:role/flow-logs-to-siem"
     """
 
-    schema = type_schema(
-        "enable-flow-logs",
-        **{
-            "destination-type": {
-                "enum": list(DESTINATION_TYPES), "default": DEFAULTS.destination_type,
-                "description": "Where flow logs go; s3 and kinesis-data-firehose are not "
-                               "implemented yet."},
-            "log-group-name": {
-                "type": "string", "minLength": 1, "default": DEFAULTS.log_group_template,
-                "description": "Log group per VPC: a template over {vpc_id}, {vpc_name} "
-                               "(Name tag, sanitised), {account_id}, {region}, {partition}."},
-            "retention-days": {
-                "enum": list(RETENTION_DAYS), "default": DEFAULTS.retention_days,
-                "description": "Retention of created log groups; existing groups are only "
-                               "ever raised to it."},
-            "kms-key-id": {
-                "type": "string",
-                "description": "KMS key ARN to encrypt created log groups with."},
-            "tags": {
-                "type": "object", "additionalProperties": {"type": "string"},
-                "description": "Tags for log groups, flow logs and a created role; "
-                               "managed-by: c7n-vpcflow is always added."},
-            "traffic-type": {
-                "enum": list(TRAFFIC_TYPES), "default": DEFAULTS.traffic_type,
-                "description": "Traffic the flow log captures (CIS recommends REJECT)."},
-            "log-format": {
-                "type": "string",
-                "description": "Custom record format of ${field} names; AWS's default "
-                               "format when absent."},
-            "max-aggregation-interval": {
-                "enum": [60, 600], "default": DEFAULTS.max_aggregation_interval,
-                "description": "Seconds over which flows are aggregated into a record."},
-            "role": {
-                "type": "string", "default": DEFAULTS.role,
-                "description": "Delivery role name or ARN (same account)."},
-            "create-role": {
-                "type": "boolean", "default": DEFAULTS.create_role,
-                "description": "Create the delivery role when missing (least privilege, "
-                               "trusting only this account's flow logs)."},
-            "replace-broken": {
-                "type": "boolean", "default": DEFAULTS.replace_broken,
-                "description": "Delete a broken flow log once its replacement is ACTIVE."},
-        }
-    )
-    permissions = (
-        "ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "ec2:CreateTags", "ec2:DeleteFlowLogs",
-        "logs:DescribeLogGroups", "logs:CreateLogGroup", "logs:PutRetentionPolicy",
-        "logs:TagResource", "iam:GetRole", "iam:CreateRole", "iam:PutRolePolicy",
-        "iam:TagRole", "iam:PassRole",
-    )
+    schema = type_schema("enable-flow-logs", **properties())
+    permissions = ALL_PERMISSIONS
 
     def __init__(self, data=None, manager=None, log_dir=None):
         super().__init__(data, manager, log_dir)
@@ -139,11 +117,29 @@ class EnableFlowLogs(BaseAction):
         validate_against_filters(self.data, getattr(self.manager, "filters", ()))
         return self
 
+    def get_permissions(self):
+        """What this action's destination type needs (the class lists every type's)."""
+        settings = self.settings
+        needed = permissions_for(settings.destination_type)
+        if settings.destination_type == FIREHOSE and not settings.cross_account_role:
+            needed = tuple(p for p in needed if p != "iam:PassRole")
+        return needed
+
     @property
     def settings(self):
         return Settings.from_data(self.data)
 
+    def filter_destination_types(self):
+        """destination-types the policy's flow-log-compliance filter insists on, if any."""
+        for f in getattr(self.manager, "filters", ()):
+            if getattr(f, "type", None) == "flow-log-compliance" and f.data.get(
+                    "destination-types"):
+                return frozenset(f.data["destination-types"])
+        return None
+
     def target_log_group_names(self, vpcs):
+        if not self.settings.needs_log_groups:
+            return set()
         account_id, region, partition = account_context(self.manager)
         names = set()
         for vpc in vpcs:
@@ -159,7 +155,9 @@ class EnableFlowLogs(BaseAction):
         settings = self.settings
         account_id, region, partition = account_context(self.manager)
         inventory = gather(self.manager, vpcs, self.target_log_group_names(vpcs))
-        plans = [plan_vpc(v, inventory, settings, account_id, region, partition) for v in vpcs]
+        destination_types = self.filter_destination_types()
+        plans = [plan_vpc(v, inventory, settings, account_id, region, partition,
+                          destination_types) for v in vpcs]
         return inventory, plans
 
     def process(self, resources):
@@ -191,41 +189,3 @@ class EnableFlowLogs(BaseAction):
                 "enable-flow-logs could not fix %d of %d VPCs in %s/%s:\n%s" % (
                     len(failed), len(results), account_id, region,
                     "\n".join("  %s: %s" % (vpc_id, error) for vpc_id, error in failed)))
-
-
-class DryRunPlan(Filter):
-    """Annotates each VPC with the plan of the policy's enable-flow-logs action (dry run)."""
-
-    type = "enable-flow-logs-plan"
-    schema = type_schema(type)
-    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups", "iam:GetRole")
-
-    def __init__(self, data, manager, action):
-        super().__init__(data, manager)
-        self.action = action
-
-    def validate(self):
-        return self
-
-    def process(self, resources, event=None):
-        vpcs = owned_vpcs(self.manager, resources)
-        if not vpcs:
-            return resources
-        _inventory, plans = self.action.plan(vpcs)
-        role_status = None
-        if any(p.create_flow_log for p in plans):
-            settings = self.action.settings
-            account_id, _region, partition = account_context(self.manager)
-            role_status = DeliveryRole(
-                local_session(self.manager.session_factory), self.manager.retry, account_id,
-                partition, settings.role, settings.create_role, settings.tag_map).inspect()
-        by_id = {v["VpcId"]: v for v in vpcs}
-        for plan in plans:
-            described = plan.describe(role_status)
-            if role_status is not None and role_status.problem and plan.create_flow_log:
-                described["outcome"], described["reason"] = "fail", role_status.problem
-            by_id[plan.vpc_id][PLAN] = described
-            log.info("dry run %s: %s %s%s", plan.vpc_id, described["outcome"],
-                     described["reason"],
-                     (" -> " + ", ".join(described["calls"])) if described["calls"] else "")
-        return resources

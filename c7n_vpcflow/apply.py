@@ -10,7 +10,8 @@ import time
 from c7n.exceptions import ClientError
 from c7n.utils import chunks, local_session
 
-from .destinations import LogGroupKeeper
+from .destinations import create_flow_logs_params
+from .loggroups import LogGroupKeeper
 from .naming import fixed_prefix
 from .role import DeliveryRole, RoleError
 
@@ -49,14 +50,13 @@ class Remediation:
     def run(self, plans):
         for plan in plans:
             self.results[plan.vpc_id] = self._initial_result(plan)
-        if any(p.create_flow_log for p in plans):
+        role_arn = None
+        if self.settings.needs_delivery_role and any(p.create_flow_log for p in plans):
             role_arn = self._ensure_role(plans)
-        else:
-            role_arn = None
         units = {}
         for plan in plans:
             if plan.changes and self.results[plan.vpc_id]["status"] != "failed":
-                units.setdefault(plan.log_group, []).append(plan)
+                units.setdefault(plan.destination, []).append(plan)
         with self.manager.executor_factory(max_workers=MAX_WORKERS) as pool:
             list(pool.map(lambda item: self._apply_unit(item[0], item[1], role_arn),
                           sorted(units.items())))
@@ -65,8 +65,9 @@ class Remediation:
 
     def _initial_result(self, plan):
         result = {"status": {"fail": "failed", "skip": "skipped"}.get(plan.outcome, "planned"),
-                  "reason": plan.reason, "log-group": plan.log_group,
-                  "flow-log-ids": [], "changes": []}
+                  "reason": plan.reason, "flow-log-ids": [], "changes": []}
+        result.update((k, v) for k, v in plan.describe().items()
+                      if k in ("destination-type", "destination", "log-group"))
         if plan.outcome == "fail":
             result["error"] = plan.reason
         return result
@@ -94,31 +95,33 @@ class Remediation:
                     self._fail(plan, message)
             return None
 
-    def _apply_unit(self, log_group, plans, role_arn):
-        keeper = LogGroupKeeper(
-            self.logs, self.manager.retry, self.settings.retention_days,
-            self.settings.kms_key_id, self.settings.tag_map)
-        try:
-            if plans[0].group_steps:
+    def _apply_unit(self, destination, plans, role_arn):
+        """Ensure the destination's log group (CloudWatch), then its flow logs."""
+        if plans[0].group_steps:
+            keeper = LogGroupKeeper(
+                self.logs, self.manager.retry, self.settings.retention_days,
+                self.settings.kms_key_id, self.settings.tag_map)
+            try:
                 group, notes = keeper.ensure(
-                    log_group, self.inventory.log_group(log_group), plans[0].group_steps)
-                self.inventory.record_log_group(group)
+                    destination, self.inventory.log_group(destination), plans[0].group_steps)
+            except ClientError as e:
                 for plan in plans:
-                    self.results[plan.vpc_id]["changes"].extend(notes)
-        except ClientError as e:
+                    self._fail(plan, "log group %s: %s" % (destination, error_text(e)))
+                return
+            self.inventory.record_log_group(group)
             for plan in plans:
-                self._fail(plan, "log group %s: %s" % (log_group, error_text(e)))
-            return
+                self.results[plan.vpc_id]["changes"].extend(notes)
         for plan in plans:
             if not plan.create_flow_log:
                 self.results[plan.vpc_id]["status"] = (
                     "repaired" if plan.outcome == "repair" else "updated")
         creating = [p for p in plans if p.create_flow_log]
         for batch in chunks(creating, CREATE_FLOW_LOGS_MAX_IDS):
-            self._create_flow_logs(log_group, batch, role_arn)
+            self._create_flow_logs(destination, batch, role_arn)
 
-    def _create_flow_logs(self, log_group, plans, role_arn):
-        params = self.settings.flow_log_params(log_group, role_arn)
+    def _create_flow_logs(self, destination, plans, role_arn):
+        params = create_flow_logs_params(
+            self.settings, destination, role_arn, (self.account_id, self.region, self.partition))
         params["ResourceIds"] = [p.vpc_id for p in plans]
         by_id = {p.vpc_id: p for p in plans}
         try:
@@ -153,9 +156,9 @@ class Remediation:
             result["status"] = "created"
             result["flow-log-ids"].append(flow_log_id)
             result["changes"].append("created flow log %s (%s to %s)" % (
-                flow_log_id, self.settings.traffic_type, log_group))
+                flow_log_id, self.settings.traffic_type, destination))
             log.info("enable-flow-logs %s: created flow log %s into %s",
-                     plan.vpc_id, flow_log_id, log_group)
+                     plan.vpc_id, flow_log_id, destination)
 
     def _created_ids_by_vpc(self, succeeded, flow_log_ids):
         """Which new flow log belongs to which VPC.

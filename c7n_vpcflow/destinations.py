@@ -1,91 +1,82 @@
-"""CloudWatch Logs destination: what a log group needs, and making it so."""
-import logging
+"""Where flow logs go, per destination type: each VPC's target and the CreateFlowLogs call.
 
-from c7n.exceptions import ClientError
-
-log = logging.getLogger("custodian.vpcflow")
-
-# The only values PutRetentionPolicy accepts.
-RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-    2557, 2922, 3288, 3653)
-MANAGED_BY = ("managed-by", "c7n-vpcflow")
+cloud-watch-logs: a log group (delivered by a role); s3: a bucket ARN with an optional
+prefix; kinesis-data-firehose: a delivery stream ARN (optionally in another account).
+VPCs whose targets are equal share one CreateFlowLogs call.
+"""
+from .inventory import cloudwatch_log_group_name
+from .naming import account_values, render_log_group_name, render_template, template_values
+from .settings import CLOUDWATCH, FIREHOSE, S3
 
 
-def retention_too_short(group, retention_days):
-    """True when a group keeps data for less than wanted (never-expire is never too short)."""
-    current = group.get("retentionInDays")
-    return current is not None and current < retention_days
+def s3_destination(bucket, prefix, partition):
+    """The S3 LogDestination ARN: a bucket name or ARN, then the prefix as a folder."""
+    arn = bucket if bucket.startswith("arn:") else "arn:%s:s3:::%s" % (partition, bucket)
+    arn = arn.rstrip("/")
+    if prefix and prefix.strip("/"):
+        arn += "/" + prefix.strip("/") + "/"
+    return arn
 
 
-def log_group_steps(group, retention_days, fresh_tags=True):
-    """The calls that bring a log group (None: absent) to our conventions.
+def target_for(settings, vpc, account_id, region, partition):
+    """The VPC's target (log-group name or destination ARN); TemplateError if unrenderable."""
+    if settings.destination_type == CLOUDWATCH:
+        return render_log_group_name(
+            settings.log_group_template, vpc, account_id, region, partition)
+    values = template_values(vpc, account_id, region, partition)
+    if settings.destination_type == S3:
+        prefix = render_template(settings.prefix, values, "prefix") if settings.prefix else None
+        return s3_destination(
+            render_template(settings.bucket, values, "bucket"), prefix, partition)
+    cross_account_role(settings, account_id, region, partition)  # renderable, or fail now
+    return render_template(settings.delivery_stream, values, "delivery-stream")
 
-    Retention is only ever raised: lowering it, or putting an expiry on a never-expire
-    group, would delete records the owner chose to keep.
+
+def cross_account_role(settings, account_id, region, partition):
+    if not settings.cross_account_role:
+        return None
+    return render_template(settings.cross_account_role,
+                           account_values(account_id, region, partition), "cross-account-role")
+
+
+def _normalized(destination):
+    return (destination or "").rstrip("/")
+
+
+def writes_to(flow_log, destination_type, target):
+    """True when the flow log delivers to `target` of that destination type."""
+    if flow_log.get("LogDestinationType", CLOUDWATCH) != destination_type:
+        return False
+    if destination_type == CLOUDWATCH:
+        return cloudwatch_log_group_name(flow_log) == target
+    return _normalized(flow_log.get("LogDestination")) == _normalized(target)
+
+
+def create_flow_logs_params(settings, target, role_arn=None, account=None):
+    """CreateFlowLogs parameters for one target, all but ResourceIds.
+
+    `account` is (account id, region, partition), for a Firehose cross-account role.
     """
-    if group is None:
-        return ["logs:CreateLogGroup", "logs:PutRetentionPolicy"]
-    steps = []
-    if retention_too_short(group, retention_days):
-        steps.append("logs:PutRetentionPolicy")
-    if fresh_tags:
-        steps.append("logs:TagResource")
-    return steps
-
-
-def group_arn(group):
-    arn = group.get("logGroupArn") or group.get("arn", "")
-    return arn[:-2] if arn.endswith(":*") else arn
-
-
-class LogGroupKeeper:
-    """Applies log-group steps with c7n retries, recording what it found and did."""
-
-    def __init__(self, client, retry, retention_days, kms_key_id, tags):
-        self.client = client
-        self.retry = retry
-        self.retention_days = retention_days
-        self.kms_key_id = kms_key_id
-        self.tags = tags
-
-    def ensure(self, name, group, steps):
-        """Run `steps` for log group `name`; returns (group, notes)."""
-        notes = []
-        if "logs:CreateLogGroup" in steps:
-            group, created = self._create(name)
-            if not created:
-                # Listed as absent a moment ago, present now: treat it as somebody else's.
-                steps = log_group_steps(group, self.retention_days)
-            else:
-                notes.append("created log group %s" % name)
-        elif self.kms_key_id and group.get("kmsKeyId") != self.kms_key_id:
-            notes.append(
-                "log group %s exists with %s; its encryption was left unchanged" % (
-                    name, "key " + group["kmsKeyId"] if group.get("kmsKeyId") else "no KMS key"))
-        if "logs:PutRetentionPolicy" in steps:
-            self.retry(
-                self.client.put_retention_policy,
-                logGroupName=name, retentionInDays=self.retention_days)
-            group = dict(group, retentionInDays=self.retention_days)
-            notes.append("retention %d days" % self.retention_days)
-        if "logs:TagResource" in steps and group_arn(group):
-            self.retry(self.client.tag_resource, resourceArn=group_arn(group), tags=self.tags)
-        return group, notes
-
-    def _create(self, name):
-        params = {"logGroupName": name, "tags": self.tags}
-        if self.kms_key_id:
-            params["kmsKeyId"] = self.kms_key_id
-        try:
-            self.retry(self.client.create_log_group, **params)
-        except ClientError as e:
-            if e.response["Error"]["Code"] != "ResourceAlreadyExistsException":
-                raise
-            groups = self.retry(
-                self.client.describe_log_groups, logGroupNamePrefix=name)["logGroups"]
-            found = [g for g in groups if g["logGroupName"] == name]
-            if found:
-                return found[0], False
-            raise
-        return {"logGroupName": name, "kmsKeyId": self.kms_key_id}, True
+    params = {
+        "ResourceType": "VPC",
+        "TrafficType": settings.traffic_type,
+        "LogDestinationType": settings.destination_type,
+        "MaxAggregationInterval": settings.max_aggregation_interval,
+        "TagSpecifications": [{
+            "ResourceType": "vpc-flow-log",
+            "Tags": [{"Key": k, "Value": v} for k, v in settings.tags]}],
+    }
+    if settings.log_format:
+        params["LogFormat"] = settings.log_format
+    if settings.destination_type == CLOUDWATCH:
+        params.update(LogGroupName=target, DeliverLogsPermissionArn=role_arn)
+    elif settings.destination_type == S3:
+        params.update(LogDestination=target, DestinationOptions={
+            "FileFormat": settings.file_format,
+            "HiveCompatiblePartitions": settings.hive_compatible_partitions,
+            "PerHourPartition": settings.per_hour_partition})
+    elif settings.destination_type == FIREHOSE:
+        params["LogDestination"] = target
+        if settings.cross_account_role:
+            params["DeliverCrossAccountRole"] = cross_account_role(settings, *account)
+    return params

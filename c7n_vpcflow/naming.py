@@ -69,16 +69,29 @@ def vpc_name(vpc):
     return vpc["VpcId"]
 
 
+def account_values(account_id, region, partition):
+    return {"account_id": account_id, "region": region, "partition": partition}
+
+
+def template_values(vpc, account_id, region, partition):
+    return dict(account_values(account_id, region, partition),
+                vpc_id=vpc["VpcId"], vpc_name=vpc_name(vpc))
+
+
+def render_template(template, values, key):
+    """`template` filled in; a variable nobody defined is a TemplateError naming `key`."""
+    try:
+        return template.format(**values)
+    except KeyError as e:
+        raise TemplateError(
+            "%s %r uses {%s}, which no policy variable defines (pass it with --vars-file "
+            "or c7n-org vars)" % (key, template, e.args[0]))
+
+
 def render_log_group_name(template, vpc, account_id, region, partition):
     """The log-group name for one VPC; TemplateError if CloudWatch would refuse it."""
-    values = {
-        "vpc_id": vpc["VpcId"],
-        "vpc_name": vpc_name(vpc),
-        "account_id": account_id,
-        "region": region,
-        "partition": partition,
-    }
-    name = template.format(**values)
+    name = render_template(
+        template, template_values(vpc, account_id, region, partition), "log-group-name")
     if len(name) > LOG_GROUP_NAME_MAX:
         raise TemplateError(
             "log group name for %s is %d characters, over CloudWatch's %d" % (

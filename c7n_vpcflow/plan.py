@@ -5,75 +5,14 @@ The plan is the one object the dry run prints, the action applies and the result
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from .destinations import MANAGED_BY, log_group_steps
-from .inventory import cloudwatch_log_group_name
+from .destinations import target_for, writes_to
 from .judge import Rules, flow_log_problems, ordered
-from .naming import TemplateError, render_log_group_name
+from .loggroups import log_group_steps
+from .naming import TemplateError
+from .settings import CLOUDWATCH
 
 # AWS allows two flow logs per VPC; the quota cannot be raised.
 FLOW_LOGS_PER_VPC = 2
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The action's keys, with defaults applied."""
-    destination_type: str = "cloud-watch-logs"
-    log_group_template: str = "/vpc/flow-logs/{vpc_id}"
-    retention_days: int = 365
-    kms_key_id: Optional[str] = None
-    tags: tuple = ()
-    traffic_type: str = "REJECT"
-    log_format: Optional[str] = None
-    max_aggregation_interval: int = 600
-    role: str = "vpc-flow-logs-delivery"
-    create_role: bool = True
-    replace_broken: bool = False
-
-    @classmethod
-    def from_data(cls, data):
-        tags = dict(data.get("tags") or {})
-        tags[MANAGED_BY[0]] = MANAGED_BY[1]
-        defaults = cls()
-        return cls(
-            destination_type=data.get("destination-type", defaults.destination_type),
-            log_group_template=data.get("log-group-name", defaults.log_group_template),
-            retention_days=data.get("retention-days", defaults.retention_days),
-            kms_key_id=data.get("kms-key-id"),
-            tags=tuple(sorted(tags.items())),
-            traffic_type=data.get("traffic-type", defaults.traffic_type),
-            log_format=data.get("log-format"),
-            max_aggregation_interval=data.get(
-                "max-aggregation-interval", defaults.max_aggregation_interval),
-            role=data.get("role", defaults.role),
-            create_role=data.get("create-role", True),
-            replace_broken=data.get("replace-broken", False),
-        )
-
-    @property
-    def tag_map(self):
-        return dict(self.tags)
-
-    @property
-    def rules(self):
-        """A flow log is sound for us if it captures ALL or our traffic type."""
-        return Rules(traffic_types=frozenset(("ALL", self.traffic_type)))
-
-    def flow_log_params(self, log_group, role_arn):
-        """CreateFlowLogs parameters, all but ResourceIds."""
-        params = {
-            "ResourceType": "VPC",
-            "TrafficType": self.traffic_type,
-            "LogDestinationType": "cloud-watch-logs",
-            "LogGroupName": log_group,
-            "DeliverLogsPermissionArn": role_arn,
-            "MaxAggregationInterval": self.max_aggregation_interval,
-            "TagSpecifications": [{
-                "ResourceType": "vpc-flow-log",
-                "Tags": [{"Key": k, "Value": v} for k, v in self.tags]}],
-        }
-        if self.log_format:
-            params["LogFormat"] = self.log_format
-        return params
 
 
 @dataclass
@@ -81,8 +20,9 @@ class VpcPlan:
     vpc_id: str
     outcome: str                      # create | repair | update | skip | fail
     reason: str = ""
-    log_group: Optional[str] = None
+    destination: Optional[str] = None  # log-group name, or destination ARN
     group_steps: List[str] = field(default_factory=list)
+    destination_type: str = CLOUDWATCH
     create_flow_log: bool = False
     replace: List[str] = field(default_factory=list)
 
@@ -102,7 +42,10 @@ class VpcPlan:
     def describe(self, role_status=None):
         """The plan as annotated on the VPC (c7n:flow-log-plan)."""
         described = {"outcome": self.outcome, "reason": self.reason,
-                     "log-group": self.log_group, "calls": self.calls}
+                     "destination-type": self.destination_type,
+                     "destination": self.destination, "calls": self.calls}
+        if self.destination_type == CLOUDWATCH:
+            described["log-group"] = self.destination
         if self.replace:
             described["replace"] = self.replace
         if role_status is not None and self.create_flow_log:
@@ -119,38 +62,54 @@ def _describe_problems(flow_log, problems):
     return "%s %s" % (flow_log["FlowLogId"], detail)
 
 
-def plan_vpc(vpc, inventory, settings, account_id, region, partition):
-    """Decide what one VPC needs; never calls AWS."""
+def plan_vpc(vpc, inventory, settings, account_id, region, partition,
+             destination_types=None):
+    """Decide what one VPC needs; never calls AWS.
+
+    A VPC is left alone when one of its flow logs is sound (and, if the policy's filter
+    asks for certain destination types, of one of them).
+    """
+    plan = _decide(vpc, inventory, settings, account_id, region, partition, destination_types)
+    plan.destination_type = settings.destination_type
+    return plan
+
+
+def _decide(vpc, inventory, settings, account_id, region, partition, destination_types):
     vpc_id = vpc["VpcId"]
     try:
-        target = render_log_group_name(
-            settings.log_group_template, vpc, account_id, region, partition)
+        target = target_for(settings, vpc, account_id, region, partition)
     except TemplateError as e:
         return VpcPlan(vpc_id, "fail", str(e))
-    group = inventory.log_group(target)
-    rules = settings.rules
+    kind = settings.destination_type
+    group = inventory.log_group(target) if kind == CLOUDWATCH else None
+
+    def group_steps(**options):
+        if kind != CLOUDWATCH:
+            return []
+        return log_group_steps(group, settings.retention_days, **options)
+
+    rules = Rules(traffic_types=settings.rules.traffic_types,
+                  destination_types=destination_types)
     flow_logs = inventory.flow_logs_for(vpc_id)
-    problems = {f["FlowLogId"]: flow_log_problems(f, inventory, rules)
-                for f in flow_logs}
+    problems = {f["FlowLogId"]: flow_log_problems(f, inventory, rules) for f in flow_logs}
     sound = [f for f in flow_logs if not problems[f["FlowLogId"]]]
     for flow_log in sound:
-        if cloudwatch_log_group_name(flow_log) == target:
-            steps = log_group_steps(group, settings.retention_days, fresh_tags=False)
-            outcome = "update" if steps else "skip"
-            return VpcPlan(vpc_id, outcome, "flow log %s already writes to %s" % (
-                flow_log["FlowLogId"], target), target, steps)
+        if writes_to(flow_log, kind, target):
+            steps = group_steps(fresh_tags=False)
+            return VpcPlan(vpc_id, "update" if steps else "skip", "flow log %s already writes "
+                           "to %s" % (flow_log["FlowLogId"], target), target, steps)
     if sound:
         return VpcPlan(vpc_id, "skip", "flow log %s is sound; its destination is left as is" % (
             sound[0]["FlowLogId"]))
     broken = [f for f in flow_logs if problems[f["FlowLogId"]]]
-    same = [f for f in broken if cloudwatch_log_group_name(f) == target
+    same = [f for f in broken if writes_to(f, kind, target)
             and f.get("TrafficType") == settings.traffic_type]
     if same:
         flow_log = same[0]
         if problems[flow_log["FlowLogId"]] == {"log-group-missing"}:
             # Recreating its log group is all this flow log lacks.
             return VpcPlan(vpc_id, "repair", "recreate the log group of %s" % (
-                flow_log["FlowLogId"]), target, log_group_steps(group, settings.retention_days))
+                flow_log["FlowLogId"]), target, group_steps())
         return VpcPlan(vpc_id, "fail", (
             "flow log %s already sends %s traffic to %s but is broken; AWS refuses a "
             "duplicate, so delete it and run again" % (
@@ -158,12 +117,13 @@ def plan_vpc(vpc, inventory, settings, account_id, region, partition):
                 settings.traffic_type, target)), target)
     if len(flow_logs) >= FLOW_LOGS_PER_VPC:
         return VpcPlan(vpc_id, "fail", (
-            "already has %d flow logs, the AWS limit per VPC, all broken: %s; delete one "
+            "already has %d flow logs, the AWS limit per VPC, none sound: %s; delete one "
             "and run again" % (len(flow_logs), "; ".join(
                 _describe_problems(f, problems[f["FlowLogId"]]) for f in broken))), target)
-    reason = "no flow log" if not broken else "broken: " + "; ".join(
+    reason = "no flow log" if not broken else "not sound: " + "; ".join(
         _describe_problems(f, problems[f["FlowLogId"]]) for f in broken)
+    replaceable = [f["FlowLogId"] for f in broken
+                   if problems[f["FlowLogId"]] - {"destination-type", "retention"}]
     return VpcPlan(
-        vpc_id, "create", reason, target,
-        log_group_steps(group, settings.retention_days), create_flow_log=True,
-        replace=[f["FlowLogId"] for f in broken] if settings.replace_broken else [])
+        vpc_id, "create", reason, target, group_steps(), create_flow_log=True,
+        replace=replaceable if settings.replace_broken else [])

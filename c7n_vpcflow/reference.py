@@ -54,10 +54,13 @@ def example_yaml(cls):
 
 
 def example_values(kind, cls):
-    """{key: value} of the filter or action as written in the docstring example."""
-    [policy] = yaml.safe_load(example_yaml(cls))["policies"]
-    [element] = [e for e in policy[kind] if isinstance(e, dict) and e["type"] == cls.type]
-    return element
+    """{key: value} of the filter or action as first written in the docstring examples."""
+    values = {}
+    for policy in yaml.safe_load(example_yaml(cls))["policies"]:
+        for element in policy[kind]:
+            if isinstance(element, dict) and element["type"] == cls.type:
+                values = dict(element, **values)
+    return values
 
 
 def section(kind, cls):

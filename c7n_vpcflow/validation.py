@@ -3,10 +3,13 @@ import re
 
 from c7n.exceptions import PolicyValidationError
 
+from .action_schema import BY_DESTINATION, REQUIRED
 from .judge import Rules
-from .naming import TemplateError, check_log_group_template
-from .plan import Settings
+from .naming import (
+    ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, check_log_group_template,
+    parse_template)
 from .role import parse_role
+from .settings import CLOUDWATCH, FIREHOSE, S3, Settings
 
 # Fields of VPC flow log records, versions 2 to 10.
 LOG_FORMAT_FIELDS = frozenset((
@@ -22,7 +25,12 @@ LOG_FORMAT_FIELDS = frozenset((
 ))
 LOG_FORMAT_TOKEN = re.compile(r"^\$\{([a-z0-9-]+)\}$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
-NOT_YET = ("s3", "kinesis-data-firehose")
+PER_REGION_VARIABLES = ACCOUNT_WIDE_VARIABLES + ("region",)
+BUCKET_CHARS = re.compile(r"^[a-z0-9.-]*$")
+BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9.{}_-]+(/.*)?$")
+PREFIX_CHARS = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
+STREAM_ARN = re.compile(r"^arn:[^:]+:firehose:[^:]+:[^:]+:deliverystream/.+$")
+ANY_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::[^:]+:role/.+$")
 MAX_USER_TAGS = 49  # AWS allows 50 per resource; one is our managed-by tag
 
 
@@ -59,25 +67,83 @@ def validate_tags(tags):
             fail("tags", "key 'managed-by' is reserved: enable-flow-logs sets it")
 
 
-def validate_action_data(data):
-    settings = Settings.from_data(data)
-    if settings.destination_type in NOT_YET:
-        fail("destination-type", "%s is not implemented yet; use cloud-watch-logs"
-             % settings.destination_type)
+def validate_destination_keys(data, destination_type):
+    """Keys of another destination type are mistakes; the target key is required."""
+    for other, keys in BY_DESTINATION.items():
+        for key in keys:
+            if other != destination_type and key in data:
+                fail(key, "applies only to destination-type %s; this action writes to %s"
+                     % (other, destination_type))
+    required = REQUIRED.get(destination_type)
+    if required and required not in data:
+        fail(required, "is required with destination-type %s" % destination_type)
+
+
+def check_template(key, template, allowed, literal_chars=None):
+    """Variables: ours where allowed; any other is left to policy variables (--vars-file)."""
+    try:
+        parts = parse_template(template)
+    except TemplateError as e:
+        fail(key, "%r %s" % (template, e))
+    for literal, field in parts:
+        if field in TEMPLATE_VARIABLES and field not in allowed:
+            fail(key, "%r cannot use {%s}; allowed here: %s" % (
+                template, field, ", ".join("{%s}" % v for v in allowed)))
+        if literal_chars and not literal_chars.match(literal):
+            fail(key, "%r has characters not allowed in an S3 %s" % (template, key))
+    return "".join(literal for literal, _ in parts)
+
+
+def validate_s3(settings):
+    bucket = settings.bucket
+    if bucket.startswith("arn:"):
+        check_template("bucket", bucket, PER_REGION_VARIABLES)
+        if not BUCKET_ARN.match(bucket):
+            fail("bucket", "%r is not an S3 bucket ARN (arn:aws:s3:::name)" % bucket)
+        if "/" in bucket.split(":::", 1)[1] and settings.prefix:
+            fail("prefix", "given twice: in the bucket ARN %r and as prefix" % bucket)
+    else:
+        check_template("bucket", bucket, PER_REGION_VARIABLES, BUCKET_CHARS)
+    if settings.prefix:
+        literal = check_template("prefix", settings.prefix, TEMPLATE_VARIABLES, PREFIX_CHARS)
+        if settings.prefix.startswith("/") or "AWSLogs" in literal:
+            fail("prefix", "%r must not start with '/' or use AWSLogs (AWS reserves it)"
+                 % settings.prefix)
+
+
+def validate_firehose(settings):
+    stream = settings.delivery_stream
+    literal = check_template("delivery-stream", stream, PER_REGION_VARIABLES)
+    if literal and not STREAM_ARN.match(stream):
+        fail("delivery-stream", "%r is not a Firehose delivery stream ARN "
+             "(arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME)" % stream)
+    role = settings.cross_account_role
+    if role is not None and not ANY_ROLE_ARN.match(role):
+        fail("cross-account-role", "%r is not an IAM role ARN" % role)
+
+
+def validate_cloudwatch(settings):
     template = settings.log_group_template
     try:
         check_log_group_template(template)
     except TemplateError as e:
         fail("log-group-name", "%r %s" % (template, e))
-    if "log-format" in data:
-        validate_log_format(data["log-format"])
-    validate_tags(data.get("tags") or {})
     if parse_role(settings.role) is None:
         fail("role", "%r is neither an IAM role name nor a role ARN" % settings.role)
-    kms = data.get("kms-key-id")
+    kms = settings.kms_key_id
     if kms is not None and not KMS_KEY_ARN.match(kms):
         fail("kms-key-id", "%r must be a KMS key ARN (CloudWatch Logs takes no alias or id)"
              % kms)
+
+
+def validate_action_data(data):
+    settings = Settings.from_data(data)
+    validate_destination_keys(data, settings.destination_type)
+    {CLOUDWATCH: validate_cloudwatch, S3: validate_s3,
+     FIREHOSE: validate_firehose}[settings.destination_type](settings)
+    if "log-format" in data:
+        validate_log_format(data["log-format"])
+    validate_tags(data.get("tags") or {})
 
 
 def validate_against_filters(data, filters):
@@ -92,7 +158,8 @@ def validate_against_filters(data, filters):
             fail("traffic-type", "%s would not satisfy flow-log-compliance traffic-types %s"
                  % (traffic_type, accepted))
         minimum = f.data.get("min-retention-days")
-        if minimum is not None and settings.retention_days < minimum:
+        if (minimum is not None and settings.destination_type == CLOUDWATCH
+                and settings.retention_days < minimum):
             fail("retention-days", "%d would not satisfy flow-log-compliance "
                  "min-retention-days %d" % (settings.retention_days, minimum))
         destinations = f.data.get("destination-types")

@@ -63,7 +63,8 @@ def test_runner_grants_exactly_what_the_shipped_policies_declare():
     assert runner["Properties"]["RoleName"] == "c7n-vpcflow-runner"
     granted = actions(statements(runner, "c7n-vpcflow"))
     assert granted == declared_permissions(
-        "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml", "vpc-flow-logs-securityhub.yml")
+        "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml", "vpc-flow-logs-enable-s3.yml",
+        "vpc-flow-logs-securityhub.yml")
 
 
 def test_runner_is_assumable_from_the_trusted_account_only():

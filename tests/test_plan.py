@@ -1,6 +1,8 @@
 """What enable-flow-logs decides for one VPC, from what the account holds (no AWS calls)."""
 from c7n_vpcflow.inventory import Inventory
-from c7n_vpcflow.plan import Settings, plan_vpc
+from c7n_vpcflow.destinations import create_flow_logs_params
+from c7n_vpcflow.plan import plan_vpc
+from c7n_vpcflow.settings import Settings
 
 VPC = {"VpcId": "vpc-0a1b2c3d4e5f67890", "OwnerId": "123456789012"}
 TARGET = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"
@@ -33,7 +35,7 @@ def plan(flow_logs=(), groups=(), **settings):
 def test_vpc_without_flow_log_gets_group_retention_and_flow_log_in_three_calls():
     p = plan()
     assert p.outcome == "create"
-    assert p.log_group == TARGET
+    assert p.destination == TARGET
     assert p.calls == ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs"]
 
 
@@ -128,7 +130,7 @@ def test_flow_log_parameters_carry_tags_format_and_role():
     settings = Settings.from_data({
         "tags": {"owner": "secops"}, "log-format": "${version} ${srcaddr}",
         "max-aggregation-interval": 60, "traffic-type": "ALL"})
-    params = settings.flow_log_params(TARGET, ROLE)
+    params = create_flow_logs_params(settings, TARGET, ROLE)
     assert params["TagSpecifications"] == [{"ResourceType": "vpc-flow-log", "Tags": [
         {"Key": "managed-by", "Value": "c7n-vpcflow"}, {"Key": "owner", "Value": "secops"}]}]
     assert params["LogFormat"] == "${version} ${srcaddr}"
@@ -143,4 +145,4 @@ def test_defaults_follow_the_conventions():
     assert (s.log_group_template, s.retention_days, s.traffic_type, s.role) == (
         "/vpc/flow-logs/{vpc_id}", 365, "REJECT", "vpc-flow-logs-delivery")
     assert (s.create_role, s.replace_broken, s.max_aggregation_interval) == (True, False, 600)
-    assert "LogFormat" not in s.flow_log_params(TARGET, ROLE)
+    assert "LogFormat" not in create_flow_logs_params(s, TARGET, ROLE)

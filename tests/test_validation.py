@@ -82,11 +82,44 @@ BAD = [
     case("kms-key-id-alias-arn",
          action={"kms-key-id": "arn:aws:kms:us-east-1:123456789012:alias/flow-logs"},
          keys=["kms-key-id"], mentions=["alias/flow-logs"]),
-    case("destination-type-s3", action={"destination-type": "s3"},
-         keys=["destination-type"], mentions=["s3", "not implemented yet"]),
-    case("destination-type-kinesis-data-firehose",
-         action={"destination-type": "kinesis-data-firehose"},
-         keys=["destination-type"], mentions=["kinesis-data-firehose", "not implemented yet"]),
+    case("destination-type-ftp", action={"destination-type": "ftp"},
+         keys=["destination-type"], mentions=["ftp"]),
+    # destination-specific keys
+    case("s3-without-bucket", action={"destination-type": "s3"},
+         keys=["bucket"], mentions=["required", "s3"]),
+    case("bucket-with-cloud-watch-logs", action={"bucket": "flow-logs"},
+         keys=["bucket"], mentions=["only to destination-type s3"]),
+    case("log-group-name-with-s3",
+         action={"destination-type": "s3", "bucket": "b1", "log-group-name": "/x/{vpc_id}"},
+         keys=["log-group-name"], mentions=["cloud-watch-logs"]),
+    case("bucket-uppercase", action={"destination-type": "s3", "bucket": "Flow_Logs"},
+         keys=["bucket"], mentions=["Flow_Logs"]),
+    case("bucket-per-vpc", action={"destination-type": "s3", "bucket": "logs-{vpc_id}"},
+         keys=["bucket"], mentions=["{vpc_id}"]),
+    case("bucket-arn-of-another-service",
+         action={"destination-type": "s3", "bucket": "arn:aws:sqs:::queue"},
+         keys=["bucket"], mentions=["arn:aws:sqs"]),
+    case("prefix-leading-slash",
+         action={"destination-type": "s3", "bucket": "b1", "prefix": "/flows"},
+         keys=["prefix"], mentions=["/flows"]),
+    case("prefix-awslogs",
+         action={"destination-type": "s3", "bucket": "b1", "prefix": "AWSLogs/x"},
+         keys=["prefix"], mentions=["AWSLogs"]),
+    case("prefix-twice",
+         action={"destination-type": "s3", "bucket": "arn:aws:s3:::b1/flows", "prefix": "x"},
+         keys=["prefix"], mentions=["twice"]),
+    case("file-format-csv",
+         action={"destination-type": "s3", "bucket": "b1", "file-format": "csv"},
+         keys=["file-format"], mentions=["csv"]),
+    case("firehose-without-stream", action={"destination-type": "kinesis-data-firehose"},
+         keys=["delivery-stream"], mentions=["required"]),
+    case("delivery-stream-not-an-arn",
+         action={"destination-type": "kinesis-data-firehose", "delivery-stream": "siem"},
+         keys=["delivery-stream"], mentions=["siem"]),
+    case("cross-account-role-not-an-arn",
+         action={"destination-type": "kinesis-data-firehose", "cross-account-role": "x",
+                 "delivery-stream": "arn:aws:firehose:us-east-1:123456789012:deliverystream/s"},
+         keys=["cross-account-role"], mentions=["'x'"]),
     case("create-role-string-yes", action={"create-role": "yes"},
          keys=["create-role"], mentions=["yes"]),
     # flow-log-compliance
@@ -231,7 +264,7 @@ def test_unknown_template_variable_message_lists_the_known_variables(bad_run):
 
 # -- what must pass -------------------------------------------------------------------
 
-EVERY_ACTION_KEY = {
+EVERY_CLOUDWATCH_KEY = {
     "type": "enable-flow-logs",
     "destination-type": "cloud-watch-logs",
     "log-group-name": "/vpc/{partition}/{account_id}/{region}/{vpc_name}-{vpc_id}#flow",
@@ -246,6 +279,22 @@ EVERY_ACTION_KEY = {
     "role": "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery",
     "create-role": False,
     "replace-broken": True,
+}
+EVERY_S3_KEY = {
+    "type": "enable-flow-logs",
+    "destination-type": "s3",
+    "bucket": "{flow_log_bucket}",
+    "prefix": "vpc/{partition}/{account_id}/{region}/{vpc_name}/{vpc_id}",
+    "file-format": "parquet",
+    "hive-compatible-partitions": True,
+    "per-hour-partition": True,
+    "traffic-type": "REJECT",
+}
+EVERY_FIREHOSE_KEY = {
+    "type": "enable-flow-logs",
+    "destination-type": "kinesis-data-firehose",
+    "delivery-stream": "arn:{partition}:firehose:{region}:222233334444:deliverystream/siem",
+    "cross-account-role": "arn:aws:iam::{account_id}:role/flow-logs-to-siem",
 }
 EVERY_FILTER_KEY = {
     "type": "flow-log-compliance",
@@ -262,7 +311,17 @@ AWS_DEFAULT_FORMAT = ("${version} ${account-id} ${interface-id} ${srcaddr} ${dst
 GOOD = {
     "every-key": {"policies": [{
         "name": "good-every-key", "resource": "aws.vpc",
-        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_ACTION_KEY]}]},
+        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_CLOUDWATCH_KEY]}]},
+    "every-s3-key": {"policies": [{
+        "name": "good-every-s3-key", "resource": "aws.vpc",
+        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_S3_KEY]}]},
+    "every-firehose-key": {"policies": [{
+        "name": "good-every-firehose-key", "resource": "aws.vpc",
+        "filters": [{"type": "flow-log-compliance"}], "actions": [EVERY_FIREHOSE_KEY]}]},
+    "bucket-arn-with-prefix": {"policies": [{
+        "name": "good-bucket-arn", "resource": "aws.vpc",
+        "actions": [{"type": "enable-flow-logs", "destination-type": "s3",
+                     "bucket": "arn:aws:s3:::org-flow-logs/vpc/{account_id}"}]}]},
     "defaults-only": {"policies": [{
         "name": "good-defaults-only", "resource": "aws.vpc",
         "filters": [{"type": "flow-log-compliance"}],
@@ -296,7 +355,7 @@ def good_run(tmp_path_factory):
 
 def test_policies_are_shipped():
     assert [os.path.basename(p) for p in SHIPPED_POLICIES] == [
-        "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml",
+        "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable-s3.yml", "vpc-flow-logs-enable.yml",
         "vpc-flow-logs-on-create.yml", "vpc-flow-logs-periodic.yml",
         "vpc-flow-logs-securityhub.yml"]
 
@@ -315,5 +374,6 @@ def test_custodian_validate_exits_zero_on_good_policies(good_run):
 
 
 def test_the_every_key_policy_really_uses_every_key():
-    assert set(EVERY_ACTION_KEY) == set(EnableFlowLogs.schema["properties"])
+    every_action_key = set(EVERY_CLOUDWATCH_KEY) | set(EVERY_S3_KEY) | set(EVERY_FIREHOSE_KEY)
+    assert every_action_key == set(EnableFlowLogs.schema["properties"])
     assert set(EVERY_FILTER_KEY) == set(FlowLogCompliance.schema["properties"])

@@ -1,0 +1,113 @@
+"""The enable-flow-logs schema and permissions, per destination type."""
+from .judge import DESTINATION_TYPES, TRAFFIC_TYPES
+from .loggroups import RETENTION_DAYS
+from .settings import CLOUDWATCH, FIREHOSE, S3, Settings
+
+DEFAULTS = Settings()
+
+COMMON = {
+    "destination-type": {
+        "enum": list(DESTINATION_TYPES), "default": DEFAULTS.destination_type,
+        "description": "Where flow logs go."},
+    "traffic-type": {
+        "enum": list(TRAFFIC_TYPES), "default": DEFAULTS.traffic_type,
+        "description": "Traffic the flow log captures (CIS recommends REJECT)."},
+    "log-format": {
+        "type": "string",
+        "description": "Custom record format of ${field} names; AWS's default format when "
+                       "absent."},
+    "max-aggregation-interval": {
+        "enum": [60, 600], "default": DEFAULTS.max_aggregation_interval,
+        "description": "Seconds over which flows are aggregated into a record."},
+    "tags": {
+        "type": "object", "additionalProperties": {"type": "string"},
+        "description": "Tags for flow logs, log groups and a created role; managed-by: "
+                       "c7n-vpcflow is always added."},
+    "replace-broken": {
+        "type": "boolean", "default": DEFAULTS.replace_broken,
+        "description": "Delete a broken flow log once its replacement is ACTIVE."},
+}
+
+BY_DESTINATION = {
+    CLOUDWATCH: {
+        "log-group-name": {
+            "type": "string", "minLength": 1, "default": DEFAULTS.log_group_template,
+            "description": "cloud-watch-logs: log group per VPC, a template over {vpc_id}, "
+                           "{vpc_name} (Name tag, sanitised), {account_id}, {region}, "
+                           "{partition}."},
+        "retention-days": {
+            "enum": list(RETENTION_DAYS), "default": DEFAULTS.retention_days,
+            "description": "cloud-watch-logs: retention of created log groups; existing "
+                           "groups are only ever raised to it."},
+        "kms-key-id": {
+            "type": "string",
+            "description": "cloud-watch-logs: KMS key ARN to encrypt created log groups with."},
+        "role": {
+            "type": "string", "default": DEFAULTS.role,
+            "description": "cloud-watch-logs: delivery role name or ARN (same account)."},
+        "create-role": {
+            "type": "boolean", "default": DEFAULTS.create_role,
+            "description": "cloud-watch-logs: create the delivery role when missing (least "
+                           "privilege, trusting only this account's flow logs)."},
+    },
+    S3: {
+        "bucket": {
+            "type": "string", "minLength": 1,
+            "description": "s3 (required): bucket name or ARN; {account_id}, {region}, "
+                           "{partition} and policy variables such as {flow_log_bucket}."},
+        "prefix": {
+            "type": "string", "minLength": 1,
+            "description": "s3: folder in the bucket, same variables plus {vpc_id} and "
+                           "{vpc_name}; a per-VPC prefix costs one CreateFlowLogs per VPC "
+                           "instead of one per 1,000."},
+        "file-format": {
+            "enum": ["plain-text", "parquet"], "default": DEFAULTS.file_format,
+            "description": "s3: record file format (parquet is smaller and faster to query)."},
+        "hive-compatible-partitions": {
+            "type": "boolean", "default": DEFAULTS.hive_compatible_partitions,
+            "description": "s3: Hive-compatible prefixes (key=value) for Athena."},
+        "per-hour-partition": {
+            "type": "boolean", "default": DEFAULTS.per_hour_partition,
+            "description": "s3: partition by hour instead of by day."},
+    },
+    FIREHOSE: {
+        "delivery-stream": {
+            "type": "string", "minLength": 1,
+            "description": "kinesis-data-firehose (required): delivery stream ARN; "
+                           "{account_id}, {region}, {partition} and policy variables."},
+        "cross-account-role": {
+            "type": "string",
+            "description": "kinesis-data-firehose: role ARN (in this account) that delivers "
+                           "to a stream in another account."},
+    },
+}
+
+REQUIRED = {S3: "bucket", FIREHOSE: "delivery-stream"}
+
+
+def properties():
+    merged = dict(COMMON)
+    for keys in BY_DESTINATION.values():
+        merged.update(keys)
+    return merged
+
+
+COMMON_PERMISSIONS = (
+    "ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "ec2:CreateTags", "ec2:DeleteFlowLogs",
+    "logs:DescribeLogGroups")
+PERMISSIONS = {
+    CLOUDWATCH: (
+        "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "iam:GetRole",
+        "iam:CreateRole", "iam:PutRolePolicy", "iam:TagRole", "iam:PassRole"),
+    S3: ("logs:CreateLogDelivery", "logs:DeleteLogDelivery"),
+    FIREHOSE: (
+        "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "firehose:TagDeliveryStream",
+        "iam:CreateServiceLinkedRole", "iam:PassRole"),
+}
+
+
+def permissions_for(destination_type):
+    return COMMON_PERMISSIONS + PERMISSIONS[destination_type]
+
+
+ALL_PERMISSIONS = tuple(sorted(set(COMMON_PERMISSIONS).union(*PERMISSIONS.values())))

@@ -1,0 +1,57 @@
+"""The dry-run view of enable-flow-logs: each VPC annotated with its plan, nothing changed.
+
+Custodian skips actions under --dryrun, so the action appends this step to the policy's
+filters; it runs last, reads only, and matches every VPC it is given.
+"""
+import logging
+
+from c7n.filters import Filter
+from c7n.utils import local_session, type_schema
+
+from .inventory import account_context, owned_vpcs
+from .role import DeliveryRole
+
+log = logging.getLogger("custodian.vpcflow")
+
+PLAN = "c7n:flow-log-plan"
+
+
+class DryRunPlan(Filter):
+    """Annotates each VPC with the plan of the policy's enable-flow-logs action."""
+
+    type = "enable-flow-logs-plan"
+    schema = type_schema(type)
+    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups", "iam:GetRole")
+
+    def __init__(self, data, manager, action):
+        super().__init__(data, manager)
+        self.action = action
+
+    def validate(self):
+        return self
+
+    def role_status(self, plans):
+        settings = self.action.settings
+        if not settings.needs_delivery_role or not any(p.create_flow_log for p in plans):
+            return None
+        account_id, _region, partition = account_context(self.manager)
+        return DeliveryRole(
+            local_session(self.manager.session_factory), self.manager.retry, account_id,
+            partition, settings.role, settings.create_role, settings.tag_map).inspect()
+
+    def process(self, resources, event=None):
+        vpcs = owned_vpcs(self.manager, resources)
+        if not vpcs:
+            return resources
+        _inventory, plans = self.action.plan(vpcs)
+        role_status = self.role_status(plans)
+        by_id = {v["VpcId"]: v for v in vpcs}
+        for plan in plans:
+            described = plan.describe(role_status)
+            if role_status is not None and role_status.problem and plan.create_flow_log:
+                described["outcome"], described["reason"] = "fail", role_status.problem
+            by_id[plan.vpc_id][PLAN] = described
+            log.info("dry run %s: %s %s%s", plan.vpc_id, described["outcome"],
+                     described["reason"],
+                     (" -> " + ", ".join(described["calls"])) if described["calls"] else "")
+        return resources

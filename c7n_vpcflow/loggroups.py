@@ -1,0 +1,90 @@
+"""CloudWatch Logs log groups: what one needs (retention, tags, key), and making it so."""
+import logging
+
+from c7n.exceptions import ClientError
+
+log = logging.getLogger("custodian.vpcflow")
+
+# The only values PutRetentionPolicy accepts.
+RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+    2557, 2922, 3288, 3653)
+
+
+def retention_too_short(group, retention_days):
+    """True when a group keeps data for less than wanted (never-expire is never too short)."""
+    current = group.get("retentionInDays")
+    return current is not None and current < retention_days
+
+
+def log_group_steps(group, retention_days, fresh_tags=True):
+    """The calls that bring a log group (None: absent) to our conventions.
+
+    Retention is only ever raised: lowering it, or putting an expiry on a never-expire
+    group, would delete records the owner chose to keep.
+    """
+    if group is None:
+        return ["logs:CreateLogGroup", "logs:PutRetentionPolicy"]
+    steps = []
+    if retention_too_short(group, retention_days):
+        steps.append("logs:PutRetentionPolicy")
+    if fresh_tags:
+        steps.append("logs:TagResource")
+    return steps
+
+
+def group_arn(group):
+    arn = group.get("logGroupArn") or group.get("arn", "")
+    return arn[:-2] if arn.endswith(":*") else arn
+
+
+class LogGroupKeeper:
+    """Applies log-group steps with c7n retries, recording what it found and did."""
+
+    def __init__(self, client, retry, retention_days, kms_key_id, tags):
+        self.client = client
+        self.retry = retry
+        self.retention_days = retention_days
+        self.kms_key_id = kms_key_id
+        self.tags = tags
+
+    def ensure(self, name, group, steps):
+        """Run `steps` for log group `name`; returns (group, notes)."""
+        notes = []
+        if "logs:CreateLogGroup" in steps:
+            group, created = self._create(name)
+            if not created:
+                # Listed as absent a moment ago, present now: treat it as somebody else's.
+                steps = log_group_steps(group, self.retention_days)
+            else:
+                notes.append("created log group %s" % name)
+        elif self.kms_key_id and group.get("kmsKeyId") != self.kms_key_id:
+            notes.append(
+                "log group %s exists with %s; its encryption was left unchanged" % (
+                    name, "key " + group["kmsKeyId"] if group.get("kmsKeyId") else "no KMS key"))
+        if "logs:PutRetentionPolicy" in steps:
+            self.retry(
+                self.client.put_retention_policy,
+                logGroupName=name, retentionInDays=self.retention_days)
+            group = dict(group, retentionInDays=self.retention_days)
+            notes.append("retention %d days" % self.retention_days)
+        if "logs:TagResource" in steps and group_arn(group):
+            self.retry(self.client.tag_resource, resourceArn=group_arn(group), tags=self.tags)
+        return group, notes
+
+    def _create(self, name):
+        params = {"logGroupName": name, "tags": self.tags}
+        if self.kms_key_id:
+            params["kmsKeyId"] = self.kms_key_id
+        try:
+            self.retry(self.client.create_log_group, **params)
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "ResourceAlreadyExistsException":
+                raise
+            groups = self.retry(
+                self.client.describe_log_groups, logGroupNamePrefix=name)["logGroups"]
+            found = [g for g in groups if g["logGroupName"] == name]
+            if found:
+                return found[0], False
+            raise
+        return {"logGroupName": name, "kmsKeyId": self.kms_key_id}, True

@@ -1,0 +1,65 @@
+"""The enable-flow-logs keys, with defaults applied."""
+from dataclasses import dataclass
+from typing import Optional
+
+from .judge import Rules
+
+CLOUDWATCH = "cloud-watch-logs"
+S3 = "s3"
+FIREHOSE = "kinesis-data-firehose"
+MANAGED_BY = ("managed-by", "c7n-vpcflow")
+
+
+@dataclass(frozen=True)
+class Settings:
+    destination_type: str = CLOUDWATCH
+    traffic_type: str = "REJECT"
+    log_format: Optional[str] = None
+    max_aggregation_interval: int = 600
+    tags: tuple = ()
+    replace_broken: bool = False
+    # cloud-watch-logs
+    log_group_template: str = "/vpc/flow-logs/{vpc_id}"
+    retention_days: int = 365
+    kms_key_id: Optional[str] = None
+    role: str = "vpc-flow-logs-delivery"
+    create_role: bool = True
+    # s3
+    bucket: Optional[str] = None
+    prefix: Optional[str] = None
+    file_format: str = "plain-text"
+    hive_compatible_partitions: bool = False
+    per_hour_partition: bool = False
+    # kinesis-data-firehose
+    delivery_stream: Optional[str] = None
+    cross_account_role: Optional[str] = None
+
+    @classmethod
+    def from_data(cls, data):
+        tags = dict(data.get("tags") or {})
+        tags[MANAGED_BY[0]] = MANAGED_BY[1]
+        values = {"tags": tuple(sorted(tags.items()))}
+        for key, value in data.items():
+            attribute = key.replace("-", "_")
+            if attribute in cls.__dataclass_fields__ and attribute != "tags":
+                values[attribute] = value
+        if "log-group-name" in data:
+            values["log_group_template"] = data["log-group-name"]
+        return cls(**values)
+
+    @property
+    def tag_map(self):
+        return dict(self.tags)
+
+    @property
+    def rules(self):
+        """A flow log is sound for us if it captures ALL or our traffic type."""
+        return Rules(traffic_types=frozenset(("ALL", self.traffic_type)))
+
+    @property
+    def needs_log_groups(self):
+        return self.destination_type == CLOUDWATCH
+
+    @property
+    def needs_delivery_role(self):
+        return self.destination_type == CLOUDWATCH
