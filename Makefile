@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEPS_STAMP := $(VENV)/.deps-installed
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: test install demo docs clean
+.PHONY: test install demo docs bench clean
 
 $(PY):
 	@echo "creating $(VENV)"
@@ -30,6 +30,11 @@ demo: install
 # The configuration reference is generated from the filter's and action's schemas.
 docs: install
 	@$(PY) -m c7n_vpcflow.reference > docs/configuration.md
+
+# Performance figures (issue 6): moto + the throttling proxy, every scenario, median of 3;
+# prints the table and writes bench/RESULTS.md (minutes). BENCH_ARGS="--suite bare-100 --reps 1".
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,75 @@
+"""`make bench`: start the emulator (and the proxy for realistic mode), run every suite,
+print the table and write bench/RESULTS.md.
+
+    python -m bench                                  # everything, median of 3 (minutes)
+    python -m bench --suite bare-100 --reps 1 --out /tmp/quick.md
+    python -m bench --scenario enable --suite realistic-200
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+from demo.emulator import Emulator
+
+from .report import render, table
+from .runner import Bench, run_suites, summarize, to_json
+from .scenarios import REPO, SCENARIOS, SUITES
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--suite", action="append", choices=sorted(SUITES),
+                        help="suites to run (repeatable; default: all, in order)")
+    parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
+                        help="only these scenarios of each suite (repeatable)")
+    parser.add_argument("--reps", type=int, default=3, help="runs per scenario (median)")
+    parser.add_argument("--out", default=os.path.join(REPO, "bench", "RESULTS.md"))
+    parser.add_argument("--json", help="also write every run as JSON here")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    return parser.parse_args(argv)
+
+
+def selected_suites(args):
+    suites = [SUITES[name] for name in (args.suite or SUITES)]
+    if args.scenario:
+        suites = [s.__class__(s.name, s.mode, s.estate,
+                              tuple(n for n in s.scenarios if n in args.scenario))
+                  for s in suites]
+    return [s for s in suites if s.scenarios]
+
+
+def main(argv=None):
+    args = parse(argv)
+    suites = selected_suites(args)
+    workdir = tempfile.mkdtemp(prefix="c7n-vpcflow-bench-")
+    emulator = Emulator(workdir)
+    started = time.monotonic()
+    emulator.start()
+    print("emulator: moto on %s (pid %d); scratch %s" % (
+        emulator.endpoint, emulator.pid, workdir), flush=True)
+    bench = Bench(emulator, workdir)
+    try:
+        results = run_suites(bench, suites, args.reps,
+                             progress=lambda line: print(line, flush=True))
+    finally:
+        bench.close_proxy()
+        emulator.stop()
+    summaries = summarize(results)
+    print()
+    print(table(summaries))
+    with open(args.out, "w") as f:
+        f.write(render(summaries, results, args.reps, time.monotonic() - started))
+    print("\nwrote %s" % args.out)
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(to_json(results))
+    if not args.keep:
+        import shutil
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Bench estates: N VPCs without flow logs, seeded straight into the emulator.
+
+The emulator (moto 5.2) enforces no VPC quota (AWS's default is 5 per region, raised on
+request): 1,000 VPCs go into one account-region, one CreateVpc each, in about 5 s. N counts
+the default VPC moto creates in each account-region, so N - (account-regions) are
+created. Every VPC is non-compliant (no flow log), so remediation has N VPCs to fix.
+
+Seeding and checking talk to the emulator directly (never through the proxy) and happen
+while its request recorder is off, so they are neither counted nor throttled.
+"""
+import json
+import urllib.request
+from dataclasses import dataclass
+
+import boto3
+from botocore.config import Config
+
+DEFAULT_ACCOUNT = "123456789012"     # moto's account for credentials it did not issue
+SEED_ROLE = "arn:aws:iam::%s:role/bench-seeder"
+DIRECT = Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=20)
+
+
+@dataclass(frozen=True)
+class EstateSpec:
+    vpcs: int
+    account_ids: tuple = (DEFAULT_ACCOUNT,)
+    regions: tuple = ("us-east-1",)
+
+    @property
+    def account_regions(self):
+        return [(a, r) for a in self.account_ids for r in self.regions]
+
+    def share(self, index):
+        """VPCs (default one included) in the index-th account-region."""
+        count = len(self.account_regions)
+        return self.vpcs // count + (1 if index < self.vpcs % count else 0)
+
+
+def post(endpoint, path, body=b""):
+    request = urllib.request.Request(endpoint + path, data=body, method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.read()
+
+
+def get(endpoint, path):
+    with urllib.request.urlopen(endpoint + path, timeout=300) as response:
+        return response.read()
+
+
+def clients(endpoint, account_id, region, *services):
+    """Clients acting in `account_id` (moto honours any role ARN of that account)."""
+    base = boto3.Session(aws_access_key_id="bench", aws_secret_access_key="bench",
+                         region_name=region)
+    creds = base.client("sts", endpoint_url=endpoint).assume_role(
+        RoleArn=SEED_ROLE % account_id, RoleSessionName="bench")["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"], region_name=region)
+    return [session.client(s, endpoint_url=endpoint, config=DIRECT) for s in services]
+
+
+def cidr(index):
+    return "10.%d.%d.0/24" % (index // 256 % 256, index % 256)
+
+
+def seed(endpoint, spec):
+    """Reset the emulator and create the estate; returns {(account, region): [VPC id]}."""
+    post(endpoint, "/moto-api/reset")
+    created = {}
+    for index, (account_id, region) in enumerate(spec.account_regions):
+        (ec2,) = clients(endpoint, account_id, region, "ec2")
+        ids = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]   # the default VPC
+        for n in range(spec.share(index) - len(ids)):
+            ids.append(ec2.create_vpc(CidrBlock=cidr(n))["Vpc"]["VpcId"])
+        created[(account_id, region)] = ids
+    return created
+
+
+def _all(client, operation, key, **params):
+    items = []
+    for page in client.get_paginator(operation).paginate(**params):
+        items.extend(page[key])
+    return items
+
+
+def working(flow_log):
+    return (flow_log.get("FlowLogStatus") == "ACTIVE"
+            and flow_log.get("DeliverLogsStatus") != "FAILED")
+
+
+def unfixed(endpoint, spec):
+    """VPCs of the estate without a working flow log (ACTIVE, delivery not FAILED)."""
+    left = []
+    for account_id, region in spec.account_regions:
+        ec2, = clients(endpoint, account_id, region, "ec2")
+        covered = {f["ResourceId"] for f in _all(ec2, "describe_flow_logs", "FlowLogs")
+                   if working(f)}
+        left += [v["VpcId"] for v in _all(ec2, "describe_vpcs", "Vpcs")
+                 if v["VpcId"] not in covered]
+    return left
+
+
+class Recorder:
+    """moto's request recorder: what reached the emulator, whoever sent it."""
+
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+
+    def start(self):
+        post(self.endpoint, "/moto-api/recorder/reset-recording")
+        post(self.endpoint, "/moto-api/recorder/start-recording")
+
+    def stop(self):
+        """Stop recording; returns the recorded entries (lines that do not parse: skipped)."""
+        post(self.endpoint, "/moto-api/recorder/stop-recording")
+        entries = []
+        for line in get(self.endpoint, "/moto-api/recorder/download-recording").splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                entries.append(None)
+        return entries

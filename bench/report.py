@@ -1,0 +1,181 @@
+"""bench/RESULTS.md: the table, the machine, the date, the commit, and every run."""
+import datetime
+import hashlib
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+
+from .quotas import DEFAULT_QUOTAS
+from .scenarios import BIN, MODES, REPO, SCENARIOS, SUITES
+
+FLOOR_RULE = "logs:CreateLogGroup"
+FIRST = ("GetCallerIdentity", "DescribeVpcs", "DescribeFlowLogs", "DescribeLogGroups",
+         "GetRole", "CreateRole", "PutRolePolicy", "CreateLogGroup", "PutRetentionPolicy",
+         "TagResource", "CreateFlowLogs", "CreateTags")
+
+
+def git(*args):
+    try:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+    except OSError:
+        return ""
+
+
+def _blob_sha(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def installed_plugin():
+    """How the plugin the `custodian` children load compares with the commit measured."""
+    code = ("import importlib.util as u; "
+            "print(u.find_spec('c7n_vpcflow').submodule_search_locations[0])")
+    probe = subprocess.run([os.path.join(BIN, "python"), "-c", code], cwd="/",
+                           capture_output=True, text=True)
+    location = probe.stdout.strip()
+    if not location:
+        return "not found (%s)" % probe.stderr.strip()[-200:]
+    committed = {}
+    for line in git("ls-tree", "-r", "HEAD", "c7n_vpcflow").splitlines():
+        meta, path = line.split("\t", 1)
+        if path.endswith(".py"):
+            committed[os.path.basename(path)] = meta.split()[2]
+    installed = {name: _blob_sha(os.path.join(location, name))
+                 for name in os.listdir(location) if name.endswith(".py")}
+    differing = sorted(n for n in set(committed) | set(installed)
+                       if committed.get(n) != installed.get(n))
+    if not differing:
+        return "identical to c7n_vpcflow/ at the commit above (%s)" % location
+    return "differs from the commit above in %s (%s)" % (", ".join(differing), location)
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kib = int(f.readline().split()[1])
+        memory = ", %.0f GiB RAM" % (kib / 2 ** 20)
+    except (OSError, ValueError, IndexError):
+        pass
+    return "%s, %s, %d CPUs%s" % (platform.platform(), cpu, os.cpu_count() or 0, memory)
+
+
+def versions():
+    names = ("c7n", "c7n-org", "boto3", "botocore", "moto")
+    found = []
+    for name in names:
+        try:
+            found.append("%s %s" % (name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            pass
+    return "Python %s; %s" % (platform.python_version(), ", ".join(found))
+
+
+def op_name(key):
+    return key.split(":", 1)[1]
+
+
+def ordered(counts):
+    rank = {op: i for i, op in enumerate(FIRST)}
+    return sorted(counts.items(), key=lambda kv: (rank.get(op_name(kv[0]), len(FIRST)),
+                                                  op_name(kv[0])))
+
+
+def fmt(n):
+    return ("%d" % n) if float(n).is_integer() else ("%.1f" % n)
+
+
+def by_operation(counts):
+    items = [(k, v) for k, v in ordered(counts) if v]
+    if not items:
+        return "0"
+    return "**%s**: %s" % (fmt(sum(v for _, v in items)), ", ".join(
+        "%s %s" % (op_name(k), fmt(v)) for k, v in items))
+
+
+def floor_seconds(vpcs):
+    return vpcs / DEFAULT_QUOTAS[FLOOR_RULE]
+
+
+def table(summaries):
+    lines = [
+        "| mode | N | scenario | API calls reaching the emulator, by operation | throttled "
+        "| failed VPCs | wall s (min-max) | peak RSS MB | × floor |",
+        "|---|---:|---|---|---|---:|---:|---:|---:|",
+    ]
+    for s in summaries:
+        suite = SUITES.get(s.suite)
+        mode = suite.mode if suite else s.suite
+        lines.append("| %s | %d | %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.0f | %.2f |" % (
+            mode, s.vpcs, SCENARIOS[s.scenario].label, by_operation(s.calls),
+            by_operation(s.throttled) if s.throttled else "0",
+            "n/a" if s.failed_vpcs is None else fmt(s.failed_vpcs),
+            s.wall, s.wall_range[0], s.wall_range[1], s.peak_rss_kb / 1024.0,
+            s.wall / floor_seconds(s.vpcs)))
+    return "\n".join(lines)
+
+
+def runs_table(results):
+    lines = ["| suite | scenario | rep | exit | wall s | peak RSS MB | calls | throttled "
+             "| failed VPCs |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for m in results:
+        lines.append("| %s | %s | %d | %d | %.1f | %.0f | %d | %d | %s |" % (
+            m.suite, m.scenario, m.rep, m.exit_code, m.wall, m.peak_rss_kb / 1024.0,
+            sum(m.calls.values()), sum(m.throttled.values()),
+            "n/a" if m.failed_vpcs is None else m.failed_vpcs))
+    return "\n".join(lines)
+
+
+def settings():
+    lines = []
+    for mode in MODES.values():
+        if mode.proxied:
+            quotas = ", ".join("%s %g/s (burst %g)" % (r, q, mode.bursts.get(r, max(1.0, q)))
+                               for r, q in sorted(mode.quotas.items()))
+            lines.append("- **%s**: proxy adds %g ms per call; token buckets per account-region: "
+                         "%s." % (mode.name, mode.latency_ms, quotas))
+        else:
+            lines.append("- **%s**: the moto server itself, no latency, no quota." % mode.name)
+    return "\n".join(lines)
+
+
+def render(summaries, results, reps, elapsed):
+    head = git("rev-parse", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    from .notes import METHOD
+    return "\n".join([
+        "# Benchmark results (issue 6)",
+        "",
+        "Generated by `make bench` (`python -m bench`); do not edit by hand.",
+        "",
+        "- **Date**: %s (whole bench: %.0f s)" % (now, elapsed),
+        "- **Machine**: %s" % machine(),
+        "- **Commit**: %s%s" % (head or "unknown", " (tracked files modified)" if dirty else ""),
+        "- **Plugin measured** (the installed one the `custodian` children load): %s"
+        % installed_plugin(),
+        "- **Software**: %s" % versions(),
+        "- **Runs**: median of %d per row, scenarios interleaved (rep 1 of each, then rep 2...)."
+        % reps,
+        settings(),
+        "",
+        table(summaries),
+        "",
+        METHOD % {"floor_rule": FLOOR_RULE, "floor_rate": DEFAULT_QUOTAS[FLOOR_RULE],
+                  "python": os.path.basename(sys.executable)},
+        "",
+        "## Every run",
+        "",
+        runs_table(results),
+        "",
+    ])

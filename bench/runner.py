@@ -1,0 +1,207 @@
+"""Running scenarios: one measured child process per run, on a freshly seeded estate.
+
+Per run: reset and seed the emulator (directly), reset the proxy's counters, start moto's
+request recorder, run the child (wall time; peak RSS from wait4 on that child), stop the
+recorder, count what reached the emulator by operation, read the proxy's throttle counts,
+and ask the emulator which VPCs still lack a working flow log.
+"""
+import base64
+import json
+import os
+import shutil
+import signal
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from demo import processes
+from demo.environment import child_environment
+
+from . import estate as estates
+from .proxy import ThrottlingProxy
+from .quotas import Quotas, identify
+from .scenarios import MODES, SCENARIOS, RunContext
+
+RUN_TIMEOUT = 3600
+
+
+@dataclass
+class Measurement:
+    suite: str
+    scenario: str
+    rep: int
+    vpcs: int
+    exit_code: int
+    wall: float
+    peak_rss_kb: int
+    calls: dict                      # "service:Operation" -> calls that reached the emulator
+    throttled: dict = field(default_factory=dict)   # refused by the proxy
+    failed_vpcs: int = None          # still without a working flow log (None: n/a)
+    unparsed: int = 0                # recorder lines that did not parse
+    log_tail: str = ""
+
+
+def count_calls(entries):
+    """Counter of 'service:Operation' over moto recorder entries (moto-api ones left out)."""
+    counts = Counter()
+    unparsed = 0
+    for entry in entries:
+        if entry is None:
+            unparsed += 1
+            continue
+        body = (entry.get("body") or "").encode("utf-8")
+        if entry.get("body_encoded"):
+            body = base64.b64decode(body)
+        call = identify(entry.get("method", "POST"), entry.get("url", "/"),
+                        entry.get("headers") or {}, body)
+        if call.protocol != "internal":
+            counts[call.name] += 1
+    return counts, unparsed
+
+
+def environment(endpoint, home):
+    """The demo's hermetic child environment, with botocore's default retries."""
+    env = child_environment(endpoint, home)
+    env.pop("AWS_MAX_ATTEMPTS", None)
+    return env
+
+
+def _kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def run_child(argv, cwd, env, timeout=RUN_TIMEOUT):
+    """(exit code, wall seconds, peak RSS in KiB, output tail) of one child process."""
+    log_path = os.path.join(cwd, "child.log")
+    with open(log_path, "wb") as log:
+        start = time.monotonic()
+        process = processes.spawn(argv, env=env, cwd=cwd, stdout=log, stderr=log)
+        timer = threading.Timer(timeout, _kill_group, (process.pid,))
+        timer.start()
+        try:
+            _pid, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.monotonic() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    with open(log_path, errors="replace") as f:
+        tail = "".join(f.readlines()[-15:])
+    return process.returncode, wall, usage.ru_maxrss, tail
+
+
+class Bench:
+    """The emulator, the proxy of the current mode, and a scratch directory."""
+
+    def __init__(self, emulator, workdir):
+        self.emulator = emulator
+        self.workdir = workdir
+        self.proxy = None
+        self.mode = None
+
+    def use_mode(self, name):
+        mode = MODES[name]
+        if self.mode == mode:
+            return
+        self.close_proxy()
+        self.mode = mode
+        if mode.proxied:
+            quotas = Quotas(mode.quotas, mode.bursts)
+            self.proxy = ThrottlingProxy(self.emulator.endpoint, mode.latency_ms, quotas).start()
+
+    def close_proxy(self):
+        if self.proxy is not None:
+            self.proxy.stop()
+            self.proxy = None
+
+    @property
+    def endpoint(self):
+        return self.proxy.endpoint if self.proxy else self.emulator.endpoint
+
+    def measure(self, suite, scenario_name, rep):
+        scenario = SCENARIOS[scenario_name]
+        self.use_mode(suite.mode)
+        spec = suite.estate
+        run_dir = os.path.join(self.workdir, "%s-%s-%d" % (suite.name, scenario_name, rep))
+        shutil.rmtree(run_dir, ignore_errors=True)
+        home = os.path.join(run_dir, "home")
+        os.makedirs(home)
+        ctx = RunContext(self.endpoint, run_dir, spec, environment(self.endpoint, home))
+        argv = scenario.command(ctx)
+        estates.seed(self.emulator.endpoint, spec)
+        if self.proxy:
+            self.proxy.state.reset()
+        recorder = estates.Recorder(self.emulator.endpoint)
+        recorder.start()
+        try:
+            exit_code, wall, rss, tail = run_child(argv, run_dir, ctx.env)
+        finally:
+            entries = recorder.stop()
+        calls, unparsed = count_calls(entries)
+        throttled = dict(self.proxy.state.stats()["throttled"]) if self.proxy else {}
+        failed = None
+        if scenario.remediates:
+            failed = len(estates.unfixed(self.emulator.endpoint, spec))
+        return Measurement(suite.name, scenario_name, rep, spec.vpcs, exit_code, wall, rss,
+                           dict(calls), throttled, failed, unparsed, tail)
+
+
+def run_suites(bench, suites, reps, progress=print):
+    """Every scenario of every suite, `reps` times, interleaved: rep 1 of each, then rep 2."""
+    results = []
+    for suite in suites:
+        for rep in range(1, reps + 1):
+            for name in suite.scenarios:
+                m = bench.measure(suite, name, rep)
+                results.append(m)
+                progress("%-14s %-8s rep %d: exit %d, %.1f s, %d calls, %d throttled%s" % (
+                    suite.name, name, rep, m.exit_code, m.wall, sum(m.calls.values()),
+                    sum(m.throttled.values()),
+                    "" if m.failed_vpcs is None else ", %d VPCs unfixed" % m.failed_vpcs))
+    return results
+
+
+def median_counts(dicts):
+    keys = sorted({k for d in dicts for k in d})
+    return {k: statistics.median([d.get(k, 0) for d in dicts]) for k in keys}
+
+
+@dataclass
+class Summary:
+    suite: str
+    scenario: str
+    vpcs: int
+    reps: int
+    calls: dict
+    throttled: dict
+    failed_vpcs: object
+    wall: float
+    wall_range: tuple
+    peak_rss_kb: float
+    exit_codes: list
+
+
+def summarize(results):
+    """One Summary per (suite, scenario), medians over its repetitions, in run order."""
+    groups = {}
+    for m in results:
+        groups.setdefault((m.suite, m.scenario), []).append(m)
+    summaries = []
+    for (suite, scenario), runs in groups.items():
+        walls = [m.wall for m in runs]
+        failed = [m.failed_vpcs for m in runs if m.failed_vpcs is not None]
+        summaries.append(Summary(
+            suite, scenario, runs[0].vpcs, len(runs),
+            median_counts([m.calls for m in runs]), median_counts([m.throttled for m in runs]),
+            statistics.median(failed) if failed else None,
+            statistics.median(walls), (min(walls), max(walls)),
+            statistics.median([m.peak_rss_kb for m in runs]), [m.exit_code for m in runs]))
+    return summaries
+
+
+def to_json(results):
+    return json.dumps([m.__dict__ for m in results], indent=1)

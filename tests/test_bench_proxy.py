@@ -1,0 +1,274 @@
+"""Realistic mode (bench/): the throttling proxy in front of the emulator.
+
+Unit tests of the quota logic with an injected clock, then real boto3 clients through the
+proxy to a moto server: latency added, over-quota calls refused exactly as AWS refuses
+them (botocore must parse the right error code), counters, per-account buckets.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from bench.proxy import ThrottlingProxy  # noqa: E402
+from bench.quotas import (  # noqa: E402
+    DEFAULT_QUOTAS, Call, Quotas, TokenBucket, identify, parse_quota, throttle_response)
+
+SIGV4 = ("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/%s/%s/aws4_request, "
+         "SignedHeaders=host;x-amz-date, Signature=abc")
+NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "legacy"})
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+# --- unit: token bucket and quota rules ---------------------------------------------
+
+def test_token_bucket_spends_its_burst_then_refills_at_its_rate():
+    clock = Clock()
+    bucket = TokenBucket(5, clock=clock)
+    assert [bucket.take() for _ in range(6)] == [True] * 5 + [False]
+    assert bucket.wait_time() == pytest.approx(0.2)
+    clock.now += 0.1
+    assert not bucket.take()           # half a token: refused, and nothing spent
+    clock.now += 0.1
+    assert bucket.take()
+    assert not bucket.take()
+    clock.now += 60                    # idle for a minute: never more than the burst
+    assert [bucket.take() for _ in range(6)] == [True] * 5 + [False]
+
+
+def test_token_bucket_burst_and_slow_rates():
+    clock = Clock()
+    bucket = TokenBucket(10, burst=20, clock=clock)
+    assert sum(bucket.take() for _ in range(30)) == 20
+    clock.now += 1.0
+    assert sum(bucket.take() for _ in range(30)) == 10
+    slow = TokenBucket(0.5, clock=clock)   # one token at most, one every 2 s
+    assert slow.take() and not slow.take()
+    clock.now += 1.9
+    assert not slow.take()
+    clock.now += 0.1
+    assert slow.take()
+    with pytest.raises(ValueError):
+        TokenBucket(0)
+
+
+def test_most_specific_rule_wins_and_reads_are_free_by_default():
+    quotas = Quotas(dict(DEFAULT_QUOTAS, **{"ec2:CreateFlowLogs": 2, "iam:*": 1}))
+    rule = lambda service, op, protocol="query": quotas.rule_for(  # noqa: E731
+        Call(service, op, protocol, "us-east-1"))
+    assert rule("logs", "CreateLogGroup", "json") == "logs:CreateLogGroup"
+    assert rule("logs", "PutRetentionPolicy", "json") == "logs:PutRetentionPolicy"
+    assert rule("logs", "DescribeLogGroups", "json") is None
+    assert rule("logs", "TagResource", "json") is None
+    assert rule("ec2", "CreateTags", "ec2") == "ec2:mutating"
+    assert rule("ec2", "DeleteFlowLogs", "ec2") == "ec2:mutating"
+    assert rule("ec2", "CreateFlowLogs", "ec2") == "ec2:CreateFlowLogs"
+    assert rule("ec2", "DescribeVpcs", "ec2") is None
+    assert rule("iam", "GetRole") == "iam:*"
+    assert rule("moto-api", "/moto-api/reset", "internal") is None
+
+
+def test_buckets_are_per_rule_account_and_region_and_accounts_are_learned():
+    clock = Clock()
+    quotas = Quotas({"logs:CreateLogGroup": 1, "logs:PutRetentionPolicy": 1}, clock=clock)
+    east = Call("logs", "CreateLogGroup", "json", "us-east-1", "AKIADEFAULT")
+    assert quotas.admit(east) == (True, "logs:CreateLogGroup")
+    assert quotas.admit(east) == (False, "logs:CreateLogGroup")
+    assert quotas.admit(Call("logs", "PutRetentionPolicy", "json", "us-east-1", "AKIADEFAULT"))[0]
+    assert quotas.admit(Call("logs", "CreateLogGroup", "json", "eu-west-1", "AKIADEFAULT"))[0]
+    # Any other key moto did not issue is the same (default) account.
+    assert not quotas.admit(Call("logs", "CreateLogGroup", "json", "us-east-1", "AKIAOTHER"))[0]
+    answer = (b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE"
+              b"</AccessKeyId></Credentials><AssumedRoleUser><Arn>arn:aws:sts::111122223333:"
+              b"assumed-role/runner/x</Arn></AssumedRoleUser></AssumeRoleResult>"
+              b"</AssumeRoleResponse>")
+    quotas.learn(Call("sts", "AssumeRole", "query", "us-east-1", "AKIADEFAULT"), 200, answer)
+    assert quotas.accounts == {"ASIAROLE": "111122223333"}
+    assert quotas.admit(Call("logs", "CreateLogGroup", "json", "us-east-1", "ASIAROLE"))[0]
+    clock.now += 1.0
+    assert quotas.admit(east)[0]
+    quotas.reset()
+    assert quotas.admit(Call("logs", "CreateLogGroup", "json", "us-east-1", "ASIAROLE"))[0]
+
+
+def test_identify_names_json_query_and_internal_calls():
+    logs = identify("POST", "/", {"X-Amz-Target": "Logs_20140328.CreateLogGroup",
+                                  "Authorization": SIGV4 % ("eu-west-1", "logs")}, b"{}")
+    assert (logs.name, logs.protocol, logs.region, logs.access_key) == (
+        "logs:CreateLogGroup", "json", "eu-west-1", "AKIAEXAMPLE")
+    form = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            "Authorization": SIGV4 % ("us-east-1", "ec2")}
+    ec2 = identify("POST", "/", form, b"Action=CreateFlowLogs&Version=2016-11-15&ResourceId.1=v")
+    assert (ec2.name, ec2.protocol, ec2.mutating) == ("ec2:CreateFlowLogs", "ec2", True)
+    iam = identify("POST", "/", dict(form, Authorization=SIGV4 % ("us-east-1", "iam")),
+                   b"Action=GetRole&RoleName=x&Version=2010-05-08")
+    assert (iam.name, iam.protocol, iam.mutating) == ("iam:GetRole", "query", False)
+    assert identify("GET", "/?Action=DescribeVpcs", {"Authorization": SIGV4 % (
+        "us-east-1", "ec2")}).name == "ec2:DescribeVpcs"
+    assert identify("POST", "/moto-api/reset", {}).protocol == "internal"
+    assert identify("GET", "/2015-03-31/functions", {"Authorization": SIGV4 % (
+        "us-east-1", "lambda")}).protocol == "rest"
+
+
+def test_parse_quota():
+    assert parse_quota("logs:CreateLogGroup=5") == ("logs:CreateLogGroup", 5.0, None)
+    assert parse_quota("ec2:mutating=10/20") == ("ec2:mutating", 10.0, 20.0)
+    with pytest.raises(ValueError):
+        parse_quota("CreateLogGroup")
+
+
+def test_throttle_bodies_have_the_aws_shapes():
+    status, headers, body = throttle_response(Call("logs", "CreateLogGroup", "json"))
+    assert status == 400 and json.loads(body)["__type"] == "ThrottlingException"
+    assert headers["Content-Type"] == "application/x-amz-json-1.1"
+    status, _, body = throttle_response(Call("ec2", "CreateFlowLogs", "ec2"))
+    assert status == 503 and b"<Code>RequestLimitExceeded</Code>" in body
+    status, _, body = throttle_response(Call("iam", "CreateRole", "query"))
+    assert status == 400 and b"<Code>Throttling</Code>" in body
+
+
+# --- integration: boto3 -> proxy -> moto ------------------------------------------------
+
+@pytest.fixture
+def proxy(emulator):
+    quotas = Quotas({"logs:CreateLogGroup": 2, "logs:PutRetentionPolicy": 2,
+                     "ec2:mutating": 2, "iam:CreateRole": 1})
+    with ThrottlingProxy(emulator.endpoint, latency_ms=0, quotas=quotas) as running:
+        yield running
+
+
+def client(endpoint, service, config=NO_RETRY, **credentials):
+    credentials = credentials or {"aws_access_key_id": "testing",
+                                  "aws_secret_access_key": "testing"}
+    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
+                        config=config, **credentials)
+
+
+def stats(proxy):
+    with urllib.request.urlopen(proxy.endpoint + "/bench-proxy/stats", timeout=10) as r:
+        return json.loads(r.read())
+
+
+def error_of(call, **params):
+    with pytest.raises(ClientError) as info:
+        call(**params)
+    return info.value.response["Error"]["Code"], info.value.response[
+        "ResponseMetadata"]["HTTPStatusCode"]
+
+
+@pytest.mark.emulator
+def test_over_quota_calls_get_the_aws_errors_and_are_counted(proxy, emulator):
+    logs, ec2, iam = (client(proxy.endpoint, s) for s in ("logs", "ec2", "iam"))
+    logs.create_log_group(logGroupName="/a")
+    logs.create_log_group(logGroupName="/b")
+    assert error_of(logs.create_log_group, logGroupName="/c") == ("ThrottlingException", 400)
+    vpc_id = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    for _ in range(2):
+        ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "k", "Value": "v"}])
+    assert error_of(ec2.create_tags, Resources=[vpc_id], Tags=[{"Key": "k", "Value": "v"}]) == (
+        "RequestLimitExceeded", 503)
+    for _ in range(5):
+        ec2.describe_vpcs()            # reads: no quota
+    iam.create_role(RoleName="r1", AssumeRolePolicyDocument="{}")
+    assert error_of(iam.create_role, RoleName="r2", AssumeRolePolicyDocument="{}") == (
+        "Throttling", 400)
+
+    # Refused calls never reached the emulator.
+    direct = client(emulator.endpoint, "logs")
+    assert [g["logGroupName"] for g in direct.describe_log_groups()["logGroups"]] == ["/a", "/b"]
+    counted = stats(proxy)
+    assert counted["calls"] == {"logs:CreateLogGroup": 3, "ec2:DescribeVpcs": 6,
+                                "ec2:CreateTags": 3, "iam:CreateRole": 2}
+    assert counted["throttled"] == {"logs:CreateLogGroup": 1, "ec2:CreateTags": 1,
+                                    "iam:CreateRole": 1}
+    request = urllib.request.Request(proxy.endpoint + "/bench-proxy/reset", data=b"",
+                                     method="POST")
+    urllib.request.urlopen(request, timeout=10).close()
+    assert stats(proxy)["calls"] == {}
+    logs.create_log_group(logGroupName="/d")    # buckets refilled
+
+
+@pytest.mark.emulator
+def test_botocore_retries_throttled_calls_and_each_attempt_is_counted(proxy, emulator):
+    retrying = client(proxy.endpoint, "logs",
+                      config=Config(retries={"total_max_attempts": 10, "mode": "legacy"}))
+    for n in range(4):
+        retrying.create_log_group(logGroupName="/retried/%d" % n)
+    counted = stats(proxy)
+    assert counted["calls"]["logs:CreateLogGroup"] == 4 + counted["throttled"][
+        "logs:CreateLogGroup"]
+    assert counted["throttled"]["logs:CreateLogGroup"] >= 1
+    assert len(client(emulator.endpoint, "logs").describe_log_groups()["logGroups"]) == 4
+
+
+@pytest.mark.emulator
+def test_latency_is_added_and_moto_api_passes_through(emulator):
+    with ThrottlingProxy(emulator.endpoint, latency_ms=150) as slow:
+        ec2 = client(slow.endpoint, "ec2")
+        ec2.describe_vpcs()                          # connection set up
+        started = time.monotonic()
+        for _ in range(3):
+            ec2.describe_vpcs()
+        assert time.monotonic() - started >= 0.45
+        with urllib.request.urlopen(slow.endpoint + "/moto-api/", timeout=10) as r:
+            assert r.status == 200
+        assert stats(slow)["latency_ms"] == 150
+        assert stats(slow)["calls"]["ec2:DescribeVpcs"] == 4
+
+
+@pytest.mark.emulator
+def test_accounts_have_their_own_buckets(proxy):
+    sts = client(proxy.endpoint, "sts")
+    creds = sts.assume_role(RoleArn="arn:aws:iam::111122223333:role/x",
+                            RoleSessionName="tests")["Credentials"]
+    other = client(proxy.endpoint, "logs", aws_access_key_id=creds["AccessKeyId"],
+                   aws_secret_access_key=creds["SecretAccessKey"],
+                   aws_session_token=creds["SessionToken"])
+    mine = client(proxy.endpoint, "logs")
+    for n in range(2):
+        mine.create_log_group(logGroupName="/mine/%d" % n)
+    assert error_of(mine.create_log_group, logGroupName="/mine/x")[0] == "ThrottlingException"
+    for n in range(2):
+        other.create_log_group(logGroupName="/other/%d" % n)
+    assert error_of(other.create_log_group, logGroupName="/other/x")[0] == "ThrottlingException"
+
+
+@pytest.mark.emulator
+def test_proxy_runs_on_its_own_with_quotas_from_the_command_line(emulator, tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.proxy", "--upstream", emulator.endpoint,
+         "--latency-ms", "0", "--quota", "logs:CreateLogGroup=1/1"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = process.stdout.readline()
+        endpoint = line.split(" on ", 1)[1].split(" ", 1)[0]
+        logs = client(endpoint, "logs")
+        logs.create_log_group(logGroupName="/cli/1")
+        assert error_of(logs.create_log_group, logGroupName="/cli/2")[0] == "ThrottlingException"
+        with urllib.request.urlopen(endpoint + "/bench-proxy/stats", timeout=10) as r:
+            assert json.loads(r.read())["quotas"] == {
+                "logs:CreateLogGroup": {"rate": 1.0, "burst": 1.0}}
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_proxy_refuses_a_non_loopback_upstream():
+    with pytest.raises(ValueError):
+        ThrottlingProxy("http://example.com:80")
