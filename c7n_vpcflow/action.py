@@ -3,16 +3,18 @@ import logging
 
 from c7n.actions import BaseAction
 from c7n.resources.vpc import Vpc
-from c7n.utils import type_schema
+from c7n.utils import local_session, type_schema
 
+from . import formats
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties
+from .analytics import Analytics, list_existing
 from .apply import Remediation
 from .dryrun import DryRunPlan
 from .inventory import account_context, gather, owned_vpcs
-from .naming import TemplateError, render_log_group_name
+from .naming import TemplateError, account_values, render_log_group_name, render_template
 from .outputs import write_output
 from .plan import plan_vpc
-from .settings import FIREHOSE, Settings
+from .settings import Settings
 from .validation import validate_action_data, validate_against_filters
 
 log = logging.getLogger("custodian.vpcflow")
@@ -46,6 +48,13 @@ class EnableFlowLogs(BaseAction):
     ``delivery-stream``, through ``cross-account-role`` for a stream in another account.
     Neither needs a delivery role.
 
+    ``log-format`` takes a custom ``${field}`` format or the preset ``security`` (version 5
+    fields an analyst needs: VPC, subnet and instance ids, packet addresses behind NAT,
+    TCP flags, direction and path). With CloudWatch Logs, ``insights-queries`` saves
+    Logs Insights queries scoped to each log group (top rejected sources, top talkers,
+    rejected SSH/RDP, unexpected ports) and ``reject-alarm`` adds a metric filter counting
+    REJECT records and an alarm per log group; both are kept up to date idempotently.
+
     VPCs that already have a sound flow log are left alone. A broken flow log (inactive,
     failing delivery, wrong traffic type, missing log group) gets a healthy sibling; it
     is deleted only with ``replace-broken: true``, once the new one is ACTIVE.
@@ -73,11 +82,16 @@ class EnableFlowLogs(BaseAction):
                 tags:
                   owner: security
                 traffic-type: REJECT
-                log-format: "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action}"
+                log-format: security
                 max-aggregation-interval: 600
                 role: vpc-flow-logs-delivery
                 create-role: true
                 replace-broken: false
+                insights-queries: true
+                reject-alarm:
+                  threshold: 500
+                  period: 300
+                  sns-topic: "arn:aws:sns:{region}:{account_id}:security-alerts"
           - name: vpc-flow-logs-enable-s3
             resource: aws.vpc
             filters:
@@ -118,12 +132,8 @@ class EnableFlowLogs(BaseAction):
         return self
 
     def get_permissions(self):
-        """What this action's destination type needs (the class lists every type's)."""
-        settings = self.settings
-        needed = permissions_for(settings.destination_type)
-        if settings.destination_type == FIREHOSE and not settings.cross_account_role:
-            needed = tuple(p for p in needed if p != "iam:PassRole")
-        return needed
+        """What this action's settings need (the class lists every option's)."""
+        return permissions_for(self.settings)
 
     @property
     def settings(self):
@@ -155,9 +165,17 @@ class EnableFlowLogs(BaseAction):
         settings = self.settings
         account_id, region, partition = account_context(self.manager)
         inventory = gather(self.manager, vpcs, self.target_log_group_names(vpcs))
+        if settings.wants_analytics and inventory.analytics is None:
+            sns_topic = (settings.reject_alarm or {}).get("sns-topic")
+            inventory.analytics = Analytics(
+                settings, formats.fields(settings.log_format),
+                list_existing(local_session(self.manager.session_factory),
+                              self.manager.retry, settings),
+                render_template(sns_topic, account_values(account_id, region, partition),
+                                "sns-topic") if sns_topic else None)
         destination_types = self.filter_destination_types()
         plans = [plan_vpc(v, inventory, settings, account_id, region, partition,
-                          destination_types) for v in vpcs]
+                          destination_types, inventory.analytics) for v in vpcs]
         return inventory, plans
 
     def process(self, resources):

@@ -61,6 +61,8 @@ class Inventory:
         self.log_groups = {g["logGroupName"]: g for g in (log_groups or ())}
         # None: no log group listing was made yet.
         self.listed_prefix = listed_prefix
+        # Saved queries and alarms of the account-region (analytics.Analytics), when asked.
+        self.analytics = None
         self.lock = threading.Lock()
 
     def covers_vpcs(self, vpc_ids):

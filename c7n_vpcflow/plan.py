@@ -23,6 +23,7 @@ class VpcPlan:
     destination: Optional[str] = None  # log-group name, or destination ARN
     group_steps: List[str] = field(default_factory=list)
     destination_type: str = CLOUDWATCH
+    analytics_steps: List[str] = field(default_factory=list)
     create_flow_log: bool = False
     replace: List[str] = field(default_factory=list)
 
@@ -31,6 +32,7 @@ class VpcPlan:
         calls = list(self.group_steps)
         if self.create_flow_log:
             calls.append("ec2:CreateFlowLogs")
+        calls += self.analytics_steps
         if self.replace:
             calls += ["ec2:DescribeFlowLogs", "ec2:DeleteFlowLogs"]
         return calls
@@ -63,14 +65,21 @@ def _describe_problems(flow_log, problems):
 
 
 def plan_vpc(vpc, inventory, settings, account_id, region, partition,
-             destination_types=None):
+             destination_types=None, analytics=None):
     """Decide what one VPC needs; never calls AWS.
 
     A VPC is left alone when one of its flow logs is sound (and, if the policy's filter
-    asks for certain destination types, of one of them).
+    asks for certain destination types, of one of them). With `analytics`, a log group
+    of ours also gets the saved queries and alarm it still lacks.
     """
     plan = _decide(vpc, inventory, settings, account_id, region, partition, destination_types)
     plan.destination_type = settings.destination_type
+    ours = plan.create_flow_log or plan.outcome in ("repair", "update") or (
+        plan.outcome == "skip" and plan.destination is not None)
+    if analytics is not None and ours:
+        plan.analytics_steps = analytics.steps(plan.destination)
+        if plan.outcome == "skip" and plan.analytics_steps:
+            plan.outcome = "update"
     return plan
 
 

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from typing import Optional
 
+from . import formats
 from .judge import Rules
 
 CLOUDWATCH = "cloud-watch-logs"
@@ -24,6 +25,8 @@ class Settings:
     kms_key_id: Optional[str] = None
     role: str = "vpc-flow-logs-delivery"
     create_role: bool = True
+    insights_queries: bool = False
+    reject_alarm: Optional[dict] = None
     # s3
     bucket: Optional[str] = None
     prefix: Optional[str] = None
@@ -45,6 +48,8 @@ class Settings:
                 values[attribute] = value
         if "log-group-name" in data:
             values["log_group_template"] = data["log-group-name"]
+        if data.get("log-format"):
+            values["log_format"] = formats.expand(data["log-format"])
         return cls(**values)
 
     @property
@@ -55,6 +60,10 @@ class Settings:
     def rules(self):
         """A flow log is sound for us if it captures ALL or our traffic type."""
         return Rules(traffic_types=frozenset(("ALL", self.traffic_type)))
+
+    @property
+    def wants_analytics(self):
+        return bool(self.insights_queries or self.reject_alarm)
 
     @property
     def needs_log_groups(self):

@@ -3,7 +3,9 @@ import re
 
 from c7n.exceptions import PolicyValidationError
 
+from . import formats
 from .action_schema import BY_DESTINATION, REQUIRED
+from .analytics import ALARM_FIELDS, QUERY_FIELDS
 from .judge import Rules
 from .naming import (
     ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, check_log_group_template,
@@ -11,19 +13,6 @@ from .naming import (
 from .role import parse_role
 from .settings import CLOUDWATCH, FIREHOSE, S3, Settings
 
-# Fields of VPC flow log records, versions 2 to 10.
-LOG_FORMAT_FIELDS = frozenset((
-    "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
-    "protocol", "packets", "bytes", "start", "end", "action", "log-status",
-    "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr",
-    "region", "az-id", "sublocation-type", "sublocation-id",
-    "pkt-src-aws-service", "pkt-dst-aws-service", "flow-direction", "traffic-path",
-    "ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn",
-    "ecs-container-instance-id", "ecs-container-id", "ecs-second-container-id",
-    "ecs-service-name", "ecs-task-definition-arn", "ecs-task-arn", "ecs-task-id",
-    "reject-reason", "resource-id", "encryption-status",
-))
-LOG_FORMAT_TOKEN = re.compile(r"^\$\{([a-z0-9-]+)\}$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
 PER_REGION_VARIABLES = ACCOUNT_WIDE_VARIABLES + ("region",)
 BUCKET_CHARS = re.compile(r"^[a-z0-9.-]*$")
@@ -31,6 +20,7 @@ BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9.{}_-]+(/.*)?$")
 PREFIX_CHARS = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
 STREAM_ARN = re.compile(r"^arn:[^:]+:firehose:[^:]+:[^:]+:deliverystream/.+$")
 ANY_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::[^:]+:role/.+$")
+SNS_TOPIC_ARN = re.compile(r"^arn:[^:]+:sns:[^:]+:[^:]+:[A-Za-z0-9_{}-]+$")
 MAX_USER_TAGS = 49  # AWS allows 50 per resource; one is our managed-by tag
 
 
@@ -39,17 +29,10 @@ def fail(key, message):
 
 
 def validate_log_format(log_format):
-    tokens = log_format.split(" ")
-    if not log_format.strip() or any(not token for token in tokens):
-        fail("log-format", "must be ${field} names separated by single spaces, got %r"
-             % log_format)
-    for token in tokens:
-        match = LOG_FORMAT_TOKEN.match(token)
-        if not match:
-            fail("log-format", "has %r; each field must be written ${field-name}" % token)
-        if match.group(1) not in LOG_FORMAT_FIELDS:
-            fail("log-format", "has unknown field %s; known fields: %s" % (
-                token, " ".join(sorted(LOG_FORMAT_FIELDS))))
+    try:
+        formats.fields(log_format)
+    except formats.LogFormatError as e:
+        fail("log-format", str(e))
 
 
 def validate_tags(tags):
@@ -134,6 +117,26 @@ def validate_cloudwatch(settings):
     if kms is not None and not KMS_KEY_ARN.match(kms):
         fail("kms-key-id", "%r must be a KMS key ARN (CloudWatch Logs takes no alias or id)"
              % kms)
+    validate_analytics(settings)
+
+
+def validate_analytics(settings):
+    """Saved queries and the REJECT alarm read fields the log format must carry."""
+    try:
+        present = set(formats.fields(settings.log_format))
+    except formats.LogFormatError:
+        return  # reported under log-format
+    for key, needed in (("insights-queries", QUERY_FIELDS if settings.insights_queries else ()),
+                        ("reject-alarm", ALARM_FIELDS if settings.reject_alarm else ())):
+        missing = [f for f in needed if f not in present]
+        if missing:
+            fail(key, "needs the fields %s in log-format" % ", ".join(
+                "${%s}" % f for f in missing))
+    topic = (settings.reject_alarm or {}).get("sns-topic")
+    if topic is not None:
+        check_template("reject-alarm", topic, PER_REGION_VARIABLES)
+        if not SNS_TOPIC_ARN.match(topic):
+            fail("reject-alarm", "sns-topic %r is not an SNS topic ARN" % topic)
 
 
 def validate_action_data(data):

@@ -120,6 +120,22 @@ BAD = [
          action={"destination-type": "kinesis-data-firehose", "cross-account-role": "x",
                  "delivery-stream": "arn:aws:firehose:us-east-1:123456789012:deliverystream/s"},
          keys=["cross-account-role"], mentions=["'x'"]),
+    case("insights-queries-without-bytes",
+         action={"insights-queries": True, "log-format": "${srcaddr} ${dstaddr} ${dstport} ${action}"},
+         keys=["insights-queries"], mentions=["${bytes}"]),
+    case("reject-alarm-without-action",
+         action={"reject-alarm": {"threshold": 5}, "log-format": "${srcaddr} ${dstaddr}"},
+         keys=["reject-alarm"], mentions=["${action}"]),
+    case("reject-alarm-without-threshold", action={"reject-alarm": {"period": 60}},
+         keys=["threshold"]),
+    case("reject-alarm-topic-not-sns",
+         action={"reject-alarm": {"threshold": 5, "sns-topic": "arn:aws:sqs:us-east-1:1:q"}},
+         keys=["reject-alarm"], mentions=["sqs"]),
+    case("insights-queries-with-s3",
+         action={"destination-type": "s3", "bucket": "b1", "insights-queries": True},
+         keys=["insights-queries"], mentions=["cloud-watch-logs"]),
+    case("log-format-unknown-preset", action={"log-format": "forensics"},
+         keys=["log-format"], mentions=["security"]),
     case("create-role-string-yes", action={"create-role": "yes"},
          keys=["create-role"], mentions=["yes"]),
     # flow-log-compliance
@@ -273,12 +289,15 @@ EVERY_CLOUDWATCH_KEY = {
     "tags": {"owner": "security", "cost-centre": "1234"},
     "traffic-type": "ALL",
     "log-format": "${version} ${account-id} ${vpc-id} ${subnet-id} ${srcaddr} ${dstaddr} "
-                  "${srcport} ${dstport} ${protocol} ${action} ${log-status} ${tcp-flags} "
+                  "${srcport} ${dstport} ${protocol} ${bytes} ${action} ${log-status} ${tcp-flags} "
                   "${flow-direction} ${traffic-path} ${reject-reason}",
     "max-aggregation-interval": 60,
     "role": "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery",
     "create-role": False,
     "replace-broken": True,
+    "insights-queries": True,
+    "reject-alarm": {"threshold": 100, "period": 60,
+                     "sns-topic": "arn:aws:sns:{region}:{account_id}:flow-alerts"},
 }
 EVERY_S3_KEY = {
     "type": "enable-flow-logs",

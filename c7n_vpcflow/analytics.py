@@ -1,0 +1,179 @@
+"""What analysts get with each log group: saved Insights queries and a REJECT-spike alarm.
+
+Both are per log group (so per VPC with the default template): a spike alarm that names
+the VPC is actionable, and a saved query scoped to one log group is cheap to run. The
+queries parse records with the log group's own format, so they work for any format that
+carries the fields they use. Everything is listed once per account-region and only the
+missing or outdated pieces are written, so reruns make no call.
+"""
+from dataclasses import dataclass, field
+
+NAME_PREFIX = "c7n-vpcflow"
+QUERIES = {
+    "top-rejected-sources":
+        'filter action = "REJECT" | stats count(*) as rejected by srcaddr '
+        '| sort rejected desc | limit 25',
+    "top-talkers":
+        "stats sum(bytes) as total_bytes by srcaddr, dstaddr | sort total_bytes desc | limit 25",
+    "rejected-ssh-rdp":
+        'filter action = "REJECT" and dstport in [22, 3389] '
+        "| stats count(*) as attempts by srcaddr, dstport | sort attempts desc | limit 25",
+    "unexpected-ports":
+        "filter dstport not in [53, 80, 123, 443] "
+        "| stats count(*) as flows, sum(bytes) as total_bytes by dstport "
+        "| sort flows desc | limit 25",
+}
+QUERY_FIELDS = ("srcaddr", "dstaddr", "dstport", "action", "bytes")
+ALARM_FIELDS = ("action",)
+FILTER_NAME = NAME_PREFIX + "-rejects"
+METRIC_NAMESPACE = NAME_PREFIX + "/RejectedFlows"
+ALARM_PREFIX = NAME_PREFIX + "-reject-spike:"
+
+
+def insights_field(name):
+    return name.replace("-", "_")
+
+
+def parse_clause(fields):
+    """Insights `parse` splitting a record of `fields` (space separated) into named fields."""
+    return 'parse @message "%s" as %s' % (
+        " ".join("*" for _ in fields), ", ".join(insights_field(f) for f in fields))
+
+
+def query_name(log_group, key):
+    return "%s/%s/%s" % (NAME_PREFIX, log_group.lstrip("/"), key)
+
+
+def query_strings(log_group, fields):
+    """{definition name: query string} for one log group written in `fields`."""
+    parse = parse_clause(fields)
+    return {query_name(log_group, key): "%s | %s" % (parse, body)
+            for key, body in QUERIES.items()}
+
+
+def reject_pattern(fields):
+    """Space-delimited metric-filter pattern matching REJECT records of this format."""
+    return "[%s]" % ", ".join(
+        'action="REJECT"' if f == "action" else insights_field(f) for f in fields)
+
+
+def alarm_name(log_group):
+    return ALARM_PREFIX + log_group
+
+
+@dataclass
+class Existing:
+    """Our query definitions, metric filters and alarms in one account-region."""
+    queries: dict = field(default_factory=dict)   # name -> definition
+    filters: dict = field(default_factory=dict)   # log group -> filter pattern
+    alarms: dict = field(default_factory=dict)    # name -> alarm
+
+
+def _pages(call, result_key, token_key, **params):
+    items = []
+    while True:
+        page = call(**params)
+        items.extend(page.get(result_key, ()))
+        if not page.get(token_key):
+            return items
+        params[token_key] = page[token_key]
+
+
+def list_existing(session, retry, settings):
+    """One listing per kind that the settings ask for."""
+    existing = Existing()
+    logs = session.client("logs")
+    if settings.insights_queries:
+        definitions = _pages(lambda **p: retry(logs.describe_query_definitions, **p),
+                             "queryDefinitions", "nextToken",
+                             queryDefinitionNamePrefix=NAME_PREFIX + "/")
+        existing.queries = {d["name"]: d for d in definitions}
+    if settings.reject_alarm:
+        filters = _pages(lambda **p: retry(logs.describe_metric_filters, **p),
+                         "metricFilters", "nextToken")
+        existing.filters = {f["logGroupName"]: f["filterPattern"] for f in filters
+                            if f["filterName"] == FILTER_NAME}
+        cloudwatch = session.client("cloudwatch")
+        alarms = _pages(lambda **p: retry(cloudwatch.describe_alarms, **p),
+                        "MetricAlarms", "NextToken", AlarmNamePrefix=ALARM_PREFIX)
+        existing.alarms = {a["AlarmName"]: a for a in alarms}
+    return existing
+
+
+def alarm_params(log_group, settings, sns_topic):
+    alarm = settings.reject_alarm
+    params = {
+        "AlarmName": alarm_name(log_group),
+        "AlarmDescription": "REJECT records in %s reached %d within %d s (c7n-vpcflow)" % (
+            log_group, alarm["threshold"], alarm.get("period", 300)),
+        "Namespace": METRIC_NAMESPACE, "MetricName": log_group,
+        "Statistic": "Sum", "Period": alarm.get("period", 300), "EvaluationPeriods": 1,
+        "Threshold": float(alarm["threshold"]),
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "TreatMissingData": "notBreaching",
+        "Tags": [{"Key": k, "Value": v} for k, v in settings.tags],
+    }
+    if sns_topic:
+        params["AlarmActions"] = [sns_topic]
+    return params
+
+
+def _alarm_outdated(current, wanted):
+    keys = ("Threshold", "Period", "Namespace", "MetricName", "ComparisonOperator")
+    return any(current.get(k) != wanted[k] for k in keys) or (
+        current.get("AlarmActions", []) != wanted.get("AlarmActions", []))
+
+
+class Analytics:
+    """Decides and writes the queries, filter and alarm of each log group."""
+
+    def __init__(self, settings, fields, existing, sns_topic=None):
+        self.settings = settings
+        self.fields = fields
+        self.existing = existing
+        self.sns_topic = sns_topic
+
+    def missing_queries(self, log_group):
+        wanted = query_strings(log_group, self.fields)
+        return {name: text for name, text in wanted.items()
+                if self.existing.queries.get(name, {}).get("queryString") != text
+                or self.existing.queries[name].get("logGroupNames") != [log_group]}
+
+    def steps(self, log_group):
+        """The calls this log group still needs."""
+        steps = []
+        if self.settings.insights_queries:
+            steps += ["logs:PutQueryDefinition"] * len(self.missing_queries(log_group))
+        if self.settings.reject_alarm:
+            if self.existing.filters.get(log_group) != reject_pattern(self.fields):
+                steps.append("logs:PutMetricFilter")
+            current = self.existing.alarms.get(alarm_name(log_group))
+            if current is None or _alarm_outdated(
+                    current, alarm_params(log_group, self.settings, self.sns_topic)):
+                steps.append("cloudwatch:PutMetricAlarm")
+        return steps
+
+    def ensure(self, logs, cloudwatch, retry, log_group):
+        """Write what `steps` says is missing; returns notes of what was done."""
+        notes = []
+        if self.settings.insights_queries:
+            for name, text in sorted(self.missing_queries(log_group).items()):
+                params = {"name": name, "queryString": text, "logGroupNames": [log_group]}
+                if name in self.existing.queries:
+                    params["queryDefinitionId"] = self.existing.queries[name]["queryDefinitionId"]
+                retry(logs.put_query_definition, **params)
+                notes.append("saved query %s" % name)
+        if self.settings.reject_alarm:
+            pattern = reject_pattern(self.fields)
+            if self.existing.filters.get(log_group) != pattern:
+                retry(logs.put_metric_filter, logGroupName=log_group, filterName=FILTER_NAME,
+                      filterPattern=pattern, metricTransformations=[{
+                          "metricName": log_group, "metricNamespace": METRIC_NAMESPACE,
+                          "metricValue": "1", "defaultValue": 0.0}])
+                notes.append("metric filter %s" % FILTER_NAME)
+            wanted = alarm_params(log_group, self.settings, self.sns_topic)
+            current = self.existing.alarms.get(wanted["AlarmName"])
+            if current is None or _alarm_outdated(current, wanted):
+                retry(cloudwatch.put_metric_alarm, **wanted)
+                notes.append("alarm %s" % wanted["AlarmName"])
+        return notes

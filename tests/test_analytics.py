@@ -1,0 +1,132 @@
+"""Analyst-ready records: the `security` preset, saved Insights queries, the REJECT alarm."""
+import re
+
+import pytest
+
+from c7n_vpcflow import formats
+from c7n_vpcflow.action import RESULT, EnableFlowLogs
+from c7n_vpcflow.analytics import (
+    FILTER_NAME, METRIC_NAMESPACE, QUERIES, alarm_name, query_strings, reject_pattern)
+from support.aws import RecordingSession
+from support.policy import run_policy
+from support.results import capture_resources
+
+GROUP = "/vpc/flow-logs/vpc-0c1d2e3f4a5b6c7d8"
+# The Logs Insights commands these queries may use, and the identifiers that are not fields.
+COMMANDS = {"parse", "filter", "stats", "sort", "limit", "fields"}
+KEYWORDS = {"and", "or", "not", "in", "as", "by", "desc", "asc", "count", "sum", "limit"}
+
+
+def enable(filtered=True, **action):
+    """The enable policy; unfiltered it also reaches VPCs that are already compliant
+    (the way to add saved queries or alarms to flow logs that exist)."""
+    policy = {"name": "enable", "resource": "aws.vpc",
+              "actions": [dict(action, type="enable-flow-logs")]}
+    if filtered:
+        policy["filters"] = [{"type": "flow-log-compliance"}]
+    return policy
+
+
+def test_security_preset_is_the_curated_v5_field_list():
+    assert formats.fields("security") == [
+        "version", "account-id", "interface-id", "vpc-id", "subnet-id", "instance-id",
+        "srcaddr", "dstaddr", "srcport", "dstport", "pkt-srcaddr", "pkt-dstaddr",
+        "protocol", "packets", "bytes", "start", "end", "action", "log-status",
+        "tcp-flags", "flow-direction", "traffic-path"]
+    assert formats.expand("security").startswith("${version} ${account-id} ${interface-id}")
+    assert formats.expand("${srcaddr}") == "${srcaddr}"
+
+
+@pytest.mark.parametrize("log_format", [None, "security"], ids=["default", "security"])
+def test_every_saved_query_parses_the_format_and_reads_only_its_fields(log_format):
+    fields = formats.fields(log_format)
+    queries = query_strings(GROUP, fields)
+    assert len(queries) == len(QUERIES) == 4
+    for name, text in queries.items():
+        assert name.startswith("c7n-vpcflow/vpc/flow-logs/vpc-0c1d2e3f4a5b6c7d8/")
+        commands = [c.strip() for c in text.split("|")]
+        assert {c.split(" ", 1)[0] for c in commands} <= COMMANDS
+        parse = re.match(r'^parse @message "([* ]+)" as (.+)$', commands[0])
+        assert parse, commands[0]
+        declared = [f.strip() for f in parse.group(2).split(",")]
+        assert parse.group(1).split(" ") == ["*"] * len(fields) == ["*"] * len(declared)
+        body = " ".join(commands[1:])
+        body = re.sub(r'"[^"]*"', "", body)
+        used = set(re.findall(r"[a-z_][a-z0-9_]*", body)) - KEYWORDS - COMMANDS
+        aliases = set(re.findall(r" as ([a-z_]+)", body))
+        assert used - aliases <= set(declared), (name, used - aliases - set(declared))
+
+
+def test_reject_pattern_names_every_field_and_matches_action_reject():
+    pattern = reject_pattern(list(formats.DEFAULT_FIELDS))
+    assert pattern == ('[version, account_id, interface_id, srcaddr, dstaddr, srcport, '
+                       'dstport, protocol, packets, bytes, start, end, action="REJECT", '
+                       'log_status]')
+
+
+def test_new_log_group_gets_its_four_queries_scoped_to_it(flight_data, tmp_path, monkeypatch):
+    flight = flight_data("insights_queries_new")
+    seen = capture_resources(monkeypatch, EnableFlowLogs)
+    run_policy(enable(**{"insights-queries": True}), flight, tmp_path)
+
+    saved = flight.params("logs.PutQueryDefinition")
+    assert sorted(q["name"] for q in saved) == sorted(query_strings(GROUP, formats.DEFAULT_FIELDS))
+    assert all(q["logGroupNames"] == [GROUP] and "queryDefinitionId" not in q for q in saved)
+    operations = flight.operations()
+    assert operations.index("ec2.CreateFlowLogs") < operations.index("logs.PutQueryDefinition")
+    assert operations.count("logs.DescribeQueryDefinitions") == 1
+    [vpc] = seen[0]
+    assert vpc[RESULT]["status"] == "created"
+    assert sum("saved query" in c for c in vpc[RESULT]["changes"]) == 4
+
+
+def test_rerun_writes_only_the_missing_and_outdated_queries(flight_data, tmp_path, monkeypatch):
+    flight = flight_data("insights_queries_rerun")
+    seen = capture_resources(monkeypatch, EnableFlowLogs)
+    run_policy(enable(filtered=False, **{"insights-queries": True}), flight, tmp_path)
+
+    saved = flight.params("logs.PutQueryDefinition")
+    wanted = query_strings(GROUP, formats.DEFAULT_FIELDS)
+    assert [(q["name"].rsplit("/", 1)[1], q.get("queryDefinitionId")) for q in saved] == [
+        ("top-talkers", "7a7a7a7a-0000-4000-8000-000000000002"),  # outdated: updated in place
+        ("unexpected-ports", None)]                                 # missing: created
+    assert all(q["queryString"] == wanted[q["name"]] for q in saved)
+    assert "ec2.CreateFlowLogs" not in flight.operations()
+    assert seen[0][0][RESULT]["status"] == "updated"
+
+
+@pytest.mark.emulator
+def test_reject_alarm_is_created_once_and_follows_its_settings(emulator, tmp_path):
+    ec2 = emulator.client("ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    group = "/vpc/flow-logs/" + vpc_id
+    alarm = {"threshold": 50, "period": 60,
+             "sns-topic": "arn:aws:sns:{region}:{account_id}:security-alerts"}
+    first = RecordingSession("us-east-1")
+    run_policy(enable(**{"reject-alarm": alarm}), first, tmp_path / "one")
+
+    [metric_filter] = emulator.client("logs").describe_metric_filters(
+        logGroupName=group)["metricFilters"]
+    assert metric_filter["filterName"] == FILTER_NAME
+    assert 'action="REJECT"' in metric_filter["filterPattern"]
+    assert metric_filter["metricTransformations"][0]["metricNamespace"] == METRIC_NAMESPACE
+    [created] = emulator.client("cloudwatch").describe_alarms(
+        AlarmNames=[alarm_name(group)])["MetricAlarms"]
+    assert (created["Threshold"], created["Period"], created["MetricName"]) == (50.0, 60, group)
+    assert created["AlarmActions"] == ["arn:aws:sns:us-east-1:123456789012:security-alerts"]
+
+    again = RecordingSession("us-east-1")
+    run_policy(enable(filtered=False, **{"reject-alarm": alarm}), again, tmp_path / "two")
+    assert again.params("cloudwatch.PutMetricAlarm") == []
+    assert again.params("logs.PutMetricFilter") == []
+
+    changed = RecordingSession("us-east-1")
+    run_policy(enable(filtered=False, **{"reject-alarm": dict(alarm, threshold=80)}), changed,
+               tmp_path / "3")
+    updates = changed.params("cloudwatch.PutMetricAlarm")
+    assert alarm_name(group) in [a["AlarmName"] for a in updates]  # (and the default VPC's)
+    assert {a["Threshold"] for a in updates} == {80.0}
+    assert changed.params("logs.PutMetricFilter") == []
+    [updated] = emulator.client("cloudwatch").describe_alarms(
+        AlarmNames=[alarm_name(group)])["MetricAlarms"]
+    assert updated["Threshold"] == 80.0
