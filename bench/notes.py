@@ -26,6 +26,6 @@ METHOD = """\
 - **× floor**: wall time divided by the quota floor, N / %(floor_rule)s rate
   (N / %(floor_rate)g s): the least time any remediation creating one log group per VPC
   can take on real AWS. On the bare emulator it only puts the figures on the same scale;
-  in realistic mode a ratio below 1 is impossible for (b) and (d), and (c), which creates
-  one group, is not bound by it.
+  in realistic mode (b) and (d) cannot go below about 1 (the burst of 5 tokens allows
+  (N - 5) / 5 s), while (c), which creates one group, is not bound by it.
 """
