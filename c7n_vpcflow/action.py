@@ -87,6 +87,8 @@ class EnableFlowLogs(BaseAction):
                 role: vpc-flow-logs-delivery
                 create-role: true
                 replace-broken: false
+                max-workers: 4
+                logs-calls-per-second: 5
                 insights-queries: true
                 reject-alarm:
                   threshold: 500

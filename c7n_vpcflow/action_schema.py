@@ -26,6 +26,9 @@ COMMON = {
     "replace-broken": {
         "type": "boolean", "default": DEFAULTS.replace_broken,
         "description": "Delete a broken flow log once its replacement is ACTIVE."},
+    "max-workers": {
+        "type": "integer", "minimum": 1, "maximum": 32, "default": DEFAULTS.max_workers,
+        "description": "Log groups / destinations worked on at once, per account-region."},
 }
 
 BY_DESTINATION = {
@@ -45,6 +48,12 @@ BY_DESTINATION = {
         "role": {
             "type": "string", "default": DEFAULTS.role,
             "description": "cloud-watch-logs: delivery role name or ARN (same account)."},
+        "logs-calls-per-second": {
+            "type": "number", "exclusiveMinimum": 0, "maximum": 100,
+            "default": DEFAULTS.logs_calls_per_second,
+            "description": "cloud-watch-logs: pace of CreateLogGroup, PutRetentionPolicy and "
+                           "the other log-group writes, per operation (AWS's quota is about "
+                           "5 a second per account-region; raise it only with the quota)."},
         "create-role": {
             "type": "boolean", "default": DEFAULTS.create_role,
             "description": "cloud-watch-logs: create the delivery role when missing (least "

@@ -12,13 +12,12 @@ from c7n.utils import chunks, local_session
 
 from .destinations import create_flow_logs_params
 from .loggroups import LogGroupKeeper
+from .pacing import LOGS_WRITES, PacedClient, Pacer
 from .naming import fixed_prefix
 from .role import DeliveryRole, RoleError
 
 log = logging.getLogger("custodian.vpcflow")
 
-# CloudWatch Logs allows about 5 control-plane calls a second per account-region.
-MAX_WORKERS = 4
 CREATE_FLOW_LOGS_MAX_IDS = 1000
 ACTIVE_CHECKS = 5
 ACTIVE_CHECK_DELAY = 2.0
@@ -45,7 +44,8 @@ class Remediation:
         # boto3 clients are thread-safe; creating them once spares every worker the cost.
         self.session = local_session(manager.session_factory)
         self.ec2 = self.session.client("ec2")
-        self.logs = self.session.client("logs")
+        self.logs = PacedClient(self.session.client("logs"), Pacer(
+            settings.logs_calls_per_second, LOGS_WRITES))
         self.cloudwatch = self.session.client("cloudwatch") if settings.reject_alarm else None
 
     def run(self, plans):
@@ -58,7 +58,7 @@ class Remediation:
         for plan in plans:
             if plan.changes and self.results[plan.vpc_id]["status"] != "failed":
                 units.setdefault(plan.destination, []).append(plan)
-        with self.manager.executor_factory(max_workers=MAX_WORKERS) as pool:
+        with self.manager.executor_factory(max_workers=self.settings.max_workers) as pool:
             list(pool.map(lambda item: self._apply_unit(item[0], item[1], role_arn),
                           sorted(units.items())))
         self._replace_broken(plans)

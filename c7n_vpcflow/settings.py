@@ -19,6 +19,8 @@ class Settings:
     max_aggregation_interval: int = 600
     tags: tuple = ()
     replace_broken: bool = False
+    max_workers: int = 4
+    logs_calls_per_second: float = 5.0
     # cloud-watch-logs
     log_group_template: str = "/vpc/flow-logs/{vpc_id}"
     retention_days: int = 365

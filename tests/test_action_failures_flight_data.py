@@ -1,23 +1,17 @@
 """enable-flow-logs when AWS pushes back: partial failures, races, throttling, access denied."""
 import pytest
 
-import c7n_vpcflow.apply
 from c7n_vpcflow.action import RESULT, EnableFlowLogs, FlowLogRemediationError
 from support.results import capture_resources, read_results
 from support.policy import run_policy
 
 POLICY = "vpc-flow-logs-enable"
+# One worker: log-group units in name order, so recorded responses meet the calls they answer.
 ENABLE = {"name": POLICY, "resource": "aws.vpc",
           "filters": [{"type": "flow-log-compliance"}],
-          "actions": [{"type": "enable-flow-logs"}]}
+          "actions": [{"type": "enable-flow-logs", "max-workers": 1}]}
 VPC_A, VPC_B, VPC_C, VPC_D = ("vpc-0a1b2c3d4e5f67890", "vpc-0b7e4f2a9c1d38e56",
                               "vpc-0c3d9a8b7e6f51024", "vpc-0d4e5f6a7b8c9d0e1")
-
-
-@pytest.fixture(autouse=True)
-def one_worker(monkeypatch):
-    """Log-group units in name order, so recorded responses meet the calls they answer."""
-    monkeypatch.setattr(c7n_vpcflow.apply, "MAX_WORKERS", 1)
 
 
 def statuses(results):

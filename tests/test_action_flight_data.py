@@ -5,7 +5,6 @@ import logging
 
 import pytest
 
-import c7n_vpcflow.apply
 from c7n_vpcflow.action import RESULT, EnableFlowLogs, FlowLogRemediationError
 from support.results import capture_resources, read_results
 from support.policy import run_policy
@@ -30,16 +29,11 @@ def enable(filtered=True, **action):
 
 
 @pytest.fixture
-def one_worker(monkeypatch):
-    """Log-group units in name order, so recorded responses meet the calls they answer."""
-    monkeypatch.setattr(c7n_vpcflow.apply, "MAX_WORKERS", 1)
-
-
-@pytest.fixture
-def role_created(flight_data, tmp_path, one_worker, monkeypatch):
+def role_created(flight_data, tmp_path, monkeypatch):
     flight = flight_data("action_create_role")
     seen = capture_resources(monkeypatch, EnableFlowLogs)
-    run_policy(enable(tags={"owner": "security"}), flight, tmp_path)
+    # one worker: log-group units in name order, as the recorded responses expect
+    run_policy(enable(tags={"owner": "security"}, **{"max-workers": 1}), flight, tmp_path)
     return flight, {r["VpcId"]: r for r in seen[0]}
 
 

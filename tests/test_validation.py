@@ -136,6 +136,9 @@ BAD = [
          keys=["insights-queries"], mentions=["cloud-watch-logs"]),
     case("log-format-unknown-preset", action={"log-format": "forensics"},
          keys=["log-format"], mentions=["security"]),
+    case("max-workers-zero", action={"max-workers": 0}, keys=["max-workers"]),
+    case("logs-calls-per-second-zero", action={"logs-calls-per-second": 0},
+         keys=["logs-calls-per-second"]),
     case("create-role-string-yes", action={"create-role": "yes"},
          keys=["create-role"], mentions=["yes"]),
     # flow-log-compliance
@@ -295,6 +298,8 @@ EVERY_CLOUDWATCH_KEY = {
     "role": "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery",
     "create-role": False,
     "replace-broken": True,
+    "max-workers": 8,
+    "logs-calls-per-second": 2.5,
     "insights-queries": True,
     "reject-alarm": {"threshold": 100, "period": 60,
                      "sns-topic": "arn:aws:sns:{region}:{account_id}:flow-alerts"},
