@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEPS_STAMP := $(VENV)/.deps-installed
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: test install demo docs bench clean
+.PHONY: test install demo docs bench iac-check clean
 
 $(PY):
 	@echo "creating $(VENV)"
@@ -14,7 +14,7 @@ $(PY):
 # Dependencies (and test extras) are installed once, again when pyproject.toml changes.
 $(DEPS_STAMP): pyproject.toml | $(PY)
 	@echo "installing dependencies into $(VENV)"
-	@$(PIP) install '.[test]'
+	@$(PIP) install '.[test,iac]'
 	@touch $(DEPS_STAMP)
 
 # The project itself is reinstalled on every run, non-editable, as users install it.
@@ -35,6 +35,12 @@ docs: install
 # prints the table and writes bench/RESULTS.md (minutes). BENCH_ARGS="--suite bare-100 --reps 1".
 bench: install
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Shift left (issue 8): the CIS 3.7 c7n-left policies over Terraform roots, as a CI gate.
+# IAC_DIRS="infra/prod infra/stage" (run `terraform get` in each first); IAC_ARGS="--var-file prod.tfvars".
+iac-check: install
+	@test -n "$(IAC_DIRS)" || { echo 'usage: make iac-check IAC_DIRS="path/to/root ..."'; exit 2; }
+	$(PY) iac/check.py $(IAC_ARGS) $(IAC_DIRS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
