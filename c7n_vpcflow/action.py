@@ -9,6 +9,7 @@ from . import formats
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties
 from .analytics import Analytics, list_existing
 from .apply import Remediation
+from .errors import FlowLogRemediationError, quiet_custodian_tracebacks
 from .dryrun import DryRunPlan
 from .inventory import account_context, gather, owned_vpcs
 from .naming import TemplateError, account_values, render_log_group_name, render_template
@@ -23,8 +24,7 @@ RESULT = "c7n:flow-log-result"
 RESULTS_FILE = "flow-log-results.json"
 
 
-class FlowLogRemediationError(Exception):
-    """Raised after every VPC was attempted, when at least one could not be fixed."""
+quiet_custodian_tracebacks()
 
 
 @Vpc.action_registry.register("enable-flow-logs")
@@ -186,22 +186,26 @@ class EnableFlowLogs(BaseAction):
         if not vpcs:
             return
         inventory, plans = self.plan(vpcs)
-        results = Remediation(
-            self.manager, self.settings, inventory, account_id, region, partition).run(plans)
+        remediation = Remediation(
+            self.manager, self.settings, inventory, account_id, region, partition)
+        results = remediation.run(plans)
         by_id = {v["VpcId"]: v for v in vpcs}
         for vpc_id, result in results.items():
             by_id[vpc_id][RESULT] = result
-        self.report(results, account_id, region)
+        self.report(results, account_id, region, remediation.retry.retries)
 
-    def report(self, results, account_id, region):
+    def report(self, results, account_id, region, retries=0):
         records = [dict(result, **{"vpc-id": vpc_id, "account-id": account_id, "region": region})
                    for vpc_id, result in sorted(results.items())]
         write_output(self.manager, RESULTS_FILE, records)
         counts = {}
         for result in results.values():
             counts[result["status"]] = counts.get(result["status"], 0) + 1
-        log.info("enable-flow-logs %s/%s: %s", account_id, region, ", ".join(
-            "%d %s" % (n, status) for status, n in sorted(counts.items())))
+        summary = ", ".join("%d %s" % (n, status) for status, n in sorted(counts.items()))
+        if retries:
+            summary += "; %d %s after throttling or transient errors" % (
+                retries, "retry" if retries == 1 else "retries")
+        log.info("enable-flow-logs %s/%s: %s", account_id, region, summary)
         failed = [(vpc_id, r["error"]) for vpc_id, r in sorted(results.items())
                   if r["status"] == "failed"]
         if failed:

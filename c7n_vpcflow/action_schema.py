@@ -122,7 +122,7 @@ COMMON_PERMISSIONS = (
 PERMISSIONS = {
     CLOUDWATCH: (
         "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "iam:GetRole",
-        "iam:CreateRole", "iam:PutRolePolicy", "iam:TagRole", "iam:PassRole"),
+        "iam:GetRolePolicy", "iam:CreateRole", "iam:PutRolePolicy", "iam:TagRole", "iam:PassRole"),
     S3: ("logs:CreateLogDelivery", "logs:DeleteLogDelivery"),
     FIREHOSE: (
         "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "firehose:TagDeliveryStream",

@@ -5,6 +5,7 @@ its VPCs) on a bounded thread pool; every call goes through c7n's retry. A failu
 recorded against the VPCs it affects and never stops the others.
 """
 import logging
+import threading
 import time
 
 from c7n.exceptions import ClientError
@@ -21,6 +22,29 @@ log = logging.getLogger("custodian.vpcflow")
 CREATE_FLOW_LOGS_MAX_IDS = 1000
 ACTIVE_CHECKS = 5
 ACTIVE_CHECK_DELAY = 2.0
+
+
+class CountingRetry:
+    """c7n's retry, counting the attempts beyond the first of every call."""
+
+    def __init__(self, retry):
+        self.retry = retry
+        self.calls = 0
+        self.attempts = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, func, *args, **kwargs):
+        def attempt(*a, **kw):
+            with self.lock:
+                self.attempts += 1
+            return func(*a, **kw)
+        with self.lock:
+            self.calls += 1
+        return self.retry(attempt, *args, **kwargs)
+
+    @property
+    def retries(self):
+        return self.attempts - self.calls
 
 
 def error_text(error):
@@ -41,6 +65,7 @@ class Remediation:
         self.region = region
         self.partition = partition
         self.results = {}
+        self.retry = CountingRetry(manager.retry)
         # boto3 clients are thread-safe; creating them once spares every worker the cost.
         self.session = local_session(manager.session_factory)
         self.ec2 = self.session.client("ec2")
@@ -82,7 +107,7 @@ class Remediation:
     def _ensure_role(self, plans):
         settings = self.settings
         role = DeliveryRole(
-            self.session, self.manager.retry, self.account_id, self.partition,
+            self.session, self.retry, self.account_id, self.partition,
             settings.role, settings.create_role, settings.tag_map)
         prefix = fixed_prefix(settings.log_group_template, self.account_id, self.partition)
         try:
@@ -100,7 +125,7 @@ class Remediation:
         """Ensure the destination's log group (CloudWatch), then its flow logs."""
         if plans[0].group_steps:
             keeper = LogGroupKeeper(
-                self.logs, self.manager.retry, self.settings.retention_days,
+                self.logs, self.retry, self.settings.retention_days,
                 self.settings.kms_key_id, self.settings.tag_map)
             try:
                 group, notes = keeper.ensure(
@@ -129,7 +154,7 @@ class Remediation:
             return
         try:
             notes = self.inventory.analytics.ensure(
-                self.logs, self.cloudwatch, self.manager.retry, log_group)
+                self.logs, self.cloudwatch, self.retry, log_group)
         except ClientError as e:
             for plan in working:
                 self._fail(plan, "saved queries / alarm for %s: %s" % (log_group, error_text(e)))
@@ -143,7 +168,7 @@ class Remediation:
         params["ResourceIds"] = [p.vpc_id for p in plans]
         by_id = {p.vpc_id: p for p in plans}
         try:
-            response = self.manager.retry(self.ec2.create_flow_logs, **params)
+            response = self.retry(self.ec2.create_flow_logs, **params)
         except ClientError as e:
             if e.response["Error"]["Code"] == "FlowLogAlreadyExists":
                 for plan in plans:
@@ -188,7 +213,7 @@ class Remediation:
             return {succeeded[0].vpc_id: flow_log_ids[0]}
         if not flow_log_ids:
             return {}
-        flow_logs = self.manager.retry(
+        flow_logs = self.retry(
             self.ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
         return {f["ResourceId"]: f["FlowLogId"] for f in flow_logs}
 
@@ -223,7 +248,7 @@ class Remediation:
 
     def _wait_active(self, flow_log_ids):
         for attempt in range(ACTIVE_CHECKS):
-            flow_logs = self.manager.retry(
+            flow_logs = self.retry(
                 self.ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
             active = {f["FlowLogId"] for f in flow_logs if f.get("FlowLogStatus") == "ACTIVE"}
             if active >= set(flow_log_ids) or attempt == ACTIVE_CHECKS - 1:
@@ -232,7 +257,7 @@ class Remediation:
 
     def _delete(self, flow_log_ids, doomed):
         try:
-            response = self.manager.retry(self.ec2.delete_flow_logs, FlowLogIds=flow_log_ids)
+            response = self.retry(self.ec2.delete_flow_logs, FlowLogIds=flow_log_ids)
         except ClientError as e:
             for old in flow_log_ids:
                 self._fail(doomed[old], "deleting broken flow log %s: %s" % (old, error_text(e)))

@@ -10,6 +10,8 @@ from urllib.parse import unquote
 
 from c7n.exceptions import ClientError
 
+from .settings import MANAGED_BY
+
 SERVICE_PRINCIPAL = "vpc-flow-logs.amazonaws.com"
 POLICY_NAME = "vpc-flow-logs-delivery"
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
@@ -32,6 +34,7 @@ class RoleStatus:
     arn: str
     exists: bool
     problem: str = None
+    ours: bool = False  # created by enable-flow-logs (managed-by tag)
 
     @property
     def action(self):
@@ -68,7 +71,12 @@ def trust_policy(account_id, partition):
 
 
 def delivery_policy(account_id, partition, log_group_prefix):
-    """Write access to the log groups under the template's fixed prefix, and no more."""
+    """Write access to the log groups under the template's fixed prefix, and no more.
+
+    DescribeLogGroups is the one exception: AWS authorizes it against the account's whole
+    log-group listing (log-group:*), so a name-scoped resource would deny it; it reads names
+    and settings, never log data.
+    """
     groups = "arn:%s:logs:*:%s:log-group:" % (partition, account_id)
     return {
         "Version": "2012-10-17",
@@ -160,7 +168,9 @@ class DeliveryRole:
                 "sts:AssumeRole (with aws:SourceAccount %s), or point `role` at another "
                 "role; it was left unchanged" % (
                     role["Arn"], problem, SERVICE_PRINCIPAL, self.account_id))
-        return RoleStatus(self.name, role["Arn"], True, problem)
+        tags = {t["Key"]: t["Value"] for t in role.get("Tags", ())}
+        return RoleStatus(self.name, role["Arn"], True, problem,
+                          ours=tags.get(MANAGED_BY[0]) == MANAGED_BY[1])
 
     def ensure(self, log_group_prefix):
         """The ARN of a usable role, creating it if allowed; RoleError otherwise."""
@@ -168,6 +178,8 @@ class DeliveryRole:
         if status.problem:
             raise RoleError(status.problem)
         if status.exists:
+            if status.ours:
+                self.complete_our_role(log_group_prefix)
             return status.arn
         tags = [{"Key": k, "Value": v} for k, v in sorted(self.tags.items())]
         try:
@@ -182,13 +194,26 @@ class DeliveryRole:
                 raise
             # Another worker (another region of the same account) won the race.
             return self.ensure_existing()
+        self.put_delivery_policy(log_group_prefix)
+        return created["Arn"]
+
+    def put_delivery_policy(self, log_group_prefix):
         self.retry(
             self.iam.put_role_policy,
             RoleName=self.name,
             PolicyName=POLICY_NAME,
             PolicyDocument=json.dumps(
                 delivery_policy(self.account_id, self.partition, log_group_prefix)))
-        return created["Arn"]
+
+    def complete_our_role(self, log_group_prefix):
+        """A role we created but whose policy never landed (e.g. PutRolePolicy was denied
+        on an earlier run) gets it now; a user's role is never touched."""
+        try:
+            self.retry(self.iam.get_role_policy, RoleName=self.name, PolicyName=POLICY_NAME)
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "NoSuchEntity":
+                raise
+            self.put_delivery_policy(log_group_prefix)
 
     def ensure_existing(self):
         status = self.inspect()

@@ -93,8 +93,9 @@ def run(emulator, workdir):
         check_coverage(commands.report(os.path.join(out, "audit"), "json"), estate, "the audit")
     print(table)
 
-    with Step("Enable: c7n-org run vpc-flow-logs-enable.yml"):
-        commands.org_run("vpc-flow-logs-enable.yml", os.path.join(out, "enable"))
+    with Step("Enable: c7n-org run vpc-flow-logs-enable.yml (+ queries, alarm)"):
+        commands.org_run("vpc-flow-logs-enable.yml", os.path.join(out, "enable"),
+                         policy_dir=os.path.join("demo", "policies"))
         table = commands.report(os.path.join(out, "enable"))
     print(table)
 

@@ -43,11 +43,11 @@ class Commands:
             return (code, out.read().decode("utf-8", "replace"),
                     err.read().decode("utf-8", "replace"))
 
-    def org_run(self, policy, out_dir):
-        """`c7n-org run` of policies/<policy> over accounts.yml into out_dir."""
+    def org_run(self, policy, out_dir, policy_dir="policies"):
+        """`c7n-org run` of <policy_dir>/<policy> over accounts.yml into out_dir."""
         code, stdout, stderr = self._run(
             "c7n-org", "run", "-c", os.path.join(self.root, "accounts.yml"),
-            "-u", os.path.join(self.root, "policies", policy), "-s", out_dir,
+            "-u", os.path.join(self.root, policy_dir, policy), "-s", out_dir,
             "--cache-period", "0")
         if code != 0:
             raise StepFailed("c7n-org run %s exited %d" % (policy, code),

@@ -9,6 +9,10 @@ from . import processes
 from .environment import base_environment
 
 
+# moto's server with the query-definition calls it lacks (see moto_server.py).
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "moto_server.py")
+
+
 class EmulatorError(Exception):
     pass
 
@@ -20,7 +24,7 @@ def free_port():
 
 
 class Emulator:
-    """`python -m moto.server` on loopback, its log in `workdir` (shown only on failure)."""
+    """moto's server on loopback, its log in `workdir` (shown only on failure)."""
 
     def __init__(self, workdir):
         self.workdir = workdir
@@ -38,7 +42,7 @@ class Emulator:
         env = base_environment(self.workdir)
         with open(self.log_path, "wb") as log:
             self.process = processes.spawn(
-                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                [sys.executable, LAUNCHER, "-H", "127.0.0.1", "-p", str(self.port)],
                 env=env, cwd=self.workdir, stdout=log, stderr=log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
-"""One remediated VPC as the emulator holds it: flow log, log group, delivery role trust."""
+"""One remediated VPC as the emulator holds it: flow log, log group, delivery role trust,
+and what analysts get with it (a saved Insights query, the REJECT-spike alarm)."""
 import json
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -15,11 +16,14 @@ class Remediated:
     log_group_tags: dict
     role_name: str
     trust: dict
+    queries: list
+    alarms: list
 
 
 def read(endpoint, vpc):
     """What enable-flow-logs left for `vpc` (an estate.Vpc), read with boto3."""
-    ec2, logs, iam = clients(endpoint, vpc.account.account_id, vpc.region, "ec2", "logs", "iam")
+    ec2, logs, iam, cloudwatch = clients(
+        endpoint, vpc.account.account_id, vpc.region, "ec2", "logs", "iam", "cloudwatch")
     group_name = CONVENTIONAL_GROUP % vpc.vpc_id
     flow_logs = ec2.describe_flow_logs(Filters=[
         {"Name": "resource-id", "Values": [vpc.vpc_id]},
@@ -35,7 +39,11 @@ def read(endpoint, vpc):
     trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
     if isinstance(trust, str):
         trust = json.loads(unquote(trust))
-    return Remediated(flow_log, group, tags, role_name, trust)
+    queries = logs.describe_query_definitions(
+        queryDefinitionNamePrefix="c7n-vpcflow/" + group_name.lstrip("/") + "/")
+    alarms = cloudwatch.describe_alarms(AlarmNamePrefix="c7n-vpcflow-reject-spike:" + group_name)
+    return Remediated(flow_log, group, tags, role_name, trust, queries["queryDefinitions"],
+                      alarms["MetricAlarms"])
 
 
 def _principals(statement):
@@ -78,4 +86,17 @@ def lines(remediated):
             statement.get("Effect"), " ".join(_principals(statement)),
             statement.get("Action"))))
         rows.extend(("  condition", c) for c in _conditions(statement))
+    rows.append(("saved queries", "%d, e.g. %s" % (
+        len(remediated.queries), _short_name(remediated.queries[0]["name"]))
+        if remediated.queries else "none"))
+    for query in remediated.queries[:1]:
+        parse, _, body = query["queryString"].partition(" | ")
+        rows.append(("  query", "parse @message (%d fields) | %s" % (parse.count("*"), body)))
+    for alarm in remediated.alarms:
+        rows.append(("alarm", "%s  >= %d REJECT records in %d s" % (
+            alarm["AlarmName"], alarm["Threshold"], alarm["Period"])))
     return rows
+
+
+def _short_name(name):
+    return name.rsplit("/", 1)[-1]

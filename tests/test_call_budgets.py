@@ -156,7 +156,10 @@ def test_remediation_budget_is_three_calls_per_vpc_plus_a_constant(emulator, cli
     assert global_calls["GetCallerIdentity"] == 1
     assert global_calls["CreateRole"] == global_calls["PutRolePolicy"] == 1
     assert global_calls["GetRole"] <= len(REGIONS)
-    assert sum(global_calls.values()) <= 3 + len(REGIONS), global_calls
+    # A region that finds the role already created (by a region before it) checks that its
+    # delivery policy landed: at most one GetRolePolicy per region.
+    assert global_calls.get("GetRolePolicy", 0) <= len(REGIONS) - 1
+    assert sum(global_calls.values()) <= 3 + 2 * len(REGIONS), global_calls
     runs = {}
     for region in REGIONS:
         runs[region], per_vpc = split(found[region])
@@ -172,7 +175,8 @@ def test_remediation_budget_is_three_calls_per_vpc_plus_a_constant(emulator, cli
 
 def test_throttled_calls_are_reported_by_the_proxy_not_spent_from_the_budget(
         emulator, cli, tmp_path):
-    quotas = Quotas({"logs:CreateLogGroup": 3, "logs:PutRetentionPolicy": 3, "ec2:mutating": 3})
+    # Below the plugin's own pacing (5 a second), so the proxy has to throttle some calls.
+    quotas = Quotas({"logs:CreateLogGroup": 1, "logs:PutRetentionPolicy": 1, "ec2:mutating": 1})
     with ThrottlingProxy(emulator.endpoint, latency_ms=0, quotas=quotas) as proxy:
         found, _global, fixed = enable_run(emulator, cli, tmp_path / "out", {"us-east-1": 8},
                                            endpoint=proxy.endpoint)

@@ -190,11 +190,6 @@ def test_throttling_storms_on_every_mutating_call_are_absorbed_and_no_vpc_is_los
     assert len([d for d in storm.delays if d >= 0.5]) == len(storm.throttled)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MISSING: the run summary ('enable-flow-logs <account>/<region>: N created') counts "
-    "results by status only; the retries are made inside c7n's manager.retry "
-    "(c7n.utils.get_retry, log_retries off), which exposes no count, and the plugin keeps "
-    "none, so neither the log summary nor flow-log-results.json mentions retries"))
 def test_the_run_summary_counts_the_retries(storm):
     assert len(storm.summary) == 1, storm.summary
     retries = len(storm.throttled)

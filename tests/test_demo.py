@@ -126,6 +126,10 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     assert re.search(r"tags +.*managed-by=c7n-vpcflow", shown)
     assert re.search(r"role trust +Allow vpc-flow-logs\.amazonaws\.com", shown)
     assert re.search(r"condition +StringEquals aws:SourceAccount = \d{12}", shown)
+    assert re.search(r"saved queries +4, e\.g\. [a-z-]+", shown)
+    assert re.search(r'query +parse @message \(14 fields\) \| filter action = "REJECT"', shown)
+    assert re.search(r"alarm +c7n-vpcflow-reject-spike:/vpc/flow-logs/vpc-\w+ +>= 100 REJECT "
+                     r"records in 300 s", shown)
     assert len(out.splitlines()) <= 60
 
 

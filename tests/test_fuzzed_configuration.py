@@ -58,6 +58,7 @@ COMMON = {
          {"k" * 129: "v"}, {"k": "v" * 257}, "owner=security",
          {"t%d" % i: "v" for i in range(50)}]),
     "replace-broken": ([True, False], ["no", "false"]),
+    "max-workers": ([1, 4, 32], [0, 33, "4", 2.5]),
 }
 BY_DESTINATION = {
     CW: {
@@ -73,6 +74,7 @@ BY_DESTINATION = {
                   "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery"],
                  ["not a role!", "arn:aws:iam::1234:role/x", "r" * 65]),
         "create-role": ([True, False], ["yes", "true"]),
+        "logs-calls-per-second": ([5, 0.5, 100], [0, -1, 101, "5"]),
         "insights-queries": ([True, False], ["yes", 1]),
         "reject-alarm": (
             [{"threshold": 10}, {"threshold": 1, "period": 60,

@@ -1,0 +1,32 @@
+"""The error that ends a run with unfixed VPCs, and how Custodian logs it.
+
+Raising is the only way for an action to make `custodian run` exit non-zero; Custodian
+then logs the exception with its traceback, twice (c7n/output.py and c7n/commands.py).
+For this error the traceback says nothing the message does not (it lists every VPC and
+why), so those two log records carry the message instead.
+"""
+import logging
+
+CUSTODIAN_LOGGERS = ("custodian.output", "custodian.commands")
+
+
+class FlowLogRemediationError(Exception):
+    """Raised after every VPC was attempted, when at least one could not be fixed."""
+
+
+class MessageInsteadOfTraceback(logging.Filter):
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, FlowLogRemediationError):
+            record.msg = "%s: %s" % (record.getMessage(), error)
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_custodian_tracebacks():
+    for name in CUSTODIAN_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MessageInsteadOfTraceback) for f in logger.filters):
+            logger.addFilter(MessageInsteadOfTraceback())
