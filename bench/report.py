@@ -103,8 +103,21 @@ def by_operation(counts):
         "%s %s" % (op_name(k), fmt(v)) for k, v in items))
 
 
-def floor_seconds(vpcs):
+def floor_seconds(vpcs, suite=None):
+    """The quota floor: the busiest account-region's VPCs at the CreateLogGroup quota
+    (account-regions have quotas of their own, so they can all go at once)."""
+    if suite is not None and len(suite.estate.account_regions) > 1:
+        spec = suite.estate
+        vpcs = max(spec.share(i) for i in range(len(spec.account_regions)))
     return vpcs / DEFAULT_QUOTAS[FLOOR_RULE]
+
+
+def estate_size(s, suite):
+    places = len(suite.estate.account_regions) if suite else 1
+    if places == 1:
+        return "%d" % s.vpcs
+    return "%d (%d accounts × %d regions × %d)" % (
+        s.vpcs, len(suite.estate.account_ids), len(suite.estate.regions), s.vpcs // places)
 
 
 def table(summaries):
@@ -116,21 +129,21 @@ def table(summaries):
     for s in summaries:
         suite = SUITES.get(s.suite)
         mode = suite.mode if suite else s.suite
-        lines.append("| %s | %d | %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.0f | %.2f |" % (
-            mode, s.vpcs, SCENARIOS[s.scenario].label, by_operation(s.calls),
+        lines.append("| %s | %s | %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.0f | %.2f |" % (
+            mode, estate_size(s, suite), SCENARIOS[s.scenario].label, by_operation(s.calls),
             by_operation(s.throttled) if s.throttled else "0",
             "n/a" if s.failed_vpcs is None else fmt(s.failed_vpcs),
             s.wall, s.wall_range[0], s.wall_range[1], s.peak_rss_kb / 1024.0,
-            s.wall / floor_seconds(s.vpcs)))
+            s.wall / floor_seconds(s.vpcs, suite)))
     return "\n".join(lines)
 
 
 def runs_table(results):
-    lines = ["| suite | scenario | rep | exit | wall s | peak RSS MB | calls | throttled "
-             "| failed VPCs |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| suite | scenario | rep | exit | wall s | CPU s | peak RSS MB | calls | throttled "
+             "| failed VPCs |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for m in results:
-        lines.append("| %s | %s | %d | %d | %.1f | %.0f | %d | %d | %s |" % (
-            m.suite, m.scenario, m.rep, m.exit_code, m.wall, m.peak_rss_kb / 1024.0,
+        lines.append("| %s | %s | %d | %d | %.1f | %.1f | %.0f | %d | %d | %s |" % (
+            m.suite, m.scenario, m.rep, m.exit_code, m.wall, m.cpu, m.peak_rss_kb / 1024.0,
             sum(m.calls.values()), sum(m.throttled.values()),
             "n/a" if m.failed_vpcs is None else m.failed_vpcs))
     return "\n".join(lines)
@@ -153,6 +166,7 @@ def render(summaries, results, reps, elapsed):
     head = git("rev-parse", "HEAD")
     dirty = git("status", "--porcelain", "--untracked-files=no")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    from .findings import findings
     from .notes import METHOD
     return "\n".join([
         "# Benchmark results (issue 6)",
@@ -170,6 +184,8 @@ def render(summaries, results, reps, elapsed):
         settings(),
         "",
         table(summaries),
+        "",
+        findings(summaries),
         "",
         (METHOD % {"floor_rule": FLOOR_RULE, "floor_rate": DEFAULT_QUOTAS[FLOOR_RULE],
                   "python": os.path.basename(sys.executable)}).rstrip(),

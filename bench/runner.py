@@ -1,13 +1,16 @@
 """Running scenarios: one measured child process per run, on a freshly seeded estate.
 
 Per run: reset and seed the emulator (directly), reset the proxy's counters, start moto's
-request recorder, run the child (wall time; peak RSS from wait4 on that child), stop the
-recorder, count what reached the emulator by operation, read the proxy's throttle counts,
-and ask the emulator which VPCs still lack a working flow log.
+request recorder, run the child (wall time; peak RSS and CPU time from wait4 on that
+child), stop the recorder, count what reached the emulator by operation, read the proxy's
+throttle counts and the account-regions it kept buckets for, and ask the emulator which
+VPCs still lack a working flow log. A scenario may leave figures of its own in
+`<run dir>/bench-extra.json` (a JSON object); they land in `Measurement.extra`.
 """
 import base64
 import json
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -41,6 +44,8 @@ class Measurement:
     failed_vpcs: int = None          # still without a working flow log (None: n/a)
     unparsed: int = 0                # recorder lines that did not parse
     log_tail: str = ""
+    cpu: float = 0.0                 # user + system seconds of the child (and its children)
+    extra: dict = field(default_factory=dict)   # the scenario's own figures
 
 
 def count_calls(entries):
@@ -76,8 +81,12 @@ def _kill_group(pid):
 
 
 def run_child(argv, cwd, env, timeout=RUN_TIMEOUT):
-    """(exit code, wall seconds, peak RSS in KiB, output tail) of one child process."""
+    """(exit code, wall seconds, peak RSS in KiB, CPU seconds, output tail) of one child.
+
+    Peak RSS is the child's own (wait4); CPU seconds include its reaped descendants (the
+    getrusage(RUSAGE_CHILDREN) difference), e.g. c7n-org's worker processes."""
     log_path = os.path.join(cwd, "child.log")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log_path, "wb") as log:
         start = time.monotonic()
         process = processes.spawn(argv, env=env, cwd=cwd, stdout=log, stderr=log)
@@ -88,10 +97,12 @@ def run_child(argv, cwd, env, timeout=RUN_TIMEOUT):
         finally:
             timer.cancel()
         wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     process.returncode = os.waitstatus_to_exitcode(status)
     with open(log_path, errors="replace") as f:
         tail = "".join(f.readlines()[-15:])
-    return process.returncode, wall, usage.ru_maxrss, tail
+    return process.returncode, wall, usage.ru_maxrss, cpu, tail
 
 
 class Bench:
@@ -138,16 +149,35 @@ class Bench:
         recorder = estates.Recorder(self.emulator.endpoint)
         recorder.start()
         try:
-            exit_code, wall, rss, tail = run_child(argv, run_dir, ctx.env)
+            exit_code, wall, rss, cpu, tail = run_child(argv, run_dir, ctx.env)
         finally:
             entries = recorder.stop()
         calls, unparsed = count_calls(entries)
         throttled = dict(self.proxy.state.stats()["throttled"]) if self.proxy else {}
+        extra = read_extra(run_dir)
+        if self.proxy:
+            extra.update(self.proxy_buckets())
         failed = None
         if scenario.remediates:
             failed = len(estates.unfixed(self.emulator.endpoint, spec))
         return Measurement(suite.name, scenario_name, rep, spec.vpcs, exit_code, wall, rss,
-                           dict(calls), throttled, failed, unparsed, tail)
+                           dict(calls), throttled, failed, unparsed, tail, cpu, extra)
+
+    def proxy_buckets(self):
+        """The account-regions the proxy kept token buckets for during the run."""
+        quotas = self.proxy.state.quotas
+        with quotas.lock:
+            places = {(account, region) for _rule, account, region in quotas.buckets}
+        return {"bucket_account_regions": len(places),
+                "bucket_accounts": len({account for account, _ in places})}
+
+
+def read_extra(run_dir):
+    try:
+        with open(os.path.join(run_dir, "bench-extra.json")) as f:
+            return dict(json.load(f))
+    except (OSError, ValueError):
+        return {}
 
 
 def run_suites(bench, suites, reps, progress=print):
@@ -183,6 +213,8 @@ class Summary:
     wall_range: tuple
     peak_rss_kb: float
     exit_codes: list
+    cpu: float = 0.0
+    extra: dict = field(default_factory=dict)   # medians of numbers, else the first value
 
 
 def summarize(results):
@@ -199,8 +231,18 @@ def summarize(results):
             median_counts([m.calls for m in runs]), median_counts([m.throttled for m in runs]),
             statistics.median(failed) if failed else None,
             statistics.median(walls), (min(walls), max(walls)),
-            statistics.median([m.peak_rss_kb for m in runs]), [m.exit_code for m in runs]))
+            statistics.median([m.peak_rss_kb for m in runs]), [m.exit_code for m in runs],
+            statistics.median([m.cpu for m in runs]), median_extra([m.extra for m in runs])))
     return summaries
+
+
+def median_extra(dicts):
+    merged = {}
+    for key in {k for d in dicts for k in d}:
+        values = [d[key] for d in dicts if key in d]
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        merged[key] = statistics.median(values) if numbers else values[0]
+    return merged
 
 
 def to_json(results):

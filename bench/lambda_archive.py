@@ -1,0 +1,190 @@
+"""Issue 6, item 6: the periodic policy's Lambda archive, run in a bare Lambda runtime.
+
+Before each run the scenario deploys `policies/vpc-flow-logs-periodic.yml` with the stock
+`custodian run` against the emulator and takes the archive from the CreateFunction call
+moto's recorder saw (the same capture as tests/support/lambda_runtime.py). The runner then
+reseeds the estate (the deployed function goes with the reset: only the archive is kept)
+and measures the archive's handler run in a fresh interpreter (`-I -S`) whose import path
+is only the extracted archive, the packages the AWS Lambda Python runtime provides, and the
+standard library, on a scheduled event, with the Lambda runtime's environment variables.
+
+Its figures (archive size zipped and unzipped, the function's memory and timeout, the time
+spent in the handler, modules imported from outside archive/runtime/stdlib) go to
+`bench-extra.json` for the report.
+"""
+import base64
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import boto3
+
+from . import estate as estates
+from .scenarios import BIN, POLICIES, SUITES, Suite, scenario
+
+POLICY = os.path.join(POLICIES, "vpc-flow-logs-periodic.yml")
+FUNCTION = "custodian-vpc-flow-logs-periodic"
+LAMBDA_ROLE = "c7n-vpcflow-lambda"
+DEFAULT_MEMORY_MB = 512      # Custodian's default for Lambda modes (c7n.mu)
+# What the AWS Lambda Python runtime provides besides the standard library.
+RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "dateutil", "s3transfer", "urllib3", "six")
+
+BOOT = r"""
+import importlib, json, os, resource, sys, sysconfig, time
+started = time.monotonic()
+task, runtime, handler, event_file, extra_file = sys.argv[1:6]
+os.chdir(task)                     # Lambda runs the handler in its task root
+sys.path[:0] = [task, runtime]
+stdlib = {sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")}
+module_name, function = handler.rsplit(".", 1)
+with open(event_file) as f:
+    event = json.load(f)
+
+class Context:
+    function_name = "custodian-vpc-flow-logs-periodic"
+    aws_request_id = "5f7c4c1e-0000-4000-8000-000000000001"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + function_name
+    memory_limit_in_mb = "512"
+
+entry = getattr(importlib.import_module(module_name), function)
+imported = time.monotonic()
+result = entry(event, Context())
+done = time.monotonic()
+roots = [task, runtime] + sorted(stdlib)
+outside = sorted(
+    "%s (%s)" % (m.__name__, m.__file__) for m in list(sys.modules.values())
+    if getattr(m, "__file__", None) and m.__name__ != "__main__"
+    and not any(m.__file__.startswith(root + "/") for root in roots))
+with open(extra_file) as f:
+    extra = json.load(f)
+extra.update(handler_import_s=imported - started, handler_run_s=done - imported,
+             handler_result=bool(result), outside_modules=outside,
+             self_peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+with open(extra_file, "w") as f:
+    json.dump(extra, f)
+"""
+
+
+def create_function_calls(entries):
+    """The request bodies (dicts) of every CreateFunction among moto recorder entries."""
+    found = []
+    for entry in entries:
+        if not entry or not entry.get("body"):
+            continue
+        if not entry.get("url", "").split("?")[0].rstrip("/").endswith("/functions"):
+            continue
+        body = entry["body"]
+        try:
+            found.append(json.loads(base64.b64decode(body)))
+        except ValueError:
+            found.append(json.loads(body))
+    return found
+
+
+def deploy(ctx, region):
+    """Deploy the periodic policy with the stock custodian; returns the CreateFunction body."""
+    (iam,) = estates.clients(ctx.endpoint, estates.DEFAULT_ACCOUNT, region, "iam")
+    try:
+        iam.create_role(RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}))
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass
+    recorder = estates.Recorder(ctx.endpoint)
+    recorder.start()
+    try:
+        completed = subprocess.run(
+            [os.path.join(BIN, "custodian"), "run", "-s", os.path.join(ctx.workdir, "deploy"),
+             "-r", region, POLICY], env=ctx.env, cwd=ctx.workdir, capture_output=True,
+            text=True, timeout=600)
+    finally:
+        entries = recorder.stop()
+    if completed.returncode != 0:
+        raise RuntimeError("deploying %s failed:\n%s" % (POLICY, completed.stderr[-3000:]))
+    bodies = [b for b in create_function_calls(entries) if b.get("FunctionName") == FUNCTION]
+    if not bodies:
+        raise RuntimeError("no CreateFunction for %s was recorded" % FUNCTION)
+    return bodies[-1]
+
+
+def runtime_folder(path):
+    """A folder with only the packages the Lambda Python runtime provides (made once)."""
+    if os.path.isdir(path):
+        return path
+    site = os.path.dirname(os.path.dirname(boto3.__file__))
+    partial = path + ".partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    os.makedirs(partial)
+    for name in RUNTIME_PACKAGES:
+        if os.path.isdir(os.path.join(site, name)):
+            shutil.copytree(os.path.join(site, name), os.path.join(partial, name))
+        else:
+            shutil.copy(os.path.join(site, name + ".py"), partial)
+    os.rename(partial, path)
+    return path
+
+
+def scheduled_event(account_id, region):
+    return {
+        "version": "0", "id": "89d1a02d-5ec7-412e-82f5-13505f849b41",
+        "detail-type": "Scheduled Event", "source": "aws.events", "account": account_id,
+        "time": "2026-11-27T03:00:00Z", "region": region,
+        "resources": ["arn:aws:events:%s:%s:rule/%s" % (region, account_id, FUNCTION)],
+        "detail": {},
+    }
+
+
+def lambda_environment(env, region, memory_mb, task):
+    """The variables a Lambda function sees (here: the emulator's endpoint and dummies)."""
+    lambda_env = {k: v for k, v in env.items()
+                  if k.startswith("AWS_") or k in ("HOME", "PATH", "LANG", "TZ")}
+    lambda_env.update(AWS_REGION=region, AWS_DEFAULT_REGION=region,
+                      AWS_LAMBDA_FUNCTION_NAME=FUNCTION,
+                      AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(memory_mb),
+                      AWS_EXECUTION_ENV="AWS_Lambda_python3.11", LAMBDA_TASK_ROOT=task)
+    return lambda_env
+
+
+def archive_figures(function, archive):
+    members = zipfile.ZipFile(io.BytesIO(archive)).infolist()
+    return {
+        "archive_zipped_bytes": len(archive),
+        "archive_unzipped_bytes": sum(m.file_size for m in members),
+        "archive_files": len(members),
+        "archive_has_plugin": any(m.filename == "c7n_vpcflow/action.py" for m in members),
+        "handler": function["Handler"],
+        "runtime": function.get("Runtime"),
+        "memory_mb": function.get("MemorySize", DEFAULT_MEMORY_MB),
+        "timeout_s": function.get("Timeout"),
+    }
+
+
+@scenario("lambda", "(g) periodic policy's Lambda archive, bare runtime")
+def lambda_run(ctx):
+    region = ctx.estate.regions[0]
+    function = deploy(ctx, region)
+    archive = base64.b64decode(function["Code"]["ZipFile"])
+    task = os.path.join(ctx.workdir, "task")
+    zipfile.ZipFile(io.BytesIO(archive)).extractall(task)
+    runtime = runtime_folder(os.path.join(os.path.dirname(ctx.workdir), "lambda-runtime"))
+    event_file = os.path.join(ctx.workdir, "event.json")
+    with open(event_file, "w") as f:
+        json.dump(scheduled_event(estates.DEFAULT_ACCOUNT, region), f)
+    extra_file = os.path.join(ctx.workdir, "bench-extra.json")
+    figures = archive_figures(function, archive)
+    with open(extra_file, "w") as f:
+        json.dump(figures, f)
+    lambda_env = lambda_environment(ctx.env, region, figures["memory_mb"], task)
+    ctx.env.clear()
+    ctx.env.update(lambda_env)
+    # -I: no user site, no PYTHON* variables, no script directory; -S: no site-packages.
+    return [sys.executable, "-I", "-S", "-c", BOOT, task, runtime, function["Handler"],
+            event_file, extra_file]
+
+
+SUITES["lambda-1000"] = Suite("lambda-1000", "bare", estates.EstateSpec(1000), ("lambda",))
