@@ -59,8 +59,11 @@ def main(argv=None):
     summaries = summarize(results)
     print()
     print(table(summaries))
+    # Rendered before the file is opened: truncating a tracked RESULTS.md first would make
+    # the checkout look modified to render's `git status`.
+    text = render(summaries, results, args.reps, time.monotonic() - started)
     with open(args.out, "w") as f:
-        f.write(render(summaries, results, args.reps, time.monotonic() - started))
+        f.write(text)
     print("\nwrote %s" % args.out)
     if args.json:
         with open(args.json, "w") as f:

@@ -91,6 +91,14 @@ def org_scale(summaries):
             throttles(enable), _int(enable.extra.get("bucket_account_regions")),
             _int(enable.extra.get("bucket_accounts"))),
     ]
+    creates = enable.calls.get("iam:CreateRole", 0)
+    if creates > len(spec.account_ids):
+        lines.append(
+            "- IAM: CreateRole %s and PutRolePolicy %s for %d accounts: an account's regions "
+            "run at once and race for the delivery role; the loser reuses the winner's role "
+            "(EntityAlreadyExists) or puts the same policy again, and no VPC failed." % (
+                _int(creates), _int(enable.calls.get("iam:PutRolePolicy")),
+                len(spec.account_ids)))
     if alone is not None:
         lines += [
             "- **(f) the built-in filter alone**: %.1f s, throttled %s." % (
