@@ -5,9 +5,15 @@ directory, and unless a test points AWS_ENDPOINT_URL at the emulator it points a
 closed local port, so a call that placebo does not answer fails at once.
 """
 import os
+import sys
 import threading
 
 import pytest
+
+# The repository root, for the benchmark harness (bench/) some tests share code with.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
 import c7n.utils
 from support.aws import DEAD_ENDPOINT, FlightData, MotoServer

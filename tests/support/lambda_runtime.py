@@ -9,39 +9,12 @@ import base64
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import urllib.request
 import zipfile
 
-import boto3
-
-# What the AWS Lambda Python runtime provides besides the standard library.
-RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "dateutil", "s3transfer", "urllib3", "six")
-
-BOOT = r"""
-import importlib, json, sys, sysconfig
-task, runtime, handler, event_file = sys.argv[1:5]
-sys.path[:0] = [task, runtime]
-stdlib = {sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")}
-module_name, function = handler.rsplit(".", 1)
-with open(event_file) as f:
-    event = json.load(f)
-
-class Context:
-    function_name = "lambda-under-test"
-    aws_request_id = "5f7c4c1e-0000-4000-8000-000000000001"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:lambda-under-test"
-
-result = getattr(importlib.import_module(module_name), function)(event, Context())
-roots = [task, runtime] + sorted(stdlib)
-outside = sorted(
-    "%s (%s)" % (m.__name__, m.__file__) for m in list(sys.modules.values())
-    if getattr(m, "__file__", None) and m.__name__ != "__main__"
-    and not any(m.__file__.startswith(root + "/") for root in roots))
-print(json.dumps({"outside": outside, "result": bool(result)}))
-"""
+from bench.lambda_archive import BOOT, runtime_folder
 
 
 def start_recording(endpoint):
@@ -69,37 +42,34 @@ def _post(url):
     urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST"), timeout=10)
 
 
-def runtime_folder(path):
-    """A folder with only the packages the Lambda Python runtime provides."""
-    os.makedirs(path, exist_ok=True)
-    site = os.path.dirname(os.path.dirname(boto3.__file__))
-    for name in RUNTIME_PACKAGES:
-        if os.path.isdir(os.path.join(site, name)):
-            shutil.copytree(os.path.join(site, name), os.path.join(path, name))
-        else:
-            shutil.copy(os.path.join(site, name + ".py"), path)
-    return str(path)
-
-
 def run_archive(archive, handler, event, workdir, env):
-    """Extract `archive`, run `handler(event)` isolated; returns the boot script's report."""
+    """Extract `archive`, run `handler(event)` isolated; returns (process, report).
+
+    The run is the benchmark's (bench/lambda_archive.py): `python -I -S` with only the
+    archive, the Lambda runtime's packages and the standard library on its path. The
+    report says whether the handler succeeded and what it imported from anywhere else.
+    """
     task = os.path.join(str(workdir), "task")
     zipfile.ZipFile(io.BytesIO(archive)).extractall(task)
     runtime = runtime_folder(os.path.join(str(workdir), "runtime"))
     event_file = os.path.join(str(workdir), "event.json")
+    extra_file = os.path.join(str(workdir), "extra.json")
     with open(event_file, "w") as f:
         json.dump(event, f)
+    with open(extra_file, "w") as f:
+        json.dump({}, f)
     lambda_env = {k: v for k, v in env.items()
                   if k.startswith("AWS_") or k in ("HOME", "PATH", "TZ")}
     lambda_env.update(AWS_LAMBDA_FUNCTION_NAME="lambda-under-test", LAMBDA_TASK_ROOT=task)
     completed = subprocess.run(
         # -I: no user site, no PYTHON* variables; -S: no site-packages at all.
-        [sys.executable, "-I", "-S", "-c", BOOT, task, runtime, handler, event_file],
+        [sys.executable, "-I", "-S", "-c", BOOT, task, runtime, handler, event_file, extra_file],
         cwd=task, env=lambda_env, capture_output=True, text=True, timeout=300)
     report = None
-    for line in completed.stdout.splitlines():
-        if line.startswith("{\"outside\""):
-            report = json.loads(line)
+    if completed.returncode == 0:
+        with open(extra_file) as f:
+            extra = json.load(f)
+        report = {"outside": extra["outside_modules"], "result": extra["handler_result"]}
     return completed, report
 
 
