@@ -1,0 +1,54 @@
+"""Least privilege where the emulator cannot enforce it: AWS refuses CreateFlowLogs without
+iam:PassRole (the delivery role) or ec2:CreateTags (tags on create), and CreateRole without
+iam:TagRole; moto checks none of these, so recorded AWS answers stand in. Each denial fails
+exactly the VPCs it affects, by name and with AWS's reason; the others are fixed."""
+import pytest
+
+from c7n_vpcflow.action import FlowLogRemediationError
+from support.policy import run_policy
+from support.results import read_results
+
+POLICY = "vpc-flow-logs-enable"
+# One worker: log groups in name order, so each recorded answer meets its call.
+ENABLE = {"name": POLICY, "resource": "aws.vpc",
+          "filters": [{"type": "flow-log-compliance"}],
+          "actions": [{"type": "enable-flow-logs", "max-workers": 1}]}
+DENIED, FIXED = "vpc-0e1a2b3c4d5e6f708", "vpc-0f9e8d7c6b5a40312"
+
+
+@pytest.mark.parametrize("case,permission", [
+    ("deny_pass_role", "iam:PassRole"),
+    ("deny_create_tags", "ec2:CreateTags"),
+])
+def test_a_denied_create_flow_logs_fails_only_its_vpc_naming_the_permission(
+        flight_data, tmp_path, case, permission):
+    flight = flight_data(case)
+    with pytest.raises(FlowLogRemediationError) as raised:
+        run_policy(ENABLE, flight, tmp_path)
+
+    results = read_results(tmp_path, POLICY)
+    assert results[DENIED]["status"] == "failed"
+    assert "UnauthorizedOperation" in results[DENIED]["error"]
+    assert permission in results[DENIED]["error"]
+    assert results[FIXED]["status"] == "created"
+    [line] = [l for l in str(raised.value).splitlines() if DENIED in l]
+    assert permission in line and FIXED not in str(raised.value)
+    # the denial is final: no retry, no other VPC's calls skipped
+    assert flight.operations().count("ec2.CreateFlowLogs") == 2
+
+
+def test_a_role_that_cannot_be_tagged_fails_every_vpc_that_needs_it_and_creates_nothing(
+        flight_data, tmp_path):
+    flight = flight_data("deny_tag_role")
+    with pytest.raises(FlowLogRemediationError) as raised:
+        run_policy(ENABLE, flight, tmp_path)
+
+    results = read_results(tmp_path, POLICY)
+    for vpc_id in (DENIED, FIXED):
+        assert results[vpc_id]["status"] == "failed"
+        assert "iam:TagRole" in results[vpc_id]["error"]
+        assert vpc_id in str(raised.value)
+    operations = flight.operations()
+    assert "ec2.CreateFlowLogs" not in operations
+    assert "logs.CreateLogGroup" not in operations
+    assert "iam.PutRolePolicy" not in operations
