@@ -1,5 +1,6 @@
 """The `enable-flow-logs` action on aws.vpc: judge, plan, apply, report."""
 import logging
+from collections import Counter
 
 from c7n.actions import BaseAction
 from c7n.resources.vpc import Vpc
@@ -150,14 +151,15 @@ class EnableFlowLogs(BaseAction):
         return None
 
     def target_log_group_names(self, vpcs):
-        if not self.settings.needs_log_groups:
+        settings = self.settings
+        if not settings.needs_log_groups:
             return set()
         account_id, region, partition = account_context(self.manager)
         names = set()
         for vpc in vpcs:
             try:
                 names.add(render_log_group_name(
-                    self.settings.log_group_template, vpc, account_id, region, partition))
+                    settings.log_group_template, vpc, account_id, region, partition))
             except TemplateError:
                 continue  # reported per VPC by the plan
         return names
@@ -198,9 +200,7 @@ class EnableFlowLogs(BaseAction):
         records = [dict(result, **{"vpc-id": vpc_id, "account-id": account_id, "region": region})
                    for vpc_id, result in sorted(results.items())]
         write_output(self.manager, RESULTS_FILE, records)
-        counts = {}
-        for result in results.values():
-            counts[result["status"]] = counts.get(result["status"], 0) + 1
+        counts = Counter(result["status"] for result in results.values())
         summary = ", ".join("%d %s" % (n, status) for status, n in sorted(counts.items()))
         if retries:
             summary += "; %d %s after throttling or transient errors" % (

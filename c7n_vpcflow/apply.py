@@ -106,9 +106,8 @@ class Remediation:
 
     def _ensure_role(self, plans):
         settings = self.settings
-        role = DeliveryRole(
-            self.session, self.retry, self.account_id, self.partition,
-            settings.role, settings.create_role, settings.tag_map)
+        role = DeliveryRole.for_settings(
+            self.session, self.retry, self.account_id, self.partition, settings)
         prefix = fixed_prefix(settings.log_group_template, self.account_id, self.partition)
         try:
             return role.ensure(prefix)

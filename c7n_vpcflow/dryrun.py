@@ -35,9 +35,9 @@ class DryRunPlan(Filter):
         if not settings.needs_delivery_role or not any(p.create_flow_log for p in plans):
             return None
         account_id, _region, partition = account_context(self.manager)
-        return DeliveryRole(
+        return DeliveryRole.for_settings(
             local_session(self.manager.session_factory), self.manager.retry, account_id,
-            partition, settings.role, settings.create_role, settings.tag_map).inspect()
+            partition, settings).inspect()
 
     def process(self, resources, event=None):
         vpcs = owned_vpcs(self.manager, resources)

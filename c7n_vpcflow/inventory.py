@@ -84,10 +84,6 @@ class Inventory:
         with self.lock:
             self.log_groups[group["logGroupName"]] = group
 
-    def record_flow_log(self, flow_log):
-        with self.lock:
-            self.flow_logs_by_resource.setdefault(flow_log["ResourceId"], []).append(flow_log)
-
 
 def cloudwatch_log_group_name(flow_log):
     """The log group a CloudWatch Logs flow log writes to, or None for other destinations."""
@@ -147,8 +143,3 @@ def gather(manager, vpcs, target_log_group_names=()):
             inventory.listed_prefix = prefix
     return inventory
 
-
-def forget(manager):
-    """Drop the cached inventory (after changes made outside of it)."""
-    if hasattr(manager, _CACHE_ATTR):
-        delattr(manager, _CACHE_ATTR)

@@ -73,10 +73,3 @@ def judge_vpc(vpc_id, inventory, rules):
         union |= problems
     return ordered(union)
 
-
-def sound_flow_logs(vpc_id, inventory, rules):
-    """The VPC's flow logs with none of the problems that make a flow log broken."""
-    return [
-        f for f in inventory.flow_logs_for(vpc_id)
-        if not flow_log_problems(f, inventory, rules) & BROKEN
-    ]

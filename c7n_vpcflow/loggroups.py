@@ -3,18 +3,14 @@ import logging
 
 from c7n.exceptions import ClientError
 
+from .judge import retention_enough
+
 log = logging.getLogger("custodian.vpcflow")
 
 # The only values PutRetentionPolicy accepts.
 RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
     2557, 2922, 3288, 3653)
-
-
-def retention_too_short(group, retention_days):
-    """True when a group keeps data for less than wanted (never-expire is never too short)."""
-    current = group.get("retentionInDays")
-    return current is not None and current < retention_days
 
 
 def log_group_steps(group, retention_days, fresh_tags=True):
@@ -26,7 +22,7 @@ def log_group_steps(group, retention_days, fresh_tags=True):
     if group is None:
         return ["logs:CreateLogGroup", "logs:PutRetentionPolicy"]
     steps = []
-    if retention_too_short(group, retention_days):
+    if not retention_enough(group, retention_days):
         steps.append("logs:PutRetentionPolicy")
     if fresh_tags:
         steps.append("logs:TagResource")

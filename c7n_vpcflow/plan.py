@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from .destinations import target_for, writes_to
-from .judge import Rules, flow_log_problems, ordered
+from .judge import BROKEN, flow_log_problems, ordered
 from .loggroups import log_group_steps
 from .naming import TemplateError
 from .settings import CLOUDWATCH
@@ -97,8 +97,7 @@ def _decide(vpc, inventory, settings, account_id, region, partition, destination
             return []
         return log_group_steps(group, settings.retention_days, **options)
 
-    rules = Rules(traffic_types=settings.rules.traffic_types,
-                  destination_types=destination_types)
+    rules = settings.rules(destination_types)
     flow_logs = inventory.flow_logs_for(vpc_id)
     problems = {f["FlowLogId"]: flow_log_problems(f, inventory, rules) for f in flow_logs}
     sound = [f for f in flow_logs if not problems[f["FlowLogId"]]]
@@ -131,8 +130,7 @@ def _decide(vpc, inventory, settings, account_id, region, partition, destination
                 _describe_problems(f, problems[f["FlowLogId"]]) for f in broken))), target)
     reason = "no flow log" if not broken else "not sound: " + "; ".join(
         _describe_problems(f, problems[f["FlowLogId"]]) for f in broken)
-    replaceable = [f["FlowLogId"] for f in broken
-                   if problems[f["FlowLogId"]] - {"destination-type", "retention"}]
+    replaceable = [f["FlowLogId"] for f in broken if problems[f["FlowLogId"]] & BROKEN]
     return VpcPlan(
         vpc_id, "create", reason, target, group_steps(), create_flow_log=True,
         replace=replaceable if settings.replace_broken else [])

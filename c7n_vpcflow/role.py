@@ -142,6 +142,11 @@ class DeliveryRole:
         self.create_allowed = create
         self.tags = tags
 
+    @classmethod
+    def for_settings(cls, session, retry, account_id, partition, settings):
+        return cls(session, retry, account_id, partition, settings.role,
+                   settings.create_role, settings.tag_map)
+
     def arn(self):
         return "arn:%s:iam::%s:role/%s" % (self.partition, self.account_id, self.name)
 

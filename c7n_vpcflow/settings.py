@@ -58,10 +58,11 @@ class Settings:
     def tag_map(self):
         return dict(self.tags)
 
-    @property
-    def rules(self):
-        """A flow log is sound for us if it captures ALL or our traffic type."""
-        return Rules(traffic_types=frozenset(("ALL", self.traffic_type)))
+    def rules(self, destination_types=None):
+        """A flow log is sound for us if it captures ALL or our traffic type (and goes to
+        one of `destination_types`, when the policy's filter insists on some)."""
+        return Rules(traffic_types=frozenset(("ALL", self.traffic_type)),
+                     destination_types=destination_types)
 
     @property
     def wants_analytics(self):

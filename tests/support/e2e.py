@@ -3,17 +3,16 @@ import base64
 import contextlib
 import json
 import os
-import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 
 import yaml
+
+from support.faults import parse_request
 
 REGIONS = ("us-east-1", "eu-west-1")
 POLICY_DIR = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "policies")
 AUDIT_POLICY = os.path.abspath(os.path.join(POLICY_DIR, "vpc-flow-logs-audit.yml"))
 ENABLE_POLICY = os.path.abspath(os.path.join(POLICY_DIR, "vpc-flow-logs-enable.yml"))
-READ_ONLY_PREFIXES = ("Describe", "Get", "List")
 
 
 def assert_no_secret(*texts):
@@ -68,32 +67,12 @@ def audit(cli, out_dir, regions=REGIONS):
         for region in regions}
 
 
-@dataclass
-class Call:
-    service: str
-    region: str
-    operation: str
-    params: dict
-
-    @property
-    def mutating(self):
-        return not self.operation.startswith(READ_ONLY_PREFIXES)
-
-
 def _parse(entry):
-    body = entry.get("body") or ""
+    """A faults.Call from one entry of moto's request recording."""
+    body = (entry.get("body") or "").encode("utf-8")
     if entry.get("body_encoded"):
-        body = base64.b64decode(body).decode("utf-8")
-    headers = {k.lower(): v for k, v in entry["headers"].items()}
-    # Credential=AKID/date/region/service/aws4_request
-    scope = headers.get("authorization", "").split("Credential=", 1)[-1].split(",")[0]
-    parts = scope.split("/")
-    service, region = (parts[3], parts[2]) if len(parts) >= 5 else ("?", "?")
-    target = headers.get("x-amz-target")
-    if target:
-        return Call(service, region, target.rsplit(".", 1)[-1], json.loads(body or "{}"))
-    params = dict(urllib.parse.parse_qsl(body))
-    return Call(service, region, params.pop("Action", "?"), params)
+        body = base64.b64decode(body)
+    return parse_request({k.lower(): v for k, v in entry["headers"].items()}, body)
 
 
 class Recording:
