@@ -38,6 +38,7 @@ bench: install
 
 # Shift left (issue 8): the CIS 3.7 c7n-left policies over Terraform roots, as a CI gate.
 # IAC_DIRS="infra/prod infra/stage" (run `terraform get` in each first); IAC_ARGS="--var-file prod.tfvars".
+# Log-group retention is opt-in, as in the live filter: IAC_ARGS="--min-retention-days 365".
 iac-check: install
 	@test -n "$(IAC_DIRS)" || { echo 'usage: make iac-check IAC_DIRS="path/to/root ..."'; exit 2; }
 	$(PY) iac/check.py $(IAC_ARGS) $(IAC_DIRS)

@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """CIS AWS 3.7 shift-left gate: c7n-left over Terraform roots, with its fail-open cases shut.
 
-    python iac/check.py [-p policies/iac] [-o cli|github|json|junit] [--var-file F] DIR...
+    python iac/check.py [-p policies/iac] [-o cli|github|json|junit] [--var-file F]
+                        [--min-retention-days N] DIR...
 
 c7n-left 0.3.39 (checked) judges what it could not read as absent and passes: broken HCL
 (even with `run --err-invalid`), module calls whose source is not on disk, modules whose HCL
 is broken. So each root is first parsed with `c7n-left dump --err-invalid`; every module call
 found must resolve locally (a ./ or ../ path that exists, or an entry of the
 .terraform/modules/modules.json that `terraform init` writes) and parse on its own. Only
-then do the policies run. Variables left without a value (c7n-left gives them type
-defaults: a count of 0) are warned about.
+then do the policies run. Variables left without a value (no default, none given: c7n-left
+gives them type defaults, a count of 0) are warned about.
+
+By default the gate judges what the CIS 3.7 audit asks, as the live audit does. With
+--min-retention-days N it also runs the opt-in policies (<policy dir>/opt-in): a flow log's
+CloudWatch log group whose retention is set below N fails; one that never expires keeps
+enough, as the live filter's `min-retention-days` judges.
 
 Exit status: 0 no finding; 1 findings; 2 a root could not be judged (HCL does not parse,
 module not present, no Terraform files). Output defaults to `github` (annotations) when
@@ -23,10 +29,15 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_POLICIES = HERE.parent / "policies" / "iac"
+OPT_IN = "opt-in"
+POLICY_FILES = ("*.yml", "*.yaml", "*.json")
+# The opt-in retention policy reads its threshold from this variable.
+MIN_RETENTION_VARIABLE = "C7N_VPCFLOW_MIN_RETENTION_DAYS"
 LOCAL_SOURCE = ("./", "../")
 # tfparse's error names the file and position, e.g. "main.tf:5,32-33: Unclosed ..."
 HCL_POSITION = re.compile(r"([^\s:]+\.tf(?:\.json)?):(\d+),")
@@ -46,8 +57,9 @@ def escape(text, prop=False):
 
 
 class Gate:
-    def __init__(self, args):
+    def __init__(self, args, policy_dir):
         self.args = args
+        self.policy_dir = policy_dir
         self.exe = c7n_left()
         self.github = args.output == "github"
 
@@ -71,8 +83,9 @@ class Gate:
                       at and where / at.group(1), at and at.group(2))
 
     def parse(self, root):
-        """The parse c7n-left's `run` skips: modules and defaulted variables, or None."""
-        query = "{modules: graph.module, uninitialized: input_vars.uninitialized}"
+        """The parse c7n-left's `run` skips: modules and variables, or None."""
+        query = ("{modules: graph.module, uninitialized: input_vars.uninitialized, "
+                 "with_default: graph.variable[?contains(keys(@), 'default')].__tfmeta.path}")
         cmd = [self.exe, "dump", "-d", str(root), "--err-invalid", "--output-query", query]
         proc = subprocess.run(cmd + self.var_args(), capture_output=True, text=True)
         if proc.returncode == 0:
@@ -145,16 +158,22 @@ class Gate:
         present = [relative(where) for _, where in modules if where]
         if len(present) < len(modules) or not self.parse_modules(root, present):
             return 2
-        defaulted = parsed.get("uninitialized") or {}
+        # c7n-left also gives type defaults to variables whose default is false, null, 0 or
+        # empty: declared on purpose, not worth a warning.
+        with_default = set(parsed.get("with_default") or ())
+        defaulted = [name for name in parsed.get("uninitialized") or {}
+                     if f"variable.{name}" not in with_default]
         if defaulted:
             self.annotate(
                 "warning", "Terraform variables without a value",
                 f"{root}: evaluated with type defaults for {', '.join(sorted(defaulted))} "
                 f"(a count or for_each built on them may evaluate to nothing); pass --var-file")
-        cmd = [self.exe, "run", "-p", str(self.args.policy_dir), "-d", str(root),
+        cmd = [self.exe, "run", "-p", str(self.policy_dir), "-d", str(root),
                "-o", self.args.output, "--err-invalid"]
+        days = self.args.min_retention_days
+        env = {**os.environ, MIN_RETENTION_VARIABLE: str(days)} if days else None
         sys.stdout.flush()
-        return 1 if subprocess.run(cmd + self.var_args()).returncode else 0
+        return 1 if subprocess.run(cmd + self.var_args(), env=env).returncode else 0
 
 
 def relative(path):
@@ -165,6 +184,25 @@ def relative(path):
         return path
 
 
+def with_opt_in(policy_dir, into):
+    """The default and the opt-in policies in one directory (c7n-left reads one, not its
+    subdirectories), so one run gives one report."""
+    opt_in = Path(policy_dir) / OPT_IN
+    files = [f for d in (Path(policy_dir), opt_in) for pattern in POLICY_FILES
+             for f in sorted(d.glob(pattern))]
+    if not any(f.parent == opt_in for f in files):
+        sys.exit(f"iac/check.py: --min-retention-days: no policies in {opt_in}")
+    for f in files:
+        shutil.copy(f, Path(into) / f"{f.parent.name}-{f.name}")
+    return into
+
+
+def positive(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of days, 1 or more: {text!r}")
+    return int(text)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("roots", nargs="+", metavar="DIR", help="Terraform root module")
@@ -172,10 +210,16 @@ def main(argv=None):
     ap.add_argument("-o", "--output", choices=["cli", "github", "json", "junit"],
                     default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "cli")
     ap.add_argument("--var-file", action="append", default=[], help="repeatable")
+    ap.add_argument("--min-retention-days", type=positive, metavar="N",
+                    help="opt in: also fail a flow log's log group whose retention_in_days "
+                         "is set below N (one that never expires keeps enough)")
     args = ap.parse_args(argv)
-    gate = Gate(args)
-    results = [gate.check(relative(root)) for root in args.roots]
-    return max(results)
+    with tempfile.TemporaryDirectory(prefix="iac-policies-") as merged:
+        policy_dir = args.policy_dir
+        if args.min_retention_days:
+            policy_dir = with_opt_in(policy_dir, merged)
+        gate = Gate(args, policy_dir)
+        return max(gate.check(relative(root)) for root in args.roots)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.iac
 ROOT = Path(__file__).resolve().parent.parent
 TREES = ROOT / "tests" / "data" / "terraform"
 POLICY_DIR = ROOT / "policies" / "iac"
+OPT_IN_DIR = POLICY_DIR / "opt-in"
 CHECK = ROOT / "iac" / "check.py"
 C7N_LEFT = str(Path(sys.executable).parent / "c7n-left")
 if not Path(C7N_LEFT).exists():
@@ -40,13 +41,14 @@ EXPECTED = {
     "subnet_only": {(MISSING, "aws_vpc.main")},
     "tag_mention": {(MISSING, "aws_vpc.main")},
     "accept_only": {(TRAFFIC, "aws_vpc.accept_only"), (TRAFFIC, "aws_vpc.no_traffic_type")},
-    "log_group_retention": {(RETENTION, "aws_cloudwatch_log_group.forever"),
-                            (RETENTION, "aws_cloudwatch_log_group.zero")},
+    # CIS 3.7 asks for a flow log, not a retention: by default no log group is judged.
+    "log_group_retention": set(),
 }
 
 
 def run(*args, cwd=None, **env):
-    environ = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ("GITHUB_ACTIONS", "C7N_VPCFLOW_MIN_RETENTION_DAYS")}
     return subprocess.run(list(args), cwd=cwd, env={**environ, **env},
                           capture_output=True, text=True, timeout=300)
 
@@ -56,8 +58,9 @@ def tree(tmp_path, case):
     return tmp_path / case
 
 
-def check(*roots, output="json", cwd=None, **env):
-    return run(sys.executable, str(CHECK), "-o", output, *map(str, roots), cwd=cwd, **env)
+def check(*roots, output="json", cwd=None, options=(), **env):
+    return run(sys.executable, str(CHECK), "-o", output, *options, *map(str, roots), cwd=cwd,
+               **env)
 
 
 def findings(proc):
@@ -71,6 +74,44 @@ def test_verdicts(tmp_path, case):
     assert proc.returncode == (1 if EXPECTED[case] else 0), proc.stderr
     found = [(name, path) for name, path, _ in findings(proc)]
     assert sorted(found) == sorted(EXPECTED[case])
+
+
+def test_terraform_aws_vpc_flow_log_shapes_meet_the_default_gate(tmp_path):
+    """terraform-aws-vpc's flow-log example shapes: the module's log group (retention null
+    by default) and one created beside it without retention_in_days never expire. The
+    live audit counts that as enough, so the gate does too: exit 0, nothing to warn."""
+    proc = check(tree(tmp_path, "vpc_module_flow_logs"))
+    assert proc.returncode == 0, proc.stderr
+    assert findings(proc) == [] and "warning" not in proc.stderr
+
+
+def retention_findings(case, tmp_path, days):
+    proc = check(tree(tmp_path / str(days), case), options=("--min-retention-days", str(days)))
+    assert proc.returncode == (1 if findings(proc) else 0), proc.stderr
+    return [(name, path) for name, path, _ in findings(proc)]
+
+
+def test_opt_in_retention_fails_only_groups_whose_retention_is_set_below_the_minimum(tmp_path):
+    """--min-retention-days N judges as the live filter's min-retention-days: a retention
+    below N fails; none (or 0) never expires and keeps enough."""
+    ninety = (RETENTION, "module.vpc_with_flow_logs_cloudwatch_logs_90_days")
+    assert retention_findings("vpc_module_flow_logs", tmp_path, 365) == [ninety]
+    assert retention_findings("vpc_module_flow_logs", tmp_path, 91) == [ninety]
+    assert retention_findings("vpc_module_flow_logs", tmp_path, 90) == []
+    # retention_in_days from a variable (365); absent and 0 never fail
+    assert retention_findings("log_group_retention", tmp_path, 365) == []
+    assert retention_findings("log_group_retention", tmp_path, 366) == [
+        (RETENTION, "aws_cloudwatch_log_group.year")]
+
+
+def test_opt_in_retention_adds_to_the_default_policies_in_one_report(tmp_path):
+    assert sorted(retention_findings("missing", tmp_path, 365)) == sorted(EXPECTED["missing"])
+
+
+def test_min_retention_days_must_be_a_whole_number_of_days(tmp_path):
+    for days in ("0", "-1", "a year"):
+        proc = check(tree(tmp_path / days, "compliant"), options=("--min-retention-days", days))
+        assert proc.returncode == 2 and "1 or more" in proc.stderr, days
 
 
 def test_module_finding_is_reported_on_the_call_and_names_the_resource(tmp_path):
@@ -198,16 +239,20 @@ def test_a_directory_without_terraform_fails_loudly(tmp_path):
 
 def test_variables_without_a_value_are_warned_about(tmp_path):
     """c7n-left gives them type defaults: a count from an unset number is 0, so the VPC
-    silently disappears from the evaluation. The gate says so."""
+    silently disappears from the evaluation. The gate says so, but not of variables whose
+    default is false or null (c7n-left lists those too): they were declared on purpose."""
     (tmp_path / "main.tf").write_text(
         'variable "vpc_count" {\n  type = number\n}\n'
+        'variable "name" {}\n'
+        'variable "enable_flow_log" {\n  type = bool\n  default = false\n}\n'
+        'variable "retention_in_days" {\n  type = number\n  default = null\n}\n'
         'resource "aws_vpc" "x" {\n  count = var.vpc_count\n  cidr_block = "10.0.0.0/16"\n}\n')
     proc = check(tmp_path, output="github")
     assert proc.returncode == 0
-    assert "evaluated with type defaults for vpc_count" in proc.stderr
+    assert "evaluated with type defaults for name, vpc_count (a count" in proc.stderr
     assert "::warning title=Terraform variables without a value::" in proc.stdout
     vars_file = tmp_path / "vars.tfvars"
-    vars_file.write_text("vpc_count = 1\n")
+    vars_file.write_text('vpc_count = 1\nname = "x"\n')
     proc = run(sys.executable, str(CHECK), "-o", "json", "--var-file", str(vars_file), str(tmp_path))
     assert proc.returncode == 1 and "type defaults" not in proc.stderr
     assert [(n, p) for n, p, _ in findings(proc)] == [(MISSING, "aws_vpc.x[0]")]
@@ -235,12 +280,14 @@ def test_several_roots_exit_with_the_worst_verdict(tmp_path):
     assert proc.returncode == 2 and "vpc-flow-logs-iac-missing" in proc.stdout
 
 
-def test_c7n_left_test_harness():
-    """`c7n-left test -p policies/iac`: each policy against policies/iac/tests/<name>/."""
-    proc = run(C7N_LEFT, "test", "-p", str(POLICY_DIR))
+@pytest.mark.parametrize("policy_dir, count", [(POLICY_DIR, 2), (OPT_IN_DIR, 1)])
+def test_c7n_left_test_harness(policy_dir, count):
+    """`c7n-left test -p policies/iac[/opt-in]`: each policy against its tests/<name>/
+    (the opt-in one at its default minimum, 365 days)."""
+    proc = run(C7N_LEFT, "test", "-p", str(policy_dir))
     assert proc.returncode == 0, proc.stdout
-    assert "Discovered 3 Tests" in proc.stdout and "Untested" not in proc.stdout
-    assert proc.stdout.count("Success") == 3
+    assert f"Discovered {count} Tests" in proc.stdout and "Untested" not in proc.stdout
+    assert proc.stdout.count("Success") == count
 
 
 def test_c7n_left_test_harness_catches_a_wrong_expectation(tmp_path):
@@ -258,7 +305,7 @@ def load_policies(*paths):
 def test_policies_pass_c7n_left_schema_validation():
     # `c7n-left validate -p policies/iac` also reads the test plans under tests/ (and
     # rejects them): validate the policy files themselves, in a child process.
-    files = sorted(map(str, POLICY_DIR.glob("*.yml")))
+    files = sorted(map(str, [*POLICY_DIR.glob("*.yml"), *OPT_IN_DIR.glob("*.yml")]))
     code = ("import sys; from c7n_left.validate import validate_files; "
             "errors = validate_files(sys.argv[1:]); print(errors); sys.exit(bool(errors))")
     proc = run(sys.executable, "-c", code, *files)
@@ -267,9 +314,12 @@ def test_policies_pass_c7n_left_schema_validation():
 
 def test_every_policy_has_a_harness_case_and_the_shared_compliance_tag():
     policies = load_policies(*POLICY_DIR.glob("*.yml"))
-    assert {p["name"] for p in policies} == {MISSING, TRAFFIC, RETENTION}
-    assert {d.name for d in (POLICY_DIR / "tests").iterdir()} == {MISSING, TRAFFIC, RETENTION}
-    for p in policies:
+    opt_in = load_policies(*OPT_IN_DIR.glob("*.yml"))
+    assert {p["name"] for p in policies} == {MISSING, TRAFFIC}
+    assert {p["name"] for p in opt_in} == {RETENTION}
+    assert {d.name for d in (POLICY_DIR / "tests").iterdir()} == {MISSING, TRAFFIC}
+    assert {d.name for d in (OPT_IN_DIR / "tests").iterdir()} == {RETENTION}
+    for p in policies + opt_in:
         assert p["metadata"]["compliance"] == [TAG], p["name"]
         assert "\n" not in p["description"] and "," not in p["metadata"]["title"]
 
