@@ -1,15 +1,22 @@
 """What one account-region holds: its flow logs and the log groups they and we write to.
 
-Gathered once per resource manager (one account-region of one policy) with one paginated
-DescribeFlowLogs and at most one paginated DescribeLogGroups, then shared by the filter,
-the dry-run plan and the action.
+Gathered once per resource manager (one account-region of one policy), then shared by the
+filter, the dry-run plan and the action. Calls per account-region, for V VPCs whose F flow
+logs and the action's targets name G distinct log groups of C naming conventions (a
+convention: a name's path up to its last '/'):
+
+- DescribeFlowLogs: one listing of ceil(F/1000) pages (at least one), filtered to the V
+  VPCs when V is at most 200, else of every flow log of the account-region;
+- DescribeLogGroups: none when G is 0; ceil(G/50) exact lookups when that is fewer than C;
+  otherwise one listing per convention, ceil(P/50) pages (at least one) for the P log
+  groups whose names start with the longest prefix the convention's names share.
 """
 import logging
-import os
 import threading
 
-from c7n.query import RetryPageIterator
 from c7n.utils import get_partition, local_session
+
+from .loggroup_lookup import find_log_groups, pages, plan_lookup
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -21,12 +28,8 @@ _CACHE_LOCK = threading.Lock()
 
 def paginate(client, operation, result_key, **params):
     """All items of a paginated call, each page retried on throttling the c7n way."""
-    paginator = client.get_paginator(operation)
-    paginator.PAGE_ITERATOR_CLS = RetryPageIterator
-    items = []
-    for page in paginator.paginate(**params):
-        items.extend(page.get(result_key, ()))
-    return items
+    return [item for page in pages(client, operation, **params)
+            for item in page.get(result_key, ())]
 
 
 def account_context(manager):
@@ -46,11 +49,16 @@ def owned_vpcs(manager, vpcs):
                 vpc["VpcId"], vpc["OwnerId"])
             continue
         owned.append(vpc)
+    if vpcs and not owned:
+        # Said plainly: a region of shared VPCs only, or a mistyped account id.
+        log.info("%s/%s: all %d VPCs are shared by other accounts (%s) and skipped; "
+                 "only their owners can add flow logs", account_id, manager.config.region,
+                 len(vpcs), ", ".join(sorted({v["OwnerId"] for v in vpcs})))
     return owned
 
 
 class Inventory:
-    """Flow logs by resource id and the log groups seen under one listed prefix."""
+    """Flow logs by resource id and the log groups found so far, with what was looked up."""
 
     def __init__(self, flow_logs, vpc_ids, log_groups=None, listed_prefix=None):
         self.flow_logs_by_resource = {}
@@ -59,8 +67,9 @@ class Inventory:
         # None: every flow log of the account-region was listed.
         self.vpc_ids = None if vpc_ids is None else set(vpc_ids)
         self.log_groups = {g["logGroupName"]: g for g in (log_groups or ())}
-        # None: no log group listing was made yet.
-        self.listed_prefix = listed_prefix
+        # What the log groups were looked up by: listed prefixes and exact names.
+        self.listed_prefixes = set() if listed_prefix is None else {listed_prefix}
+        self.looked_up_names = set()
         # Saved queries and alarms of the account-region (analytics.Analytics), when asked.
         self.analytics = None
         self.lock = threading.Lock()
@@ -68,11 +77,14 @@ class Inventory:
     def covers_vpcs(self, vpc_ids):
         return self.vpc_ids is None or set(vpc_ids) <= self.vpc_ids
 
-    def covers_log_groups(self, names):
-        if not names:
-            return True
-        return self.listed_prefix is not None and all(
-            name.startswith(self.listed_prefix) for name in names)
+    def covers_log_group(self, name):
+        return name in self.looked_up_names or any(
+            name.startswith(prefix) for prefix in self.listed_prefixes)
+
+    def record_lookup(self, plan, groups):
+        self.listed_prefixes.update(plan.prefixes)
+        self.looked_up_names |= plan.exact_names
+        self.log_groups.update((g["logGroupName"], g) for g in groups)
 
     def flow_logs_for(self, vpc_id):
         return self.flow_logs_by_resource.get(vpc_id, [])
@@ -108,18 +120,11 @@ def _list_flow_logs(manager, vpc_ids):
     return paginate(client, "describe_flow_logs", "FlowLogs", **params)
 
 
-def _list_log_groups(manager, names):
-    prefix = os.path.commonprefix(sorted(names))
-    client = local_session(manager.session_factory).client("logs")
-    params = {"logGroupNamePrefix": prefix} if prefix else {}
-    return paginate(client, "describe_log_groups", "logGroups", **params), prefix
-
-
 def gather(manager, vpcs, target_log_group_names=()):
     """The manager's inventory, covering `vpcs` and the given log groups.
 
-    Reuses what an earlier step of the same policy gathered; lists again only what it
-    does not cover (e.g. a target log group outside the prefix listed before).
+    Reuses what an earlier step of the same policy gathered; looks up only the log groups
+    it does not cover yet (e.g. a target outside the conventions looked up before).
     """
     vpc_ids = {v["VpcId"] for v in vpcs}
     with _CACHE_LOCK:
@@ -135,11 +140,9 @@ def gather(manager, vpcs, target_log_group_names=()):
                 name = cloudwatch_log_group_name(flow_log)
                 if name:
                     names.add(name)
-        if not inventory.covers_log_groups(names):
-            if inventory.listed_prefix is not None:
-                names.add(inventory.listed_prefix)
-            groups, prefix = _list_log_groups(manager, names)
-            inventory.log_groups = {g["logGroupName"]: g for g in groups}
-            inventory.listed_prefix = prefix
+        missing = {name for name in names if not inventory.covers_log_group(name)}
+        if missing:
+            plan = plan_lookup(missing)
+            client = local_session(manager.session_factory).client("logs")
+            inventory.record_lookup(plan, find_log_groups(client, plan))
     return inventory
-

@@ -1,0 +1,124 @@
+"""Writes the flight data of the log-group lookup cost cases (issue 15), as AWS sends it.
+
+    .venv/bin/python tests/support/flight_estates.py     # rewrites the three cases
+
+Each case is one account-region of VPCs, each with one healthy flow log into a log group
+named by `name_of(index, vpc_id)`; DescribeLogGroups files answer the calls the audit is
+expected to make, in order. Compact JSON: the thousand-VPC case stays small.
+"""
+import json
+import math
+import os
+import string
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "placebo")
+PAGE = 50
+CREATED_MS = 1748853677000
+CREATED = "2025-06-02T08:41:17.412000+00:00"
+FIRST_CHARACTERS = string.ascii_letters + string.digits
+
+
+def vpc_id(index):
+    return "vpc-0%016x" % (0x5a17c3e9b2d40000 + index)
+
+
+def two_conventions(index, vpc):
+    """Ours (/vpc/flow-logs/) and CloudWatch telemetry rules' default (/aws/vpc/)."""
+    return ("/vpc/flow-logs/%s" if index % 2 == 0 else "/aws/vpc/%s") % vpc
+
+
+def no_shared_prefix(index, vpc):
+    """Team-chosen names: no '/', and no two names start with the same character."""
+    return "%s-flows-%s" % (FIRST_CHARACTERS[index], vpc[-6:])
+
+
+# case: (VPCs, naming, DescribeLogGroups answers: "listing" by prefix or "exact" by 50s,
+#        names left out of the answers: log groups that were deleted)
+CASES = {
+    "lookup_two_conventions": (20, two_conventions, "exact", ()),
+    "lookup_thousand_groups": (1000, two_conventions, "listing", ()),
+    "lookup_no_shared_prefix": (60, no_shared_prefix, "exact", (7, 55)),
+}
+
+
+def vpc(index):
+    ident = vpc_id(index)
+    cidr = "10.%d.%d.0/24" % (index // 256, index % 256)
+    return {"OwnerId": ACCOUNT, "InstanceTenancy": "default",
+            "CidrBlockAssociationSet": [{"AssociationId": "vpc-cidr-assoc-" + ident[4:],
+                                         "CidrBlock": cidr,
+                                         "CidrBlockState": {"State": "associated"}}],
+            "IsDefault": False, "VpcId": ident, "State": "available", "CidrBlock": cidr,
+            "DhcpOptionsId": "dopt-0c7d3e9a1b2f45a6e"}
+
+
+def flow_log(index, group):
+    return {"CreationTime": CREATED, "DeliverLogsStatus": "SUCCESS",
+            "FlowLogId": "fl-0%016x" % (0x3c9e7a5b1d2f0000 + index), "FlowLogStatus": "ACTIVE",
+            "ResourceId": vpc_id(index), "TrafficType": "REJECT",
+            "LogDestinationType": "cloud-watch-logs", "MaxAggregationInterval": 600,
+            "LogFormat": "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} "
+                         "${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} "
+                         "${end} ${action} ${log-status}",
+            "LogGroupName": group,
+            "LogDestination": "arn:aws:logs:%s:%s:log-group:%s" % (REGION, ACCOUNT, group),
+            "DeliverLogsPermissionArn": "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ACCOUNT}
+
+
+def log_group(name):
+    arn = "arn:aws:logs:%s:%s:log-group:%s" % (REGION, ACCOUNT, name)
+    return {"logGroupName": name, "creationTime": CREATED_MS, "retentionInDays": 365,
+            "metricFilterCount": 0, "arn": arn + ":*", "storedBytes": 48213391,
+            "logGroupClass": "STANDARD", "logGroupArn": arn}
+
+
+def answers(names, existing, kind):
+    """The DescribeLogGroups responses, in the order the audit asks (names sorted)."""
+    if kind == "exact":
+        return [{"logGroups": [log_group(n) for n in names[i:i + PAGE] if n in existing]}
+                for i in range(0, len(names), PAGE)]
+    names = [n for n in names if n in existing]
+    by_prefix = {}
+    for name in names:
+        by_prefix.setdefault(name[:name.rfind("/") + 1], []).append(name)
+    pages = []
+    for _convention, group in sorted(by_prefix.items(), key=lambda item: os.path.commonprefix(
+            item[1])):
+        count = math.ceil(len(group) / PAGE)
+        for n in range(count):
+            page = {"logGroups": [log_group(g) for g in group[n * PAGE:(n + 1) * PAGE]]}
+            if n + 1 < count:
+                page["nextToken"] = "%s/%d" % (group[0], n + 1)
+            pages.append(page)
+    return pages
+
+
+def write(case_dir, files):
+    os.makedirs(case_dir, exist_ok=True)
+    for name, data in files.items():
+        with open(os.path.join(case_dir, name + ".json"), "w") as f:
+            json.dump({"status_code": 200, "data": data}, f, separators=(",", ":"))
+            f.write("\n")
+
+
+def write_case(case):
+    count, naming, kind, deleted = CASES[case]
+    groups = [naming(i, vpc_id(i)) for i in range(count)]
+    existing = {g for i, g in enumerate(groups) if i not in deleted}
+    files = {
+        "sts.GetCallerIdentity_1": {
+            "UserId": "AROAQXAMPLEROLEID1234:c7n-vpcflow", "Account": ACCOUNT,
+            "Arn": "arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/c7n-vpcflow" % ACCOUNT},
+        "ec2.DescribeVpcs_1": {"Vpcs": [vpc(i) for i in range(count)]},
+        "ec2.DescribeFlowLogs_1": {"FlowLogs": [flow_log(i, g) for i, g in enumerate(groups)]},
+    }
+    for n, page in enumerate(answers(sorted(groups), existing, kind), 1):
+        files["logs.DescribeLogGroups_%d" % n] = page
+    write(os.path.join(DATA_DIR, case), files)
+
+
+if __name__ == "__main__":
+    for name in CASES:
+        write_case(name)

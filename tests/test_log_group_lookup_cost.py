@@ -1,0 +1,287 @@
+"""Issue 15: the audit's log-group lookups cost what the names it needs cost, whatever else
+the account holds; and the call-count formula stated in README and docstrings holds.
+
+Flight data (tests/data/placebo/lookup_*, written by tests/support/flight_estates.py):
+20 VPCs under two conventions, 1,000 VPCs under one, 60 log groups whose names share no
+prefix. On the emulator: the same shapes amid 1,500 unrelated `/aws/lambda/...` groups.
+"""
+import json
+import logging
+import math
+import os
+import re
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import botocore.session
+import pytest
+
+from c7n_vpcflow import inventory
+from c7n_vpcflow.compliance import VIOLATIONS, FlowLogCompliance
+from c7n_vpcflow.loggroup_lookup import plan_lookup
+from support.aws import RecordingSession
+from support.flight_estates import CASES, no_shared_prefix, two_conventions, vpc_id
+from support.policy import run_policy
+
+README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+AUDIT = {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
+         "filters": [{"type": "flow-log-compliance", "match": "compliant"}]}
+ENABLE = {"name": "vpc-flow-logs-enable", "resource": "aws.vpc",
+          "filters": [{"type": "flow-log-compliance"}],
+          "actions": [{"type": "enable-flow-logs", "log-group-name": "/vpc/flow-logs/{vpc_id}"}]}
+UNRELATED = "/aws/lambda/service-%04d"
+
+
+def counted(session):
+    return Counter(op.split(".", 1)[1] for op in session.operations()
+                   if op.startswith(("ec2.DescribeFlowLogs", "logs.DescribeLogGroups")))
+
+
+def compliance(resources):
+    return {r["VpcId"]: r[VIOLATIONS] for r in resources}
+
+
+def case_names(case):
+    count, naming, _kind, deleted = CASES[case]
+    names = [naming(i, vpc_id(i)) for i in range(count)]
+    return names, {n for i, n in enumerate(names) if i not in deleted}
+
+
+def audit_case(flight_data, case, tmp_path):
+    """(calls counted, the policy's resources) of the audit over one flight-data case."""
+    flight = flight_data(case)
+    found = run_policy(dict(AUDIT, filters=[{"type": "flow-log-compliance",
+                                             "match": "non-compliant"}]), flight, tmp_path)
+    return flight, found
+
+
+# --- what the audit asks for ------------------------------------------------------------
+
+def test_twenty_vpcs_under_two_conventions_cost_one_exact_lookup(flight_data, tmp_path):
+    # Two listings would cost at least 2 calls; ceil(20/50) = 1 exact lookup is fewer.
+    flight, found = audit_case(flight_data, "lookup_two_conventions", tmp_path / "audit")
+    names, _existing = case_names("lookup_two_conventions")
+    assert found == []      # every flow log's group was found
+    assert flight.params("logs.DescribeLogGroups") == [{"logGroupIdentifiers": sorted(names)}]
+
+    # With the action's targets (/vpc/flow-logs/<vpc> for every VPC): still one call.
+    dry = flight_data("lookup_two_conventions")
+    planned = run_policy(ENABLE, dry, tmp_path / "dry", dryrun=True)
+    assert counted(dry) == Counter({"DescribeFlowLogs": 1, "DescribeLogGroups": 1})
+    [asked] = dry.params("logs.DescribeLogGroups")
+    assert len(asked["logGroupIdentifiers"]) == 30
+    assert planned == []     # every VPC compliant: nothing to plan
+
+
+def test_a_thousand_groups_under_two_conventions_cost_one_listing_each(flight_data, tmp_path):
+    flight, found = audit_case(flight_data, "lookup_thousand_groups", tmp_path)
+    assert found == []
+    pages = flight.params("logs.DescribeLogGroups")
+    assert len(pages) == 20 == math.ceil(1000 / 50)
+    prefixes = [p["logGroupNamePrefix"] for p in pages]
+    assert prefixes == ["/aws/vpc/vpc-05a17c3e9b2d40"] * 10 + [
+        "/vpc/flow-logs/vpc-05a17c3e9b2d40"] * 10
+    # Two nextToken chains, one per listing.
+    assert ["nextToken" in p for p in pages] == ([False] + [True] * 9) * 2
+    # Above 200 VPCs the flow logs are listed unfiltered: still one page here.
+    assert flight.params("ec2.DescribeFlowLogs") == [{}]
+
+
+def test_names_sharing_no_prefix_are_looked_up_exactly_fifty_at_a_time(flight_data, tmp_path):
+    flight, found = audit_case(flight_data, "lookup_no_shared_prefix", tmp_path)
+    names, existing = case_names("lookup_no_shared_prefix")
+    asked = flight.params("logs.DescribeLogGroups")
+    assert [sorted(p) for p in asked] == [["logGroupIdentifiers"]] * 2
+    assert [p["logGroupIdentifiers"] for p in asked] == [sorted(names)[:50], sorted(names)[50:]]
+    # The two deleted groups read as missing, and nothing else does.
+    assert compliance(found) == {vpc_id(i): ["log-group-missing"] for i in (7, 55)}
+    assert set(names) - existing == {no_shared_prefix(i, vpc_id(i)) for i in (7, 55)}
+
+
+@pytest.mark.parametrize("names,expected", [
+    # (listing prefixes, exact lookups) the cheaper provable way
+    (["/vpc/flow-logs/vpc-1", "/vpc/flow-logs/vpc-2"], (["/vpc/flow-logs/vpc-"], 0)),
+    # 2 conventions, ceil(2/50) = 1 call: exact
+    (["/vpc/flow-logs/vpc-1", "/aws/vpc/vpc-2"], ([], 1)),
+    # 3 conventions but ceil(3/50) = 1 call: exact
+    (["alpha", "bravo", "/charlie"], ([], 1)),
+    # tie (1 convention, 1 exact call): the listing, which every endpoint serves
+    (["/team/a"], (["/team/a"], 0)),
+    # 101 names under two conventions: 3 exact calls > 2 listings
+    (["/a/%d" % n for n in range(51)] + ["/b/%d" % n for n in range(50)], (["/a/", "/b/"], 0)),
+    # 101 names under 101 conventions: 3 exact calls
+    (["%s-%d" % (c, n) for n in range(4) for c in "abcdefghijklmnopqrstuvwxyz"][:101],
+     ([], 3)),
+    ([], ([], 0)),
+])
+def test_lookup_takes_exact_names_only_when_that_is_provably_fewer_calls(names, expected):
+    plan = plan_lookup(names)
+    assert (list(plan.prefixes), len(plan.chunks)) == expected
+    assert all(len(chunk) <= 50 for chunk in plan.chunks)
+    assert plan.exact_names == (set(names) if plan.chunks else set())
+
+
+# --- the same on the emulator, amid unrelated log groups --------------------------------
+
+def seed(emulator, count, naming, unrelated, deleted=()):
+    """count VPCs (the default one included), each with a flow log into naming(i, vpc);
+    `unrelated` other log groups; the groups of `deleted` indexes removed afterwards."""
+    ec2 = emulator.client("ec2")
+    logs = emulator.client("logs")
+    ids = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
+    ids += [ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
+            for i in range(count - len(ids))]
+    names = [naming(i, v) for i, v in enumerate(ids)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: logs.create_log_group(logGroupName=n),
+                      names + [UNRELATED % i for i in range(unrelated)]))
+    for vpc, name in zip(ids, names):
+        ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="REJECT",
+                             LogDestinationType="cloud-watch-logs", LogGroupName=name,
+                             DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/x")
+    for i in deleted:
+        logs.delete_log_group(logGroupName=names[i])
+    return ids, names
+
+
+@pytest.mark.emulator
+def test_on_the_emulator_1500_unrelated_groups_cost_no_call(emulator, tmp_path):
+    ids, names = seed(emulator, 60, two_conventions, unrelated=1500)
+    account_groups = emulator_groups(emulator)
+    assert len(account_groups) == 1560
+    # 60 names, 2 conventions: ceil(60/50) = 2 exact calls are no fewer, so two listings.
+    session = RecordingSession("us-east-1")
+    found = run_policy(AUDIT, session, tmp_path / "all")
+    assert compliance(found) == {v: [] for v in ids}
+    assert check_claims(session, names, set(names), account_groups,
+                        {"inventory module": inventory.__doc__}) == 2
+
+    # 20 of them: one exact lookup on AWS; moto ignores the identifiers, which the first
+    # page shows, so the audit lists the two conventions instead: 1 + 2 calls, not the
+    # ceil(1,560 / 50) = 32 of a listing under the names' common prefix ('/').
+    twenty = dict(AUDIT, filters=[{"type": "value", "key": "VpcId", "op": "in",
+                                   "value": ids[:20]}] + AUDIT["filters"])
+    session = RecordingSession("us-east-1")
+    found = run_policy(twenty, session, tmp_path / "twenty")
+    assert compliance(found) == {v: [] for v in ids[:20]}
+    assert counted(session) == Counter({"DescribeFlowLogs": 1, "DescribeLogGroups": 3})
+    exact, *listings = session.params("logs.DescribeLogGroups")
+    assert exact == {"logGroupIdentifiers": sorted(names[:20])}
+    assert [p["logGroupNamePrefix"].rsplit("/", 1)[0] for p in listings] == [
+        "/aws/vpc", "/vpc/flow-logs"]
+
+
+@pytest.mark.emulator
+def test_on_the_emulator_ignored_identifiers_never_misjudge(emulator, tmp_path, caplog):
+    # moto answers logGroupIdentifiers with every group; the audit notices and lists.
+    ids, names = seed(emulator, 5, no_shared_prefix, unrelated=120, deleted=(3,))
+    with caplog.at_level(logging.WARNING, logger="custodian.vpcflow"):
+        found = run_policy(dict(AUDIT, filters=[{"type": "flow-log-compliance",
+                                                 "match": "non-compliant"}]),
+                           RecordingSession("us-east-1"), tmp_path)
+    assert compliance(found) == {ids[3]: ["log-group-missing"]}
+    assert "ignored logGroupIdentifiers" in caplog.text
+    assert not any(n.startswith("/aws/lambda") for n in names)
+
+
+def emulator_groups(emulator):
+    return [g["logGroupName"] for page in emulator.client("logs").get_paginator(
+        "describe_log_groups").paginate() for g in page["logGroups"]]
+
+
+# --- the stated formula against measured runs -------------------------------------------
+
+FLOW_LOGS_CLAIM = re.compile(
+    r"DescribeFlowLogs: one listing of ceil\(F/(\d+)\) pages \(at least one\), filtered "
+    r"to the V VPCs when V is at most (\d+)")
+LOG_GROUPS_CLAIM = re.compile(
+    r"DescribeLogGroups: none when G is 0; ceil\(G/(\d+)\) exact lookups when that is fewer "
+    r"than C; otherwise one listing per convention, ceil\(P/(\d+)\) pages \(at least one\) "
+    r"for the P log groups whose names start with the longest prefix the convention's "
+    r"names share")
+
+
+def claim_sources():
+    with open(README) as f:
+        readme = f.read()
+    return {"inventory module": inventory.__doc__, "README": readme,
+            "FlowLogCompliance": FlowLogCompliance.__doc__}
+
+
+def claimed_calls(text, vpcs, flow_logs, needed, account_groups):
+    """{operation: calls} the formula in `text` predicts, and whether flow logs are filtered."""
+    text = " ".join(text.replace("`", "").split())
+    flows, groups = FLOW_LOGS_CLAIM.search(text), LOG_GROUPS_CLAIM.search(text)
+    assert flows and groups, "no call-count formula in: %s..." % text[:300]
+    flow_page, filter_limit = map(int, flows.groups())
+    exact_batch, page = map(int, groups.groups())
+    conventions = {}
+    for name in needed:
+        conventions.setdefault(name.rpartition("/")[0] or name, []).append(name)
+    if not needed:
+        lookups = 0
+    elif math.ceil(len(needed) / exact_batch) < len(conventions):
+        lookups = math.ceil(len(needed) / exact_batch)
+    else:
+        prefixes = [os.path.commonprefix(sorted(names)) for names in conventions.values()]
+        lookups = sum(max(1, math.ceil(sum(g.startswith(p) for g in account_groups) / page))
+                      for p in prefixes)
+    return ({"DescribeFlowLogs": max(1, math.ceil(flow_logs / flow_page)),
+             "DescribeLogGroups": lookups}, vpcs <= filter_limit)
+
+
+def check_claims(session, needed, existing, account_groups=None, sources=None):
+    """Every source's formula predicts the calls measured; returns the log-group calls."""
+    measured = counted(session)
+    filtered = bool(session.params("ec2.DescribeFlowLogs")[0].get("Filter"))
+    for source, text in (sources or claim_sources()).items():
+        predicted, claims_filtered = claimed_calls(
+            text, len(needed), len(needed), set(needed),
+            existing if account_groups is None else account_groups)
+        assert (dict(measured), filtered) == (predicted, claims_filtered), source
+    return measured["DescribeLogGroups"]
+
+
+@pytest.mark.parametrize("source", ["inventory module", "README", "FlowLogCompliance"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_stated_call_count_formula_holds(source, case, flight_data, tmp_path):
+    flight, _found = audit_case(flight_data, case, tmp_path)
+    names, existing = case_names(case)
+    check_claims(flight, names, existing, sources={source: claim_sources()[source]})
+
+
+# --- the flight data is what AWS sends --------------------------------------------------
+
+def shape_errors(shape, value, path):
+    """Where `value` departs from botocore's `shape` (unknown keys, wrong types, enums)."""
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            return [path]
+        return [e for key, item in value.items() for e in (
+            shape_errors(shape.members[key], item, path + "." + key)
+            if key in shape.members else [path + "." + key + ": unknown"])]
+    if kind == "list":
+        return [e for n, item in enumerate(value) if isinstance(value, list)
+                for e in shape_errors(shape.member, item, "%s[%d]" % (path, n))] \
+            if isinstance(value, list) else [path]
+    expected = {"string": str, "integer": int, "long": int, "boolean": bool,
+                "timestamp": (str, int)}[kind]
+    ok = isinstance(value, expected) and (kind == "boolean" or not isinstance(value, bool))
+    enum = getattr(shape, "enum", None)
+    return [] if ok and (not enum or value in enum) else [path + ": %r" % (value,)]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_flight_data_is_shaped_on_botocores_service_model(case):
+    models = {}
+    case_dir = os.path.join(os.path.dirname(__file__), "data", "placebo", case)
+    for filename in sorted(os.listdir(case_dir)):
+        service, operation = filename.rsplit("_", 1)[0].split(".")
+        if service not in models:
+            models[service] = botocore.session.get_session().get_service_model(service)
+        with open(os.path.join(case_dir, filename)) as f:
+            response = json.load(f)
+        assert response["status_code"] == 200
+        output = models[service].operation_model(operation).output_shape
+        assert shape_errors(output, response["data"], filename) == []
