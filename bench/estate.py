@@ -1,15 +1,22 @@
-"""Bench estates: N VPCs without flow logs, seeded straight into the emulator.
+"""Bench estates: N VPCs, seeded straight into the emulator.
 
 The emulator (moto 5.2) enforces no VPC quota (AWS's default is 5 per region, raised on
 request): 1,000 VPCs go into one account-region, one CreateVpc each, in about 5 s. N counts
 the default VPC moto creates in each account-region, so N - (account-regions) are
-created. Every VPC is non-compliant (no flow log), so remediation has N VPCs to fix.
+created. By default every VPC is non-compliant (no flow log), so remediation has N VPCs to
+fix. A `remediated` estate (issue 15) gives every VPC a healthy flow log into a log group
+of its own, named by two conventions in turn: ours (/vpc/flow-logs/<vpc>) and CloudWatch
+telemetry rules' default (/aws/vpc/<vpc>); `unrelated_log_groups` adds that many other
+groups (/aws/lambda/...) to every account-region. They are created through the API like
+everything else, about 2.5 ms each on moto (threads do not help: moto is CPU-bound), so
+20,000 take about 50 s.
 
 Seeding and checking talk to the emulator directly (never through the proxy) and happen
 while its request recorder is off, so they are neither counted nor throttled.
 """
 import json
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import boto3
@@ -17,6 +24,9 @@ from botocore.config import Config
 
 DEFAULT_ACCOUNT = "123456789012"     # moto's account for credentials it did not issue
 SEED_ROLE = "arn:aws:iam::%s:role/bench-seeder"
+DELIVERY_ROLE = "arn:aws:iam::%s:role/vpc-flow-logs-delivery"
+CONVENTIONS = ("/vpc/flow-logs/%s", "/aws/vpc/%s")
+UNRELATED = "/aws/lambda/service-%05d"
 DIRECT = Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=20)
 
 
@@ -25,6 +35,8 @@ class EstateSpec:
     vpcs: int
     account_ids: tuple = (DEFAULT_ACCOUNT,)
     regions: tuple = ("us-east-1",)
+    remediated: bool = False          # every VPC with a healthy flow log (two conventions)
+    unrelated_log_groups: int = 0     # other log groups per account-region
 
     @property
     def account_regions(self):
@@ -73,7 +85,22 @@ def seed(endpoint, spec):
         for n in range(spec.share(index) - len(ids)):
             ids.append(ec2.create_vpc(CidrBlock=cidr(n))["Vpc"]["VpcId"])
         created[(account_id, region)] = ids
+        seed_log_groups(endpoint, spec, account_id, region, ids)
     return created
+
+
+def seed_log_groups(endpoint, spec, account_id, region, vpc_ids):
+    """A remediated estate's flow logs and their groups; the unrelated groups."""
+    ec2, logs = clients(endpoint, account_id, region, "ec2", "logs")
+    names = [CONVENTIONS[n % 2] % vpc_id for n, vpc_id in enumerate(vpc_ids)] \
+        if spec.remediated else []
+    unrelated = [UNRELATED % n for n in range(spec.unrelated_log_groups)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda name: logs.create_log_group(logGroupName=name), names + unrelated))
+        list(pool.map(lambda pair: ec2.create_flow_logs(
+            ResourceIds=[pair[0]], ResourceType="VPC", TrafficType="REJECT",
+            LogDestinationType="cloud-watch-logs", LogGroupName=pair[1],
+            DeliverLogsPermissionArn=DELIVERY_ROLE % account_id), zip(vpc_ids, names)))
 
 
 def _all(client, operation, key, **params):

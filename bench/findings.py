@@ -10,6 +10,7 @@ from .report import FLOOR_RULE, by_operation, floor_seconds
 from .scenarios import SUITES
 
 PACING_TARGET = 1.1          # item 4: (b) within 1.1x the quota floor
+AUDIT_TARGET = 1.1           # issue 15: our audit within 1.1x the built-in filter alone
 LAMBDA_TIMEOUT_S = 900       # the longest a Lambda invocation may run
 LAMBDA_MB_PER_VCPU = 1769    # Lambda's CPU share grows with memory: 1 vCPU at 1,769 MB
 RATE = DEFAULT_QUOTAS[FLOOR_RULE]
@@ -177,10 +178,62 @@ def _n(value):
     return "?" if value is None else "{:,}".format(int(value))
 
 
+def audit_scale(summaries):
+    """Issue 15: our audit beside the built-in filter on remediated, crowded estates."""
+    ours, builtin = find(summaries, "estate-1000", "audit"), find(summaries, "estate-1000",
+                                                                   "builtin-audit")
+    org_ours, org_alone = (find(summaries, "org-audit-20x2", "org-audit"),
+                           find(summaries, "org-audit-20x2", "org-filter"))
+    lines = []
+    if ours is not None:
+        spec = SUITES["estate-1000"].estate
+        groups = spec.vpcs + spec.unrelated_log_groups
+        lines += [
+            "### One account-region: %s VPCs amid %s unrelated log groups (realistic mode)" % (
+                _n(spec.vpcs), _n(spec.unrelated_log_groups)),
+            "",
+            "- Every VPC has a healthy flow log into a group of its own, half under "
+            "`/vpc/flow-logs/`, half under `/aws/vpc/` (two conventions).",
+            "- **(h) our audit**: %s; %.1f s." % (by_operation(ours.calls), ours.wall),
+            "- The formula (README): DescribeLogGroups = one listing per convention of "
+            "ceil(%d/50) pages each = %d calls, whatever else the account holds. Before issue "
+            "15 the single listing under the names' common prefix (`/`) would have paged "
+            "through all %s groups: ceil(%s/50) = %d calls (computed, not measured)." % (
+                spec.vpcs // 2, 2 * math.ceil(spec.vpcs / 2 / 50), _n(groups), _n(groups),
+                math.ceil(groups / 50)),
+        ]
+        if builtin is not None:
+            lines.append("- **(i) the built-in filter alone**, same estate, same run: %s; %.1f s"
+                         " (ratio (h) / (i) = %.2f; it judges only whether a flow log exists)."
+                         % (by_operation(builtin.calls), builtin.wall, ours.wall / builtin.wall))
+        lines.append("")
+    if org_ours is not None and org_alone is not None:
+        spec = SUITES["org-audit-20x2"].estate
+        ratio = org_ours.wall / org_alone.wall
+        lines += [
+            "### c7n-org, %d accounts × %d regions: our audit against the built-in filter "
+            "alone (realistic mode)" % (len(spec.account_ids), len(spec.regions)),
+            "",
+            "- Estate: %d account-regions × %d VPCs, remediated under two conventions, amid "
+            "%s unrelated log groups each (%s in all)." % (
+                len(spec.account_regions), spec.share(0), _n(spec.unrelated_log_groups),
+                _n(spec.unrelated_log_groups * len(spec.account_regions))),
+            "- **(j) our audit**: %.1f s, %s." % (org_ours.wall, by_operation(org_ours.calls)),
+            "- **(f) the built-in filter alone**: %.1f s, %s." % (
+                org_alone.wall, by_operation(org_alone.calls)),
+            "- **Ratio (j) / (f) = %.2f** (target ≤ %.1f: %s). CPU (all processes): (j) %.0f s,"
+            " (f) %.0f s." % (ratio, AUDIT_TARGET, verdict(ratio <= AUDIT_TARGET), org_ours.cpu,
+                             org_alone.cpu),
+        ]
+    return lines
+
+
 def findings(summaries):
     realistic = find(summaries, "realistic-200", "enable")
     sections = [pacing(summaries), org_scale(summaries), lambda_fit(summaries, realistic)]
     body = [line for section in sections if section for line in section + [""]]
-    if not body:
-        return ""
-    return "\n".join(["## Issue 6, items 4-6", ""] + body).rstrip()
+    parts = ["## Issue 6, items 4-6", ""] + body if body else []
+    scale = audit_scale(summaries)
+    if scale:
+        parts += ["## Issue 15: the audit at real account sizes", ""] + scale
+    return "\n".join(parts).rstrip()

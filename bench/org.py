@@ -21,11 +21,17 @@ from .scenarios import BIN, POLICIES, SUITES, Suite, scenario, write_policy
 ORG_ACCOUNTS = tuple("2100000000%02d" % n for n in range(1, 21))
 ORG_REGIONS = ("us-east-1", "eu-west-1")
 RUNNER_ROLE = "arn:aws:iam::%s:role/c7n-vpcflow-runner"
+# The cheapest way Custodian finds the VPCs without a flow log: its built-in filter alone.
+BUILTIN_FILTER = {
+    "name": "builtin-flow-logs-filter",
+    "resource": "aws.vpc",
+    "filters": [{"type": "flow-logs", "count": 0}],
+}
 
 
-def org_estate(vpcs_per_account_region):
+def org_estate(vpcs_per_account_region, **kinds):
     count = len(ORG_ACCOUNTS) * len(ORG_REGIONS)
-    return EstateSpec(vpcs_per_account_region * count, ORG_ACCOUNTS, ORG_REGIONS)
+    return EstateSpec(vpcs_per_account_region * count, ORG_ACCOUNTS, ORG_REGIONS, **kinds)
 
 
 def worker_count(env=None):
@@ -61,11 +67,7 @@ def org_enable(ctx):
 @scenario("org-filter", "(f) built-in flow-logs filter alone (count: 0) via c7n-org",
           remediates=False)
 def org_filter(ctx):
-    return c7n_org(ctx, write_policy(ctx, "builtin-filter.yml", {
-        "name": "builtin-flow-logs-filter",
-        "resource": "aws.vpc",
-        "filters": [{"type": "flow-logs", "count": 0}],
-    }))
+    return c7n_org(ctx, write_policy(ctx, "builtin-filter.yml", BUILTIN_FILTER))
 
 
 SUITES["org-20x2"] = Suite("org-20x2", "realistic", org_estate(10), ("org-enable", "org-filter"))

@@ -4,7 +4,9 @@ The stock `custodian` runs our policies over two regions, at two estate sizes. B
 per account-region:
 
 * audit: 1 DescribeVpcs + 1 DescribeFlowLogs + one paged DescribeLogGroups listing
-  (ceil(groups under the listed prefix / 50) pages, one nextToken chain), whatever N;
+  (ceil(groups under the listed prefix / 50) pages, one nextToken chain), whatever N:
+  every log group here follows one naming convention (tests/test_log_group_lookup_cost.py
+  covers several, and names that share no prefix);
 * remediation: at most 3 calls per VPC fixed, plus calls whose number does not change
   with N; calls refused for throttling are not in the budget: the proxy reports them
   separately (last test).
