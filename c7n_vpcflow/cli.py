@@ -4,20 +4,53 @@ import argparse
 import os
 import sys
 
-from .report import FORMATS, collect
+from .account_rows import AccountsFileError, Gate, account_rows, gate, read_accounts
+from .evidence_tree import ACTION, FILTER, read_tree
+from .report import FORMATS
+
+EXIT_CODES = """exit codes:
+  0  every account-region listed was judged and every non-compliant VPC was fixed
+  1  VPCs remain non-compliant, or a fix failed
+  2  usage error (bad arguments, OUT not a directory, unreadable accounts file)
+  3  some account-region was not judged (its run failed, or left no verdict; with -c,
+     an account-region of the c7n-org config left no output); also when OUT holds no
+     output of a policy using flow-log-compliance or enable-flow-logs
+  4  corrupt evidence: a file the report reads is truncated or invalid (named on stderr)
+the highest-numbered of 4, 3 and 1 that applies wins"""
+
+WHY = {Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
+       Gate.NOT_JUDGED: "some account-region was not judged",
+       Gate.CORRUPT: "corrupt evidence"}
+
+
+def say(text):
+    print("c7n-vpcflow report: %s" % text, file=sys.stderr)
 
 
 def report(args):
     if not os.path.isdir(args.output_dir):
-        print("c7n-vpcflow report: %s is not a directory" % args.output_dir, file=sys.stderr)
-        return 2
-    rows = collect(args.output_dir)
-    if not rows:
-        print("c7n-vpcflow report: no policy output (metadata.json) under %s"
-              % args.output_dir, file=sys.stderr)
-        return 1
+        say("%s is not a directory" % args.output_dir)
+        return Gate.USAGE
+    try:
+        accounts = read_accounts(args.config) if args.config else ()
+    except AccountsFileError as e:
+        say(str(e))
+        return Gate.USAGE
+    runs, notes = read_tree(args.output_dir)
+    rows, row_notes = account_rows(runs, accounts)
+    corrupt = [problem for run in runs for problem in run.corrupt]
+    for problem in corrupt:
+        say("corrupt evidence: %s" % problem)
+    for note in notes + row_notes:
+        say(note)
+    if not runs:
+        say("no output of a policy using %s or %s under %s: nothing was judged" % (
+            FILTER, ACTION, args.output_dir))
     sys.stdout.write(FORMATS[args.format](rows))
-    return 0
+    code = gate(rows, bool(corrupt))
+    if code:
+        say("exit %d: %s" % (code, WHY[code]))
+    return code
 
 
 def parser():
@@ -26,19 +59,26 @@ def parser():
     commands = top.add_subparsers(dest="command", required=True)
     rep = commands.add_parser(
         "report", help="compliance per account and region from custodian/c7n-org output",
-        description="Per account and region: VPCs judged, non-compliant (with reason "
-                    "counts), fixed and failed, plus a total line. Reads the output "
-                    "directory of `custodian run -s OUT` or `c7n-org run -s OUT`.")
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXIT_CODES,
+        description="Per account and region: when it was judged, VPCs judged, "
+                    "non-compliant (with reason counts), fixed and failed, plus a total "
+                    "line; an account-region whose run judged nothing is shown as not "
+                    "judged, with the cause. Reads the output directory of `custodian run "
+                    "-s OUT` or `c7n-org run -s OUT`; the latest judged run of each "
+                    "account-region counts.")
     rep.add_argument("output_dir", metavar="OUT")
     rep.add_argument("--format", choices=sorted(FORMATS), default="md",
                      help="md (default, readable in a terminal), csv or json")
+    rep.add_argument("-c", "--config", metavar="ACCOUNTS_YML",
+                     help="the c7n-org accounts file: its account-regions (as its "
+                          "`regions` list them) with no output are listed as not judged")
     rep.set_defaults(func=report)
     return top
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    return args.func(args)
+    return int(args.func(args))
 
 
 if __name__ == "__main__":

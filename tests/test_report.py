@@ -22,10 +22,11 @@ def policy(name):
     return os.path.join(ROOT, "policies", name)
 
 
-def report(cli, out_dir, fmt=None):
+def report(cli, out_dir, fmt=None, code=1):
+    """The report's text; its exit code must be `code` (1: VPCs remain non-compliant)."""
     args = ["report", out_dir] + (["--format", fmt] if fmt else [])
     completed = cli("c7n-vpcflow", *args)
-    assert completed.returncode == 0, completed.stderr
+    assert completed.returncode == code, completed.stderr
     return completed.stdout
 
 
@@ -43,6 +44,8 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     data = json_report(cli, out)
     [row] = data["accounts"]
     assert (row["account-id"], row["region"]) == ("123456789012", "us-east-1")
+    assert row["judged"] is True and row["cause"] is None
+    assert row["judged-at"].startswith("20")
     assert (row["vpcs"], row["compliant"], row["non-compliant"]) == (5, 1, 4)
     assert row["reasons"] == EXPECTED_REASONS
     assert (row["fixed"], row["failed"]) == (0, 0)
@@ -53,7 +56,7 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     cells = [c.strip() for c in lines[2].split("|")[1:-1]]
     assert cells == ["123456789012", "us-east-1", "5", "1", "4",
                      "missing 2, delivery-failed 1, traffic-type 1, log-group-missing 1",
-                     "0", "0"]
+                     "0", "0", row["judged-at"][:19].replace("T", " ") + " UTC"]
     assert lines[-1].startswith("| TOTAL ")
     assert len({len(line) for line in lines}) == 1  # aligned for a terminal
 
@@ -104,10 +107,10 @@ def test_c7n_org_tree_reports_every_account_by_name_in_csv(emulator, cli, tmp_pa
     assert (total["account_name"], total["vpcs"], total["non_compliant"]) == ("TOTAL", "30", "24")
 
 
-def test_report_on_a_tree_without_policy_output_says_so(cli, tmp_path):
+def test_report_on_a_tree_without_policy_output_says_nothing_was_judged(cli, tmp_path):
     (tmp_path / "empty").mkdir()
     completed = cli("c7n-vpcflow", "report", tmp_path / "empty")
-    assert completed.returncode == 1
-    assert "no policy output" in completed.stderr
+    assert completed.returncode == 3
+    assert "nothing was judged" in completed.stderr
     missing = cli("c7n-vpcflow", "report", tmp_path / "nope")
     assert missing.returncode == 2 and "not a directory" in missing.stderr

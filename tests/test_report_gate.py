@@ -1,0 +1,202 @@
+"""`c7n-vpcflow report` is a gate (issue 11, items 3, 4 and 6): its exit code says whether
+every account-region was judged and every non-compliant VPC fixed; results a later run did
+not rewrite are not counted; the latest judged run counts and says when it ran; a corrupt
+file is named in one line, never a traceback. The stock `custodian run` on the emulator.
+"""
+import json
+import os
+
+import pytest
+
+from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, output_dir
+from support.estate import seed_region
+from support.faults import error
+
+pytestmark = pytest.mark.emulator
+
+REGION = "us-east-1"
+AUDIT, ENABLE = "vpc-flow-logs-audit", "vpc-flow-logs-enable"
+KINDS = ("bare", "healthy", "accept_only", "default")   # 3 non-compliant of 4
+
+
+def run(cli, out, policy_file):
+    return custodian_run(cli, out, policy_file, regions=(REGION,))
+
+
+def report(cli, out, *options):
+    """(exit code, parsed JSON report, stderr lines) of `c7n-vpcflow report`."""
+    shown = cli("c7n-vpcflow", "report", out, "--format", "json", *options)
+    assert "Traceback" not in shown.stderr, shown.stderr
+    return shown.returncode, json.loads(shown.stdout), shown.stderr.splitlines()
+
+
+def evidence(out, policy, name):
+    return os.path.join(output_dir(out, REGION, policy, regions=(REGION,)), name)
+
+
+def load(out, policy, name):
+    with open(evidence(out, policy, name)) as f:
+        return json.load(f)
+
+
+def deny_log_group_of(vpc_id):
+    return lambda call: error(call, "AccessDeniedException", "not authorized") if (
+        call.operation == "CreateLogGroup"
+        and call.params.get("logGroupName") == "/vpc/flow-logs/" + vpc_id) else None
+
+
+def test_exit_1_while_vpcs_remain_non_compliant_then_0_once_all_are_fixed(
+        emulator, cli, tmp_path):
+    seed_region(emulator, REGION, kinds=KINDS)
+    assert run(cli, tmp_path / "audit", AUDIT_POLICY).returncode == 0
+
+    code, data, stderr = report(cli, tmp_path / "audit")
+    assert code == 1 and stderr[-1].endswith("exit 1: VPCs remain non-compliant or failed")
+    [row] = data["accounts"]
+    assert (row["judged"], row["non-compliant"], row["fixed"]) == (True, 3, 0)
+
+    assert run(cli, tmp_path / "enable", ENABLE_POLICY).returncode == 0
+    code, data, stderr = report(cli, tmp_path / "enable")
+    assert (code, stderr) == (0, [])
+    [row] = data["accounts"]
+    assert (row["judged"], row["non-compliant"], row["fixed"], row["failed"]) == (True, 3, 3, 0)
+
+
+def test_exit_1_when_a_fix_failed(emulator, fault_proxy, cli, tmp_path):
+    estate = seed_region(emulator, REGION, kinds=KINDS)
+    fault_proxy.rules.append(deny_log_group_of(estate.vpcs["bare"]))
+
+    assert run(cli, tmp_path / "out", ENABLE_POLICY).returncode != 0
+
+    code, data, _stderr = report(cli, tmp_path / "out")
+    assert code == 1
+    [row] = data["accounts"]
+    assert (row["non-compliant"], row["fixed"], row["failed"]) == (3, 2, 1)
+    assert row["failures"][0]["vpc-id"] == estate.vpcs["bare"]
+
+
+def test_a_later_run_with_nothing_to_do_makes_earlier_failures_stale(
+        emulator, fault_proxy, cli, tmp_path):
+    estate = seed_region(emulator, REGION, kinds=KINDS)
+    rule = deny_log_group_of(estate.vpcs["bare"])
+    fault_proxy.rules.append(rule)
+    out = tmp_path / "out"
+    assert run(cli, out, ENABLE_POLICY).returncode != 0
+    assert report(cli, out)[1]["accounts"][0]["failed"] == 1
+    # The user fixes the last VPC some other way; the same policy then finds nothing to do.
+    fault_proxy.rules.remove(rule)
+    assert run(cli, tmp_path / "elsewhere", ENABLE_POLICY).returncode == 0
+    stale = load(out, ENABLE, "flow-log-results.json")
+
+    assert run(cli, out, ENABLE_POLICY).returncode == 0
+
+    assert load(out, ENABLE, "flow-log-results.json") == stale   # left behind
+    metadata = load(out, ENABLE, "metadata.json")
+    assert stale["execution-id"] != metadata["execution"]["id"]
+    code, data, _stderr = report(cli, out)
+    assert code == 0
+    [row] = data["accounts"]
+    assert (row["vpcs"], row["non-compliant"], row["fixed"], row["failed"]) == (4, 0, 0, 0)
+    assert row["failures"] == []
+    assert row["judged-at"] == load(out, ENABLE, "flow-log-compliance.json")["started"]
+
+
+def test_the_latest_judged_run_of_an_account_region_counts_and_says_when_it_ran(
+        emulator, cli, tmp_path):
+    seed_region(emulator, REGION, kinds=KINDS)
+    assert run(cli, tmp_path / "out" / "1-audit", AUDIT_POLICY).returncode == 0
+    assert run(cli, tmp_path / "out" / "2-enable", ENABLE_POLICY).returncode == 0
+    assert run(cli, tmp_path / "out" / "3-audit", AUDIT_POLICY).returncode == 0
+    last = load(tmp_path / "out" / "3-audit", AUDIT, "flow-log-compliance.json")
+
+    code, data, _stderr = report(cli, tmp_path / "out")
+    assert code == 0
+    [row] = data["accounts"]
+    assert (row["vpcs"], row["non-compliant"]) == (4, 0)
+    assert row["judged-at"] == last["started"]
+    markdown = cli("c7n-vpcflow", "report", tmp_path / "out").stdout
+    assert last["started"][:19].replace("T", " ") + " UTC" in markdown
+
+    # Without the last audit, the enable run (after the first audit) counts, with its fixes.
+    code, data, _stderr = report(cli, tmp_path / "out" / "2-enable")
+    assert code == 0 and data["accounts"][0]["fixed"] == 3
+
+
+def test_a_rerun_that_failed_before_judging_leaves_the_account_region_not_judged(
+        emulator, fault_proxy, cli, tmp_path):
+    seed_region(emulator, REGION, kinds=KINDS)
+    out = tmp_path / "out"
+    assert run(cli, out, AUDIT_POLICY).returncode == 0
+    fault_proxy.rules.append(lambda call: error(
+        call, "UnauthorizedOperation", "You are not authorized to perform this operation.")
+        if call.operation == "DescribeVpcs" else None)
+
+    assert run(cli, out, AUDIT_POLICY).returncode != 0
+
+    code, data, stderr = report(cli, out)
+    assert code == 3 and stderr[-1].endswith("exit 3: some account-region was not judged")
+    [row] = data["accounts"]
+    assert (row["judged"], row["vpcs"], row["non-compliant"]) == (False, None, None)
+    assert "earlier run" in row["cause"] and "UnauthorizedOperation" in row["cause"]
+
+
+@pytest.mark.parametrize("name,content", [
+    ("flow-log-compliance.json", None),            # truncated
+    ("flow-log-results.json", None),
+    ("metadata.json", "[]"),                       # valid JSON, not what Custodian writes
+])
+def test_corrupt_evidence_is_named_in_one_line_and_exits_4(
+        emulator, cli, tmp_path, name, content):
+    seed_region(emulator, REGION, kinds=KINDS)
+    out = tmp_path / "out"
+    assert run(cli, out, ENABLE_POLICY).returncode == 0
+    path = evidence(out, ENABLE, name)
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text[:len(text) // 2] if content is None else content)
+
+    code, data, stderr = report(cli, out)
+
+    assert code == 4
+    named = [line for line in stderr if path in line]
+    assert len(named) == 1 and "corrupt evidence" in named[0], stderr
+    assert stderr[-1].endswith("exit 4: corrupt evidence")
+    [row] = data["accounts"]
+    assert row["judged"] is False and row["vpcs"] is None and path in row["cause"]
+
+
+def test_results_of_the_old_format_are_not_counted(emulator, cli, tmp_path):
+    seed_region(emulator, REGION, kinds=KINDS)
+    out = tmp_path / "out"
+    assert run(cli, out, ENABLE_POLICY).returncode == 0
+    path = evidence(out, ENABLE, "flow-log-results.json")
+    with open(path) as f:
+        records = json.load(f)["results"]
+    with open(path, "w") as f:
+        json.dump(records, f)   # the list written before runs were identified
+
+    code, data, stderr = report(cli, out)
+
+    assert code == 1
+    assert data["accounts"][0]["fixed"] == 0
+    assert any(path in line and "no run id" in line for line in stderr), stderr
+
+
+def test_usage_errors_exit_2(cli, tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "accounts.yml").write_text("accounts: [oops")
+    for args, said in [((tmp_path / "nope",), "not a directory"),
+                       ((tmp_path / "out", "-c", tmp_path / "missing.yml"), "cannot read"),
+                       ((tmp_path / "out", "-c", tmp_path / "accounts.yml"),
+                        "not a c7n-org accounts file"),
+                       ((tmp_path / "out", "--format", "xml"), "invalid choice")]:
+        shown = cli("c7n-vpcflow", "report", *args)
+        assert shown.returncode == 2 and said in shown.stderr, (args, shown.stderr)
+
+
+def test_help_documents_the_exit_codes(cli):
+    shown = cli("c7n-vpcflow", "report", "--help")
+    assert shown.returncode == 0
+    for code in range(5):
+        assert "\n  %d  " % code in shown.stdout
