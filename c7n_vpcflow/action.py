@@ -9,12 +9,13 @@ from c7n.utils import local_session, type_schema
 from . import formats
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties
 from .analytics import Analytics, list_existing
-from .apply import Remediation
+from .apply import Remediation, error_text
 from .errors import FlowLogRemediationError, quiet_custodian_tracebacks
+from .evidence import write_results
+from .identity import AccountMismatch, confirm_account
 from .dryrun import DryRunPlan
 from .inventory import account_context, gather, owned_vpcs
 from .naming import TemplateError, account_values, render_log_group_name, render_template
-from .outputs import write_output
 from .plan import plan_vpc
 from .settings import Settings
 from .validation import validate_action_data, validate_against_filters
@@ -22,7 +23,6 @@ from .validation import validate_action_data, validate_against_filters
 log = logging.getLogger("custodian.vpcflow")
 
 RESULT = "c7n:flow-log-result"
-RESULTS_FILE = "flow-log-results.json"
 
 
 quiet_custodian_tracebacks()
@@ -183,28 +183,55 @@ class EnableFlowLogs(BaseAction):
         return inventory, plans
 
     def process(self, resources):
+        try:
+            confirm_account(self.manager)
+        except AccountMismatch as e:
+            write_results(self.manager, [], cause=str(e))
+            raise
         account_id, region, partition = account_context(self.manager)
         vpcs = owned_vpcs(self.manager, resources)
         if not vpcs:
+            write_results(self.manager, [])
             return
-        inventory, plans = self.plan(vpcs)
-        remediation = Remediation(
-            self.manager, self.settings, inventory, account_id, region, partition)
-        results = remediation.run(plans)
+        remediation = None
+        try:
+            inventory, plans = self.plan(vpcs)
+            remediation = Remediation(
+                self.manager, self.settings, inventory, account_id, region, partition)
+            results = remediation.run(plans)
+        except BaseException as e:
+            # Whatever stopped the run (an interrupt too), the evidence says what was done
+            # and what was not.
+            cause = error_text(e)
+            results = remediation.stopped(cause) if remediation else {
+                v["VpcId"]: {"status": "unfinished", "error": "not done: the run stopped "
+                             "(%s)" % cause, "changes": []} for v in vpcs}
+            self.report(results, account_id, region, cause=cause)
+            if not isinstance(e, Exception):
+                raise
+            unfinished = sorted(v for v, r in results.items()
+                                if r["status"] in ("unfinished", "failed"))
+            raise FlowLogRemediationError(
+                "enable-flow-logs stopped in %s/%s before it was done: %s; not done: %s" % (
+                    account_id, region, cause, ", ".join(unfinished) or "-")) from e
         by_id = {v["VpcId"]: v for v in vpcs}
         for vpc_id, result in results.items():
             by_id[vpc_id][RESULT] = result
         self.report(results, account_id, region, remediation.retry.retries)
 
-    def report(self, results, account_id, region, retries=0):
+    def report(self, results, account_id, region, retries=0, cause=None):
         records = [dict(result, **{"vpc-id": vpc_id, "account-id": account_id, "region": region})
                    for vpc_id, result in sorted(results.items())]
-        write_output(self.manager, RESULTS_FILE, records)
+        write_results(self.manager, records, cause=cause)
         counts = Counter(result["status"] for result in results.values())
         summary = ", ".join("%d %s" % (n, status) for status, n in sorted(counts.items()))
         if retries:
             summary += "; %d %s after throttling or transient errors" % (
                 retries, "retry" if retries == 1 else "retries")
+        if cause:
+            log.error("enable-flow-logs %s/%s stopped before it was done (%s): %s",
+                      account_id, region, cause, summary or "nothing done")
+            return
         log.info("enable-flow-logs %s/%s: %s", account_id, region, summary)
         failed = [(vpc_id, r["error"]) for vpc_id, r in sorted(results.items())
                   if r["status"] == "failed"]

@@ -5,7 +5,6 @@ its VPCs) on a bounded thread pool; every call goes through c7n's retry. A failu
 recorded against the VPCs it affects and never stops the others.
 """
 import logging
-import threading
 import time
 
 from c7n.exceptions import ClientError
@@ -13,7 +12,7 @@ from c7n.utils import chunks, local_session
 
 from .destinations import create_flow_logs_params
 from .loggroups import LogGroupKeeper
-from .pacing import LOGS_WRITES, PacedClient, Pacer
+from .pacing import LOGS_WRITES, CountingRetry, PacedClient, Pacer
 from .naming import fixed_prefix
 from .role import DeliveryRole, RoleError
 
@@ -24,34 +23,13 @@ ACTIVE_CHECKS = 5
 ACTIVE_CHECK_DELAY = 2.0
 
 
-class CountingRetry:
-    """c7n's retry, counting the attempts beyond the first of every call."""
-
-    def __init__(self, retry):
-        self.retry = retry
-        self.calls = 0
-        self.attempts = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, func, *args, **kwargs):
-        def attempt(*a, **kw):
-            with self.lock:
-                self.attempts += 1
-            return func(*a, **kw)
-        with self.lock:
-            self.calls += 1
-        return self.retry(attempt, *args, **kwargs)
-
-    @property
-    def retries(self):
-        return self.attempts - self.calls
-
-
 def error_text(error):
     if isinstance(error, ClientError):
         err = error.response.get("Error", {})
         return "%s: %s" % (err.get("Code", "Error"), err.get("Message", ""))
-    return str(error)
+    if isinstance(error, RoleError):
+        return str(error)
+    return "%s: %s" % (type(error).__name__, error)
 
 
 class Remediation:
@@ -84,9 +62,25 @@ class Remediation:
             if plan.changes and self.results[plan.vpc_id]["status"] != "failed":
                 units.setdefault(plan.destination, []).append(plan)
         with self.manager.executor_factory(max_workers=self.settings.max_workers) as pool:
-            list(pool.map(lambda item: self._apply_unit(item[0], item[1], role_arn),
-                          sorted(units.items())))
+            futures = [pool.submit(self._apply_unit, destination, unit, role_arn)
+                       for destination, unit in sorted(units.items())]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                # Interrupted: stop at once; what has not started stays "planned".
+                for future in futures:
+                    future.cancel()
+                raise
         self._replace_broken(plans)
+        return self.results
+
+    def stopped(self, cause):
+        """The results so far of a run that must stop: what was not done says so."""
+        for result in self.results.values():
+            if result["status"] == "planned":
+                result["status"] = "unfinished"
+                result["error"] = "not done: the run stopped (%s)" % cause
         return self.results
 
     def _initial_result(self, plan):
@@ -111,7 +105,7 @@ class Remediation:
         prefix = fixed_prefix(settings.log_group_template, self.account_id, self.partition)
         try:
             return role.ensure(prefix)
-        except (RoleError, ClientError) as e:
+        except Exception as e:  # noqa: BLE001  (named against every VPC that needed it)
             message = error_text(e)
             if isinstance(e, ClientError):
                 message = "delivery role %s: %s" % (settings.role, message)
@@ -121,6 +115,15 @@ class Remediation:
             return None
 
     def _apply_unit(self, destination, plans, role_arn):
+        """One destination's work; whatever goes wrong fails its unfinished VPCs only."""
+        try:
+            self._apply_unit_steps(destination, plans, role_arn)
+        except Exception as e:  # noqa: BLE001  (connection errors, timeouts, the unforeseen)
+            for plan in plans:
+                if self.results[plan.vpc_id]["status"] == "planned":
+                    self._fail(plan, "%s: %s" % (destination, error_text(e)))
+
+    def _apply_unit_steps(self, destination, plans, role_arn):
         """Ensure the destination's log group (CloudWatch), then its flow logs."""
         if plans[0].group_steps:
             keeper = LogGroupKeeper(
@@ -188,8 +191,18 @@ class Remediation:
             else:
                 self._fail(plan, "CreateFlowLogs: %s: %s" % (
                     error.get("Code", "Error"), error.get("Message", "")))
-        created = self._created_ids_by_vpc(
-            [p for p in plans if p.vpc_id not in failed], response.get("FlowLogIds", []))
+        succeeded = [p for p in plans if p.vpc_id not in failed]
+        try:
+            created = self._created_ids_by_vpc(succeeded, response.get("FlowLogIds", []))
+        except Exception as e:  # noqa: BLE001  (AWS made them: say so, without their ids)
+            for plan in succeeded:
+                result = self.results[plan.vpc_id]
+                result["status"] = "created"
+                result["changes"].append(
+                    "created a flow log to %s (one of %s; which one could not be read: %s)" % (
+                        destination, ", ".join(response.get("FlowLogIds", [])),
+                        error_text(e)))
+            return
         for plan in plans:
             if plan.vpc_id not in created:
                 continue
@@ -230,7 +243,7 @@ class Remediation:
         new_ids = [i for p in replacing for i in self.results[p.vpc_id]["flow-log-ids"]]
         try:
             active = self._wait_active(new_ids)
-        except ClientError as e:
+        except Exception as e:  # noqa: BLE001  (the broken flow logs are kept)
             for plan in replacing:
                 self._fail(plan, "checking new flow log before replacing: %s" % error_text(e))
             return
@@ -257,7 +270,7 @@ class Remediation:
     def _delete(self, flow_log_ids, doomed):
         try:
             response = self.retry(self.ec2.delete_flow_logs, FlowLogIds=flow_log_ids)
-        except ClientError as e:
+        except Exception as e:  # noqa: BLE001
             for old in flow_log_ids:
                 self._fail(doomed[old], "deleting broken flow log %s: %s" % (old, error_text(e)))
             return

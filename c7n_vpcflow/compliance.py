@@ -5,16 +5,16 @@ from c7n.filters import Filter
 from c7n.resources.vpc import Vpc
 from c7n.utils import type_schema
 
-from .inventory import account_context, gather, owned_vpcs
+from .errors import VpcFlowError
+from .evidence import write_verdicts
+from .identity import confirm_account
+from .inventory import gather, owned_vpcs
 from .judge import DESTINATION_TYPES, TRAFFIC_TYPES, Rules, judge_vpc
-from .outputs import write_output
 
 log = logging.getLogger("custodian.vpcflow")
 
 VIOLATIONS = "c7n:flow-log-violations"
 FLOW_LOGS = "c7n:flow-logs"
-# Every VPC judged, compliant or not: the per account-region proof `c7n-vpcflow report` reads.
-VERDICTS_FILE = "flow-log-compliance.json"
 
 
 def name_tag(vpc):
@@ -44,12 +44,22 @@ class FlowLogCompliance(Filter):
     reason codes, empty when compliant: ``missing``, ``inactive``, ``delivery-failed``,
     ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``.
     Its flow logs are annotated under ``c7n:flow-logs``. VPCs shared into the account
-    by another account are skipped (only their owner can add flow logs). The verdict on
-    every VPC judged, compliant or not, is written to ``flow-log-compliance.json`` in the
+    by another account are skipped (only their owner can add flow logs). Before judging,
+    the filter confirms that the credentials belong to the configured account (a mismatch
+    fails the policy, naming both accounts). The verdict on every VPC judged, compliant or
+    not (or why nothing was judged), is written to ``flow-log-compliance.json`` in the
     policy's output directory.
 
-    One paginated DescribeFlowLogs and at most one paginated DescribeLogGroups are made
-    per account-region, whatever the number of VPCs.
+    Calls per account-region, for V VPCs whose F flow logs (and the action's targets)
+    name G distinct log groups of C naming conventions (a convention: a name's path up to
+    its last ``/``):
+
+    - DescribeFlowLogs: one listing of ceil(F/1000) pages (at least one), filtered to the
+      V VPCs when V is at most 200, else of every flow log of the account-region;
+    - DescribeLogGroups: none when G is 0; ceil(G/50) exact lookups when that is fewer
+      than C; otherwise one listing per convention, ceil(P/50) pages (at least one) for
+      the P log groups whose names start with the longest prefix the convention's names
+      share.
 
     :example:
 
@@ -99,8 +109,15 @@ class FlowLogCompliance(Filter):
         )
 
     def process(self, resources, event=None):
-        vpcs = owned_vpcs(self.manager, resources)
-        inventory = gather(self.manager, vpcs, planned_target_names(self.manager, vpcs))
+        try:
+            confirm_account(self.manager)
+            vpcs = owned_vpcs(self.manager, resources)
+            inventory = gather(self.manager, vpcs, planned_target_names(self.manager, vpcs))
+        except Exception as e:
+            # The account-region's evidence says it was not judged, and why.
+            write_verdicts(self.manager, cause=str(e) if isinstance(e, VpcFlowError)
+                           else "%s: %s" % (type(e).__name__, e))
+            raise
         rules = self.rules
         want_compliant = self.data.get("match", "non-compliant") == "compliant"
         matched = []
@@ -110,23 +127,16 @@ class FlowLogCompliance(Filter):
             vpc[FLOW_LOGS] = inventory.flow_logs_for(vpc["VpcId"])
             if (not violations) == want_compliant:
                 matched.append(vpc)
-        self.write_verdicts(resources, vpcs)
-        return matched
-
-    def write_verdicts(self, resources, judged):
-        account_id, region, _partition = account_context(self.manager)
-        judged_ids = {v["VpcId"] for v in judged}
-        verdicts = {
-            "account-id": account_id,
-            "region": region,
-            "judged": [{
+        judged_ids = {v["VpcId"] for v in vpcs}
+        write_verdicts(
+            self.manager,
+            judged=[{
                 "vpc-id": v["VpcId"],
                 "name": name_tag(v),
                 "compliant": not v[VIOLATIONS],
                 "violations": v[VIOLATIONS],
                 "flow-log-ids": [f["FlowLogId"] for f in v[FLOW_LOGS]],
-            } for v in judged],
-            "shared": [{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
-                       for v in resources if v["VpcId"] not in judged_ids],
-        }
-        write_output(self.manager, VERDICTS_FILE, verdicts)
+            } for v in vpcs],
+            shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
+                    for v in resources if v["VpcId"] not in judged_ids])
+        return matched

@@ -8,6 +8,7 @@ import logging
 from c7n.filters import Filter
 from c7n.utils import local_session, type_schema
 
+from .identity import confirm_account
 from .inventory import account_context, owned_vpcs
 from .role import DeliveryRole
 
@@ -40,6 +41,7 @@ class DryRunPlan(Filter):
             partition, settings).inspect()
 
     def process(self, resources, event=None):
+        confirm_account(self.manager)
         vpcs = owned_vpcs(self.manager, resources)
         if not vpcs:
             return resources

@@ -2,7 +2,7 @@
 
 Raising is the only way for an action to make `custodian run` exit non-zero; Custodian
 then logs the exception with its traceback, twice (c7n/output.py and c7n/commands.py).
-For this error the traceback says nothing the message does not (it lists every VPC and
+For these errors the traceback says nothing the message does not (it lists every VPC and
 why), so those two log records carry the message instead.
 """
 import logging
@@ -10,14 +10,18 @@ import logging
 CUSTODIAN_LOGGERS = ("custodian.output", "custodian.commands")
 
 
-class FlowLogRemediationError(Exception):
+class VpcFlowError(Exception):
+    """An error whose message says all there is to say: logged without a traceback."""
+
+
+class FlowLogRemediationError(VpcFlowError):
     """Raised after every VPC was attempted, when at least one could not be fixed."""
 
 
 class MessageInsteadOfTraceback(logging.Filter):
     def filter(self, record):
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, FlowLogRemediationError):
+        if isinstance(error, VpcFlowError):
             record.msg = "%s: %s" % (record.getMessage(), error)
             record.args = ()
             record.exc_info = None

@@ -1,4 +1,5 @@
-"""Client-side pacing at the AWS control-plane quotas, shared by the action's workers.
+"""Client-side pacing at the AWS control-plane quotas, shared by the action's workers;
+and c7n's retry, counted.
 
 CloudWatch Logs allows about 5 calls a second per account-region for CreateLogGroup,
 PutRetentionPolicy and the other control-plane writes. Calling faster only earns
@@ -52,3 +53,26 @@ class PacedClient:
             return method(*args, **kwargs)
         paced.__name__ = name
         return paced
+
+
+class CountingRetry:
+    """c7n's retry, counting the attempts beyond the first of every call."""
+
+    def __init__(self, retry):
+        self.retry = retry
+        self.calls = 0
+        self.attempts = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, func, *args, **kwargs):
+        def attempt(*a, **kw):
+            with self.lock:
+                self.attempts += 1
+            return func(*a, **kw)
+        with self.lock:
+            self.calls += 1
+        return self.retry(attempt, *args, **kwargs)
+
+    @property
+    def retries(self):
+        return self.attempts - self.calls

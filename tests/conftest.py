@@ -16,8 +16,10 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 import c7n.utils
+import c7n_vpcflow.identity
 from support.aws import DEAD_ENDPOINT, FlightData, MotoServer
 from support.cli import Cli
+from support.faults import proxying
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -43,6 +45,8 @@ def hermetic_aws(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", DEAD_ENDPOINT)
     # c7n caches one boto3 session per thread and region; never across tests.
     monkeypatch.setattr(c7n.utils, "CONN_CACHE", threading.local())
+    # Whose credentials these are is settled once per process; each test is a new one.
+    monkeypatch.setattr(c7n_vpcflow.identity, "_CONFIRMED", {})
     yield
 
 
@@ -77,6 +81,13 @@ def emulator(moto_server, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.endpoint)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
     return moto_server
+
+
+@pytest.fixture
+def fault_proxy(emulator, monkeypatch):
+    """A FaultProxy in front of the reset emulator; AWS_ENDPOINT_URL points at the proxy."""
+    with proxying(emulator, monkeypatch) as proxy:
+        yield proxy
 
 
 @pytest.fixture

@@ -76,8 +76,8 @@ def test_created_role_may_write_only_under_the_templates_fixed_prefix(role_creat
 def test_each_vpc_costs_three_calls_with_tags_riding_inside_the_create_calls(role_created):
     flight, vpcs = role_created
 
-    once = ["ec2.DescribeVpcs", "ec2.DescribeFlowLogs", "logs.DescribeLogGroups",
-            "iam.GetRole", "iam.CreateRole", "iam.PutRolePolicy"]
+    once = ["ec2.DescribeVpcs", "sts.GetCallerIdentity", "ec2.DescribeFlowLogs",
+            "logs.DescribeLogGroups", "iam.GetRole", "iam.CreateRole", "iam.PutRolePolicy"]
     per_vpc = ["logs.CreateLogGroup", "logs.PutRetentionPolicy", "ec2.CreateFlowLogs"]
     assert collections.Counter(flight.operations()) == collections.Counter(
         once + per_vpc * len(FIVE))

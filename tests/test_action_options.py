@@ -9,6 +9,7 @@ import pytest
 from c7n_vpcflow.action import FlowLogRemediationError
 from support.aws import RecordingSession
 from support.policy import run_policy
+from support.results import results_by_vpc
 
 pytestmark = pytest.mark.emulator
 
@@ -94,8 +95,7 @@ def test_existing_log_group_retention_is_only_ever_raised(emulator, tmp_path, ex
     raised = [p for p in session.params("logs.PutRetentionPolicy") if p["logGroupName"] == name]
     assert len(raised) == (1 if existing == 30 else 0)
     assert [f["LogGroupName"] for f in flow_logs_of(emulator, vpc_id)] == [name]
-    results = json.load(open(tmp_path / "enable" / "flow-log-results.json"))
-    [result] = [r for r in results if r["vpc-id"] == vpc_id]
+    result = results_by_vpc(tmp_path / "enable" / "flow-log-results.json")[vpc_id]
     assert any("encryption was left unchanged" in change for change in result["changes"])
 
 

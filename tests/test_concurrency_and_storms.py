@@ -14,10 +14,10 @@ import c7n.utils
 import c7n_vpcflow.apply
 from c7n_vpcflow.apply import Remediation
 from support.aws import RecordingSession
-from support.e2e import ENABLE_POLICY, read_output
+from support.e2e import ENABLE_POLICY, run_results
 from support.estate import ACCOUNT_ID, seed_region
 from support.faults import (
-    FaultProxy, every_mutating_call_throttled, flow_logs_of, proxied_emulator, proxying)
+    FaultProxy, every_mutating_call_throttled, flow_logs_of, proxied_emulator)
 from support.policy import run_policy
 from support.results import read_results
 
@@ -29,12 +29,6 @@ ENABLE = {"name": POLICY, "resource": "aws.vpc",
           "filters": [{"type": "flow-log-compliance"}],
           "actions": [{"type": "enable-flow-logs"}]}
 RACE_KINDS = ("bare", "named", "default", "healthy", "accept_only", "failing")
-
-
-@pytest.fixture
-def fault_proxy(emulator, monkeypatch):
-    with proxying(emulator, monkeypatch) as proxy:
-        yield proxy
 
 
 def new_flow_logs(before, after):
@@ -69,8 +63,7 @@ def test_two_stock_runs_started_together_leave_each_vpc_exactly_one_new_flow_log
     assert_exactly_one_new_flow_log_each(estate, before, flow_logs_of(emulator, REGION))
     # Whatever the interleaving, each run accounts for every VPC it was given.
     for name in ("first", "second"):
-        results = read_output(tmp_path / name, REGION, POLICY, "flow-log-results.json",
-                              regions=(REGION,))
+        results = run_results(tmp_path / name, REGION, POLICY, regions=(REGION,)).values()
         assert {r["status"] for r in results} <= {"created", "skipped"}
         assert not any("error" in r for r in results)
     # They did race: both runs asked for flow logs on the same VPCs (moto refused one).

@@ -8,7 +8,7 @@ import pytest
 
 from support.e2e import (
     AUDIT_POLICY, ENABLE_POLICY, REGIONS, assert_no_secret, audit, custodian_run, read_output,
-    recording)
+    recording, run_results)
 from support.estate import ACCOUNT_ID, flow_logs_by_vpc, seed_estate, snapshot
 
 pytestmark = pytest.mark.emulator
@@ -126,8 +126,7 @@ def test_enable_gives_every_non_compliant_vpc_its_own_log_group_and_reject_flow_
         healthy = estate.vpcs["healthy"]
         assert now[healthy] == seeded[region][healthy]
         assert "/vpc/flow-logs/%s" % healthy not in groups
-        results = {r["vpc-id"]: r for r in read_output(
-            tmp_path / "out", region, "vpc-flow-logs-enable", "flow-log-results.json")}
+        results = run_results(tmp_path / "out", region, "vpc-flow-logs-enable")
         assert set(results) == set(estate.non_compliant.values())
         for kind, vpc_id in estate.non_compliant.items():
             group_name = "/vpc/flow-logs/%s" % vpc_id

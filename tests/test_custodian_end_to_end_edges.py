@@ -5,7 +5,7 @@ import json
 import pytest
 
 from support.e2e import (
-    ENABLE_POLICY, REGIONS, audit, custodian_run, read_output, recording, write_policy)
+    ENABLE_POLICY, REGIONS, audit, custodian_run, recording, run_results, write_policy)
 from support.estate import flow_logs_by_vpc, seed_estate
 
 pytestmark = pytest.mark.emulator
@@ -52,8 +52,7 @@ def test_replace_broken_deletes_each_broken_flow_log_after_its_replacement_was_c
                           and c.region == region and broken_id in c.params.values()]
             assert len(created_at) == 1 and len(deleted_at) == 1, kind
             assert created_at[0] < deleted_at[0], kind
-        results = {r["vpc-id"]: r for r in read_output(
-            tmp_path / "out", region, "vpc-flow-logs-replace", "flow-log-results.json")}
+        results = run_results(tmp_path / "out", region, "vpc-flow-logs-replace")
         assert any("deleted broken flow log" in c
                    for c in results[estate.vpcs["failing"]]["changes"])
     assert audit(cli, tmp_path / "audit") == {region: {} for region in REGIONS}
@@ -100,8 +99,7 @@ def test_a_vpc_at_the_flow_log_limit_fails_the_run_by_name_while_the_others_are_
     assert audit(cli, tmp_path / "audit") == {
         "eu-west-1": {at_limit: ["traffic-type"]}, "us-east-1": {}}
     assert flow_logs_by_vpc(emulator, "eu-west-1")[at_limit] == before
-    results = {r["vpc-id"]: r for r in read_output(
-        tmp_path / "out", "eu-west-1", "vpc-flow-logs-enable", "flow-log-results.json")}
+    results = run_results(tmp_path / "out", "eu-west-1", "vpc-flow-logs-enable")
     assert results[at_limit]["status"] == "failed"
     assert "limit" in results[at_limit]["error"]
     others = set(estates["eu-west-1"].non_compliant.values()) - {at_limit}
@@ -138,8 +136,7 @@ def test_enable_without_any_filter_fixes_every_vpc_and_skips_the_healthy_one(
     assert audit(cli, tmp_path / "audit") == {region: {} for region in REGIONS}
     for region, estate in estates.items():
         after = flow_logs_by_vpc(emulator, region)
-        results = {r["vpc-id"]: r for r in read_output(
-            tmp_path / "out", region, "vpc-flow-logs-unfiltered", "flow-log-results.json")}
+        results = run_results(tmp_path / "out", region, "vpc-flow-logs-unfiltered")
         healthy = estate.vpcs["healthy"]
         assert after[healthy] == before[region][healthy]
         assert results[healthy]["status"] == "skipped"

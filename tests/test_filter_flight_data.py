@@ -57,7 +57,7 @@ def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_si
     run_policy(audit(), flight, tmp_path)
 
     assert flight.operations() == [
-        "ec2.DescribeVpcs", "ec2.DescribeVpcs",
+        "ec2.DescribeVpcs", "ec2.DescribeVpcs", "sts.GetCallerIdentity",
         "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs",
         "logs.DescribeLogGroups", "logs.DescribeLogGroups",
     ]

@@ -34,6 +34,7 @@ from support.cli import Cli
 from support.cloudformation import load_template, resolve, statements
 from support.e2e import ENABLE_POLICY, write_policy
 from support.hermetic import hermetic_environ
+from support.results import results_by_vpc
 
 pytestmark = pytest.mark.emulator
 
@@ -188,8 +189,7 @@ def run_cases(endpoint, workdir):
         vpcs["default"] = ec2.describe_vpcs(
             Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
         results_file = os.path.join(str(workdir), case.id, POLICY, "flow-log-results.json")
-        with open(results_file) as f:
-            results = {r["vpc-id"]: r for r in json.load(f)}
+        results = results_by_vpc(results_file)
         runs[case.id] = SimpleNamespace(
             proc=procs[case.id], vpcs=vpcs, broken=broken, results=results,
             flow_logs=ec2.describe_flow_logs()["FlowLogs"],

@@ -16,7 +16,7 @@ from c7n_vpcflow.action import FlowLogRemediationError
 from support.aws import RecordingSession
 from support.e2e import ENABLE_POLICY, custodian_run, read_output, write_policy
 from support.estate import seed_region
-from support.faults import emulator_client, flow_logs_of, log_groups_of, proxying
+from support.faults import emulator_client, flow_logs_of, log_groups_of
 from support.policy import run_policy
 from support.results import read_results
 
@@ -28,12 +28,6 @@ REPLACE = {"name": POLICY, "resource": "aws.vpc",
            "filters": [{"type": "flow-log-compliance"}],
            "actions": [{"type": "enable-flow-logs", "replace-broken": True}]}
 BROKEN_KINDS = ("failing", "accept_only")
-
-
-@pytest.fixture
-def fault_proxy(emulator, monkeypatch):
-    with proxying(emulator, monkeypatch) as proxy:
-        yield proxy
 
 
 def seeded(emulator):

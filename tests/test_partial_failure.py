@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from support.cli import Cli
-from support.e2e import ENABLE_POLICY, custodian_run, read_output
+from support.e2e import ENABLE_POLICY, custodian_run, run_results
 from support.estate import ACCOUNT_ID, flow_logs_by_vpc, seed_region
 from support.faults import create_flow_logs_unsuccessful, error, proxied_emulator
 
@@ -95,8 +95,7 @@ def test_every_failure_is_named_with_its_vpc_and_reason_in_the_run_output(run):
 
 def test_the_results_file_records_each_failure_and_each_fix(run):
     estate, reasons = run.estate, run.reasons
-    results = {r["vpc-id"]: r for r in read_output(
-        run.out, REGION, POLICY, "flow-log-results.json", regions=(REGION,))}
+    results = run_results(run.out, REGION, POLICY, regions=(REGION,))
     assert set(results) == set(estate.non_compliant.values())
     for vpc_id, result in results.items():
         if vpc_id in reasons:

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from support.e2e import AUDIT_POLICY, POLICY_DIR, custodian_run, read_output
+from support.e2e import AUDIT_POLICY, POLICY_DIR, custodian_run, read_output, run_results
 from support.estate import seed_region
 
 pytestmark = pytest.mark.emulator
@@ -53,8 +53,8 @@ def test_vpcs_of_the_region_without_its_bucket_fail_by_name_and_the_rest_are_fix
     assert {r: emulator.client("logs", r).describe_log_groups()["logGroups"]
             for r in estate} == groups_before
     assert emulator.client("iam").list_roles()["Roles"] == []
-    results = read_output(tmp_path / "out", "eu-west-1", POLICY, "flow-log-results.json")
-    assert {r["vpc-id"] for r in results if r["status"] == "failed"} == set(failing)
+    results = run_results(tmp_path / "out", "eu-west-1", POLICY)
+    assert {v for v, r in results.items() if r["status"] == "failed"} == set(failing)
 
 
 def test_second_run_skips_vpcs_already_logging_to_the_bucket_and_the_audit_agrees(

@@ -45,6 +45,12 @@ def read_output(out_dir, region, policy, name="resources.json", regions=REGIONS)
         return json.load(f)
 
 
+def run_results(out_dir, region, policy, regions=REGIONS):
+    """{VPC id: result} of the policy's flow-log-results.json."""
+    return {r["vpc-id"]: r for r in read_output(
+        out_dir, region, policy, "flow-log-results.json", regions=regions)["results"]}
+
+
 def write_policy(path, name, filters=None, action=None):
     """A one-policy file on aws.vpc; returns its path."""
     policy = {"name": name, "resource": "aws.vpc"}

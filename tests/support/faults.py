@@ -109,6 +109,10 @@ def create_flow_logs_unsuccessful(call, code, message):
     return 200, {"Content-Type": "text/xml;charset=UTF-8", "Server": "AmazonEC2"}, body.encode()
 
 
+# A rule's answer that closes the connection instead of answering (a network failure).
+DROP = object()
+
+
 # -- the proxy ----------------------------------------------------------------------------
 
 class FaultProxy:
@@ -163,6 +167,11 @@ class FaultProxy:
                 answer = rule(call)
                 if answer is not None:
                     break
+        if answer is DROP:
+            # No answer at all: the client sees its connection closed mid-request.
+            call.injected = "connection dropped"
+            handler.close_connection = True
+            return
         if answer is None:
             status, response_headers, payload = self._forward(handler, body)
             for rewrite in self.rewrites:

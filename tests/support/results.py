@@ -24,6 +24,13 @@ def recorded(case, filename):
         return json.load(f)["data"]
 
 
+def results_by_vpc(results_file):
+    """{VPC id: result} of a flow-log-results.json (its data, or the path to it)."""
+    if not isinstance(results_file, dict):
+        with open(str(results_file)) as f:
+            results_file = json.load(f)
+    return {r["vpc-id"]: r for r in results_file["results"]}
+
+
 def read_results(output_dir, policy_name):
-    with open(os.path.join(str(output_dir), policy_name, "flow-log-results.json")) as f:
-        return {r["vpc-id"]: r for r in json.load(f)}
+    return results_by_vpc(os.path.join(str(output_dir), policy_name, "flow-log-results.json"))
