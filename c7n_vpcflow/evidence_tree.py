@@ -9,6 +9,7 @@ action ran. Only files whose execution id is that of metadata.json speak for the
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -38,6 +39,7 @@ class PolicyRun:
     account_id: str = ""
     region: str = ""
     uses: set = None          # which of ours the policy uses; None: no metadata says
+    mode: str = "pull"        # other modes deploy a Lambda function: the run judges nothing
     started: datetime = None
     verdicts: dict = None     # flow-log-compliance.json, when it is this run's
     results: dict = None      # flow-log-results.json, when it is this run's
@@ -173,6 +175,7 @@ def read_run(root, directory, files):
         sources.insert(0, (config.get("account_id"), config.get("region")))
         run.policy = metadata["policy"].get("name", run.policy)
         run.uses = policy_uses(metadata["policy"])
+        run.mode = (metadata["policy"].get("mode") or {}).get("type", "pull")
         run.started = _when(metadata["execution"].get("start"))
     elif headers:
         run.uses = {FILTER} if verdicts else {ACTION}
@@ -225,16 +228,26 @@ def read_tree(root):
     for run in runs:
         if run.uses is not None:
             known[run.policy] = known.get(run.policy, False) or bool(run.uses)
-    ours, ignored = [], {}
+    ours, ignored, deployed = [], Counter(), Counter()
     for run in runs:
-        if run.corrupt or (run.uses if run.uses is not None else known.get(run.policy, True)):
+        if run.corrupt:
             ours.append(run)
+        elif not (run.uses if run.uses is not None else known.get(run.policy, True)):
+            ignored[run.policy] += 1
+        elif run.mode != "pull" and not (run.verdicts or run.results):
+            deployed[run.policy] += 1
         else:
-            ignored[run.policy] = ignored.get(run.policy, 0) + 1
+            ours.append(run)
     notes = [note for run in ours for note in run.notes]
+    if deployed:
+        notes.insert(0, "ignored the output of deploying Lambda policies (their runs leave "
+                        "their evidence where the function writes it): " + _count(deployed))
     if ignored:
         notes.insert(0, "ignored the output of policies that use neither %s nor %s: %s" % (
-            FILTER, ACTION, ", ".join("%s (%d %s)" % (p, n, "directory" if n == 1 else
-                                                       "directories")
-                                      for p, n in sorted(ignored.items()))))
+            FILTER, ACTION, _count(ignored)))
     return ours, notes
+
+
+def _count(directories):
+    return ", ".join("%s (%d %s)" % (policy, n, "directory" if n == 1 else "directories")
+                     for policy, n in sorted(directories.items()))

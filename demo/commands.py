@@ -54,11 +54,16 @@ class Commands:
                              stdout + stderr + _policy_logs(out_dir))
         return stdout + stderr
 
-    def report(self, out_dir, fmt="md"):
-        """`c7n-vpcflow report out_dir --format fmt`: the text (md) or the parsed JSON."""
+    def report(self, out_dir, fmt="md", expect=0):
+        """`c7n-vpcflow report out_dir --format fmt`: the text (md) or the parsed JSON.
+
+        The report is a gate: `expect` is the exit code this step should see (1 while
+        VPCs remain non-compliant); any other code fails the step.
+        """
         code, stdout, stderr = self._run("c7n-vpcflow", "report", out_dir, "--format", fmt)
-        if code != 0:
-            raise StepFailed("c7n-vpcflow report exited %d" % code, stdout + stderr)
+        if code != expect:
+            raise StepFailed("c7n-vpcflow report exited %d, expected %d" % (code, expect),
+                             stdout + stderr)
         return json.loads(stdout) if fmt == "json" else stdout
 
 

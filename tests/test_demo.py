@@ -108,7 +108,9 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     assert 15 <= seeded <= 25
     # The audit's table, before anything was fixed: non-compliant VPCs, with reasons.
     audit = out.split("[3/6]", 1)[1].split("[4/6]", 1)[0]
-    assert "| Reasons" in audit
+    assert "| Reasons" in audit and "| Judged at" in audit and "not judged" not in audit
+    # The report is a gate: exit 1 before remediation, and the demo says so and goes on.
+    assert "exit 1: VPCs remain non-compliant" in audit
     total = next(line for line in audit.splitlines() if "TOTAL" in line)
     for reason in ("missing", "delivery-failed", "traffic-type"):
         assert reason in total, total

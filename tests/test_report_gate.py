@@ -8,12 +8,12 @@ import os
 
 import pytest
 
+from c7n_vpcflow.account_rows import Gate
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, output_dir
 from support.estate import seed_region
 from support.faults import error
 
-pytestmark = pytest.mark.emulator
-
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REGION = "us-east-1"
 AUDIT, ENABLE = "vpc-flow-logs-audit", "vpc-flow-logs-enable"
 KINDS = ("bare", "healthy", "accept_only", "default")   # 3 non-compliant of 4
@@ -45,6 +45,7 @@ def deny_log_group_of(vpc_id):
         and call.params.get("logGroupName") == "/vpc/flow-logs/" + vpc_id) else None
 
 
+@pytest.mark.emulator
 def test_exit_1_while_vpcs_remain_non_compliant_then_0_once_all_are_fixed(
         emulator, cli, tmp_path):
     seed_region(emulator, REGION, kinds=KINDS)
@@ -62,6 +63,7 @@ def test_exit_1_while_vpcs_remain_non_compliant_then_0_once_all_are_fixed(
     assert (row["judged"], row["non-compliant"], row["fixed"], row["failed"]) == (True, 3, 3, 0)
 
 
+@pytest.mark.emulator
 def test_exit_1_when_a_fix_failed(emulator, fault_proxy, cli, tmp_path):
     estate = seed_region(emulator, REGION, kinds=KINDS)
     fault_proxy.rules.append(deny_log_group_of(estate.vpcs["bare"]))
@@ -75,6 +77,7 @@ def test_exit_1_when_a_fix_failed(emulator, fault_proxy, cli, tmp_path):
     assert row["failures"][0]["vpc-id"] == estate.vpcs["bare"]
 
 
+@pytest.mark.emulator
 def test_a_later_run_with_nothing_to_do_makes_earlier_failures_stale(
         emulator, fault_proxy, cli, tmp_path):
     estate = seed_region(emulator, REGION, kinds=KINDS)
@@ -101,6 +104,7 @@ def test_a_later_run_with_nothing_to_do_makes_earlier_failures_stale(
     assert row["judged-at"] == load(out, ENABLE, "flow-log-compliance.json")["started"]
 
 
+@pytest.mark.emulator
 def test_the_latest_judged_run_of_an_account_region_counts_and_says_when_it_ran(
         emulator, cli, tmp_path):
     seed_region(emulator, REGION, kinds=KINDS)
@@ -122,6 +126,7 @@ def test_the_latest_judged_run_of_an_account_region_counts_and_says_when_it_ran(
     assert code == 0 and data["accounts"][0]["fixed"] == 3
 
 
+@pytest.mark.emulator
 def test_a_rerun_that_failed_before_judging_leaves_the_account_region_not_judged(
         emulator, fault_proxy, cli, tmp_path):
     seed_region(emulator, REGION, kinds=KINDS)
@@ -140,6 +145,7 @@ def test_a_rerun_that_failed_before_judging_leaves_the_account_region_not_judged
     assert "earlier run" in row["cause"] and "UnauthorizedOperation" in row["cause"]
 
 
+@pytest.mark.emulator
 @pytest.mark.parametrize("name,content", [
     ("flow-log-compliance.json", None),            # truncated
     ("flow-log-results.json", None),
@@ -166,6 +172,7 @@ def test_corrupt_evidence_is_named_in_one_line_and_exits_4(
     assert row["judged"] is False and row["vpcs"] is None and path in row["cause"]
 
 
+@pytest.mark.emulator
 def test_results_of_the_old_format_are_not_counted(emulator, cli, tmp_path):
     seed_region(emulator, REGION, kinds=KINDS)
     out = tmp_path / "out"
@@ -200,3 +207,10 @@ def test_help_documents_the_exit_codes(cli):
     assert shown.returncode == 0
     for code in range(5):
         assert "\n  %d  " % code in shown.stdout
+
+
+def test_readme_says_what_the_report_proves_with_every_exit_code():
+    with open(os.path.join(ROOT, "README.md")) as f:
+        section = f.read().split("## What the report proves\n", 1)[1].split("\n## ", 1)[0]
+    for code in Gate:
+        assert "\n| %d | " % code in section, code

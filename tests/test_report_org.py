@@ -13,7 +13,7 @@ import os
 import pytest
 import yaml
 
-from support.e2e import AUDIT_POLICY, assert_no_secret
+from support.e2e import AUDIT_POLICY, POLICY_DIR, assert_no_secret
 from support.estate import seed_region
 from support.faults import error
 
@@ -150,3 +150,23 @@ def test_output_of_a_policy_using_neither_is_ignored_and_said_once(estate, cli, 
     assert only_other.returncode == 3
     assert json.loads(only_other.stdout)["accounts"] == []
     assert "nothing was judged" in only_other.stderr
+
+
+def test_deploying_a_lambda_policy_is_not_a_run_that_judged(emulator, estate, cli, tmp_path):
+    emulator.client("iam", account_id="111111111111").create_role(
+        RoleName="c7n-vpcflow-lambda", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}))
+    accounts = write_accounts(tmp_path / "accounts.yml")
+    out = tmp_path / "out"
+    periodic = os.path.join(POLICY_DIR, "vpc-flow-logs-periodic.yml")
+    assert org_run(cli, accounts, out, periodic, "-a", "network-prod").returncode == 0
+    assert org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod").returncode == 0
+
+    shown = report(cli, out, "json")
+
+    assert shown.returncode == 1, shown.stderr
+    said = [line for line in shown.stderr.splitlines() if "vpc-flow-logs-periodic" in line]
+    assert len(said) == 1 and "deploying Lambda policies" in said[0]
+    assert all(r["judged"] for r in json.loads(shown.stdout)["accounts"])
