@@ -10,6 +10,7 @@ from .evidence import write_verdicts
 from .identity import confirm_account
 from .inventory import gather, owned_vpcs
 from .judge import DESTINATION_TYPES, TRAFFIC_TYPES, Rules, judge_vpc
+from .ownership import ANNOTATION as MANAGED_BY
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -19,6 +20,15 @@ FLOW_LOGS = "c7n:flow-logs"
 
 def name_tag(vpc):
     return next((t.get("Value") for t in vpc.get("Tags") or () if t.get("Key") == "Name"), None)
+
+
+def flow_log_entry(flow_log):
+    """A flow log as the verdict file names it: which one, who manages it, where it goes."""
+    return {"id": flow_log["FlowLogId"], "managed-by": flow_log[MANAGED_BY],
+            "status": flow_log.get("FlowLogStatus"),
+            "traffic-type": flow_log.get("TrafficType"),
+            "destination-type": flow_log.get("LogDestinationType", "cloud-watch-logs"),
+            "destination": flow_log.get("LogGroupName") or flow_log.get("LogDestination")}
 
 
 def planned_target_names(manager, vpcs):
@@ -43,7 +53,9 @@ class FlowLogCompliance(Filter):
     Every VPC the account owns is annotated with ``c7n:flow-log-violations``: a list of
     reason codes, empty when compliant: ``missing``, ``inactive``, ``delivery-failed``,
     ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``.
-    Its flow logs are annotated under ``c7n:flow-logs``. VPCs shared into the account
+    Its flow logs are annotated under ``c7n:flow-logs``, each with ``c7n:managed-by``:
+    ``c7n-vpcflow``, ``cloudwatch-telemetry-rule`` (tagged
+    ``CloudWatchTelemetryRuleManaged=true`` by AWS) or ``other``. VPCs shared into the account
     by another account are skipped (only their owner can add flow logs). Before judging,
     the filter confirms that the credentials belong to the configured account (a mismatch
     fails the policy, naming both accounts). The verdict on every VPC judged, compliant or
@@ -136,6 +148,7 @@ class FlowLogCompliance(Filter):
                 "compliant": not v[VIOLATIONS],
                 "violations": v[VIOLATIONS],
                 "flow-log-ids": [f["FlowLogId"] for f in v[FLOW_LOGS]],
+                "flow-logs": [flow_log_entry(f) for f in v[FLOW_LOGS]],
             } for v in vpcs],
             shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
                     for v in resources if v["VpcId"] not in judged_ids])

@@ -17,6 +17,7 @@ import threading
 from c7n.utils import get_partition, local_session
 
 from .loggroup_lookup import find_log_groups, pages, plan_lookup
+from .ownership import ANNOTATION, TELEMETRY_RULE, managed_by
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -62,8 +63,13 @@ class Inventory:
 
     def __init__(self, flow_logs, vpc_ids, log_groups=None, listed_prefix=None):
         self.flow_logs_by_resource = {}
+        # Log groups a CloudWatch telemetry rule made (with the flow logs that write to them).
+        self.telemetry_log_groups = set()
         for flow_log in flow_logs:
+            flow_log[ANNOTATION] = managed_by(flow_log)
             self.flow_logs_by_resource.setdefault(flow_log["ResourceId"], []).append(flow_log)
+            if flow_log[ANNOTATION] == TELEMETRY_RULE and cloudwatch_log_group_name(flow_log):
+                self.telemetry_log_groups.add(cloudwatch_log_group_name(flow_log))
         # None: every flow log of the account-region was listed.
         self.vpc_ids = None if vpc_ids is None else set(vpc_ids)
         self.log_groups = {g["logGroupName"]: g for g in (log_groups or ())}

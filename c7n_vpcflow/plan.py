@@ -9,6 +9,7 @@ from .destinations import target_for, writes_to
 from .judge import BROKEN, flow_log_problems, ordered
 from .loggroups import log_group_steps
 from .naming import TemplateError
+from .ownership import by_telemetry_rule
 from .settings import CLOUDWATCH
 
 # AWS allows two flow logs per VPC; the quota cannot be raised.
@@ -64,6 +65,25 @@ def _describe_problems(flow_log, problems):
     return "%s %s" % (flow_log["FlowLogId"], detail)
 
 
+def _telemetry_refusal(broken, problems, target, kind, inventory):
+    """Why a VPC is left to its CloudWatch telemetry rule, or None.
+
+    A broken flow log of the rule is never deleted or replaced, and no flow log is added
+    beside it: AWS repairs drift by creating the new flow log before deleting the old, so
+    ours would take the slot the repair needs (two flow logs per VPC at most).
+    """
+    managed = [f for f in broken if by_telemetry_rule(f)]
+    if managed:
+        return ("%s: managed by a CloudWatch telemetry rule, so left to AWS, which replaces "
+                "it when the rule allows field updates (AllowFieldUpdates); otherwise fix the "
+                "rule (traffic type, format) or its log group" % "; ".join(
+                    _describe_problems(f, problems[f["FlowLogId"]]) for f in managed))
+    if kind == CLOUDWATCH and target in inventory.telemetry_log_groups:
+        return ("log group %s belongs to a CloudWatch telemetry rule; choose a log-group-name "
+                "of your own" % target)
+    return None
+
+
 def plan_vpc(vpc, inventory, settings, account_id, region, partition,
              destination_types=None, analytics=None):
     """Decide what one VPC needs; never calls AWS.
@@ -93,7 +113,8 @@ def _decide(vpc, inventory, settings, account_id, region, partition, destination
     group = inventory.log_group(target) if kind == CLOUDWATCH else None
 
     def group_steps(**options):
-        if kind != CLOUDWATCH:
+        # A telemetry rule's log group is AWS's to keep: never re-tagged, never re-kept.
+        if kind != CLOUDWATCH or target in inventory.telemetry_log_groups:
             return []
         return log_group_steps(group, settings.retention_days, **options)
 
@@ -102,14 +123,18 @@ def _decide(vpc, inventory, settings, account_id, region, partition, destination
     problems = {f["FlowLogId"]: flow_log_problems(f, inventory, rules) for f in flow_logs}
     sound = [f for f in flow_logs if not problems[f["FlowLogId"]]]
     for flow_log in sound:
-        if writes_to(flow_log, kind, target):
+        if writes_to(flow_log, kind, target) and not by_telemetry_rule(flow_log):
             steps = group_steps(fresh_tags=False)
             return VpcPlan(vpc_id, "update" if steps else "skip", "flow log %s already writes "
                            "to %s" % (flow_log["FlowLogId"], target), target, steps)
     if sound:
-        return VpcPlan(vpc_id, "skip", "flow log %s is sound; its destination is left as is" % (
-            sound[0]["FlowLogId"]))
+        return VpcPlan(vpc_id, "skip", "flow log %s is sound; %s" % (
+            sound[0]["FlowLogId"], "managed by a CloudWatch telemetry rule, it is left to AWS"
+            if by_telemetry_rule(sound[0]) else "its destination is left as is"))
     broken = [f for f in flow_logs if problems[f["FlowLogId"]]]
+    refusal = _telemetry_refusal(broken, problems, target, kind, inventory)
+    if refusal:
+        return VpcPlan(vpc_id, "fail", refusal, target)
     same = [f for f in broken if writes_to(f, kind, target)
             and f.get("TrafficType") == settings.traffic_type]
     if same:

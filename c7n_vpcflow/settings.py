@@ -4,11 +4,12 @@ from typing import Optional
 
 from . import formats
 from .judge import Rules
+from .ownership import OUR_TAG
 
 CLOUDWATCH = "cloud-watch-logs"
 S3 = "s3"
 FIREHOSE = "kinesis-data-firehose"
-MANAGED_BY = ("managed-by", "c7n-vpcflow")
+MANAGED_BY = OUR_TAG
 
 
 @dataclass(frozen=True)
