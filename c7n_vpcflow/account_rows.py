@@ -167,7 +167,9 @@ def total(rows):
     overall = Row("TOTAL", "", "", judged=len(judged) == len(rows) and bool(rows),
                   vpcs=sum(r.vpcs for r in judged),
                   non_compliant=sum(r.non_compliant for r in judged))
-    if not overall.judged:
+    if not rows:
+        overall.cause = "nothing was judged"
+    elif not overall.judged:
         overall.cause = "%d of %d account-regions not judged" % (
             len(rows) - len(judged), len(rows))
     for row in rows:

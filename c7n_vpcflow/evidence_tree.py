@@ -184,9 +184,9 @@ def read_run(root, directory, files):
     if isinstance(results, list):
         run.notes.append("%s has no run id (written by an older c7n-vpcflow): not counted"
                          % os.path.join(directory, RESULTS_FILE))
-    elif results and results.get("execution-id") == execution_id:
+    elif results and execution_id and results.get("execution-id") == execution_id:
         run.results = results
-    if verdicts and verdicts.get("execution-id") == execution_id:
+    if verdicts and execution_id and verdicts.get("execution-id") == execution_id:
         run.verdicts = verdicts
     if not run.judged:
         run.cause = _why_not_judged(run, directory, metadata, verdicts)
@@ -202,6 +202,9 @@ def _why_not_judged(run, directory, metadata, verdicts):
     if not metadata:
         return logged or ("the run stopped before Custodian wrote metadata.json (c7n-org "
                           "says why in its own output, e.g. the role could not be assumed)")
+    if verdicts and not verdicts.get("execution-id"):
+        return ("flow-log-compliance.json has no run id (written by an older c7n-vpcflow): "
+                "run the policy again")
     if verdicts:
         stale = "flow-log-compliance.json is from an earlier run (%s)" % (
             verdicts.get("started") or "of unknown time")

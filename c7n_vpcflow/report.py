@@ -51,7 +51,8 @@ def as_markdown(rows):
     not_judged = [r for r in rows if not r.judged]
     if not_judged:
         out += ["", "Not judged:"]
-        out += ["- %s/%s: %s" % (r.account_name, r.region, r.cause) for r in not_judged]
+        out += ["- %s/%s: %s" % (r.account_name, r.region, " ".join(r.cause.split()))
+                for r in not_judged]
     failures = [(r, vpc, error) for r in rows for vpc, error in r.failures]
     if failures:
         out += ["", "Failed:"]

@@ -173,21 +173,29 @@ def test_corrupt_evidence_is_named_in_one_line_and_exits_4(
 
 
 @pytest.mark.emulator
-def test_results_of_the_old_format_are_not_counted(emulator, cli, tmp_path):
+def test_evidence_of_the_old_format_is_not_counted(emulator, cli, tmp_path):
     seed_region(emulator, REGION, kinds=KINDS)
     out = tmp_path / "out"
     assert run(cli, out, ENABLE_POLICY).returncode == 0
-    path = evidence(out, ENABLE, "flow-log-results.json")
-    with open(path) as f:
+    results = evidence(out, ENABLE, "flow-log-results.json")
+    with open(results) as f:
         records = json.load(f)["results"]
-    with open(path, "w") as f:
+    with open(results, "w") as f:
         json.dump(records, f)   # the list written before runs were identified
 
     code, data, stderr = report(cli, out)
-
     assert code == 1
     assert data["accounts"][0]["fixed"] == 0
-    assert any(path in line and "no run id" in line for line in stderr), stderr
+    assert any(results in line and "no run id" in line for line in stderr), stderr
+
+    verdicts = load(out, ENABLE, "flow-log-compliance.json")
+    del verdicts["execution-id"], verdicts["started"]
+    with open(evidence(out, ENABLE, "flow-log-compliance.json"), "w") as f:
+        json.dump(verdicts, f)
+    code, data, stderr = report(cli, out)
+    assert code == 3
+    [row] = data["accounts"]
+    assert row["judged"] is False and "no run id" in row["cause"]
 
 
 def test_usage_errors_exit_2(cli, tmp_path):

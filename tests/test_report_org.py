@@ -149,6 +149,7 @@ def test_output_of_a_policy_using_neither_is_ignored_and_said_once(estate, cli, 
     only_other = report(cli, out / "network-prod" / "eu-west-1" / "default-vpcs", "json")
     assert only_other.returncode == 3
     assert json.loads(only_other.stdout)["accounts"] == []
+    assert json.loads(only_other.stdout)["total"]["cause"] == "nothing was judged"
     assert "nothing was judged" in only_other.stderr
 
 
