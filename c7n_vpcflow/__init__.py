@@ -3,7 +3,11 @@
 Importing this package registers, on ``aws.vpc``, the ``flow-log-compliance`` filter and
 the ``enable-flow-logs`` action. With the package installed, the start-up hook
 ``c7n_vpcflow_autoload`` does this by itself as soon as Custodian loads ``aws.vpc``.
+On ``aws.account`` (when Custodian loads it) it registers the ``vpc-flow-log-telemetry-rule``
+filter and the ``put-vpc-flow-log-telemetry-rule`` action (CloudWatch telemetry rules).
 """
-from . import action, compliance  # noqa: F401  (registration happens at import)
+from . import action, compliance, findings  # noqa: F401  (registration happens at import)
+
+from . import telemetry_rule_action  # noqa: F401,E402  (registers on aws.account when loaded)
 
 __version__ = "0.1.0"

@@ -90,8 +90,9 @@ class FlowLogCompliance(Filter):
 
     schema = type_schema(
         "flow-log-compliance",
-        match={"enum": ["non-compliant", "compliant"], "default": "non-compliant",
-               "description": "Which VPCs the filter keeps."},
+        match={"enum": ["non-compliant", "compliant", "all"], "default": "non-compliant",
+               "description": "Which VPCs the filter keeps (all: every VPC judged, e.g. "
+                              "for flow-log-finding)."},
         **{
             "traffic-types": {
                 "type": "array", "minItems": 1, "uniqueItems": True,
@@ -131,13 +132,13 @@ class FlowLogCompliance(Filter):
                            else "%s: %s" % (type(e).__name__, e))
             raise
         rules = self.rules
-        want_compliant = self.data.get("match", "non-compliant") == "compliant"
+        match = self.data.get("match", "non-compliant")
         matched = []
         for vpc in vpcs:
             violations = judge_vpc(vpc["VpcId"], inventory, rules)
             vpc[VIOLATIONS] = violations
             vpc[FLOW_LOGS] = inventory.flow_logs_for(vpc["VpcId"])
-            if (not violations) == want_compliant:
+            if match == "all" or (not violations) == (match == "compliant"):
                 matched.append(vpc)
         judged_ids = {v["VpcId"] for v in vpcs}
         write_verdicts(

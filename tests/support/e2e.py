@@ -78,7 +78,8 @@ def _parse(entry):
     body = (entry.get("body") or "").encode("utf-8")
     if entry.get("body_encoded"):
         body = base64.b64decode(body)
-    return parse_request({k.lower(): v for k, v in entry["headers"].items()}, body)
+    return parse_request({k.lower(): v for k, v in entry["headers"].items()}, body,
+                         entry.get("method", "POST"), entry.get("url", "/"))
 
 
 class Recording:

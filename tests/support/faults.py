@@ -12,6 +12,7 @@ parses AWS's own answers.
 import contextlib
 import http.client
 import json
+import re
 import threading
 import urllib.parse
 import uuid
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
+import botocore.exceptions
+import botocore.session
 import pytest
 
 from support.hermetic import hermetic_environ
@@ -47,8 +50,29 @@ class Call:
         return text in json.dumps(self.params, default=str)
 
 
-def parse_request(headers, body):
-    """A Call from a signed AWS request (query, EC2 or JSON protocol)."""
+def _rest_operation(service, method, path):
+    """The operation of a REST-protocol request, by the service model's request URIs."""
+    try:
+        model = botocore.session.get_session().get_service_model(
+            _SIGNING_TO_SERVICE.get(service, service))
+    except botocore.exceptions.UnknownServiceError:
+        return "?"
+    path = urllib.parse.urlsplit(path).path
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+",
+                               re.escape(http["requestUri"].split("?")[0])) + "$"
+        if http["method"] == method and re.match(pattern, path):
+            return name
+    return "?"
+
+
+# Signing names that differ from the service's model name.
+_SIGNING_TO_SERVICE = {"execute-api": "apigateway"}
+
+
+def parse_request(headers, body, method="POST", path="/"):
+    """A Call from a signed AWS request (query, EC2, JSON or REST protocol)."""
     scope = headers.get("authorization", "").split("Credential=", 1)[-1].split(",")[0]
     parts = scope.split("/")
     service, region = (parts[3], parts[2]) if len(parts) >= 5 else ("?", "?")
@@ -58,8 +82,14 @@ def parse_request(headers, body):
     if target:
         return Call(service, region, target.rsplit(".", 1)[-1], json.loads(text or "{}"),
                     **signer)
-    params = dict(urllib.parse.parse_qsl(text))
-    return Call(service, region, params.pop("Action", "?"), params, **signer)
+    params = dict(urllib.parse.parse_qsl(text)) if "=" in text or not text else {}
+    if "Action" in params or service in ("?", "s3"):
+        return Call(service, region, params.pop("Action", "?"), params, **signer)
+    try:
+        params = json.loads(text) if text.startswith("{") else params
+    except ValueError:
+        params = {}
+    return Call(service, region, _rest_operation(service, method, path), params, **signer)
 
 
 # -- canned answers, as AWS sends them -------------------------------------------------
@@ -159,7 +189,7 @@ class FaultProxy:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in handler.headers.items()}
-        call = parse_request(headers, body)
+        call = parse_request(headers, body, handler.command, handler.path)
         with self.lock:
             self.calls.append(call)
             answer = None
