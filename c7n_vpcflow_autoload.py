@@ -3,13 +3,14 @@
 Stock Custodian discovers no plugins, so the wheel ships ``c7n_vpcflow_autoload.pth``,
 whose single line imports this module at interpreter start. Importing all of c7n here
 would tax every Python process in the environment, so this module imports nothing but
-``sys`` and installs a meta-path finder that waits for ``c7n.resources.vpc`` (the module
-defining ``aws.vpc``). Right after that module executes, the finder imports
-``c7n_vpcflow``, which registers the filter and the action on ``aws.vpc``.
+``sys`` and installs a meta-path finder that waits for ``c7n.resources.vpc`` or
+``c7n.resources.account`` (the modules defining ``aws.vpc`` and ``aws.account``). Right
+after the first of them executes, the finder imports ``c7n_vpcflow``, which registers the
+filter and the action on ``aws.vpc`` and, once Custodian announces it, ``aws.account``.
 """
 import sys
 
-TRIGGER = "c7n.resources.vpc"
+TRIGGERS = ("c7n.resources.vpc", "c7n.resources.account")
 PLUGIN = "c7n_vpcflow"
 
 
@@ -31,10 +32,10 @@ class _RegisterAfterExec:
 
 
 class PluginFinder:
-    """Meta-path finder that only ever reacts to the trigger module, once."""
+    """Meta-path finder that only ever reacts to a trigger module, once."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname != TRIGGER:
+        if fullname not in TRIGGERS:
             return None
         sys.meta_path.remove(self)
         for finder in sys.meta_path:
@@ -48,7 +49,7 @@ class PluginFinder:
 
 
 def install():
-    if TRIGGER in sys.modules:
+    if any(trigger in sys.modules for trigger in TRIGGERS):
         # c7n's AWS resources are already loaded: register now.
         __import__(PLUGIN)
     elif not any(isinstance(f, PluginFinder) for f in sys.meta_path):

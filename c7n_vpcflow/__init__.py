@@ -6,8 +6,7 @@ the ``enable-flow-logs`` action. With the package installed, the start-up hook
 On ``aws.account`` (when Custodian loads it) it registers the ``vpc-flow-log-telemetry-rule``
 filter and the ``put-vpc-flow-log-telemetry-rule`` action (CloudWatch telemetry rules).
 """
-from . import action, compliance, findings  # noqa: F401  (registration happens at import)
-
-from . import telemetry_rule_action  # noqa: F401,E402  (registers on aws.account when loaded)
+# Registration happens at import (telemetry_rule_action's once Custodian loads aws.account).
+from . import action, compliance, findings, telemetry_rule_action  # noqa: F401
 
 __version__ = "0.1.0"

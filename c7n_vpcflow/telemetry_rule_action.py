@@ -1,0 +1,184 @@
+"""`put-vpc-flow-log-telemetry-rule` on aws.account, its dry-run plan, and their registration."""
+import logging
+
+from c7n.actions import BaseAction
+from c7n.exceptions import PolicyExecutionError
+from c7n.filters import Filter
+from c7n.manager import resources as aws_resources
+from c7n.utils import type_schema
+
+from .settings import Settings
+from .telemetry_rule_spec import (
+    DEFAULT_RULE_NAME, NOT_CARRIED, RUNNING, amended, desired_rule, deviations)
+from .telemetry_rules import (
+    PLAN, READS, RESULT, RULE_KEYS, SETTINGS_KEYS, WRITES, VpcFlowLogTelemetryRule, inspect,
+    operation, permissions_of, validate_spec)
+
+log = logging.getLogger("custodian.vpcflow")
+
+
+def plan_rule(status, rules, data, region):
+    """What the action will do; reads only what `inspect` found."""
+    scope = data.get("scope", "organization")
+    desired, not_carried = desired_rule(data, region)
+    name = data.get("rule-name", DEFAULT_RULE_NAME)
+    mine = [r for r in rules if r["RuleName"] == name]
+    plan = {"rule-name": name, "scope": scope, "reason": "", "deviations": [],
+            "not-carried": not_carried, "calls": []}
+    if status.get("Status") not in RUNNING:
+        plan["calls"].append("StartTelemetryEvaluation")
+    if mine:
+        found = deviations(mine[0]["TelemetryRule"], desired, data)
+        plan["deviations"] = found
+        plan["rule"] = amended(mine[0]["TelemetryRule"], desired, found)
+        plan["outcome"] = "update" if found else "none"
+        plan["reason"] = "deviates: %s" % ", ".join(found) if found else "conforms"
+        if found:
+            plan["calls"].append("UpdateTelemetryRule")
+    elif rules:
+        plan["outcome"] = "fail"
+        plan["reason"] = (
+            "VPC flow-log rule %s already exists; a second rule would give each VPC a second "
+            "flow log (AWS allows two): set rule-name to adopt it" % ", ".join(
+                r["RuleName"] for r in rules))
+        plan["calls"] = []
+    else:
+        plan["outcome"], plan["reason"], plan["rule"] = "create", "no VPC flow-log rule", desired
+        plan["calls"].append("CreateTelemetryRule")
+    plan["calls"] = [operation(scope, c) for c in plan["calls"]]
+    return plan
+
+
+class PutVpcFlowLogTelemetryRule(BaseAction):
+    """Create or update the CloudWatch telemetry rule that enables VPC flow logs.
+
+    From the same keys as ``enable-flow-logs`` (``traffic-type``, ``log-format``,
+    ``max-aggregation-interval``, ``log-group-name`` as the per-VPC pattern with ``{vpc_id}``
+    and ``{account_id}``, ``retention-days``, ``kms-key-id`` for a one-region rule, ``tags``
+    on the rule) plus ``scope``, ``rule-name``, ``regions`` (every region when absent),
+    ``rule-scope``, ``selection-criteria``, ``allow-field-updates``. What a rule cannot
+    express (our tags on flow logs and log groups, our delivery role, a KMS key per log
+    group or across regions, saved queries, alarms, S3 or Firehose) is annotated under
+    ``not-carried`` and logged; ``destination-type`` other than ``cloud-watch-logs`` is
+    refused. Idempotent: a conforming rule is left alone; a deviating one is updated in
+    the deviating fields only (a longer retention is kept); another VPC flow-log rule is
+    never shadowed by a second one. Starts telemetry evaluation when it is not running.
+    The plan (``c7n:vpc-flow-log-telemetry-rule-plan``) is annotated under ``--dryrun``.
+
+    :example:
+
+    .. code-block:: yaml
+
+        policies:
+          - name: vpc-flow-logs-telemetry-rule
+            resource: aws.account
+            filters:
+              - type: vpc-flow-log-telemetry-rule
+                scope: organization
+            actions:
+              - type: put-vpc-flow-log-telemetry-rule
+                scope: organization
+                traffic-type: REJECT
+                retention-days: 365
+                log-group-name: "/vpc/flow-logs/{vpc_id}"
+                max-aggregation-interval: 600
+                tags:
+                  owner: security
+    """
+
+    schema = type_schema("put-vpc-flow-log-telemetry-rule", **dict(SETTINGS_KEYS, **RULE_KEYS))
+    schema_alias = False
+    permissions = permissions_of("organization", READS + WRITES) + permissions_of(
+        "account", READS + WRITES)
+
+    def __init__(self, data=None, manager=None, log_dir=None):
+        super().__init__(data, manager, log_dir)
+        # Custodian skips actions under --dryrun; a last filter step shows the plan instead.
+        if manager is not None and getattr(manager.config, "dryrun", False):
+            filters = getattr(manager, "filters", None)
+            if filters is not None:
+                filters.append(TelemetryRulePlan({"type": TelemetryRulePlan.type}, manager, self))
+
+    def get_permissions(self):
+        return permissions_of(self.data.get("scope", "organization"), READS + WRITES)
+
+    def validate(self):
+        validate_spec(self.data, self.manager)
+        return self
+
+    def plan(self):
+        _client, status, rules = inspect(self.manager, self.data)
+        return plan_rule(status, rules, self.data, self.manager.config.region)
+
+    def process(self, resources):
+        client, status, rules = inspect(self.manager, self.data)
+        plan = plan_rule(status, rules, self.data, self.manager.config.region)
+        self._say_not_carried(plan)
+        if plan["outcome"] == "fail":
+            raise PolicyExecutionError("put-vpc-flow-log-telemetry-rule: " + plan["reason"])
+        rule = plan.get("rule") or {}
+        done = []
+        for call in plan["calls"]:
+            method = getattr(client, call)
+            if call.startswith("start_telemetry_evaluation"):
+                regions = {"Regions": rule["Regions"]} if rule.get("Regions") else {
+                    "AllRegions": True}
+                self.manager.retry(method, **regions)
+            elif call.startswith("create_telemetry_rule"):
+                tags = dict(Settings.from_data(self.data).tags)
+                response = self.manager.retry(
+                    method, RuleName=plan["rule-name"], Rule=rule, Tags=tags)
+                plan["rule-arn"] = response.get("RuleArn")
+            else:
+                response = self.manager.retry(
+                    method, RuleIdentifier=plan["rule-name"], Rule=rule)
+                plan["rule-arn"] = response.get("RuleArn")
+            done.append(call)
+            log.info("put-vpc-flow-log-telemetry-rule %s: %s", plan["rule-name"], call)
+        plan["done"] = done
+        for account in resources:
+            account[RESULT] = plan
+        return resources
+
+    def _say_not_carried(self, plan):
+        for key, why in sorted(plan["not-carried"].items()):
+            (log.warning if key in NOT_CARRIED else log.info)(
+                "put-vpc-flow-log-telemetry-rule: not carried by the rule: %s: %s", key, why)
+
+
+class TelemetryRulePlan(Filter):
+    """Annotates the account with the plan of the policy's telemetry-rule action."""
+
+    type = "telemetry-rule-plan"
+    schema = type_schema(type)
+    permissions = VpcFlowLogTelemetryRule.permissions
+
+    def __init__(self, data, manager, action):
+        super().__init__(data, manager)
+        self.action = action
+
+    def validate(self):
+        return self
+
+    def process(self, resources, event=None):
+        plan = self.action.plan()
+        for account in resources:
+            account[PLAN] = plan
+        log.info("dry run telemetry rule %s: %s (%s)%s", plan["rule-name"], plan["outcome"],
+                 plan["reason"], " -> " + ", ".join(plan["calls"]) if plan["calls"] else "")
+        return resources
+
+
+def register(registry, resource_class):
+    """Called by Custodian for each AWS resource type it loads; we extend aws.account."""
+    if getattr(resource_class, "type", None) != "account":
+        return
+    resource_class.filter_registry.register(
+        "vpc-flow-log-telemetry-rule", VpcFlowLogTelemetryRule)
+    resource_class.action_registry.register(
+        "put-vpc-flow-log-telemetry-rule", PutVpcFlowLogTelemetryRule)
+
+
+aws_resources.subscribe(register)
+if aws_resources.get("account") is not None:
+    register(aws_resources, aws_resources.get("account"))

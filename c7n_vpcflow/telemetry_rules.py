@@ -1,0 +1,152 @@
+"""CloudWatch telemetry rules for VPC flow logs, on aws.account: report them, and drive one.
+
+For the account that administers the rules (the organization's management or delegated
+admin account, with trusted access for Observability Admin; or any account for an account
+rule). telemetry_rule_action registers both on aws.account.
+"""
+import logging
+
+from c7n.exceptions import ClientError, PolicyExecutionError, PolicyValidationError
+from c7n.filters import Filter
+from c7n.utils import local_session, type_schema
+
+from .action_schema import properties
+from .inventory import paginate
+from .telemetry_rule_spec import (
+    DEFAULT_RULE_NAME, DEVIATIONS, RUNNING, RuleSpecError, desired_rule, deviations,
+    is_vpc_flow_log_rule)
+
+log = logging.getLogger("custodian.vpcflow")
+
+ANNOTATION = "c7n:vpc-flow-log-telemetry-rule"
+PLAN = "c7n:vpc-flow-log-telemetry-rule-plan"
+RESULT = "c7n:vpc-flow-log-telemetry-rule-result"
+SCOPES = ("organization", "account")
+READS = ("ListTelemetryRules", "GetTelemetryRule", "GetTelemetryEvaluationStatus")
+WRITES = ("CreateTelemetryRule", "UpdateTelemetryRule", "StartTelemetryEvaluation",
+          "TagResource")
+
+RULE_KEYS = {
+    "scope": {"enum": list(SCOPES), "default": "organization",
+              "description": "organization: the organization's rules (management or "
+                             "delegated-admin account); account: this account's rules."},
+    "rule-name": {"type": "string", "minLength": 1, "default": DEFAULT_RULE_NAME,
+                  "description": "The rule to create or keep up to date."},
+    "regions": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                "description": "Regions the rule covers; every region (AllRegions) when "
+                               "absent."},
+    "rule-scope": {"type": "string",
+                   "description": "The rule's Scope (accounts or OUs); the whole organization "
+                                  "when absent."},
+    "selection-criteria": {"type": "string",
+                           "description": "The rule's SelectionCriteria; every VPC when absent."},
+    "allow-field-updates": {"type": "boolean", "default": True,
+                            "description": "Let AWS replace drifted flow logs it made."},
+}
+SETTINGS_KEYS = properties()
+
+
+def operation(scope, name):
+    """`GetTelemetryRule` -> the boto3 method of that scope."""
+    snake = "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+    return snake + ("_for_organization" if scope == "organization" else "")
+
+
+def permissions_of(scope, names):
+    suffix = "ForOrganization" if scope == "organization" else ""
+    return tuple("observabilityadmin:%s%s" % (n, "" if n == "TagResource" else suffix)
+                 for n in names)
+
+
+def inspect(manager, data):
+    """What the administering account holds: evaluation status and VPC flow-log rules."""
+    scope = data.get("scope", "organization")
+    client = local_session(manager.session_factory).client("observabilityadmin")
+    try:
+        status = manager.retry(getattr(client, operation(scope, "GetTelemetryEvaluationStatus")))
+        summaries = paginate(client, operation(scope, "ListTelemetryRules"),
+                             "TelemetryRuleSummaries")
+        rules = [manager.retry(getattr(client, operation(scope, "GetTelemetryRule")),
+                               RuleIdentifier=s.get("RuleArn") or s["RuleName"])
+                 for s in summaries if is_vpc_flow_log_rule(s)]
+    except ClientError as e:
+        raise PolicyExecutionError(
+            "CloudWatch telemetry rules (%s): %s; %s rules need trusted access for Observability "
+            "Admin and the management or a delegated-admin account" % (
+                scope, e.response["Error"].get("Message") or e.response["Error"]["Code"], scope))
+    return client, status, rules
+
+
+def judge(status, rules, data, region):
+    """The annotation: each VPC flow-log rule with its deviations, and the account's own."""
+    desired, _ = desired_rule(data, region)
+    named = data.get("rule-name")
+    judged = [{"name": r["RuleName"], "arn": r.get("RuleArn"),
+               "deviations": deviations(r["TelemetryRule"], desired, data),
+               "rule": r["TelemetryRule"]}
+              for r in rules if not named or r["RuleName"] == named]
+    found = [] if judged else ["absent"]
+    if status.get("Status") not in RUNNING:
+        found.insert(0, "evaluation-not-running")
+    conforming = not found and any(not r["deviations"] for r in judged)
+    return {"evaluation": status.get("Status"), "rules": judged, "conforming": conforming,
+            "deviations": found if found or conforming else sorted(
+                {d for r in judged for d in r["deviations"]}, key=DEVIATIONS.index)}
+
+
+def validate_spec(data, manager):
+    try:
+        desired_rule(data, manager.config.region if manager else "us-east-1")
+    except RuleSpecError as e:
+        raise PolicyValidationError(str(e))
+
+
+class VpcFlowLogTelemetryRule(Filter):
+    """Whether a CloudWatch telemetry rule enables VPC flow logs, and how it deviates.
+
+    Reads the organization's (``scope: organization``) or the account's telemetry rules
+    for ``AWS::EC2::VPC`` / ``VPC_FLOW_LOGS`` and compares each with the conventions of
+    ``enable-flow-logs``, taken from the same keys (``traffic-type``, ``retention-days``,
+    ``log-group-name``, ``log-format``, ``max-aggregation-interval``) plus ``regions``,
+    ``rule-scope``, ``selection-criteria``. The account is annotated with
+    ``c7n:vpc-flow-log-telemetry-rule``: the evaluation status and, per rule, its deviations
+    (``absent``, ``evaluation-not-running``, ``traffic-type``, ``retention``,
+    ``destination-pattern`` (not per VPC), ``log-format``, ``max-aggregation-interval``,
+    ``regions``, ``scope``, ``selection-criteria``, ``field-updates``). ``match:
+    non-conforming`` (the default) keeps the account when no rule conforms.
+
+    :example:
+
+    .. code-block:: yaml
+
+        policies:
+          - name: vpc-flow-logs-telemetry-rule-audit
+            resource: aws.account
+            filters:
+              - type: vpc-flow-log-telemetry-rule
+                scope: organization
+                traffic-type: REJECT
+                retention-days: 365
+                log-group-name: "/vpc/flow-logs/{vpc_id}"
+    """
+
+    schema = type_schema(
+        "vpc-flow-log-telemetry-rule", match={"enum": ["non-conforming", "conforming"]},
+        **dict(SETTINGS_KEYS, **RULE_KEYS))
+    schema_alias = False
+    permissions = permissions_of("organization", READS) + permissions_of("account", READS)
+
+    def get_permissions(self):
+        return permissions_of(self.data.get("scope", "organization"), READS)
+
+    def validate(self):
+        validate_spec(self.data, self.manager)
+        return self
+
+    def process(self, resources, event=None):
+        _client, status, rules = inspect(self.manager, self.data)
+        verdict = judge(status, rules, self.data, self.manager.config.region)
+        want = self.data.get("match", "non-conforming") == "conforming"
+        for account in resources:
+            account[ANNOTATION] = verdict
+        return [a for a in resources if verdict["conforming"] == want]

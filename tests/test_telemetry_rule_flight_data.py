@@ -1,0 +1,202 @@
+"""The telemetry-rule filter and action on aws.account, on flight data shaped on botocore's
+model of observabilityadmin (the emulator has no Observability Admin)."""
+import glob
+import json
+import os
+
+import botocore.session
+import pytest
+from c7n.exceptions import PolicyExecutionError
+from c7n.resources import load_resources
+
+from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
+from c7n_vpcflow.telemetry_rules import ANNOTATION, VpcFlowLogTelemetryRule
+from support.policy import run_policy
+from support.results import DATA_DIR, recorded
+
+READS = ["observabilityadmin.GetTelemetryEvaluationStatusForOrganization",
+         "observabilityadmin.ListTelemetryRulesForOrganization"]
+
+
+def policy(filters=(), action=None, name="telemetry-rule"):
+    data = {"name": name, "resource": "aws.account", "filters": list(filters)}
+    if action is not None:
+        data["actions"] = [dict({"type": "put-vpc-flow-log-telemetry-rule"}, **action)]
+    return data
+
+
+def audit(**options):
+    return policy([dict({"type": "vpc-flow-log-telemetry-rule"}, **options)])
+
+
+def run(data, flight, tmp_path, **options):
+    load_resources(("aws.account",))
+    return run_policy(data, flight, tmp_path, **options)
+
+
+def writes(flight):
+    return [op for op in flight.operations() if op.split(".")[1].startswith(
+        ("Create", "Update", "Start", "Tag"))]
+
+
+def check_shape(shape, value, where):
+    if shape.type_name == "structure":
+        assert isinstance(value, dict), where
+        assert set(value) <= set(shape.members), (where, set(value) - set(shape.members))
+        for key, item in value.items():
+            check_shape(shape.members[key], item, "%s.%s" % (where, key))
+    elif shape.type_name == "list":
+        for index, item in enumerate(value):
+            check_shape(shape.member, item, "%s[%d]" % (where, index))
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            check_shape(shape.value, item, "%s[%s]" % (where, key))
+    elif getattr(shape, "enum", None):
+        assert value in shape.enum, (where, value)
+
+
+def test_flight_data_is_shaped_on_the_botocore_model_of_observabilityadmin():
+    model = botocore.session.get_session().get_service_model("observabilityadmin")
+    files = glob.glob(os.path.join(DATA_DIR, "*", "observabilityadmin.*.json"))
+    assert files
+    for path in files:
+        operation = os.path.basename(path).split(".")[1].rsplit("_", 1)[0]
+        with open(path) as f:
+            body = json.load(f)
+        output = model.operation_model(operation).output_shape
+        if body["status_code"] == 200 and output is not None:
+            check_shape(output, body["data"], path)
+
+
+def test_no_vpc_flow_log_rule_and_no_evaluation_are_both_reported(flight_data, tmp_path):
+    flight = flight_data("telemetry_rule_absent")
+    (account,) = run(audit(), flight, tmp_path)
+
+    verdict = account[ANNOTATION]
+    assert verdict["deviations"] == ["evaluation-not-running", "absent"]
+    assert (verdict["rules"], verdict["conforming"]) == ([], False)
+    # The EKS rule in the listing is not taken for a flow-log rule, nor read further.
+    assert flight.operations()[-2:] == READS
+
+
+def test_the_action_starts_evaluation_and_creates_the_rule_from_enable_flow_logs_keys(
+        flight_data, tmp_path):
+    flight = flight_data("telemetry_rule_absent")
+    (account,) = run(policy(action={
+        "traffic-type": "REJECT", "retention-days": 400, "log-group-name": "/vpc/{vpc_id}",
+        "log-format": "security", "kms-key-id": "arn:aws:kms:us-east-1:123456789012:key/k",
+        "tags": {"owner": "security"}}), flight, tmp_path)
+
+    assert writes(flight) == ["observabilityadmin.StartTelemetryEvaluationForOrganization",
+                              "observabilityadmin.CreateTelemetryRuleForOrganization"]
+    assert flight.params("observabilityadmin.StartTelemetryEvaluationForOrganization") == [
+        {"AllRegions": True}]
+    (create,) = flight.params("observabilityadmin.CreateTelemetryRuleForOrganization")
+    assert create["RuleName"] == "c7n-vpcflow-vpc-flow-logs"
+    assert create["Tags"] == {"owner": "security", "managed-by": "c7n-vpcflow"}
+    rule = create["Rule"]
+    assert (rule["ResourceType"], rule["TelemetrySourceTypes"], rule["AllRegions"],
+            rule["AllowFieldUpdates"]) == ("AWS::EC2::VPC", ["VPC_FLOW_LOGS"], True, True)
+    destination = rule["DestinationConfiguration"]
+    assert destination["DestinationPattern"] == "/vpc/<resourceId>"
+    assert destination["RetentionInDays"] == 400
+    assert destination["VPCFlowLogParameters"]["TrafficType"] == "REJECT"
+    assert "${tcp-flags}" in destination["VPCFlowLogParameters"]["LogFormat"]
+    # One regional key cannot encrypt every region's log groups: said, not sent.
+    assert "KmsKeyArn" not in destination
+    result = account["c7n:vpc-flow-log-telemetry-rule-result"]
+    assert set(result["not-carried"]) == {"tags", "role", "kms-key-id"}
+    assert result["rule-arn"].endswith("/c7n-vpcflow-vpc-flow-logs")
+
+
+def test_a_one_region_rule_carries_the_kms_key_of_that_region(flight_data, tmp_path):
+    flight = flight_data("telemetry_rule_absent")
+    key = "arn:aws:kms:us-east-1:123456789012:key/k"
+    (account,) = run(policy(action={"regions": ["us-east-1"], "kms-key-id": key}),
+                     flight, tmp_path)
+    (create,) = flight.params("observabilityadmin.CreateTelemetryRuleForOrganization")
+    assert create["Rule"]["DestinationConfiguration"]["KmsKeyArn"] == key
+    assert create["Rule"]["Regions"] == ["us-east-1"] and "AllRegions" not in create["Rule"]
+    assert "kms-key-id" not in account["c7n:vpc-flow-log-telemetry-rule-result"]["not-carried"]
+
+
+def test_each_deviation_of_a_rule_on_a_later_page_is_named(flight_data, tmp_path):
+    flight = flight_data("telemetry_rule_deviating")
+    (account,) = run(audit(), flight, tmp_path)
+
+    (rule,) = account[ANNOTATION]["rules"]
+    assert rule["name"] == "c7n-vpcflow-vpc-flow-logs"
+    # A retention of 731 days keeps more than our 365: not a deviation.
+    assert rule["deviations"] == [
+        "traffic-type", "destination-pattern", "regions", "scope", "field-updates"]
+    token = recorded("telemetry_rule_deviating",
+                     "observabilityadmin.ListTelemetryRulesForOrganization_1.json")["NextToken"]
+    assert [p.get("NextToken") for p in flight.params(
+        "observabilityadmin.ListTelemetryRulesForOrganization")] == [None, token]
+
+
+def test_the_action_updates_only_the_deviating_fields(flight_data, tmp_path):
+    flight = flight_data("telemetry_rule_deviating")
+    run(policy([{"type": "vpc-flow-log-telemetry-rule"}], action={}), flight, tmp_path)
+
+    assert writes(flight) == ["observabilityadmin.UpdateTelemetryRuleForOrganization"]
+    (update,) = flight.params("observabilityadmin.UpdateTelemetryRuleForOrganization")
+    assert update["RuleIdentifier"] == "c7n-vpcflow-vpc-flow-logs"
+    expected = recorded("telemetry_rule_conforming",
+                        "observabilityadmin.GetTelemetryRuleForOrganization_1.json")
+    assert update["Rule"] == expected["TelemetryRule"]
+
+
+def test_a_conforming_rule_is_left_alone(flight_data, tmp_path):
+    flight = flight_data("telemetry_rule_conforming")
+    assert run(audit(), flight, tmp_path) == []
+    (account,) = run(audit(match="conforming"), flight_data("telemetry_rule_conforming"),
+                     tmp_path / "again")
+    assert account[ANNOTATION]["conforming"] is True
+
+    flight = flight_data("telemetry_rule_conforming")
+    (account,) = run(policy(action={}), flight, tmp_path / "act")
+    assert writes(flight) == []
+    assert account["c7n:vpc-flow-log-telemetry-rule-result"]["outcome"] == "none"
+
+
+def test_another_vpc_flow_log_rule_is_never_shadowed_by_a_second(flight_data, tmp_path):
+    flight = flight_data("telemetry_rule_deviating")
+    with pytest.raises(PolicyExecutionError, match="c7n-vpcflow-vpc-flow-logs already exists"):
+        run(policy(action={"rule-name": "security-flow-logs"}), flight, tmp_path)
+    assert writes(flight) == []
+
+
+def test_the_dry_run_annotates_the_plan_and_writes_nothing(flight_data, tmp_path):
+    flight = flight_data("telemetry_rule_absent")
+    (account,) = run(policy(action={}), flight, tmp_path, dryrun=True)
+    plan = account["c7n:vpc-flow-log-telemetry-rule-plan"]
+    assert plan["outcome"] == "create"
+    assert plan["calls"] == ["start_telemetry_evaluation_for_organization",
+                             "create_telemetry_rule_for_organization"]
+    assert writes(flight) == []
+
+
+def test_an_account_that_may_not_administer_rules_is_told_what_it_needs(flight_data, tmp_path):
+    with pytest.raises(PolicyExecutionError, match="delegated-admin account"):
+        run(audit(), flight_data("telemetry_rule_not_delegated"), tmp_path)
+
+
+def test_settings_a_rule_cannot_express_are_refused_at_validation(flight_data, tmp_path):
+    from c7n.exceptions import PolicyValidationError
+    for bad, message in (({"destination-type": "s3", "bucket": "b"}, "CloudWatch Logs only"),
+                         ({"log-group-name": "/vpc/{vpc_name}"}, "{vpc_name}")):
+        with pytest.raises(PolicyValidationError, match=message):
+            run(policy(action=bad), flight_data("telemetry_rule_absent"), tmp_path)
+
+
+def test_permissions_follow_the_scope():
+    org = VpcFlowLogTelemetryRule({"type": "vpc-flow-log-telemetry-rule"}).get_permissions()
+    account = PutVpcFlowLogTelemetryRule(
+        {"type": "put-vpc-flow-log-telemetry-rule", "scope": "account"}).get_permissions()
+    assert "observabilityadmin:ListTelemetryRulesForOrganization" in org
+    assert set(account) == {
+        "observabilityadmin:" + op for op in (
+            "ListTelemetryRules", "GetTelemetryRule", "GetTelemetryEvaluationStatus",
+            "CreateTelemetryRule", "UpdateTelemetryRule", "StartTelemetryEvaluation",
+            "TagResource")}
