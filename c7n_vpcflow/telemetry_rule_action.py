@@ -11,7 +11,7 @@ from .settings import Settings
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, NOT_CARRIED, RUNNING, amended, desired_rule, deviations)
 from .telemetry_rules import (
-    PLAN, READS, RESULT, RULE_KEYS, SETTINGS_KEYS, WRITES, VpcFlowLogTelemetryRule, inspect,
+    ACTION_KEYS, PLAN, READS, RESULT, RULE_KEYS, WRITES, VpcFlowLogTelemetryRule, inspect,
     operation, permissions_of, validate_spec)
 
 log = logging.getLogger("custodian.vpcflow")
@@ -78,15 +78,31 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
             actions:
               - type: put-vpc-flow-log-telemetry-rule
                 scope: organization
+                rule-name: c7n-vpcflow-vpc-flow-logs
+                destination-type: cloud-watch-logs
                 traffic-type: REJECT
                 retention-days: 365
                 log-group-name: "/vpc/flow-logs/{vpc_id}"
+                log-format: security
                 max-aggregation-interval: 600
+                regions: [us-east-1]
+                rule-scope: "OrganizationUnitId = 'ou-ab12-34cd56ef'"
+                selection-criteria: "tags.environment = 'prod'"
+                allow-field-updates: true
+                kms-key-id: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
                 tags:
                   owner: security
+                # Not carried by a rule (logged and annotated as such):
+                role: vpc-flow-logs-delivery
+                create-role: true
+                replace-broken: false
+                insights-queries: false
+                reject-alarm:
+                  threshold: 500
     """
 
-    schema = type_schema("put-vpc-flow-log-telemetry-rule", **dict(SETTINGS_KEYS, **RULE_KEYS))
+    type = "put-vpc-flow-log-telemetry-rule"
+    schema = type_schema(type, **dict(ACTION_KEYS, **RULE_KEYS))
     schema_alias = False
     permissions = permissions_of("organization", READS + WRITES) + permissions_of(
         "account", READS + WRITES)
@@ -173,10 +189,9 @@ def register(registry, resource_class):
     """Called by Custodian for each AWS resource type it loads; we extend aws.account."""
     if getattr(resource_class, "type", None) != "account":
         return
-    resource_class.filter_registry.register(
-        "vpc-flow-log-telemetry-rule", VpcFlowLogTelemetryRule)
+    resource_class.filter_registry.register(VpcFlowLogTelemetryRule.type, VpcFlowLogTelemetryRule)
     resource_class.action_registry.register(
-        "put-vpc-flow-log-telemetry-rule", PutVpcFlowLogTelemetryRule)
+        PutVpcFlowLogTelemetryRule.type, PutVpcFlowLogTelemetryRule)
 
 
 aws_resources.subscribe(register)

@@ -43,7 +43,14 @@ RULE_KEYS = {
     "allow-field-updates": {"type": "boolean", "default": True,
                             "description": "Let AWS replace drifted flow logs it made."},
 }
-SETTINGS_KEYS = properties()
+# enable-flow-logs keys a rule expresses (the filter compares them) ...
+EXPRESSED = ("traffic-type", "retention-days", "log-group-name", "log-format",
+             "max-aggregation-interval")
+# ... and those the action also takes, to say what a rule cannot carry or refuse them.
+DECLINED = ("destination-type", "kms-key-id", "tags", "role", "create-role",
+            "insights-queries", "reject-alarm", "replace-broken")
+FILTER_KEYS = {k: v for k, v in properties().items() if k in EXPRESSED}
+ACTION_KEYS = {k: v for k, v in properties().items() if k in EXPRESSED + DECLINED}
 
 
 def operation(scope, name):
@@ -107,8 +114,9 @@ class VpcFlowLogTelemetryRule(Filter):
     Reads the organization's (``scope: organization``) or the account's telemetry rules
     for ``AWS::EC2::VPC`` / ``VPC_FLOW_LOGS`` and compares each with the conventions of
     ``enable-flow-logs``, taken from the same keys (``traffic-type``, ``retention-days``,
-    ``log-group-name``, ``log-format``, ``max-aggregation-interval``) plus ``regions``,
-    ``rule-scope``, ``selection-criteria``. The account is annotated with
+    ``log-group-name``, ``log-format``, ``max-aggregation-interval``) plus ``rule-name``
+    (only that rule), ``regions``, ``rule-scope``, ``selection-criteria``,
+    ``allow-field-updates``. The account is annotated with
     ``c7n:vpc-flow-log-telemetry-rule``: the evaluation status and, per rule, its deviations
     (``absent``, ``evaluation-not-running``, ``traffic-type``, ``retention``,
     ``destination-pattern`` (not per VPC), ``log-format``, ``max-aggregation-interval``,
@@ -124,15 +132,24 @@ class VpcFlowLogTelemetryRule(Filter):
             resource: aws.account
             filters:
               - type: vpc-flow-log-telemetry-rule
+                match: non-conforming
                 scope: organization
+                rule-name: c7n-vpcflow-vpc-flow-logs
                 traffic-type: REJECT
                 retention-days: 365
                 log-group-name: "/vpc/flow-logs/{vpc_id}"
+                log-format: security
+                max-aggregation-interval: 600
+                regions: [us-east-1, eu-west-1]
+                rule-scope: "OrganizationUnitId = 'ou-ab12-34cd56ef'"
+                selection-criteria: "tags.environment = 'prod'"
+                allow-field-updates: true
     """
 
+    type = "vpc-flow-log-telemetry-rule"
     schema = type_schema(
-        "vpc-flow-log-telemetry-rule", match={"enum": ["non-conforming", "conforming"]},
-        **dict(SETTINGS_KEYS, **RULE_KEYS))
+        type, match={"enum": ["non-conforming", "conforming"]},
+        **dict(FILTER_KEYS, **RULE_KEYS))
     schema_alias = False
     permissions = permissions_of("organization", READS) + permissions_of("account", READS)
 

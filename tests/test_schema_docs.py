@@ -9,10 +9,15 @@ from support.packaging import split_schema_output
 
 from c7n_vpcflow.action import EnableFlowLogs
 from c7n_vpcflow.compliance import FlowLogCompliance
+from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
+from c7n_vpcflow.telemetry_rules import VpcFlowLogTelemetryRule
 
 ELEMENTS = {
     "aws.vpc.actions.enable-flow-logs": ("actions", EnableFlowLogs),
     "aws.vpc.filters.flow-log-compliance": ("filters", FlowLogCompliance),
+    "aws.account.actions.put-vpc-flow-log-telemetry-rule": (
+        "actions", PutVpcFlowLogTelemetryRule),
+    "aws.account.filters.vpc-flow-log-telemetry-rule": ("filters", VpcFlowLogTelemetryRule),
 }
 
 
@@ -34,7 +39,7 @@ def test_custodian_schema_prints_help_with_a_complete_yaml_example(element, sche
     assert example, "no `.. code-block:: yaml` example in:\n" + help_text
     shown = set()
     for policy in yaml.safe_load(example)["policies"]:
-        assert policy["resource"] in ("aws.vpc", "vpc")
+        assert policy["resource"] in ("aws.vpc", "vpc", "aws.account")
         elements = [e for e in policy[kind]
                     if isinstance(e, dict) and e.get("type") == cls.type]
         assert len(elements) == 1, policy

@@ -190,6 +190,13 @@ def test_settings_a_rule_cannot_express_are_refused_at_validation(flight_data, t
             run(policy(action=bad), flight_data("telemetry_rule_absent"), tmp_path)
 
 
+def test_stock_custodian_validates_the_policy_pack_with_nothing_imported_by_hand(cli):
+    pack = os.path.join(os.path.dirname(DATA_DIR), os.pardir, os.pardir, "policies",
+                        "vpc-flow-logs-telemetry-rule.yml")
+    proc = cli("custodian", "validate", os.path.abspath(pack))
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_permissions_follow_the_scope():
     org = VpcFlowLogTelemetryRule({"type": "vpc-flow-log-telemetry-rule"}).get_permissions()
     account = PutVpcFlowLogTelemetryRule(
