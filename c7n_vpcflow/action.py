@@ -87,6 +87,8 @@ class EnableFlowLogs(BaseAction):
                 max-aggregation-interval: 600
                 role: vpc-flow-logs-delivery
                 create-role: true
+                permissions-boundary: required
+                unscoped-delivery-role: false
                 replace-broken: false
                 max-workers: 4
                 logs-calls-per-second: 5

@@ -1,6 +1,7 @@
 """The enable-flow-logs schema and permissions, per destination type."""
 from .judge import DESTINATION_TYPES, TRAFFIC_TYPES
 from .loggroups import RETENTION_DAYS
+from .role import ROLE_READS
 from .settings import CLOUDWATCH, FIREHOSE, S3, Settings
 
 DEFAULTS = Settings()
@@ -54,6 +55,19 @@ BY_DESTINATION = {
             "description": "cloud-watch-logs: pace of CreateLogGroup, PutRetentionPolicy and "
                            "the other log-group writes, per operation (AWS's quota is about "
                            "5 a second per account-region; raise it only with the quota)."},
+        "permissions-boundary": {
+            "type": "string", "pattern": "^(required|arn:.+)$",
+            "description": "cloud-watch-logs: the permissions boundary of a created delivery "
+                           "role. Absent: c7n-vpcflow-delivery-boundary (iam/delivery-"
+                           "boundary.yml) when the account has it, none otherwise; required: "
+                           "that policy, required; a policy ARN ({account_id}, {partition}): "
+                           "that one, required. A required boundary that does not exist "
+                           "fails the VPCs that need the role."},
+        "unscoped-delivery-role": {
+            "type": "boolean", "default": DEFAULTS.unscoped_delivery_role,
+            "description": "cloud-watch-logs: accept a log-group-name with no fixed prefix "
+                           "(e.g. {vpc_name}-flows); the delivery role may then write to "
+                           "every log group of the account (log-group:*)."},
         "create-role": {
             "type": "boolean", "default": DEFAULTS.create_role,
             "description": "cloud-watch-logs: create the delivery role when missing (least "
@@ -121,8 +135,9 @@ COMMON_PERMISSIONS = (
     "logs:DescribeLogGroups")
 PERMISSIONS = {
     CLOUDWATCH: (
-        "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "iam:GetRole",
-        "iam:GetRolePolicy", "iam:CreateRole", "iam:PutRolePolicy", "iam:TagRole", "iam:PassRole"),
+        "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:ListTagsForResource",
+        "logs:TagResource", "iam:CreateRole", "iam:PutRolePolicy", "iam:TagRole",
+        "iam:PassRole") + ROLE_READS,
     S3: ("logs:CreateLogDelivery", "logs:DeleteLogDelivery"),
     FIREHOSE: (
         "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "firehose:TagDeliveryStream",

@@ -99,18 +99,30 @@ class Remediation:
         log.error("enable-flow-logs %s: %s", plan.vpc_id, message)
 
     def _ensure_role(self, plans):
-        settings = self.settings
-        role = DeliveryRole.for_settings(
-            self.session, self.retry, self.account_id, self.partition, settings)
-        prefix = fixed_prefix(settings.log_group_template, self.account_id, self.partition)
+        """The delivery role's ARN, after failing each VPC it cannot deliver for."""
+        needing = [p for p in plans if p.create_flow_log]
+        prefix = fixed_prefix(self.settings.log_group_template, self.account_id, self.partition)
+        groups = {p.destination for p in needing}
         try:
-            return role.ensure(prefix)
+            role = DeliveryRole(self.session, self.retry,
+                                (self.account_id, self.region, self.partition), self.settings)
+            status = role.assess(prefix, groups)
+            for plan in needing:
+                if status.refusal(plan.destination):
+                    self._fail(plan, status.refusal(plan.destination))
+                elif status.warning:
+                    self.results[plan.vpc_id].setdefault("warnings", []).append(status.warning)
+            if status.warning:
+                log.warning("enable-flow-logs: %s", status.warning)
+            if all(self.results[p.vpc_id]["status"] == "failed" for p in needing):
+                return None
+            return role.apply(status, prefix, groups)
         except Exception as e:  # noqa: BLE001  (named against every VPC that needed it)
             message = error_text(e)
             if isinstance(e, ClientError):
-                message = "delivery role %s: %s" % (settings.role, message)
-            for plan in plans:
-                if plan.create_flow_log:
+                message = "delivery role %s: %s" % (self.settings.role, message)
+            for plan in needing:
+                if self.results[plan.vpc_id]["status"] != "failed":
                     self._fail(plan, message)
             return None
 
@@ -130,7 +142,7 @@ class Remediation:
                 self.logs, self.retry, self.settings.retention_days,
                 self.settings.kms_key_id, self.settings.tag_map)
             try:
-                group, notes = keeper.ensure(
+                group, notes, tags_added = keeper.ensure(
                     destination, self.inventory.log_group(destination), plans[0].group_steps)
             except ClientError as e:
                 for plan in plans:
@@ -139,6 +151,8 @@ class Remediation:
             self.inventory.record_log_group(group)
             for plan in plans:
                 self.results[plan.vpc_id]["changes"].extend(notes)
+                if tags_added:
+                    self.results[plan.vpc_id]["tags-added"] = tags_added
         for plan in plans:
             if not plan.create_flow_log:
                 self.results[plan.vpc_id]["status"] = (

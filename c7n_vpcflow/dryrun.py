@@ -10,7 +10,8 @@ from c7n.utils import local_session, type_schema
 
 from .identity import confirm_account
 from .inventory import account_context, owned_vpcs
-from .role import DeliveryRole
+from .naming import fixed_prefix
+from .role import ROLE_READS, DeliveryRole
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -22,7 +23,7 @@ class DryRunPlan(Filter):
 
     type = "enable-flow-logs-plan"
     schema = type_schema(type)
-    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups", "iam:GetRole")
+    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups") + ROLE_READS
 
     def __init__(self, data, manager, action):
         super().__init__(data, manager)
@@ -35,10 +36,12 @@ class DryRunPlan(Filter):
         settings = self.action.settings
         if not settings.needs_delivery_role or not any(p.create_flow_log for p in plans):
             return None
-        account_id, _region, partition = account_context(self.manager)
-        return DeliveryRole.for_settings(
-            local_session(self.manager.session_factory), self.manager.retry, account_id,
-            partition, settings).inspect()
+        account_id, region, partition = account_context(self.manager)
+        return DeliveryRole(
+            local_session(self.manager.session_factory), self.manager.retry,
+            (account_id, region, partition), settings).assess(
+                fixed_prefix(settings.log_group_template, account_id, partition),
+                {p.destination for p in plans if p.create_flow_log})
 
     def process(self, resources, event=None):
         confirm_account(self.manager)
@@ -50,8 +53,10 @@ class DryRunPlan(Filter):
         by_id = {v["VpcId"]: v for v in vpcs}
         for plan in plans:
             described = plan.describe(role_status)
-            if role_status is not None and role_status.problem and plan.create_flow_log:
-                described["outcome"], described["reason"] = "fail", role_status.problem
+            refusal = role_status.refusal(plan.destination) if (
+                role_status is not None and plan.create_flow_log) else None
+            if refusal:
+                described["outcome"], described["reason"] = "fail", refusal
             by_id[plan.vpc_id][PLAN] = described
             log.info("dry run %s: %s %s%s", plan.vpc_id, described["outcome"],
                      described["reason"],

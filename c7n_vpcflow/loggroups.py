@@ -45,8 +45,8 @@ class LogGroupKeeper:
         self.tags = tags
 
     def ensure(self, name, group, steps):
-        """Run `steps` for log group `name`; returns (group, notes)."""
-        notes = []
+        """Run `steps` for log group `name`; returns (group, notes, tags added)."""
+        notes, tags_added = [], {}
         if "logs:CreateLogGroup" in steps:
             group, created = self._create(name)
             if not created:
@@ -54,6 +54,7 @@ class LogGroupKeeper:
                 steps = log_group_steps(group, self.retention_days)
             else:
                 notes.append("created log group %s" % name)
+                tags_added = dict(self.tags)
         elif self.kms_key_id and group.get("kmsKeyId") != self.kms_key_id:
             notes.append(
                 "log group %s exists with %s; its encryption was left unchanged" % (
@@ -65,8 +66,17 @@ class LogGroupKeeper:
             group = dict(group, retentionInDays=self.retention_days)
             notes.append("retention %d days" % self.retention_days)
         if "logs:TagResource" in steps and group_arn(group):
-            self.retry(self.client.tag_resource, resourceArn=group_arn(group), tags=self.tags)
-        return group, notes
+            tags_added = self._add_missing_tags(group_arn(group))
+        return group, notes, tags_added
+
+    def _add_missing_tags(self, arn):
+        """Only the keys the group lacks: a key another owner set (managed-by: terraform)
+        is theirs, and overwriting it would be drift for them."""
+        present = self.retry(self.client.list_tags_for_resource, resourceArn=arn)["tags"]
+        missing = {k: v for k, v in self.tags.items() if k not in present}
+        if missing:
+            self.retry(self.client.tag_resource, resourceArn=arn, tags=missing)
+        return missing
 
     def _create(self, name):
         params = {"logGroupName": name, "tags": self.tags}

@@ -53,8 +53,12 @@ class VpcPlan:
             described["replace"] = self.replace
         if role_status is not None and self.create_flow_log:
             described["role"] = {"arn": role_status.arn, "step": role_status.action}
-            if role_status.action == "create":
-                described["role"]["calls"] = ["iam:CreateRole", "iam:PutRolePolicy"]
+            if role_status.calls:
+                described["role"]["calls"] = list(role_status.calls)
+            if role_status.boundary:
+                described["role"]["permissions-boundary"] = role_status.boundary
+            if role_status.warning:
+                described["warnings"] = [role_status.warning]
         return described
 
 

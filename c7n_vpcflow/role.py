@@ -1,27 +1,29 @@
 """The delivery role flow logs assume to write into CloudWatch Logs.
 
-Looked up once per run. Created least-privilege when missing (and allowed); an existing
-role is verified, never rewritten.
+Assessed once per run, reading only; the dry run shows that assessment and a real run
+carries it out. A missing role is created least-privilege (under the permissions boundary
+when there is one); a role we created is widened to a new log-group prefix; a role anybody
+else made is used only where its policies let it deliver, and never changed.
 """
 import json
 import re
-from dataclasses import dataclass
-from urllib.parse import unquote
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
 
 from c7n.exceptions import ClientError
 
+from .naming import account_values, render_template
+from .role_policy import (
+    DEFAULT_BOUNDARY, SERVICE_PRINCIPAL, covered_prefixes, delivery_gaps, delivery_policy,
+    trust_policy, trust_verdict)
 from .settings import MANAGED_BY
 
-SERVICE_PRINCIPAL = "vpc-flow-logs.amazonaws.com"
 POLICY_NAME = "vpc-flow-logs-delivery"
+# What assessing the role reads: the role, its policies, and the permissions boundary.
+ROLE_READS = ("iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies",
+              "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion")
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 ROLE_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\w+=,.@/-]*/)?([\w+=,.@-]{1,64})$")
-DELIVERY_ACTIONS = (
-    "logs:CreateLogGroup",
-    "logs:CreateLogStream",
-    "logs:PutLogEvents",
-    "logs:DescribeLogStreams",
-)
 
 
 class RoleError(Exception):
@@ -33,14 +35,25 @@ class RoleStatus:
     name: str
     arn: str
     exists: bool
-    problem: str = None
-    ours: bool = False  # created by enable-flow-logs (managed-by tag)
+    problem: Optional[str] = None
+    ours: bool = False                  # created by enable-flow-logs (managed-by tag)
+    warning: Optional[str] = None       # usable, but weaker than it should be
+    calls: List[str] = field(default_factory=list)
+    refused: Dict[str, str] = field(default_factory=dict)   # log group -> why not there
+    boundary: Optional[str] = None      # set on the role we create
+    prefixes: List[str] = field(default_factory=list)       # our policy, when we write it
 
     @property
     def action(self):
         if self.problem:
             return "unusable"
-        return "use existing" if self.exists else "create"
+        if not self.exists:
+            return "create"
+        return "widen its policy" if "iam:PutRolePolicy" in self.calls else "use existing"
+
+    def refusal(self, log_group):
+        """Why no flow log may deliver into `log_group` with this role, or None."""
+        return self.problem or self.refused.get(log_group)
 
 
 def parse_role(value):
@@ -53,105 +66,34 @@ def parse_role(value):
     return None
 
 
-def trust_policy(account_id, partition):
-    """Trust for the flow-logs service only, from this account's flow logs only."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": SERVICE_PRINCIPAL},
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": account_id},
-                "ArnLike": {
-                    "aws:SourceArn": "arn:%s:ec2:*:%s:vpc-flow-log/*" % (partition, account_id)},
-            },
-        }],
-    }
-
-
-def delivery_policy(account_id, partition, log_group_prefix):
-    """Write access to the log groups under the template's fixed prefix, and no more.
-
-    DescribeLogGroups is the one exception: AWS authorizes it against the account's whole
-    log-group listing (log-group:*), so a name-scoped resource would deny it; it reads names
-    and settings, never log data.
-    """
-    groups = "arn:%s:logs:*:%s:log-group:" % (partition, account_id)
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "DeliverFlowLogs",
-                "Effect": "Allow",
-                "Action": list(DELIVERY_ACTIONS),
-                "Resource": [groups + log_group_prefix + "*"],
-            },
-            {
-                "Sid": "FindLogGroups",
-                "Effect": "Allow",
-                "Action": ["logs:DescribeLogGroups"],
-                "Resource": [groups + "*"],
-            },
-        ],
-    }
-
-
-def _as_list(value):
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def trust_problem(document, account_id):
-    """Why a trust policy would stop flow-log delivery, or None if it looks right."""
-    if isinstance(document, str):
-        document = json.loads(unquote(document))
-    trusted = set()
-    for statement in _as_list(document.get("Statement")):
-        if statement.get("Effect") != "Allow":
-            continue
-        actions = _as_list(statement.get("Action"))
-        if not {"sts:AssumeRole", "sts:*", "*"} & set(actions):
-            continue
-        principal = statement.get("Principal") or {}
-        services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
-        if SERVICE_PRINCIPAL not in services:
-            trusted.update(services)
-            continue
-        for operator in (statement.get("Condition") or {}).values():
-            accounts = _as_list(operator.get("aws:SourceAccount"))
-            if accounts and account_id not in accounts:
-                return "its trust policy limits aws:SourceAccount to %s, not %s" % (
-                    ", ".join(accounts), account_id)
-        return None
-    others = " (it trusts %s)" % ", ".join(sorted(trusted)) if trusted else ""
-    return "its trust policy does not allow %s to assume it%s" % (SERVICE_PRINCIPAL, others)
+def _code(error):
+    return error.response["Error"]["Code"]
 
 
 class DeliveryRole:
-    """Resolves, verifies and when allowed creates the delivery role of one account."""
+    """Assesses and, when allowed, creates or widens the delivery role of one account."""
 
-    def __init__(self, session, retry, account_id, partition, role, create, tags):
+    def __init__(self, session, retry, context, settings):
         self.iam = session.client("iam")
         self.retry = retry
-        self.account_id = account_id
-        self.partition = partition
-        self.name, role_account = parse_role(role)
-        self.foreign_account = role_account if role_account not in (None, account_id) else None
-        self.create_allowed = create
-        self.tags = tags
-
-    @classmethod
-    def for_settings(cls, session, retry, account_id, partition, settings):
-        return cls(session, retry, account_id, partition, settings.role,
-                   settings.create_role, settings.tag_map)
+        self.account_id, self.region, self.partition = context
+        values = account_values(*context)
+        self.name, role_account = parse_role(render_template(settings.role, values, "role"))
+        self.foreign_account = role_account if role_account not in (None, self.account_id) \
+            else None
+        self.create_allowed = settings.create_role
+        self.tags = settings.tag_map
+        boundary = settings.permissions_boundary
+        self.boundary_required = boundary is not None
+        self.boundary_arn = render_template(
+            DEFAULT_BOUNDARY if boundary in (None, "required") else boundary, values,
+            "permissions-boundary")
 
     def arn(self):
         return "arn:%s:iam::%s:role/%s" % (self.partition, self.account_id, self.name)
 
-    def inspect(self):
-        """RoleStatus from one GetRole call; no change is made."""
+    def assess(self, prefix, log_groups):
+        """RoleStatus for flow logs into `log_groups` (all under `prefix`); reads only."""
         if self.foreign_account:
             return RoleStatus(self.name, self.arn(), False, (
                 "delivery role %s is in account %s; flow logs need a role in the same "
@@ -159,69 +101,119 @@ class DeliveryRole:
         try:
             role = self.retry(self.iam.get_role, RoleName=self.name)["Role"]
         except ClientError as e:
-            if e.response["Error"]["Code"] != "NoSuchEntity":
+            if _code(e) != "NoSuchEntity":
                 raise
-            if not self.create_allowed:
-                return RoleStatus(self.name, self.arn(), False, (
-                    "delivery role %s does not exist and create-role is false; create it "
-                    "(trusting %s) or set create-role: true" % (self.name, SERVICE_PRINCIPAL)))
-            return RoleStatus(self.name, self.arn(), False)
-        problem = trust_problem(role["AssumeRolePolicyDocument"], self.account_id)
-        if problem:
-            problem = (
-                "delivery role %s cannot be used: %s. Add a statement allowing %s to "
-                "sts:AssumeRole (with aws:SourceAccount %s), or point `role` at another "
-                "role; it was left unchanged" % (
-                    role["Arn"], problem, SERVICE_PRINCIPAL, self.account_id))
+            return self._assess_missing(prefix, log_groups)
+        problem, warning = trust_verdict(role["AssumeRolePolicyDocument"], self.account_id)
         tags = {t["Key"]: t["Value"] for t in role.get("Tags", ())}
-        return RoleStatus(self.name, role["Arn"], True, problem,
-                          ours=tags.get(MANAGED_BY[0]) == MANAGED_BY[1])
+        status = RoleStatus(self.name, role["Arn"], True, ours=tags.get(MANAGED_BY[0]) ==
+                            MANAGED_BY[1], warning=warning and "delivery role %s: %s" % (
+                                role["Arn"], warning))
+        if problem:
+            status.problem = (
+                "delivery role %s cannot be used: %s. Fix its trust policy or point `role` at "
+                "another role; it was neither used nor changed" % (role["Arn"], problem))
+            return status
+        if status.ours:
+            self._assess_our_policy(status, prefix)
+        else:
+            self._refuse(status, log_groups, self._role_documents(), "its policies")
+        boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+        if boundary:
+            self._refuse(status, log_groups, [self._policy_document(boundary)],
+                         "its permissions boundary %s" % boundary)
+        return status
 
-    def ensure(self, log_group_prefix):
-        """The ARN of a usable role, creating it if allowed; RoleError otherwise."""
-        status = self.inspect()
+    def _assess_missing(self, prefix, log_groups):
+        status = RoleStatus(self.name, self.arn(), False, prefixes=[prefix],
+                            calls=["iam:CreateRole", "iam:PutRolePolicy"])
+        if not self.create_allowed:
+            status.problem = (
+                "delivery role %s does not exist and create-role is false; create it "
+                "(trusting %s) or set create-role: true" % (self.name, SERVICE_PRINCIPAL))
+            return status
+        boundary = self._boundary_document()
+        if boundary is None and self.boundary_required:
+            status.problem = (
+                "permissions boundary %s does not exist (permissions-boundary); deploy "
+                "iam/delivery-boundary.yml or name an existing policy" % self.boundary_arn)
+        elif boundary is not None:
+            status.boundary = self.boundary_arn
+            self._refuse(status, log_groups, [boundary],
+                         "the permissions boundary %s" % self.boundary_arn)
+        return status
+
+    def _assess_our_policy(self, status, prefix):
+        """Our role's policy is completed or widened to `prefix`, keeping what it covers."""
+        try:
+            document = self.retry(self.iam.get_role_policy, RoleName=self.name,
+                                  PolicyName=POLICY_NAME)["PolicyDocument"]
+        except ClientError as e:
+            if _code(e) != "NoSuchEntity":
+                raise
+            status.prefixes, status.calls = [prefix], ["iam:PutRolePolicy"]
+            return
+        covered = covered_prefixes(document, self.account_id, self.partition)
+        if not any(prefix.startswith(c) for c in covered):
+            status.prefixes, status.calls = covered + [prefix], ["iam:PutRolePolicy"]
+
+    def _refuse(self, status, log_groups, documents, whose):
+        for group in sorted(log_groups):
+            gaps = delivery_gaps(documents, self.account_id, self.partition, self.region, group)
+            if gaps and group not in status.refused:
+                status.refused[group] = (
+                    "delivery role %s cannot deliver to log group %s: %s %s not allow %s; "
+                    "no flow log was created%s" % (
+                        status.arn, group, whose, "do" if whose.endswith("s") else "does",
+                        " or ".join(gaps), "" if status.ours or not status.exists else
+                        " (the role is not ours, so it was left unchanged)"))
+
+    def _role_documents(self):
+        names = self.retry(self.iam.list_role_policies, RoleName=self.name)["PolicyNames"]
+        documents = [self.retry(self.iam.get_role_policy, RoleName=self.name, PolicyName=n)
+                     ["PolicyDocument"] for n in names]
+        attached = self.retry(self.iam.list_attached_role_policies, RoleName=self.name)
+        return documents + [self._policy_document(p["PolicyArn"])
+                            for p in attached["AttachedPolicies"]]
+
+    def _policy_document(self, policy_arn):
+        policy = self.retry(self.iam.get_policy, PolicyArn=policy_arn)["Policy"]
+        return self.retry(self.iam.get_policy_version, PolicyArn=policy_arn,
+                          VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]
+
+    def _boundary_document(self):
+        try:
+            return self._policy_document(self.boundary_arn)
+        except ClientError as e:
+            if _code(e) != "NoSuchEntity":
+                raise
+            return None
+
+    def apply(self, status, prefix, log_groups):
+        """The ARN of the usable role of `status`, after the writes it calls for."""
         if status.problem:
             raise RoleError(status.problem)
-        if status.exists:
-            if status.ours:
-                self.complete_our_role(log_group_prefix)
-            return status.arn
-        tags = [{"Key": k, "Value": v} for k, v in sorted(self.tags.items())]
-        try:
-            created = self.retry(
-                self.iam.create_role,
-                RoleName=self.name,
-                AssumeRolePolicyDocument=json.dumps(trust_policy(self.account_id, self.partition)),
-                Description="Lets VPC flow logs deliver into CloudWatch Logs (c7n-vpcflow)",
-                Tags=tags)["Role"]
-        except ClientError as e:
-            if e.response["Error"]["Code"] != "EntityAlreadyExists":
-                raise
-            # Another worker (another region of the same account) won the race.
-            return self.ensure_existing()
-        self.put_delivery_policy(log_group_prefix)
-        return created["Arn"]
-
-    def put_delivery_policy(self, log_group_prefix):
-        self.retry(
-            self.iam.put_role_policy,
-            RoleName=self.name,
-            PolicyName=POLICY_NAME,
-            PolicyDocument=json.dumps(
-                delivery_policy(self.account_id, self.partition, log_group_prefix)))
-
-    def complete_our_role(self, log_group_prefix):
-        """A role we created but whose policy never landed (e.g. PutRolePolicy was denied
-        on an earlier run) gets it now; a user's role is never touched."""
-        try:
-            self.retry(self.iam.get_role_policy, RoleName=self.name, PolicyName=POLICY_NAME)
-        except ClientError as e:
-            if e.response["Error"]["Code"] != "NoSuchEntity":
-                raise
-            self.put_delivery_policy(log_group_prefix)
-
-    def ensure_existing(self):
-        status = self.inspect()
-        if status.problem:
-            raise RoleError(status.problem)
+        if not status.exists:
+            params = {"PermissionsBoundary": status.boundary} if status.boundary else {}
+            try:
+                created = self.retry(
+                    self.iam.create_role, RoleName=self.name,
+                    AssumeRolePolicyDocument=json.dumps(trust_policy(self.account_id,
+                                                                self.partition)),
+                    Description="Lets VPC flow logs deliver into CloudWatch Logs (c7n-vpcflow)",
+                    Tags=[{"Key": k, "Value": v} for k, v in sorted(self.tags.items())],
+                    **params)["Role"]
+            except ClientError as e:
+                if _code(e) != "EntityAlreadyExists":
+                    raise
+                # Another worker (another region of the same account) won the race.
+                again = self.assess(prefix, log_groups)
+                if not again.exists:
+                    raise
+                return self.apply(again, prefix, log_groups)
+            status.arn = created["Arn"]
+        if "iam:PutRolePolicy" in status.calls:
+            self.retry(self.iam.put_role_policy, RoleName=self.name, PolicyName=POLICY_NAME,
+                       PolicyDocument=json.dumps(delivery_policy(
+                           self.account_id, self.partition, status.prefixes)))
         return status.arn

@@ -28,6 +28,8 @@ class Settings:
     kms_key_id: Optional[str] = None
     role: str = "vpc-flow-logs-delivery"
     create_role: bool = True
+    permissions_boundary: Optional[str] = None   # None: ours if deployed; required / ARN
+    unscoped_delivery_role: bool = False
     insights_queries: bool = False
     reject_alarm: Optional[dict] = None
     # s3

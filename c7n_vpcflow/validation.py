@@ -8,8 +8,8 @@ from .action_schema import BY_DESTINATION, REQUIRED
 from .analytics import ALARM_FIELDS, QUERY_FIELDS
 from .judge import Rules
 from .naming import (
-    ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, check_log_group_template,
-    parse_template)
+    ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, account_values,
+    check_log_group_template, fixed_prefix, parse_template, render_template)
 from .role import parse_role
 from .settings import CLOUDWATCH, FIREHOSE, S3, Settings
 
@@ -19,6 +19,7 @@ BUCKET_CHARS = re.compile(r"^[a-z0-9.-]*$")
 BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9.{}_-]+(/.*)?$")
 PREFIX_CHARS = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
 STREAM_ARN = re.compile(r"^arn:[^:]+:firehose:[^:]+:[^:]+:deliverystream/.+$")
+POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$")
 ANY_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::[^:]+:role/.+$")
 SNS_TOPIC_ARN = re.compile(r"^arn:[^:]+:sns:[^:]+:[^:]+:[A-Za-z0-9_{}-]+$")
 MAX_USER_TAGS = 49  # AWS allows 50 per resource; one is our managed-by tag
@@ -111,13 +112,34 @@ def validate_cloudwatch(settings):
         check_log_group_template(template)
     except TemplateError as e:
         fail("log-group-name", "%r %s" % (template, e))
-    if parse_role(settings.role) is None:
-        fail("role", "%r is neither an IAM role name nor a role ARN" % settings.role)
+    if not fixed_prefix(template, "111122223333", "aws").strip("/") and not (
+            settings.unscoped_delivery_role):
+        fail("log-group-name", "%r has no fixed prefix before its first per-VPC or per-region "
+             "variable, so the delivery role would be allowed to write to every log group of "
+             "the account (log-group:%s*); start it with a fixed path such as /vpc/flow-logs/, "
+             "or accept that with unscoped-delivery-role: true" % (
+                 template, fixed_prefix(template, "{account_id}", "{partition}")))
+    validate_account_arn("role", settings.role, parse_role, "an IAM role name or role ARN")
+    boundary = settings.permissions_boundary
+    if boundary not in (None, "required"):
+        validate_account_arn("permissions-boundary", boundary, POLICY_ARN.match,
+                             "an IAM policy ARN")
     kms = settings.kms_key_id
     if kms is not None and not KMS_KEY_ARN.match(kms):
         fail("kms-key-id", "%r must be a KMS key ARN (CloudWatch Logs takes no alias or id)"
              % kms)
     validate_analytics(settings)
+
+
+def validate_account_arn(key, value, parse, what):
+    """A name or ARN that may use the account-wide variables {account_id}, {partition}."""
+    check_template(key, value, ACCOUNT_WIDE_VARIABLES)
+    try:
+        sample = render_template(value, account_values("111122223333", "", "aws"), key)
+    except TemplateError:
+        fail(key, "%r may use only {account_id} and {partition}" % value)
+    if parse(sample) is None:
+        fail(key, "%r is not %s" % (value, what))
 
 
 def validate_analytics(settings):

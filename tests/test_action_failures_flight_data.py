@@ -71,6 +71,11 @@ def test_log_group_created_meanwhile_counts_as_success(flight_data, tmp_path):
     result = read_results(tmp_path, POLICY)[VPC_A]
     assert result["status"] == "created" and "error" not in result
     assert result["flow-log-ids"] == ["fl-0d7c6b5a4f3e2d1c0"]
+    # Its owner's tags are kept: managed-by is theirs (terraform), so nothing is added.
+    [listed] = flight.params("logs.ListTagsForResource")
+    assert listed["resourceArn"].endswith(":log-group:/vpc/flow-logs/" + VPC_A)
+    assert "logs.TagResource" not in flight.operations()
+    assert "tags-added" not in result
 
 
 def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(

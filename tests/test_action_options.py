@@ -119,9 +119,14 @@ def test_existing_role_given_by_arn_is_used_as_is(emulator, tmp_path):
     trust = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
         "Action": "sts:AssumeRole"}]}
-    role_arn = emulator.client("iam").create_role(
+    iam = emulator.client("iam")
+    role_arn = iam.create_role(
         RoleName="central-flow-logs", Path="/delivery/",
         AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName="central-flow-logs", PolicyName="writes", PolicyDocument=(
+        json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": "arn:aws:logs:*:%s:log-group:/vpc/*" % ACCOUNT}]})))
     vpc_id = new_vpc(emulator, "10.7.0.0/16")
     session = RecordingSession(REGION)
     run_policy(enable(role=role_arn), session, tmp_path)

@@ -1,0 +1,93 @@
+"""parliament (a third-party IAM linter) finds nothing in any policy we ship or write.
+
+Linted: every policy document of every template under iam/ (both branches of its
+conditions taken: the optional ExternalId and the Lambda deployment statements), and every
+document the code generates (the delivery role's trust, its policy on one prefix and
+widened to two, which is also the permissions boundary). Only the known false alarms
+below are let through.
+"""
+import glob
+import json
+import os
+
+import pytest
+from parliament import analyze_policy_string
+
+from c7n_vpcflow.role_policy import delivery_policy, trust_policy
+from support.cloudformation import load_template, resolve
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ACCOUNT = "444455556666"
+PARAMETERS = {"AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
+              "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
+              "TrustedAccountId": "111122223333", "ExternalId": "c7n-org-external-id",
+              "AWS::NoValue": None}
+
+
+def false_alarm(finding, document):
+    """parliament's three known false alarms, each judged on the finding itself."""
+    # Trust policies name a Principal and have no Resource, by definition.
+    if finding.issue == "MALFORMED" and "neither Resource nor NotResource" in str(
+            finding.detail):
+        return all("Principal" in s for s in document["Statement"])
+    # AWS authorizes DescribeLogGroups against the account's whole listing (log-group:*);
+    # parliament's database gives the action no resource type, so it wants "*".
+    if finding.issue == "RESOURCE_MISMATCH":
+        return [d["action"] for d in finding.detail] == ["logs:DescribeLogGroups"]
+    # AWS managed policies live in the account "aws" (arn:aws:iam::aws:policy/...): reading
+    # them is how a role holding e.g. CloudWatchLogsFullAccess is judged.
+    if finding.issue == "INVALID_ARN":
+        return any(":iam::aws:policy/" in r for s in document["Statement"]
+                   for r in as_list(s.get("Resource")))
+    return False
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def take_every_branch(value):
+    """CloudFormation data with each Fn::If replaced by its 'true' branch."""
+    if isinstance(value, list):
+        return [take_every_branch(v) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"Fn::If"}:
+            return take_every_branch(value["Fn::If"][1])
+        return {k: take_every_branch(v) for k, v in value.items()}
+    return value
+
+
+def template_documents():
+    for path in sorted(glob.glob(os.path.join(ROOT, "iam", "*.yml"))):
+        resources = take_every_branch(load_template(path)["Resources"])
+        for logical_id, resource in resolve(resources, PARAMETERS).items():
+            properties = resource["Properties"]
+            where = "%s %s" % (os.path.basename(path), logical_id)
+            if "AssumeRolePolicyDocument" in properties:
+                yield where + " trust", properties["AssumeRolePolicyDocument"]
+            for policy in properties.get("Policies", ()):
+                yield "%s %s" % (where, policy["PolicyName"]), policy["PolicyDocument"]
+            if resource["Type"] == "AWS::IAM::ManagedPolicy":
+                yield where, properties["PolicyDocument"]
+
+
+DOCUMENTS = list(template_documents()) + [
+    ("generated trust policy", trust_policy(ACCOUNT, "aws")),
+    ("generated delivery policy / boundary", delivery_policy(ACCOUNT, "aws", "/vpc/flow-logs/")),
+    ("generated delivery policy, widened",
+     delivery_policy(ACCOUNT, "aws", ["/vpc/flow-logs/", "/network/flows/"])),
+]
+
+
+def test_every_template_document_is_linted():
+    linted = {where.split(" ")[0] for where, _ in DOCUMENTS}
+    assert linted == {os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "iam", "*.yml"))
+                      } | {"generated"}
+    assert any("lambda-deployment" in where for where, _ in DOCUMENTS)
+
+
+@pytest.mark.parametrize("where, document", DOCUMENTS, ids=[w for w, _ in DOCUMENTS])
+def test_parliament_finds_nothing_but_its_known_false_alarms(where, document):
+    findings = analyze_policy_string(json.dumps(document)).findings
+    real = ["%s: %s" % (f.issue, f.detail) for f in findings if not false_alarm(f, document)]
+    assert real == [], where
