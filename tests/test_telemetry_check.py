@@ -1,0 +1,61 @@
+"""Our verdict per VPC beside AWS's ListResourceTelemetryForOrganization (flight data shaped on
+botocore's model): the VPCs where they disagree are named, and only those."""
+import json
+import threading
+
+import c7n.utils
+
+from c7n_vpcflow.telemetry_check import as_markdown, check
+from support.policy import run_policy
+from support.results import recorded
+
+A = "123456789012"
+
+
+def our_verdict(flight_data, tmp_path):
+    """flow-log-compliance.json of a real audit run on the filter_reasons account."""
+    run_policy({"name": "audit", "resource": "aws.vpc",
+                "filters": [{"type": "flow-log-compliance"}]},
+               flight_data("filter_reasons"), tmp_path)
+    # A new process would start with no cached session: the check gets its own.
+    c7n.utils.CONN_CACHE = threading.local()
+    with open(tmp_path / "audit" / "flow-log-compliance.json") as f:
+        return json.load(f)
+
+
+def test_vpcs_where_our_verdict_and_aws_disagree_are_named_with_both_sides(
+        flight_data, tmp_path):
+    verdict = our_verdict(flight_data, tmp_path)
+    flight = flight_data("telemetry_check_org")
+
+    found = check([verdict], flight)
+
+    assert [(d.vpc_id, d.ours, d.aws) for d in found] == [
+        # AWS counts an ACCEPT-only flow log as enabled; CIS's remediation does not.
+        ("vpc-01b4c5d6e7f809a1b", "non-compliant", "Enabled"),
+        # Compliant by us, never evaluated by AWS (not onboarded, or evaluation stopped).
+        ("vpc-03d6e7f809a1b2c3d", "compliant", "not evaluated"),
+        ("vpc-07e7f809a1b2c3d4e", "compliant", "Disabled"),
+        # Created after our run: AWS knows it, our verdict does not.
+        ("vpc-0eeeeeeeeeeeeeeee", "not judged", "Enabled"),
+        # AWS counts a flow log that fails delivery as enabled.
+        ("vpc-0f3a4b5c6d7e8f901", "non-compliant", "Enabled"),
+    ]
+    assert {d.account_id for d in found} == {A}  # the unjudged account is not compared
+    by_vpc = {d.vpc_id: d for d in found}
+    assert by_vpc["vpc-01b4c5d6e7f809a1b"].violations == ["traffic-type"]
+    # Both pages of the one listing, of VPCs only.
+    pages = flight.params("observabilityadmin.ListResourceTelemetryForOrganization")
+    token = recorded("telemetry_check_org",
+                     "observabilityadmin.ListResourceTelemetryForOrganization_1.json")["NextToken"]
+    assert [p.get("NextToken") for p in pages] == [None, token]
+    assert all(p["ResourceTypes"] == ["AWS::EC2::VPC"] for p in pages)
+    table = as_markdown(found)
+    assert all(d.vpc_id in table for d in found) and "vpc-0918a2b3c4d5e6f70" not in table
+
+
+def test_a_verdict_that_judged_nothing_is_not_compared(flight_data, tmp_path):
+    verdict = dict(our_verdict(flight_data, tmp_path), status="not-judged", judged=[])
+    flight = flight_data("telemetry_check_org")
+    assert check([verdict], flight) == []
+    assert flight.operations() == []
