@@ -204,6 +204,13 @@ class DeliveryRole:
                     Tags=[{"Key": k, "Value": v} for k, v in sorted(self.tags.items())],
                     **params)["Role"]
             except ClientError as e:
+                if _code(e) == "AccessDenied" and not status.boundary:
+                    raise RoleError(
+                        "delivery role %s: AccessDenied: %s (no permissions boundary was set: "
+                        "%s does not exist; where CreateRole requires it, as under "
+                        "iam/runner-role.yml, deploy iam/delivery-boundary.yml)" % (
+                            self.name, e.response["Error"].get("Message", ""),
+                            self.boundary_arn)) from e
                 if _code(e) != "EntityAlreadyExists":
                     raise
                 # Another worker (another region of the same account) won the race.

@@ -52,3 +52,29 @@ def test_a_role_that_cannot_be_tagged_fails_every_vpc_that_needs_it_and_creates_
     assert "ec2.CreateFlowLogs" not in operations
     assert "logs.CreateLogGroup" not in operations
     assert "iam.PutRolePolicy" not in operations
+
+
+def test_without_the_boundary_policy_aws_refuses_the_runner_role_to_create_the_role(
+        flight_data, tmp_path, request):
+    """iam/runner-role.yml allows CreateRole only with iam:PermissionsBoundary set to
+    c7n-vpcflow-delivery-boundary; where that policy was never deployed the action creates
+    the role without a boundary and AWS answers "no identity-based policy allows" (moto
+    does not evaluate the condition). Every VPC is named with the cause and the fix."""
+    flight = flight_data(request.node.name)
+    with pytest.raises(FlowLogRemediationError) as raised:
+        run_policy(ENABLE, flight, tmp_path)
+
+    [created] = flight.params("iam.CreateRole")
+    assert "PermissionsBoundary" not in created
+    results = read_results(tmp_path, POLICY)
+    for vpc_id in (DENIED, FIXED):
+        error = results[vpc_id]["error"]
+        assert results[vpc_id]["status"] == "failed"
+        assert "AccessDenied" in error and "iam:CreateRole" in error
+        assert "c7n-vpcflow-delivery-boundary does not exist" in error
+        assert "deploy iam/delivery-boundary.yml" in error
+        assert "%s: %s" % (vpc_id, error) in str(raised.value)
+    operations = flight.operations()
+    assert operations.count("iam.GetPolicy") == 1
+    assert not {"iam.PutRolePolicy", "logs.CreateLogGroup", "ec2.CreateFlowLogs"} & set(
+        operations)

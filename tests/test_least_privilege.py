@@ -16,35 +16,35 @@ What moto can and cannot check (moto 5.2, read in moto/iam/access_control.py):
   CreateFlowLogs' DeliverLogsPermissionArn, ec2:CreateTags for its TagSpecifications,
   iam:TagRole for CreateRole's Tags (and whatever tag permission AWS wants for
   CreateLogGroup's tags). Those cases are strict xfails marked EMULATOR: AWS refuses the
-  call without them, moto lets it pass.
+  call without them, moto lets it pass;
+- it evaluates a Condition only on keys the request carries (sts:ExternalId), so the
+  runner's iam:PermissionsBoundary condition on CreateRole / PutRolePolicy always passes:
+  that the role it creates carries the boundary is checked here, that AWS refuses one
+  without it is a strict xfail here and flight data in test_denied_permissions_flight_data.
 """
-import functools
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-import boto3
 import pytest
 import yaml
 
+from c7n_vpcflow.role_policy import BOUNDARY_NAME, delivery_policy
 from support.aws import MotoServer
+from support.iam_enforced import PREFIX, REGION, client, runner_statements, user
 from support.cli import Cli
-from support.cloudformation import load_template, resolve, statements
 from support.e2e import ENABLE_POLICY, write_policy
 from support.hermetic import hermetic_environ
 from support.results import results_by_vpc
 
 pytestmark = pytest.mark.emulator
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REGION = "us-east-1"
 POLICY = "vpc-flow-logs-enable"
-PREFIX = "/vpc/flow-logs/"
 KINDS = ("default", "bare", "existing_group", "broken")   # every VPC needs a change
 NEW_GROUPS = ("default", "bare", "broken")                  # ... in a log group made for it
-SEED_REQUESTS = 11                                          # per account, see seed_account
+SEED_REQUESTS = 12                                          # per account, see seed_account
 
 
 @dataclass(frozen=True)
@@ -80,57 +80,13 @@ CASES = [
 ACCOUNTS = {case.id: "2%011d" % index for index, case in enumerate(CASES, 1)}
 
 
-@functools.lru_cache(maxsize=1)
-def seeding_session():
-    """The dummy key the free (unauthenticated) seeding requests are signed with."""
-    return boto3.Session(aws_access_key_id="AKIASEEDINGONLY00000",
-                         aws_secret_access_key="seeding", region_name=REGION)
-
-
-def runner_statements(account_id, removed=()):
-    """The runner template's c7n-vpcflow statements for `account_id`, less `removed`,
-    with every Resource widened to "*" (moto matches resources against "*" only)."""
-    template = load_template(os.path.join(ROOT, "iam", "runner-role.yml"))
-    parameters = {"AWS::AccountId": account_id, "AWS::Partition": "aws",
-                  "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": PREFIX,
-                  "TrustedAccountId": account_id, "ExternalId": "", "AWS::NoValue": None}
-    granted = []
-    for statement in resolve(statements(template["Resources"]["RunnerRole"], "c7n-vpcflow"),
-                             parameters):
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [
-            statement["Action"]]
-        actions = [a for a in actions if a not in removed]
-        if actions:
-            granted.append(dict(statement, Action=actions, Resource="*"))
-    return granted
-
-
-def client(endpoint, service, account_id=None, key=None):
-    """A client signing with `key` (an AccessKey); with the seeding dummy key otherwise."""
-    if key is None:
-        made = seeding_session().client(service, endpoint_url=endpoint)
-    else:
-        made = boto3.client(service, region_name=REGION, endpoint_url=endpoint,
-                            aws_access_key_id=key["AccessKeyId"],
-                            aws_secret_access_key=key["SecretAccessKey"])
-    if account_id:
-        def in_account(request, **kwargs):
-            request.headers["x-moto-account-id"] = account_id
-        made.meta.events.register("before-sign.*.*", in_account)
-    return made
-
-
-def user(iam, name, statement_list):
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="c7n-vpcflow", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": statement_list}))
-    return iam.create_access_key(UserName=name)["AccessKey"]
-
-
 def seed_account(endpoint, account_id, removed):
-    """SEED_REQUESTS requests: the runner user, an inspector user, and four VPCs that
-    each need a change (no flow log; an existing group of ours; a broken flow log)."""
+    """SEED_REQUESTS requests: the permissions boundary (iam/delivery-boundary.yml), the
+    runner user, an inspector user, and four VPCs that each need a change (no flow log;
+    an existing group of ours; a broken flow log)."""
     iam = client(endpoint, "iam", account_id)
+    iam.create_policy(PolicyName=BOUNDARY_NAME, PolicyDocument=json.dumps(
+        delivery_policy(account_id, "aws", PREFIX)))
     runner = user(iam, "runner", runner_statements(account_id, removed))
     inspector = user(iam, "inspector", [{"Effect": "Allow", "Action": "*", "Resource": "*"}])
     ec2, logs = client(endpoint, "ec2", account_id), client(endpoint, "logs", account_id)
@@ -192,6 +148,7 @@ def run_cases(endpoint, workdir):
         results = results_by_vpc(results_file)
         runs[case.id] = SimpleNamespace(
             proc=procs[case.id], vpcs=vpcs, broken=broken, results=results,
+            runner=seeded[case.id][0], endpoint=endpoint,
             flow_logs=ec2.describe_flow_logs()["FlowLogs"],
             iam=client(endpoint, "iam", key=inspector))
     return runs
@@ -298,3 +255,26 @@ def test_beyond_its_prefix_the_delivery_role_may_only_list_log_groups(enforced):
         if resources != [on_prefix]:
             assert (actions, resources) == (
                 ["logs:DescribeLogGroups"], ["arn:aws:logs:*:%s:log-group:*" % account])
+
+
+# -- what a holder of the runner role can do with IAM -----------------------------------
+
+def test_the_delivery_role_the_runner_created_carries_the_boundary(enforced):
+    run = enforced["full-shipped-policy"]
+    role = run.iam.get_role(RoleName="vpc-flow-logs-delivery")["Role"]
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == (
+        "arn:aws:iam::%s:policy/%s" % (ACCOUNTS["full-shipped-policy"], BOUNDARY_NAME))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "EMULATOR: moto passes a Condition whose key the request does not carry, so it never "
+    "refuses iam:CreateRole without iam:PermissionsBoundary; AWS does (flight data: "
+    "test_without_the_boundary_policy_aws_refuses_the_runner_role_to_create_the_role)"))
+def test_the_runner_cannot_create_the_delivery_role_without_the_boundary(enforced):
+    run = enforced["full-shipped-policy"]
+    runner = client(run.endpoint, "iam", key=run.runner)
+    with pytest.raises(Exception) as denied:
+        runner.create_role(RoleName="escalation", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+    assert "AccessDenied" in str(denied.value)
