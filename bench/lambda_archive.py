@@ -28,6 +28,7 @@ from .scenarios import BIN, POLICIES, SUITES, Suite, scenario
 
 POLICY = os.path.join(POLICIES, "vpc-flow-logs-periodic.yml")
 FUNCTION = "custodian-vpc-flow-logs-periodic"
+EVIDENCE_BUCKET = "c7n-vpcflow-evidence"
 LAMBDA_ROLE = "c7n-vpcflow-lambda"
 DEFAULT_MEMORY_MB = 512      # Custodian's default for Lambda modes (c7n.mu)
 # What the AWS Lambda Python runtime provides besides the standard library.
@@ -85,9 +86,23 @@ def create_function_calls(entries):
     return found
 
 
+def evidence_vars(workdir, s3, region, bucket=EVIDENCE_BUCKET):
+    """The evidence bucket (created) and a --vars-file naming it, for the Lambda policies."""
+    try:
+        s3.create_bucket(Bucket=bucket, **({} if region == "us-east-1" else {
+            "CreateBucketConfiguration": {"LocationConstraint": region}}))
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    path = os.path.join(str(workdir), "evidence-vars.yml")
+    with open(path, "w") as f:
+        json.dump({"evidence_bucket": bucket, "evidence_region": region}, f)
+    return path
+
+
 def deploy(ctx, region):
     """Deploy the periodic policy with the stock custodian; returns the CreateFunction body."""
-    (iam,) = estates.clients(ctx.endpoint, estates.DEFAULT_ACCOUNT, region, "iam")
+    iam, s3 = estates.clients(ctx.endpoint, estates.DEFAULT_ACCOUNT, region, "iam", "s3")
+    vars_file = evidence_vars(ctx.workdir, s3, region)
     try:
         iam.create_role(RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{
@@ -100,7 +115,7 @@ def deploy(ctx, region):
     try:
         completed = subprocess.run(
             [os.path.join(BIN, "custodian"), "run", "-s", os.path.join(ctx.workdir, "deploy"),
-             "-r", region, POLICY], env=ctx.env, cwd=ctx.workdir, capture_output=True,
+             "-r", region, "--vars-file", vars_file, POLICY], env=ctx.env, cwd=ctx.workdir, capture_output=True,
             text=True, timeout=600)
     finally:
         entries = recorder.stop()

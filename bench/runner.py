@@ -145,9 +145,11 @@ class Bench:
         home = os.path.join(run_dir, "home")
         os.makedirs(home)
         ctx = RunContext(self.endpoint, run_dir, spec, environment(self.endpoint, home))
-        argv = scenario.command(ctx)
         if self.intact != spec:
             estates.seed(self.emulator.endpoint, spec)
+        # After seeding: a scenario may prepare the seeded estate (e.g. deploy a function
+        # and create the bucket its evidence goes to).
+        argv = scenario.command(ctx)
         # Only scenarios that remediate change the estate.
         self.intact = None if scenario.remediates else spec
         if self.proxy:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from enum import Enum
 
 from .inventory import account_context
-from .outputs import write_output
+from .outputs import write_deferred, write_output
 
 VERDICTS_FILE = "flow-log-compliance.json"
 RESULTS_FILE = "flow-log-results.json"
@@ -36,18 +36,17 @@ def run_header(manager):
 
 def write_verdicts(manager, judged=(), shared=(), cause=None):
     """The verdict on every VPC judged; with a cause, the account-region was not judged."""
-    verdicts = run_header(manager)
-    verdicts.update({
+    write_output(manager, VERDICTS_FILE, {
         "status": (Judgement.NOT_JUDGED if cause else Judgement.JUDGED).value,
         "cause": cause,
         "judged": list(judged),
         "shared": list(shared),
-    })
-    write_output(manager, VERDICTS_FILE, verdicts)
+    }, stamp=run_header)
 
 
 def write_results(manager, records, cause=None):
     """Per-VPC results; with a cause, the run stopped before it was done."""
-    results = run_header(manager)
-    results.update({"complete": cause is None, "cause": cause, "results": list(records)})
-    write_output(manager, RESULTS_FILE, results)
+    write_deferred(manager)
+    write_output(manager, RESULTS_FILE, {
+        "complete": cause is None, "cause": cause, "results": list(records)},
+        stamp=run_header)

@@ -4,6 +4,7 @@ The archive each deployment uploads is captured from the emulator, extracted, an
 handler run in an interpreter that sees only the archive, the Lambda runtime's packages and
 the standard library.
 """
+import gzip
 import io
 import json
 import os
@@ -11,6 +12,7 @@ import zipfile
 
 import pytest
 
+from bench.lambda_archive import EVIDENCE_BUCKET, evidence_vars
 from support.aws import RecordingSession
 from support.lambda_runtime import (
     create_vpc_event, run_archive, scheduled_event, start_recording, uploaded_archives)
@@ -39,8 +41,10 @@ def lambda_role(emulator):
 def deploy(emulator, cli, tmp_path, policy_file):
     """Deploy with the stock command; returns {function name: (handler, archive bytes)}."""
     lambda_role(emulator)
+    vars_file = evidence_vars(tmp_path, emulator.client("s3", REGION), REGION)
     start_recording(emulator.endpoint)
-    deployed = cli("custodian", "run", "-s", tmp_path / "out", "-r", REGION, policy_file)
+    deployed = cli("custodian", "run", "-s", tmp_path / "out", "-r", REGION,
+                   "--vars-file", vars_file, policy_file)
     assert deployed.returncode == 0, deployed.stderr
     return uploaded_archives(emulator.endpoint)
 
@@ -54,6 +58,23 @@ def compliance(tmp_path):
     compliant = {v["VpcId"] for v in judged}
     vpcs = RecordingSession(REGION).session.client("ec2").describe_vpcs()["Vpcs"]
     return {v["VpcId"]: v["VpcId"] in compliant for v in vpcs}
+
+
+def evidence(emulator, policy_name):
+    """{file name: parsed JSON} of the policy's run folders in the evidence bucket."""
+    s3 = emulator.client("s3", REGION)
+    prefix = "vpc-flow-logs/%s/%s/%s/" % (ACCOUNT, REGION, policy_name)
+    found = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(
+            Bucket=EVIDENCE_BUCKET, Prefix=prefix):
+        for item in page.get("Contents", ()):
+            body = s3.get_object(Bucket=EVIDENCE_BUCKET, Key=item["Key"])["Body"].read()
+            name = item["Key"].rsplit("/", 1)[1]
+            if name.endswith(".gz"):
+                body, name = gzip.decompress(body), name[:-3]
+            if name.endswith(".json"):
+                found[name] = json.loads(body)
+    return found
 
 
 def assert_ran_only_from_the_archive(completed, report):
@@ -94,6 +115,15 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     assert_ran_only_from_the_archive(completed, report)
     verdicts = compliance(tmp_path)
     assert len(verdicts) == 3 and all(verdicts.values()), verdicts
+    # The function's evidence is in the bucket, under its account's and region's prefix.
+    left = evidence(emulator, "vpc-flow-logs-periodic")
+    judged = left["flow-log-compliance.json"]
+    assert judged["status"] == "judged" and len(judged["judged"]) == 3
+    assert (judged["account-id"], judged["region"]) == (ACCOUNT, REGION)
+    results = left["flow-log-results.json"]
+    assert results["complete"] and {r["status"] for r in results["results"]} == {"created"}
+    assert results["execution-id"] == judged["execution-id"] == (
+        left["metadata.json"]["execution"]["id"])
 
 
 def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
@@ -116,3 +146,9 @@ def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
     assert verdicts[created] is True
     assert verdicts[other] is False
     assert sum(verdicts.values()) == 1
+    # Custodian filtered before its output existed: the verdict still reaches the bucket.
+    left = evidence(emulator, "vpc-flow-logs-on-create")
+    judged = left["flow-log-compliance.json"]
+    assert [v["vpc-id"] for v in judged["judged"]] == [created]
+    assert judged["execution-id"] == left["flow-log-results.json"]["execution-id"]
+    assert judged["execution-id"] == left["metadata.json"]["execution"]["id"]

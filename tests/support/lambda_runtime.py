@@ -22,8 +22,9 @@ def start_recording(endpoint):
     _post(endpoint + "/moto-api/recorder/start-recording")
 
 
-def uploaded_archives(endpoint):
-    """{function name: (handler, zip bytes)} of every CreateFunction recorded."""
+def uploaded_archives(endpoint, by_account_region=False):
+    """{function name: (handler, zip bytes)} of every CreateFunction recorded; keyed by
+    (function name, account of its role, region) with `by_account_region`."""
     _post(endpoint + "/moto-api/recorder/stop-recording")
     with urllib.request.urlopen(endpoint + "/moto-api/recorder/download-recording") as r:
         lines = r.read().decode().splitlines()
@@ -33,9 +34,18 @@ def uploaded_archives(endpoint):
         if not request.get("body") or not request["url"].rstrip("/").endswith("/functions"):
             continue
         body = json.loads(base64.b64decode(request["body"]))
-        archives[body["FunctionName"]] = (
-            body["Handler"], base64.b64decode(body["Code"]["ZipFile"]))
+        key = body["FunctionName"]
+        if by_account_region:
+            scope = request["headers"].get("Authorization", "").split("Credential=")[1]
+            key = (key, body["Role"].split(":")[4], scope.split("/")[2])
+        archives[key] = (body["Handler"], base64.b64decode(body["Code"]["ZipFile"]))
     return archives
+
+
+def archive_config(archive):
+    """The policy configuration Custodian packed into a Lambda archive (config.json)."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        return json.loads(z.read("config.json"))
 
 
 def _post(url):

@@ -1,0 +1,105 @@
+"""Evidence where the runs happen (issue 12, item 1): the Lambda policies of every account
+leave their evidence in one central bucket, each account only under its own prefix."""
+import fnmatch
+import json
+import os
+
+import pytest
+import yaml
+
+from support.lambda_runtime import archive_config, start_recording, uploaded_archives
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUCKET_POLICY = os.path.join(ROOT, "docs", "central-evidence-bucket-policy.json")
+ACCOUNTS_FILE = os.path.join(ROOT, "accounts.yml")
+ORG_ID = "o-exampleorgid"
+
+
+def load(path):
+    with open(path) as f:
+        return yaml.safe_load(f)
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def may_put(policy, principal_arn, org_id, key, acl="bucket-owner-full-control"):
+    """Whether the bucket policy lets `principal_arn` PutObject `key` (TLS, with `acl`),
+    matching ARNs and conditions the way IAM does for these operators."""
+    account = principal_arn.split(":")[4]
+    context = {"aws:PrincipalOrgID": org_id, "s3:x-amz-acl": acl,
+               "aws:PrincipalArn": principal_arn, "aws:SecureTransport": "true"}
+    resource = "arn:aws:s3:::%s" % key
+    allowed = False
+    for statement in policy["Statement"]:
+        if not any(fnmatch.fnmatchcase("s3:PutObject", a) for a in as_list(statement["Action"])):
+            continue
+        patterns = [r.replace("${aws:PrincipalAccount}", account)
+                    for r in as_list(statement["Resource"])]
+        if not any(fnmatch.fnmatchcase(resource, p) for p in patterns):
+            continue
+        conditions = statement.get("Condition", {})
+        holds = all(context.get(k) in [str(x).lower() if k == "aws:SecureTransport" else x
+                                       for x in as_list(v)]
+                    for op in ("StringEquals", "Bool") for k, v in conditions.get(op, {}).items())
+        holds = holds and all(any(fnmatch.fnmatchcase(context[k], p) for p in as_list(v))
+                              for k, v in conditions.get("ArnLike", {}).items())
+        if holds and statement["Effect"] == "Deny":
+            return False
+        allowed = allowed or (holds and statement["Effect"] == "Allow")
+    return allowed
+
+
+def test_each_accounts_runner_and_function_may_write_only_under_its_own_prefix():
+    policy = load(BUCKET_POLICY)
+    bucket = policy["Statement"][0]["Resource"].split(":::")[1].split("/")[0]
+    mine = "%s/vpc-flow-logs/111111111111/us-east-1/vpc-flow-logs-periodic/2026/12/02/16/x" % (
+        bucket)
+    theirs = mine.replace("111111111111", "222222222222")
+    for role in ("c7n-vpcflow-lambda", "c7n-vpcflow-runner"):
+        arn = "arn:aws:iam::111111111111:role/%s" % role
+        assert may_put(policy, arn, ORG_ID, mine)
+        assert not may_put(policy, arn, ORG_ID, theirs)
+        assert not may_put(policy, arn, "o-someotherorg", mine)
+        assert not may_put(policy, arn, ORG_ID, mine, acl="private")
+        assert not may_put(policy, arn, ORG_ID, "%s/elsewhere/111111111111/x" % bucket)
+    assert not may_put(policy, "arn:aws:iam::111111111111:role/admin", ORG_ID, mine)
+    actions = {a for s in policy["Statement"] if s["Effect"] == "Allow"
+               for a in as_list(s["Action"])}
+    assert actions == {"s3:PutObject", "s3:PutObjectAcl"}
+
+
+@pytest.mark.emulator
+@pytest.mark.parametrize("policy,function", [
+    ("vpc-flow-logs-periodic.yml", "custodian-vpc-flow-logs-periodic"),
+    ("vpc-flow-logs-on-create.yml", "custodian-vpc-flow-logs-on-create"),
+])
+def test_org_deployed_functions_write_evidence_under_their_own_account_and_region(
+        emulator, cli, tmp_path, policy, function):
+    config = load(ACCOUNTS_FILE)
+    for account in config["accounts"]:
+        emulator.client("iam", account_id=account["account_id"]).create_role(
+            RoleName="c7n-vpcflow-lambda", AssumeRolePolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]}))
+    start_recording(emulator.endpoint)
+    deployed = cli("c7n-org", "run", "-c", ACCOUNTS_FILE, "-s", tmp_path / "out", "-u",
+                   os.path.join(ROOT, "policies", policy), "--cache-period", "0")
+    assert deployed.returncode == 0, deployed.stderr[-3000:]
+    archives = uploaded_archives(emulator.endpoint, by_account_region=True)
+
+    bucket_policy = load(BUCKET_POLICY)
+    evidence = config["vars"]
+    expected = {(function, a["account_id"], r) for a in config["accounts"] for r in a["regions"]}
+    assert set(archives) == expected
+    for (_name, account_id, region), (_handler, archive) in archives.items():
+        [packed] = archive_config(archive)["policies"]
+        output = packed["mode"]["execution-options"]["output_dir"]
+        assert output == "s3://%s/vpc-flow-logs/%s/%s?region=%s" % (
+            evidence["evidence_bucket"], account_id, region, evidence["evidence_region"])
+        key = "%s/vpc-flow-logs/%s/%s/%s/2026/12/02/16/flow-log-compliance.json.gz" % (
+            evidence["evidence_bucket"], account_id, region, packed["name"])
+        role = "arn:aws:iam::%s:role/c7n-vpcflow-lambda" % account_id
+        assert may_put(bucket_policy, role, ORG_ID, key)
