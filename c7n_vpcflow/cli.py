@@ -6,6 +6,7 @@ import sys
 
 from .account_rows import AccountsFileError, Gate, account_rows, gate, read_accounts
 from .evidence_tree import ACTION, FILTER, read_tree
+from .permissions import register as register_permissions
 from .report import FORMATS
 
 EXIT_CODES = """exit codes:
@@ -73,6 +74,7 @@ def parser():
                      help="the c7n-org accounts file: its account-regions (as its "
                           "`regions` list them) with no output are listed as not judged")
     rep.set_defaults(func=report)
+    register_permissions(commands)
     return top
 
 

@@ -1,0 +1,56 @@
+"""`c7n-vpcflow permissions [POLICY...]`: the IAM actions policies declare they need.
+
+Read from what Custodian itself asks each policy (`Policy.get_permissions()`: the resource,
+its filters and actions, with the options the policy sets), so the list cannot drift from
+the code. Without files: everything the filter and the action may need, every option on.
+"""
+import sys
+
+import yaml
+from c7n.config import Config
+from c7n.policy import Policy
+from c7n.resources import load_resources
+
+from .action import EnableFlowLogs
+from .compliance import FlowLogCompliance
+
+
+def policy_permissions(paths):
+    """The sorted union of what the policies in `paths` declare."""
+    documents = []
+    for path in paths:
+        with open(path) as f:
+            documents.extend((yaml.safe_load(f) or {}).get("policies") or ())
+    load_resources({d["resource"] for d in documents} or {"aws.vpc"})
+    needed = set()
+    for data in documents:
+        policy = Policy(data, Config.empty(region="us-east-1", account_id="123456789012"))
+        needed |= set(policy.get_permissions())
+    return sorted(needed)
+
+
+def everything():
+    return sorted(set(FlowLogCompliance.permissions) | set(EnableFlowLogs.permissions))
+
+
+def permissions(args):
+    try:
+        needed = policy_permissions(args.policies) if args.policies else everything()
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+        print("c7n-vpcflow permissions: %s" % e, file=sys.stderr)
+        return 2
+    print("\n".join(needed))
+    return 0
+
+
+def register(commands):
+    """Adds the `permissions` subcommand to the c7n-vpcflow parser."""
+    command = commands.add_parser(
+        "permissions", help="the IAM actions policies declare they need",
+        description="Print, one a line, the IAM actions the given Custodian policy files "
+                    "declare (resource, filters and actions, with their options); without "
+                    "files, every action flow-log-compliance and enable-flow-logs may call. "
+                    "Scope them as iam/runner-role.yml does.")
+    command.add_argument("policies", nargs="*", metavar="POLICY",
+                         help="a Custodian policy file (YAML)")
+    command.set_defaults(func=permissions)

@@ -1,0 +1,44 @@
+"""`c7n-vpcflow permissions [POLICY...]` lists what the policies declare, and the runner
+template grants exactly that."""
+import os
+
+from support.cloudformation import actions, load_template, statements
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUNNER_POLICIES = ["vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml",
+                   "vpc-flow-logs-enable-s3.yml", "vpc-flow-logs-securityhub.yml"]
+
+
+def listed(cli, *args):
+    completed = cli("c7n-vpcflow", "permissions", *args)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.split()
+
+
+def test_the_runner_template_grants_exactly_what_the_command_lists_for_its_policies(cli):
+    needed = listed(cli, *[os.path.join(ROOT, "policies", p) for p in RUNNER_POLICIES])
+    assert needed == sorted(set(needed))
+    runner = load_template(os.path.join(ROOT, "iam", "runner-role.yml"))["Resources"][
+        "RunnerRole"]
+    granted = actions(s for s in statements(runner, "c7n-vpcflow") if s["Effect"] == "Allow")
+    assert set(needed) == granted
+
+
+def test_the_audit_needs_only_reads_and_the_remediation_passes_the_delivery_role(cli):
+    audit = listed(cli, os.path.join(ROOT, "policies", "vpc-flow-logs-audit.yml"))
+    assert audit == ["ec2:DescribeFlowLogs", "ec2:DescribeVpcs", "logs:DescribeLogGroups"]
+    enable = listed(cli, os.path.join(ROOT, "policies", "vpc-flow-logs-enable.yml"))
+    assert {"iam:PassRole", "iam:CreateRole", "ec2:CreateFlowLogs"} <= set(enable)
+    assert "logs:CreateLogDelivery" not in enable   # S3 only
+
+
+def test_without_files_it_lists_every_permission_of_every_option(cli):
+    everything = listed(cli)
+    assert {"logs:CreateLogDelivery", "firehose:TagDeliveryStream", "iam:PassRole",
+            "cloudwatch:PutMetricAlarm", "iam:GetPolicy"} <= set(everything)
+
+
+def test_a_missing_file_is_a_usage_error(cli, tmp_path):
+    completed = cli("c7n-vpcflow", "permissions", tmp_path / "nope.yml")
+    assert completed.returncode == 2
+    assert "nope.yml" in completed.stderr and completed.stdout == ""
