@@ -44,6 +44,7 @@ class Row:
     vpcs: int = None              # None (and the two below) when not judged
     non_compliant: int = None
     reasons: Counter = field(default_factory=Counter)
+    managed_by: Counter = field(default_factory=Counter)   # flow logs per manager
     fixed: int = 0
     failures: list = field(default_factory=list)   # (VPC id, error)
 
@@ -101,6 +102,8 @@ def _row(account_id, region, runs, names):
         non_compliant = {v["vpc-id"] for v in verdicts if v["violations"]}
         row.vpcs, row.non_compliant = len(verdicts), len(non_compliant)
         row.reasons = Counter(r for v in verdicts for r in v["violations"])
+        row.managed_by = Counter(
+            f["managed-by"] for v in verdicts for f in v.get("flow-logs", ()))
         notes = ["%s/%s: %s (%s) was not judged (%s); the row counts the verdict of %s (%s)" % (
             name, region, r.policy, timestamp(r.started), r.cause, latest.policy,
             timestamp(latest.started)) for r in runs if not r.judged and _started(r) >= _started(latest)]
@@ -174,6 +177,7 @@ def total(rows):
             len(rows) - len(judged), len(rows))
     for row in rows:
         overall.reasons.update(row.reasons)
+        overall.managed_by.update(row.managed_by)
         overall.fixed += row.fixed
         overall.failures.extend(row.failures)
     return overall

@@ -9,10 +9,18 @@ import json
 
 from .account_rows import timestamp, total
 from .judge import REASONS
+from .ownership import MANAGERS
 
 
 def reason_text(reasons):
     return ", ".join("%s %d" % (r, reasons[r]) for r in REASONS if reasons.get(r)) or "-"
+
+
+def managed_by_text(row):
+    if row.vpcs is None:
+        return "-"
+    return ", ".join("%s %d" % (m, row.managed_by[m]) for m in MANAGERS
+                     if row.managed_by.get(m)) or "-"
 
 
 def _count(value, missing="-"):
@@ -27,14 +35,15 @@ def _judged_text(row):
 
 def as_markdown(rows):
     header = ["Account", "Region", "VPCs", "Compliant", "Non-compliant", "Reasons",
-              "Fixed", "Failed", "Judged at"]
-    numeric = {2, 3, 4, 6, 7}
+              "Flow logs by manager", "Fixed", "Failed", "Judged at"]
+    numeric = {2, 3, 4, 7, 8}
 
     def cells(row):
         account = row.account_name if row.account_name == row.account_id or not row.account_id \
             else "%s (%s)" % (row.account_name, row.account_id)
         return [account, row.region, _count(row.vpcs), _count(row.compliant),
-                _count(row.non_compliant), reason_text(row.reasons), str(row.fixed),
+                _count(row.non_compliant), reason_text(row.reasons), managed_by_text(row),
+                str(row.fixed),
                 str(row.failed), _judged_text(row)]
 
     table = [header] + [cells(r) for r in rows] + [cells(total(rows))]
@@ -68,6 +77,7 @@ def _record(row):
             "cause": row.cause, "vpcs": row.vpcs, "compliant": row.compliant,
             "non-compliant": row.non_compliant,
             "reasons": {r: row.reasons[r] for r in REASONS if row.reasons.get(r)},
+            "managed-by": {m: row.managed_by[m] for m in MANAGERS if row.managed_by.get(m)},
             "fixed": row.fixed, "failed": row.failed,
             "failures": [{"vpc-id": vpc, "error": error} for vpc, error in row.failures]}
 
@@ -82,9 +92,11 @@ def as_csv(rows):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["account_name", "account_id", "region", "vpcs", "compliant",
                      "non_compliant"] + [r.replace("-", "_") for r in REASONS]
+                    + ["managed_by_" + m.replace("-", "_") for m in MANAGERS]
                     + ["fixed", "failed", "judged", "judged_at", "cause"])
     for row in rows + [total(rows)]:
         reasons = ["" if row.vpcs is None else row.reasons.get(r, 0) for r in REASONS]
+        reasons += ["" if row.vpcs is None else row.managed_by.get(m, 0) for m in MANAGERS]
         writer.writerow([row.account_name, row.account_id, row.region, _count(row.vpcs, ""),
                          _count(row.compliant, ""), _count(row.non_compliant, "")]
                         + reasons + [row.fixed, row.failed, "yes" if row.judged else "no",

@@ -48,6 +48,7 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     assert row["judged-at"].startswith("20")
     assert (row["vpcs"], row["compliant"], row["non-compliant"]) == (5, 1, 4)
     assert row["reasons"] == EXPECTED_REASONS
+    assert row["managed-by"] == {"other": 3}  # the seeded flow logs are nobody's we know
     assert (row["fixed"], row["failed"]) == (0, 0)
 
     markdown = report(cli, out)
@@ -56,7 +57,7 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     cells = [c.strip() for c in lines[2].split("|")[1:-1]]
     assert cells == ["123456789012", "us-east-1", "5", "1", "4",
                      "missing 2, delivery-failed 1, traffic-type 1, log-group-missing 1",
-                     "0", "0", row["judged-at"][:19].replace("T", " ") + " UTC"]
+                     "other 3", "0", "0", row["judged-at"][:19].replace("T", " ") + " UTC"]
     assert lines[-1].startswith("| TOTAL ")
     assert len({len(line) for line in lines}) == 1  # aligned for a terminal
 

@@ -4,6 +4,8 @@ The emulator has no Observability Admin, so the rule's work is seeded the way AW
 it: flow logs and log groups tagged CloudWatchTelemetryRuleManaged=true, under the rule's
 default pattern /aws/vpc/<vpc id>. Our action is pointed at the same pattern on purpose.
 """
+import json
+
 import pytest
 
 from support.e2e import custodian_run, read_output, run_results, write_policy
@@ -72,6 +74,10 @@ def test_the_filter_names_who_manages_each_flow_log(emulator, cli, tmp_path, est
     (sound,) = [r for r in read_output(tmp_path / "out", "us-east-1", "audit", regions=REGION)
                 if r["VpcId"] == vpcs["sound"]]
     assert [f["c7n:managed-by"] for f in sound["c7n:flow-logs"]] == ["cloudwatch-telemetry-rule"]
+    # The report counts the flow logs of each manager.
+    report = cli("c7n-vpcflow", "report", tmp_path / "out", "--format", "json")
+    (row,) = json.loads(report.stdout)["accounts"]
+    assert row["managed-by"] == {"cloudwatch-telemetry-rule": 3, "other": 1}
 
 
 def test_enable_never_deletes_replaces_or_retags_what_a_telemetry_rule_made(
