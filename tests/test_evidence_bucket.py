@@ -1,12 +1,13 @@
 """Evidence where the runs happen (issue 12, item 1): the Lambda policies of every account
 leave their evidence in one central bucket, each account only under its own prefix."""
-import fnmatch
 import json
 import os
 
 import pytest
 import yaml
 
+from support.bucket_policy import as_list, may_put
+from support.cloudformation import load_template, resolve
 from support.lambda_runtime import archive_config, start_recording, uploaded_archives
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -18,37 +19,6 @@ ORG_ID = "o-exampleorgid"
 def load(path):
     with open(path) as f:
         return yaml.safe_load(f)
-
-
-def as_list(value):
-    return value if isinstance(value, list) else [value]
-
-
-def may_put(policy, principal_arn, org_id, key, acl="bucket-owner-full-control"):
-    """Whether the bucket policy lets `principal_arn` PutObject `key` (TLS, with `acl`),
-    matching ARNs and conditions the way IAM does for these operators."""
-    account = principal_arn.split(":")[4]
-    context = {"aws:PrincipalOrgID": org_id, "s3:x-amz-acl": acl,
-               "aws:PrincipalArn": principal_arn, "aws:SecureTransport": "true"}
-    resource = "arn:aws:s3:::%s" % key
-    allowed = False
-    for statement in policy["Statement"]:
-        if not any(fnmatch.fnmatchcase("s3:PutObject", a) for a in as_list(statement["Action"])):
-            continue
-        patterns = [r.replace("${aws:PrincipalAccount}", account)
-                    for r in as_list(statement["Resource"])]
-        if not any(fnmatch.fnmatchcase(resource, p) for p in patterns):
-            continue
-        conditions = statement.get("Condition", {})
-        holds = all(context.get(k) in [str(x).lower() if k == "aws:SecureTransport" else x
-                                       for x in as_list(v)]
-                    for op in ("StringEquals", "Bool") for k, v in conditions.get(op, {}).items())
-        holds = holds and all(any(fnmatch.fnmatchcase(context[k], p) for p in as_list(v))
-                              for k, v in conditions.get("ArnLike", {}).items())
-        if holds and statement["Effect"] == "Deny":
-            return False
-        allowed = allowed or (holds and statement["Effect"] == "Allow")
-    return allowed
 
 
 def test_each_accounts_runner_and_function_may_write_only_under_its_own_prefix():
@@ -103,3 +73,23 @@ def test_org_deployed_functions_write_evidence_under_their_own_account_and_regio
             evidence["evidence_bucket"], account_id, region, packed["name"])
         role = "arn:aws:iam::%s:role/c7n-vpcflow-lambda" % account_id
         assert may_put(bucket_policy, role, ORG_ID, key)
+
+
+@pytest.mark.parametrize("template,logical_id", [
+    ("lambda-role.yml", "LambdaRole"), ("runner-role.yml", "RunnerRole")])
+def test_the_shipped_roles_write_evidence_only_where_the_bucket_policy_lets_them(
+        template, logical_id):
+    bucket_policy = load(BUCKET_POLICY)
+    bucket = "org-c7n-vpcflow-evidence"
+    role = load_template(os.path.join(ROOT, "iam", template))["Resources"][logical_id]
+    [conditional] = [p["Fn::If"] for p in role["Properties"]["Policies"] if "Fn::If" in p
+                     and p["Fn::If"][1].get("PolicyName") == "c7n-vpcflow-evidence"]
+    assert conditional[0] == "HasEvidenceBucket" and conditional[2] == {"Ref": "AWS::NoValue"}
+    [statement] = resolve(conditional[1], {
+        "AWS::Partition": "aws", "AWS::AccountId": "111111111111",
+        "EvidenceBucket": bucket})["PolicyDocument"]["Statement"]
+    assert sorted(as_list(statement["Action"])) == ["s3:PutObject", "s3:PutObjectAcl"]
+    granted = statement["Resource"].split(":::", 1)[1]
+    assert granted == "%s/vpc-flow-logs/111111111111/*" % bucket
+    role_arn = "arn:aws:iam::111111111111:role/%s" % role["Properties"]["RoleName"]
+    assert may_put(bucket_policy, role_arn, ORG_ID, granted.replace("*", "us-east-1/p/x"))

@@ -21,7 +21,7 @@ ACCOUNT = "444455556666"
 PARAMETERS = {"AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
               "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
               "TrustedAccountId": "111122223333", "ExternalId": "c7n-org-external-id",
-              "AWS::NoValue": None}
+              "AWS::NoValue": None, "EvidenceBucket": "org-c7n-vpcflow-evidence"}
 
 
 def false_alarm(finding, document):

@@ -19,7 +19,8 @@ TEMPLATES = sorted(glob.glob(os.path.join(ROOT, "iam", "*.yml")))
 ACCOUNT = "444455556666"
 PARAMETERS = {"AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
               "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
-              "TrustedAccountId": "111122223333", "ExternalId": "", "AWS::NoValue": None}
+              "TrustedAccountId": "111122223333", "ExternalId": "", "AWS::NoValue": None,
+              "EvidenceBucket": "org-c7n-vpcflow-evidence"}
 
 
 def declared_permissions(*policy_files):
