@@ -93,3 +93,25 @@ def test_the_shipped_roles_write_evidence_only_where_the_bucket_policy_lets_them
     assert granted == "%s/vpc-flow-logs/111111111111/*" % bucket
     role_arn = "arn:aws:iam::111111111111:role/%s" % role["Properties"]["RoleName"]
     assert may_put(bucket_policy, role_arn, ORG_ID, granted.replace("*", "us-east-1/p/x"))
+
+
+@pytest.mark.emulator
+def test_the_documented_s3_output_of_custodian_run_lands_under_the_same_layout(
+        emulator, cli, tmp_path):
+    bucket, region = "org-c7n-vpcflow-evidence", "us-east-1"
+    emulator.client("s3").create_bucket(Bucket=bucket)
+    output = ("s3://%s/vpc-flow-logs/{account_id}/{region}/{policy_name}/"
+              "{now:%%Y/%%m/%%d/%%H}?region=%s" % (bucket, region))
+
+    proc = cli("custodian", "run", "-s", output, "--cache-period", "0", "-r", region,
+               "-r", "eu-west-1", os.path.join(ROOT, "policies", "vpc-flow-logs-audit.yml"))
+
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    keys = [o["Key"] for page in emulator.client("s3").get_paginator(
+        "list_objects_v2").paginate(Bucket=bucket) for o in page.get("Contents", ())]
+    for where in ("us-east-1", "eu-west-1"):
+        verdicts = [k for k in keys if k.startswith(
+            "vpc-flow-logs/123456789012/%s/vpc-flow-logs-audit/" % where)
+            and "flow-log-compliance.json" in k]
+        assert len(verdicts) == 1, keys
+        assert len(verdicts[0].split("/")) == 9  # .../YYYY/MM/DD/HH/<file>
