@@ -1,10 +1,10 @@
 """`c7n-vpcflow`: the project's own command (the policies themselves run under the stock
 `custodian` and `c7n-org`)."""
 import argparse
-import os
 import sys
 
 from .account_rows import AccountsFileError, Gate, account_rows, gate, read_accounts
+from .evidence_source import SourceError, open_source
 from .evidence_tree import ACTION, FILTER, read_tree
 from .permissions import register as register_permissions
 from .report import FORMATS
@@ -12,7 +12,8 @@ from .report import FORMATS
 EXIT_CODES = """exit codes:
   0  every account-region listed was judged and every non-compliant VPC was fixed
   1  VPCs remain non-compliant, or a fix failed
-  2  usage error (bad arguments, OUT not a directory, unreadable accounts file)
+  2  usage error (bad arguments, OUT not a directory nor a listable S3 prefix,
+     unreadable accounts file)
   3  some account-region was not judged (its run failed, or left no verdict; with -c,
      an account-region of the c7n-org config left no output); also when OUT holds no
      output of a policy using flow-log-compliance or enable-flow-logs
@@ -29,15 +30,13 @@ def say(text):
 
 
 def report(args):
-    if not os.path.isdir(args.output_dir):
-        say("%s is not a directory" % args.output_dir)
-        return Gate.USAGE
     try:
+        sources = [open_source(location) for location in args.output_dir]
         accounts = read_accounts(args.config) if args.config else ()
-    except AccountsFileError as e:
+        runs, notes, history = read_tree(sources, history=args.format == "html")
+    except (SourceError, AccountsFileError) as e:
         say(str(e))
         return Gate.USAGE
-    runs, notes = read_tree(args.output_dir)
     rows, row_notes = account_rows(runs, accounts)
     corrupt = [problem for run in runs for problem in run.corrupt]
     for problem in corrupt:
@@ -46,7 +45,7 @@ def report(args):
         say(note)
     if not runs:
         say("no output of a policy using %s or %s under %s: nothing was judged" % (
-            FILTER, ACTION, args.output_dir))
+            FILTER, ACTION, " ".join(args.output_dir)))
     sys.stdout.write(FORMATS[args.format](rows))
     code = gate(rows, bool(corrupt))
     if code:
@@ -65,9 +64,10 @@ def parser():
                     "non-compliant (with reason counts), fixed and failed, plus a total "
                     "line; an account-region whose run judged nothing is shown as not "
                     "judged, with the cause. Reads the output directory of `custodian run "
-                    "-s OUT` or `c7n-org run -s OUT`; the latest judged run of each "
-                    "account-region counts.")
-    rep.add_argument("output_dir", metavar="OUT")
+                    "-s OUT` or `c7n-org run -s OUT`, local or s3://bucket[/prefix] "
+                    "(Custodian's run folders, gzipped or not); several OUTs are read "
+                    "together. The latest judged run of each account-region counts.")
+    rep.add_argument("output_dir", metavar="OUT", nargs="+")
     rep.add_argument("--format", choices=sorted(FORMATS), default="md",
                      help="md (default, readable in a terminal), csv or json")
     rep.add_argument("-c", "--config", metavar="ACCOUNTS_YML",

@@ -5,9 +5,10 @@ A policy's output directory (single-region `OUT/<policy>/`, multi-region
 metadata.json and custodian-run.log, rewritten or appended by every run into it, and our
 flow-log-compliance.json and flow-log-results.json, written only when the filter or the
 action ran. Only files whose execution id is that of metadata.json speak for the latest run.
+On S3 each run has its own folder below the policy directory (evidence_source): the newest
+one is read as the policy directory's latest run.
 """
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class PolicyRun:
     verdicts: dict = None     # flow-log-compliance.json, when it is this run's
     results: dict = None      # flow-log-results.json, when it is this run's
     cause: str = None         # why this run judged nothing
+    verdicts_found: dict = None   # flow-log-compliance.json, this run's or an earlier one's
     corrupt: list = field(default_factory=list)
     notes: list = field(default_factory=list)
 
@@ -99,30 +101,30 @@ EXPECTED = {METADATA_FILE: (_is_metadata, "Custodian's metadata"),
             RESULTS_FILE: (_is_results, "enable-flow-logs results")}
 
 
-def read_evidence(path):
+def read_evidence(folder, name):
     """The parsed file; CorruptEvidence when it does not parse or is not what it should be."""
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        data = json.loads(folder.read(name).decode("utf-8"))
     except ValueError as e:   # JSONDecodeError, UnicodeDecodeError
-        raise CorruptEvidence(path, "not valid JSON (%s)" % e)
+        raise CorruptEvidence(folder.where(name), "not valid JSON (%s)" % e)
     except OSError as e:
-        raise CorruptEvidence(path, "unreadable (%s)" % e.strerror)
-    valid, what = EXPECTED[os.path.basename(path)]
+        raise CorruptEvidence(folder.where(name), "unreadable (%s)" % (e.strerror or e))
+    valid, what = EXPECTED[name]
     if not valid(data):
-        raise CorruptEvidence(path, "valid JSON but not %s" % what)
+        raise CorruptEvidence(folder.where(name), "valid JSON but not %s" % what)
     return data
 
 
-def first_error(log_path):
+def first_error(folder):
     """The first error logged since the last run that got as far as counting resources.
 
     custodian-run.log is appended to by every run into the directory. A traceback's last
     line (the exception) is added to an error line that says no more than that it failed.
     """
+    if RUN_LOG not in folder.files:
+        return None
     try:
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
+        lines = folder.read(RUN_LOG).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return None
     parsed = [LOG_LINE.match(line) for line in lines]
@@ -157,13 +159,13 @@ def _when(value):
         else None
 
 
-def read_run(root, directory, files):
-    parts = os.path.relpath(directory, root).split(os.sep)
-    run = PolicyRun(directory=directory, policy=parts[-1])
+def read_run(folder):
+    parts = folder.parts
+    run = PolicyRun(directory=folder.where(), policy=parts[-1])
     loaded = {}
-    for name in sorted(RUN_FILES & set(files) - {RUN_LOG}):
+    for name in sorted(set(folder.files) - {RUN_LOG}):
         try:
-            loaded[name] = read_evidence(os.path.join(directory, name))
+            loaded[name] = read_evidence(folder, name)
         except CorruptEvidence as e:
             run.corrupt.append(str(e))
     metadata = loaded.get(METADATA_FILE)
@@ -183,22 +185,23 @@ def read_run(root, directory, files):
     execution_id = metadata["execution"]["id"] if metadata else None
     if isinstance(results, list):
         run.notes.append("%s has no run id (written by an older c7n-vpcflow): not counted"
-                         % os.path.join(directory, RESULTS_FILE))
+                         % folder.where(RESULTS_FILE))
     elif results and execution_id and results.get("execution-id") == execution_id:
         run.results = results
     if verdicts and execution_id and verdicts.get("execution-id") == execution_id:
         run.verdicts = verdicts
+    run.verdicts_found = verdicts if isinstance(verdicts, dict) else None
     if not run.judged:
-        run.cause = _why_not_judged(run, directory, metadata, verdicts)
+        run.cause = _why_not_judged(run, folder, metadata, verdicts)
     return run
 
 
-def _why_not_judged(run, directory, metadata, verdicts):
+def _why_not_judged(run, folder, metadata, verdicts):
     if run.corrupt:
         return "corrupt evidence: " + "; ".join(run.corrupt)
     if run.verdicts:
         return run.verdicts.get("cause") or "the filter could not judge"
-    logged = first_error(os.path.join(directory, RUN_LOG))
+    logged = first_error(folder)
     if not metadata:
         return logged or ("the run stopped before Custodian wrote metadata.json (c7n-org "
                           "says why in its own output, e.g. the role could not be assumed)")
@@ -219,14 +222,33 @@ def _why_not_judged(run, directory, metadata, verdicts):
             "when there are VPCs (none were found, or an earlier filter dropped them all)")
 
 
-def read_tree(root):
-    """Every policy run below root that used our filter or action; plus notes for stderr.
+def read_tree(sources, history=False):
+    """Every latest policy run in the sources that used our filter or action; notes for
+    stderr; and with history, every verdict the sources hold as (policy parts, verdict),
+    the current ones and those of earlier runs (S3 run folders, stale local files).
 
     A directory without metadata.json (the run failed before Custodian wrote it) counts
     as ours unless another directory's metadata says the same policy uses neither.
     """
-    runs = [read_run(root, directory, files)
-            for directory, _dirs, files in sorted(os.walk(root)) if RUN_FILES & set(files)]
+    runs, verdicts, notes = [], [], []
+    for source in sources:
+        for folder in source.folders(RUN_FILES, history):
+            found = None
+            if folder.latest:
+                runs.append(read_run(folder))
+                found = runs[-1].verdicts_found
+            elif history and VERDICTS_FILE in folder.files:
+                try:
+                    found = read_evidence(folder, VERDICTS_FILE)
+                except CorruptEvidence as e:
+                    notes.append("left out of the history: %s" % e)
+            if history and found:
+                verdicts.append((folder.parts, found))
+    ours, ours_notes = _ours(runs)
+    return ours, ours_notes + notes, verdicts
+
+
+def _ours(runs):
     known = {}
     for run in runs:
         if run.uses is not None:

@@ -77,7 +77,8 @@ def parse_request(headers, body, method="POST", path="/"):
     parts = scope.split("/")
     service, region = (parts[3], parts[2]) if len(parts) >= 5 else ("?", "?")
     signer = {"access_key": parts[0], "token": headers.get("x-amz-security-token")}
-    text = body.decode("utf-8") if body else ""
+    # S3 uploads (Custodian's gzipped output) carry bytes that are no text.
+    text = body.decode("utf-8", errors="replace") if body else ""
     target = headers.get("x-amz-target")
     if target:
         return Call(service, region, target.rsplit(".", 1)[-1], json.loads(text or "{}"),
