@@ -6,8 +6,9 @@ How the account is confirmed depends on where the configured id came from:
 
 - with a role to assume, the credentials are that role's account: its ARN must name the
   configured account (no call);
-- ``custodian run`` without a role asked STS for the account itself (no call);
-- otherwise (c7n-org with a profile or ambient credentials, Lambda, other embedders) one
+- ``custodian run`` without a role, and Custodian's Lambda handler, asked STS for the
+  account themselves (no call);
+- otherwise (c7n-org with a profile or ambient credentials, other embedders) one
   GetCallerIdentity, which needs no permission, kept for the process so the filter and
   the action of every policy run with the same credentials share it.
 """
@@ -47,6 +48,16 @@ def _account_of_role(role_arn):
     return parts[4] if len(parts) > 5 and parts[4] else None
 
 
+def _custodian_established(manager):
+    """`custodian run` and Custodian's Lambda handler take the account id from STS
+    themselves (unless a Lambda policy's execution-options set one)."""
+    if manager.config.get("configs") is not None:
+        return True
+    mode = (getattr(manager, "data", None) or {}).get("mode") or {}
+    return mode.get("type", "pull") != "pull" and "account_id" not in mode.get(
+        "execution-options", {})
+
+
 def confirm_account(manager):
     """Raise AccountMismatch unless the credentials belong to the configured account."""
     config = manager.config
@@ -56,8 +67,8 @@ def confirm_account(manager):
     role_account = _account_of_role(getattr(config, "assume_role", None))
     if role_account:
         actual, source = role_account, "the role it assumes (%s) is in" % config.assume_role
-    elif config.get("configs") is not None:
-        return  # `custodian run`: Custodian took the account id from STS itself
+    elif _custodian_established(manager):
+        return
     else:
         try:
             actual = caller_account(manager)

@@ -14,6 +14,7 @@ import pytest
 
 from bench.lambda_archive import EVIDENCE_BUCKET, evidence_vars
 from support.aws import RecordingSession
+from support.e2e import recording
 from support.lambda_runtime import (
     create_vpc_event, run_archive, scheduled_event, start_recording, uploaded_archives)
 from support.policy import run_policy
@@ -108,11 +109,15 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     assert "c7n_vpcflow/lambda_handler.py" in names and "c7n_vpcflow/action.py" in names
     assert not any(compliance(tmp_path).values())
 
-    completed, report = run_archive(
-        archive, handler, scheduled_event(ACCOUNT, REGION, "custodian-vpc-flow-logs-periodic"),
-        tmp_path / "lambda", dict(os.environ, AWS_REGION=REGION))
+    with recording(emulator) as recorder:
+        completed, report = run_archive(
+            archive, handler,
+            scheduled_event(ACCOUNT, REGION, "custodian-vpc-flow-logs-periodic"),
+            tmp_path / "lambda", dict(os.environ, AWS_REGION=REGION))
 
     assert_ran_only_from_the_archive(completed, report)
+    # Custodian's handler asks STS for the account; the plugin takes its word for it.
+    assert [c.operation for c in recorder.calls()].count("GetCallerIdentity") == 1
     verdicts = compliance(tmp_path)
     assert len(verdicts) == 3 and all(verdicts.values()), verdicts
     # The function's evidence is in the bucket, under its account's and region's prefix.
