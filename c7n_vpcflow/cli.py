@@ -6,8 +6,10 @@ import sys
 from .account_rows import AccountsFileError, Gate, account_rows, gate, read_accounts
 from .evidence_source import SourceError, open_source
 from .evidence_tree import ACTION, FILTER, read_tree
+from .html_report import as_html
 from .permissions import register as register_permissions
 from .report import FORMATS
+from .telemetry_check import register as register_telemetry_check
 
 EXIT_CODES = """exit codes:
   0  every account-region listed was judged and every non-compliant VPC was fixed
@@ -23,6 +25,7 @@ the highest-numbered of 4, 3 and 1 that applies wins"""
 WHY = {Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
        Gate.NOT_JUDGED: "some account-region was not judged",
        Gate.CORRUPT: "corrupt evidence"}
+CLEAN = "every account-region judged, every VPC found non-compliant fixed"
 
 
 def say(text):
@@ -46,8 +49,11 @@ def report(args):
     if not runs:
         say("no output of a policy using %s or %s under %s: nothing was judged" % (
             FILTER, ACTION, " ".join(args.output_dir)))
-    sys.stdout.write(FORMATS[args.format](rows))
     code = gate(rows, bool(corrupt))
+    if args.format == "html":
+        sys.stdout.write(as_html(rows, history, args.output_dir, (code, WHY.get(code, CLEAN))))
+    else:
+        sys.stdout.write(FORMATS[args.format](rows))
     if code:
         say("exit %d: %s" % (code, WHY[code]))
     return code
@@ -68,13 +74,16 @@ def parser():
                     "(Custodian's run folders, gzipped or not); several OUTs are read "
                     "together. The latest judged run of each account-region counts.")
     rep.add_argument("output_dir", metavar="OUT", nargs="+")
-    rep.add_argument("--format", choices=sorted(FORMATS), default="md",
-                     help="md (default, readable in a terminal), csv or json")
+    rep.add_argument("--format", choices=sorted(FORMATS) + ["html"], default="md",
+                     help="md (default, readable in a terminal), csv, json, or html (one "
+                          "self-contained page; with several runs in the evidence, "
+                          "compliance over time: reads every run's verdict)")
     rep.add_argument("-c", "--config", metavar="ACCOUNTS_YML",
                      help="the c7n-org accounts file: its account-regions (as its "
                           "`regions` list them) with no output are listed as not judged")
     rep.set_defaults(func=report)
     register_permissions(commands)
+    register_telemetry_check(commands)
     return top
 
 

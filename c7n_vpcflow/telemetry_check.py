@@ -6,11 +6,16 @@ or undelivered flow log as enabled; a VPC unknown to AWS was never evaluated: it
 not onboarded, or evaluation is not running). Only account-regions we judged are compared.
 """
 import json
+import sys
 from dataclasses import asdict, dataclass
 from typing import List
 
+from c7n.credentials import SessionFactory
+from c7n.exceptions import ClientError
 from c7n.utils import local_session
 
+from .evidence_source import SourceError, open_source
+from .evidence_tree import read_tree
 from .inventory import paginate
 from .telemetry_rule_spec import RESOURCE_TYPE
 
@@ -91,3 +96,50 @@ def as_json(disagreements):
 
 
 FORMATS = {"md": as_markdown, "json": as_json}
+
+
+def say(text):
+    print("c7n-vpcflow telemetry-check: %s" % text, file=sys.stderr)
+
+
+def telemetry_check(args):
+    try:
+        runs, notes, _history = read_tree([open_source(o) for o in args.output_dir])
+    except SourceError as e:
+        say(str(e))
+        return 2
+    for note in notes:
+        say(note)
+    verdicts = [run.verdicts for run in runs if run.judged]
+    if not verdicts:
+        say("no judged flow-log-compliance.json under %s: nothing to compare" % " ".join(
+            args.output_dir))
+        return 3
+    factory = SessionFactory(None, profile=args.profile, assume_role=args.assume_role)
+    try:
+        found = check(verdicts, factory, args.scope)
+    except ClientError as e:
+        say("%s (the organization's listing needs the management or a delegated-admin "
+            "account, and onboarded accounts)" % e)
+        return 3
+    sys.stdout.write(FORMATS[args.format](found))
+    return 1 if found else 0
+
+
+def register(commands):
+    """Adds the `telemetry-check` subcommand to the c7n-vpcflow parser."""
+    command = commands.add_parser(
+        "telemetry-check", help="VPCs where our verdict and AWS's resource telemetry disagree",
+        description="Compares each VPC judged in the output of `custodian run -s OUT` or "
+                    "`c7n-org run -s OUT` (local or s3://) with AWS's own view, "
+                    "ListResourceTelemetryForOrganization (or ListResourceTelemetry with "
+                    "--scope account), one listing per region, and names the VPCs where "
+                    "they disagree. Exit 0: they agree; 1: disagreements; 2: usage; 3: "
+                    "nothing judged, or AWS refused the listing.")
+    command.add_argument("output_dir", metavar="OUT", nargs="+")
+    command.add_argument("--scope", choices=("organization", "account"),
+                         default="organization")
+    command.add_argument("--format", choices=sorted(FORMATS), default="md")
+    command.add_argument("--profile", help="AWS profile of the administering account")
+    command.add_argument("--assume-role", help="role ARN to assume for the listing")
+    command.set_defaults(func=telemetry_check)

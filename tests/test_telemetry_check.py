@@ -59,3 +59,29 @@ def test_a_verdict_that_judged_nothing_is_not_compared(flight_data, tmp_path):
     flight = flight_data("telemetry_check_org")
     assert check([verdict], flight) == []
     assert flight.operations() == []
+
+
+def test_the_command_reads_an_output_tree_and_exits_1_naming_each_disagreement(
+        flight_data, tmp_path, monkeypatch, capsys):
+    from c7n_vpcflow import cli, telemetry_check
+    our_verdict(flight_data, tmp_path / "out")
+    flight = flight_data("telemetry_check_org")
+    monkeypatch.setattr(telemetry_check, "SessionFactory", lambda *a, **k: flight)
+
+    code = cli.main(["telemetry-check", str(tmp_path / "out"), "--format", "json"])
+
+    rows = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [r["vpc-id"] for r in rows] == [
+        "vpc-01b4c5d6e7f809a1b", "vpc-03d6e7f809a1b2c3d", "vpc-07e7f809a1b2c3d4e",
+        "vpc-0eeeeeeeeeeeeeeee", "vpc-0f3a4b5c6d7e8f901"]
+    assert rows[0] == {"account-id": A, "region": "us-east-1",
+                       "vpc-id": "vpc-01b4c5d6e7f809a1b", "ours": "non-compliant",
+                       "violations": ["traffic-type"], "aws": "Enabled"}
+
+
+def test_the_command_compares_nothing_when_nothing_was_judged(tmp_path, capsys):
+    from c7n_vpcflow import cli
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["telemetry-check", str(tmp_path / "empty")]) == 3
+    assert "nothing to compare" in capsys.readouterr().err
