@@ -112,8 +112,6 @@ class Remediation:
                     self._fail(plan, status.refusal(plan.destination))
                 elif status.warning:
                     self.results[plan.vpc_id].setdefault("warnings", []).append(status.warning)
-            if status.warning:
-                log.warning("enable-flow-logs: %s", status.warning)
             if all(self.results[p.vpc_id]["status"] == "failed" for p in needing):
                 return None
             return role.apply(status, prefix, groups)

@@ -6,6 +6,7 @@ when there is one); a role we created is widened to a new log-group prefix; a ro
 else made is used only where its policies let it deliver, and never changed.
 """
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -17,6 +18,8 @@ from .role_policy import (
     DEFAULT_BOUNDARY, SERVICE_PRINCIPAL, covered_prefixes, delivery_gaps, delivery_policy,
     trust_policy, trust_verdict)
 from .settings import MANAGED_BY
+
+log = logging.getLogger("custodian.vpcflow")
 
 POLICY_NAME = "vpc-flow-logs-delivery"
 # What assessing the role reads: the role, its policies, and the permissions boundary.
@@ -109,6 +112,8 @@ class DeliveryRole:
         status = RoleStatus(self.name, role["Arn"], True, ours=tags.get(MANAGED_BY[0]) ==
                             MANAGED_BY[1], warning=warning and "delivery role %s: %s" % (
                                 role["Arn"], warning))
+        if status.warning:
+            log.warning("enable-flow-logs: %s", status.warning)
         if problem:
             status.problem = (
                 "delivery role %s cannot be used: %s. Fix its trust policy or point `role` at "

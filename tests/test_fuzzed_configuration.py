@@ -63,7 +63,7 @@ COMMON = {
 BY_DESTINATION = {
     CW: {
         "log-group-name": (
-            ["/vpc/flow-logs/{vpc_id}", "{vpc_id}", "flow_logs.{vpc_name}", "/fixed/group",
+            ["/vpc/flow-logs/{vpc_id}", "flows/{vpc_id}", "flow_logs.{vpc_name}", "/fixed/group",
              "/vpc/{partition}/{account_id}/{region}/{vpc_name}-{vpc_id}#flow"],
             ["aws/vpc/{vpc_id}", "/vpc/{vpcid}", "/vpc flow/{vpc_id}", "/vpc/{vpc_id!r}",
              "/vpc/{vpc_id:x}", "/vpc/{", "/vpc/*/{vpc_id}", "/" + "x" * 600]),
@@ -71,9 +71,17 @@ BY_DESTINATION = {
         "kms-key-id": ([KMS], ["alias/flow-logs", "arn:aws:kms:us-east-1:123456789012:alias/x",
                               "1234abcd-12ab-34cd-56ef-1234567890ab"]),
         "role": (["vpc-flow-logs-delivery", "flow-logs_delivery+role=1,2.x@y",
-                  "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery"],
-                 ["not a role!", "arn:aws:iam::1234:role/x", "r" * 65]),
+                  "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery",
+                  "arn:{partition}:iam::{account_id}:role/x"],
+                 ["not a role!", "arn:aws:iam::1234:role/x", "r" * 65,
+                  "arn:aws:iam::{region}:role/x"]),
         "create-role": ([True, False], ["yes", "true"]),
+        "permissions-boundary": (
+            ["required", "arn:aws:iam::123456789012:policy/b",
+             "arn:{partition}:iam::{account_id}:policy/b"],
+            ["", "optional", True, "arn:aws:iam::1:policy/b",
+             "arn:aws:iam::123456789012:role/x"]),
+        "unscoped-delivery-role": ([True, False], ["yes", 1]),
         "logs-calls-per-second": ([5, 0.5, 100], [0, -1, 101, "5"]),
         "insights-queries": ([True, False], ["yes", 1]),
         "reject-alarm": (
