@@ -47,6 +47,8 @@ class Row:
     managed_by: Counter = field(default_factory=Counter)   # flow logs per manager
     fixed: int = 0
     failures: list = field(default_factory=list)   # (VPC id, error)
+    non_compliant_vpcs: list = field(default_factory=list)   # the verdict's entries
+    latest_results: dict = field(default_factory=dict)   # VPC id -> result since the verdict
 
     @property
     def compliant(self):
@@ -99,7 +101,8 @@ def _row(account_id, region, runs, names):
     if latest and not any(r.corrupt for r in runs):
         row.judged, row.judged_at = True, latest.started
         verdicts = latest.verdicts["judged"]
-        non_compliant = {v["vpc-id"] for v in verdicts if v["violations"]}
+        row.non_compliant_vpcs = [v for v in verdicts if v["violations"]]
+        non_compliant = {v["vpc-id"] for v in row.non_compliant_vpcs}
         row.vpcs, row.non_compliant = len(verdicts), len(non_compliant)
         row.reasons = Counter(r for v in verdicts for r in v["violations"])
         row.managed_by = Counter(
@@ -115,6 +118,7 @@ def _row(account_id, region, runs, names):
     for run in sorted((r for r in runs if r.results), key=_started):
         if latest is None or _started(run) >= _started(latest):
             latest_result.update((result["vpc-id"], result) for result in run.results["results"])
+    row.latest_results = latest_result
     row.fixed = sum(1 for vpc_id in non_compliant
                     if latest_result.get(vpc_id, {}).get("status") in FIXED)
     row.failures = [(vpc_id, r.get("error") or r["status"])

@@ -59,8 +59,11 @@ def recording_client(emulator):
     """An S3 client on the emulator and the (operation, key or prefix) of each call it makes."""
     client = emulator.client("s3")
     calls = []
-    client.meta.events.register("before-parameter-build.s3", lambda params, model, **_: calls.append(
-        (model.name, params.get("Key", params.get("Prefix")))))
+
+    def record(params, model, **_):
+        calls.append((model.name, params.get("Key", params.get("Prefix"))))
+
+    client.meta.events.register("before-parameter-build.s3", record)
     return client, calls
 
 
