@@ -395,7 +395,7 @@ def test_policies_are_shipped():
     assert [os.path.basename(p) for p in SHIPPED_POLICIES] == [
         "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable-s3.yml", "vpc-flow-logs-enable.yml",
         "vpc-flow-logs-on-create.yml", "vpc-flow-logs-periodic.yml",
-        "vpc-flow-logs-securityhub.yml"]
+        "vpc-flow-logs-securityhub.yml", "vpc-flow-logs-telemetry-rule.yml"]
 
 
 @pytest.mark.parametrize("filename", [
