@@ -149,9 +149,10 @@ def _location(parts, sources):
     region = next((s[1] for s in sources if s[1]), "")
     if not region and len(parts) >= 2 and REGION.match(parts[-2]):
         region = parts[-2]
-    # c7n-org writes <account name>/<region>/<policy>.
+    # c7n-org writes <account name>/<region>/<policy>; an evidence bucket's layout may put
+    # the account id there instead, which names nothing (-c accounts.yml may).
     name = parts[-3] if len(parts) >= 3 and region and parts[-2] == region else ""
-    return name, account_id, region
+    return ("" if name == account_id else name), account_id, region
 
 
 def _when(value):

@@ -183,3 +183,24 @@ def test_a_tree_synced_down_from_s3_reads_as_the_bucket_does(emulator, bucket, c
 
     assert local.returncode == remote.returncode == 1
     assert without_time(rows_of(local)) == without_time(rows_of(remote))
+
+
+def test_the_central_evidence_layout_of_the_readme_reads_per_account_and_region(
+        emulator, bucket, cli, tmp_path):
+    seed_region(emulator, "us-east-1", kinds=("bare", "healthy"))
+    layout = "s3://%s/vpc-flow-logs/{account_id}/{region}/{policy_name}/{now:%%Y/%%m/%%d/%%H}" \
+        "?region=us-east-1" % BUCKET
+    assert custodian_run(cli, layout, AUDIT_POLICY, regions=("us-east-1",)).returncode == 0
+    assert keys(bucket, "vpc-flow-logs/123456789012/us-east-1/vpc-flow-logs-audit/20")
+
+    shown = report(cli, "s3://%s/vpc-flow-logs" % BUCKET)
+
+    assert shown.returncode == 1, shown.stderr
+    [row] = rows_of(shown).values()
+    assert (row["account-id"], row["region"], row["vpcs"], row["non-compliant"]) == (
+        "123456789012", "us-east-1", 3, 2)
+    accounts = tmp_path / "accounts.yml"
+    accounts.write_text("accounts: [{name: network-prod, account_id: '123456789012', "
+                        "regions: [us-east-1]}]\n")
+    named = report(cli, "s3://%s/vpc-flow-logs" % BUCKET, "json", "-c", accounts)
+    assert list(rows_of(named)) == [("network-prod", "us-east-1")]
