@@ -80,8 +80,9 @@ def _summary_row(row):
         return '<tr class="not-judged" data-account="%s" data-region="%s">%s</tr>' % (
             escape(row.account_id or row.account_name), region,
             "".join("<td>%s</td>" % c for c in cells))
-    compliance = "%s %.0f%%" % (bar(row.compliant, row.fixed, row.remaining),
-                                percent(row.compliant + row.fixed, row.vpcs))
+    compliance = "%s %s" % (bar(row.compliant, row.fixed, row.remaining),
+                            "%.0f%%" % percent(row.compliant + row.fixed, row.vpcs)
+                            if row.vpcs else "no VPCs")
     cells += ['<td class="n">%d</td>' % n for n in (
         row.vpcs, row.compliant, row.non_compliant, row.fixed, row.failed)]
     cells = ["<td>%s</td>" % c for c in cells[:2]] + cells[2:]
@@ -99,10 +100,13 @@ def _totals(rows):
                ("failed", overall.failed)]
     boxes = ['<div class="total" data-total="%s"><b>%s</b>%s</div>' % (
         escape(label), escape(str(value)), escape(label)) for label, value in figures]
-    boxes.append('<div class="total">%s<br>%.0f%% compliant or fixed</div>' % (
-        bar(overall.vpcs - overall.non_compliant, overall.fixed,
-            overall.non_compliant - overall.fixed),
-        percent(overall.vpcs - overall.non_compliant + overall.fixed, overall.vpcs)))
+    if overall.vpcs:
+        boxes.append('<div class="total">%s<br>%.0f%% compliant or fixed</div>' % (
+            bar(overall.vpcs - overall.non_compliant, overall.fixed,
+                overall.non_compliant - overall.fixed),
+            percent(overall.vpcs - overall.non_compliant + overall.fixed, overall.vpcs)))
+    elif not rows:
+        boxes.append('<div class="total cause">nothing was judged</div>')
     return "\n".join(boxes)
 
 

@@ -39,14 +39,16 @@ def compliance_series(verdicts):
     series, latest = [], {}
     for i, (moment, where, vpcs, compliant) in enumerate(ordered):
         latest[where] = (vpcs, compliant)
-        if i + 1 == len(ordered) or ordered[i + 1][0] - moment > GAP:
+        last_of_sweep = i + 1 == len(ordered) or ordered[i + 1][0] - moment > GAP
+        if last_of_sweep and any(v for v, _ in latest.values()):
             series.append((moment, sum(v for v, _ in latest.values()),
                            sum(c for _, c in latest.values()), len(latest)))
     return series
 
 
 def percent(part, whole):
-    return 100.0 * part / whole if whole else 100.0
+    """The share as a percentage; whole is never 0 (a sweep or row without VPCs has none)."""
+    return 100.0 * part / whole
 
 
 def bar(compliant, fixed, remaining, width=220, height=14):

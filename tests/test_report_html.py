@@ -174,3 +174,16 @@ def screenshot(page, png):
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and png.exists(), done.stderr
     return read_png(png)
+
+
+def test_html_of_a_tree_without_our_output_says_nothing_was_judged(cli, tmp_path):
+    (tmp_path / "out").mkdir()
+
+    text = html_report(cli, tmp_path / "out", code=3)
+
+    page = ReportPage(text)
+    assert_self_contained(text, page)
+    assert "Exit 3: some account-region was not judged" in text
+    assert "nothing was judged" in text and "%" not in text.split("<h2>")[1]
+    assert page.tables["account-regions"] == [page.tables["account-regions"][0]]
+    assert "over-time" not in page.ids
