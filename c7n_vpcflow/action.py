@@ -38,8 +38,12 @@ class EnableFlowLogs(BaseAction):
     ``kms-key-id`` and ``tags`` and given ``retention-days``; then a flow log into it,
     delivered by the role ``role``. The role is created when missing (``create-role``),
     trusting only ``vpc-flow-logs.amazonaws.com`` for this account's flow logs and allowed
-    to write only under the template's fixed prefix; an existing role is verified, never
-    changed. Existing log groups keep a longer (or never-expiring) retention.
+    to write only under the template's fixed prefix (which ``log-group-name`` must have,
+    unless ``unscoped-delivery-role``), under ``permissions-boundary`` when the account has
+    it. A role we created is widened to a new prefix; any other role is never changed, and
+    is refused if its trust admits anyone but the flow-logs service, or, per VPC, if it may
+    not write into that VPC's log group. Existing log groups keep a longer (or
+    never-expiring) retention and their owners' tags; only missing tags are added.
 
     ``destination-type: s3``: flow logs into ``bucket`` (name or ARN, often a central
     log-archive bucket) under an optional ``prefix``, as ``file-format`` with optional
