@@ -174,12 +174,15 @@ class DeliveryRole:
                         " (the role is not ours, so it was left unchanged)"))
 
     def _role_documents(self):
-        names = self.retry(self.iam.list_role_policies, RoleName=self.name)["PolicyNames"]
         documents = [self.retry(self.iam.get_role_policy, RoleName=self.name, PolicyName=n)
-                     ["PolicyDocument"] for n in names]
-        attached = self.retry(self.iam.list_attached_role_policies, RoleName=self.name)
-        return documents + [self._policy_document(p["PolicyArn"])
-                            for p in attached["AttachedPolicies"]]
+                     ["PolicyDocument"] for n in self._listed("list_role_policies",
+                                                              "PolicyNames")]
+        return documents + [self._policy_document(p["PolicyArn"]) for p in self._listed(
+            "list_attached_role_policies", "AttachedPolicies")]
+
+    def _listed(self, operation, key):
+        pages = self.iam.get_paginator(operation).paginate(RoleName=self.name)
+        return self.retry(lambda: [item for page in pages for item in page[key]])
 
     def _policy_document(self, policy_arn):
         policy = self.retry(self.iam.get_policy, PolicyArn=policy_arn)["Policy"]

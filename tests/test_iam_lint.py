@@ -37,13 +37,24 @@ def false_alarm(finding, document):
     # AWS managed policies live in the account "aws" (arn:aws:iam::aws:policy/...): reading
     # them is how a role holding e.g. CloudWatchLogsFullAccess is judged.
     if finding.issue == "INVALID_ARN":
-        return any(":iam::aws:policy/" in r for s in document["Statement"]
-                   for r in as_list(s.get("Resource")))
+        return "INVALID_ARN" not in issues(without_aws_managed_policies(document))
     return False
 
 
-def as_list(value):
-    return value if isinstance(value, list) else [value]
+def issues(document):
+    return [f.issue for f in analyze_policy_string(json.dumps(document)).findings]
+
+
+def without_aws_managed_policies(document):
+    def keep(resource):
+        return ":iam::aws:policy/" not in resource
+    statements = []
+    for statement in document["Statement"]:
+        resources = statement.get("Resource")
+        if isinstance(resources, list):
+            statement = dict(statement, Resource=[r for r in resources if keep(r)])
+        statements.append(statement)
+    return dict(document, Statement=statements)
 
 
 def take_every_branch(value):
