@@ -7,6 +7,7 @@ import urllib.request
 
 import yaml
 
+from support.aws import recording_entries
 from support.faults import parse_request
 
 REGIONS = ("us-east-1", "eu-west-1")
@@ -89,8 +90,8 @@ class Recording:
     def calls(self):
         url = self.endpoint + "/moto-api/recorder/download-recording"
         with urllib.request.urlopen(url, timeout=10) as response:
-            lines = response.read().decode("utf-8").splitlines()
-        return [_parse(json.loads(line)) for line in lines if line.strip()]
+            text = response.read().decode("utf-8")
+        return [_parse(entry) for entry in recording_entries(text)]
 
     def mutating(self):
         """The calls that were not Describe/Get/List; the recording must not be empty."""

@@ -15,6 +15,7 @@ import urllib.request
 import zipfile
 
 from bench.lambda_archive import BOOT, runtime_folder
+from support.aws import recording_entries
 
 
 def start_recording(endpoint):
@@ -27,10 +28,9 @@ def uploaded_archives(endpoint, by_account_region=False):
     (function name, account of its role, region) with `by_account_region`."""
     _post(endpoint + "/moto-api/recorder/stop-recording")
     with urllib.request.urlopen(endpoint + "/moto-api/recorder/download-recording") as r:
-        lines = r.read().decode().splitlines()
+        text = r.read().decode()
     archives = {}
-    for line in lines:
-        request = json.loads(line)
+    for request in recording_entries(text):
         if not request.get("body") or not request["url"].rstrip("/").endswith("/functions"):
             continue
         body = json.loads(base64.b64decode(request["body"]))
