@@ -14,13 +14,14 @@ everything else, about 2.5 ms each on moto (threads do not help: moto is CPU-bou
 Seeding and checking talk to the emulator directly (never through the proxy) and happen
 while its request recorder is off, so they are neither counted nor throttled.
 """
-import json
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import boto3
 from botocore.config import Config
+
+from demo.emulator import recording_entries
 
 DEFAULT_ACCOUNT = "123456789012"     # moto's account for credentials it did not issue
 SEED_ROLE = "arn:aws:iam::%s:role/bench-seeder"
@@ -138,12 +139,6 @@ class Recorder:
         post(self.endpoint, "/moto-api/recorder/start-recording")
 
     def stop(self):
-        """Stop recording; returns the recorded entries (lines that do not parse: skipped)."""
+        """Stop recording; returns the recorded entries."""
         post(self.endpoint, "/moto-api/recorder/stop-recording")
-        entries = []
-        for line in get(self.endpoint, "/moto-api/recorder/download-recording").splitlines():
-            try:
-                entries.append(json.loads(line))
-            except ValueError:
-                entries.append(None)
-        return entries
+        return recording_entries(get(self.endpoint, "/moto-api/recorder/download-recording"))

@@ -1,4 +1,6 @@
-"""The moto server: a free 127.0.0.1 port, started and stopped by the demo."""
+"""The moto server: a free 127.0.0.1 port, started and stopped by the demo (and bench);
+reading its request recording (also for the tests)."""
+import json
 import os
 import socket
 import sys
@@ -15,6 +17,22 @@ LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "moto_server
 
 class EmulatorError(Exception):
     pass
+
+
+def recording_entries(text):
+    """The entries of moto's request recording: one JSON object a line, except that
+    requests recorded at the same moment (c7n-org's parallel workers) may share a line."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    decoder = json.JSONDecoder()
+    entries, index = [], 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            return entries
+        entry, index = decoder.raw_decode(text, index)
+        entries.append(entry)
 
 
 def free_port():

@@ -61,20 +61,6 @@ class FlightData(RecordingSession):
         self.pill.playback()
 
 
-def recording_entries(text):
-    """The entries of moto's request recording: one JSON object a line, except that
-    requests recorded at the same moment (c7n-org's parallel workers) may share a line."""
-    decoder = json.JSONDecoder()
-    entries, index = [], 0
-    while True:
-        while index < len(text) and text[index].isspace():
-            index += 1
-        if index >= len(text):
-            return entries
-        entry, index = decoder.raw_decode(text, index)
-        entries.append(entry)
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

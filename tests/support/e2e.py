@@ -7,7 +7,7 @@ import urllib.request
 
 import yaml
 
-from support.aws import recording_entries
+from demo.emulator import recording_entries
 from support.faults import parse_request
 
 REGIONS = ("us-east-1", "eu-west-1")

@@ -15,7 +15,7 @@ import urllib.request
 import zipfile
 
 from bench.lambda_archive import BOOT, runtime_folder
-from support.aws import recording_entries
+from demo.emulator import recording_entries
 
 
 def start_recording(endpoint):
