@@ -129,6 +129,13 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     assert results["complete"] and {r["status"] for r in results["results"]} == {"created"}
     assert results["execution-id"] == judged["execution-id"] == (
         left["metadata.json"]["execution"]["id"])
+    # ... and the report reads it there: judged, every VPC fixed, a clean gate.
+    shown = cli("c7n-vpcflow", "report", "s3://%s/vpc-flow-logs" % EVIDENCE_BUCKET,
+                "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    [row] = json.loads(shown.stdout)["accounts"]
+    assert (row["account-id"], row["region"], row["judged"]) == (ACCOUNT, REGION, True)
+    assert (row["vpcs"], row["non-compliant"], row["fixed"], row["failed"]) == (3, 3, 3, 0)
 
 
 def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
