@@ -10,7 +10,7 @@ from . import formats
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties
 from .analytics import Analytics, list_existing
 from .apply import Remediation, error_text
-from .errors import FlowLogRemediationError, quiet_custodian_tracebacks
+from .errors import FlowLogRemediationError
 from .evidence import write_results
 from .identity import AccountMismatch, confirm_account
 from .dryrun import DryRunPlan
@@ -23,9 +23,6 @@ from .validation import validate_action_data, validate_against_filters
 log = logging.getLogger("custodian.vpcflow")
 
 RESULT = "c7n:flow-log-result"
-
-
-quiet_custodian_tracebacks()
 
 
 @Vpc.action_registry.register("enable-flow-logs")

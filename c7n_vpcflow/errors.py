@@ -1,4 +1,5 @@
-"""The error that ends a run with unfixed VPCs, and how Custodian logs it.
+"""The errors that end a run (unfixed VPCs, the wrong account, refused findings), and how
+Custodian logs them.
 
 Raising is the only way for an action to make `custodian run` exit non-zero; Custodian
 then logs the exception with its traceback, twice (c7n/output.py and c7n/commands.py).
@@ -11,7 +12,15 @@ CUSTODIAN_LOGGERS = ("custodian.output", "custodian.commands")
 
 
 class VpcFlowError(Exception):
-    """An error whose message says all there is to say: logged without a traceback."""
+    """An error whose message says all there is to say: logged without a traceback.
+
+    Custodian's loggers learn that only when such an error is first made (never at import:
+    importing the plugin leaves Custodian's logging as it is).
+    """
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        quiet_custodian_tracebacks()
 
 
 class FlowLogRemediationError(VpcFlowError):
