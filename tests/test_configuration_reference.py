@@ -36,8 +36,3 @@ def test_defaults_shown_are_the_ones_applied():
     assert rows["traffic-type"][1] == "`REJECT`"
     assert rows["log-group-name"][1] == "`/vpc/flow-logs/{vpc_id}`"
     assert rows["traffic-types"][1] == '`["ALL", "REJECT"]`'
-
-
-def test_readme_links_the_reference():
-    with open(os.path.join(ROOT, "README.md")) as f:
-        assert "docs/configuration.md" in f.read()

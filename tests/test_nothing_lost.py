@@ -4,14 +4,10 @@
 Against moto through the fault proxy (support.faults), which logs every request with its
 parameters and moto's answer, in the order moto got them.
 """
-import glob
-import os
-import re
 from xml.etree import ElementTree
 
 import pytest
 
-import c7n_vpcflow
 from c7n_vpcflow.action import FlowLogRemediationError
 from support.aws import RecordingSession
 from support.e2e import ENABLE_POLICY, custodian_run, read_output, write_policy
@@ -60,15 +56,6 @@ def flow_log_statuses(call):
             if "flowLogId" in fields:
                 statuses[fields["flowLogId"]] = fields.get("flowLogStatus")
     return statuses
-
-
-def test_the_plugin_has_no_code_path_that_deletes_a_log_group():
-    package = os.path.dirname(c7n_vpcflow.__file__)
-    for path in glob.glob(os.path.join(package, "*.py")):
-        with open(path) as f:
-            source = f.read()
-        assert not re.search(r"delete_log_group|DeleteLogGroup|delete_log_stream|"
-                             r"delete_retention_policy", source), path
 
 
 def test_log_groups_are_never_deleted_nor_shortened(fault_proxy, emulator, tmp_path):

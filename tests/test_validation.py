@@ -391,13 +391,6 @@ def good_run(tmp_path_factory):
     return validate_all(workdir, files)
 
 
-def test_policies_are_shipped():
-    assert [os.path.basename(p) for p in SHIPPED_POLICIES] == [
-        "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable-s3.yml", "vpc-flow-logs-enable.yml",
-        "vpc-flow-logs-on-create.yml", "vpc-flow-logs-periodic.yml",
-        "vpc-flow-logs-securityhub.yml", "vpc-flow-logs-telemetry-rule.yml"]
-
-
 @pytest.mark.parametrize("filename", [
     pytest.param(p, id="policies/" + os.path.basename(p)) for p in SHIPPED_POLICIES
 ] + [pytest.param(name + ".yml", id=name) for name in GOOD])
