@@ -5,25 +5,16 @@ directory, and unless a test points AWS_ENDPOINT_URL at the emulator it points a
 closed local port, so a call that placebo does not answer fails at once.
 """
 import os
-import sys
 import threading
 
+import c7n.utils
 import pytest
 
-# The repository root, for the benchmark harness (bench/) some tests share code with.
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-import c7n.utils
 import c7n_vpcflow.identity
 from support.aws import DEAD_ENDPOINT, FlightData, MotoServer
 from support.cli import Cli
+from support.constants import ACCOUNT_ID, DATA_DIR, REGION, REGIONS, ROOT  # noqa: F401 (shared)
 from support.faults import proxying
-
-REGION = "us-east-1"
-ACCOUNT_ID = "123456789012"
-DATA_DIR = os.path.join(os.path.dirname(__file__), "data", "placebo")
 
 
 @pytest.fixture(autouse=True)

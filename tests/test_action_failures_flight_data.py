@@ -3,13 +3,10 @@ import pytest
 
 from c7n_vpcflow.action import RESULT, EnableFlowLogs, FlowLogRemediationError
 from support.results import capture_resources, read_results
-from support.policy import run_policy
+from support.policy import ENABLE_NAME, enable_policy, run_policy
 
-POLICY = "vpc-flow-logs-enable"
 # One worker: log-group units in name order, so recorded responses meet the calls they answer.
-ENABLE = {"name": POLICY, "resource": "aws.vpc",
-          "filters": [{"type": "flow-log-compliance"}],
-          "actions": [{"type": "enable-flow-logs", "max-workers": 1}]}
+ENABLE = enable_policy(**{"max-workers": 1})
 VPC_A, VPC_B, VPC_C, VPC_D = ("vpc-0a1b2c3d4e5f67890", "vpc-0b7e4f2a9c1d38e56",
                               "vpc-0c3d9a8b7e6f51024", "vpc-0d4e5f6a7b8c9d0e1")
 
@@ -39,7 +36,7 @@ def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(
     assert "InvalidVpcID.NotFound" in annotated[VPC_B]["error"]
     assert annotated[VPC_C]["flow-log-ids"] == ["fl-0f6e5d4c3b2a19080"]
 
-    written = read_results(tmp_path, POLICY)
+    written = read_results(tmp_path, ENABLE_NAME)
     assert statuses(written) == statuses(annotated)
     assert written[VPC_B]["error"] == annotated[VPC_B]["error"]
 
@@ -54,7 +51,7 @@ def test_flow_log_already_exists_counts_as_success(case, flight_data, tmp_path):
     run_policy(ENABLE, flight, tmp_path)
 
     assert flight.operations().count("ec2.CreateFlowLogs") == 1
-    result = read_results(tmp_path, POLICY)[VPC_A]
+    result = read_results(tmp_path, ENABLE_NAME)[VPC_A]
     assert result["status"] == "created" and "error" not in result
     assert any("FlowLogAlreadyExists" in change for change in result["changes"])
 
@@ -68,7 +65,7 @@ def test_log_group_created_meanwhile_counts_as_success(flight_data, tmp_path):
     [flow_log] = flight.params("ec2.CreateFlowLogs")
     assert flow_log["ResourceIds"] == [VPC_A]
     assert flow_log["LogGroupName"] == "/vpc/flow-logs/" + VPC_A
-    result = read_results(tmp_path, POLICY)[VPC_A]
+    result = read_results(tmp_path, ENABLE_NAME)[VPC_A]
     assert result["status"] == "created" and "error" not in result
     assert result["flow-log-ids"] == ["fl-0d7c6b5a4f3e2d1c0"]
     # Its owner's tags are kept: managed-by is theirs (terraform), so nothing is added.
@@ -92,7 +89,7 @@ def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(
         "/vpc/flow-logs/" + VPC_A, "/vpc/flow-logs/" + VPC_A, "/vpc/flow-logs/" + VPC_B]
     assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [
         [VPC_A], [VPC_A], [VPC_B]]
-    results = read_results(tmp_path, POLICY)
+    results = read_results(tmp_path, ENABLE_NAME)
     assert statuses(results) == {VPC_A: "created", VPC_B: "created"}
     assert results[VPC_A]["flow-log-ids"] == ["fl-0b8a7f6e5d4c3b2a1"]
 
@@ -103,7 +100,7 @@ def denied(flight_data, tmp_path):
     flight = flight_data("action_access_denied")
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
-    return str(raised.value), flight, read_results(tmp_path, POLICY)
+    return str(raised.value), flight, read_results(tmp_path, ENABLE_NAME)
 
 
 def test_denied_flow_log_fails_only_that_vpc_and_names_the_aws_code(denied):

@@ -7,9 +7,9 @@ import pytest
 
 from c7n_vpcflow.action import RESULT, EnableFlowLogs, FlowLogRemediationError
 from support.results import capture_resources, read_results
-from support.policy import run_policy
+from support.policy import enable_policy, run_policy
+from support.constants import ACCOUNT_ID
 
-ACCOUNT = "123456789012"
 ROLE_ARN = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
 MANAGED_BY = {"Key": "managed-by", "Value": "c7n-vpcflow"}
 OWNER = {"Key": "owner", "Value": "security"}
@@ -20,20 +20,12 @@ ROLE_FIXES = ["iam.CreateRole", "iam.PutRolePolicy", "iam.UpdateAssumeRolePolicy
               "iam.AttachRolePolicy"]
 
 
-def enable(filtered=True, **action):
-    data = {"name": "vpc-flow-logs-enable", "resource": "aws.vpc",
-            "actions": [dict({"type": "enable-flow-logs"}, **action)]}
-    if filtered:
-        data["filters"] = [{"type": "flow-log-compliance"}]
-    return data
-
-
 @pytest.fixture
 def role_created(flight_data, tmp_path, monkeypatch):
     flight = flight_data("action_create_role")
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     # one worker: log-group units in name order, as the recorded responses expect
-    run_policy(enable(tags={"owner": "security"}, **{"max-workers": 1}), flight, tmp_path)
+    run_policy(enable_policy(tags={"owner": "security"}, **{"max-workers": 1}), flight, tmp_path)
     return flight, {r["VpcId"]: r for r in seen[0]}
 
 
@@ -48,11 +40,11 @@ def test_missing_role_is_created_trusting_only_this_accounts_flow_logs(role_crea
     assert statement["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert statement["Action"] in ("sts:AssumeRole", ["sts:AssumeRole"])
     condition = statement["Condition"]
-    assert condition["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    assert condition["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
     # A wildcard ARN only matches under a *Like operator.
     [like] = [op for op in condition if op != "StringEquals"]
     assert like in ("ArnLike", "StringLike")
-    assert condition[like] == {"aws:SourceArn": "arn:aws:ec2:*:%s:vpc-flow-log/*" % ACCOUNT}
+    assert condition[like] == {"aws:SourceArn": "arn:aws:ec2:*:%s:vpc-flow-log/*" % ACCOUNT_ID}
 
 
 def test_created_role_may_write_only_under_the_templates_fixed_prefix(role_created):
@@ -68,7 +60,7 @@ def test_created_role_may_write_only_under_the_templates_fixed_prefix(role_creat
         resources = statement["Resource"]
         resources = resources if isinstance(resources, list) else [resources]
         if statement in writes or set(statement["Action"]) - {"logs:DescribeLogGroups"}:
-            assert resources == ["arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % ACCOUNT]
+            assert resources == ["arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % ACCOUNT_ID]
     delivered_by = {p["DeliverLogsPermissionArn"] for p in flight.params("ec2.CreateFlowLogs")}
     assert delivered_by == {ROLE_ARN}
 
@@ -112,7 +104,7 @@ def test_role_with_wrong_trust_fails_the_run_and_is_left_unchanged(flight_data, 
     flight = flight_data("action_role_wrong_trust")
 
     with pytest.raises(FlowLogRemediationError) as raised:
-        run_policy(enable(), flight, tmp_path)
+        run_policy(enable_policy(), flight, tmp_path)
 
     message = str(raised.value)
     assert ROLE_ARN in message
@@ -131,7 +123,7 @@ def test_missing_role_with_create_role_false_fails_clearly(flight_data, tmp_path
     flight = flight_data("action_role_missing_no_create")
 
     with pytest.raises(FlowLogRemediationError) as raised:
-        run_policy(enable(**{"create-role": False}), flight, tmp_path)
+        run_policy(enable_policy(**{"create-role": False}), flight, tmp_path)
 
     message = str(raised.value)
     assert "delivery role vpc-flow-logs-delivery does not exist and create-role is false" in (
@@ -149,7 +141,7 @@ def test_action_makes_no_call_for_a_vpc_shared_by_another_account(
     flight = flight_data("shared_vpc")
     seen = capture_resources(monkeypatch, EnableFlowLogs)
 
-    run_policy(enable(filtered=False), flight, tmp_path)
+    run_policy(enable_policy(filtered=False), flight, tmp_path)
 
     assert flight.mentioning(shared) == []
     assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [[owned]]

@@ -8,27 +8,13 @@ import pytest
 
 from c7n_vpcflow.action import FlowLogRemediationError
 from support.aws import RecordingSession
-from support.policy import run_policy
+from support.emulated import flow_logs_of, new_vpc
+from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import results_by_vpc
+from support.constants import ACCOUNT_ID, KMS_KEY, REGION
 
 pytestmark = pytest.mark.emulator
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-
-
-def enable(**action):
-    return {"name": "enable", "resource": "aws.vpc",
-            "actions": [dict(action, type="enable-flow-logs")]}
-
-
-def new_vpc(emulator, cidr, name=None):
-    ec2 = emulator.client("ec2", REGION)
-    vpc_id = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-    if name:
-        ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Name", "Value": name}])
-    return vpc_id
 
 
 def log_group(emulator, name):
@@ -42,28 +28,23 @@ def group_tags(emulator, group):
     return emulator.client("logs", REGION).list_tags_for_resource(resourceArn=arn)["tags"]
 
 
-def flow_logs_of(emulator, vpc_id):
-    return emulator.client("ec2", REGION).describe_flow_logs(
-        Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
-
-
 def test_every_option_reaches_the_log_group_and_the_flow_log(emulator, tmp_path):
     vpc_id = new_vpc(emulator, "10.1.0.0/16", name="payments prod")
     session = RecordingSession(REGION)
-    run_policy(enable(**{
+    run_policy(enable_policy(filtered=False, **{
         "log-group-name": "/flows/{account_id}/{region}/{vpc_name}",
         "retention-days": 731, "kms-key-id": KMS_KEY, "tags": {"owner": "secops"},
         "traffic-type": "ALL", "log-format": "${version} ${vpc-id} ${srcaddr} ${action}",
         "max-aggregation-interval": 60}), session, tmp_path)
 
-    name = "/flows/%s/%s/payments-prod" % (ACCOUNT, REGION)
+    name = "/flows/%s/%s/payments-prod" % (ACCOUNT_ID, REGION)
     group = log_group(emulator, name)
     assert group["retentionInDays"] == 731
     assert group["kmsKeyId"] == KMS_KEY
     assert group_tags(emulator, group) == {"owner": "secops", "managed-by": "c7n-vpcflow"}
     [created] = [p for p in session.params("logs.CreateLogGroup") if p["logGroupName"] == name]
     assert created["kmsKeyId"] == KMS_KEY  # encryption and tags in the creating call
-    [flow_log] = flow_logs_of(emulator, vpc_id)
+    [flow_log] = flow_logs_of(emulator).get(vpc_id, [])
     assert flow_log["LogGroupName"] == name
     assert flow_log["TrafficType"] == "ALL"
     assert flow_log["LogFormat"] == "${version} ${vpc-id} ${srcaddr} ${action}"
@@ -85,7 +66,7 @@ def test_existing_log_group_retention_is_only_ever_raised(emulator, tmp_path, ex
     if existing:
         logs.put_retention_policy(logGroupName=name, retentionInDays=existing)
     session = RecordingSession(REGION)
-    run_policy(enable(**{"kms-key-id": KMS_KEY}), session, tmp_path)
+    run_policy(enable_policy(filtered=False, **{"kms-key-id": KMS_KEY}), session, tmp_path)
 
     group = log_group(emulator, name)
     assert group.get("retentionInDays") == expected
@@ -94,23 +75,24 @@ def test_existing_log_group_retention_is_only_ever_raised(emulator, tmp_path, ex
     assert name not in [p["logGroupName"] for p in session.params("logs.CreateLogGroup")]
     raised = [p for p in session.params("logs.PutRetentionPolicy") if p["logGroupName"] == name]
     assert len(raised) == (1 if existing == 30 else 0)
-    assert [f["LogGroupName"] for f in flow_logs_of(emulator, vpc_id)] == [name]
-    result = results_by_vpc(tmp_path / "enable" / "flow-log-results.json")[vpc_id]
+    assert [f["LogGroupName"] for f in flow_logs_of(emulator).get(vpc_id, [])] == [name]
+    result = results_by_vpc(tmp_path / ENABLE_NAME / "flow-log-results.json")[vpc_id]
     assert any("encryption was left unchanged" in change for change in result["changes"])
 
 
 def test_one_shared_log_group_takes_one_create_call_for_every_vpc(emulator, tmp_path):
     vpcs = [new_vpc(emulator, "10.%d.0.0/16" % i) for i in range(3, 7)]
     session = RecordingSession(REGION)
-    resources = run_policy(enable(**{"log-group-name": "/vpc/flow-logs/{region}"}),
-                           session, tmp_path)
+    resources = run_policy(
+        enable_policy(filtered=False, **{"log-group-name": "/vpc/flow-logs/{region}"}),
+        session, tmp_path)
 
     [create] = session.params("ec2.CreateFlowLogs")
     default_vpc = {r["VpcId"] for r in resources} - set(vpcs)
     assert sorted(create["ResourceIds"]) == sorted(vpcs + list(default_vpc))
     assert len(session.params("logs.CreateLogGroup")) == 1
     for r in resources:
-        [flow_log] = flow_logs_of(emulator, r["VpcId"])
+        [flow_log] = flow_logs_of(emulator).get(r["VpcId"], [])
         assert r["c7n:flow-log-result"]["flow-log-ids"] == [flow_log["FlowLogId"]]
         assert flow_log["LogGroupName"] == "/vpc/flow-logs/" + REGION
 
@@ -126,14 +108,14 @@ def test_existing_role_given_by_arn_is_used_as_is(emulator, tmp_path):
     iam.put_role_policy(RoleName="central-flow-logs", PolicyName="writes", PolicyDocument=(
         json.dumps({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": "arn:aws:logs:*:%s:log-group:/vpc/*" % ACCOUNT}]})))
+            "Resource": "arn:aws:logs:*:%s:log-group:/vpc/*" % ACCOUNT_ID}]})))
     vpc_id = new_vpc(emulator, "10.7.0.0/16")
     session = RecordingSession(REGION)
-    run_policy(enable(role=role_arn), session, tmp_path)
+    run_policy(enable_policy(filtered=False, role=role_arn), session, tmp_path)
 
     assert session.params("iam.CreateRole") == []
     assert session.params("iam.PutRolePolicy") == []
-    [flow_log] = flow_logs_of(emulator, vpc_id)
+    [flow_log] = flow_logs_of(emulator).get(vpc_id, [])
     assert flow_log["DeliverLogsPermissionArn"] == role_arn
 
 
@@ -141,10 +123,11 @@ def test_role_in_another_account_fails_every_vpc_without_creating_anything(emula
     vpc_id = new_vpc(emulator, "10.8.0.0/16")
     session = RecordingSession(REGION)
     with pytest.raises(FlowLogRemediationError) as raised:
-        run_policy(enable(role="arn:aws:iam::999999999999:role/flow-logs"), session, tmp_path)
+        run_policy(enable_policy(filtered=False, role="arn:aws:iam::999999999999:role/flow-logs"),
+                   session, tmp_path)
 
     assert vpc_id in str(raised.value)
     assert "999999999999" in str(raised.value) and "same account" in str(raised.value)
     assert session.params("ec2.CreateFlowLogs") == []
     assert session.params("iam.GetRole") == []
-    assert flow_logs_of(emulator, vpc_id) == []
+    assert flow_logs_of(emulator).get(vpc_id, []) == []

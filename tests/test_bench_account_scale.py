@@ -1,19 +1,15 @@
 """The bench's issue 15 suites (bench/account_scale.py), small: remediated estates amid
 unrelated log groups, our audit beside the built-in filter, one seeding for read-only runs."""
 import os
-import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from bench import estate as estates  # noqa: E402
-from bench.account_scale import org_audit  # noqa: E402
-from bench.estate import EstateSpec  # noqa: E402
-from bench.findings import findings  # noqa: E402
-from bench.runner import Bench, Measurement, run_suites, summarize  # noqa: E402
-from bench.scenarios import SUITES, RunContext, Suite  # noqa: E402
+from bench import estate as estates
+from bench.account_scale import org_audit
+from bench.estate import EstateSpec
+from bench.findings import findings
+from bench.runner import Bench, Measurement, run_suites, summarize
+from bench.scenarios import SUITES, RunContext, Suite
 
 
 def test_the_issue_15_suites_are_the_estates_the_issue_names():

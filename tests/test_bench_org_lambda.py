@@ -6,26 +6,22 @@ account-region), and the periodic policy's Lambda archive run in the bare runtim
 the pure parts: the accounts file, the floor of a multi-account estate, the findings.
 """
 import os
-import sys
 
 import jsonschema
 import pytest
 import yaml
 from c7n_org.cli import CONFIG_SCHEMA
+from support.constants import REGIONS
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from bench import org  # noqa: E402
-from bench.estate import EstateSpec  # noqa: E402
-from bench.findings import findings  # noqa: E402
-from bench.lambda_archive import create_function_calls  # noqa: E402
-from bench.report import floor_seconds  # noqa: E402
-from bench.runner import Bench, Measurement, run_suites, summarize  # noqa: E402
-from bench.scenarios import SUITES, RunContext, Suite  # noqa: E402
+from bench import org
+from bench.estate import EstateSpec
+from bench.findings import findings
+from bench.lambda_archive import create_function_calls
+from bench.report import floor_seconds
+from bench.runner import Bench, Measurement, run_suites, summarize
+from bench.scenarios import SUITES, RunContext, Suite
 
 ACCOUNTS = ("210000000091", "210000000092")
-REGIONS = ("us-east-1", "eu-west-1")
 
 
 def test_org_accounts_file_passes_c7n_orgs_schema(tmp_path):

@@ -5,7 +5,6 @@ proxy to a moto server: latency added, over-quota calls refused exactly as AWS r
 them (botocore must parse the right error code), counters, per-account buckets.
 """
 import json
-import os
 import subprocess
 import sys
 import time
@@ -15,12 +14,10 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from support.constants import ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from bench.proxy import ThrottlingProxy  # noqa: E402
-from bench.quotas import (  # noqa: E402
+from bench.proxy import ThrottlingProxy
+from bench.quotas import (
     DEFAULT_QUOTAS, Call, Quotas, TokenBucket, identify, parse_quota, throttle_response)
 
 SIGV4 = ("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/%s/%s/aws4_request, "

@@ -14,20 +14,16 @@ per account-region:
 Custodian's own GetCallerIdentity (one per run) is part of the constant.
 """
 import math
-import os
-import sys
 from collections import Counter
 
 import pytest
 
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, recording
 from support.estate import SEED_ROLE_ARN
+from support.constants import GROUP
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from bench.proxy import ThrottlingProxy  # noqa: E402
-from bench.quotas import Quotas  # noqa: E402
+from bench.proxy import ThrottlingProxy
+from bench.quotas import Quotas
 
 pytestmark = pytest.mark.emulator
 
@@ -55,7 +51,7 @@ def seed(emulator, sizes, extra_groups=None):
         ids += [ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
                 for i in range(n - len(ids))]
         for vpc_id in ids[:n // 2]:
-            group = "/vpc/flow-logs/%s" % vpc_id
+            group = GROUP % vpc_id
             logs.create_log_group(logGroupName=group)
             assert not ec2.create_flow_logs(
                 ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="REJECT",

@@ -5,8 +5,9 @@ import os
 
 import pytest
 import yaml
+from support.bucket_policy import as_list
+from support.constants import ROOT, policy_path
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET_POLICY = os.path.join(ROOT, "docs", "central-log-archive-bucket-policy.json")
 BUCKET = "org-log-archive-flow-logs"
 
@@ -19,10 +20,6 @@ def member_accounts():
 def bucket_policy():
     with open(BUCKET_POLICY) as f:
         return json.load(f)
-
-
-def as_list(value):
-    return value if isinstance(value, list) else [value]
 
 
 def test_only_the_log_delivery_service_of_the_member_accounts_may_write():
@@ -62,7 +59,7 @@ def test_c7n_org_sends_every_member_accounts_flow_logs_to_the_archive_bucket(
         vpcs[account["account_id"]] = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
 
     ran = cli("c7n-org", "run", "-c", accounts_file, "-s", tmp_path / "out", "-r", "us-east-1",
-              "-u", os.path.join(ROOT, "policies", "vpc-flow-logs-enable-s3.yml"),
+              "-u", policy_path("vpc-flow-logs-enable-s3.yml"),
               "--cache-period", "0")
     assert ran.returncode == 0, ran.stderr[-3000:]
     assert "Invalid" not in ran.stderr

@@ -16,18 +16,15 @@ from c7n_vpcflow.apply import Remediation
 from support.aws import RecordingSession
 from support.e2e import ENABLE_POLICY, run_results
 from support.estate import ACCOUNT_ID, seed_region
-from support.faults import (
-    FaultProxy, every_mutating_call_throttled, flow_logs_of, proxied_emulator)
-from support.policy import run_policy
+from support.emulated import flow_logs_of
+from support.faults import FaultProxy, every_mutating_call_throttled, proxied_emulator
+from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import read_results
+from support.constants import REGION
 
 pytestmark = pytest.mark.emulator
 
-REGION = "us-east-1"
-POLICY = "vpc-flow-logs-enable"
-ENABLE = {"name": POLICY, "resource": "aws.vpc",
-          "filters": [{"type": "flow-log-compliance"}],
-          "actions": [{"type": "enable-flow-logs"}]}
+ENABLE = enable_policy()
 RACE_KINDS = ("bare", "named", "default", "healthy", "accept_only", "failing")
 
 
@@ -63,7 +60,7 @@ def test_two_stock_runs_started_together_leave_each_vpc_exactly_one_new_flow_log
     assert_exactly_one_new_flow_log_each(estate, before, flow_logs_of(emulator, REGION))
     # Whatever the interleaving, each run accounts for every VPC it was given.
     for name in ("first", "second"):
-        results = run_results(tmp_path / name, REGION, POLICY, regions=(REGION,)).values()
+        results = run_results(tmp_path / name, REGION, ENABLE_NAME, regions=(REGION,)).values()
         assert {r["status"] for r in results} <= {"created", "skipped"}
         assert not any("error" in r for r in results)
     # They did race: both runs asked for flow logs on the same VPCs (moto refused one).
@@ -109,7 +106,7 @@ def test_two_runs_that_both_planned_every_vpc_still_create_one_flow_log_each(
     assert sum(b"FlowLogAlreadyExists" in c.response for c in creates) == len(
         estate.non_compliant)
     for name in ("a", "b"):
-        results = read_results(tmp_path / name, POLICY)
+        results = read_results(tmp_path / name, ENABLE_NAME)
         assert {r["status"] for r in results.values()} == {"created"}, results
 
 
@@ -156,7 +153,7 @@ def storm(moto_server, tmp_path_factory):
             vpcflow_log.setLevel(level)
         return SimpleNamespace(
             estate=estate, before=before, after=flow_logs_of(moto_server, REGION),
-            results=read_results(workdir, POLICY), throttled=proxy.injected(),
+            results=read_results(workdir, ENABLE_NAME), throttled=proxy.injected(),
             summary=summary.lines, delays=delays)
 
 

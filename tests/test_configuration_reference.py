@@ -6,8 +6,8 @@ import pytest
 from c7n_vpcflow.action import EnableFlowLogs
 from c7n_vpcflow.compliance import FlowLogCompliance
 from c7n_vpcflow.reference import render
+from support.constants import ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = os.path.join(ROOT, "docs", "configuration.md")
 
 

@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from support.constants import GROUP
+from support.bucket_policy import as_list
 from support.e2e import (
     AUDIT_POLICY, ENABLE_POLICY, REGIONS, assert_no_secret, audit, custodian_run, read_output,
     recording, run_results)
@@ -23,10 +25,6 @@ EXPECTED_VIOLATIONS = {
 ROLE_ARN = "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ACCOUNT_ID
 SCOPED_GROUPS = "arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % ACCOUNT_ID
 DELIVERY_WRITES = {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}
-
-
-def as_list(value):
-    return value if isinstance(value, list) else [value]
 
 
 def test_audit_lists_exactly_the_non_compliant_vpcs_of_each_region_and_changes_nothing(
@@ -68,7 +66,7 @@ def test_dryrun_annotates_a_plan_per_vpc_and_changes_nothing(emulator, cli, tmp_
         for kind, vpc_id in estate.non_compliant.items():
             plan = plans[vpc_id]
             assert plan["outcome"] == "create", (kind, plan)
-            assert plan["log-group"] == "/vpc/flow-logs/%s" % vpc_id
+            assert plan["log-group"] == GROUP % vpc_id
             assert plan["calls"] == [
                 "logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs"]
             assert (plan["role"]["arn"], plan["role"]["step"]) == (ROLE_ARN, "create")
@@ -125,11 +123,11 @@ def test_enable_gives_every_non_compliant_vpc_its_own_log_group_and_reject_flow_
         now = flow_logs_by_vpc(emulator, region)
         healthy = estate.vpcs["healthy"]
         assert now[healthy] == seeded[region][healthy]
-        assert "/vpc/flow-logs/%s" % healthy not in groups
+        assert GROUP % healthy not in groups
         results = run_results(tmp_path / "out", region, "vpc-flow-logs-enable")
         assert set(results) == set(estate.non_compliant.values())
         for kind, vpc_id in estate.non_compliant.items():
-            group_name = "/vpc/flow-logs/%s" % vpc_id
+            group_name = GROUP % vpc_id
             assert groups[group_name]["retentionInDays"] == 365
             tags = logs.list_tags_log_group(logGroupName=group_name)["tags"]
             assert tags.get("managed-by") == "c7n-vpcflow"

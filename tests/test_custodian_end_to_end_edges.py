@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from support.constants import GROUP
 from support.e2e import (
     ENABLE_POLICY, REGIONS, audit, custodian_run, recording, run_results, write_policy)
 from support.estate import flow_logs_by_vpc, seed_estate
@@ -21,7 +22,7 @@ def assert_one_new_reject_flow_log(before, after, vpc_id):
     new = added(before.get(vpc_id, []), after.get(vpc_id, []))
     assert len(new) == 1, (vpc_id, after.get(vpc_id))
     assert new[0]["TrafficType"] == "REJECT"
-    assert new[0]["LogGroupName"] == "/vpc/flow-logs/%s" % vpc_id
+    assert new[0]["LogGroupName"] == GROUP % vpc_id
     assert new[0]["DeliverLogsStatus"] == "SUCCESS"
     return new[0]
 

@@ -13,31 +13,17 @@ import pytest
 from c7n_vpcflow.action import FlowLogRemediationError
 from c7n_vpcflow.role_policy import BOUNDARY_NAME, delivery_policy
 from support.aws import RecordingSession
-from support.policy import run_policy
+from support.emulated import flow_logs_of, new_vpc
+from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import results_by_vpc
+from support.constants import ACCOUNT_ID, REGION
 
 pytestmark = pytest.mark.emulator
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 ROLE = "vpc-flow-logs-delivery"
-BOUNDARY_ARN = "arn:aws:iam::%s:policy/%s" % (ACCOUNT, BOUNDARY_NAME)
+BOUNDARY_ARN = "arn:aws:iam::%s:policy/%s" % (ACCOUNT_ID, BOUNDARY_NAME)
 SERVICE_TRUST = {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
                  "Action": "sts:AssumeRole"}
-
-
-def enable(**action):
-    return {"name": "enable", "resource": "aws.vpc",
-            "actions": [dict(action, type="enable-flow-logs")]}
-
-
-def new_vpc(emulator, cidr):
-    return emulator.client("ec2", REGION).create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-
-
-def flow_logs_of(emulator, vpc_id):
-    return emulator.client("ec2", REGION).describe_flow_logs(
-        Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
 
 
 def their_role(emulator, trust_statements, prefix="/vpc/flow-logs/"):
@@ -46,7 +32,7 @@ def their_role(emulator, trust_statements, prefix="/vpc/flow-logs/"):
     iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": trust_statements}))
     iam.put_role_policy(RoleName=ROLE, PolicyName="theirs", PolicyDocument=json.dumps(
-        delivery_policy(ACCOUNT, "aws", prefix)))
+        delivery_policy(ACCOUNT_ID, "aws", prefix)))
     return iam
 
 
@@ -56,54 +42,54 @@ def role_policy(emulator, name):
 
 
 def results(tmp_path):
-    return results_by_vpc(tmp_path / "enable" / "flow-log-results.json")
+    return results_by_vpc(tmp_path / ENABLE_NAME / "flow-log-results.json")
 
 
 def test_our_role_is_widened_to_a_new_prefix_keeping_the_old_one(emulator, tmp_path):
     first = new_vpc(emulator, "10.1.0.0/16")
-    run_policy(enable(), RecordingSession(REGION), tmp_path / "first")
+    run_policy(enable_policy(filtered=False), RecordingSession(REGION), tmp_path / "first")
     second = new_vpc(emulator, "10.2.0.0/16")
     session = RecordingSession(REGION)
     template = {"log-group-name": "/network/flows/{vpc_id}"}
-    [planned] = [r for r in run_policy(enable(**template), session, tmp_path / "dry",
-                                       dryrun=True) if r["VpcId"] == second]
+    [planned] = [r for r in run_policy(enable_policy(filtered=False, **template), session,
+                                       tmp_path / "dry", dryrun=True) if r["VpcId"] == second]
     assert planned["c7n:flow-log-plan"]["role"]["step"] == "widen its policy"
     assert session.params("iam.PutRolePolicy") == []
 
-    run_policy(enable(**template), session, tmp_path)
+    run_policy(enable_policy(filtered=False, **template), session, tmp_path)
 
     [put] = session.params("iam.PutRolePolicy")
     assert json.loads(put["PolicyDocument"]) == delivery_policy(
-        ACCOUNT, "aws", ["/vpc/flow-logs/", "/network/flows/"])
+        ACCOUNT_ID, "aws", ["/vpc/flow-logs/", "/network/flows/"])
     assert role_policy(emulator, ROLE) == delivery_policy(
-        ACCOUNT, "aws", ["/vpc/flow-logs/", "/network/flows/"])
-    [flow_log] = flow_logs_of(emulator, second)
+        ACCOUNT_ID, "aws", ["/vpc/flow-logs/", "/network/flows/"])
+    [flow_log] = flow_logs_of(emulator).get(second, [])
     assert flow_log["LogGroupName"] == "/network/flows/" + second
-    assert [f["LogGroupName"] for f in flow_logs_of(emulator, first)] == [
+    assert [f["LogGroupName"] for f in flow_logs_of(emulator).get(first, [])] == [
         "/vpc/flow-logs/" + first]
 
 
 def test_a_role_not_ours_that_cannot_write_the_target_is_refused_by_name(emulator, tmp_path):
     their_role(emulator, [dict(SERVICE_TRUST, Condition={
-        "StringEquals": {"aws:SourceAccount": ACCOUNT}, "ArnLike": {
-            "aws:SourceArn": "arn:aws:ec2:*:%s:vpc-flow-log/*" % ACCOUNT}})])
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID}, "ArnLike": {
+            "aws:SourceArn": "arn:aws:ec2:*:%s:vpc-flow-log/*" % ACCOUNT_ID}})])
     vpc_id = new_vpc(emulator, "10.3.0.0/16")
     template = {"log-group-name": "/network/flows/{vpc_id}"}
     session = RecordingSession(REGION)
-    [planned] = [r for r in run_policy(enable(**template), session, tmp_path / "dry",
-                                       dryrun=True) if r["VpcId"] == vpc_id]
+    [planned] = [r for r in run_policy(enable_policy(filtered=False, **template), session,
+                                       tmp_path / "dry", dryrun=True) if r["VpcId"] == vpc_id]
 
     with pytest.raises(FlowLogRemediationError) as raised:
-        run_policy(enable(**template), session, tmp_path)
+        run_policy(enable_policy(filtered=False, **template), session, tmp_path)
 
     [line] = [l for l in str(raised.value).splitlines() if vpc_id in l]
     assert "cannot deliver to log group /network/flows/%s" % vpc_id in line
     assert "logs:CreateLogStream or logs:PutLogEvents" in line and "left unchanged" in line
     assert planned["c7n:flow-log-plan"]["outcome"] == "fail"
     assert planned["c7n:flow-log-plan"]["reason"] in line
-    assert flow_logs_of(emulator, vpc_id) == []
+    assert flow_logs_of(emulator).get(vpc_id, []) == []
     assert session.params("iam.PutRolePolicy") == [] == session.params("ec2.CreateFlowLogs")
-    assert role_policy(emulator, "theirs") == delivery_policy(ACCOUNT, "aws", "/vpc/flow-logs/")
+    assert role_policy(emulator, "theirs") == delivery_policy(ACCOUNT_ID, "aws", "/vpc/flow-logs/")
 
 
 @pytest.mark.parametrize("extra, named", [
@@ -119,11 +105,11 @@ def test_a_role_that_also_trusts_another_principal_is_refused_and_left_alone(
     session = RecordingSession(REGION)
 
     with pytest.raises(FlowLogRemediationError) as raised:
-        run_policy(enable(), session, tmp_path)
+        run_policy(enable_policy(filtered=False), session, tmp_path)
 
     [line] = [l for l in str(raised.value).splitlines() if vpc_id in l]
     assert "also lets %s assume it" % named in line and "neither used nor changed" in line
-    assert flow_logs_of(emulator, vpc_id) == []
+    assert flow_logs_of(emulator).get(vpc_id, []) == []
     assert iam.get_role(RoleName=ROLE)["Role"]["AssumeRolePolicyDocument"] == before
     written = {"iam.PutRolePolicy", "iam.UpdateAssumeRolePolicy", "ec2.CreateFlowLogs"}
     assert not written & set(session.operations())
@@ -134,7 +120,7 @@ def test_a_role_trusting_only_the_service_without_conditions_is_used_with_a_warn
     their_role(emulator, [SERVICE_TRUST])
     vpc_id = new_vpc(emulator, "10.5.0.0/16")
     with caplog.at_level(logging.WARNING, logger="custodian.vpcflow"):
-        run_policy(enable(), RecordingSession(REGION), tmp_path)
+        run_policy(enable_policy(filtered=False), RecordingSession(REGION), tmp_path)
 
     result = results(tmp_path)[vpc_id]
     assert result["status"] == "created"
@@ -153,7 +139,8 @@ def test_an_existing_log_group_keeps_its_owners_tags_and_gets_only_missing_ones(
     logs.create_log_group(logGroupName=name, tags={"managed-by": "terraform", "team": "net"})
     session = RecordingSession(REGION)
 
-    run_policy(enable(tags={"owner": "security", "team": "secops"}), session, tmp_path)
+    run_policy(enable_policy(filtered=False, tags={"owner": "security", "team": "secops"}),
+               session, tmp_path)
 
     [group] = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
     arn = group["arn"][:-2] if group["arn"].endswith(":*") else group["arn"]
@@ -167,11 +154,12 @@ def test_an_existing_log_group_keeps_its_owners_tags_and_gets_only_missing_ones(
 def test_the_role_we_create_carries_the_boundary_when_the_account_has_it(emulator, tmp_path):
     emulator.client("iam").create_policy(
         PolicyName=BOUNDARY_NAME,
-        PolicyDocument=json.dumps(delivery_policy(ACCOUNT, "aws", "/vpc/flow-logs/")))
+        PolicyDocument=json.dumps(delivery_policy(ACCOUNT_ID, "aws", "/vpc/flow-logs/")))
     new_vpc(emulator, "10.7.0.0/16")
     session = RecordingSession(REGION)
 
-    run_policy(enable(role="arn:{partition}:iam::{account_id}:role/" + ROLE), session, tmp_path)
+    run_policy(enable_policy(filtered=False, role="arn:{partition}:iam::{account_id}:role/" + ROLE),
+               session, tmp_path)
 
     [created] = session.params("iam.CreateRole")
     assert created["PermissionsBoundary"] == BOUNDARY_ARN
@@ -183,7 +171,7 @@ def test_the_role_we_create_carries_the_boundary_when_the_account_has_it(emulato
 def test_without_the_boundary_policy_the_role_is_created_without_one(emulator, tmp_path):
     new_vpc(emulator, "10.8.0.0/16")
     session = RecordingSession(REGION)
-    run_policy(enable(), session, tmp_path)
+    run_policy(enable_policy(filtered=False), session, tmp_path)
     [created] = session.params("iam.CreateRole")
     assert "PermissionsBoundary" not in created
 
@@ -195,9 +183,10 @@ def test_a_required_boundary_that_does_not_exist_fails_each_vpc_and_creates_noth
     session = RecordingSession(REGION)
 
     with pytest.raises(FlowLogRemediationError) as raised:
-        run_policy(enable(**{"permissions-boundary": boundary}), session, tmp_path)
+        run_policy(enable_policy(filtered=False, **{"permissions-boundary": boundary}),
+                   session, tmp_path)
 
     [line] = [l for l in str(raised.value).splitlines() if vpc_id in l]
     assert ("permissions boundary arn:aws:iam::%s:policy/flow-logs-boundary does not exist"
-            % ACCOUNT) in line
+            % ACCOUNT_ID) in line
     assert not {"iam.CreateRole", "ec2.CreateFlowLogs"} & set(session.operations())

@@ -13,10 +13,10 @@ import sys
 import time
 
 import pytest
+from support.constants import ROOT
 
 pytestmark = pytest.mark.emulator
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOSTILE_KEY_ID = "AKIAREALLOOKING000000"
 HOSTILE_SECRET = "some-real-looking-secret"
 FIRST_LINE = re.compile(r"^emulator: moto on 127\.0\.0\.1:(\d+) \(pid (\d+)\)")

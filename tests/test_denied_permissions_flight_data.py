@@ -5,14 +5,11 @@ exactly the VPCs it affects, by name and with AWS's reason; the others are fixed
 import pytest
 
 from c7n_vpcflow.action import FlowLogRemediationError
-from support.policy import run_policy
+from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import read_results
 
-POLICY = "vpc-flow-logs-enable"
 # One worker: log groups in name order, so each recorded answer meets its call.
-ENABLE = {"name": POLICY, "resource": "aws.vpc",
-          "filters": [{"type": "flow-log-compliance"}],
-          "actions": [{"type": "enable-flow-logs", "max-workers": 1}]}
+ENABLE = enable_policy(**{"max-workers": 1})
 DENIED, FIXED = "vpc-0e1a2b3c4d5e6f708", "vpc-0f9e8d7c6b5a40312"
 
 
@@ -26,7 +23,7 @@ def test_a_denied_create_flow_logs_fails_only_its_vpc_naming_the_permission(
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
 
-    results = read_results(tmp_path, POLICY)
+    results = read_results(tmp_path, ENABLE_NAME)
     assert results[DENIED]["status"] == "failed"
     assert "UnauthorizedOperation" in results[DENIED]["error"]
     assert permission in results[DENIED]["error"]
@@ -43,7 +40,7 @@ def test_a_role_that_cannot_be_tagged_fails_every_vpc_that_needs_it_and_creates_
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
 
-    results = read_results(tmp_path, POLICY)
+    results = read_results(tmp_path, ENABLE_NAME)
     for vpc_id in (DENIED, FIXED):
         assert results[vpc_id]["status"] == "failed"
         assert "iam:TagRole" in results[vpc_id]["error"]
@@ -66,7 +63,7 @@ def test_without_the_boundary_policy_aws_refuses_the_runner_role_to_create_the_r
 
     [created] = flight.params("iam.CreateRole")
     assert "PermissionsBoundary" not in created
-    results = read_results(tmp_path, POLICY)
+    results = read_results(tmp_path, ENABLE_NAME)
     for vpc_id in (DENIED, FIXED):
         error = results[vpc_id]["error"]
         assert results[vpc_id]["status"] == "failed"

@@ -4,9 +4,10 @@ import subprocess
 
 import pytest
 
+from support.constants import ROOT
 from support.hermetic import hermetic_environ
 from support.packaging import (
-    DEPS_DIR, HOOK, PLUGIN, ROOT, VENV_PYTHON, json_of, run_python, split_schema_output, under)
+    DEPS_DIR, HOOK, PLUGIN, VENV_PYTHON, json_of, run_python, split_schema_output, under)
 
 from c7n_vpcflow.action import EnableFlowLogs
 

@@ -9,8 +9,8 @@ import yaml
 from support.bucket_policy import as_list, may_put
 from support.cloudformation import load_template, resolve
 from support.lambda_runtime import archive_config, start_recording, uploaded_archives
+from support.constants import ROOT, policy_path
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET_POLICY = os.path.join(ROOT, "docs", "central-evidence-bucket-policy.json")
 ACCOUNTS_FILE = os.path.join(ROOT, "accounts.yml")
 ORG_ID = "o-exampleorgid"
@@ -56,7 +56,7 @@ def test_org_deployed_functions_write_evidence_under_their_own_account_and_regio
                     "Action": "sts:AssumeRole"}]}))
     start_recording(emulator.endpoint)
     deployed = cli("c7n-org", "run", "-c", ACCOUNTS_FILE, "-s", tmp_path / "out", "-u",
-                   os.path.join(ROOT, "policies", policy), "--cache-period", "0")
+                   policy_path(policy), "--cache-period", "0")
     assert deployed.returncode == 0, deployed.stderr[-3000:]
     archives = uploaded_archives(emulator.endpoint, by_account_region=True)
 
@@ -104,7 +104,7 @@ def test_the_documented_s3_output_of_custodian_run_lands_under_the_same_layout(
               "{now:%%Y/%%m/%%d/%%H}?region=%s" % (bucket, region))
 
     proc = cli("custodian", "run", "-s", output, "--cache-period", "0", "-r", region,
-               "-r", "eu-west-1", os.path.join(ROOT, "policies", "vpc-flow-logs-audit.yml"))
+               "-r", "eu-west-1", policy_path("vpc-flow-logs-audit.yml"))
 
     assert proc.returncode == 0, proc.stderr[-3000:]
     keys = [o["Key"] for page in emulator.client("s3").get_paginator(

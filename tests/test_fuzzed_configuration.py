@@ -33,10 +33,10 @@ from c7n.structure import StructureParser
 
 from c7n_vpcflow.action import EnableFlowLogs
 from c7n_vpcflow.compliance import FlowLogCompliance
+from support.constants import KMS_KEY
 from support.results import recorded
 
 CW, S3, FH = "cloud-watch-logs", "s3", "kinesis-data-firehose"
-KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 STREAM = "arn:aws:firehose:us-east-1:222233334444:deliverystream/siem"
 JUNK = [None, 0, -1, 3.5, True, "", "x", [], {}, ["ALL"], {"a": "b"}]
 JUNK_VALID = {"tags": [{}]}
@@ -68,7 +68,7 @@ BY_DESTINATION = {
             ["aws/vpc/{vpc_id}", "/vpc/{vpcid}", "/vpc flow/{vpc_id}", "/vpc/{vpc_id!r}",
              "/vpc/{vpc_id:x}", "/vpc/{", "/vpc/*/{vpc_id}", "/" + "x" * 600]),
         "retention-days": (RETENTION, [0, 2, 42, 366, 4000, "365", 365.5]),
-        "kms-key-id": ([KMS], ["alias/flow-logs", "arn:aws:kms:us-east-1:123456789012:alias/x",
+        "kms-key-id": ([KMS_KEY], ["alias/flow-logs", "arn:aws:kms:us-east-1:123456789012:alias/x",
                               "1234abcd-12ab-34cd-56ef-1234567890ab"]),
         "role": (["vpc-flow-logs-delivery", "flow-logs_delivery+role=1,2.x@y",
                   "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery",

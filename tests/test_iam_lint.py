@@ -15,10 +15,9 @@ from parliament import analyze_policy_string
 
 from c7n_vpcflow.role_policy import delivery_policy, trust_policy
 from support.cloudformation import load_template, resolve
+from support.constants import OTHER_ACCOUNT_ID, ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ACCOUNT = "444455556666"
-PARAMETERS = {"AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
+PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
               "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
               "TrustedAccountId": "111122223333", "ExternalId": "c7n-org-external-id",
               "AWS::NoValue": None, "EvidenceBucket": "org-c7n-vpcflow-evidence"}
@@ -83,10 +82,11 @@ def template_documents():
 
 
 DOCUMENTS = list(template_documents()) + [
-    ("generated trust policy", trust_policy(ACCOUNT, "aws")),
-    ("generated delivery policy / boundary", delivery_policy(ACCOUNT, "aws", "/vpc/flow-logs/")),
+    ("generated trust policy", trust_policy(OTHER_ACCOUNT_ID, "aws")),
+    ("generated delivery policy / boundary",
+     delivery_policy(OTHER_ACCOUNT_ID, "aws", "/vpc/flow-logs/")),
     ("generated delivery policy, widened",
-     delivery_policy(ACCOUNT, "aws", ["/vpc/flow-logs/", "/network/flows/"])),
+     delivery_policy(OTHER_ACCOUNT_ID, "aws", ["/vpc/flow-logs/", "/network/flows/"])),
 ]
 
 

@@ -13,11 +13,10 @@ from c7n.resources import load_resources
 
 from c7n_vpcflow.role_policy import BOUNDARY_NAME, delivery_policy, trust_policy
 from support.cloudformation import actions, load_template, resolve, statements
+from support.constants import OTHER_ACCOUNT_ID, ROOT, policy_path
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATES = sorted(glob.glob(os.path.join(ROOT, "iam", "*.yml")))
-ACCOUNT = "444455556666"
-PARAMETERS = {"AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
+PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
               "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
               "TrustedAccountId": "111122223333", "ExternalId": "", "AWS::NoValue": None,
               "EvidenceBucket": "org-c7n-vpcflow-evidence"}
@@ -28,9 +27,9 @@ def declared_permissions(*policy_files):
     load_resources(("aws.vpc",))
     needed = set()
     for name in policy_files:
-        with open(os.path.join(ROOT, "policies", name)) as f:
+        with open(policy_path(name)) as f:
             for data in yaml.safe_load(f)["policies"]:
-                policy = Policy(data, Config.empty(region="us-east-1", account_id=ACCOUNT))
+                policy = Policy(data, Config.empty(region="us-east-1", account_id=OTHER_ACCOUNT_ID))
                 needed |= set(policy.get_permissions())
     return needed
 
@@ -78,9 +77,9 @@ def test_runner_may_manage_only_the_delivery_role_and_the_prefixed_log_groups():
     by_sid = {s["Sid"]: s for s in statements(runner, "c7n-vpcflow")}
     for sid in ("UseDeliveryRole", "ManageDeliveryRoleUnderBoundary"):
         assert by_sid[sid]["Resource"] == (
-            "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ACCOUNT)
+            "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % OTHER_ACCOUNT_ID)
     assert by_sid["ManageFlowLogGroups"]["Resource"] == (
-        "arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % ACCOUNT)
+        "arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % OTHER_ACCOUNT_ID)
 
 
 def test_lambda_role_grants_what_the_lambda_policies_declare_plus_its_own_logs():
@@ -98,19 +97,19 @@ def test_delivery_role_template_is_what_enable_flow_logs_would_create():
     delivery = resolve(role("delivery-role.yml", "DeliveryRole"), PARAMETERS)
     properties = delivery["Properties"]
     assert properties["RoleName"] == "vpc-flow-logs-delivery"
-    assert properties["AssumeRolePolicyDocument"] == trust_policy(ACCOUNT, "aws")
+    assert properties["AssumeRolePolicyDocument"] == trust_policy(OTHER_ACCOUNT_ID, "aws")
     [inline] = properties["Policies"]
-    assert inline["PolicyDocument"] == delivery_policy(ACCOUNT, "aws", "/vpc/flow-logs/")
+    assert inline["PolicyDocument"] == delivery_policy(OTHER_ACCOUNT_ID, "aws", "/vpc/flow-logs/")
 
 
 def test_the_boundary_template_is_the_delivery_policy_on_the_prefix():
     boundary = resolve(load_template(os.path.join(ROOT, "iam", "delivery-boundary.yml"))[
         "Resources"]["DeliveryBoundary"], PARAMETERS)["Properties"]
     assert boundary["ManagedPolicyName"] == BOUNDARY_NAME
-    assert boundary["PolicyDocument"] == delivery_policy(ACCOUNT, "aws", "/vpc/flow-logs/")
+    assert boundary["PolicyDocument"] == delivery_policy(OTHER_ACCOUNT_ID, "aws", "/vpc/flow-logs/")
 
 
-BOUNDARY_ARN = "arn:aws:iam::%s:policy/%s" % (ACCOUNT, BOUNDARY_NAME)
+BOUNDARY_ARN = "arn:aws:iam::%s:policy/%s" % (OTHER_ACCOUNT_ID, BOUNDARY_NAME)
 IAM_WRITES = {"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy",
               "iam:UpdateAssumeRolePolicy", "iam:CreatePolicy", "iam:CreatePolicyVersion",
               "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",

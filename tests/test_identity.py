@@ -6,7 +6,6 @@ mismatch fails the policy with one error naming both ids, changes nothing, makes
 `c7n-org run` exit non-zero and leaves a verdict file saying the account-region was not
 judged.
 """
-import glob
 import json
 import logging
 import os
@@ -16,14 +15,13 @@ import pytest
 import yaml
 
 from c7n_vpcflow.identity import AccountMismatch
-from support.e2e import assert_no_secret, recording
+from support.e2e import AUDIT_POLICY, ENABLE_POLICY, org_run, recording
 from support.estate import seed_region
 from support.policy import run_policy
+from support.constants import REGIONS
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REAL = "111111111111"
 TYPO = "111111111199"
-REGIONS = ("us-east-1", "eu-west-1")
 KINDS = ("bare", "healthy", "default")
 
 
@@ -37,16 +35,6 @@ def write_accounts(path, **account):
                  **account)
     path.write_text(yaml.safe_dump({"accounts": [entry]}))
     return path
-
-
-def org_run(cli, accounts, out, policy):
-    proc = cli("c7n-org", "run", "-c", accounts, "-s", out, "-u",
-               os.path.join(ROOT, "policies", policy), "--cache-period", "0")
-    logs = "\n".join(open(p).read() for p in glob.glob(
-        os.path.join(str(out), "**", "*.log"), recursive=True))
-    everything = proc.stdout + proc.stderr + logs
-    assert_no_secret(everything)
-    return proc, everything
 
 
 def verdicts(out, region, policy):
@@ -72,7 +60,7 @@ def test_a_mistyped_account_id_fails_the_org_audit_naming_both_accounts(
     accounts = write_accounts(
         tmp_path / "accounts.yml", role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % REAL)
 
-    proc, everything = org_run(cli, accounts, tmp_path / "out", "vpc-flow-logs-audit.yml")
+    proc, everything = org_run(cli, accounts, tmp_path / "out", AUDIT_POLICY)
 
     assert proc.returncode != 0
     assert "configured for account %s" % TYPO in everything
@@ -94,7 +82,7 @@ def test_a_mistyped_account_id_makes_the_org_enable_change_nothing(
     before = flow_logs(emulator)
 
     with recording(emulator) as recorder:
-        proc, everything = org_run(cli, accounts, tmp_path / "out", "vpc-flow-logs-enable.yml")
+        proc, everything = org_run(cli, accounts, tmp_path / "out", ENABLE_POLICY)
 
     assert proc.returncode != 0
     assert "configured for account %s" % TYPO in everything
@@ -114,7 +102,7 @@ def test_without_a_role_one_caller_identity_per_account_region_settles_it(
     accounts = write_accounts(tmp_path / "accounts.yml", profile="emu")
 
     with recording(emulator) as recorder:
-        proc, everything = org_run(cli, accounts, tmp_path / "out", "vpc-flow-logs-audit.yml")
+        proc, everything = org_run(cli, accounts, tmp_path / "out", AUDIT_POLICY)
 
     assert proc.returncode != 0
     assert "credentials belong to account 123456789012" in everything
@@ -135,7 +123,7 @@ def test_the_right_account_is_judged_with_no_extra_call_when_a_role_names_it(
         role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % REAL)
 
     with recording(emulator) as recorder:
-        proc, _everything = org_run(cli, accounts, tmp_path / "out", "vpc-flow-logs-audit.yml")
+        proc, _everything = org_run(cli, accounts, tmp_path / "out", AUDIT_POLICY)
 
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "GetCallerIdentity" not in {c.operation for c in recorder.calls()}

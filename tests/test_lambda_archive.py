@@ -18,17 +18,11 @@ from support.e2e import recording
 from support.lambda_runtime import (
     create_vpc_event, run_archive, scheduled_event, start_recording, uploaded_archives)
 from support.policy import run_policy
+from support.constants import ACCOUNT_ID, REGION, policy_path
 
 pytestmark = pytest.mark.emulator
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 LAMBDA_ROLE = "c7n-vpcflow-lambda"
-
-
-def policy(name):
-    return os.path.join(ROOT, "policies", name)
 
 
 def lambda_role(emulator):
@@ -64,7 +58,7 @@ def compliance(tmp_path):
 def evidence(emulator, policy_name):
     """{file name: parsed JSON} of the policy's run folders in the evidence bucket."""
     s3 = emulator.client("s3", REGION)
-    prefix = "vpc-flow-logs/%s/%s/%s/" % (ACCOUNT, REGION, policy_name)
+    prefix = "vpc-flow-logs/%s/%s/%s/" % (ACCOUNT_ID, REGION, policy_name)
     found = {}
     for page in s3.get_paginator("list_objects_v2").paginate(
             Bucket=EVIDENCE_BUCKET, Prefix=prefix):
@@ -87,12 +81,12 @@ def assert_ran_only_from_the_archive(completed, report):
 
 
 def test_periodic_policy_deploys_a_function_and_its_daily_schedule(emulator, cli, tmp_path):
-    archives = deploy(emulator, cli, tmp_path, policy("vpc-flow-logs-periodic.yml"))
+    archives = deploy(emulator, cli, tmp_path, policy_path("vpc-flow-logs-periodic.yml"))
     assert list(archives) == ["custodian-vpc-flow-logs-periodic"]
     function = emulator.client("lambda", REGION).get_function(
         FunctionName="custodian-vpc-flow-logs-periodic")["Configuration"]
     assert function["Handler"] == "c7n_vpcflow.lambda_handler.run"
-    assert function["Role"] == "arn:aws:iam::%s:role/%s" % (ACCOUNT, LAMBDA_ROLE)
+    assert function["Role"] == "arn:aws:iam::%s:role/%s" % (ACCOUNT_ID, LAMBDA_ROLE)
     rule = emulator.client("events", REGION).describe_rule(
         Name="custodian-vpc-flow-logs-periodic")
     assert rule["ScheduleExpression"] == "rate(1 day)"
@@ -103,7 +97,7 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     ec2 = emulator.client("ec2", REGION)
     for cidr in ("10.1.0.0/16", "10.2.0.0/16"):
         ec2.create_vpc(CidrBlock=cidr)
-    archives = deploy(emulator, cli, tmp_path, policy("vpc-flow-logs-periodic.yml"))
+    archives = deploy(emulator, cli, tmp_path, policy_path("vpc-flow-logs-periodic.yml"))
     handler, archive = archives["custodian-vpc-flow-logs-periodic"]
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
     assert "c7n_vpcflow/lambda_handler.py" in names and "c7n_vpcflow/action.py" in names
@@ -112,7 +106,7 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     with recording(emulator) as recorder:
         completed, report = run_archive(
             archive, handler,
-            scheduled_event(ACCOUNT, REGION, "custodian-vpc-flow-logs-periodic"),
+            scheduled_event(ACCOUNT_ID, REGION, "custodian-vpc-flow-logs-periodic"),
             tmp_path / "lambda", dict(os.environ, AWS_REGION=REGION))
 
     assert_ran_only_from_the_archive(completed, report)
@@ -124,7 +118,7 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     left = evidence(emulator, "vpc-flow-logs-periodic")
     judged = left["flow-log-compliance.json"]
     assert judged["status"] == "judged" and len(judged["judged"]) == 3
-    assert (judged["account-id"], judged["region"]) == (ACCOUNT, REGION)
+    assert (judged["account-id"], judged["region"]) == (ACCOUNT_ID, REGION)
     results = left["flow-log-results.json"]
     assert results["complete"] and {r["status"] for r in results["results"]} == {"created"}
     assert results["execution-id"] == judged["execution-id"] == (
@@ -134,14 +128,14 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
                 "--format", "json")
     assert shown.returncode == 0, shown.stderr
     [row] = json.loads(shown.stdout)["accounts"]
-    assert (row["account-id"], row["region"], row["judged"]) == (ACCOUNT, REGION, True)
+    assert (row["account-id"], row["region"], row["judged"]) == (ACCOUNT_ID, REGION, True)
     assert (row["vpcs"], row["non-compliant"], row["fixed"], row["failed"]) == (3, 3, 3, 0)
 
 
 def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
     ec2 = emulator.client("ec2", REGION)
     other = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
-    archives = deploy(emulator, cli, tmp_path, policy("vpc-flow-logs-on-create.yml"))
+    archives = deploy(emulator, cli, tmp_path, policy_path("vpc-flow-logs-on-create.yml"))
     assert list(archives) == ["custodian-vpc-flow-logs-on-create"]
     handler, archive = archives["custodian-vpc-flow-logs-on-create"]
     pattern = json.loads(emulator.client("events", REGION).describe_rule(
@@ -150,7 +144,7 @@ def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
     created = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
 
     completed, report = run_archive(
-        archive, handler, create_vpc_event(ACCOUNT, REGION, created),
+        archive, handler, create_vpc_event(ACCOUNT_ID, REGION, created),
         tmp_path / "lambda", dict(os.environ, AWS_REGION=REGION))
 
     assert_ran_only_from_the_archive(completed, report)

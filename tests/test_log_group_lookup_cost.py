@@ -21,14 +21,12 @@ from c7n_vpcflow.compliance import VIOLATIONS, FlowLogCompliance
 from c7n_vpcflow.loggroup_lookup import plan_lookup
 from support.aws import RecordingSession
 from support.flight_estates import CASES, no_shared_prefix, two_conventions, vpc_id
-from support.policy import run_policy
+from support.policy import enable_policy, run_policy
 
 README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
 AUDIT = {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
          "filters": [{"type": "flow-log-compliance", "match": "compliant"}]}
-ENABLE = {"name": "vpc-flow-logs-enable", "resource": "aws.vpc",
-          "filters": [{"type": "flow-log-compliance"}],
-          "actions": [{"type": "enable-flow-logs", "log-group-name": "/vpc/flow-logs/{vpc_id}"}]}
+ENABLE = enable_policy(**{"log-group-name": "/vpc/flow-logs/{vpc_id}"})
 UNRELATED = "/aws/lambda/service-%04d"
 
 

@@ -14,10 +14,10 @@ import pytest
 from support.e2e import ENABLE_POLICY, write_policy
 from support.estate import seed_region
 from support.faults import secrets_in
+from support.constants import REGION
 
 pytestmark = pytest.mark.emulator
 
-REGION = "us-east-1"
 
 
 def credentials():

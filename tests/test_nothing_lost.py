@@ -12,13 +12,13 @@ from c7n_vpcflow.action import FlowLogRemediationError
 from support.aws import RecordingSession
 from support.e2e import ENABLE_POLICY, custodian_run, read_output, write_policy
 from support.estate import seed_region
-from support.faults import emulator_client, flow_logs_of, log_groups_of
+from support.emulated import emulator_client, flow_logs_of, log_groups_of
 from support.policy import run_policy
 from support.results import read_results
+from support.constants import REGION
 
 pytestmark = pytest.mark.emulator
 
-REGION = "us-east-1"
 POLICY = "vpc-flow-logs-replace"
 REPLACE = {"name": POLICY, "resource": "aws.vpc",
            "filters": [{"type": "flow-log-compliance"}],

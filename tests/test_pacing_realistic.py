@@ -6,25 +6,20 @@ the plugin's default pacing (5/s per operation, 4 workers) not one call is throt
 VPC gets its flow log, and the run takes about the quota floor. The control run, paced far
 above the quota, shows the proxy does throttle this workload when the plugin does not pace.
 """
-import os
-import sys
 import time
 
 import pytest
 import yaml
 
 from support.e2e import ENABLE_POLICY
+from support.constants import REGION
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from bench.proxy import ThrottlingProxy  # noqa: E402
-from bench.quotas import Quotas  # noqa: E402
-from bench.scenarios import MODES  # noqa: E402
+from bench.proxy import ThrottlingProxy
+from bench.quotas import Quotas
+from bench.scenarios import MODES
 
 pytestmark = pytest.mark.emulator
 
-REGION = "us-east-1"
 N = 15                       # VPCs, the default one included
 RATE = 5.0                   # the CreateLogGroup quota, calls a second
 PER_VPC = ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs")

@@ -14,7 +14,8 @@ import pytest
 from packaging.requirements import Requirement
 
 from support.hermetic import hermetic_environ
-from support.packaging import HOOK, PLUGIN, ROOT, VENV_PYTHON, json_of, run_python
+from support.constants import ROOT
+from support.packaging import HOOK, PLUGIN, VENV_PYTHON, json_of, run_python
 
 # -- 2. lazy loading through the .pth hook ---------------------------------------------
 

@@ -3,8 +3,8 @@ template grants exactly that."""
 import os
 
 from support.cloudformation import actions, load_template, statements
+from support.constants import ROOT, policy_path
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNNER_POLICIES = ["vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml",
                    "vpc-flow-logs-enable-s3.yml", "vpc-flow-logs-securityhub.yml"]
 
@@ -16,7 +16,7 @@ def listed(cli, *args):
 
 
 def test_the_runner_template_grants_exactly_what_the_command_lists_for_its_policies(cli):
-    needed = listed(cli, *[os.path.join(ROOT, "policies", p) for p in RUNNER_POLICIES])
+    needed = listed(cli, *[policy_path(p) for p in RUNNER_POLICIES])
     assert needed == sorted(set(needed))
     runner = load_template(os.path.join(ROOT, "iam", "runner-role.yml"))["Resources"][
         "RunnerRole"]
@@ -25,9 +25,9 @@ def test_the_runner_template_grants_exactly_what_the_command_lists_for_its_polic
 
 
 def test_the_audit_needs_only_reads_and_the_remediation_passes_the_delivery_role(cli):
-    audit = listed(cli, os.path.join(ROOT, "policies", "vpc-flow-logs-audit.yml"))
+    audit = listed(cli, policy_path("vpc-flow-logs-audit.yml"))
     assert audit == ["ec2:DescribeFlowLogs", "ec2:DescribeVpcs", "logs:DescribeLogGroups"]
-    enable = listed(cli, os.path.join(ROOT, "policies", "vpc-flow-logs-enable.yml"))
+    enable = listed(cli, policy_path("vpc-flow-logs-enable.yml"))
     assert {"iam:PassRole", "iam:CreateRole", "ec2:CreateFlowLogs"} <= set(enable)
     assert "logs:CreateLogDelivery" not in enable   # S3 only
 

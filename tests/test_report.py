@@ -8,18 +8,14 @@ import pytest
 import yaml
 
 from support.estate import seed_region
+from support.constants import ROOT, policy_path
 
 pytestmark = pytest.mark.emulator
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KINDS = ("bare", "healthy", "accept_only", "failing", "default")
 # What seed_region's KINDS give: 5 VPCs, 4 non-compliant.
 EXPECTED_REASONS = {"missing": 2, "traffic-type": 1, "delivery-failed": 1,
                     "log-group-missing": 1}
-
-
-def policy(name):
-    return os.path.join(ROOT, "policies", name)
 
 
 def report(cli, out_dir, fmt=None, code=1):
@@ -38,7 +34,7 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     seed_region(emulator, "us-east-1", kinds=KINDS)
     out = tmp_path / "out"
     ran = cli("custodian", "run", "-s", out, "--cache-period", "0", "-r", "us-east-1",
-              policy("vpc-flow-logs-audit.yml"))
+              policy_path("vpc-flow-logs-audit.yml"))
     assert ran.returncode == 0, ran.stderr
 
     data = json_report(cli, out)
@@ -67,7 +63,7 @@ def test_multi_region_enable_tree_counts_fixed_and_names_failures(emulator, cli,
         seed_region(emulator, region, kinds=KINDS, at_limit=(region == "eu-west-1"))
     out = tmp_path / "out"
     ran = cli("custodian", "run", "-s", out, "--cache-period", "0", "-r", "us-east-1",
-              "-r", "eu-west-1", policy("vpc-flow-logs-enable.yml"))
+              "-r", "eu-west-1", policy_path("vpc-flow-logs-enable.yml"))
     assert ran.returncode != 0  # the VPC at the flow-log limit cannot be fixed
 
     data = json_report(cli, out)
@@ -95,7 +91,7 @@ def test_c7n_org_tree_reports_every_account_by_name_in_csv(emulator, cli, tmp_pa
             seed_region(emulator, region, kinds=KINDS, account_id=account["account_id"])
     out = tmp_path / "out"
     ran = cli("c7n-org", "run", "-c", os.path.join(ROOT, "accounts.yml"), "-s", out,
-              "-u", policy("vpc-flow-logs-audit.yml"), "--cache-period", "0")
+              "-u", policy_path("vpc-flow-logs-audit.yml"), "--cache-period", "0")
     assert ran.returncode == 0, ran.stderr
 
     rows = list(csv.DictReader(io.StringIO(report(cli, out, "csv"))))

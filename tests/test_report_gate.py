@@ -11,10 +11,9 @@ import pytest
 from c7n_vpcflow.account_rows import Gate
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, output_dir
 from support.estate import seed_region
-from support.faults import error
+from support.wire import error
+from support.constants import REGION, ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REGION = "us-east-1"
 AUDIT, ENABLE = "vpc-flow-logs-audit", "vpc-flow-logs-enable"
 KINDS = ("bare", "healthy", "accept_only", "default")   # 3 non-compliant of 4
 

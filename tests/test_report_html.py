@@ -16,11 +16,11 @@ from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run
 from support.estate import seed_region
 from support.page import ReportPage, read_png
 from test_report_s3 import BUCKET, keys, s3_url
+from support.constants import ACCOUNT_ID
 
 pytestmark = pytest.mark.emulator
 
 KINDS = ("bare", "healthy", "accept_only", "failing", "default")
-ACCOUNT = "123456789012"
 WINDOW = (1200, 1800)
 
 
@@ -101,7 +101,7 @@ def test_html_from_s3_shows_each_non_compliant_vpc_what_was_done_and_the_history
     assert custodian_run(cli, s3_url("org"), ENABLE_POLICY).returncode != 0   # the at-limit VPC
     accounts = tmp_path / "accounts.yml"
     accounts.write_text(yaml.safe_dump({"accounts": [
-        {"name": ACCOUNT, "account_id": ACCOUNT, "regions": ["us-east-1", "eu-west-1"]},
+        {"name": ACCOUNT_ID, "account_id": ACCOUNT_ID, "regions": ["us-east-1", "eu-west-1"]},
         {"name": "sandbox", "account_id": "333333333333", "regions": ["us-east-1"]}]}))
 
     text = html_report(cli, "s3://%s/org" % BUCKET, code=3, options=("-c", accounts))
@@ -114,8 +114,8 @@ def test_html_from_s3_shows_each_non_compliant_vpc_what_was_done_and_the_history
     assert not_judged == {("333333333333", "us-east-1")}
     assert judged == {key: [r["vpcs"], r["compliant"], r["non-compliant"], r["fixed"], r["failed"]]
                       for key, r in rows.items() if r["judged"]}
-    assert judged[ACCOUNT, "eu-west-1"] == [6, 1, 5, 4, 1]
-    vpcs = page.tables[ACCOUNT + "/eu-west-1"]
+    assert judged[ACCOUNT_ID, "eu-west-1"] == [6, 1, 5, 4, 1]
+    vpcs = page.tables[ACCOUNT_ID + "/eu-west-1"]
     assert vpcs[0] == ["VPC", "Name", "Reasons", "Flow logs (managed by)", "What was done"]
     done = {cells[0]: cells[4] for cells in vpcs[1:]}
     assert len(done) == 5
@@ -147,7 +147,7 @@ def test_several_local_trees_together_render_in_chromium(emulator, cli, tmp_path
     assert_self_contained(text, page)
     assert json_rows(cli, before, after) == json_rows(cli, after)
     judged, not_judged = summary(page)
-    assert judged == {(ACCOUNT, "us-east-1"): [5, 5, 0, 0, 0]} and not not_judged
+    assert judged == {(ACCOUNT_ID, "us-east-1"): [5, 5, 0, 0, 0]} and not not_judged
     assert page.points == 2   # seven days ago, and now (the enable run and the audit after)
     report = tmp_path / "report.html"
     report.write_text(text)

@@ -13,9 +13,9 @@ import os
 import pytest
 import yaml
 
-from support.e2e import AUDIT_POLICY, POLICY_DIR, assert_no_secret
+from support.e2e import AUDIT_POLICY, POLICY_DIR, org_run
 from support.estate import seed_region
-from support.faults import error
+from support.wire import error
 
 pytestmark = pytest.mark.emulator
 
@@ -33,13 +33,6 @@ def write_accounts(path):
                 for a in ACCOUNTS]
     path.write_text(yaml.safe_dump({"accounts": accounts}))
     return path
-
-
-def org_run(cli, accounts, out, policy_file, *options):
-    proc = cli("c7n-org", "run", "-c", accounts, "-s", out, "-u", policy_file,
-               "--cache-period", "0", *options)
-    assert_no_secret(proc.stdout, proc.stderr)
-    return proc
 
 
 def report(cli, out, fmt, *options):
@@ -68,7 +61,7 @@ def test_an_account_whose_role_cannot_be_assumed_is_not_judged_in_every_format(
     fault_proxy.rules.append(deny_assume_role)
     accounts = write_accounts(tmp_path / "accounts.yml")
     out = tmp_path / "out"
-    proc = org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod", "-a", "locked-out")
+    proc, _ = org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod", "-a", "locked-out")
     assert "Access denied api:AssumeRole" in proc.stderr
     assert os.listdir(out / "locked-out" / "us-east-1" / "vpc-flow-logs-audit") == [
         "custodian-run.log"]
@@ -104,7 +97,7 @@ def test_with_the_accounts_file_every_account_region_without_output_is_listed(
         estate, cli, tmp_path):
     accounts = write_accounts(tmp_path / "accounts.yml")
     out = tmp_path / "out"
-    assert org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod").returncode == 0
+    assert org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod")[0].returncode == 0
     assert report(cli, out, "json").returncode == 1   # judged, VPCs non-compliant
 
     shown = report(cli, out, "json", "-c", accounts)
@@ -133,7 +126,7 @@ def test_output_of_a_policy_using_neither_is_ignored_and_said_once(estate, cli, 
             {"type": "flow-log-compliance"}, {"not": [{"IsDefault": True}]}]}]},
         {"name": "default-vpcs", "resource": "aws.vpc", "filters": [{"IsDefault": True}]}]}))
     out = tmp_path / "out"
-    assert org_run(cli, accounts, out, policies, "-a", "network-prod").returncode == 0
+    assert org_run(cli, accounts, out, policies, "-a", "network-prod")[0].returncode == 0
     assert (out / "network-prod" / "eu-west-1" / "default-vpcs" / "metadata.json").exists()
 
     shown = report(cli, out, "json")
@@ -162,8 +155,8 @@ def test_deploying_a_lambda_policy_is_not_a_run_that_judged(emulator, estate, cl
     accounts = write_accounts(tmp_path / "accounts.yml")
     out = tmp_path / "out"
     periodic = os.path.join(POLICY_DIR, "vpc-flow-logs-periodic.yml")
-    assert org_run(cli, accounts, out, periodic, "-a", "network-prod").returncode == 0
-    assert org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod").returncode == 0
+    assert org_run(cli, accounts, out, periodic, "-a", "network-prod")[0].returncode == 0
+    assert org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod")[0].returncode == 0
 
     shown = report(cli, out, "json")
 

@@ -10,7 +10,8 @@ import pytest
 
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run
 from support.estate import seed_region
-from test_report_org import DENIED, deny_assume_role, org_run, write_accounts
+from support.e2e import org_run
+from test_report_org import DENIED, deny_assume_role, write_accounts
 
 from c7n_vpcflow.evidence_source import open_source
 from c7n_vpcflow.evidence_tree import read_tree

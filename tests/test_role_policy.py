@@ -6,13 +6,13 @@ from urllib.parse import quote
 import pytest
 
 from c7n_vpcflow.role_policy import delivery_gaps, delivery_policy, trust_verdict
+from support.constants import ACCOUNT_ID
 
-ACCOUNT = "123456789012"
 SERVICE = {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
            "Action": "sts:AssumeRole"}
 GUARDED = dict(SERVICE, Condition={
-    "StringEquals": {"aws:SourceAccount": ACCOUNT},
-    "ArnLike": {"aws:SourceArn": "arn:aws:ec2:*:%s:vpc-flow-log/*" % ACCOUNT}})
+    "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+    "ArnLike": {"aws:SourceArn": "arn:aws:ec2:*:%s:vpc-flow-log/*" % ACCOUNT_ID}})
 
 
 def trust(*statements):
@@ -38,18 +38,18 @@ def trust(*statements):
      "limits aws:SourceAccount to 999999999999"),
 ])
 def test_a_trust_admitting_anyone_else_or_not_the_service_is_a_problem(document, problem):
-    found, warning = trust_verdict(document, ACCOUNT)
+    found, warning = trust_verdict(document, ACCOUNT_ID)
     assert problem in found and warning is None
 
 
 def test_a_deny_for_someone_else_is_no_problem_and_guarded_service_trust_is_clean():
     deny = {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
-    assert trust_verdict(quote(json.dumps(trust(GUARDED, deny))), ACCOUNT) == (None, None)
+    assert trust_verdict(quote(json.dumps(trust(GUARDED, deny))), ACCOUNT_ID) == (None, None)
 
 
 def test_service_trust_without_one_confused_deputy_condition_is_a_warning():
-    only_account = dict(SERVICE, Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}})
-    problem, warning = trust_verdict(trust(only_account), ACCOUNT)
+    only_account = dict(SERVICE, Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}})
+    problem, warning = trust_verdict(trust(only_account), ACCOUNT_ID)
     assert problem is None and "no aws:SourceArn condition" in warning
 
 
@@ -58,8 +58,8 @@ def policy(*statements):
 
 
 @pytest.mark.parametrize("documents, gaps", [
-    ([delivery_policy(ACCOUNT, "aws", "/vpc/flow-logs/")], []),
-    ([delivery_policy(ACCOUNT, "aws", "/network/")],
+    ([delivery_policy(ACCOUNT_ID, "aws", "/vpc/flow-logs/")], []),
+    ([delivery_policy(ACCOUNT_ID, "aws", "/network/")],
      ["logs:CreateLogStream", "logs:PutLogEvents"]),
     ([policy({"Effect": "Allow", "Action": "logs:*", "Resource": "*"})], []),
     ([policy({"Effect": "Allow", "Action": "logs:*", "Resource": "*"}),
@@ -68,8 +68,8 @@ def policy(*statements):
     ([policy({"Effect": "Allow", "NotAction": "iam:*", "NotResource":
               "arn:aws:logs:*:*:log-group:/secret/*"})], []),
     ([policy({"Effect": "Allow", "Action": "logs:CreateLogStream", "Resource":
-              "arn:aws:logs:us-east-1:%s:log-group:/vpc/flow-logs/vpc-1:*" % ACCOUNT})],
+              "arn:aws:logs:us-east-1:%s:log-group:/vpc/flow-logs/vpc-1:*" % ACCOUNT_ID})],
      ["logs:PutLogEvents"]),
 ])
 def test_what_a_role_lacks_to_deliver_into_a_log_group(documents, gaps):
-    assert delivery_gaps(documents, ACCOUNT, "aws", "us-east-1", "/vpc/flow-logs/vpc-1") == gaps
+    assert delivery_gaps(documents, ACCOUNT_ID, "aws", "us-east-1", "/vpc/flow-logs/vpc-1") == gaps

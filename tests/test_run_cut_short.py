@@ -16,11 +16,10 @@ import pytest
 from support.e2e import ENABLE_POLICY, assert_no_secret, custodian_run, read_output, write_policy
 from support.estate import flow_logs_by_vpc, seed_region
 from support.faults import DROP
+from support.constants import GROUP, REGION
 
 pytestmark = pytest.mark.emulator
 
-REGION = "us-east-1"
-GROUP = "/vpc/flow-logs/%s"
 
 
 def results_file(out, policy):

@@ -4,21 +4,15 @@ prefixed S3 destinations and ignores DestinationOptions)."""
 import pytest
 
 from c7n_vpcflow.action import RESULT, EnableFlowLogs
-from support.policy import run_policy
+from support.policy import enable_policy, run_policy
 from support.results import capture_resources
+from support.constants import ACCOUNT_ID
 
-ACCOUNT = "123456789012"
 MANAGED = {"Key": "managed-by", "Value": "c7n-vpcflow"}
 
 
-def enable(**action):
-    return {"name": "enable-s3", "resource": "aws.vpc",
-            "filters": [{"type": "flow-log-compliance"}],
-            "actions": [dict(action, type="enable-flow-logs")]}
-
-
 def s3(**keys):
-    return enable(**dict({"destination-type": "s3", "bucket": "org-flow-logs"}, **keys))
+    return enable_policy(**dict({"destination-type": "s3", "bucket": "org-flow-logs"}, **keys))
 
 
 def no_log_group_or_role_calls(flight):
@@ -37,7 +31,7 @@ def test_shared_prefix_puts_every_vpc_in_one_call_with_the_parquet_options(
     vpcs = [v["VpcId"] for v in seen[0]]
     assert call["ResourceIds"] == vpcs and len(vpcs) == 3
     assert call["LogDestinationType"] == "s3"
-    assert call["LogDestination"] == "arn:aws:s3:::org-flow-logs/flows/%s/" % ACCOUNT
+    assert call["LogDestination"] == "arn:aws:s3:::org-flow-logs/flows/%s/" % ACCOUNT_ID
     assert call["DestinationOptions"] == {
         "FileFormat": "parquet", "HiveCompatiblePartitions": True, "PerHourPartition": True}
     assert MANAGED in call["TagSpecifications"][0]["Tags"]
@@ -67,7 +61,7 @@ def test_firehose_across_accounts_names_the_stream_and_the_delivery_role(
         flight_data, tmp_path, monkeypatch):
     flight = flight_data("firehose_cross_account")
     seen = capture_resources(monkeypatch, EnableFlowLogs)
-    run_policy(enable(**{
+    run_policy(enable_policy(**{
         "destination-type": "kinesis-data-firehose",
         "delivery-stream": "arn:{partition}:firehose:{region}:222233334444:deliverystream/siem",
         "cross-account-role": "arn:aws:iam::{account_id}:role/flow-logs-to-siem",
@@ -78,7 +72,7 @@ def test_firehose_across_accounts_names_the_stream_and_the_delivery_role(
     assert call["LogDestination"] == (
         "arn:aws:firehose:us-east-1:222233334444:deliverystream/siem")
     assert call["DeliverCrossAccountRole"] == (
-        "arn:aws:iam::%s:role/flow-logs-to-siem" % ACCOUNT)
+        "arn:aws:iam::%s:role/flow-logs-to-siem" % ACCOUNT_ID)
     assert call["TrafficType"] == "ALL"
     assert "DestinationOptions" not in call
     assert sorted(call["ResourceIds"]) == sorted(v["VpcId"] for v in seen[0])

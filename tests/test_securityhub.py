@@ -7,19 +7,17 @@ on any VPC; at most one BatchImportFindings per 100 findings; refused findings n
 """
 import json
 import math
-import os
 
 import pytest
 
 from c7n_vpcflow.findings import CIS_REQUIREMENTS, finding_id
 from support.e2e import ENABLE_POLICY, custodian_run, recording
 from support.estate import ACCOUNT_ID, seed_region
+from support.constants import REGION, policy_path
 
 pytestmark = pytest.mark.emulator
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-POLICY = os.path.join(ROOT, "policies", "vpc-flow-logs-securityhub.yml")
-REGION = "us-east-1"
+POLICY = policy_path("vpc-flow-logs-securityhub.yml")
 KINDS = ("bare", "healthy", "accept_only", "failing", "default")
 
 

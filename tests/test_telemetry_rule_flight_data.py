@@ -11,6 +11,7 @@ from c7n.resources import load_resources
 
 from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
 from c7n_vpcflow.telemetry_rules import ANNOTATION, VpcFlowLogTelemetryRule
+from support.constants import policy_path
 from support.policy import run_policy
 from support.results import DATA_DIR, recorded
 
@@ -191,9 +192,7 @@ def test_settings_a_rule_cannot_express_are_refused_at_validation(flight_data, t
 
 
 def test_stock_custodian_validates_the_policy_pack_with_nothing_imported_by_hand(cli):
-    pack = os.path.join(os.path.dirname(DATA_DIR), os.pardir, os.pardir, "policies",
-                        "vpc-flow-logs-telemetry-rule.yml")
-    proc = cli("custodian", "validate", os.path.abspath(pack))
+    proc = cli("custodian", "validate", policy_path("vpc-flow-logs-telemetry-rule.yml"))
     assert proc.returncode == 0, proc.stderr
 
 

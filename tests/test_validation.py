@@ -18,12 +18,12 @@ import pytest
 import yaml
 
 from support.cli import Cli
+from support.constants import ROOT
 from support.hermetic import hermetic_environ
 
 from c7n_vpcflow.action import EnableFlowLogs
 from c7n_vpcflow.compliance import FlowLogCompliance
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHIPPED_POLICIES = sorted(glob.glob(os.path.join(ROOT, "policies", "*.yml")))
 
 # What would show up if validation reached for the (dead) AWS endpoint, or crashed.

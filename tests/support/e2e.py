@@ -1,6 +1,7 @@
 """End-to-end helpers: the stock `custodian` run against the emulator, its output, its calls."""
 import base64
 import contextlib
+import glob
 import json
 import os
 import urllib.request
@@ -8,12 +9,12 @@ import urllib.request
 import yaml
 
 from demo.emulator import recording_entries
-from support.faults import parse_request
+from support.constants import REGIONS, ROOT, policy_path
+from support.wire import parse_request
 
-REGIONS = ("us-east-1", "eu-west-1")
-POLICY_DIR = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "policies")
-AUDIT_POLICY = os.path.abspath(os.path.join(POLICY_DIR, "vpc-flow-logs-audit.yml"))
-ENABLE_POLICY = os.path.abspath(os.path.join(POLICY_DIR, "vpc-flow-logs-enable.yml"))
+POLICY_DIR = os.path.join(ROOT, "policies")
+AUDIT_POLICY = policy_path("vpc-flow-logs-audit.yml")
+ENABLE_POLICY = policy_path("vpc-flow-logs-enable.yml")
 
 
 def assert_no_secret(*texts):
@@ -32,6 +33,18 @@ def custodian_run(cli, out_dir, policy_file, *options, regions=REGIONS):
     proc = cli("custodian", *args, policy_file)
     assert_no_secret(proc.stdout, proc.stderr)
     return proc
+
+
+def org_run(cli, accounts, out, policy_file, *options):
+    """`c7n-org run` of one policy file over an accounts file; (process, its output and
+    every run log joined), checked for a leaked secret."""
+    proc = cli("c7n-org", "run", "-c", accounts, "-s", out, "-u", policy_file,
+               "--cache-period", "0", *options)
+    logs = [open(p).read() for p in glob.glob(os.path.join(str(out), "**", "*.log"),
+                                              recursive=True)]
+    everything = "\n".join([proc.stdout, proc.stderr] + logs)
+    assert_no_secret(everything)
+    return proc, everything
 
 
 def output_dir(out_dir, region, policy, regions=REGIONS):

@@ -6,8 +6,8 @@ the two-flow-log limit with both flow logs broken.
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
+from support.constants import ACCOUNT_ID
 
-ACCOUNT_ID = "123456789012"
 # Any ARN does for the seeded flow logs: moto never checks the delivery role.
 SEED_ROLE_ARN = "arn:aws:iam::%s:role/seeded-flow-logs" % ACCOUNT_ID
 HEALTHY_GROUP = "/seeded/healthy"

@@ -10,10 +10,8 @@ import json
 import math
 import os
 import string
+from support.constants import ACCOUNT_ID, DATA_DIR, GROUP, REGION
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "placebo")
 PAGE = 50
 CREATED_MS = 1748853677000
 CREATED = "2025-06-02T08:41:17.412000+00:00"
@@ -26,7 +24,7 @@ def vpc_id(index):
 
 def two_conventions(index, vpc):
     """Ours (/vpc/flow-logs/) and CloudWatch telemetry rules' default (/aws/vpc/)."""
-    return ("/vpc/flow-logs/%s" if index % 2 == 0 else "/aws/vpc/%s") % vpc
+    return (GROUP if index % 2 == 0 else "/aws/vpc/%s") % vpc
 
 
 def no_shared_prefix(index, vpc):
@@ -46,7 +44,7 @@ CASES = {
 def vpc(index):
     ident = vpc_id(index)
     cidr = "10.%d.%d.0/24" % (index // 256, index % 256)
-    return {"OwnerId": ACCOUNT, "InstanceTenancy": "default",
+    return {"OwnerId": ACCOUNT_ID, "InstanceTenancy": "default",
             "CidrBlockAssociationSet": [{"AssociationId": "vpc-cidr-assoc-" + ident[4:],
                                          "CidrBlock": cidr,
                                          "CidrBlockState": {"State": "associated"}}],
@@ -63,12 +61,12 @@ def flow_log(index, group):
                          "${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} "
                          "${end} ${action} ${log-status}",
             "LogGroupName": group,
-            "LogDestination": "arn:aws:logs:%s:%s:log-group:%s" % (REGION, ACCOUNT, group),
-            "DeliverLogsPermissionArn": "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ACCOUNT}
+            "LogDestination": "arn:aws:logs:%s:%s:log-group:%s" % (REGION, ACCOUNT_ID, group),
+            "DeliverLogsPermissionArn": "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ACCOUNT_ID}
 
 
 def log_group(name):
-    arn = "arn:aws:logs:%s:%s:log-group:%s" % (REGION, ACCOUNT, name)
+    arn = "arn:aws:logs:%s:%s:log-group:%s" % (REGION, ACCOUNT_ID, name)
     return {"logGroupName": name, "creationTime": CREATED_MS, "retentionInDays": 365,
             "metricFilterCount": 0, "arn": arn + ":*", "storedBytes": 48213391,
             "logGroupClass": "STANDARD", "logGroupArn": arn}
@@ -109,8 +107,8 @@ def write_case(case):
     existing = {g for i, g in enumerate(groups) if i not in deleted}
     files = {
         "sts.GetCallerIdentity_1": {
-            "UserId": "AROAQXAMPLEROLEID1234:c7n-vpcflow", "Account": ACCOUNT,
-            "Arn": "arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/c7n-vpcflow" % ACCOUNT},
+            "UserId": "AROAQXAMPLEROLEID1234:c7n-vpcflow", "Account": ACCOUNT_ID,
+            "Arn": "arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/c7n-vpcflow" % ACCOUNT_ID},
         "ec2.DescribeVpcs_1": {"Vpcs": [vpc(i) for i in range(count)]},
         "ec2.DescribeFlowLogs_1": {"FlowLogs": [flow_log(i, g) for i, g in enumerate(groups)]},
     }

@@ -7,9 +7,8 @@ import os
 import boto3
 
 from support.cloudformation import load_template, resolve, statements
+from support.constants import REGION, ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-REGION = "us-east-1"
 PREFIX = "/vpc/flow-logs/"
 
 

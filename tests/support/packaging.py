@@ -10,7 +10,6 @@ import yaml
 
 import c7n
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.dirname(sys.executable)
 VENV_PYTHON = os.path.join(VENV_BIN, "python")
 # Where this environment's dependencies (c7n, boto3, ...) are installed.

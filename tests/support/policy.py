@@ -8,6 +8,18 @@ from c7n.resources import load_resources
 
 import c7n_vpcflow  # noqa: F401  (registers the filter and the action)
 
+ENABLE_NAME = "vpc-flow-logs-enable"
+
+
+def enable_policy(filtered=True, name=ENABLE_NAME, **action):
+    """The enable-flow-logs policy on aws.vpc with the given action keys; `filtered` puts
+    flow-log-compliance before it, unfiltered it reaches compliant VPCs as well."""
+    data = {"name": name, "resource": "aws.vpc",
+            "actions": [dict(action, type="enable-flow-logs")]}
+    if filtered:
+        data["filters"] = [{"type": "flow-log-compliance"}]
+    return data
+
 
 def run_policy(data, session_factory, output_dir, region="us-east-1",
                account_id="123456789012", dryrun=False):

@@ -1,8 +1,8 @@
 """What a placebo run annotated and wrote, and what its flight data answered."""
 import json
 import os
+from support.constants import DATA_DIR
 
-DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "placebo")
 
 
 def capture_resources(monkeypatch, cls):
