@@ -5,6 +5,7 @@ directory, and unless a test points AWS_ENDPOINT_URL at the emulator it points a
 closed local port, so a call that placebo does not answer fails at once.
 """
 import os
+import sys
 import threading
 
 import c7n.utils
@@ -42,11 +43,35 @@ def hermetic_aws(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def flight_data():
-    """flight_data(case) -> FlightData replaying tests/data/placebo/<case>/."""
-    def load(case, region=REGION):
+def flight_data(request):
+    """flight_data() -> FlightData replaying tests/data/placebo/<the caller's name>/: the
+    folder of the test or fixture that calls it, a parametrized test's case in a subfolder
+    named by its id. flight_data(case) replays a folder several tests share."""
+    def load(case=None, region=REGION):
+        if case is None:
+            case = played_by(request.node, sys._getframe(1).f_code.co_name)
         return FlightData(os.path.join(DATA_DIR, case), region)
     return load
+
+
+def played_by(item, caller):
+    """The flight-data folder of `caller`, the test `item` or a fixture it uses."""
+    if caller != item.originalname:
+        return caller
+    callspec = getattr(item, "callspec", None)
+    return os.path.join(caller, callspec.id) if callspec else caller
+
+
+@pytest.fixture
+def filter_reasons(flight_data):
+    """An account whose VPCs show every flow-log problem the filter names, one reason each."""
+    return flight_data()
+
+
+@pytest.fixture
+def shared_vpc(flight_data):
+    """An account with VPCs shared into it by another account beside its own."""
+    return flight_data()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ def statuses(results):
 def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(
         flight_data, tmp_path, monkeypatch):
     seen = capture_resources(monkeypatch, EnableFlowLogs)
-    flight = flight_data("action_unsuccessful")
+    flight = flight_data()
 
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
@@ -42,11 +42,11 @@ def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(
 
 
 @pytest.mark.parametrize("case", [
-    "action_race_flow_log_error",         # CreateFlowLogs raises FlowLogAlreadyExists
-    "action_race_flow_log_unsuccessful",  # ... or lists it among Unsuccessful
+    "error",         # CreateFlowLogs raises FlowLogAlreadyExists
+    "unsuccessful",  # ... or lists it among Unsuccessful
 ])
 def test_flow_log_already_exists_counts_as_success(case, flight_data, tmp_path):
-    flight = flight_data(case)
+    flight = flight_data()
 
     run_policy(ENABLE, flight, tmp_path)
 
@@ -57,7 +57,7 @@ def test_flow_log_already_exists_counts_as_success(case, flight_data, tmp_path):
 
 
 def test_log_group_created_meanwhile_counts_as_success(flight_data, tmp_path):
-    flight = flight_data("action_race_log_group_exists")
+    flight = flight_data()
 
     run_policy(ENABLE, flight, tmp_path)
 
@@ -77,7 +77,7 @@ def test_log_group_created_meanwhile_counts_as_success(flight_data, tmp_path):
 
 def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(
         flight_data, tmp_path, fast_retries):
-    flight = flight_data("action_throttling")
+    flight = flight_data()
 
     run_policy(ENABLE, flight, tmp_path)
 
@@ -97,7 +97,7 @@ def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(
 @pytest.fixture
 def denied(flight_data, tmp_path):
     """B's CreateFlowLogs answers UnauthorizedOperation, C's CreateLogGroup AccessDenied."""
-    flight = flight_data("action_access_denied")
+    flight = flight_data()
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
     return str(raised.value), flight, read_results(tmp_path, ENABLE_NAME)

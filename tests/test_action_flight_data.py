@@ -13,7 +13,7 @@ from support.constants import ACCOUNT_ID
 ROLE_ARN = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
 MANAGED_BY = {"Key": "managed-by", "Value": "c7n-vpcflow"}
 OWNER = {"Key": "owner", "Value": "security"}
-# action_create_role: five VPCs without flow logs, the delivery role missing.
+# role_created: five VPCs without flow logs, the delivery role missing.
 FIVE = ["vpc-04e5f6a7b8c9d0e1f", "vpc-05f8e7d6c5b4a3921", "vpc-0a1b2c3d4e5f67890",
         "vpc-0b7e4f2a9c1d38e56", "vpc-0c3d9a8b7e6f51024"]
 ROLE_FIXES = ["iam.CreateRole", "iam.PutRolePolicy", "iam.UpdateAssumeRolePolicy",
@@ -22,7 +22,7 @@ ROLE_FIXES = ["iam.CreateRole", "iam.PutRolePolicy", "iam.UpdateAssumeRolePolicy
 
 @pytest.fixture
 def role_created(flight_data, tmp_path, monkeypatch):
-    flight = flight_data("action_create_role")
+    flight = flight_data()
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     # one worker: log-group units in name order, as the recorded responses expect
     run_policy(enable_policy(tags={"owner": "security"}, **{"max-workers": 1}), flight, tmp_path)
@@ -101,7 +101,7 @@ def test_each_vpc_costs_three_calls_with_tags_riding_inside_the_create_calls(rol
 
 
 def test_role_with_wrong_trust_fails_the_run_and_is_left_unchanged(flight_data, tmp_path):
-    flight = flight_data("action_role_wrong_trust")
+    flight = flight_data()
 
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(enable_policy(), flight, tmp_path)
@@ -120,7 +120,7 @@ def test_role_with_wrong_trust_fails_the_run_and_is_left_unchanged(flight_data, 
 
 
 def test_missing_role_with_create_role_false_fails_clearly(flight_data, tmp_path):
-    flight = flight_data("action_role_missing_no_create")
+    flight = flight_data()
 
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(enable_policy(**{"create-role": False}), flight, tmp_path)
@@ -135,10 +135,10 @@ def test_missing_role_with_create_role_false_fails_clearly(flight_data, tmp_path
 
 
 def test_action_makes_no_call_for_a_vpc_shared_by_another_account(
-        flight_data, tmp_path, monkeypatch, caplog):
+        shared_vpc, tmp_path, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG, logger="custodian.vpcflow")
     owned, shared = "vpc-0a1b2c3d4e5f67890", "vpc-0f9e8d7c6b5a43210"
-    flight = flight_data("shared_vpc")
+    flight = shared_vpc
     seen = capture_resources(monkeypatch, EnableFlowLogs)
 
     run_policy(enable_policy(filtered=False), flight, tmp_path)

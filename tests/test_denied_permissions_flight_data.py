@@ -13,13 +13,11 @@ ENABLE = enable_policy(**{"max-workers": 1})
 DENIED, FIXED = "vpc-0e1a2b3c4d5e6f708", "vpc-0f9e8d7c6b5a40312"
 
 
-@pytest.mark.parametrize("case,permission", [
-    ("deny_pass_role", "iam:PassRole"),
-    ("deny_create_tags", "ec2:CreateTags"),
-])
+@pytest.mark.parametrize("permission", ["iam:PassRole", "ec2:CreateTags"],
+                         ids=["pass_role", "create_tags"])
 def test_a_denied_create_flow_logs_fails_only_its_vpc_naming_the_permission(
-        flight_data, tmp_path, case, permission):
-    flight = flight_data(case)
+        flight_data, tmp_path, permission):
+    flight = flight_data()
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
 
@@ -36,7 +34,7 @@ def test_a_denied_create_flow_logs_fails_only_its_vpc_naming_the_permission(
 
 def test_a_role_that_cannot_be_tagged_fails_every_vpc_that_needs_it_and_creates_nothing(
         flight_data, tmp_path):
-    flight = flight_data("deny_tag_role")
+    flight = flight_data()
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
 
@@ -52,12 +50,12 @@ def test_a_role_that_cannot_be_tagged_fails_every_vpc_that_needs_it_and_creates_
 
 
 def test_without_the_boundary_policy_aws_refuses_the_runner_role_to_create_the_role(
-        flight_data, tmp_path, request):
+        flight_data, tmp_path):
     """iam/runner-role.yml allows CreateRole only with iam:PermissionsBoundary set to
     c7n-vpcflow-delivery-boundary; where that policy was never deployed the action creates
     the role without a boundary and AWS answers "no identity-based policy allows" (moto
     does not evaluate the condition). Every VPC is named with the cause and the fix."""
-    flight = flight_data(request.node.name)
+    flight = flight_data()
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
 

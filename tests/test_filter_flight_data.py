@@ -1,6 +1,8 @@
 """flow-log-compliance on recorded AWS answers: paging, API budget, reasons, shared VPCs."""
 import logging
 
+import pytest
+
 from c7n_vpcflow.compliance import FLOW_LOGS, VIOLATIONS, FlowLogCompliance
 from support.results import capture_resources, recorded
 from support.policy import run_policy
@@ -28,6 +30,11 @@ OWNED = "vpc-0a1b2c3d4e5f67890"
 SHARED = "vpc-0f9e8d7c6b5a43210"
 
 
+@pytest.fixture
+def filter_paging(flight_data):
+    return flight_data()
+
+
 def audit(**options):
     return {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
             "filters": [dict({"type": "flow-log-compliance"}, **options)]}
@@ -38,8 +45,8 @@ def violations(resources):
 
 
 def test_items_from_every_page_of_vpcs_flow_logs_and_log_groups_are_judged(
-        flight_data, tmp_path):
-    found = run_policy(audit(), flight_data("filter_paging"), tmp_path / "nc")
+        flight_data, filter_paging, tmp_path):
+    found = run_policy(audit(), filter_paging, tmp_path / "nc")
     # A flow log or log group seen only on a later page would otherwise read as missing.
     assert violations(found) == {PAGED[4]: ["missing"], PAGED[5]: ["log-group-missing"]}
 
@@ -52,8 +59,8 @@ def test_items_from_every_page_of_vpcs_flow_logs_and_log_groups_are_judged(
 
 
 def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_six_vpcs(
-        flight_data, tmp_path):
-    flight = flight_data("filter_paging")
+        filter_paging, tmp_path):
+    flight = filter_paging
     run_policy(audit(), flight, tmp_path)
 
     assert flight.operations() == [
@@ -89,10 +96,10 @@ ALWAYS_JUDGED = {
 }
 
 
-def test_each_problem_is_annotated_with_its_reason_code(flight_data, tmp_path):
+def test_each_problem_is_annotated_with_its_reason_code(filter_reasons, tmp_path):
     found = run_policy(
         audit(**{"min-retention-days": 365, "destination-types": ["cloud-watch-logs"]}),
-        flight_data("filter_reasons"), tmp_path)
+        filter_reasons, tmp_path)
 
     v = REASON_VPCS
     assert violations(found) == dict(
@@ -103,26 +110,26 @@ def test_each_problem_is_annotated_with_its_reason_code(flight_data, tmp_path):
 
 
 def test_match_compliant_returns_only_sound_vpcs_and_never_expire_is_long_enough(
-        flight_data, tmp_path):
+        filter_reasons, tmp_path):
     found = run_policy(
         audit(match="compliant", **{"min-retention-days": 365,
                                     "destination-types": ["cloud-watch-logs"]}),
-        flight_data("filter_reasons"), tmp_path)
+        filter_reasons, tmp_path)
 
     assert violations(found) == {REASON_VPCS["neverexp"]: [], REASON_VPCS["good"]: []}
 
 
-def test_retention_and_destination_type_are_judged_only_when_asked(flight_data, tmp_path):
-    found = run_policy(audit(), flight_data("filter_reasons"), tmp_path)
+def test_retention_and_destination_type_are_judged_only_when_asked(filter_reasons, tmp_path):
+    found = run_policy(audit(), filter_reasons, tmp_path)
 
     assert violations(found) == dict(ALWAYS_JUDGED, **{REASON_VPCS["multi"]: ["traffic-type"]})
 
 
 def test_shared_vpc_is_neither_matched_nor_annotated_and_its_skip_is_logged(
-        flight_data, tmp_path, monkeypatch, caplog):
+        shared_vpc, tmp_path, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG, logger="custodian.vpcflow")
     seen = capture_resources(monkeypatch, FlowLogCompliance)
-    flight = flight_data("shared_vpc")
+    flight = shared_vpc
 
     found = run_policy(audit(), flight, tmp_path)
 

@@ -6,7 +6,7 @@ Validation is `custodian validate`'s, in-process (c7n/commands.py validate): str
 then the JSON schema, then Policy.validate(); the message is what that command prints of
 the first error (less jsonschema's dumps of the schema and the instance). A policy that
 validates is judged and planned against recorded data, as a dry run does, without AWS:
-placebo case fuzz_inventory (filter_reasons' flow logs and log groups, ten VPCs with every
+placebo case recorded_account (filter_reasons' flow logs and log groups, ten VPCs with every
 kind of flow-log problem, plus empty listings of queries, metric filters and alarms).
 
 Each key draws from a pool of values known to be valid, values known to be invalid, junk
@@ -231,8 +231,7 @@ class Schema:
 @pytest.fixture
 def recorded_account(flight_data):
     """One replaying session for every example (placebo cycles through its responses)."""
-    return flight_data("fuzz_inventory"), recorded("filter_reasons",
-                                                   "ec2.DescribeVpcs_1.json")["Vpcs"]
+    return flight_data(), recorded("filter_reasons", "ec2.DescribeVpcs_1.json")["Vpcs"]
 
 
 def validate(document):

@@ -135,7 +135,7 @@ def test_the_right_account_is_judged_with_no_extra_call_when_a_role_names_it(
 
 def test_credentials_of_another_account_stop_the_filter_before_it_judges(
         flight_data, tmp_path):
-    flight = flight_data("test_credentials_of_another_account_stop_the_filter_before_it_judges")
+    flight = flight_data()
 
     with pytest.raises(AccountMismatch) as raised:
         run_policy(audit_policy(), flight, tmp_path)
@@ -150,7 +150,7 @@ def test_credentials_of_another_account_stop_the_filter_before_it_judges(
 
 def test_all_shared_vpcs_are_skipped_and_said_at_info(flight_data, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="custodian.vpcflow")
-    flight = flight_data("test_all_shared_vpcs_are_skipped_and_said_at_info")
+    flight = flight_data()
 
     assert run_policy(audit_policy(), flight, tmp_path) == []
 

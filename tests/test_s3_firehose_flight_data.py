@@ -11,6 +11,11 @@ from support.constants import ACCOUNT_ID
 MANAGED = {"Key": "managed-by", "Value": "c7n-vpcflow"}
 
 
+@pytest.fixture
+def s3_prefixed_parquet(flight_data):
+    return flight_data()
+
+
 def s3(**keys):
     return enable_policy(**dict({"destination-type": "s3", "bucket": "org-flow-logs"}, **keys))
 
@@ -20,8 +25,8 @@ def no_log_group_or_role_calls(flight):
 
 
 def test_shared_prefix_puts_every_vpc_in_one_call_with_the_parquet_options(
-        flight_data, tmp_path, monkeypatch):
-    flight = flight_data("s3_prefixed_parquet")
+        s3_prefixed_parquet, tmp_path, monkeypatch):
+    flight = s3_prefixed_parquet
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     run_policy(s3(**{"prefix": "flows/{account_id}", "file-format": "parquet",
                      "hive-compatible-partitions": True, "per-hour-partition": True}),
@@ -44,7 +49,7 @@ def test_shared_prefix_puts_every_vpc_in_one_call_with_the_parquet_options(
 
 
 def test_per_vpc_prefix_costs_one_call_per_vpc(flight_data, tmp_path, monkeypatch):
-    flight = flight_data("s3_prefix_per_vpc")
+    flight = flight_data()
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     run_policy(s3(prefix="flows/{vpc_id}"), flight, tmp_path)
 
@@ -59,7 +64,7 @@ def test_per_vpc_prefix_costs_one_call_per_vpc(flight_data, tmp_path, monkeypatc
 
 def test_firehose_across_accounts_names_the_stream_and_the_delivery_role(
         flight_data, tmp_path, monkeypatch):
-    flight = flight_data("firehose_cross_account")
+    flight = flight_data()
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     run_policy(enable_policy(**{
         "destination-type": "kinesis-data-firehose",
@@ -80,7 +85,7 @@ def test_firehose_across_accounts_names_the_stream_and_the_delivery_role(
 
 
 def test_1001_vpcs_take_two_calls_of_at_most_1000(flight_data, tmp_path, monkeypatch):
-    flight = flight_data("s3_batch_1001")
+    flight = flight_data()
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     run_policy(s3(), flight, tmp_path)
 
@@ -99,8 +104,8 @@ def test_1001_vpcs_take_two_calls_of_at_most_1000(flight_data, tmp_path, monkeyp
     ({"bucket": "{flow_log_bucket}"}, "flow_log_bucket"),
 ])
 def test_undefined_policy_variable_fails_every_vpc_before_any_change(
-        flight_data, tmp_path, keys, message):
-    flight = flight_data("s3_prefixed_parquet")
+        s3_prefixed_parquet, tmp_path, keys, message):
+    flight = s3_prefixed_parquet
     with pytest.raises(Exception) as raised:
         run_policy(s3(**keys), flight, tmp_path)
     assert message in str(raised.value) and "--vars-file" in str(raised.value)

@@ -4,19 +4,24 @@ import json
 import threading
 
 import c7n.utils
+import pytest
 
 from c7n_vpcflow.telemetry_check import as_markdown, check
+from support.constants import ACCOUNT_ID
 from support.policy import run_policy
 from support.results import recorded
 
-A = "123456789012"
+@pytest.fixture
+def telemetry_check_org(flight_data):
+    """AWS's organisation-wide telemetry listing, in two pages."""
+    return flight_data()
 
 
-def our_verdict(flight_data, tmp_path):
+def our_verdict(filter_reasons, tmp_path):
     """flow-log-compliance.json of a real audit run on the filter_reasons account."""
     run_policy({"name": "audit", "resource": "aws.vpc",
                 "filters": [{"type": "flow-log-compliance"}]},
-               flight_data("filter_reasons"), tmp_path)
+               filter_reasons, tmp_path)
     # A new process would start with no cached session: the check gets its own.
     c7n.utils.CONN_CACHE = threading.local()
     with open(tmp_path / "audit" / "flow-log-compliance.json") as f:
@@ -24,9 +29,9 @@ def our_verdict(flight_data, tmp_path):
 
 
 def test_vpcs_where_our_verdict_and_aws_disagree_are_named_with_both_sides(
-        flight_data, tmp_path):
-    verdict = our_verdict(flight_data, tmp_path)
-    flight = flight_data("telemetry_check_org")
+        filter_reasons, telemetry_check_org, tmp_path):
+    verdict = our_verdict(filter_reasons, tmp_path)
+    flight = telemetry_check_org
 
     found = check([verdict], flight)
 
@@ -41,7 +46,7 @@ def test_vpcs_where_our_verdict_and_aws_disagree_are_named_with_both_sides(
         # AWS counts a flow log that fails delivery as enabled.
         ("vpc-0f3a4b5c6d7e8f901", "non-compliant", "Enabled"),
     ]
-    assert {d.account_id for d in found} == {A}  # the unjudged account is not compared
+    assert {d.account_id for d in found} == {ACCOUNT_ID}  # the unjudged account is not compared
     by_vpc = {d.vpc_id: d for d in found}
     assert by_vpc["vpc-01b4c5d6e7f809a1b"].violations == ["traffic-type"]
     # Both pages of the one listing, of VPCs only.
@@ -54,18 +59,19 @@ def test_vpcs_where_our_verdict_and_aws_disagree_are_named_with_both_sides(
     assert all(d.vpc_id in table for d in found) and "vpc-0918a2b3c4d5e6f70" not in table
 
 
-def test_a_verdict_that_judged_nothing_is_not_compared(flight_data, tmp_path):
-    verdict = dict(our_verdict(flight_data, tmp_path), status="not-judged", judged=[])
-    flight = flight_data("telemetry_check_org")
+def test_a_verdict_that_judged_nothing_is_not_compared(
+        filter_reasons, telemetry_check_org, tmp_path):
+    verdict = dict(our_verdict(filter_reasons, tmp_path), status="not-judged", judged=[])
+    flight = telemetry_check_org
     assert check([verdict], flight) == []
     assert flight.operations() == []
 
 
 def test_the_command_reads_an_output_tree_and_exits_1_naming_each_disagreement(
-        flight_data, tmp_path, monkeypatch, capsys):
+        filter_reasons, telemetry_check_org, tmp_path, monkeypatch, capsys):
     from c7n_vpcflow import cli, telemetry_check
-    our_verdict(flight_data, tmp_path / "out")
-    flight = flight_data("telemetry_check_org")
+    our_verdict(filter_reasons, tmp_path / "out")
+    flight = telemetry_check_org
     monkeypatch.setattr(telemetry_check, "SessionFactory", lambda *a, **k: flight)
 
     code = cli.main(["telemetry-check", str(tmp_path / "out"), "--format", "json"])
@@ -75,7 +81,7 @@ def test_the_command_reads_an_output_tree_and_exits_1_naming_each_disagreement(
     assert [r["vpc-id"] for r in rows] == [
         "vpc-01b4c5d6e7f809a1b", "vpc-03d6e7f809a1b2c3d", "vpc-07e7f809a1b2c3d4e",
         "vpc-0eeeeeeeeeeeeeeee", "vpc-0f3a4b5c6d7e8f901"]
-    assert rows[0] == {"account-id": A, "region": "us-east-1",
+    assert rows[0] == {"account-id": ACCOUNT_ID, "region": "us-east-1",
                        "vpc-id": "vpc-01b4c5d6e7f809a1b", "ours": "non-compliant",
                        "violations": ["traffic-type"], "aws": "Enabled"}
 

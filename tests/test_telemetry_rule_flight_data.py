@@ -19,6 +19,21 @@ READS = ["observabilityadmin.GetTelemetryEvaluationStatusForOrganization",
          "observabilityadmin.ListTelemetryRulesForOrganization"]
 
 
+@pytest.fixture
+def telemetry_rule_absent(flight_data):
+    return flight_data()
+
+
+@pytest.fixture
+def telemetry_rule_conforming(flight_data):
+    return flight_data()
+
+
+@pytest.fixture
+def telemetry_rule_deviating(flight_data):
+    return flight_data()
+
+
 def policy(filters=(), action=None, name="telemetry-rule"):
     data = {"name": name, "resource": "aws.account", "filters": list(filters)}
     if action is not None:
@@ -58,7 +73,8 @@ def check_shape(shape, value, where):
 
 def test_flight_data_is_shaped_on_the_botocore_model_of_observabilityadmin():
     model = botocore.session.get_session().get_service_model("observabilityadmin")
-    files = glob.glob(os.path.join(DATA_DIR, "*", "observabilityadmin.*.json"))
+    files = glob.glob(os.path.join(DATA_DIR, "**", "observabilityadmin.*.json"),
+                      recursive=True)
     assert files
     for path in files:
         operation = os.path.basename(path).split(".")[1].rsplit("_", 1)[0]
@@ -69,8 +85,8 @@ def test_flight_data_is_shaped_on_the_botocore_model_of_observabilityadmin():
             check_shape(output, body["data"], path)
 
 
-def test_no_vpc_flow_log_rule_and_no_evaluation_are_both_reported(flight_data, tmp_path):
-    flight = flight_data("telemetry_rule_absent")
+def test_no_vpc_flow_log_rule_and_no_evaluation_are_both_reported(telemetry_rule_absent, tmp_path):
+    flight = telemetry_rule_absent
     (account,) = run(audit(), flight, tmp_path)
 
     verdict = account[ANNOTATION]
@@ -81,8 +97,8 @@ def test_no_vpc_flow_log_rule_and_no_evaluation_are_both_reported(flight_data, t
 
 
 def test_the_action_starts_evaluation_and_creates_the_rule_from_enable_flow_logs_keys(
-        flight_data, tmp_path):
-    flight = flight_data("telemetry_rule_absent")
+        telemetry_rule_absent, tmp_path):
+    flight = telemetry_rule_absent
     (account,) = run(policy(action={
         "traffic-type": "REJECT", "retention-days": 400, "log-group-name": "/vpc/{vpc_id}",
         "log-format": "security", "kms-key-id": "arn:aws:kms:us-east-1:123456789012:key/k",
@@ -110,8 +126,8 @@ def test_the_action_starts_evaluation_and_creates_the_rule_from_enable_flow_logs
     assert result["rule-arn"].endswith("/c7n-vpcflow-vpc-flow-logs")
 
 
-def test_a_one_region_rule_carries_the_kms_key_of_that_region(flight_data, tmp_path):
-    flight = flight_data("telemetry_rule_absent")
+def test_a_one_region_rule_carries_the_kms_key_of_that_region(telemetry_rule_absent, tmp_path):
+    flight = telemetry_rule_absent
     key = "arn:aws:kms:us-east-1:123456789012:key/k"
     (account,) = run(policy(action={"regions": ["us-east-1"], "kms-key-id": key}),
                      flight, tmp_path)
@@ -121,8 +137,8 @@ def test_a_one_region_rule_carries_the_kms_key_of_that_region(flight_data, tmp_p
     assert "kms-key-id" not in account["c7n:vpc-flow-log-telemetry-rule-result"]["not-carried"]
 
 
-def test_each_deviation_of_a_rule_on_a_later_page_is_named(flight_data, tmp_path):
-    flight = flight_data("telemetry_rule_deviating")
+def test_each_deviation_of_a_rule_on_a_later_page_is_named(telemetry_rule_deviating, tmp_path):
+    flight = telemetry_rule_deviating
     (account,) = run(audit(), flight, tmp_path)
 
     (rule,) = account[ANNOTATION]["rules"]
@@ -136,8 +152,8 @@ def test_each_deviation_of_a_rule_on_a_later_page_is_named(flight_data, tmp_path
         "observabilityadmin.ListTelemetryRulesForOrganization")] == [None, token]
 
 
-def test_the_action_updates_only_the_deviating_fields(flight_data, tmp_path):
-    flight = flight_data("telemetry_rule_deviating")
+def test_the_action_updates_only_the_deviating_fields(telemetry_rule_deviating, tmp_path):
+    flight = telemetry_rule_deviating
     run(policy([{"type": "vpc-flow-log-telemetry-rule"}], action={}), flight, tmp_path)
 
     assert writes(flight) == ["observabilityadmin.UpdateTelemetryRuleForOrganization"]
@@ -148,8 +164,8 @@ def test_the_action_updates_only_the_deviating_fields(flight_data, tmp_path):
     assert update["Rule"] == expected["TelemetryRule"]
 
 
-def test_a_conforming_rule_is_left_alone(flight_data, tmp_path):
-    flight = flight_data("telemetry_rule_conforming")
+def test_a_conforming_rule_is_left_alone(flight_data, telemetry_rule_conforming, tmp_path):
+    flight = telemetry_rule_conforming
     assert run(audit(), flight, tmp_path) == []
     (account,) = run(audit(match="conforming"), flight_data("telemetry_rule_conforming"),
                      tmp_path / "again")
@@ -161,15 +177,16 @@ def test_a_conforming_rule_is_left_alone(flight_data, tmp_path):
     assert account["c7n:vpc-flow-log-telemetry-rule-result"]["outcome"] == "none"
 
 
-def test_another_vpc_flow_log_rule_is_never_shadowed_by_a_second(flight_data, tmp_path):
-    flight = flight_data("telemetry_rule_deviating")
+def test_another_vpc_flow_log_rule_is_never_shadowed_by_a_second(
+        telemetry_rule_deviating, tmp_path):
+    flight = telemetry_rule_deviating
     with pytest.raises(PolicyExecutionError, match="c7n-vpcflow-vpc-flow-logs already exists"):
         run(policy(action={"rule-name": "security-flow-logs"}), flight, tmp_path)
     assert writes(flight) == []
 
 
-def test_the_dry_run_annotates_the_plan_and_writes_nothing(flight_data, tmp_path):
-    flight = flight_data("telemetry_rule_absent")
+def test_the_dry_run_annotates_the_plan_and_writes_nothing(telemetry_rule_absent, tmp_path):
+    flight = telemetry_rule_absent
     (account,) = run(policy(action={}), flight, tmp_path, dryrun=True)
     plan = account["c7n:vpc-flow-log-telemetry-rule-plan"]
     assert plan["outcome"] == "create"
@@ -180,15 +197,15 @@ def test_the_dry_run_annotates_the_plan_and_writes_nothing(flight_data, tmp_path
 
 def test_an_account_that_may_not_administer_rules_is_told_what_it_needs(flight_data, tmp_path):
     with pytest.raises(PolicyExecutionError, match="delegated-admin account"):
-        run(audit(), flight_data("telemetry_rule_not_delegated"), tmp_path)
+        run(audit(), flight_data(), tmp_path)
 
 
-def test_settings_a_rule_cannot_express_are_refused_at_validation(flight_data, tmp_path):
+def test_settings_a_rule_cannot_express_are_refused_at_validation(telemetry_rule_absent, tmp_path):
     from c7n.exceptions import PolicyValidationError
     for bad, message in (({"destination-type": "s3", "bucket": "b"}, "CloudWatch Logs only"),
                          ({"log-group-name": "/vpc/{vpc_name}"}, "{vpc_name}")):
         with pytest.raises(PolicyValidationError, match=message):
-            run(policy(action=bad), flight_data("telemetry_rule_absent"), tmp_path)
+            run(policy(action=bad), telemetry_rule_absent, tmp_path)
 
 
 def test_stock_custodian_validates_the_policy_pack_with_nothing_imported_by_hand(cli):
