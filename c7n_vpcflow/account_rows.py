@@ -13,8 +13,8 @@ from enum import IntEnum
 
 import yaml
 
-FIXED = ("created", "repaired", "updated")
-FAILED = ("failed", "unfinished")
+from .vocabulary import FIXED, NOT_FIXED
+
 # What c7n-org runs an account in when accounts.yml gives it no regions.
 C7N_ORG_DEFAULT_REGIONS = ("us-east-1", "us-west-2")
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -122,7 +122,7 @@ def _row(account_id, region, runs, names):
     row.fixed = sum(1 for vpc_id in non_compliant
                     if latest_result.get(vpc_id, {}).get("status") in FIXED)
     row.failures = [(vpc_id, r.get("error") or r["status"])
-                    for vpc_id, r in sorted(latest_result.items()) if r["status"] in FAILED]
+                    for vpc_id, r in sorted(latest_result.items()) if r["status"] in NOT_FIXED]
     return row, notes
 
 

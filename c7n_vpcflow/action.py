@@ -7,6 +7,7 @@ from c7n.resources.vpc import Vpc
 from c7n.utils import local_session, type_schema
 
 from . import formats
+from .account import Account
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties
 from .analytics import Analytics, list_existing
 from .apply import Remediation, error_text
@@ -14,18 +15,17 @@ from .errors import FlowLogRemediationError
 from .evidence import write_results
 from .identity import AccountMismatch, confirm_account
 from .dryrun import DryRunPlan
-from .inventory import account_context, gather, owned_vpcs
-from .naming import TemplateError, account_values, render_log_group_name, render_template
+from .inventory import gather, owned_vpcs
+from .naming import TemplateError, render_log_group_name, render_template
 from .plan import plan_vpc
 from .settings import Settings
 from .validation import validate_action_data, validate_against_filters
+from .vocabulary import ACTION, NOT_FIXED, RESULT, Status
 
 log = logging.getLogger("custodian.vpcflow")
 
-RESULT = "c7n:flow-log-result"
 
-
-@Vpc.action_registry.register("enable-flow-logs")
+@Vpc.action_registry.register(ACTION)
 class EnableFlowLogs(BaseAction):
     """Give each VPC a working flow log, by convention (CIS AWS Foundations 3.7).
 
@@ -121,7 +121,7 @@ class EnableFlowLogs(BaseAction):
                 cross-account-role: "arn:aws:iam::{account_id}:role/flow-logs-to-siem"
     """
 
-    schema = type_schema("enable-flow-logs", **properties())
+    schema = type_schema(ACTION, **properties())
     permissions = ALL_PERMISSIONS
 
     def __init__(self, data=None, manager=None, log_dir=None):
@@ -157,12 +157,11 @@ class EnableFlowLogs(BaseAction):
         settings = self.settings
         if not settings.needs_log_groups:
             return set()
-        account_id, region, partition = account_context(self.manager)
+        account = Account.of(self.manager)
         names = set()
         for vpc in vpcs:
             try:
-                names.add(render_log_group_name(
-                    settings.log_group_template, vpc, account_id, region, partition))
+                names.add(render_log_group_name(settings.log_group_template, vpc, account))
             except TemplateError:
                 continue  # reported per VPC by the plan
         return names
@@ -170,7 +169,7 @@ class EnableFlowLogs(BaseAction):
     def plan(self, vpcs):
         """(inventory, plans) for the VPCs the account owns; reads only."""
         settings = self.settings
-        account_id, region, partition = account_context(self.manager)
+        account = Account.of(self.manager)
         inventory = gather(self.manager, vpcs, self.target_log_group_names(vpcs))
         if settings.wants_analytics and inventory.analytics is None:
             sns_topic = (settings.reject_alarm or {}).get("sns-topic")
@@ -178,11 +177,10 @@ class EnableFlowLogs(BaseAction):
                 settings, formats.fields(settings.log_format),
                 list_existing(local_session(self.manager.session_factory),
                               self.manager.retry, settings),
-                render_template(sns_topic, account_values(account_id, region, partition),
-                                "sns-topic") if sns_topic else None)
+                render_template(sns_topic, account.values(), "sns-topic") if sns_topic else None)
         destination_types = self.filter_destination_types()
-        plans = [plan_vpc(v, inventory, settings, account_id, region, partition,
-                          destination_types, inventory.analytics) for v in vpcs]
+        plans = [plan_vpc(v, inventory, settings, account, destination_types,
+                          inventory.analytics) for v in vpcs]
         return inventory, plans
 
     def process(self, resources):
@@ -191,7 +189,7 @@ class EnableFlowLogs(BaseAction):
         except AccountMismatch as e:
             write_results(self.manager, [], cause=str(e))
             raise
-        account_id, region, partition = account_context(self.manager)
+        account = Account.of(self.manager)
         vpcs = owned_vpcs(self.manager, resources)
         if not vpcs:
             write_results(self.manager, [])
@@ -199,30 +197,31 @@ class EnableFlowLogs(BaseAction):
         remediation = None
         try:
             inventory, plans = self.plan(vpcs)
-            remediation = Remediation(
-                self.manager, self.settings, inventory, account_id, region, partition)
+            remediation = Remediation(self.manager, self.settings, inventory, account)
             results = remediation.run(plans)
         except BaseException as e:
             # Whatever stopped the run (an interrupt too), the evidence says what was done
             # and what was not.
             cause = error_text(e)
             results = remediation.stopped(cause) if remediation else {
-                v["VpcId"]: {"status": "unfinished", "error": "not done: the run stopped "
+                v["VpcId"]: {"status": Status.UNFINISHED, "error": "not done: the run stopped "
                              "(%s)" % cause, "changes": []} for v in vpcs}
-            self.report(results, account_id, region, cause=cause)
+            self.report(results, account, cause=cause)
             if not isinstance(e, Exception):
                 raise
             unfinished = sorted(v for v, r in results.items()
-                                if r["status"] in ("unfinished", "failed"))
+                                if r["status"] in NOT_FIXED)
             raise FlowLogRemediationError(
                 "enable-flow-logs stopped in %s/%s before it was done: %s; not done: %s" % (
-                    account_id, region, cause, ", ".join(unfinished) or "-")) from e
+                    account.account_id, account.region, cause,
+                    ", ".join(unfinished) or "-")) from e
         by_id = {v["VpcId"]: v for v in vpcs}
         for vpc_id, result in results.items():
             by_id[vpc_id][RESULT] = result
-        self.report(results, account_id, region, remediation.retry.retries)
+        self.report(results, account, remediation.retry.retries)
 
-    def report(self, results, account_id, region, retries=0, cause=None):
+    def report(self, results, account, retries=0, cause=None):
+        account_id, region = account.account_id, account.region
         records = [dict(result, **{"vpc-id": vpc_id, "account-id": account_id, "region": region})
                    for vpc_id, result in sorted(results.items())]
         write_results(self.manager, records, cause=cause)
@@ -237,7 +236,7 @@ class EnableFlowLogs(BaseAction):
             return
         log.info("enable-flow-logs %s/%s: %s", account_id, region, summary)
         failed = [(vpc_id, r["error"]) for vpc_id, r in sorted(results.items())
-                  if r["status"] == "failed"]
+                  if r["status"] == Status.FAILED]
         if failed:
             raise FlowLogRemediationError(
                 "enable-flow-logs could not fix %d of %d VPCs in %s/%s:\n%s" % (

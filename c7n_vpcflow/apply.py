@@ -15,6 +15,7 @@ from .loggroups import LogGroupKeeper
 from .pacing import LOGS_WRITES, CountingRetry, PacedClient, Pacer
 from .naming import fixed_prefix
 from .role import DeliveryRole, RoleError
+from .vocabulary import Outcome, Status
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -35,13 +36,11 @@ def error_text(error):
 class Remediation:
     """Applies the plans of one account-region and returns a result per VPC."""
 
-    def __init__(self, manager, settings, inventory, account_id, region, partition):
+    def __init__(self, manager, settings, inventory, account):
         self.manager = manager
         self.settings = settings
         self.inventory = inventory
-        self.account_id = account_id
-        self.region = region
-        self.partition = partition
+        self.account = account
         self.results = {}
         self.retry = CountingRetry(manager.retry)
         # boto3 clients are thread-safe; creating them once spares every worker the cost.
@@ -59,7 +58,7 @@ class Remediation:
             role_arn = self._ensure_role(plans)
         units = {}
         for plan in plans:
-            if plan.changes and self.results[plan.vpc_id]["status"] != "failed":
+            if plan.changes and self.results[plan.vpc_id]["status"] != Status.FAILED:
                 units.setdefault(plan.destination, []).append(plan)
         with self.manager.executor_factory(max_workers=self.settings.max_workers) as pool:
             futures = [pool.submit(self._apply_unit, destination, unit, role_arn)
@@ -78,41 +77,41 @@ class Remediation:
     def stopped(self, cause):
         """The results so far of a run that must stop: what was not done says so."""
         for result in self.results.values():
-            if result["status"] == "planned":
-                result["status"] = "unfinished"
+            if result["status"] == Status.PLANNED:
+                result["status"] = Status.UNFINISHED
                 result["error"] = "not done: the run stopped (%s)" % cause
         return self.results
 
     def _initial_result(self, plan):
-        result = {"status": {"fail": "failed", "skip": "skipped"}.get(plan.outcome, "planned"),
+        result = {"status": {Outcome.FAIL: Status.FAILED, Outcome.SKIP: Status.SKIPPED}.get(
+                      plan.outcome, Status.PLANNED),
                   "reason": plan.reason, "flow-log-ids": [], "changes": []}
         result.update((k, v) for k, v in plan.describe().items()
                       if k in ("destination-type", "destination", "log-group"))
-        if plan.outcome == "fail":
+        if plan.outcome == Outcome.FAIL:
             result["error"] = plan.reason
         return result
 
     def _fail(self, plan, message):
         result = self.results[plan.vpc_id]
-        result["status"] = "failed"
+        result["status"] = Status.FAILED
         result["error"] = message
         log.error("enable-flow-logs %s: %s", plan.vpc_id, message)
 
     def _ensure_role(self, plans):
         """The delivery role's ARN, after failing each VPC it cannot deliver for."""
         needing = [p for p in plans if p.create_flow_log]
-        prefix = fixed_prefix(self.settings.log_group_template, self.account_id, self.partition)
+        prefix = fixed_prefix(self.settings.log_group_template, self.account)
         groups = {p.destination for p in needing}
         try:
-            role = DeliveryRole(self.session, self.retry,
-                                (self.account_id, self.region, self.partition), self.settings)
+            role = DeliveryRole(self.session, self.retry, self.account, self.settings)
             status = role.assess(prefix, groups)
             for plan in needing:
                 if status.refusal(plan.destination):
                     self._fail(plan, status.refusal(plan.destination))
                 elif status.warning:
                     self.results[plan.vpc_id].setdefault("warnings", []).append(status.warning)
-            if all(self.results[p.vpc_id]["status"] == "failed" for p in needing):
+            if all(self.results[p.vpc_id]["status"] == Status.FAILED for p in needing):
                 return None
             return role.apply(status, prefix, groups)
         except Exception as e:  # noqa: BLE001  (named against every VPC that needed it)
@@ -120,7 +119,7 @@ class Remediation:
             if isinstance(e, ClientError):
                 message = "delivery role %s: %s" % (self.settings.role, message)
             for plan in needing:
-                if self.results[plan.vpc_id]["status"] != "failed":
+                if self.results[plan.vpc_id]["status"] != Status.FAILED:
                     self._fail(plan, message)
             return None
 
@@ -130,7 +129,7 @@ class Remediation:
             self._apply_unit_steps(destination, plans, role_arn)
         except Exception as e:  # noqa: BLE001  (connection errors, timeouts, the unforeseen)
             for plan in plans:
-                if self.results[plan.vpc_id]["status"] == "planned":
+                if self.results[plan.vpc_id]["status"] == Status.PLANNED:
                     self._fail(plan, "%s: %s" % (destination, error_text(e)))
 
     def _apply_unit_steps(self, destination, plans, role_arn):
@@ -154,7 +153,7 @@ class Remediation:
         for plan in plans:
             if not plan.create_flow_log:
                 self.results[plan.vpc_id]["status"] = (
-                    "repaired" if plan.outcome == "repair" else "updated")
+                    Status.REPAIRED if plan.outcome == Outcome.REPAIR else Status.UPDATED)
         creating = [p for p in plans if p.create_flow_log]
         for batch in chunks(creating, CREATE_FLOW_LOGS_MAX_IDS):
             self._create_flow_logs(destination, batch, role_arn)
@@ -163,7 +162,7 @@ class Remediation:
 
     def _ensure_analytics(self, log_group, plans):
         """Saved queries and the REJECT alarm of a log group whose flow logs now work."""
-        working = [p for p in plans if self.results[p.vpc_id]["status"] != "failed"]
+        working = [p for p in plans if self.results[p.vpc_id]["status"] != Status.FAILED]
         if not working:
             return
         try:
@@ -177,8 +176,7 @@ class Remediation:
             self.results[plan.vpc_id]["changes"].extend(notes)
 
     def _create_flow_logs(self, destination, plans, role_arn):
-        params = create_flow_logs_params(
-            self.settings, destination, role_arn, (self.account_id, self.region, self.partition))
+        params = create_flow_logs_params(self.settings, destination, role_arn, self.account)
         params["ResourceIds"] = [p.vpc_id for p in plans]
         by_id = {p.vpc_id: p for p in plans}
         try:
@@ -209,7 +207,7 @@ class Remediation:
         except Exception as e:  # noqa: BLE001  (AWS made them: say so, without their ids)
             for plan in succeeded:
                 result = self.results[plan.vpc_id]
-                result["status"] = "created"
+                result["status"] = Status.CREATED
                 result["changes"].append(
                     "created a flow log to %s (one of %s; which one could not be read: %s)" % (
                         destination, ", ".join(response.get("FlowLogIds", [])),
@@ -220,7 +218,7 @@ class Remediation:
                 continue
             flow_log_id = created[plan.vpc_id]
             result = self.results[plan.vpc_id]
-            result["status"] = "created"
+            result["status"] = Status.CREATED
             result["flow-log-ids"].append(flow_log_id)
             result["changes"].append("created flow log %s (%s to %s)" % (
                 flow_log_id, self.settings.traffic_type, destination))
@@ -243,12 +241,12 @@ class Remediation:
 
     def _record_existing(self, plan):
         result = self.results[plan.vpc_id]
-        result["status"] = "created"
+        result["status"] = Status.CREATED
         result["changes"].append("flow log already existed (FlowLogAlreadyExists)")
 
     def _replace_broken(self, plans):
         replacing = [p for p in plans if p.replace
-                     and self.results[p.vpc_id]["status"] == "created"
+                     and self.results[p.vpc_id]["status"] == Status.CREATED
                      and self.results[p.vpc_id]["flow-log-ids"]]
         if not replacing:
             return

@@ -9,13 +9,11 @@ from .errors import VpcFlowError
 from .evidence import write_verdicts
 from .identity import confirm_account
 from .inventory import gather, owned_vpcs
-from .judge import DESTINATION_TYPES, TRAFFIC_TYPES, Rules, judge_vpc
-from .ownership import ANNOTATION as MANAGED_BY
+from .judge import Rules, judge_vpc
+from .vocabulary import (
+    CLOUDWATCH, DESTINATION_TYPES, FILTER, FLOW_LOGS, MANAGED_BY, TRAFFIC_TYPES, VIOLATIONS)
 
 log = logging.getLogger("custodian.vpcflow")
-
-VIOLATIONS = "c7n:flow-log-violations"
-FLOW_LOGS = "c7n:flow-logs"
 
 
 def name_tag(vpc):
@@ -27,7 +25,7 @@ def flow_log_entry(flow_log):
     return {"id": flow_log["FlowLogId"], "managed-by": flow_log[MANAGED_BY],
             "status": flow_log.get("FlowLogStatus"),
             "traffic-type": flow_log.get("TrafficType"),
-            "destination-type": flow_log.get("LogDestinationType", "cloud-watch-logs"),
+            "destination-type": flow_log.get("LogDestinationType", CLOUDWATCH),
             "destination": flow_log.get("LogGroupName") or flow_log.get("LogDestination")}
 
 
@@ -41,7 +39,7 @@ def planned_target_names(manager, vpcs):
     return names
 
 
-@Vpc.filter_registry.register("flow-log-compliance")
+@Vpc.filter_registry.register(FILTER)
 class FlowLogCompliance(Filter):
     """Which VPCs lack working flow logs (CIS AWS Foundations 3.7), and why.
 
@@ -89,7 +87,7 @@ class FlowLogCompliance(Filter):
     """
 
     schema = type_schema(
-        "flow-log-compliance",
+        FILTER,
         match={"enum": ["non-compliant", "compliant", "all"], "default": "non-compliant",
                "description": "Which VPCs the filter keeps (all: every VPC judged, e.g. "
                               "for flow-log-finding)."},

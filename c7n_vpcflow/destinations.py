@@ -5,8 +5,8 @@ prefix; kinesis-data-firehose: a delivery stream ARN (optionally in another acco
 VPCs whose targets are equal share one CreateFlowLogs call.
 """
 from .inventory import cloudwatch_log_group_name
-from .naming import account_values, render_log_group_name, render_template, template_values
-from .settings import CLOUDWATCH, FIREHOSE, S3
+from .naming import render_log_group_name, render_template, template_values
+from .vocabulary import CLOUDWATCH, FIREHOSE, S3
 
 
 def s3_destination(bucket, prefix, partition):
@@ -18,25 +18,23 @@ def s3_destination(bucket, prefix, partition):
     return arn
 
 
-def target_for(settings, vpc, account_id, region, partition):
+def target_for(settings, vpc, account):
     """The VPC's target (log-group name or destination ARN); TemplateError if unrenderable."""
     if settings.destination_type == CLOUDWATCH:
-        return render_log_group_name(
-            settings.log_group_template, vpc, account_id, region, partition)
-    values = template_values(vpc, account_id, region, partition)
+        return render_log_group_name(settings.log_group_template, vpc, account)
+    values = template_values(vpc, account)
     if settings.destination_type == S3:
         prefix = render_template(settings.prefix, values, "prefix") if settings.prefix else None
         return s3_destination(
-            render_template(settings.bucket, values, "bucket"), prefix, partition)
-    cross_account_role(settings, account_id, region, partition)  # renderable, or fail now
+            render_template(settings.bucket, values, "bucket"), prefix, account.partition)
+    cross_account_role(settings, account)  # renderable, or fail now
     return render_template(settings.delivery_stream, values, "delivery-stream")
 
 
-def cross_account_role(settings, account_id, region, partition):
+def cross_account_role(settings, account):
     if not settings.cross_account_role:
         return None
-    return render_template(settings.cross_account_role,
-                           account_values(account_id, region, partition), "cross-account-role")
+    return render_template(settings.cross_account_role, account.values(), "cross-account-role")
 
 
 def _normalized(destination):
@@ -55,7 +53,7 @@ def writes_to(flow_log, destination_type, target):
 def create_flow_logs_params(settings, target, role_arn=None, account=None):
     """CreateFlowLogs parameters for one target, all but ResourceIds.
 
-    `account` is (account id, region, partition), for a Firehose cross-account role.
+    `account` (an Account) renders a Firehose cross-account role.
     """
     params = {
         "ResourceType": "VPC",
@@ -78,5 +76,5 @@ def create_flow_logs_params(settings, target, role_arn=None, account=None):
     elif settings.destination_type == FIREHOSE:
         params["LogDestination"] = target
         if settings.cross_account_role:
-            params["DeliverCrossAccountRole"] = cross_account_role(settings, *account)
+            params["DeliverCrossAccountRole"] = cross_account_role(settings, account)
     return params

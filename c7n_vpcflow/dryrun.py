@@ -8,14 +8,14 @@ import logging
 from c7n.filters import Filter
 from c7n.utils import local_session, type_schema
 
+from .account import Account
 from .identity import confirm_account
-from .inventory import account_context, owned_vpcs
+from .inventory import owned_vpcs
 from .naming import fixed_prefix
 from .role import ROLE_READS, DeliveryRole
+from .vocabulary import PLAN, Outcome
 
 log = logging.getLogger("custodian.vpcflow")
-
-PLAN = "c7n:flow-log-plan"
 
 
 class DryRunPlan(Filter):
@@ -36,11 +36,11 @@ class DryRunPlan(Filter):
         settings = self.action.settings
         if not settings.needs_delivery_role or not any(p.create_flow_log for p in plans):
             return None
-        account_id, region, partition = account_context(self.manager)
+        account = Account.of(self.manager)
         return DeliveryRole(
             local_session(self.manager.session_factory), self.manager.retry,
-            (account_id, region, partition), settings).assess(
-                fixed_prefix(settings.log_group_template, account_id, partition),
+            account, settings).assess(
+                fixed_prefix(settings.log_group_template, account),
                 {p.destination for p in plans if p.create_flow_log})
 
     def process(self, resources, event=None):
@@ -56,7 +56,7 @@ class DryRunPlan(Filter):
             refusal = role_status.refusal(plan.destination) if (
                 role_status is not None and plan.create_flow_log) else None
             if refusal:
-                described["outcome"], described["reason"] = "fail", refusal
+                described["outcome"], described["reason"] = Outcome.FAIL.value, refusal
             by_id[plan.vpc_id][PLAN] = described
             log.info("dry run %s: %s %s%s", plan.vpc_id, described["outcome"],
                      described["reason"],

@@ -9,7 +9,7 @@ files behind, and only those ids tell a reader they are not the current run's.
 from datetime import datetime, timezone
 from enum import Enum
 
-from .inventory import account_context
+from .account import Account
 from .outputs import write_deferred, write_output
 
 VERDICTS_FILE = "flow-log-compliance.json"
@@ -25,12 +25,12 @@ def run_header(manager):
     """Which run, account and region a file speaks for."""
     ctx = manager.ctx
     start = getattr(ctx, "start_time", None)
-    account_id, region, _partition = account_context(manager)
+    account = Account.of(manager)
     return {
         "execution-id": getattr(ctx, "execution_id", None),
         "started": datetime.fromtimestamp(start, timezone.utc).isoformat() if start else None,
-        "account-id": account_id,
-        "region": region,
+        "account-id": account.account_id,
+        "region": account.region,
     }
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .evidence import RESULTS_FILE, VERDICTS_FILE, Judgement
+from .vocabulary import ACTION, FILTER
 
-FILTER, ACTION = "flow-log-compliance", "enable-flow-logs"
 METADATA_FILE, RUN_LOG = "metadata.json", "custodian-run.log"
 RUN_FILES = {METADATA_FILE, RUN_LOG, VERDICTS_FILE, RESULTS_FILE}
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")

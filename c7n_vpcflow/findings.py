@@ -15,9 +15,11 @@ from c7n.exceptions import PolicyValidationError
 from c7n.resources.vpc import Vpc
 from c7n.utils import chunks, local_session, type_schema
 
-from .compliance import VIOLATIONS, FlowLogCompliance
+from .account import Account
+from .compliance import FlowLogCompliance
 from .errors import VpcFlowError
-from .inventory import account_context, paginate
+from .inventory import paginate
+from .vocabulary import VIOLATIONS
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -55,11 +57,12 @@ def finding_id(partition, region, account_id, vpc_id):
 class Findings:
     """The findings of one account-region."""
 
-    def __init__(self, account_id, region, partition, now):
-        self.account_id, self.region, self.partition = account_id, region, partition
+    def __init__(self, account, now):
+        self.account_id, self.region, self.partition = (
+            account.account_id, account.region, account.partition)
         self.now = now.isoformat().replace("+00:00", "Z")
         self.product_arn = "arn:%s:securityhub:%s:%s:product/%s/default" % (
-            partition, region, account_id, account_id)
+            self.partition, self.region, self.account_id, self.account_id)
 
     def vpc_arn(self, vpc_id):
         return "arn:%s:ec2:%s:%s:vpc/%s" % (self.partition, self.region, self.account_id, vpc_id)
@@ -151,8 +154,8 @@ class FlowLogFinding(BaseAction):
         return self
 
     def process(self, resources):
-        account_id, region, partition = account_context(self.manager)
-        findings = Findings(account_id, region, partition, datetime.now(timezone.utc))
+        findings = Findings(Account.of(self.manager), datetime.now(timezone.utc))
+        account_id, region = findings.account_id, findings.region
         session = local_session(self.manager.session_factory)
         hub = session.client("securityhub")
         judged = [v for v in resources if VIOLATIONS in v]

@@ -14,10 +14,11 @@ convention: a name's path up to its last '/'):
 import logging
 import threading
 
-from c7n.utils import get_partition, local_session
+from c7n.utils import local_session
 
 from .loggroup_lookup import find_log_groups, pages, plan_lookup
-from .ownership import ANNOTATION, TELEMETRY_RULE, managed_by
+from .ownership import managed_by
+from .vocabulary import CLOUDWATCH, MANAGED_BY, TELEMETRY_RULE
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -31,12 +32,6 @@ def paginate(client, operation, result_key, **params):
     """All items of a paginated call, each page retried on throttling the c7n way."""
     return [item for page in pages(client, operation, **params)
             for item in page.get(result_key, ())]
-
-
-def account_context(manager):
-    """(account_id, region, partition) of the manager's account-region."""
-    region = manager.config.region
-    return manager.config.account_id, region, get_partition(region) or "aws"
 
 
 def owned_vpcs(manager, vpcs):
@@ -66,9 +61,9 @@ class Inventory:
         # Log groups a CloudWatch telemetry rule made (with the flow logs that write to them).
         self.telemetry_log_groups = set()
         for flow_log in flow_logs:
-            flow_log[ANNOTATION] = managed_by(flow_log)
+            flow_log[MANAGED_BY] = managed_by(flow_log)
             self.flow_logs_by_resource.setdefault(flow_log["ResourceId"], []).append(flow_log)
-            if flow_log[ANNOTATION] == TELEMETRY_RULE and cloudwatch_log_group_name(flow_log):
+            if flow_log[MANAGED_BY] == TELEMETRY_RULE and cloudwatch_log_group_name(flow_log):
                 self.telemetry_log_groups.add(cloudwatch_log_group_name(flow_log))
         # None: every flow log of the account-region was listed.
         self.vpc_ids = None if vpc_ids is None else set(vpc_ids)
@@ -105,7 +100,7 @@ class Inventory:
 
 def cloudwatch_log_group_name(flow_log):
     """The log group a CloudWatch Logs flow log writes to, or None for other destinations."""
-    if flow_log.get("LogDestinationType", "cloud-watch-logs") != "cloud-watch-logs":
+    if flow_log.get("LogDestinationType", CLOUDWATCH) != CLOUDWATCH:
         return None
     if flow_log.get("LogGroupName"):
         return flow_log["LogGroupName"]

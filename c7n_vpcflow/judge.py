@@ -3,27 +3,14 @@ from dataclasses import dataclass
 from typing import FrozenSet, Optional
 
 from .inventory import cloudwatch_log_group_name
-
-# Canonical order of the reason codes, as annotated in c7n:flow-log-violations.
-REASONS = (
-    "missing",
-    "inactive",
-    "delivery-failed",
-    "traffic-type",
-    "log-group-missing",
-    "retention",
-    "destination-type",
-)
-# Problems that make a flow log useless (the action replaces these); the rest are policy.
-BROKEN = frozenset(("inactive", "delivery-failed", "traffic-type", "log-group-missing"))
-
-TRAFFIC_TYPES = ("ALL", "ACCEPT", "REJECT")
-DESTINATION_TYPES = ("cloud-watch-logs", "s3", "kinesis-data-firehose")
+from .vocabulary import (
+    ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, DELIVERY_FAILED, DESTINATION_TYPE, INACTIVE,
+    LOG_GROUP_MISSING, MISSING, REASONS, RETENTION, TRAFFIC_TYPE)
 
 
 @dataclass(frozen=True)
 class Rules:
-    traffic_types: FrozenSet[str] = frozenset(("ALL", "REJECT"))
+    traffic_types: FrozenSet[str] = frozenset((ALL_TRAFFIC, DEFAULT_TRAFFIC_TYPE))
     min_retention_days: Optional[int] = None
     destination_types: Optional[FrozenSet[str]] = None
 
@@ -32,21 +19,21 @@ def flow_log_problems(flow_log, inventory, rules):
     """The reason codes one flow log falls short on; empty when it is sound."""
     problems = set()
     if flow_log.get("FlowLogStatus") != "ACTIVE":
-        problems.add("inactive")
+        problems.add(INACTIVE)
     if flow_log.get("DeliverLogsStatus") == "FAILED":
-        problems.add("delivery-failed")
+        problems.add(DELIVERY_FAILED)
     if flow_log.get("TrafficType") not in rules.traffic_types:
-        problems.add("traffic-type")
-    destination_type = flow_log.get("LogDestinationType", "cloud-watch-logs")
+        problems.add(TRAFFIC_TYPE)
+    destination_type = flow_log.get("LogDestinationType", CLOUDWATCH)
     if rules.destination_types is not None and destination_type not in rules.destination_types:
-        problems.add("destination-type")
+        problems.add(DESTINATION_TYPE)
     group_name = cloudwatch_log_group_name(flow_log)
     if group_name:
         group = inventory.log_group(group_name)
         if group is None:
-            problems.add("log-group-missing")
+            problems.add(LOG_GROUP_MISSING)
         elif not retention_enough(group, rules.min_retention_days):
-            problems.add("retention")
+            problems.add(RETENTION)
     return problems
 
 
@@ -64,7 +51,7 @@ def judge_vpc(vpc_id, inventory, rules):
     """Reason codes for one VPC; an empty list means compliant."""
     flow_logs = inventory.flow_logs_for(vpc_id)
     if not flow_logs:
-        return ["missing"]
+        return [MISSING]
     union = set()
     for flow_log in flow_logs:
         problems = flow_log_problems(flow_log, inventory, rules)

@@ -69,13 +69,8 @@ def vpc_name(vpc):
     return vpc["VpcId"]
 
 
-def account_values(account_id, region, partition):
-    return {"account_id": account_id, "region": region, "partition": partition}
-
-
-def template_values(vpc, account_id, region, partition):
-    return dict(account_values(account_id, region, partition),
-                vpc_id=vpc["VpcId"], vpc_name=vpc_name(vpc))
+def template_values(vpc, account):
+    return dict(account.values(), vpc_id=vpc["VpcId"], vpc_name=vpc_name(vpc))
 
 
 def render_template(template, values, key):
@@ -88,10 +83,9 @@ def render_template(template, values, key):
             "or c7n-org vars)" % (key, template, e.args[0]))
 
 
-def render_log_group_name(template, vpc, account_id, region, partition):
+def render_log_group_name(template, vpc, account):
     """The log-group name for one VPC; TemplateError if CloudWatch would refuse it."""
-    name = render_template(
-        template, template_values(vpc, account_id, region, partition), "log-group-name")
+    name = render_template(template, template_values(vpc, account), "log-group-name")
     if len(name) > LOG_GROUP_NAME_MAX:
         raise TemplateError(
             "log group name for %s is %d characters, over CloudWatch's %d" % (
@@ -102,7 +96,7 @@ def render_log_group_name(template, vpc, account_id, region, partition):
     return name
 
 
-def fixed_prefix(template, account_id, partition):
+def fixed_prefix(template, account):
     """The part of every rendered name that is known for the whole account.
 
     Rendering stops at the first per-VPC or per-region variable; the delivery role's
@@ -114,9 +108,9 @@ def fixed_prefix(template, account_id, partition):
         if field is None:
             break
         if field == "account_id":
-            prefix.append(account_id)
+            prefix.append(account.account_id)
         elif field == "partition":
-            prefix.append(partition)
+            prefix.append(account.partition)
         else:
             break
     return "".join(prefix)

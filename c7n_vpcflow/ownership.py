@@ -1,22 +1,12 @@
 """Who manages a flow log: c7n-vpcflow, a CloudWatch telemetry rule, or someone else.
 
-The one place the vocabulary lives. Both managers say so with a tag that DescribeFlowLogs
+Both managers say so with a tag that DescribeFlowLogs
 returns: ours is ``managed-by: c7n-vpcflow``; AWS's Observability Admin service tags each
 flow log and log group a telemetry rule creates ``CloudWatchTelemetryRuleManaged: true``.
 DescribeLogGroups returns no tags, so a log group is known to be the rule's through the
 flow logs that write to it (the rule creates both together).
 """
-
-OUR_TAG = ("managed-by", "c7n-vpcflow")
-TELEMETRY_TAG = ("CloudWatchTelemetryRuleManaged", "true")
-
-C7N_VPCFLOW = OUR_TAG[1]
-TELEMETRY_RULE = "cloudwatch-telemetry-rule"
-OTHER = "other"
-MANAGERS = (C7N_VPCFLOW, TELEMETRY_RULE, OTHER)
-
-# The key each flow log carries in c7n:flow-logs, and each verdict's flow log entry.
-ANNOTATION = "c7n:managed-by"
+from .vocabulary import C7N_VPCFLOW, OTHER, OUR_TAG, TELEMETRY_RULE, TELEMETRY_TAG
 
 
 def tag_value(resource, key):

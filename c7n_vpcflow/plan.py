@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from .destinations import target_for, writes_to
-from .judge import BROKEN, flow_log_problems, ordered
+from .judge import flow_log_problems, ordered
 from .loggroups import log_group_steps
 from .naming import TemplateError
 from .ownership import by_telemetry_rule
-from .settings import CLOUDWATCH
+from .vocabulary import BROKEN, CLOUDWATCH, LOG_GROUP_MISSING, Outcome
 
 # AWS allows two flow logs per VPC; the quota cannot be raised.
 FLOW_LOGS_PER_VPC = 2
@@ -19,7 +19,7 @@ FLOW_LOGS_PER_VPC = 2
 @dataclass
 class VpcPlan:
     vpc_id: str
-    outcome: str                      # create | repair | update | skip | fail
+    outcome: Outcome
     reason: str = ""
     destination: Optional[str] = None  # log-group name, or destination ARN
     group_steps: List[str] = field(default_factory=list)
@@ -44,7 +44,7 @@ class VpcPlan:
 
     def describe(self, role_status=None):
         """The plan as annotated on the VPC (c7n:flow-log-plan)."""
-        described = {"outcome": self.outcome, "reason": self.reason,
+        described = {"outcome": self.outcome.value, "reason": self.reason,
                      "destination-type": self.destination_type,
                      "destination": self.destination, "calls": self.calls}
         if self.destination_type == CLOUDWATCH:
@@ -88,31 +88,30 @@ def _telemetry_refusal(broken, problems, target, kind, inventory):
     return None
 
 
-def plan_vpc(vpc, inventory, settings, account_id, region, partition,
-             destination_types=None, analytics=None):
+def plan_vpc(vpc, inventory, settings, account, destination_types=None, analytics=None):
     """Decide what one VPC needs; never calls AWS.
 
     A VPC is left alone when one of its flow logs is sound (and, if the policy's filter
     asks for certain destination types, of one of them). With `analytics`, a log group
     of ours also gets the saved queries and alarm it still lacks.
     """
-    plan = _decide(vpc, inventory, settings, account_id, region, partition, destination_types)
+    plan = _decide(vpc, inventory, settings, account, destination_types)
     plan.destination_type = settings.destination_type
-    ours = plan.create_flow_log or plan.outcome in ("repair", "update") or (
-        plan.outcome == "skip" and plan.destination is not None)
+    ours = plan.create_flow_log or plan.outcome in (Outcome.REPAIR, Outcome.UPDATE) or (
+        plan.outcome == Outcome.SKIP and plan.destination is not None)
     if analytics is not None and ours:
         plan.analytics_steps = analytics.steps(plan.destination)
-        if plan.outcome == "skip" and plan.analytics_steps:
-            plan.outcome = "update"
+        if plan.outcome == Outcome.SKIP and plan.analytics_steps:
+            plan.outcome = Outcome.UPDATE
     return plan
 
 
-def _decide(vpc, inventory, settings, account_id, region, partition, destination_types):
+def _decide(vpc, inventory, settings, account, destination_types):
     vpc_id = vpc["VpcId"]
     try:
-        target = target_for(settings, vpc, account_id, region, partition)
+        target = target_for(settings, vpc, account)
     except TemplateError as e:
-        return VpcPlan(vpc_id, "fail", str(e))
+        return VpcPlan(vpc_id, Outcome.FAIL, str(e))
     kind = settings.destination_type
     group = inventory.log_group(target) if kind == CLOUDWATCH else None
 
@@ -129,31 +128,31 @@ def _decide(vpc, inventory, settings, account_id, region, partition, destination
     for flow_log in sound:
         if writes_to(flow_log, kind, target) and not by_telemetry_rule(flow_log):
             steps = group_steps(fresh_tags=False)
-            return VpcPlan(vpc_id, "update" if steps else "skip", "flow log %s already writes "
+            return VpcPlan(vpc_id, Outcome.UPDATE if steps else Outcome.SKIP, "flow log %s already writes "
                            "to %s" % (flow_log["FlowLogId"], target), target, steps)
     if sound:
-        return VpcPlan(vpc_id, "skip", "flow log %s is sound; %s" % (
+        return VpcPlan(vpc_id, Outcome.SKIP, "flow log %s is sound; %s" % (
             sound[0]["FlowLogId"], "managed by a CloudWatch telemetry rule, it is left to AWS"
             if by_telemetry_rule(sound[0]) else "its destination is left as is"))
     broken = [f for f in flow_logs if problems[f["FlowLogId"]]]
     refusal = _telemetry_refusal(broken, problems, target, kind, inventory)
     if refusal:
-        return VpcPlan(vpc_id, "fail", refusal, target)
+        return VpcPlan(vpc_id, Outcome.FAIL, refusal, target)
     same = [f for f in broken if writes_to(f, kind, target)
             and f.get("TrafficType") == settings.traffic_type]
     if same:
         flow_log = same[0]
-        if problems[flow_log["FlowLogId"]] == {"log-group-missing"}:
+        if problems[flow_log["FlowLogId"]] == {LOG_GROUP_MISSING}:
             # Recreating its log group is all this flow log lacks.
-            return VpcPlan(vpc_id, "repair", "recreate the log group of %s" % (
+            return VpcPlan(vpc_id, Outcome.REPAIR, "recreate the log group of %s" % (
                 flow_log["FlowLogId"]), target, group_steps())
-        return VpcPlan(vpc_id, "fail", (
+        return VpcPlan(vpc_id, Outcome.FAIL, (
             "flow log %s already sends %s traffic to %s but is broken; AWS refuses a "
             "duplicate, so delete it and run again" % (
                 _describe_problems(flow_log, problems[flow_log["FlowLogId"]]),
                 settings.traffic_type, target)), target)
     if len(flow_logs) >= FLOW_LOGS_PER_VPC:
-        return VpcPlan(vpc_id, "fail", (
+        return VpcPlan(vpc_id, Outcome.FAIL, (
             "already has %d flow logs, the AWS limit per VPC, none sound: %s; delete one "
             "and run again" % (len(flow_logs), "; ".join(
                 _describe_problems(f, problems[f["FlowLogId"]]) for f in broken))), target)
@@ -161,5 +160,5 @@ def _decide(vpc, inventory, settings, account_id, region, partition, destination
         _describe_problems(f, problems[f["FlowLogId"]]) for f in broken)
     replaceable = [f["FlowLogId"] for f in broken if problems[f["FlowLogId"]] & BROKEN]
     return VpcPlan(
-        vpc_id, "create", reason, target, group_steps(), create_flow_log=True,
+        vpc_id, Outcome.CREATE, reason, target, group_steps(), create_flow_log=True,
         replace=replaceable if settings.replace_broken else [])

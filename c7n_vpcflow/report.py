@@ -8,8 +8,7 @@ import io
 import json
 
 from .account_rows import timestamp, total
-from .judge import REASONS
-from .ownership import MANAGERS
+from .vocabulary import MANAGERS, REASONS
 
 
 def reason_text(reasons):

@@ -13,11 +13,11 @@ from typing import Dict, List, Optional
 
 from c7n.exceptions import ClientError
 
-from .naming import account_values, render_template
+from .naming import render_template
 from .role_policy import (
     DEFAULT_BOUNDARY, SERVICE_PRINCIPAL, covered_prefixes, delivery_gaps, delivery_policy,
     trust_policy, trust_verdict)
-from .settings import MANAGED_BY
+from .vocabulary import OUR_TAG
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -76,11 +76,12 @@ def _code(error):
 class DeliveryRole:
     """Assesses and, when allowed, creates or widens the delivery role of one account."""
 
-    def __init__(self, session, retry, context, settings):
+    def __init__(self, session, retry, account, settings):
         self.iam = session.client("iam")
         self.retry = retry
-        self.account_id, self.region, self.partition = context
-        values = account_values(*context)
+        self.account_id, self.region, self.partition = (
+            account.account_id, account.region, account.partition)
+        values = account.values()
         self.name, role_account = parse_role(render_template(settings.role, values, "role"))
         self.foreign_account = role_account if role_account not in (None, self.account_id) \
             else None
@@ -109,8 +110,8 @@ class DeliveryRole:
             return self._assess_missing(prefix, log_groups)
         problem, warning = trust_verdict(role["AssumeRolePolicyDocument"], self.account_id)
         tags = {t["Key"]: t["Value"] for t in role.get("Tags", ())}
-        status = RoleStatus(self.name, role["Arn"], True, ours=tags.get(MANAGED_BY[0]) ==
-                            MANAGED_BY[1], warning=warning and "delivery role %s: %s" % (
+        status = RoleStatus(self.name, role["Arn"], True, ours=tags.get(OUR_TAG[0]) ==
+                            OUR_TAG[1], warning=warning and "delivery role %s: %s" % (
                                 role["Arn"], warning))
         if status.warning:
             log.warning("enable-flow-logs: %s", status.warning)

@@ -4,18 +4,13 @@ from typing import Optional
 
 from . import formats
 from .judge import Rules
-from .ownership import OUR_TAG
-
-CLOUDWATCH = "cloud-watch-logs"
-S3 = "s3"
-FIREHOSE = "kinesis-data-firehose"
-MANAGED_BY = OUR_TAG
+from .vocabulary import ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, OUR_TAG
 
 
 @dataclass(frozen=True)
 class Settings:
     destination_type: str = CLOUDWATCH
-    traffic_type: str = "REJECT"
+    traffic_type: str = DEFAULT_TRAFFIC_TYPE
     log_format: Optional[str] = None
     max_aggregation_interval: int = 600
     tags: tuple = ()
@@ -45,7 +40,7 @@ class Settings:
     @classmethod
     def from_data(cls, data):
         tags = dict(data.get("tags") or {})
-        tags[MANAGED_BY[0]] = MANAGED_BY[1]
+        tags[OUR_TAG[0]] = OUR_TAG[1]
         values = {"tags": tuple(sorted(tags.items()))}
         for key, value in data.items():
             attribute = key.replace("-", "_")
@@ -64,7 +59,7 @@ class Settings:
     def rules(self, destination_types=None):
         """A flow log is sound for us if it captures ALL or our traffic type (and goes to
         one of `destination_types`, when the policy's filter insists on some)."""
-        return Rules(traffic_types=frozenset(("ALL", self.traffic_type)),
+        return Rules(traffic_types=frozenset((ALL_TRAFFIC, self.traffic_type)),
                      destination_types=destination_types)
 
     @property

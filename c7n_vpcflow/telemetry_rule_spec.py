@@ -7,8 +7,8 @@ log-group pattern, regions and scope; what it cannot express is named in `not_ca
 import copy
 import re
 
-from .ownership import OUR_TAG
-from .settings import CLOUDWATCH, Settings
+from .settings import Settings
+from .vocabulary import ALL_TRAFFIC, CLOUDWATCH, OUR_TAG
 
 RESOURCE_TYPE = "AWS::EC2::VPC"
 SOURCE_TYPE = "VPC_FLOW_LOGS"
@@ -110,7 +110,7 @@ def deviations(rule, desired, data):
     want = desired["DestinationConfiguration"]
     have_flow = have.get("VPCFlowLogParameters") or {}
     want_flow = want["VPCFlowLogParameters"]
-    if have_flow.get("TrafficType") not in ("ALL", want_flow["TrafficType"]):
+    if have_flow.get("TrafficType") not in (ALL_TRAFFIC, want_flow["TrafficType"]):
         found.add("traffic-type")
     retention = have.get("RetentionInDays")  # none: never expires, which keeps enough
     if retention is not None and retention < want["RetentionInDays"]:

@@ -6,12 +6,14 @@ from c7n.exceptions import PolicyValidationError
 from . import formats
 from .action_schema import BY_DESTINATION, REQUIRED
 from .analytics import ALARM_FIELDS, QUERY_FIELDS
+from .account import Account
 from .judge import Rules
 from .naming import (
-    ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, account_values,
-    check_log_group_template, fixed_prefix, parse_template, render_template)
+    ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, check_log_group_template,
+    fixed_prefix, parse_template, render_template)
 from .role import parse_role
-from .settings import CLOUDWATCH, FIREHOSE, S3, Settings
+from .settings import Settings
+from .vocabulary import CLOUDWATCH, FIREHOSE, OUR_TAG, S3
 
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
 PER_REGION_VARIABLES = ACCOUNT_WIDE_VARIABLES + ("region",)
@@ -23,6 +25,9 @@ POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$
 ANY_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::[^:]+:role/.+$")
 SNS_TOPIC_ARN = re.compile(r"^arn:[^:]+:sns:[^:]+:[^:]+:[A-Za-z0-9_{}-]+$")
 MAX_USER_TAGS = 49  # AWS allows 50 per resource; one is our managed-by tag
+# An account to try templates on, and one that shows the account-wide variables unrendered.
+SAMPLE_ACCOUNT = Account("111122223333", "", "aws")
+PLACEHOLDER_ACCOUNT = Account("{account_id}", "{region}", "{partition}")
 
 
 def fail(key, message):
@@ -47,8 +52,8 @@ def validate_tags(tags):
             fail("tags", "key %r must be 1 to 128 characters" % key)
         if not isinstance(value, str) or len(value) > 256:
             fail("tags", "value of %r must be a string of at most 256 characters" % key)
-        if key == "managed-by":
-            fail("tags", "key 'managed-by' is reserved: enable-flow-logs sets it")
+        if key == OUR_TAG[0]:
+            fail("tags", "key %r is reserved: enable-flow-logs sets it" % OUR_TAG[0])
 
 
 def validate_destination_keys(data, destination_type):
@@ -112,13 +117,13 @@ def validate_cloudwatch(settings):
         check_log_group_template(template)
     except TemplateError as e:
         fail("log-group-name", "%r %s" % (template, e))
-    if not fixed_prefix(template, "111122223333", "aws").strip("/") and not (
+    if not fixed_prefix(template, SAMPLE_ACCOUNT).strip("/") and not (
             settings.unscoped_delivery_role):
         fail("log-group-name", "%r has no fixed prefix before its first per-VPC or per-region "
              "variable, so the delivery role would be allowed to write to every log group of "
              "the account (log-group:%s*); start it with a fixed path such as /vpc/flow-logs/, "
              "or accept that with unscoped-delivery-role: true" % (
-                 template, fixed_prefix(template, "{account_id}", "{partition}")))
+                 template, fixed_prefix(template, PLACEHOLDER_ACCOUNT)))
     validate_account_arn("role", settings.role, parse_role, "an IAM role name or role ARN")
     boundary = settings.permissions_boundary
     if boundary not in (None, "required"):
@@ -135,7 +140,7 @@ def validate_account_arn(key, value, parse, what):
     """A name or ARN that may use the account-wide variables {account_id}, {partition}."""
     check_template(key, value, ACCOUNT_WIDE_VARIABLES)
     try:
-        sample = render_template(value, account_values("111122223333", "", "aws"), key)
+        sample = render_template(value, SAMPLE_ACCOUNT.values(), key)
     except TemplateError:
         fail(key, "%r may use only {account_id} and {partition}" % value)
     if parse(sample) is None:

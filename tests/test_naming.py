@@ -1,6 +1,7 @@
 """Log-group name templates: what validates, how each VPC's name is rendered."""
 import pytest
 
+from c7n_vpcflow.account import Account
 from c7n_vpcflow.naming import (
     TemplateError, check_log_group_template, fixed_prefix, render_log_group_name,
     sanitize_name_tag, vpc_name)
@@ -14,7 +15,7 @@ def vpc(vpc_id="vpc-0a1b2c3d4e5f67890", name=None):
 
 
 def render(template, v):
-    return render_log_group_name(template, v, "123456789012", "eu-west-1", "aws")
+    return render_log_group_name(template, v, Account("123456789012", "eu-west-1", "aws"))
 
 
 def test_default_template_gives_each_vpc_its_own_group():
@@ -87,4 +88,4 @@ def test_invalid_templates_are_refused_with_the_reason(template, message):
     ("/central/vpc-flow-logs", "/central/vpc-flow-logs"),
 ])
 def test_fixed_prefix_stops_at_the_first_per_vpc_or_per_region_variable(template, prefix):
-    assert fixed_prefix(template, "123456789012", "aws") == prefix
+    assert fixed_prefix(template, Account("123456789012", "eu-west-1", "aws")) == prefix

@@ -1,4 +1,5 @@
 """What enable-flow-logs decides for one VPC, from what the account holds (no AWS calls)."""
+from c7n_vpcflow.account import Account
 from c7n_vpcflow.inventory import Inventory
 from c7n_vpcflow.destinations import create_flow_logs_params
 from c7n_vpcflow.plan import plan_vpc
@@ -29,7 +30,8 @@ def group(name=TARGET, retention=None):
 def plan(flow_logs=(), groups=(), **settings):
     inventory = Inventory(list(flow_logs), [VPC["VpcId"]], list(groups), listed_prefix="/")
     data = {k.replace("_", "-"): v for k, v in settings.items()}
-    return plan_vpc(VPC, inventory, Settings.from_data(data), "123456789012", "us-east-1", "aws")
+    return plan_vpc(VPC, inventory, Settings.from_data(data),
+                    Account("123456789012", "us-east-1", "aws"))
 
 
 def test_vpc_without_flow_log_gets_group_retention_and_flow_log_in_three_calls():
@@ -122,7 +124,7 @@ def test_a_name_the_template_cannot_render_fails_that_vpc_only():
     vpc = dict(VPC, Tags=[{"Key": "Name", "Value": "n" * 600}])
     inventory = Inventory([], [VPC["VpcId"]], [], listed_prefix="/")
     settings = Settings.from_data({"log-group-name": "/vpc/{vpc_name}"})
-    p = plan_vpc(vpc, inventory, settings, "123456789012", "us-east-1", "aws")
+    p = plan_vpc(vpc, inventory, settings, Account("123456789012", "us-east-1", "aws"))
     assert p.outcome == "fail" and "vpc-0a1b2c3d4e5f67890" in p.reason
 
 

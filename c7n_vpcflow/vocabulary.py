@@ -1,0 +1,84 @@
+"""The words c7n-vpcflow reads and writes, each defined once.
+
+Destination and traffic types (as EC2 names them), the managed-by tags, the reason codes a
+VPC is judged by, the plan outcomes and result statuses, and the annotation keys the filter
+and actions leave on each VPC.
+"""
+from enum import Enum
+
+# Destination types, as EC2's LogDestinationType names them.
+CLOUDWATCH = "cloud-watch-logs"
+S3 = "s3"
+FIREHOSE = "kinesis-data-firehose"
+DESTINATION_TYPES = (CLOUDWATCH, S3, FIREHOSE)
+
+# Traffic types, as EC2's TrafficType names them; ALL captures the others.
+ALL_TRAFFIC = "ALL"
+TRAFFIC_TYPES = (ALL_TRAFFIC, "ACCEPT", "REJECT")
+DEFAULT_TRAFFIC_TYPE = "REJECT"
+
+# Who manages a flow log, and the tag each manager writes (see ownership).
+OUR_TAG = ("managed-by", "c7n-vpcflow")
+TELEMETRY_TAG = ("CloudWatchTelemetryRuleManaged", "true")
+C7N_VPCFLOW = OUR_TAG[1]
+TELEMETRY_RULE = "cloudwatch-telemetry-rule"
+OTHER = "other"
+MANAGERS = (C7N_VPCFLOW, TELEMETRY_RULE, OTHER)
+
+# Reason codes, in the canonical order annotated in c7n:flow-log-violations.
+MISSING = "missing"
+INACTIVE = "inactive"
+DELIVERY_FAILED = "delivery-failed"
+TRAFFIC_TYPE = "traffic-type"
+LOG_GROUP_MISSING = "log-group-missing"
+RETENTION = "retention"
+DESTINATION_TYPE = "destination-type"
+REASONS = (MISSING, INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING, RETENTION,
+           DESTINATION_TYPE)
+# Problems that make a flow log useless (the action replaces these); the rest are policy.
+BROKEN = frozenset((INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING))
+
+# The registered names of the filter and the actions.
+FILTER = "flow-log-compliance"
+ACTION = "enable-flow-logs"
+
+# Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY).
+VIOLATIONS = "c7n:flow-log-violations"
+FLOW_LOGS = "c7n:flow-logs"
+MANAGED_BY = "c7n:managed-by"
+PLAN = "c7n:flow-log-plan"
+RESULT = "c7n:flow-log-result"
+
+
+class _Word(str, Enum):
+    """A word that is its own value wherever it is printed or compared."""
+
+    def __str__(self):
+        return self.value
+
+    def __format__(self, spec):
+        return format(self.value, spec)
+
+
+class Outcome(_Word):
+    """What the plan decides for one VPC."""
+    CREATE = "create"
+    REPAIR = "repair"
+    UPDATE = "update"
+    SKIP = "skip"
+    FAIL = "fail"
+
+
+class Status(_Word):
+    """Where one VPC's remediation stands (c7n:flow-log-result's status)."""
+    PLANNED = "planned"
+    SKIPPED = "skipped"
+    CREATED = "created"
+    REPAIRED = "repaired"
+    UPDATED = "updated"
+    FAILED = "failed"
+    UNFINISHED = "unfinished"
+
+
+FIXED = (Status.CREATED, Status.REPAIRED, Status.UPDATED)
+NOT_FIXED = (Status.FAILED, Status.UNFINISHED)
