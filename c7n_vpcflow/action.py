@@ -1,6 +1,7 @@
 """The `enable-flow-logs` action on aws.vpc: judge, plan, apply, report."""
 import logging
 from collections import Counter
+from functools import cached_property
 
 from c7n.actions import BaseAction
 from c7n.resources.vpc import Vpc
@@ -18,6 +19,7 @@ from .dryrun import DryRunPlan
 from .inventory import gather, owned_vpcs
 from .naming import TemplateError, render_log_group_name, render_template
 from .plan import plan_vpc
+from .results import VpcResult
 from .settings import Settings
 from .validation import validate_action_data, validate_against_filters
 from .vocabulary import ACTION, NOT_FIXED, RESULT, Status
@@ -133,16 +135,17 @@ class EnableFlowLogs(BaseAction):
                 filters.append(DryRunPlan({"type": "enable-flow-logs-plan"}, manager, self))
 
     def validate(self):
-        validate_action_data(self.data)
-        validate_against_filters(self.data, getattr(self.manager, "filters", ()))
+        validate_action_data(self.settings, self.data)
+        validate_against_filters(self.settings, getattr(self.manager, "filters", ()))
         return self
 
     def get_permissions(self):
         """What this action's settings need (the class lists every option's)."""
         return permissions_for(self.settings)
 
-    @property
+    @cached_property
     def settings(self):
+        # Built when first read, not in __init__: validate() names a bad key before this runs.
         return Settings.from_data(self.data)
 
     def filter_destination_types(self):
@@ -204,28 +207,28 @@ class EnableFlowLogs(BaseAction):
             # and what was not.
             cause = error_text(e)
             results = remediation.stopped(cause) if remediation else {
-                v["VpcId"]: {"status": Status.UNFINISHED, "error": "not done: the run stopped "
-                             "(%s)" % cause, "changes": []} for v in vpcs}
+                v["VpcId"]: VpcResult.unfinished(cause) for v in vpcs}
             self.report(results, account, cause=cause)
             if not isinstance(e, Exception):
                 raise
             unfinished = sorted(v for v, r in results.items()
-                                if r["status"] in NOT_FIXED)
+                                if r.status in NOT_FIXED)
             raise FlowLogRemediationError(
                 "enable-flow-logs stopped in %s/%s before it was done: %s; not done: %s" % (
                     account.account_id, account.region, cause,
                     ", ".join(unfinished) or "-")) from e
         by_id = {v["VpcId"]: v for v in vpcs}
         for vpc_id, result in results.items():
-            by_id[vpc_id][RESULT] = result
+            by_id[vpc_id][RESULT] = result.to_record()
         self.report(results, account, remediation.retry.retries)
 
     def report(self, results, account, retries=0, cause=None):
         account_id, region = account.account_id, account.region
-        records = [dict(result, **{"vpc-id": vpc_id, "account-id": account_id, "region": region})
-                   for vpc_id, result in sorted(results.items())]
+        records = [dict(result.to_record(), **{
+            "vpc-id": vpc_id, "account-id": account_id, "region": region})
+            for vpc_id, result in sorted(results.items())]
         write_results(self.manager, records, cause=cause)
-        counts = Counter(result["status"] for result in results.values())
+        counts = Counter(result.status.value for result in results.values())
         summary = ", ".join("%d %s" % (n, status) for status, n in sorted(counts.items()))
         if retries:
             summary += "; %d %s after throttling or transient errors" % (
@@ -235,8 +238,8 @@ class EnableFlowLogs(BaseAction):
                       account_id, region, cause, summary or "nothing done")
             return
         log.info("enable-flow-logs %s/%s: %s", account_id, region, summary)
-        failed = [(vpc_id, r["error"]) for vpc_id, r in sorted(results.items())
-                  if r["status"] == Status.FAILED]
+        failed = [(vpc_id, r.error) for vpc_id, r in sorted(results.items())
+                  if r.status == Status.FAILED]
         if failed:
             raise FlowLogRemediationError(
                 "enable-flow-logs could not fix %d of %d VPCs in %s/%s:\n%s" % (

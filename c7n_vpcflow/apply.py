@@ -14,6 +14,7 @@ from .destinations import create_flow_logs_params
 from .loggroups import LogGroupKeeper
 from .pacing import LOGS_WRITES, CountingRetry, PacedClient, Pacer
 from .naming import fixed_prefix
+from .results import VpcResult
 from .role import DeliveryRole, RoleError
 from .vocabulary import Outcome, Status
 
@@ -52,13 +53,13 @@ class Remediation:
 
     def run(self, plans):
         for plan in plans:
-            self.results[plan.vpc_id] = self._initial_result(plan)
+            self.results[plan.vpc_id] = VpcResult.planned(plan)
         role_arn = None
         if self.settings.needs_delivery_role and any(p.create_flow_log for p in plans):
             role_arn = self._ensure_role(plans)
         units = {}
         for plan in plans:
-            if plan.changes and self.results[plan.vpc_id]["status"] != Status.FAILED:
+            if plan.changes and self.results[plan.vpc_id].status != Status.FAILED:
                 units.setdefault(plan.destination, []).append(plan)
         with self.manager.executor_factory(max_workers=self.settings.max_workers) as pool:
             futures = [pool.submit(self._apply_unit, destination, unit, role_arn)
@@ -77,25 +78,13 @@ class Remediation:
     def stopped(self, cause):
         """The results so far of a run that must stop: what was not done says so."""
         for result in self.results.values():
-            if result["status"] == Status.PLANNED:
-                result["status"] = Status.UNFINISHED
-                result["error"] = "not done: the run stopped (%s)" % cause
+            if result.status == Status.PLANNED:
+                result.status = Status.UNFINISHED
+                result.error = "not done: the run stopped (%s)" % cause
         return self.results
 
-    def _initial_result(self, plan):
-        result = {"status": {Outcome.FAIL: Status.FAILED, Outcome.SKIP: Status.SKIPPED}.get(
-                      plan.outcome, Status.PLANNED),
-                  "reason": plan.reason, "flow-log-ids": [], "changes": []}
-        result.update((k, v) for k, v in plan.describe().items()
-                      if k in ("destination-type", "destination", "log-group"))
-        if plan.outcome == Outcome.FAIL:
-            result["error"] = plan.reason
-        return result
-
     def _fail(self, plan, message):
-        result = self.results[plan.vpc_id]
-        result["status"] = Status.FAILED
-        result["error"] = message
+        self.results[plan.vpc_id].fail(message)
         log.error("enable-flow-logs %s: %s", plan.vpc_id, message)
 
     def _ensure_role(self, plans):
@@ -110,8 +99,8 @@ class Remediation:
                 if status.refusal(plan.destination):
                     self._fail(plan, status.refusal(plan.destination))
                 elif status.warning:
-                    self.results[plan.vpc_id].setdefault("warnings", []).append(status.warning)
-            if all(self.results[p.vpc_id]["status"] == Status.FAILED for p in needing):
+                    self.results[plan.vpc_id].warnings.append(status.warning)
+            if all(self.results[p.vpc_id].status == Status.FAILED for p in needing):
                 return None
             return role.apply(status, prefix, groups)
         except Exception as e:  # noqa: BLE001  (named against every VPC that needed it)
@@ -119,7 +108,7 @@ class Remediation:
             if isinstance(e, ClientError):
                 message = "delivery role %s: %s" % (self.settings.role, message)
             for plan in needing:
-                if self.results[plan.vpc_id]["status"] != Status.FAILED:
+                if self.results[plan.vpc_id].status != Status.FAILED:
                     self._fail(plan, message)
             return None
 
@@ -129,7 +118,7 @@ class Remediation:
             self._apply_unit_steps(destination, plans, role_arn)
         except Exception as e:  # noqa: BLE001  (connection errors, timeouts, the unforeseen)
             for plan in plans:
-                if self.results[plan.vpc_id]["status"] == Status.PLANNED:
+                if self.results[plan.vpc_id].status == Status.PLANNED:
                     self._fail(plan, "%s: %s" % (destination, error_text(e)))
 
     def _apply_unit_steps(self, destination, plans, role_arn):
@@ -147,12 +136,12 @@ class Remediation:
                 return
             self.inventory.record_log_group(group)
             for plan in plans:
-                self.results[plan.vpc_id]["changes"].extend(notes)
+                self.results[plan.vpc_id].changes.extend(notes)
                 if tags_added:
-                    self.results[plan.vpc_id]["tags-added"] = tags_added
+                    self.results[plan.vpc_id].tags_added = tags_added
         for plan in plans:
             if not plan.create_flow_log:
-                self.results[plan.vpc_id]["status"] = (
+                self.results[plan.vpc_id].status = (
                     Status.REPAIRED if plan.outcome == Outcome.REPAIR else Status.UPDATED)
         creating = [p for p in plans if p.create_flow_log]
         for batch in chunks(creating, CREATE_FLOW_LOGS_MAX_IDS):
@@ -162,7 +151,7 @@ class Remediation:
 
     def _ensure_analytics(self, log_group, plans):
         """Saved queries and the REJECT alarm of a log group whose flow logs now work."""
-        working = [p for p in plans if self.results[p.vpc_id]["status"] != Status.FAILED]
+        working = [p for p in plans if self.results[p.vpc_id].status != Status.FAILED]
         if not working:
             return
         try:
@@ -173,7 +162,7 @@ class Remediation:
                 self._fail(plan, "saved queries / alarm for %s: %s" % (log_group, error_text(e)))
             return
         for plan in working:
-            self.results[plan.vpc_id]["changes"].extend(notes)
+            self.results[plan.vpc_id].changes.extend(notes)
 
     def _create_flow_logs(self, destination, plans, role_arn):
         params = create_flow_logs_params(self.settings, destination, role_arn, self.account)
@@ -207,8 +196,8 @@ class Remediation:
         except Exception as e:  # noqa: BLE001  (AWS made them: say so, without their ids)
             for plan in succeeded:
                 result = self.results[plan.vpc_id]
-                result["status"] = Status.CREATED
-                result["changes"].append(
+                result.status = Status.CREATED
+                result.changes.append(
                     "created a flow log to %s (one of %s; which one could not be read: %s)" % (
                         destination, ", ".join(response.get("FlowLogIds", [])),
                         error_text(e)))
@@ -218,9 +207,9 @@ class Remediation:
                 continue
             flow_log_id = created[plan.vpc_id]
             result = self.results[plan.vpc_id]
-            result["status"] = Status.CREATED
-            result["flow-log-ids"].append(flow_log_id)
-            result["changes"].append("created flow log %s (%s to %s)" % (
+            result.status = Status.CREATED
+            result.flow_log_ids.append(flow_log_id)
+            result.changes.append("created flow log %s (%s to %s)" % (
                 flow_log_id, self.settings.traffic_type, destination))
             log.info("enable-flow-logs %s: created flow log %s into %s",
                      plan.vpc_id, flow_log_id, destination)
@@ -241,16 +230,16 @@ class Remediation:
 
     def _record_existing(self, plan):
         result = self.results[plan.vpc_id]
-        result["status"] = Status.CREATED
-        result["changes"].append("flow log already existed (FlowLogAlreadyExists)")
+        result.status = Status.CREATED
+        result.changes.append("flow log already existed (FlowLogAlreadyExists)")
 
     def _replace_broken(self, plans):
         replacing = [p for p in plans if p.replace
-                     and self.results[p.vpc_id]["status"] == Status.CREATED
-                     and self.results[p.vpc_id]["flow-log-ids"]]
+                     and self.results[p.vpc_id].status == Status.CREATED
+                     and self.results[p.vpc_id].flow_log_ids]
         if not replacing:
             return
-        new_ids = [i for p in replacing for i in self.results[p.vpc_id]["flow-log-ids"]]
+        new_ids = [i for p in replacing for i in self.results[p.vpc_id].flow_log_ids]
         try:
             active = self._wait_active(new_ids)
         except Exception as e:  # noqa: BLE001  (the broken flow logs are kept)
@@ -259,11 +248,11 @@ class Remediation:
             return
         doomed = {}
         for plan in replacing:
-            if all(i in active for i in self.results[plan.vpc_id]["flow-log-ids"]):
+            if all(i in active for i in self.results[plan.vpc_id].flow_log_ids):
                 for old in plan.replace:
                     doomed[old] = plan
             else:
-                self.results[plan.vpc_id]["changes"].append(
+                self.results[plan.vpc_id].changes.append(
                     "kept broken %s: the new flow log is not ACTIVE yet" % ", ".join(plan.replace))
         for batch in chunks(sorted(doomed), CREATE_FLOW_LOGS_MAX_IDS):
             self._delete(batch, doomed)
@@ -293,5 +282,5 @@ class Remediation:
                 self._fail(doomed[old], "deleting broken flow log %s: %s: %s" % (
                     old, error.get("Code"), error.get("Message")))
             else:
-                self.results[doomed[old].vpc_id]["changes"].append(
+                self.results[doomed[old].vpc_id].changes.append(
                     "deleted broken flow log %s" % old)

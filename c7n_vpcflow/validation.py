@@ -12,7 +12,6 @@ from .naming import (
     ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, check_log_group_template,
     fixed_prefix, parse_template, render_template)
 from .role import parse_role
-from .settings import Settings
 from .vocabulary import CLOUDWATCH, FIREHOSE, OUR_TAG, S3
 
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
@@ -166,8 +165,7 @@ def validate_analytics(settings):
             fail("reject-alarm", "sns-topic %r is not an SNS topic ARN" % topic)
 
 
-def validate_action_data(data):
-    settings = Settings.from_data(data)
+def validate_action_data(settings, data):
     validate_destination_keys(data, settings.destination_type)
     {CLOUDWATCH: validate_cloudwatch, S3: validate_s3,
      FIREHOSE: validate_firehose}[settings.destination_type](settings)
@@ -176,9 +174,8 @@ def validate_action_data(data):
     validate_tags(data.get("tags") or {})
 
 
-def validate_against_filters(data, filters):
+def validate_against_filters(settings, filters):
     """The action must produce what the policy's own filter counts as compliant."""
-    settings = Settings.from_data(data)
     traffic_type = settings.traffic_type
     for f in filters:
         if getattr(f, "type", None) != "flow-log-compliance":
