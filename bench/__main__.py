@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 
-from demo.emulator import Emulator
+from localaws.server import Emulator
 
 from .report import render, table
 from .runner import Bench, run_suites, summarize, to_json

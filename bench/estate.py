@@ -14,14 +14,13 @@ everything else, about 2.5 ms each on moto (threads do not help: moto is CPU-bou
 Seeding and checking talk to the emulator directly (never through the proxy) and happen
 while its request recorder is off, so they are neither counted nor throttled.
 """
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import boto3
 from botocore.config import Config
 
-from demo.emulator import recording_entries
+from localaws.server import post
 
 DEFAULT_ACCOUNT = "123456789012"     # moto's account for credentials it did not issue
 SEED_ROLE = "arn:aws:iam::%s:role/bench-seeder"
@@ -47,17 +46,6 @@ class EstateSpec:
         """VPCs (default one included) in the index-th account-region."""
         count = len(self.account_regions)
         return self.vpcs // count + (1 if index < self.vpcs % count else 0)
-
-
-def post(endpoint, path, body=b""):
-    request = urllib.request.Request(endpoint + path, data=body, method="POST")
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.read()
-
-
-def get(endpoint, path):
-    with urllib.request.urlopen(endpoint + path, timeout=300) as response:
-        return response.read()
 
 
 def clients(endpoint, account_id, region, *services):
@@ -126,19 +114,3 @@ def unfixed(endpoint, spec):
         left += [v["VpcId"] for v in _all(ec2, "describe_vpcs", "Vpcs")
                  if v["VpcId"] not in covered]
     return left
-
-
-class Recorder:
-    """moto's request recorder: what reached the emulator, whoever sent it."""
-
-    def __init__(self, endpoint):
-        self.endpoint = endpoint
-
-    def start(self):
-        post(self.endpoint, "/moto-api/recorder/reset-recording")
-        post(self.endpoint, "/moto-api/recorder/start-recording")
-
-    def stop(self):
-        """Stop recording; returns the recorded entries."""
-        post(self.endpoint, "/moto-api/recorder/stop-recording")
-        return recording_entries(get(self.endpoint, "/moto-api/recorder/download-recording"))

@@ -5,7 +5,7 @@ are constants below. A section is left out when its suite was not run.
 """
 import math
 
-from .quotas import DEFAULT_QUOTAS
+from localaws.quotas import DEFAULT_QUOTAS
 from .report import FLOOR_RULE, by_operation, floor_seconds
 from .scenarios import SUITES
 

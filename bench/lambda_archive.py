@@ -16,58 +16,20 @@ import base64
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
 
-import boto3
+from localaws.lambda_boot import BOOT, evidence_vars, runtime_folder
+from localaws.server import Recorder
 
 from . import estate as estates
 from .scenarios import BIN, POLICIES, SUITES, Suite, scenario
 
 POLICY = os.path.join(POLICIES, "vpc-flow-logs-periodic.yml")
 FUNCTION = "custodian-vpc-flow-logs-periodic"
-EVIDENCE_BUCKET = "c7n-vpcflow-evidence"
 LAMBDA_ROLE = "c7n-vpcflow-lambda"
 DEFAULT_MEMORY_MB = 512      # Custodian's default for Lambda modes (c7n.mu)
-# What the AWS Lambda Python runtime provides besides the standard library.
-RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "dateutil", "s3transfer", "urllib3", "six")
-
-BOOT = r"""
-import importlib, json, os, resource, sys, sysconfig, time
-started = time.monotonic()
-task, runtime, handler, event_file, extra_file = sys.argv[1:6]
-os.chdir(task)                     # Lambda runs the handler in its task root
-sys.path[:0] = [task, runtime]
-stdlib = {sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")}
-module_name, function = handler.rsplit(".", 1)
-with open(event_file) as f:
-    event = json.load(f)
-
-class Context:
-    function_name = "custodian-vpc-flow-logs-periodic"
-    aws_request_id = "5f7c4c1e-0000-4000-8000-000000000001"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + function_name
-    memory_limit_in_mb = "512"
-
-entry = getattr(importlib.import_module(module_name), function)
-imported = time.monotonic()
-result = entry(event, Context())
-done = time.monotonic()
-roots = [task, runtime] + sorted(stdlib)
-outside = sorted(
-    "%s (%s)" % (m.__name__, m.__file__) for m in list(sys.modules.values())
-    if getattr(m, "__file__", None) and m.__name__ != "__main__"
-    and not any(m.__file__.startswith(root + "/") for root in roots))
-with open(extra_file) as f:
-    extra = json.load(f)
-extra.update(handler_import_s=imported - started, handler_run_s=done - imported,
-             handler_result=bool(result), outside_modules=outside,
-             self_peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-with open(extra_file, "w") as f:
-    json.dump(extra, f)
-"""
 
 
 def create_function_calls(entries):
@@ -86,19 +48,6 @@ def create_function_calls(entries):
     return found
 
 
-def evidence_vars(workdir, s3, region, bucket=EVIDENCE_BUCKET):
-    """The evidence bucket (created) and a --vars-file naming it, for the Lambda policies."""
-    try:
-        s3.create_bucket(Bucket=bucket, **({} if region == "us-east-1" else {
-            "CreateBucketConfiguration": {"LocationConstraint": region}}))
-    except s3.exceptions.BucketAlreadyOwnedByYou:
-        pass
-    path = os.path.join(str(workdir), "evidence-vars.yml")
-    with open(path, "w") as f:
-        json.dump({"evidence_bucket": bucket, "evidence_region": region}, f)
-    return path
-
-
 def deploy(ctx, region):
     """Deploy the periodic policy with the stock custodian; returns the CreateFunction body."""
     iam, s3 = estates.clients(ctx.endpoint, estates.DEFAULT_ACCOUNT, region, "iam", "s3")
@@ -110,7 +59,7 @@ def deploy(ctx, region):
                 "Action": "sts:AssumeRole"}]}))
     except iam.exceptions.EntityAlreadyExistsException:
         pass
-    recorder = estates.Recorder(ctx.endpoint)
+    recorder = Recorder(ctx.endpoint)
     recorder.start()
     try:
         completed = subprocess.run(
@@ -118,30 +67,14 @@ def deploy(ctx, region):
              "-r", region, "--vars-file", vars_file, POLICY], env=ctx.env, cwd=ctx.workdir, capture_output=True,
             text=True, timeout=600)
     finally:
-        entries = recorder.stop()
+        recorder.stop()
+        entries = recorder.entries()
     if completed.returncode != 0:
         raise RuntimeError("deploying %s failed:\n%s" % (POLICY, completed.stderr[-3000:]))
     bodies = [b for b in create_function_calls(entries) if b.get("FunctionName") == FUNCTION]
     if not bodies:
         raise RuntimeError("no CreateFunction for %s was recorded" % FUNCTION)
     return bodies[-1]
-
-
-def runtime_folder(path):
-    """A folder with only the packages the Lambda Python runtime provides (made once)."""
-    if os.path.isdir(path):
-        return path
-    site = os.path.dirname(os.path.dirname(boto3.__file__))
-    partial = path + ".partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    os.makedirs(partial)
-    for name in RUNTIME_PACKAGES:
-        if os.path.isdir(os.path.join(site, name)):
-            shutil.copytree(os.path.join(site, name), os.path.join(partial, name))
-        else:
-            shutil.copy(os.path.join(site, name + ".py"), partial)
-    os.rename(partial, path)
-    return path
 
 
 def scheduled_event(account_id, region):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from importlib import metadata
 
-from .quotas import DEFAULT_QUOTAS
+from localaws.quotas import DEFAULT_QUOTAS
 from .scenarios import BIN, MODES, REPO, SCENARIOS, SUITES
 
 FLOOR_RULE = "logs:CreateLogGroup"

@@ -21,12 +21,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from demo import processes
-from demo.environment import child_environment
+from localaws import processes
+from localaws.environment import child_environment
+from localaws.proxy import ThrottlingProxy
+from localaws.quotas import Quotas, identify
+from localaws.server import Recorder
 
 from . import estate as estates
-from .proxy import ThrottlingProxy
-from .quotas import Quotas, identify
 from .scenarios import MODES, SCENARIOS, RunContext
 
 RUN_TIMEOUT = 3600
@@ -154,12 +155,13 @@ class Bench:
         self.intact = None if scenario.remediates else spec
         if self.proxy:
             self.proxy.state.reset()
-        recorder = estates.Recorder(self.emulator.endpoint)
+        recorder = Recorder(self.emulator.endpoint)
         recorder.start()
         try:
             exit_code, wall, rss, cpu, tail = run_child(argv, run_dir, ctx.env)
         finally:
-            entries = recorder.stop()
+            recorder.stop()
+            entries = recorder.entries()
         calls, unparsed = count_calls(entries)
         throttled = dict(self.proxy.state.stats()["throttled"]) if self.proxy else {}
         extra = read_extra(run_dir)

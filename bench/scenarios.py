@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .estate import DEFAULT_ACCOUNT, EstateSpec
-from .quotas import DEFAULT_LATENCY_MS, DEFAULT_QUOTAS
+from localaws.quotas import DEFAULT_LATENCY_MS, DEFAULT_QUOTAS
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POLICIES = os.path.join(REPO, "policies")

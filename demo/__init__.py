@@ -4,11 +4,11 @@
 regions with about twenty VPCs, and runs the stock `c7n-org` and `c7n-vpcflow report`:
 audit, report, enable, audit again; then shows one remediated VPC as the emulator holds it.
 
-    environment.py   the hermetic environment (dummy credentials, our endpoint, no profile)
-    processes.py     child processes in their own process group, stopped as a group
-    emulator.py      the moto server's lifecycle
     estate.py        the seeded accounts, regions and VPCs
     commands.py      the stock c7n-org and c7n-vpcflow commands, output captured
     showcase.py      one remediated VPC: flow log, log group, delivery role trust
     __main__.py      the steps, their output, interruption
+
+The hermetic environment, child processes and the moto server are localaws's (shared with
+the tests and the bench).
 """

@@ -6,11 +6,12 @@ import tempfile
 import time
 import warnings
 
+from localaws.environment import child_environment, isolate_this_process
+from localaws.server import Emulator, EmulatorError
+
 from . import estate as seeding
 from . import showcase
 from .commands import Commands, StepFailed
-from .emulator import Emulator, EmulatorError
-from .environment import child_environment, isolate_this_process
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEPS = 6

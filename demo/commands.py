@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 
-from . import processes
+from localaws import processes
 
 BIN = os.path.dirname(sys.executable)
 

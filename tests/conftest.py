@@ -12,7 +12,8 @@ import c7n.utils
 import pytest
 
 import c7n_vpcflow.identity
-from support.aws import DEAD_ENDPOINT, FlightData, MotoServer
+from localaws.server import Emulator
+from support.aws import DEAD_ENDPOINT, FlightData
 from support.cli import Cli
 from support.constants import ACCOUNT_ID, DATA_DIR, REGION, REGIONS, ROOT  # noqa: F401 (shared)
 from support.faults import proxying
@@ -84,7 +85,7 @@ def fast_retries(monkeypatch):
 
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory):
-    server = MotoServer(tmp_path_factory.mktemp("moto"))
+    server = Emulator(tmp_path_factory.mktemp("moto"))
     server.start()
     yield server
     server.stop()

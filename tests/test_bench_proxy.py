@@ -16,8 +16,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from support.constants import ROOT
 
-from bench.proxy import ThrottlingProxy
-from bench.quotas import (
+from localaws.proxy import ThrottlingProxy
+from localaws.quotas import (
     DEFAULT_QUOTAS, Call, Quotas, TokenBucket, identify, parse_quota, throttle_response)
 
 SIGV4 = ("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/%s/%s/aws4_request, "
@@ -249,7 +249,7 @@ def test_accounts_have_their_own_buckets(proxy):
 @pytest.mark.emulator
 def test_proxy_runs_on_its_own_with_quotas_from_the_command_line(emulator, tmp_path):
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.proxy", "--upstream", emulator.endpoint,
+        [sys.executable, "-m", "localaws.proxy", "--upstream", emulator.endpoint,
          "--latency-ms", "0", "--quota", "logs:CreateLogGroup=1/1"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -18,12 +18,11 @@ from collections import Counter
 
 import pytest
 
+from localaws.proxy import ThrottlingProxy
+from localaws.quotas import Quotas
+from support.constants import GROUP
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, recording
 from support.estate import SEED_ROLE_ARN
-from support.constants import GROUP
-
-from bench.proxy import ThrottlingProxy
-from bench.quotas import Quotas
 
 pytestmark = pytest.mark.emulator
 

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from bench.lambda_archive import EVIDENCE_BUCKET, evidence_vars
+from localaws.lambda_boot import EVIDENCE_BUCKET, evidence_vars
 from support.aws import RecordingSession
 from support.e2e import recording
 from support.lambda_runtime import (

@@ -32,7 +32,7 @@ import pytest
 import yaml
 
 from c7n_vpcflow.role_policy import BOUNDARY_NAME, delivery_policy
-from support.aws import MotoServer
+from localaws.server import Emulator
 from support.iam_enforced import PREFIX, REGION, client, runner_statements, user
 from support.cli import Cli
 from support.e2e import ENABLE_POLICY, write_policy
@@ -104,10 +104,9 @@ def seed_account(endpoint, account_id, removed):
 def enforced(tmp_path_factory):
     """Every case run by the stock custodian as its own least-privileged user."""
     workdir = tmp_path_factory.mktemp("least-privilege")
-    server = MotoServer(workdir)
-    with hermetic_environ(workdir / "home"), pytest.MonkeyPatch.context() as mp:
-        mp.setenv("INITIAL_NO_AUTH_ACTION_COUNT", str(SEED_REQUESTS * len(CASES)))
-        server.start()
+    server = Emulator(workdir)
+    with hermetic_environ(workdir / "home"):
+        server.start(INITIAL_NO_AUTH_ACTION_COUNT=str(SEED_REQUESTS * len(CASES)))
         try:
             yield run_cases(server.endpoint, workdir)
         finally:

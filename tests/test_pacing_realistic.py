@@ -11,12 +11,10 @@ import time
 import pytest
 import yaml
 
-from support.e2e import ENABLE_POLICY
+from localaws.proxy import ThrottlingProxy
+from localaws.quotas import DEFAULT_LATENCY_MS, Quotas
 from support.constants import REGION
-
-from bench.proxy import ThrottlingProxy
-from bench.quotas import Quotas
-from bench.scenarios import MODES
+from support.e2e import ENABLE_POLICY
 
 pytestmark = pytest.mark.emulator
 
@@ -40,9 +38,8 @@ def unfixed(emulator, ids):
 
 def enable_through_proxy(emulator, cli, tmp_path, policy_file):
     """(exit, wall seconds, proxy stats) of `custodian run` through a realistic proxy."""
-    mode = MODES["realistic"]
-    quotas = Quotas(mode.quotas, mode.bursts)
-    with ThrottlingProxy(emulator.endpoint, mode.latency_ms, quotas) as proxy:
+    # The bench's realistic mode: AWS's default quotas and a real endpoint's round trip.
+    with ThrottlingProxy(emulator.endpoint, DEFAULT_LATENCY_MS, Quotas()) as proxy:
         started = time.monotonic()
         # botocore's default 5 attempts, as `make bench` runs it.
         proc = cli("custodian", "run", "-s", tmp_path / "out", "--cache-period", "0",

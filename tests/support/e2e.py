@@ -4,11 +4,10 @@ import contextlib
 import glob
 import json
 import os
-import urllib.request
 
 import yaml
 
-from demo.emulator import recording_entries
+from localaws.server import Recorder
 from support.constants import REGIONS, ROOT, policy_path
 from support.wire import parse_request
 
@@ -97,14 +96,11 @@ def _parse(entry):
 
 
 class Recording:
-    def __init__(self, endpoint):
-        self.endpoint = endpoint
+    def __init__(self, recorder):
+        self.recorder = recorder
 
     def calls(self):
-        url = self.endpoint + "/moto-api/recorder/download-recording"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            text = response.read().decode("utf-8")
-        return [_parse(entry) for entry in recording_entries(text)]
+        return [_parse(entry) for entry in self.recorder.entries()]
 
     def mutating(self):
         """The calls that were not Describe/Get/List; the recording must not be empty."""
@@ -116,9 +112,9 @@ class Recording:
 @contextlib.contextmanager
 def recording(emulator):
     """Records every request the emulator receives inside the block (moto's recorder)."""
-    emulator._post("/moto-api/recorder/reset-recording")
-    emulator._post("/moto-api/recorder/start-recording")
+    recorder = Recorder(emulator.endpoint)
+    recorder.start()
     try:
-        yield Recording(emulator.endpoint)
+        yield Recording(recorder)
     finally:
-        emulator._post("/moto-api/recorder/stop-recording")
+        recorder.stop()

@@ -11,26 +11,23 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 import zipfile
 
-from bench.lambda_archive import BOOT, runtime_folder
-from demo.emulator import recording_entries
+from localaws.lambda_boot import BOOT, runtime_folder
+from localaws.server import Recorder
 
 
 def start_recording(endpoint):
-    _post(endpoint + "/moto-api/recorder/reset-recording")
-    _post(endpoint + "/moto-api/recorder/start-recording")
+    Recorder(endpoint).start()
 
 
 def uploaded_archives(endpoint, by_account_region=False):
     """{function name: (handler, zip bytes)} of every CreateFunction recorded; keyed by
     (function name, account of its role, region) with `by_account_region`."""
-    _post(endpoint + "/moto-api/recorder/stop-recording")
-    with urllib.request.urlopen(endpoint + "/moto-api/recorder/download-recording") as r:
-        text = r.read().decode()
+    recorder = Recorder(endpoint)
+    recorder.stop()
     archives = {}
-    for request in recording_entries(text):
+    for request in recorder.entries():
         if not request.get("body") or not request["url"].rstrip("/").endswith("/functions"):
             continue
         body = json.loads(base64.b64decode(request["body"]))
@@ -48,14 +45,10 @@ def archive_config(archive):
         return json.loads(z.read("config.json"))
 
 
-def _post(url):
-    urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST"), timeout=10)
-
-
 def run_archive(archive, handler, event, workdir, env):
     """Extract `archive`, run `handler(event)` isolated; returns (process, report).
 
-    The run is the benchmark's (bench/lambda_archive.py): `python -I -S` with only the
+    The run is the benchmark's (localaws/lambda_boot.py): `python -I -S` with only the
     archive, the Lambda runtime's packages and the standard library on its path. The
     report says whether the handler succeeded and what it imported from anywhere else.
     """

@@ -1,9 +1,9 @@
 """moto's server, plus the CloudWatch Logs query-definition calls moto 5.2 lacks.
 
 The demo shows the Logs Insights queries enable-flow-logs saves; moto answers
-PutQueryDefinition with HTTP 500, so this launcher (demo only; the tests use recorded
-responses instead) keeps query definitions in memory, per account and region, the way
-the CloudWatch Logs API describes them.
+PutQueryDefinition with HTTP 500, so this launcher (of every emulator: tests, demo, bench;
+the tests of the queries themselves replay recorded responses) keeps query definitions in
+memory, per account and region, the way the CloudWatch Logs API describes them.
 """
 import json
 import sys

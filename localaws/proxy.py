@@ -1,7 +1,7 @@
 """Realistic mode: an HTTP proxy on 127.0.0.1 in front of the moto server.
 
 Every request waits `latency_ms` (the round trip to a real AWS endpoint) and is checked
-against the quotas of `bench.quotas`: an over-quota call is answered as AWS answers it
+against the quotas of `localaws.quotas`: an over-quota call is answered as AWS answers it
 (``ThrottlingException`` JSON for CloudWatch Logs, ``RequestLimitExceeded`` XML for EC2,
 ``Throttling`` XML for IAM/STS) and never reaches the emulator; the rest are forwarded
 unchanged (``/moto-api/`` included). Standard library only.
@@ -13,7 +13,7 @@ Its own endpoints (no latency, never forwarded):
     POST /bench-proxy/config   {"latency_ms": 40, "quotas": {"logs:CreateLogGroup": 5},
                                 "bursts": {...}}: replaces what it names (buckets refilled)
 
-Run on its own: ``python -m bench.proxy --upstream http://127.0.0.1:5000 --port 5001
+Run on its own: ``python -m localaws.proxy --upstream http://127.0.0.1:5000 --port 5001
 [--latency-ms 40] [--quota logs:CreateLogGroup=5 ...]`` (``--quota`` replaces the defaults).
 """
 import argparse
@@ -192,7 +192,7 @@ class ThrottlingProxy:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench.proxy", description=__doc__.split(
+    parser = argparse.ArgumentParser(prog="python -m localaws.proxy", description=__doc__.split(
         "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--upstream", required=True, help="the moto server, http://127.0.0.1:PORT")
     parser.add_argument("--port", type=int, default=0, help="listen port (default: any free one)")

@@ -1,0 +1,11 @@
+"""Local AWS for the tests, the demo and the bench: one moto server and what runs beside it.
+Not part of the plugin (the wheel ships c7n_vpcflow only).
+
+    server.py        the moto server's lifecycle on 127.0.0.1; reading its request recording
+    moto_server.py   the launcher: moto plus the query-definition calls it lacks
+    environment.py   the hermetic environment (dummy credentials, our endpoint, no profile)
+    processes.py     child processes in their own process group, stopped as a group
+    quotas.py        operation of a request, token buckets, quota rules, throttle answers
+    proxy.py         latency + quotas in front of the server (the bench's realistic mode)
+    lambda_boot.py   a Lambda archive's handler run in a bare interpreter; the evidence bucket
+"""
