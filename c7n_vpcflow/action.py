@@ -5,20 +5,18 @@ from functools import cached_property
 
 from c7n.actions import BaseAction
 from c7n.resources.vpc import Vpc
-from c7n.utils import local_session, type_schema
+from c7n.utils import type_schema
 
-from . import formats
+from . import dryrun
 from .account import Account
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties
-from .analytics import Analytics, list_existing
 from .apply import Remediation, error_text
+from .compliance import compliance_filters
 from .errors import FlowLogRemediationError
 from .evidence import write_results
 from .identity import AccountMismatch, confirm_account
-from .dryrun import DryRunPlan
-from .inventory import gather, owned_vpcs
-from .naming import TemplateError, render_log_group_name, render_template
-from .plan import plan_vpc
+from .inventory import owned_vpcs
+from .plan import plan_account
 from .results import VpcResult
 from .settings import Settings
 from .validation import validate_action_data, validate_against_filters
@@ -126,17 +124,14 @@ class EnableFlowLogs(BaseAction):
     schema = type_schema(ACTION, **properties())
     permissions = ALL_PERMISSIONS
 
-    def __init__(self, data=None, manager=None, log_dir=None):
-        super().__init__(data, manager, log_dir)
-        # Custodian skips actions under --dryrun; a last filter step shows the plan instead.
-        if manager is not None and getattr(manager.config, "dryrun", False):
-            filters = getattr(manager, "filters", None)
-            if filters is not None:
-                filters.append(DryRunPlan({"type": "enable-flow-logs-plan"}, manager, self))
-
     def validate(self):
         validate_action_data(self.settings, self.data)
-        validate_against_filters(self.settings, getattr(self.manager, "filters", ()))
+        filters = compliance_filters(self.manager)
+        validate_against_filters(self.settings, filters)
+        for f in filters:
+            f.look_up_targets_of(self.settings)
+        if self.manager is not None:
+            dryrun.attach(self.manager, self.settings)
         return self
 
     def get_permissions(self):
@@ -147,44 +142,6 @@ class EnableFlowLogs(BaseAction):
     def settings(self):
         # Built when first read, not in __init__: validate() names a bad key before this runs.
         return Settings.from_data(self.data)
-
-    def filter_destination_types(self):
-        """destination-types the policy's flow-log-compliance filter insists on, if any."""
-        for f in getattr(self.manager, "filters", ()):
-            if getattr(f, "type", None) == "flow-log-compliance" and f.data.get(
-                    "destination-types"):
-                return frozenset(f.data["destination-types"])
-        return None
-
-    def target_log_group_names(self, vpcs):
-        settings = self.settings
-        if not settings.needs_log_groups:
-            return set()
-        account = Account.of(self.manager)
-        names = set()
-        for vpc in vpcs:
-            try:
-                names.add(render_log_group_name(settings.log_group_template, vpc, account))
-            except TemplateError:
-                continue  # reported per VPC by the plan
-        return names
-
-    def plan(self, vpcs):
-        """(inventory, plans) for the VPCs the account owns; reads only."""
-        settings = self.settings
-        account = Account.of(self.manager)
-        inventory = gather(self.manager, vpcs, self.target_log_group_names(vpcs))
-        if settings.wants_analytics and inventory.analytics is None:
-            sns_topic = (settings.reject_alarm or {}).get("sns-topic")
-            inventory.analytics = Analytics(
-                settings, formats.fields(settings.log_format),
-                list_existing(local_session(self.manager.session_factory),
-                              self.manager.retry, settings),
-                render_template(sns_topic, account.values(), "sns-topic") if sns_topic else None)
-        destination_types = self.filter_destination_types()
-        plans = [plan_vpc(v, inventory, settings, account, destination_types,
-                          inventory.analytics) for v in vpcs]
-        return inventory, plans
 
     def process(self, resources):
         try:
@@ -199,7 +156,7 @@ class EnableFlowLogs(BaseAction):
             return
         remediation = None
         try:
-            inventory, plans = self.plan(vpcs)
+            inventory, plans = plan_account(self.manager, self.settings, vpcs)
             remediation = Remediation(self.manager, self.settings, inventory, account)
             results = remediation.run(plans)
         except BaseException as e:

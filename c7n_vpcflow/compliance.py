@@ -5,6 +5,8 @@ from c7n.filters import Filter
 from c7n.resources.vpc import Vpc
 from c7n.utils import type_schema
 
+from .account import Account
+from .destinations import log_group_targets
 from .errors import VpcFlowError
 from .evidence import write_verdicts
 from .identity import confirm_account
@@ -29,14 +31,11 @@ def flow_log_entry(flow_log):
             "destination": flow_log.get("LogGroupName") or flow_log.get("LogDestination")}
 
 
-def planned_target_names(manager, vpcs):
-    """Log groups an enable-flow-logs action of the same policy will write to."""
-    names = set()
-    for action in getattr(manager, "actions", ()):
-        target_names = getattr(action, "target_log_group_names", None)
-        if target_names:
-            names.update(target_names(vpcs))
-    return names
+def compliance_filters(manager):
+    """The policy's flow-log-compliance filters, nested ones (or, and, not) too."""
+    if manager is None:
+        return []
+    return [f for f in manager.iter_filters() if isinstance(f, FlowLogCompliance)]
 
 
 @Vpc.filter_registry.register(FILTER)
@@ -110,6 +109,17 @@ class FlowLogCompliance(Filter):
     schema_alias = False
     permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups")
 
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        # Settings of the policy's actions, handed over when they are validated.
+        self.target_settings = []
+
+    def look_up_targets_of(self, settings):
+        """Look up the log groups an action of the policy will write to in the same calls as
+        the flow logs' own."""
+        if settings not in self.target_settings:
+            self.target_settings.append(settings)
+
     @property
     def rules(self):
         destination_types = self.data.get("destination-types")
@@ -123,7 +133,10 @@ class FlowLogCompliance(Filter):
         try:
             confirm_account(self.manager)
             vpcs = owned_vpcs(self.manager, resources)
-            inventory = gather(self.manager, vpcs, planned_target_names(self.manager, vpcs))
+            account = Account.of(self.manager)
+            inventory = gather(self.manager, vpcs, set().union(*(
+                log_group_targets(s, vpcs, account)
+                for s in self.target_settings)))
         except Exception as e:
             # The account-region's evidence says it was not judged, and why.
             write_verdicts(self.manager, cause=str(e) if isinstance(e, VpcFlowError)

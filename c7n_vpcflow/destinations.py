@@ -5,7 +5,7 @@ prefix; kinesis-data-firehose: a delivery stream ARN (optionally in another acco
 VPCs whose targets are equal share one CreateFlowLogs call.
 """
 from .inventory import cloudwatch_log_group_name
-from .naming import render_log_group_name, render_template, template_values
+from .naming import TemplateError, render_log_group_name, render_template, template_values
 from .vocabulary import CLOUDWATCH, FIREHOSE, S3
 
 
@@ -29,6 +29,20 @@ def target_for(settings, vpc, account):
             render_template(settings.bucket, values, "bucket"), prefix, account.partition)
     cross_account_role(settings, account)  # renderable, or fail now
     return render_template(settings.delivery_stream, values, "delivery-stream")
+
+
+def log_group_targets(settings, vpcs, account):
+    """The log groups flow logs of these settings write to for `vpcs` (none but CloudWatch's);
+    a name that cannot be rendered is left for the plan to report on its VPC."""
+    if settings.destination_type != CLOUDWATCH:
+        return set()
+    names = set()
+    for vpc in vpcs:
+        try:
+            names.add(render_log_group_name(settings.log_group_template, vpc, account))
+        except TemplateError:
+            continue
+    return names
 
 
 def cross_account_role(settings, account):

@@ -1,7 +1,9 @@
 """The dry-run view of enable-flow-logs: each VPC annotated with its plan, nothing changed.
 
-Custodian skips actions under --dryrun, so the action appends this step to the policy's
-filters; it runs last, reads only, and matches every VPC it is given.
+Custodian runs no action under --dryrun (c7n/policy.py: PullMode.run returns before the
+actions), so the plan is shown by one last, read-only filter step. The step holds the
+action's settings, never the action: it plans with the same plan_account as the action's
+process, and matches every VPC it is given.
 """
 import logging
 
@@ -12,10 +14,19 @@ from .account import Account
 from .identity import confirm_account
 from .inventory import owned_vpcs
 from .naming import fixed_prefix
+from .plan import plan_account
 from .role import ROLE_READS, DeliveryRole
 from .vocabulary import PLAN, Outcome
 
 log = logging.getLogger("custodian.vpcflow")
+
+
+def attach(manager, settings):
+    """Under --dryrun, end the policy's filters with the plan step (once per policy)."""
+    if not getattr(manager.config, "dryrun", False):
+        return
+    if not any(isinstance(f, DryRunPlan) for f in manager.filters):
+        manager.filters.append(DryRunPlan(manager, settings))
 
 
 class DryRunPlan(Filter):
@@ -25,15 +36,15 @@ class DryRunPlan(Filter):
     schema = type_schema(type)
     permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups") + ROLE_READS
 
-    def __init__(self, data, manager, action):
-        super().__init__(data, manager)
-        self.action = action
+    def __init__(self, manager, settings):
+        super().__init__({"type": self.type}, manager)
+        self.settings = settings
 
     def validate(self):
         return self
 
     def role_status(self, plans):
-        settings = self.action.settings
+        settings = self.settings
         if not settings.needs_delivery_role or not any(p.create_flow_log for p in plans):
             return None
         account = Account.of(self.manager)
@@ -48,7 +59,7 @@ class DryRunPlan(Filter):
         vpcs = owned_vpcs(self.manager, resources)
         if not vpcs:
             return resources
-        _inventory, plans = self.action.plan(vpcs)
+        _inventory, plans = plan_account(self.manager, self.settings, vpcs)
         role_status = self.role_status(plans)
         by_id = {v["VpcId"]: v for v in vpcs}
         for plan in plans:

@@ -121,19 +121,23 @@ def _list_flow_logs(manager, vpc_ids):
     return paginate(client, "describe_flow_logs", "FlowLogs", **params)
 
 
-def gather(manager, vpcs, target_log_group_names=()):
+def gather(manager, vpcs, target_log_group_names=(), flow_logs=None):
     """The manager's inventory, covering `vpcs` and the given log groups.
 
-    Reuses what an earlier step of the same policy gathered; looks up only the log groups
-    it does not cover yet (e.g. a target outside the conventions looked up before).
+    Reuses what an earlier step of the same policy gathered, or `flow_logs` when they are
+    every flow log of `vpcs` (as the filter annotated them); looks up only the log groups it
+    does not cover yet (e.g. a target outside the conventions looked up before).
     """
     vpc_ids = {v["VpcId"] for v in vpcs}
     with _CACHE_LOCK:
         inventory = getattr(manager, _CACHE_ATTR, None)
         if inventory is None or not inventory.covers_vpcs(vpc_ids):
-            wanted = vpc_ids if 0 < len(vpc_ids) <= MAX_FILTER_VALUES else None
-            flow_logs = _list_flow_logs(manager, wanted) if vpc_ids else []
-            inventory = Inventory(flow_logs, wanted if vpc_ids else ())
+            if flow_logs is not None:
+                inventory = Inventory(flow_logs, vpc_ids)
+            else:
+                wanted = vpc_ids if 0 < len(vpc_ids) <= MAX_FILTER_VALUES else None
+                listed = _list_flow_logs(manager, wanted) if vpc_ids else []
+                inventory = Inventory(listed, wanted if vpc_ids else ())
             setattr(manager, _CACHE_ATTR, inventory)
         names = set(target_log_group_names)
         for vpc_id in vpc_ids:

@@ -5,12 +5,19 @@ The plan is the one object the dry run prints, the action applies and the result
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from .destinations import target_for, writes_to
+from c7n.utils import local_session
+
+from . import formats
+from .account import Account
+from .analytics import Analytics, list_existing
+from .compliance import compliance_filters
+from .destinations import log_group_targets, target_for, writes_to
+from .inventory import gather
 from .judge import flow_log_problems, ordered
 from .loggroups import log_group_steps
-from .naming import TemplateError
+from .naming import TemplateError, render_template
 from .ownership import by_telemetry_rule
-from .vocabulary import BROKEN, CLOUDWATCH, LOG_GROUP_MISSING, Outcome
+from .vocabulary import BROKEN, CLOUDWATCH, FLOW_LOGS, LOG_GROUP_MISSING, Outcome
 
 # AWS allows two flow logs per VPC; the quota cannot be raised.
 FLOW_LOGS_PER_VPC = 2
@@ -86,6 +93,30 @@ def _telemetry_refusal(broken, problems, target, kind, inventory):
         return ("log group %s belongs to a CloudWatch telemetry rule; choose a log-group-name "
                 "of your own" % target)
     return None
+
+
+def plan_account(manager, settings, vpcs):
+    """(inventory, plans) for the VPCs of the manager's account-region; reads only.
+
+    The flow logs are those the policy's filter annotated (c7n:flow-logs) when every VPC
+    carries them; the VPCs are judged again by the action's own rules.
+    """
+    account = Account.of(manager)
+    annotated = all(FLOW_LOGS in v for v in vpcs)
+    inventory = gather(manager, vpcs, log_group_targets(settings, vpcs, account), [
+        f for v in vpcs for f in v[FLOW_LOGS]] if annotated else None)
+    if settings.wants_analytics and inventory.analytics is None:
+        sns_topic = (settings.reject_alarm or {}).get("sns-topic")
+        inventory.analytics = Analytics(
+            settings, formats.fields(settings.log_format),
+            list_existing(local_session(manager.session_factory), manager.retry, settings),
+            render_template(sns_topic, account.values(), "sns-topic") if sns_topic else None)
+    insisted = [f.data["destination-types"] for f in compliance_filters(manager)
+                if f.data.get("destination-types")]
+    destination_types = frozenset(insisted[0]) if insisted else None
+    plans = [plan_vpc(v, inventory, settings, account, destination_types, inventory.analytics)
+             for v in vpcs]
+    return inventory, plans
 
 
 def plan_vpc(vpc, inventory, settings, account, destination_types=None, analytics=None):

@@ -175,11 +175,10 @@ def validate_action_data(settings, data):
 
 
 def validate_against_filters(settings, filters):
-    """The action must produce what the policy's own filter counts as compliant."""
+    """The action must produce what the policy's flow-log-compliance filters count as
+    compliant."""
     traffic_type = settings.traffic_type
     for f in filters:
-        if getattr(f, "type", None) != "flow-log-compliance":
-            continue
         accepted = f.data.get("traffic-types", sorted(Rules().traffic_types))
         if traffic_type not in accepted:
             fail("traffic-type", "%s would not satisfy flow-log-compliance traffic-types %s"

@@ -33,6 +33,7 @@ from c7n.structure import StructureParser
 
 from c7n_vpcflow.action import EnableFlowLogs
 from c7n_vpcflow.compliance import FlowLogCompliance
+from c7n_vpcflow.plan import plan_account
 from support.constants import KMS_KEY
 from support.results import recorded
 
@@ -260,7 +261,7 @@ def plan(data, session, vpcs):
         if f.type == "flow-log-compliance":
             f.process(copy.deepcopy(vpcs))
     [action] = manager.actions
-    return action.plan(copy.deepcopy(vpcs))[1]
+    return plan_account(manager, action.settings, copy.deepcopy(vpcs))[1]
 
 
 @settings(max_examples=200, deadline=None, database=None,
