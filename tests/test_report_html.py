@@ -15,7 +15,7 @@ import yaml
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run
 from support.estate import seed_region
 from support.page import ReportPage, read_png
-from test_report_s3 import BUCKET, keys, s3_url
+from support.report_runs import BUCKET, keys, s3_url
 from support.constants import ACCOUNT_ID
 
 pytestmark = pytest.mark.emulator

@@ -15,40 +15,11 @@ import yaml
 
 from support.e2e import AUDIT_POLICY, POLICY_DIR, org_run
 from support.estate import seed_region
-from support.wire import error
+from support.report_runs import ACCOUNTS, DENIED, deny_assume_role, report, write_accounts
 
 pytestmark = pytest.mark.emulator
 
 KINDS = ("bare", "healthy")
-ACCOUNTS = [
-    {"name": "network-prod", "account_id": "111111111111", "regions": ["us-east-1", "eu-west-1"]},
-    {"name": "locked-out", "account_id": "222222222222", "regions": ["us-east-1", "eu-west-1"]},
-    {"name": "sandbox", "account_id": "333333333333"},     # c7n-org's default regions
-]
-DENIED = "222222222222"
-
-
-def write_accounts(path):
-    accounts = [dict(a, role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % a["account_id"])
-                for a in ACCOUNTS]
-    path.write_text(yaml.safe_dump({"accounts": accounts}))
-    return path
-
-
-def report(cli, out, fmt, *options):
-    shown = cli("c7n-vpcflow", "report", out, "--format", fmt, *options)
-    assert "Traceback" not in shown.stderr, shown.stderr
-    return shown
-
-
-def deny_assume_role(call):
-    if call.operation == "AssumeRole" and DENIED in call.params.get("RoleArn", ""):
-        return error(call, "AccessDenied", "User: arn:aws:iam::123456789012:user/runner is "
-                     "not authorized to perform: sts:AssumeRole on resource: %s"
-                     % call.params["RoleArn"], status=403)
-    return None
-
-
 @pytest.fixture
 def estate(emulator):
     for account in ACCOUNTS:

@@ -11,27 +11,16 @@ import pytest
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run
 from support.estate import seed_region
 from support.e2e import org_run
-from test_report_org import DENIED, deny_assume_role, write_accounts
+from support.report_runs import (
+    BUCKET, DENIED, deny_assume_role, keys, report, s3_url, write_accounts)
 
 from c7n_vpcflow.evidence_source import open_source
 from c7n_vpcflow.evidence_tree import read_tree
 
 pytestmark = pytest.mark.emulator
 
-BUCKET = "custodian-evidence"
 KINDS = ("bare", "healthy", "accept_only", "failing", "default")
 OLD_HOUR = "2020/01/01/00"
-
-
-def s3_url(prefix):
-    # The emulator cannot answer Custodian's unauthenticated region lookup (NOTES.md).
-    return "s3://%s/%s?region=us-east-1" % (BUCKET, prefix)
-
-
-def report(cli, location, fmt="json", *options):
-    shown = cli("c7n-vpcflow", "report", location, "--format", fmt, *options)
-    assert "Traceback" not in shown.stderr, shown.stderr
-    return shown
 
 
 def rows_of(shown):
@@ -40,11 +29,6 @@ def rows_of(shown):
 
 def without_time(rows):
     return {key: dict(row, **{"judged-at": None}) for key, row in rows.items()}
-
-
-def keys(s3, prefix):
-    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
-    return [o["Key"] for page in pages for o in page.get("Contents", ())]
 
 
 def move_run_folders_to(s3, prefix, hour):

@@ -9,7 +9,6 @@ show up. JSON-schema errors are printed by c7n with a dump of the whole element 
 (which lists every key); the key must be named outside that dump, in the message itself
 or in the instance path ("On instance['retention-days']").
 """
-import glob
 import os
 import re
 from collections import namedtuple
@@ -17,14 +16,7 @@ from collections import namedtuple
 import pytest
 import yaml
 
-from support.cli import Cli
-from support.constants import ROOT
-from support.hermetic import hermetic_environ
-
-from c7n_vpcflow.action import EnableFlowLogs
-from c7n_vpcflow.compliance import FlowLogCompliance
-
-SHIPPED_POLICIES = sorted(glob.glob(os.path.join(ROOT, "policies", "*.yml")))
+from support.validate_run import validate_all
 
 # What would show up if validation reached for the (dead) AWS endpoint, or crashed.
 AWS_CALL_MARKERS = ("Could not connect", "EndpointConnectionError", "ConnectTimeout",
@@ -186,21 +178,6 @@ def policy_document(name, filter=None, action=None):
     return {"policies": [policy]}
 
 
-# "...custodian.commands:ERROR Configuration invalid: <file>" (INFO ... valid: <file>)
-REPORT_HEADER = re.compile(r"^.*\bConfiguration (valid|invalid): (\S.*?)\s*$", re.M)
-
-
-def reports_by_file(output):
-    """{file: [(verdict, text up to the next file's header)]} from validate's log."""
-    headers = list(REPORT_HEADER.finditer(output))
-    reports = {}
-    for i, header in enumerate(headers):
-        end = headers[i + 1].start() if i + 1 < len(headers) else len(output)
-        reports.setdefault(header.group(2), []).append(
-            (header.group(1), output[header.end():end]))
-    return reports
-
-
 def without_schema_dumps(text):
     """The error text minus the indented schema/instance dumps jsonschema appends.
 
@@ -225,25 +202,6 @@ def without_schema_dumps(text):
 def names_key(text, key):
     """The key appears as a whole word ('retention-days' is not in 'min-retention-days')."""
     return re.search(r"(?<![A-Za-z0-9_-])%s(?![A-Za-z0-9_-])" % re.escape(key), text)
-
-
-class ValidateRun:
-    def __init__(self, result):
-        self.result = result
-        self.output = result.stdout + result.stderr
-        self.reports = reports_by_file(self.output)
-
-    def report(self, filename):
-        reports = self.reports.get(filename)
-        assert reports, "custodian validate did not report on %s; output:\n%s" % (
-            filename, self.output[-4000:])
-        assert len(reports) == 1, "%s reported %d times" % (filename, len(reports))
-        return reports[0]
-
-
-def validate_all(workdir, files):
-    with hermetic_environ(os.path.join(str(workdir), "home")):
-        return ValidateRun(Cli(workdir)("custodian", "validate", *files))
 
 
 @pytest.fixture(scope="module")
@@ -287,124 +245,3 @@ def test_unknown_template_variable_message_lists_the_known_variables(bad_run):
     _verdict, text = bad_run.report("log-group-name-unknown-variable.yml")
     for variable in ("{vpc_id}", "{vpc_name}", "{account_id}", "{region}", "{partition}"):
         assert variable in text
-
-
-# -- what must pass -------------------------------------------------------------------
-
-EVERY_CLOUDWATCH_KEY = {
-    "type": "enable-flow-logs",
-    "destination-type": "cloud-watch-logs",
-    "log-group-name": "/vpc/{partition}/{account_id}/{region}/{vpc_name}-{vpc_id}#flow",
-    "retention-days": 3653,
-    "kms-key-id": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    "tags": {"owner": "security", "cost-centre": "1234"},
-    "traffic-type": "ALL",
-    "log-format": "${version} ${account-id} ${vpc-id} ${subnet-id} ${srcaddr} ${dstaddr} "
-                  "${srcport} ${dstport} ${protocol} ${bytes} ${action} ${log-status} ${tcp-flags} "
-                  "${flow-direction} ${traffic-path} ${reject-reason}",
-    "max-aggregation-interval": 60,
-    "role": "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery",
-    "create-role": False,
-    "permissions-boundary": "arn:{partition}:iam::{account_id}:policy/flow-logs-boundary",
-    "unscoped-delivery-role": False,
-    "replace-broken": True,
-    "max-workers": 8,
-    "logs-calls-per-second": 2.5,
-    "insights-queries": True,
-    "reject-alarm": {"threshold": 100, "period": 60,
-                     "sns-topic": "arn:aws:sns:{region}:{account_id}:flow-alerts"},
-}
-EVERY_S3_KEY = {
-    "type": "enable-flow-logs",
-    "destination-type": "s3",
-    "bucket": "{flow_log_bucket}",
-    "prefix": "vpc/{partition}/{account_id}/{region}/{vpc_name}/{vpc_id}",
-    "file-format": "parquet",
-    "hive-compatible-partitions": True,
-    "per-hour-partition": True,
-    "traffic-type": "REJECT",
-}
-EVERY_FIREHOSE_KEY = {
-    "type": "enable-flow-logs",
-    "destination-type": "kinesis-data-firehose",
-    "delivery-stream": "arn:{partition}:firehose:{region}:222233334444:deliverystream/siem",
-    "cross-account-role": "arn:aws:iam::{account_id}:role/flow-logs-to-siem",
-}
-EVERY_FILTER_KEY = {
-    "type": "flow-log-compliance",
-    "match": "non-compliant",
-    "traffic-types": ["ALL", "REJECT"],
-    "min-retention-days": 365,
-    "destination-types": ["cloud-watch-logs", "s3"],
-}
-# AWS's default flow log format, written out.
-AWS_DEFAULT_FORMAT = ("${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} "
-                      "${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} "
-                      "${end} ${action} ${log-status}")
-
-GOOD = {
-    "every-key": {"policies": [{
-        "name": "good-every-key", "resource": "aws.vpc",
-        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_CLOUDWATCH_KEY]}]},
-    "every-s3-key": {"policies": [{
-        "name": "good-every-s3-key", "resource": "aws.vpc",
-        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_S3_KEY]}]},
-    "every-firehose-key": {"policies": [{
-        "name": "good-every-firehose-key", "resource": "aws.vpc",
-        "filters": [{"type": "flow-log-compliance"}], "actions": [EVERY_FIREHOSE_KEY]}]},
-    "bucket-arn-with-prefix": {"policies": [{
-        "name": "good-bucket-arn", "resource": "aws.vpc",
-        "actions": [{"type": "enable-flow-logs", "destination-type": "s3",
-                     "bucket": "arn:aws:s3:::org-flow-logs/vpc/{account_id}"}]}]},
-    "defaults-only": {"policies": [{
-        "name": "good-defaults-only", "resource": "aws.vpc",
-        "filters": [{"type": "flow-log-compliance"}],
-        "actions": [{"type": "enable-flow-logs"}]}]},
-    "aws-default-format-role-name-gov-kms": {"policies": [{
-        "name": "good-aws-default-format", "resource": "aws.vpc",
-        "actions": [{
-            "type": "enable-flow-logs", "log-format": AWS_DEFAULT_FORMAT,
-            "role": "flow-logs_delivery+role=1,2.x@y",
-            "kms-key-id": "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/abcd-1234",
-            "retention-days": 1, "traffic-type": "ACCEPT", "max-aggregation-interval": 600,
-            "log-group-name": "{vpc_id}", "unscoped-delivery-role": True}]}]},
-    "role-arn-of-the-account": {"policies": [{
-        "name": "good-role-arn-template", "resource": "aws.vpc",
-        "actions": [{"type": "enable-flow-logs", "permissions-boundary": "required",
-                     "role": "arn:{partition}:iam::{account_id}:role/x"}]}]},
-    "after-builtin-flow-logs-filter": {"policies": [{
-        "name": "good-after-builtin-filter", "resource": "aws.vpc",
-        "filters": [{"type": "flow-logs", "count": 0}],
-        "actions": [{"type": "enable-flow-logs", "traffic-type": "ACCEPT"}]}]},
-}
-
-
-@pytest.fixture(scope="module")
-def good_run(tmp_path_factory):
-    """One `custodian validate` over the shipped policies and the GOOD documents."""
-    workdir = tmp_path_factory.mktemp("good-policies")
-    files = list(SHIPPED_POLICIES)
-    for name, document in GOOD.items():
-        with open(os.path.join(str(workdir), name + ".yml"), "w") as f:
-            yaml.safe_dump(document, f)
-        files.append(name + ".yml")
-    return validate_all(workdir, files)
-
-
-@pytest.mark.parametrize("filename", [
-    pytest.param(p, id="policies/" + os.path.basename(p)) for p in SHIPPED_POLICIES
-] + [pytest.param(name + ".yml", id=name) for name in GOOD])
-def test_custodian_validate_accepts_good_policy(filename, good_run):
-    verdict, text = good_run.report(filename)
-    assert verdict == "valid", text
-
-
-def test_custodian_validate_exits_zero_on_good_policies(good_run):
-    assert good_run.result.returncode == 0, good_run.output[-4000:]
-    assert "ERROR" not in good_run.output, good_run.output[-4000:]
-
-
-def test_the_every_key_policy_really_uses_every_key():
-    every_action_key = set(EVERY_CLOUDWATCH_KEY) | set(EVERY_S3_KEY) | set(EVERY_FIREHOSE_KEY)
-    assert every_action_key == set(EnableFlowLogs.schema["properties"])
-    assert set(EVERY_FILTER_KEY) == set(FlowLogCompliance.schema["properties"])
