@@ -8,6 +8,8 @@ missing or outdated pieces are written, so reruns make no call.
 """
 from dataclasses import dataclass, field
 
+from .paging import paginate
+
 NAME_PREFIX = "c7n-vpcflow"
 QUERIES = {
     "top-rejected-sources":
@@ -69,33 +71,21 @@ class Existing:
     alarms: dict = field(default_factory=dict)    # name -> alarm
 
 
-def _pages(call, result_key, token_key, **params):
-    items = []
-    while True:
-        page = call(**params)
-        items.extend(page.get(result_key, ()))
-        if not page.get(token_key):
-            return items
-        params[token_key] = page[token_key]
-
-
 def list_existing(session, retry, settings):
     """One listing per kind that the settings ask for."""
     existing = Existing()
     logs = session.client("logs")
     if settings.insights_queries:
-        definitions = _pages(lambda **p: retry(logs.describe_query_definitions, **p),
-                             "queryDefinitions", "nextToken",
-                             queryDefinitionNamePrefix=NAME_PREFIX + "/")
+        definitions = paginate(logs, "describe_query_definitions", "queryDefinitions", retry,
+                               queryDefinitionNamePrefix=NAME_PREFIX + "/")
         existing.queries = {d["name"]: d for d in definitions}
     if settings.reject_alarm:
-        filters = _pages(lambda **p: retry(logs.describe_metric_filters, **p),
-                         "metricFilters", "nextToken")
+        filters = paginate(logs, "describe_metric_filters", "metricFilters", retry)
         existing.filters = {f["logGroupName"]: f["filterPattern"] for f in filters
                             if f["filterName"] == FILTER_NAME}
         cloudwatch = session.client("cloudwatch")
-        alarms = _pages(lambda **p: retry(cloudwatch.describe_alarms, **p),
-                        "MetricAlarms", "NextToken", AlarmNamePrefix=ALARM_PREFIX)
+        alarms = paginate(cloudwatch, "describe_alarms", "MetricAlarms", retry,
+                          AlarmNamePrefix=ALARM_PREFIX)
         existing.alarms = {a["AlarmName"]: a for a in alarms}
     return existing
 

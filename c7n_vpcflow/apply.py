@@ -13,6 +13,7 @@ from c7n.utils import chunks, local_session
 from .destinations import create_flow_logs_params
 from .loggroups import LogGroupKeeper
 from .pacing import LOGS_WRITES, CountingRetry, PacedClient, Pacer
+from .paging import paginate
 from .naming import fixed_prefix
 from .results import VpcResult
 from .role import DeliveryRole, RoleError
@@ -224,8 +225,8 @@ class Remediation:
             return {succeeded[0].vpc_id: flow_log_ids[0]}
         if not flow_log_ids:
             return {}
-        flow_logs = self.retry(
-            self.ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
+        flow_logs = paginate(self.ec2, "describe_flow_logs", "FlowLogs", self.retry,
+                             FlowLogIds=flow_log_ids)
         return {f["ResourceId"]: f["FlowLogId"] for f in flow_logs}
 
     def _record_existing(self, plan):
@@ -259,8 +260,8 @@ class Remediation:
 
     def _wait_active(self, flow_log_ids):
         for attempt in range(ACTIVE_CHECKS):
-            flow_logs = self.retry(
-                self.ec2.describe_flow_logs, FlowLogIds=flow_log_ids)["FlowLogs"]
+            flow_logs = paginate(self.ec2, "describe_flow_logs", "FlowLogs", self.retry,
+                                 FlowLogIds=flow_log_ids)
             active = {f["FlowLogId"] for f in flow_logs if f.get("FlowLogStatus") == "ACTIVE"}
             if active >= set(flow_log_ids) or attempt == ACTIVE_CHECKS - 1:
                 return active

@@ -18,7 +18,7 @@ from c7n.utils import chunks, local_session, type_schema
 from .account import Account
 from .compliance import FlowLogCompliance
 from .errors import VpcFlowError
-from .inventory import paginate
+from .paging import paginate
 from .vocabulary import VIOLATIONS
 
 log = logging.getLogger("custodian.vpcflow")

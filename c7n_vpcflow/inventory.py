@@ -16,8 +16,9 @@ import threading
 
 from c7n.utils import local_session
 
-from .loggroup_lookup import find_log_groups, pages, plan_lookup
+from .loggroup_lookup import find_log_groups, plan_lookup
 from .ownership import managed_by
+from .paging import paginate
 from .vocabulary import CLOUDWATCH, MANAGED_BY, TELEMETRY_RULE
 
 log = logging.getLogger("custodian.vpcflow")
@@ -26,12 +27,6 @@ log = logging.getLogger("custodian.vpcflow")
 MAX_FILTER_VALUES = 200
 _CACHE_ATTR = "_c7n_vpcflow_inventory"
 _CACHE_LOCK = threading.Lock()
-
-
-def paginate(client, operation, result_key, **params):
-    """All items of a paginated call, each page retried on throttling the c7n way."""
-    return [item for page in pages(client, operation, **params)
-            for item in page.get(result_key, ())]
 
 
 def owned_vpcs(manager, vpcs):

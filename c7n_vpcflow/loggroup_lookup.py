@@ -19,19 +19,12 @@ import math
 import os
 from dataclasses import dataclass
 
-from c7n.query import RetryPageIterator
+from .paging import pages
 
 log = logging.getLogger("custodian.vpcflow")
 
 # DescribeLogGroups returns at most 50 groups a page and takes at most 50 identifiers.
 PAGE_SIZE = 50
-
-
-def pages(client, operation, **params):
-    """The pages of a paginated call, each retried on throttling the c7n way."""
-    paginator = client.get_paginator(operation)
-    paginator.PAGE_ITERATOR_CLS = RetryPageIterator
-    return paginator.paginate(**params)
 
 
 def convention(name):

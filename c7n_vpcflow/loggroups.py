@@ -4,6 +4,7 @@ import logging
 from c7n.exceptions import ClientError
 
 from .judge import retention_enough
+from .paging import paginate
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -87,8 +88,8 @@ class LogGroupKeeper:
         except ClientError as e:
             if e.response["Error"]["Code"] != "ResourceAlreadyExistsException":
                 raise
-            groups = self.retry(
-                self.client.describe_log_groups, logGroupNamePrefix=name)["logGroups"]
+            groups = paginate(self.client, "describe_log_groups", "logGroups", self.retry,
+                              logGroupNamePrefix=name)
             found = [g for g in groups if g["logGroupName"] == name]
             if found:
                 return found[0], False

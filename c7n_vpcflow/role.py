@@ -14,6 +14,7 @@ from typing import Dict, List, Optional
 from c7n.exceptions import ClientError
 
 from .naming import render_template
+from .paging import paginate
 from .role_policy import (
     DEFAULT_BOUNDARY, SERVICE_PRINCIPAL, covered_prefixes, delivery_gaps, delivery_policy,
     trust_policy, trust_verdict)
@@ -182,8 +183,7 @@ class DeliveryRole:
             "list_attached_role_policies", "AttachedPolicies")]
 
     def _listed(self, operation, key):
-        pages = self.iam.get_paginator(operation).paginate(RoleName=self.name)
-        return self.retry(lambda: [item for page in pages for item in page[key]])
+        return paginate(self.iam, operation, key, self.retry, RoleName=self.name)
 
     def _policy_document(self, policy_arn):
         policy = self.retry(self.iam.get_policy, PolicyArn=policy_arn)["Policy"]

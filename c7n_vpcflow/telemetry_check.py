@@ -16,7 +16,7 @@ from c7n.utils import local_session
 
 from .evidence_source import SourceError, open_source
 from .evidence_tree import read_tree
-from .inventory import paginate
+from .paging import paginate
 from .telemetry_rule_spec import RESOURCE_TYPE
 
 ENABLED = "Enabled"

@@ -11,7 +11,7 @@ from c7n.filters import Filter
 from c7n.utils import local_session, type_schema
 
 from .action_schema import properties
-from .inventory import paginate
+from .paging import paginate
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, DEVIATIONS, RUNNING, RuleSpecError, desired_rule, deviations,
     is_vpc_flow_log_rule)
