@@ -1,10 +1,32 @@
 """c7n-vpcflow: CIS AWS Foundations 3.7 (VPC flow logging) for Cloud Custodian.
 
 Importing this package registers, on ``aws.vpc``, the ``flow-log-compliance`` filter and
-the ``enable-flow-logs`` action. With the package installed, the start-up hook
-``c7n_vpcflow_autoload`` does this by itself as soon as Custodian loads ``aws.vpc``.
-On ``aws.account`` (when Custodian loads it) it registers the ``vpc-flow-log-telemetry-rule``
-filter and the ``put-vpc-flow-log-telemetry-rule`` action (CloudWatch telemetry rules).
+the ``enable-flow-logs`` and ``flow-log-finding`` actions. With the package installed, the
+start-up hook ``c7n_vpcflow_autoload`` does this by itself as soon as Custodian loads
+``aws.vpc``. On ``aws.account`` (when Custodian loads it) it registers the
+``vpc-flow-log-telemetry-rule`` filter and the ``put-vpc-flow-log-telemetry-rule`` action.
+
+Where things live:
+
+- vocabulary: every word read or written (destination and traffic types, managed-by tags,
+  reason codes, outcomes and statuses, annotation keys); account: one account-region.
+- compliance (the filter), inventory (flow logs and log groups, gathered once;
+  loggroup_lookup finds the log groups cheaply; paging lists), judge (reason codes, pure),
+  ownership (who manages a flow log).
+- action (enable-flow-logs: validate, plan, apply, report), settings (its keys with
+  defaults), action_schema (its schema and permissions), validation (checks beyond the
+  schema).
+- naming: log-group and S3-prefix templates, validated and rendered per VPC.
+- destinations: each VPC's target and the CreateFlowLogs call per destination type.
+- role and role_policy: the delivery role, assessed, created or widened; its policies.
+- plan (decide per VPC, reading only), dryrun (the plan under --dryrun), apply (carry the
+  plans out: loggroups, pacing, the delivery role, flow logs), results (each VPC's result).
+- analytics: saved Insights queries and the REJECT alarm per log group.
+- findings (flow-log-finding: Security Hub); telemetry_rules, telemetry_rule_spec,
+  telemetry_rule_action, telemetry_check (CloudWatch telemetry rules).
+- evidence and outputs (the files a run leaves), evidence_source, evidence_tree,
+  account_rows, report, html_report, report_chart, frameworks (reading them back);
+  cli, permissions, reference (the c7n-vpcflow command and the generated docs).
 """
 # Registration happens at import (telemetry_rule_action's once Custodian loads aws.account).
 from . import action, compliance, findings, telemetry_rule_action  # noqa: F401

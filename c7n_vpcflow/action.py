@@ -28,43 +28,12 @@ log = logging.getLogger("custodian.vpcflow")
 @Vpc.action_registry.register(ACTION)
 class EnableFlowLogs(BaseAction):
     """Give each VPC a working flow log, by convention (CIS AWS Foundations 3.7).
-
-    ``destination-type: cloud-watch-logs`` (the default): per VPC a log group of its own,
-    named from ``log-group-name`` (variables ``{vpc_id}``, ``{vpc_name}`` (the Name tag,
-    sanitised), ``{account_id}``, ``{region}``, ``{partition}``), created with
-    ``kms-key-id`` and ``tags`` and given ``retention-days``; then a flow log into it,
-    delivered by the role ``role``. The role is created when missing (``create-role``),
-    trusting only ``vpc-flow-logs.amazonaws.com`` for this account's flow logs and allowed
-    to write only under the template's fixed prefix (which ``log-group-name`` must have,
-    unless ``unscoped-delivery-role``), under ``permissions-boundary`` when the account has
-    it. A role we created is widened to a new prefix; any other role is never changed, and
-    is refused if its trust admits anyone but the flow-logs service, or, per VPC, if it may
-    not write into that VPC's log group. Existing log groups keep a longer (or
-    never-expiring) retention and their owners' tags; only missing tags are added.
-
-    ``destination-type: s3``: flow logs into ``bucket`` (name or ARN, often a central
-    log-archive bucket) under an optional ``prefix``, as ``file-format`` with optional
-    Hive-compatible and per-hour partitions. VPCs sharing a destination share one
-    CreateFlowLogs call per 1,000 VPCs, so a per-VPC prefix (``{vpc_id}``) costs one call
-    per VPC. ``destination-type: kinesis-data-firehose``: flow logs into
-    ``delivery-stream``, through ``cross-account-role`` for a stream in another account.
-    Neither needs a delivery role.
-
-    ``log-format`` takes a custom ``${field}`` format or the preset ``security`` (version 5
-    fields an analyst needs: VPC, subnet and instance ids, packet addresses behind NAT,
-    TCP flags, direction and path). With CloudWatch Logs, ``insights-queries`` saves
-    Logs Insights queries scoped to each log group (top rejected sources, top talkers,
-    rejected SSH/RDP, unexpected ports) and ``reject-alarm`` adds a metric filter counting
-    REJECT records and an alarm per log group; both are kept up to date idempotently.
-
-    VPCs that already have a sound flow log are left alone. A broken flow log (inactive,
-    failing delivery, wrong traffic type, missing log group) gets a healthy sibling; it
-    is deleted only with ``replace-broken: true``, once the new one is ACTIVE.
-
-    Every VPC is attempted and annotated with ``c7n:flow-log-result``; results are also
-    written to ``flow-log-results.json``. If any VPC could not be fixed the action ends
-    with an error naming each of them, so ``custodian run`` exits non-zero. Under
-    ``--dryrun`` nothing is changed: each VPC is annotated with ``c7n:flow-log-plan``.
+    VPCs with a sound flow log are left alone; each other VPC gets a flow log into a
+    CloudWatch Logs log group of its own (``log-group-name``, delivered by ``role``), an S3
+    ``bucket`` or a Firehose ``delivery-stream``, and is annotated with
+    ``c7n:flow-log-result`` (``c7n:flow-log-plan`` under ``--dryrun``, changing nothing);
+    results go to ``flow-log-results.json``, and a VPC that could not be fixed fails the
+    policy, named. How each key behaves: docs/enable-flow-logs.md.
 
     :example:
 

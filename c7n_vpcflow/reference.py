@@ -18,6 +18,8 @@ Generated from the filter's and the action's JSON schemas by
 `python -m c7n_vpcflow.reference` (`make docs`); a test keeps this file in step with them.
 `custodian schema aws.vpc.filters.flow-log-compliance` and
 `custodian schema aws.vpc.actions.enable-flow-logs` print the same schemas.
+How the action behaves (destinations, the delivery role, existing log groups and flow logs,
+results and the dry run): [enable-flow-logs.md](enable-flow-logs.md).
 """
 
 
