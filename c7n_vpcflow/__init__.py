@@ -1,7 +1,7 @@
 """c7n-vpcflow: CIS AWS Foundations 3.7 (VPC flow logging) for Cloud Custodian.
 
 Importing this package registers, on ``aws.vpc``, the ``flow-log-compliance`` filter and
-the ``enable-flow-logs`` and ``flow-log-finding`` actions. With the package installed, the
+the ``enable-flow-logs``, ``flow-log-analytics`` and ``flow-log-finding`` actions. With the package installed, the
 start-up hook ``c7n_vpcflow_autoload`` does this by itself as soon as Custodian loads
 ``aws.vpc``. On ``aws.account`` (when Custodian loads it) it registers the
 ``vpc-flow-log-telemetry-rule`` filter and the ``put-vpc-flow-log-telemetry-rule`` action.
@@ -21,7 +21,8 @@ Where things live:
 - role and role_policy: the delivery role, assessed, created or widened; its policies.
 - plan (decide per VPC, reading only), dryrun (the plan under --dryrun), apply (carry the
   plans out: loggroups, pacing, the delivery role, flow logs), results (each VPC's result).
-- analytics: saved Insights queries and the REJECT alarm per log group.
+- analytics_action (flow-log-analytics, beyond CIS 3.7), analytics: saved Insights queries
+  and the REJECT alarm per log group.
 - findings (flow-log-finding: Security Hub); telemetry_rules, telemetry_rule_spec,
   telemetry_rule_action, telemetry_check (CloudWatch telemetry rules).
 - evidence and outputs (the files a run leaves), evidence_source, evidence_tree,
@@ -29,6 +30,7 @@ Where things live:
   cli, permissions, reference (the c7n-vpcflow command and the generated docs).
 """
 # Registration happens at import (telemetry_rule_action's once Custodian loads aws.account).
-from . import action, compliance, findings, telemetry_rule_action  # noqa: F401
+from . import (  # noqa: F401
+    action, analytics_action, compliance, findings, telemetry_rule_action)
 
 __version__ = "0.1.0"

@@ -62,11 +62,6 @@ class EnableFlowLogs(BaseAction):
                 replace-broken: false
                 max-workers: 4
                 logs-calls-per-second: 5
-                insights-queries: true
-                reject-alarm:
-                  threshold: 500
-                  period: 300
-                  sns-topic: "arn:aws:sns:{region}:{account_id}:security-alerts"
           - name: vpc-flow-logs-enable-s3
             resource: aws.vpc
             filters:

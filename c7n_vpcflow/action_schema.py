@@ -72,21 +72,6 @@ BY_DESTINATION = {
             "type": "boolean", "default": DEFAULTS.create_role,
             "description": "cloud-watch-logs: create the delivery role when missing (least "
                            "privilege, trusting only this account's flow logs)."},
-        "insights-queries": {
-            "type": "boolean", "default": DEFAULTS.insights_queries,
-            "description": "cloud-watch-logs: save CloudWatch Logs Insights queries scoped "
-                           "to each log group (top rejected sources, top talkers, rejected "
-                           "SSH/RDP, unexpected ports)."},
-        "reject-alarm": {
-            "type": "object", "additionalProperties": False, "required": ["threshold"],
-            "properties": {
-                "threshold": {"type": "integer", "minimum": 1},
-                "period": {"enum": [60, 300, 900, 3600]},
-                "sns-topic": {"type": "string"},
-            },
-            "description": "cloud-watch-logs: a metric filter counting REJECT records and "
-                           "an alarm per log group when they reach `threshold` within "
-                           "`period` seconds (default 300), notifying `sns-topic`."},
     },
     S3: {
         "bucket": {
@@ -145,23 +130,12 @@ PERMISSIONS = {
 }
 
 
-QUERY_PERMISSIONS = ("logs:DescribeQueryDefinitions", "logs:PutQueryDefinition")
-ALARM_PERMISSIONS = (
-    "logs:DescribeMetricFilters", "logs:PutMetricFilter", "cloudwatch:DescribeAlarms",
-    "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource")
-
-
 def permissions_for(settings):
     """What an action with these settings may call."""
     needed = COMMON_PERMISSIONS + PERMISSIONS[settings.destination_type]
     if settings.destination_type == FIREHOSE and not settings.cross_account_role:
         needed = tuple(p for p in needed if p != "iam:PassRole")
-    if settings.insights_queries:
-        needed += QUERY_PERMISSIONS
-    if settings.reject_alarm:
-        needed += ALARM_PERMISSIONS
     return needed
 
 
-ALL_PERMISSIONS = tuple(sorted(set(COMMON_PERMISSIONS + QUERY_PERMISSIONS + ALARM_PERMISSIONS)
-                               .union(*PERMISSIONS.values())))
+ALL_PERMISSIONS = tuple(sorted(set(COMMON_PERMISSIONS).union(*PERMISSIONS.values())))

@@ -7,8 +7,11 @@ carries the fields they use. Everything is listed once per account-region and on
 missing or outdated pieces are written, so reruns make no call.
 """
 from dataclasses import dataclass, field
+from typing import Optional
 
+from . import formats
 from .paging import paginate
+from .settings import Settings, with_our_tag
 
 NAME_PREFIX = "c7n-vpcflow"
 QUERIES = {
@@ -30,6 +33,33 @@ ALARM_FIELDS = ("action",)
 FILTER_NAME = NAME_PREFIX + "-rejects"
 METRIC_NAMESPACE = NAME_PREFIX + "/RejectedFlows"
 ALARM_PREFIX = NAME_PREFIX + "-reject-spike:"
+
+QUERY_PERMISSIONS = ("logs:DescribeQueryDefinitions", "logs:PutQueryDefinition")
+ALARM_PERMISSIONS = (
+    "logs:DescribeMetricFilters", "logs:PutMetricFilter", "cloudwatch:DescribeAlarms",
+    "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource")
+
+
+@dataclass(frozen=True)
+class AnalyticsSettings:
+    """The flow-log-analytics keys, with defaults applied (those of enable-flow-logs)."""
+    log_group_template: str = Settings.log_group_template
+    log_format: Optional[str] = None            # expanded
+    insights_queries: bool = False
+    reject_alarm: Optional[dict] = None
+    tags: tuple = ()
+
+    @classmethod
+    def from_data(cls, data):
+        return cls(data.get("log-group-name", cls.log_group_template),
+                   formats.expand(data["log-format"]) if data.get("log-format") else None,
+                   data.get("insights-queries", False), data.get("reject-alarm"),
+                   with_our_tag(data.get("tags")))
+
+    def permissions(self):
+        return ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups") + (
+            QUERY_PERMISSIONS if self.insights_queries else ()) + (
+            ALARM_PERMISSIONS if self.reject_alarm else ())
 
 
 def insights_field(name):

@@ -50,7 +50,6 @@ class Remediation:
         self.ec2 = self.session.client("ec2")
         self.logs = PacedClient(self.session.client("logs"), Pacer(
             settings.logs_calls_per_second, LOGS_WRITES))
-        self.cloudwatch = self.session.client("cloudwatch") if settings.reject_alarm else None
 
     def run(self, plans):
         for plan in plans:
@@ -147,23 +146,6 @@ class Remediation:
         creating = [p for p in plans if p.create_flow_log]
         for batch in chunks(creating, CREATE_FLOW_LOGS_MAX_IDS):
             self._create_flow_logs(destination, batch, role_arn)
-        if plans[0].analytics_steps:
-            self._ensure_analytics(destination, plans)
-
-    def _ensure_analytics(self, log_group, plans):
-        """Saved queries and the REJECT alarm of a log group whose flow logs now work."""
-        working = [p for p in plans if self.results[p.vpc_id].status != Status.FAILED]
-        if not working:
-            return
-        try:
-            notes = self.inventory.analytics.ensure(
-                self.logs, self.cloudwatch, self.retry, log_group)
-        except ClientError as e:
-            for plan in working:
-                self._fail(plan, "saved queries / alarm for %s: %s" % (log_group, error_text(e)))
-            return
-        for plan in working:
-            self.results[plan.vpc_id].changes.extend(notes)
 
     def _create_flow_logs(self, destination, plans, role_arn):
         params = create_flow_logs_params(self.settings, destination, role_arn, self.account)

@@ -66,8 +66,6 @@ class Inventory:
         # What the log groups were looked up by: listed prefixes and exact names.
         self.listed_prefixes = set() if listed_prefix is None else {listed_prefix}
         self.looked_up_names = set()
-        # Saved queries and alarms of the account-region (analytics.Analytics), when asked.
-        self.analytics = None
         self.lock = threading.Lock()
 
     def covers_vpcs(self, vpc_ids):

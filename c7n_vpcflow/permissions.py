@@ -2,7 +2,7 @@
 
 Read from what Custodian itself asks each policy (`Policy.get_permissions()`: the resource,
 its filters and actions, with the options the policy sets), so the list cannot drift from
-the code. Without files: everything the filter and the action may need, every option on.
+the code. Without files: everything the filter and the actions may need, every option on.
 """
 import sys
 
@@ -12,6 +12,7 @@ from c7n.policy import Policy
 from c7n.resources import load_resources
 
 from .action import EnableFlowLogs
+from .analytics_action import FlowLogAnalytics
 from .compliance import FlowLogCompliance
 
 
@@ -30,7 +31,8 @@ def policy_permissions(paths):
 
 
 def everything():
-    return sorted(set(FlowLogCompliance.permissions) | set(EnableFlowLogs.permissions))
+    return sorted(set(FlowLogCompliance.permissions) | set(EnableFlowLogs.permissions)
+                  | set(FlowLogAnalytics.permissions))
 
 
 def permissions(args):
@@ -49,8 +51,8 @@ def register(commands):
         "permissions", help="the IAM actions policies declare they need",
         description="Print, one a line, the IAM actions the given Custodian policy files "
                     "declare (resource, filters and actions, with their options); without "
-                    "files, every action flow-log-compliance and enable-flow-logs may call. "
-                    "Scope them as iam/runner-role.yml does.")
+                    "files, every action flow-log-compliance, enable-flow-logs and "
+                    "flow-log-analytics may call. Scope them as iam/runner-role.yml does.")
     command.add_argument("policies", nargs="*", metavar="POLICY",
                          help="a Custodian policy file (YAML)")
     command.set_defaults(func=permissions)

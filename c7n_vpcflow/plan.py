@@ -5,17 +5,13 @@ The plan is the one object the dry run prints, the action applies and the result
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from c7n.utils import local_session
-
-from . import formats
 from .account import Account
-from .analytics import Analytics, list_existing
 from .compliance import compliance_filters
 from .destinations import log_group_targets, target_for, writes_to
 from .inventory import gather
 from .judge import flow_log_problems, ordered
 from .loggroups import log_group_steps
-from .naming import TemplateError, render_template
+from .naming import TemplateError
 from .ownership import by_telemetry_rule
 from .vocabulary import BROKEN, CLOUDWATCH, FLOW_LOGS, LOG_GROUP_MISSING, Outcome
 
@@ -31,7 +27,6 @@ class VpcPlan:
     destination: Optional[str] = None  # log-group name, or destination ARN
     group_steps: List[str] = field(default_factory=list)
     destination_type: str = CLOUDWATCH
-    analytics_steps: List[str] = field(default_factory=list)
     create_flow_log: bool = False
     replace: List[str] = field(default_factory=list)
 
@@ -40,7 +35,6 @@ class VpcPlan:
         calls = list(self.group_steps)
         if self.create_flow_log:
             calls.append("ec2:CreateFlowLogs")
-        calls += self.analytics_steps
         if self.replace:
             calls += ["ec2:DescribeFlowLogs", "ec2:DeleteFlowLogs"]
         return calls
@@ -105,35 +99,21 @@ def plan_account(manager, settings, vpcs):
     annotated = all(FLOW_LOGS in v for v in vpcs)
     inventory = gather(manager, vpcs, log_group_targets(settings, vpcs, account), [
         f for v in vpcs for f in v[FLOW_LOGS]] if annotated else None)
-    if settings.wants_analytics and inventory.analytics is None:
-        sns_topic = (settings.reject_alarm or {}).get("sns-topic")
-        inventory.analytics = Analytics(
-            settings, formats.fields(settings.log_format),
-            list_existing(local_session(manager.session_factory), manager.retry, settings),
-            render_template(sns_topic, account.values(), "sns-topic") if sns_topic else None)
     insisted = [f.data["destination-types"] for f in compliance_filters(manager)
                 if f.data.get("destination-types")]
     destination_types = frozenset(insisted[0]) if insisted else None
-    plans = [plan_vpc(v, inventory, settings, account, destination_types, inventory.analytics)
-             for v in vpcs]
+    plans = [plan_vpc(v, inventory, settings, account, destination_types) for v in vpcs]
     return inventory, plans
 
 
-def plan_vpc(vpc, inventory, settings, account, destination_types=None, analytics=None):
+def plan_vpc(vpc, inventory, settings, account, destination_types=None):
     """Decide what one VPC needs; never calls AWS.
 
     A VPC is left alone when one of its flow logs is sound (and, if the policy's filter
-    asks for certain destination types, of one of them). With `analytics`, a log group
-    of ours also gets the saved queries and alarm it still lacks.
+    asks for certain destination types, of one of them).
     """
     plan = _decide(vpc, inventory, settings, account, destination_types)
     plan.destination_type = settings.destination_type
-    ours = plan.create_flow_log or plan.outcome in (Outcome.REPAIR, Outcome.UPDATE) or (
-        plan.outcome == Outcome.SKIP and plan.destination is not None)
-    if analytics is not None and ours:
-        plan.analytics_steps = analytics.steps(plan.destination)
-        if plan.outcome == Outcome.SKIP and plan.analytics_steps:
-            plan.outcome = Outcome.UPDATE
     return plan
 
 

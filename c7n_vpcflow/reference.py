@@ -10,14 +10,16 @@ import sys
 import yaml
 
 from .action import EnableFlowLogs
+from .analytics_action import FlowLogAnalytics
 from .compliance import FlowLogCompliance
 
 HEADER = """# Configuration reference
 
-Generated from the filter's and the action's JSON schemas by
+Generated from the filter's and the actions' JSON schemas by
 `python -m c7n_vpcflow.reference` (`make docs`); a test keeps this file in step with them.
 `custodian schema aws.vpc.filters.flow-log-compliance` and
-`custodian schema aws.vpc.actions.enable-flow-logs` print the same schemas.
+`custodian schema aws.vpc.actions.enable-flow-logs` and
+`custodian schema aws.vpc.actions.flow-log-analytics` print the same schemas.
 How the action behaves (destinations, the delivery role, existing log groups and flow logs,
 results and the dry run): [enable-flow-logs.md](enable-flow-logs.md).
 """
@@ -85,7 +87,7 @@ def section(kind, cls):
 
 def render():
     return "\n".join([HEADER, section("Filter", FlowLogCompliance),
-                      section("Action", EnableFlowLogs)])
+                      section("Action", EnableFlowLogs), section("Action", FlowLogAnalytics)])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,13 @@ from .judge import Rules
 from .vocabulary import ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, OUR_TAG
 
 
+def with_our_tag(tags):
+    """The policy's tags and our managed-by tag, as sorted (key, value) pairs."""
+    tags = dict(tags or {})
+    tags[OUR_TAG[0]] = OUR_TAG[1]
+    return tuple(sorted(tags.items()))
+
+
 @dataclass(frozen=True)
 class Settings:
     destination_type: str = CLOUDWATCH
@@ -25,8 +32,6 @@ class Settings:
     create_role: bool = True
     permissions_boundary: Optional[str] = None   # None: ours if deployed; required / ARN
     unscoped_delivery_role: bool = False
-    insights_queries: bool = False
-    reject_alarm: Optional[dict] = None
     # s3
     bucket: Optional[str] = None
     prefix: Optional[str] = None
@@ -39,9 +44,7 @@ class Settings:
 
     @classmethod
     def from_data(cls, data):
-        tags = dict(data.get("tags") or {})
-        tags[OUR_TAG[0]] = OUR_TAG[1]
-        values = {"tags": tuple(sorted(tags.items()))}
+        values = {"tags": with_our_tag(data.get("tags"))}
         for key, value in data.items():
             attribute = key.replace("-", "_")
             if attribute in cls.__dataclass_fields__ and attribute != "tags":
@@ -61,10 +64,6 @@ class Settings:
         one of `destination_types`, when the policy's filter insists on some)."""
         return Rules(traffic_types=frozenset((ALL_TRAFFIC, self.traffic_type)),
                      destination_types=destination_types)
-
-    @property
-    def wants_analytics(self):
-        return bool(self.insights_queries or self.reject_alarm)
 
     @property
     def needs_log_groups(self):

@@ -96,9 +96,6 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
                 role: vpc-flow-logs-delivery
                 create-role: true
                 replace-broken: false
-                insights-queries: false
-                reject-alarm:
-                  threshold: 500
     """
 
     type = "put-vpc-flow-log-telemetry-rule"

@@ -35,8 +35,6 @@ ALWAYS_NOT_CARRIED = {
 NOT_CARRIED = {
     "kms-key-id": "one KMS key for every log group, only for a rule in the key's own region "
                   "(a key is regional; no key per log group)",
-    "insights-queries": "a rule saves no Logs Insights queries",
-    "reject-alarm": "a rule makes no metric filter or alarm",
     "replace-broken": "AWS replaces the flow logs it made when they drift, if the rule allows "
                       "field updates; it never touches others'",
     "create-role": "no delivery role is involved",

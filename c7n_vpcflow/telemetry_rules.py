@@ -48,7 +48,7 @@ EXPRESSED = ("traffic-type", "retention-days", "log-group-name", "log-format",
              "max-aggregation-interval")
 # ... and those the action also takes, to say what a rule cannot carry or refuse them.
 DECLINED = ("destination-type", "kms-key-id", "tags", "role", "create-role",
-            "insights-queries", "reject-alarm", "replace-broken")
+            "replace-broken")
 FILTER_KEYS = {k: v for k, v in properties().items() if k in EXPRESSED}
 ACTION_KEYS = {k: v for k, v in properties().items() if k in EXPRESSED + DECLINED}
 

@@ -12,7 +12,7 @@ from .naming import (
     ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, check_log_group_template,
     fixed_prefix, parse_template, render_template)
 from .role import parse_role
-from .vocabulary import CLOUDWATCH, FIREHOSE, OUR_TAG, S3
+from .vocabulary import ACTION, ANALYTICS_ACTION, CLOUDWATCH, FIREHOSE, OUR_TAG, S3
 
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
 PER_REGION_VARIABLES = ACCOUNT_WIDE_VARIABLES + ("region",)
@@ -29,30 +29,31 @@ SAMPLE_ACCOUNT = Account("111122223333", "", "aws")
 PLACEHOLDER_ACCOUNT = Account("{account_id}", "{region}", "{partition}")
 
 
-def fail(key, message):
-    raise PolicyValidationError("enable-flow-logs: %s %s" % (key, message))
+def fail(key, message, element=ACTION):
+    raise PolicyValidationError("%s: %s %s" % (element, key, message))
 
 
-def validate_log_format(log_format):
+def validate_log_format(log_format, element=ACTION):
     try:
         formats.fields(log_format)
     except formats.LogFormatError as e:
-        fail("log-format", str(e))
+        fail("log-format", str(e), element)
 
 
-def validate_tags(tags):
+def validate_tags(tags, element=ACTION):
     if len(tags) > MAX_USER_TAGS:
         fail("tags", "has %d tags; at most %d (AWS allows 50, one is managed-by)"
-             % (len(tags), MAX_USER_TAGS))
+             % (len(tags), MAX_USER_TAGS), element)
     for key, value in tags.items():
         if key.lower().startswith("aws:"):
-            fail("tags", "key %r uses the reserved prefix 'aws:'" % key)
+            fail("tags", "key %r uses the reserved prefix 'aws:'" % key, element)
         if not 1 <= len(key) <= 128:
-            fail("tags", "key %r must be 1 to 128 characters" % key)
+            fail("tags", "key %r must be 1 to 128 characters" % key, element)
         if not isinstance(value, str) or len(value) > 256:
-            fail("tags", "value of %r must be a string of at most 256 characters" % key)
+            fail("tags", "value of %r must be a string of at most 256 characters" % key,
+                 element)
         if key == OUR_TAG[0]:
-            fail("tags", "key %r is reserved: enable-flow-logs sets it" % OUR_TAG[0])
+            fail("tags", "key %r is reserved: %s sets it" % (OUR_TAG[0], element), element)
 
 
 def validate_destination_keys(data, destination_type):
@@ -67,18 +68,18 @@ def validate_destination_keys(data, destination_type):
         fail(required, "is required with destination-type %s" % destination_type)
 
 
-def check_template(key, template, allowed, literal_chars=None):
+def check_template(key, template, allowed, literal_chars=None, element=ACTION):
     """Variables: ours where allowed; any other is left to policy variables (--vars-file)."""
     try:
         parts = parse_template(template)
     except TemplateError as e:
-        fail(key, "%r %s" % (template, e))
+        fail(key, "%r %s" % (template, e), element)
     for literal, field in parts:
         if field in TEMPLATE_VARIABLES and field not in allowed:
             fail(key, "%r cannot use {%s}; allowed here: %s" % (
-                template, field, ", ".join("{%s}" % v for v in allowed)))
+                template, field, ", ".join("{%s}" % v for v in allowed)), element)
         if literal_chars and not literal_chars.match(literal):
-            fail(key, "%r has characters not allowed in an S3 %s" % (template, key))
+            fail(key, "%r has characters not allowed in an S3 %s" % (template, key), element)
     return "".join(literal for literal, _ in parts)
 
 
@@ -132,7 +133,6 @@ def validate_cloudwatch(settings):
     if kms is not None and not KMS_KEY_ARN.match(kms):
         fail("kms-key-id", "%r must be a KMS key ARN (CloudWatch Logs takes no alias or id)"
              % kms)
-    validate_analytics(settings)
 
 
 def validate_account_arn(key, value, parse, what):
@@ -146,23 +146,37 @@ def validate_account_arn(key, value, parse, what):
         fail(key, "%r is not %s" % (value, what))
 
 
-def validate_analytics(settings):
-    """Saved queries and the REJECT alarm read fields the log format must carry."""
+def validate_analytics(settings, data, writes_elsewhere=None):
+    """Saved queries and the REJECT alarm read fields the log format must carry, from a
+    CloudWatch Logs log group (`writes_elsewhere`: the destination type an enable-flow-logs
+    of the same policy writes to instead)."""
+    def refuse(key, message):
+        fail(key, message, ANALYTICS_ACTION)
+    if "log-format" in data:
+        validate_log_format(data["log-format"], ANALYTICS_ACTION)
     try:
         present = set(formats.fields(settings.log_format))
     except formats.LogFormatError:
         return  # reported under log-format
     for key, needed in (("insights-queries", QUERY_FIELDS if settings.insights_queries else ()),
                         ("reject-alarm", ALARM_FIELDS if settings.reject_alarm else ())):
+        if needed and writes_elsewhere:
+            refuse(key, "needs flow logs in cloud-watch-logs; the policy's %s writes to %s"
+                   % (ACTION, writes_elsewhere))
         missing = [f for f in needed if f not in present]
         if missing:
-            fail(key, "needs the fields %s in log-format" % ", ".join(
+            refuse(key, "needs the fields %s in log-format" % ", ".join(
                 "${%s}" % f for f in missing))
+    try:
+        check_log_group_template(settings.log_group_template)
+    except TemplateError as e:
+        refuse("log-group-name", "%r %s" % (settings.log_group_template, e))
     topic = (settings.reject_alarm or {}).get("sns-topic")
     if topic is not None:
-        check_template("reject-alarm", topic, PER_REGION_VARIABLES)
+        check_template("reject-alarm", topic, PER_REGION_VARIABLES, element=ANALYTICS_ACTION)
         if not SNS_TOPIC_ARN.match(topic):
-            fail("reject-alarm", "sns-topic %r is not an SNS topic ARN" % topic)
+            refuse("reject-alarm", "sns-topic %r is not an SNS topic ARN" % topic)
+    validate_tags(data.get("tags") or {}, ANALYTICS_ACTION)
 
 
 def validate_action_data(settings, data):

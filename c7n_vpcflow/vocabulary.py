@@ -41,6 +41,7 @@ BROKEN = frozenset((INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING))
 # The registered names of the filter and the actions.
 FILTER = "flow-log-compliance"
 ACTION = "enable-flow-logs"
+ANALYTICS_ACTION = "flow-log-analytics"
 
 # Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY).
 VIOLATIONS = "c7n:flow-log-violations"
@@ -48,6 +49,7 @@ FLOW_LOGS = "c7n:flow-logs"
 MANAGED_BY = "c7n:managed-by"
 PLAN = "c7n:flow-log-plan"
 RESULT = "c7n:flow-log-result"
+ANALYTICS = "c7n:flow-log-analytics"
 
 
 class _Word(str, Enum):

@@ -4,7 +4,8 @@ import re
 import pytest
 
 from c7n_vpcflow import formats
-from c7n_vpcflow.action import RESULT, EnableFlowLogs
+from c7n_vpcflow.action import RESULT
+from c7n_vpcflow.analytics_action import FlowLogAnalytics
 from c7n_vpcflow.analytics import (
     FILTER_NAME, METRIC_NAMESPACE, QUERIES, alarm_name, query_strings, reject_pattern)
 from support.aws import RecordingSession
@@ -17,11 +18,15 @@ COMMANDS = {"parse", "filter", "stats", "sort", "limit", "fields"}
 KEYWORDS = {"and", "or", "not", "in", "as", "by", "desc", "asc", "count", "sum", "limit"}
 
 
-def enable(filtered=True, **action):
-    """The enable policy; unfiltered it also reaches VPCs that are already compliant
-    (the way to add saved queries or alarms to flow logs that exist)."""
+ANALYTICS = "c7n:flow-log-analytics"
+
+
+def enable(filtered=True, **analytics):
+    """The enable policy followed by flow-log-analytics; unfiltered it also reaches VPCs that
+    are already compliant (the way to add saved queries or alarms to flow logs that exist)."""
     policy = {"name": "enable", "resource": "aws.vpc",
-              "actions": [dict(action, type="enable-flow-logs")]}
+              "actions": [{"type": "enable-flow-logs"},
+                          dict(analytics, type="flow-log-analytics")]}
     if filtered:
         policy["filters"] = [{"type": "flow-log-compliance"}]
     return policy
@@ -66,7 +71,7 @@ def test_reject_pattern_names_every_field_and_matches_action_reject():
 
 def test_new_log_group_gets_its_four_queries_scoped_to_it(flight_data, tmp_path, monkeypatch):
     flight = flight_data("insights_queries_new")
-    seen = capture_resources(monkeypatch, EnableFlowLogs)
+    seen = capture_resources(monkeypatch, FlowLogAnalytics)
     run_policy(enable(**{"insights-queries": True}), flight, tmp_path)
 
     saved = flight.params("logs.PutQueryDefinition")
@@ -77,12 +82,12 @@ def test_new_log_group_gets_its_four_queries_scoped_to_it(flight_data, tmp_path,
     assert operations.count("logs.DescribeQueryDefinitions") == 1
     [vpc] = seen[0]
     assert vpc[RESULT]["status"] == "created"
-    assert sum("saved query" in c for c in vpc[RESULT]["changes"]) == 4
+    assert sum("saved query" in c for c in vpc[ANALYTICS]["changes"]) == 4
 
 
 def test_rerun_writes_only_the_missing_and_outdated_queries(flight_data, tmp_path, monkeypatch):
     flight = flight_data("insights_queries_rerun")
-    seen = capture_resources(monkeypatch, EnableFlowLogs)
+    seen = capture_resources(monkeypatch, FlowLogAnalytics)
     run_policy(enable(filtered=False, **{"insights-queries": True}), flight, tmp_path)
 
     saved = flight.params("logs.PutQueryDefinition")
@@ -92,7 +97,7 @@ def test_rerun_writes_only_the_missing_and_outdated_queries(flight_data, tmp_pat
         ("unexpected-ports", None)]                                 # missing: created
     assert all(q["queryString"] == wanted[q["name"]] for q in saved)
     assert "ec2.CreateFlowLogs" not in flight.operations()
-    assert seen[0][0][RESULT]["status"] == "updated"
+    assert seen[0][0][ANALYTICS]["status"] == "updated"
 
 
 @pytest.mark.emulator

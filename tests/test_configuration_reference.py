@@ -4,6 +4,7 @@ import os
 import pytest
 
 from c7n_vpcflow.action import EnableFlowLogs
+from c7n_vpcflow.analytics_action import FlowLogAnalytics
 from c7n_vpcflow.compliance import FlowLogCompliance
 from c7n_vpcflow.reference import render
 from support.constants import ROOT
@@ -22,7 +23,8 @@ def test_committed_reference_is_what_the_schemas_generate():
         assert f.read() == render(), "regenerate with: make docs"
 
 
-@pytest.mark.parametrize("cls", [FlowLogCompliance, EnableFlowLogs], ids=lambda c: c.type)
+@pytest.mark.parametrize("cls", [FlowLogCompliance, EnableFlowLogs, FlowLogAnalytics],
+                         ids=lambda c: c.type)
 def test_every_key_has_a_type_and_an_example(cls):
     rows = table_rows()
     for key in set(cls.schema["properties"]) - {"type"}:

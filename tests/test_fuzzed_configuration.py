@@ -84,12 +84,6 @@ BY_DESTINATION = {
              "arn:aws:iam::123456789012:role/x"]),
         "unscoped-delivery-role": ([True, False], ["yes", 1]),
         "logs-calls-per-second": ([5, 0.5, 100], [0, -1, 101, "5"]),
-        "insights-queries": ([True, False], ["yes", 1]),
-        "reject-alarm": (
-            [{"threshold": 10}, {"threshold": 1, "period": 60,
-                                 "sns-topic": "arn:aws:sns:us-east-1:123456789012:alerts"}],
-            [{}, {"threshold": 0}, {"threshold": 5, "period": 120},
-             {"threshold": 5, "extra": 1}, 5]),
     },
     S3: {
         "bucket": (["my-flow-logs", "arn:aws:s3:::my-flow-logs", "flow-logs-{account_id}"],

@@ -25,7 +25,7 @@ def test_a_sound_flow_log_of_the_rule_means_nothing_to_do_and_says_whose_it_is()
 
 def test_the_rules_log_group_is_never_given_retention_or_tags_even_as_our_target():
     p = plan([by_rule("fl-1", group=RULE_GROUP)], [group(RULE_GROUP, retention=30)],
-             log_group_name="/aws/vpc/{vpc_id}", insights_queries=True)
+             log_group_name="/aws/vpc/{vpc_id}")
     assert (p.outcome, p.calls) == ("skip", [])
 
 

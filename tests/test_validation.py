@@ -120,20 +120,27 @@ BAD = [
          action={"destination-type": "kinesis-data-firehose", "cross-account-role": "x",
                  "delivery-stream": "arn:aws:firehose:us-east-1:123456789012:deliverystream/s"},
          keys=["cross-account-role"], mentions=["'x'"]),
+    # flow-log-analytics
     case("insights-queries-without-bytes",
-         action={"insights-queries": True, "log-format": "${srcaddr} ${dstaddr} ${dstport} ${action}"},
+         action={"type": "flow-log-analytics", "insights-queries": True,
+                 "log-format": "${srcaddr} ${dstaddr} ${dstport} ${action}"},
          keys=["insights-queries"], mentions=["${bytes}"]),
     case("reject-alarm-without-action",
-         action={"reject-alarm": {"threshold": 5}, "log-format": "${srcaddr} ${dstaddr}"},
+         action={"type": "flow-log-analytics", "reject-alarm": {"threshold": 5},
+                 "log-format": "${srcaddr} ${dstaddr}"},
          keys=["reject-alarm"], mentions=["${action}"]),
-    case("reject-alarm-without-threshold", action={"reject-alarm": {"period": 60}},
+    case("reject-alarm-without-threshold",
+         action={"type": "flow-log-analytics", "reject-alarm": {"period": 60}},
          keys=["threshold"]),
     case("reject-alarm-topic-not-sns",
-         action={"reject-alarm": {"threshold": 5, "sns-topic": "arn:aws:sqs:us-east-1:1:q"}},
+         action={"type": "flow-log-analytics",
+                 "reject-alarm": {"threshold": 5, "sns-topic": "arn:aws:sqs:us-east-1:1:q"}},
          keys=["reject-alarm"], mentions=["sqs"]),
     case("insights-queries-with-s3",
-         action={"destination-type": "s3", "bucket": "b1", "insights-queries": True},
+         action=[{"destination-type": "s3", "bucket": "b1"},
+                 {"type": "flow-log-analytics", "insights-queries": True}],
          keys=["insights-queries"], mentions=["cloud-watch-logs"]),
+    # enable-flow-logs
     case("log-format-unknown-preset", action={"log-format": "forensics"},
          keys=["log-format"], mentions=["security"]),
     case("max-workers-zero", action={"max-workers": 0}, keys=["max-workers"]),
@@ -174,7 +181,8 @@ def policy_document(name, filter=None, action=None):
     if filter is not None:
         policy["filters"] = [dict({"type": "flow-log-compliance"}, **filter)]
     if action is not None:
-        policy["actions"] = [dict({"type": "enable-flow-logs"}, **action)]
+        policy["actions"] = [dict({"type": "enable-flow-logs"}, **a)
+                             for a in (action if isinstance(action, list) else [action])]
     return {"policies": [policy]}
 
 

@@ -11,6 +11,7 @@ from support.constants import ROOT
 from support.validate_run import validate_all
 
 from c7n_vpcflow.action import EnableFlowLogs
+from c7n_vpcflow.analytics_action import FlowLogAnalytics
 from c7n_vpcflow.compliance import FlowLogCompliance
 
 SHIPPED_POLICIES = sorted(glob.glob(os.path.join(ROOT, "policies", "*.yml")))
@@ -35,9 +36,15 @@ EVERY_CLOUDWATCH_KEY = {
     "replace-broken": True,
     "max-workers": 8,
     "logs-calls-per-second": 2.5,
+}
+EVERY_ANALYTICS_KEY = {
+    "type": "flow-log-analytics",
+    "log-group-name": EVERY_CLOUDWATCH_KEY["log-group-name"],
+    "log-format": EVERY_CLOUDWATCH_KEY["log-format"],
     "insights-queries": True,
     "reject-alarm": {"threshold": 100, "period": 60,
                      "sns-topic": "arn:aws:sns:{region}:{account_id}:flow-alerts"},
+    "tags": {"owner": "security"},
 }
 EVERY_S3_KEY = {
     "type": "enable-flow-logs",
@@ -70,7 +77,7 @@ AWS_DEFAULT_FORMAT = ("${version} ${account-id} ${interface-id} ${srcaddr} ${dst
 GOOD = {
     "every-key": {"policies": [{
         "name": "good-every-key", "resource": "aws.vpc",
-        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_CLOUDWATCH_KEY]}]},
+        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_CLOUDWATCH_KEY, EVERY_ANALYTICS_KEY]}]},
     "every-s3-key": {"policies": [{
         "name": "good-every-s3-key", "resource": "aws.vpc",
         "filters": [EVERY_FILTER_KEY], "actions": [EVERY_S3_KEY]}]},
@@ -133,3 +140,4 @@ def test_the_every_key_policy_really_uses_every_key():
     every_action_key = set(EVERY_CLOUDWATCH_KEY) | set(EVERY_S3_KEY) | set(EVERY_FIREHOSE_KEY)
     assert every_action_key == set(EnableFlowLogs.schema["properties"])
     assert set(EVERY_FILTER_KEY) == set(FlowLogCompliance.schema["properties"])
+    assert set(EVERY_ANALYTICS_KEY) == set(FlowLogAnalytics.schema["properties"])
