@@ -17,13 +17,12 @@ while its request recorder is off, so they are neither counted nor throttled.
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import boto3
 from botocore.config import Config
 
+from localaws.estate import clients
 from localaws.server import post
 
 DEFAULT_ACCOUNT = "123456789012"     # moto's account for credentials it did not issue
-SEED_ROLE = "arn:aws:iam::%s:role/bench-seeder"
 DELIVERY_ROLE = "arn:aws:iam::%s:role/vpc-flow-logs-delivery"
 CONVENTIONS = ("/vpc/flow-logs/%s", "/aws/vpc/%s")
 UNRELATED = "/aws/lambda/service-%05d"
@@ -48,18 +47,6 @@ class EstateSpec:
         return self.vpcs // count + (1 if index < self.vpcs % count else 0)
 
 
-def clients(endpoint, account_id, region, *services):
-    """Clients acting in `account_id` (moto honours any role ARN of that account)."""
-    base = boto3.Session(aws_access_key_id="bench", aws_secret_access_key="bench",
-                         region_name=region)
-    creds = base.client("sts", endpoint_url=endpoint).assume_role(
-        RoleArn=SEED_ROLE % account_id, RoleSessionName="bench")["Credentials"]
-    session = boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"], region_name=region)
-    return [session.client(s, endpoint_url=endpoint, config=DIRECT) for s in services]
-
-
 def cidr(index):
     return "10.%d.%d.0/24" % (index // 256 % 256, index % 256)
 
@@ -69,7 +56,7 @@ def seed(endpoint, spec):
     post(endpoint, "/moto-api/reset")
     created = {}
     for index, (account_id, region) in enumerate(spec.account_regions):
-        (ec2,) = clients(endpoint, account_id, region, "ec2")
+        (ec2,) = clients(endpoint, account_id, region, "ec2", config=DIRECT)
         ids = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]   # the default VPC
         for n in range(spec.share(index) - len(ids)):
             ids.append(ec2.create_vpc(CidrBlock=cidr(n))["Vpc"]["VpcId"])
@@ -80,7 +67,7 @@ def seed(endpoint, spec):
 
 def seed_log_groups(endpoint, spec, account_id, region, vpc_ids):
     """A remediated estate's flow logs and their groups; the unrelated groups."""
-    ec2, logs = clients(endpoint, account_id, region, "ec2", "logs")
+    ec2, logs = clients(endpoint, account_id, region, "ec2", "logs", config=DIRECT)
     names = [CONVENTIONS[n % 2] % vpc_id for n, vpc_id in enumerate(vpc_ids)] \
         if spec.remediated else []
     unrelated = [UNRELATED % n for n in range(spec.unrelated_log_groups)]
@@ -108,7 +95,7 @@ def unfixed(endpoint, spec):
     """VPCs of the estate without a working flow log (ACTIVE, delivery not FAILED)."""
     left = []
     for account_id, region in spec.account_regions:
-        ec2, = clients(endpoint, account_id, region, "ec2")
+        ec2, = clients(endpoint, account_id, region, "ec2", config=DIRECT)
         covered = {f["ResourceId"] for f in _all(ec2, "describe_flow_logs", "FlowLogs")
                    if working(f)}
         left += [v["VpcId"] for v in _all(ec2, "describe_vpcs", "Vpcs")

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import zipfile
 
+from localaws.estate import clients
 from localaws.lambda_boot import BOOT, evidence_vars, runtime_folder
 from localaws.server import Recorder
 
@@ -50,7 +51,8 @@ def create_function_calls(entries):
 
 def deploy(ctx, region):
     """Deploy the periodic policy with the stock custodian; returns the CreateFunction body."""
-    iam, s3 = estates.clients(ctx.endpoint, estates.DEFAULT_ACCOUNT, region, "iam", "s3")
+    iam, s3 = clients(ctx.endpoint, estates.DEFAULT_ACCOUNT, region, "iam", "s3",
+                      config=estates.DIRECT)
     vars_file = evidence_vars(ctx.workdir, s3, region)
     try:
         iam.create_role(RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps({

@@ -8,12 +8,11 @@ the rest is the table below. Kinds:
     accept-only  a flow log capturing ACCEPT traffic only
     failing      a flow log whose delivery fails ("Access error"); its log group exists
 """
-import functools
-import json
 from dataclasses import dataclass, field
 
-import boto3
 import yaml
+
+from localaws.estate import clients, create_flow_log, create_vpc
 
 # (account name in accounts.yml, region, Name tag, kind, CIDR)
 VPCS = (
@@ -37,7 +36,6 @@ SHOWCASE = ("network-prod", "us-east-1", "payments-prod")
 KINDS = (("default", "default"), ("healthy", "healthy"), ("missing", "without flow log"),
          ("accept-only", "ACCEPT-only"), ("failing", "failing delivery"))
 TRAFFIC = {"healthy": "REJECT", "accept-only": "ACCEPT", "failing": "REJECT"}
-RUNNER_ROLE = "arn:aws:iam::%s:role/c7n-vpcflow-runner"
 # The teams' own, older delivery role: the emulator never checks it.
 LEGACY_ROLE = "arn:aws:iam::%s:role/legacy-flow-logs"
 
@@ -88,57 +86,20 @@ def read_accounts(path):
                 for a in yaml.safe_load(f)["accounts"]]
 
 
-@functools.lru_cache(maxsize=None)
-def _base_session():
-    return boto3.Session()
-
-
-def clients(endpoint, account_id, region, *services):
-    """boto3 clients acting in `account_id` (AssumeRole, as c7n-org does), one per service.
-
-    One boto3 session serves them all, so each service model is loaded once.
-    """
-    base = _base_session()
-    sts = base.client("sts", region_name=region, endpoint_url=endpoint)
-    creds = sts.assume_role(RoleArn=RUNNER_ROLE % account_id,
-                            RoleSessionName="c7n-vpcflow-demo")["Credentials"]
-    return [base.client(service, region_name=region, endpoint_url=endpoint,
-                        aws_access_key_id=creds["AccessKeyId"],
-                        aws_secret_access_key=creds["SecretAccessKey"],
-                        aws_session_token=creds["SessionToken"]) for service in services]
-
-
-def _create_vpc(ec2, name, cidr):
-    params = {"CidrBlock": cidr}
-    if name:
-        params["TagSpecifications"] = [{"ResourceType": "vpc", "Tags": [
-            {"Key": "Name", "Value": name}]}]
-    return ec2.create_vpc(**params)["Vpc"]["VpcId"]
-
-
-def _flow_log(ec2, account_id, vpc_id, kind, group):
-    response = ec2.create_flow_logs(
-        ResourceIds=[vpc_id], ResourceType="VPC", TrafficType=TRAFFIC[kind],
-        LogDestinationType="cloud-watch-logs", LogGroupName=group,
-        DeliverLogsPermissionArn=LEGACY_ROLE % account_id)
-    if response.get("Unsuccessful"):
-        raise RuntimeError("seeding a flow log failed: %s" % json.dumps(response["Unsuccessful"]))
-
-
 def _seed_vpc(ec2, logs, account, region, name, kind, cidr):
-    vpc_id = _create_vpc(ec2, name, cidr)
+    vpc_id = create_vpc(ec2, cidr, {"Name": name} if name else None)
     if kind == "missing":
         return Vpc(account, region, vpc_id, name, kind)
     group = "/flow-logs/%s" % (name or vpc_id)
     if kind == "failing":
         # The emulator fails delivery for good when the group is missing at creation; the
         # group appears later, so delivery is the only thing wrong (as with a bad trust).
-        _flow_log(ec2, account.account_id, vpc_id, kind, group)
+        create_flow_log(ec2, vpc_id, TRAFFIC[kind], group, LEGACY_ROLE % account.account_id)
         logs.create_log_group(logGroupName=group)
     else:
         logs.create_log_group(logGroupName=group)
         logs.put_retention_policy(logGroupName=group, retentionInDays=90)
-        _flow_log(ec2, account.account_id, vpc_id, kind, group)
+        create_flow_log(ec2, vpc_id, TRAFFIC[kind], group, LEGACY_ROLE % account.account_id)
     return Vpc(account, region, vpc_id, name, kind)
 
 

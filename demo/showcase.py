@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .estate import clients
+from localaws.estate import clients
 
 CONVENTIONAL_GROUP = "/vpc/flow-logs/%s"
 

@@ -11,6 +11,7 @@ import boto3
 
 from . import processes
 from .environment import base_environment
+from .estate import clients
 
 
 # moto's server with the query-definition calls it lacks (see moto_server.py).
@@ -120,19 +121,11 @@ class Emulator:
         """Forget everything the server holds (moto's own reset)."""
         post(self.endpoint, "/moto-api/reset")
 
-    def session(self, region="us-east-1", account_id=None):
-        """A boto3 session on the emulator, as `account_id` (via AssumeRole) if given."""
-        base = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                             region_name=region)
-        if account_id is None:
-            return base
-        creds = base.client("sts", endpoint_url=self.endpoint).assume_role(
-            RoleArn="arn:aws:iam::%s:role/c7n-vpcflow-runner" % account_id,
-            RoleSessionName="tests")["Credentials"]
-        return boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"], region_name=region)
-
     def client(self, service, region="us-east-1", account_id=None):
-        return self.session(region, account_id).client(service, endpoint_url=self.endpoint)
+        """A client on the emulator: of its default account, or acting in `account_id`."""
+        if account_id is not None:
+            (client,) = clients(self.endpoint, account_id, region, service)
+            return client
+        # A session of its own: tests make clients from several threads at once.
+        return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                             region_name=region).client(service, endpoint_url=self.endpoint)

@@ -20,10 +20,11 @@ from c7n_vpcflow import inventory
 from c7n_vpcflow.compliance import VIOLATIONS, FlowLogCompliance
 from c7n_vpcflow.loggroup_lookup import plan_lookup
 from support.aws import RecordingSession
+from support.constants import ROOT
 from support.flight_estates import CASES, no_shared_prefix, two_conventions, vpc_id
 from support.policy import enable_policy, run_policy
 
-README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+README = os.path.join(ROOT, "README.md")
 AUDIT = {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
          "filters": [{"type": "flow-log-compliance", "match": "compliant"}]}
 ENABLE = enable_policy(**{"log-group-name": "/vpc/flow-logs/{vpc_id}"})

@@ -8,12 +8,13 @@ import json
 
 import pytest
 
+from support.constants import REGION
 from support.e2e import custodian_run, read_output, run_results, write_policy
 from support.estate import SEED_ROLE_ARN, snapshot
 
 pytestmark = pytest.mark.emulator
 
-REGION = ("us-east-1",)
+ONE_REGION = (REGION,)
 TELEMETRY_TAGS = [{"Key": "CloudWatchTelemetryRuleManaged", "Value": "true"}]
 
 
@@ -62,16 +63,16 @@ def test_the_filter_names_who_manages_each_flow_log(emulator, cli, tmp_path, est
         DeliverLogsPermissionArn=SEED_ROLE_ARN)["FlowLogIds"][0]
     policy = write_policy(tmp_path / "audit.yml", "audit",
                           [{"type": "flow-log-compliance", "match": "compliant"}])
-    proc = custodian_run(cli, tmp_path / "out", policy, regions=REGION)
+    proc = custodian_run(cli, tmp_path / "out", policy, regions=ONE_REGION)
     assert proc.returncode == 0, proc.stderr
 
-    verdicts = read_output(tmp_path / "out", "us-east-1", "audit", "flow-log-compliance.json",
-                           regions=REGION)
+    verdicts = read_output(tmp_path / "out", REGION, "audit", "flow-log-compliance.json",
+                           regions=ONE_REGION)
     managers = {f["id"]: f["managed-by"] for v in verdicts["judged"] for f in v["flow-logs"]}
     assert managers == {flow_logs["sound"]: "cloudwatch-telemetry-rule",
                         flow_logs["accept"]: "cloudwatch-telemetry-rule",
                         flow_logs["failing"]: "cloudwatch-telemetry-rule", ours: "other"}
-    (sound,) = [r for r in read_output(tmp_path / "out", "us-east-1", "audit", regions=REGION)
+    (sound,) = [r for r in read_output(tmp_path / "out", REGION, "audit", regions=ONE_REGION)
                 if r["VpcId"] == vpcs["sound"]]
     assert [f["c7n:managed-by"] for f in sound["c7n:flow-logs"]] == ["cloudwatch-telemetry-rule"]
     # The report counts the flow logs of each manager.
@@ -83,15 +84,15 @@ def test_the_filter_names_who_manages_each_flow_log(emulator, cli, tmp_path, est
 def test_enable_never_deletes_replaces_or_retags_what_a_telemetry_rule_made(
         emulator, cli, tmp_path, estate):
     vpcs, flow_logs = estate
-    before = telemetry_state(snapshot(emulator, regions=REGION))
+    before = telemetry_state(snapshot(emulator, regions=ONE_REGION))
     policy = write_policy(
         tmp_path / "enable.yml", "enable", [{"type": "flow-log-compliance"}],
         {"type": "enable-flow-logs", "log-group-name": "/aws/vpc/{vpc_id}",
          "replace-broken": True, "tags": {"owner": "security"}})
 
-    proc = custodian_run(cli, tmp_path / "out", policy, regions=REGION)
+    proc = custodian_run(cli, tmp_path / "out", policy, regions=ONE_REGION)
 
-    after_state = snapshot(emulator, regions=REGION)
+    after_state = snapshot(emulator, regions=ONE_REGION)
     assert telemetry_state(after_state) == before
     by_vpc = {}
     for flow_log in after_state["us-east-1"]["flow-logs"]:
@@ -104,7 +105,7 @@ def test_enable_never_deletes_replaces_or_retags_what_a_telemetry_rule_made(
     names = {g["logGroupName"] for g in after_state["us-east-1"]["log-groups"]}
     assert "/aws/vpc/%s" % vpcs["failing"] not in names
 
-    results = run_results(tmp_path / "out", "us-east-1", "enable", regions=REGION)
+    results = run_results(tmp_path / "out", REGION, "enable", regions=ONE_REGION)
     assert results[vpcs["bare"]]["status"] == "created"
     for kind in ("accept", "failing"):
         result = results[vpcs[kind]]

@@ -1,6 +1,7 @@
 """Cheap clients for looking at what the emulator holds, and for adding to it."""
 import boto3
 
+from localaws.estate import create_vpc
 from support.constants import REGION
 
 _SESSIONS = {}
@@ -33,8 +34,4 @@ def log_groups_of(emulator, region=REGION):
 
 def new_vpc(emulator, cidr, name=None, region=REGION):
     """A new VPC in the emulator (Name-tagged when `name` is given); its id."""
-    ec2 = emulator.client("ec2", region)
-    vpc_id = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-    if name:
-        ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Name", "Value": name}])
-    return vpc_id
+    return create_vpc(emulator.client("ec2", region), cidr, {"Name": name} if name else None)

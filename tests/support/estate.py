@@ -6,6 +6,8 @@ the two-flow-log limit with both flow logs broken.
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
+
+from localaws.estate import create_flow_log, create_vpc
 from support.constants import ACCOUNT_ID
 
 # Any ARN does for the seeded flow logs: moto never checks the delivery role.
@@ -28,21 +30,9 @@ class RegionEstate:
         return {k: v for k, v in self.vpcs.items() if k != "healthy"}
 
 
-def _vpc(ec2, cidr, tags=None):
-    params = {"CidrBlock": cidr}
-    if tags:
-        params["TagSpecifications"] = [{"ResourceType": "vpc", "Tags": [
-            {"Key": k, "Value": v} for k, v in tags.items()]}]
-    return ec2.create_vpc(**params)["Vpc"]["VpcId"]
-
-
 def _flow_log(ec2, vpc_id, traffic_type, group, account_id=ACCOUNT_ID):
-    response = ec2.create_flow_logs(
-        ResourceIds=[vpc_id], ResourceType="VPC", TrafficType=traffic_type,
-        LogDestinationType="cloud-watch-logs", LogGroupName=group,
-        DeliverLogsPermissionArn=SEED_ROLE_ARN.replace(ACCOUNT_ID, account_id))
-    assert not response.get("Unsuccessful"), response
-    return response["FlowLogIds"]
+    return create_flow_log(ec2, vpc_id, traffic_type, group,
+                           SEED_ROLE_ARN.replace(ACCOUNT_ID, account_id))
 
 
 def seed_region(emulator, region, kinds=KINDS, healthy_traffic="REJECT", at_limit=False,
@@ -60,25 +50,25 @@ def seed_region(emulator, region, kinds=KINDS, healthy_traffic="REJECT", at_limi
     logs.create_log_group(logGroupName=HEALTHY_GROUP)
     logs.create_log_group(logGroupName=ACCEPT_GROUP)
     if "bare" in kinds:
-        estate.vpcs["bare"] = _vpc(ec2, "10.10.0.0/16")
+        estate.vpcs["bare"] = create_vpc(ec2, "10.10.0.0/16")
     if "healthy" in kinds:
-        vpc_id = estate.vpcs["healthy"] = _vpc(ec2, "10.11.0.0/16")
+        vpc_id = estate.vpcs["healthy"] = create_vpc(ec2, "10.11.0.0/16")
         estate.flow_logs["healthy"] = _flow_log(
             ec2, vpc_id, healthy_traffic, HEALTHY_GROUP, flow_log_account)
     if "accept_only" in kinds:
-        vpc_id = estate.vpcs["accept_only"] = _vpc(ec2, "10.12.0.0/16")
+        vpc_id = estate.vpcs["accept_only"] = create_vpc(ec2, "10.12.0.0/16")
         estate.flow_logs["accept_only"] = _flow_log(
             ec2, vpc_id, "ACCEPT", ACCEPT_GROUP, flow_log_account)
     if "failing" in kinds:
         # moto marks a flow log to a missing log group FAILED ("Access error") for good.
-        vpc_id = estate.vpcs["failing"] = _vpc(ec2, "10.13.0.0/16")
+        vpc_id = estate.vpcs["failing"] = create_vpc(ec2, "10.13.0.0/16")
         estate.flow_logs["failing"] = _flow_log(
             ec2, vpc_id, "REJECT", MISSING_GROUP, flow_log_account)
     if "named" in kinds:
         estate.name_tag = "payments prod (%s)" % region
-        estate.vpcs["named"] = _vpc(ec2, "10.14.0.0/16", {"Name": estate.name_tag})
+        estate.vpcs["named"] = create_vpc(ec2, "10.14.0.0/16", {"Name": estate.name_tag})
     if at_limit:
-        vpc_id = estate.vpcs["at_limit"] = _vpc(ec2, "10.15.0.0/16")
+        vpc_id = estate.vpcs["at_limit"] = create_vpc(ec2, "10.15.0.0/16")
         logs.create_log_group(logGroupName=ACCEPT_GROUP + "-2")
         estate.flow_logs["at_limit"] = (
             _flow_log(ec2, vpc_id, "ACCEPT", ACCEPT_GROUP, flow_log_account)
