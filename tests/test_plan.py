@@ -4,34 +4,9 @@ from c7n_vpcflow.inventory import Inventory
 from c7n_vpcflow.destinations import create_flow_logs_params
 from c7n_vpcflow.plan import plan_vpc
 from c7n_vpcflow.settings import Settings
+from support.model import TARGET, VPC, flow_log, group, plan
 
-VPC = {"VpcId": "vpc-0a1b2c3d4e5f67890", "OwnerId": "123456789012"}
-TARGET = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"
 ROLE = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
-
-
-def flow_log(flow_log_id, group=TARGET, traffic="REJECT", status="ACTIVE", delivery="SUCCESS",
-             error=None):
-    f = {"FlowLogId": flow_log_id, "ResourceId": VPC["VpcId"], "FlowLogStatus": status,
-         "DeliverLogsStatus": delivery, "TrafficType": traffic,
-         "LogDestinationType": "cloud-watch-logs", "LogGroupName": group}
-    if error:
-        f["DeliverLogsErrorMessage"] = error
-    return f
-
-
-def group(name=TARGET, retention=None):
-    g = {"logGroupName": name, "arn": "arn:aws:logs:us-east-1:123456789012:log-group:%s:*" % name}
-    if retention is not None:
-        g["retentionInDays"] = retention
-    return g
-
-
-def plan(flow_logs=(), groups=(), **settings):
-    inventory = Inventory(list(flow_logs), [VPC["VpcId"]], list(groups), listed_prefix="/")
-    data = {k.replace("_", "-"): v for k, v in settings.items()}
-    return plan_vpc(VPC, inventory, Settings.from_data(data),
-                    Account("123456789012", "us-east-1", "aws"))
 
 
 def test_vpc_without_flow_log_gets_group_retention_and_flow_log_in_three_calls():

@@ -1,7 +1,6 @@
 """What enable-flow-logs decides beside a CloudWatch telemetry rule's flow logs (no AWS calls)."""
 from c7n_vpcflow.ownership import managed_by
-
-from test_plan import TARGET, flow_log, group, plan
+from support.model import TARGET, flow_log, group, plan
 
 TELEMETRY = [{"Key": "CloudWatchTelemetryRuleManaged", "Value": "true"}]
 RULE_GROUP = "/aws/vpc/vpc-0a1b2c3d4e5f67890"
