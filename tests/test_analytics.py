@@ -9,7 +9,7 @@ from c7n_vpcflow.analytics_action import FlowLogAnalytics
 from c7n_vpcflow.analytics import (
     FILTER_NAME, METRIC_NAMESPACE, QUERIES, alarm_name, query_strings, reject_pattern)
 from support.aws import RecordingSession
-from support.policy import run_policy
+from support.policy import enable_policy, run_policy
 from support.results import capture_resources
 
 GROUP = "/vpc/flow-logs/vpc-0c1d2e3f4a5b6c7d8"
@@ -24,11 +24,8 @@ ANALYTICS = "c7n:flow-log-analytics"
 def enable(filtered=True, **analytics):
     """The enable policy followed by flow-log-analytics; unfiltered it also reaches VPCs that
     are already compliant (the way to add saved queries or alarms to flow logs that exist)."""
-    policy = {"name": "enable", "resource": "aws.vpc",
-              "actions": [{"type": "enable-flow-logs"},
-                          dict(analytics, type="flow-log-analytics")]}
-    if filtered:
-        policy["filters"] = [{"type": "flow-log-compliance"}]
+    policy = enable_policy(filtered)
+    policy["actions"].append(dict(analytics, type="flow-log-analytics"))
     return policy
 
 
@@ -70,7 +67,7 @@ def test_reject_pattern_names_every_field_and_matches_action_reject():
 
 
 def test_new_log_group_gets_its_four_queries_scoped_to_it(flight_data, tmp_path, monkeypatch):
-    flight = flight_data("insights_queries_new")
+    flight = flight_data()
     seen = capture_resources(monkeypatch, FlowLogAnalytics)
     run_policy(enable(**{"insights-queries": True}), flight, tmp_path)
 
@@ -86,7 +83,7 @@ def test_new_log_group_gets_its_four_queries_scoped_to_it(flight_data, tmp_path,
 
 
 def test_rerun_writes_only_the_missing_and_outdated_queries(flight_data, tmp_path, monkeypatch):
-    flight = flight_data("insights_queries_rerun")
+    flight = flight_data()
     seen = capture_resources(monkeypatch, FlowLogAnalytics)
     run_policy(enable(filtered=False, **{"insights-queries": True}), flight, tmp_path)
 
