@@ -25,9 +25,10 @@ def write_output(manager, filename, data, stamp=None):
 
 
 def write_deferred(manager):
-    """Write what was kept for lack of an output (see write_output)."""
-    deferred = getattr(manager, _DEFERRED, None) or {}
-    for filename, (data, stamp) in sorted(deferred.items()):
-        if getattr(manager.ctx, "output", None) is not None:
-            del deferred[filename]
-            write_output(manager, filename, data, stamp)
+    """Write what was kept for lack of an output (see write_output), once there is one."""
+    deferred = getattr(manager, _DEFERRED, None)
+    if not deferred or getattr(manager.ctx, "output", None) is None:
+        return
+    while deferred:
+        filename, (data, stamp) = deferred.popitem()
+        write_output(manager, filename, data, stamp)
