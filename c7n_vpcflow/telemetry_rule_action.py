@@ -11,8 +11,9 @@ from .settings import Settings
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, NOT_CARRIED, RUNNING, amended, desired_rule, deviations)
 from .telemetry_rules import (
-    ACTION_KEYS, PLAN, READS, RESULT, RULE_KEYS, WRITES, VpcFlowLogTelemetryRule, inspect,
+    ACTION_KEYS, READS, RULE_KEYS, WRITES, VpcFlowLogTelemetryRule, inspect,
     operation, permissions_of, validate_spec)
+from .vocabulary import TELEMETRY_RULE_PLAN, TELEMETRY_RULE_RESULT
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -150,7 +151,7 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
             log.info("put-vpc-flow-log-telemetry-rule %s: %s", plan["rule-name"], call)
         plan["done"] = done
         for account in resources:
-            account[RESULT] = plan
+            account[TELEMETRY_RULE_RESULT] = plan
         return resources
 
     def _say_not_carried(self, plan):
@@ -176,7 +177,7 @@ class TelemetryRulePlan(Filter):
     def process(self, resources, event=None):
         plan = self.action.plan()
         for account in resources:
-            account[PLAN] = plan
+            account[TELEMETRY_RULE_PLAN] = plan
         log.info("dry run telemetry rule %s: %s (%s)%s", plan["rule-name"], plan["outcome"],
                  plan["reason"], " -> " + ", ".join(plan["calls"]) if plan["calls"] else "")
         return resources

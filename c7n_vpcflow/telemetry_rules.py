@@ -15,12 +15,10 @@ from .paging import paginate
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, DEVIATIONS, RUNNING, RuleSpecError, desired_rule, deviations,
     is_vpc_flow_log_rule)
+from .vocabulary import TELEMETRY_RULE_VERDICT
 
 log = logging.getLogger("custodian.vpcflow")
 
-ANNOTATION = "c7n:vpc-flow-log-telemetry-rule"
-PLAN = "c7n:vpc-flow-log-telemetry-rule-plan"
-RESULT = "c7n:vpc-flow-log-telemetry-rule-result"
 SCOPES = ("organization", "account")
 READS = ("ListTelemetryRules", "GetTelemetryRule", "GetTelemetryEvaluationStatus")
 WRITES = ("CreateTelemetryRule", "UpdateTelemetryRule", "StartTelemetryEvaluation",
@@ -165,5 +163,5 @@ class VpcFlowLogTelemetryRule(Filter):
         verdict = judge(status, rules, self.data, self.manager.config.region)
         want = self.data.get("match", "non-conforming") == "conforming"
         for account in resources:
-            account[ANNOTATION] = verdict
+            account[TELEMETRY_RULE_VERDICT] = verdict
         return [a for a in resources if verdict["conforming"] == want]

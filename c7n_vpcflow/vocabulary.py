@@ -50,6 +50,13 @@ MANAGED_BY = "c7n:managed-by"
 PLAN = "c7n:flow-log-plan"
 RESULT = "c7n:flow-log-result"
 ANALYTICS = "c7n:flow-log-analytics"
+ANALYTICS_PLAN = "c7n:flow-log-analytics-plan"
+
+# Annotation keys on the account (aws.account): the telemetry-rule filter's verdict, and the
+# put action's plan (--dryrun) and result.
+TELEMETRY_RULE_VERDICT = "c7n:vpc-flow-log-telemetry-rule"
+TELEMETRY_RULE_PLAN = "c7n:vpc-flow-log-telemetry-rule-plan"
+TELEMETRY_RULE_RESULT = "c7n:vpc-flow-log-telemetry-rule-result"
 
 
 class _Word(str, Enum):

@@ -10,7 +10,8 @@ from c7n.exceptions import PolicyExecutionError
 from c7n.resources import load_resources
 
 from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
-from c7n_vpcflow.telemetry_rules import ANNOTATION, VpcFlowLogTelemetryRule
+from c7n_vpcflow.telemetry_rules import VpcFlowLogTelemetryRule
+from c7n_vpcflow.vocabulary import TELEMETRY_RULE_VERDICT as ANNOTATION
 from support.constants import policy_path
 from support.policy import run_policy
 from support.results import DATA_DIR, recorded
