@@ -1,8 +1,8 @@
 """Issue 15: the audit's log-group lookups cost what the names it needs cost, whatever else
 the account holds; and the call-count formula stated in README and docstrings holds.
 
-Flight data (tests/data/placebo/lookup_*, written by tests/support/flight_estates.py):
-20 VPCs under two conventions, 1,000 VPCs under one, 60 log groups whose names share no
+Flight data (written by tests/support/flight_estates.py), one fixture and folder each:
+20 VPCs' log groups under two conventions, 1,000 under two, 60 whose names share no
 prefix. On the emulator: the same shapes amid 1,500 unrelated `/aws/lambda/...` groups.
 """
 import json
@@ -46,25 +46,43 @@ def case_names(case):
     return names, {n for i, n in enumerate(names) if i not in deleted}
 
 
-def audit_case(flight_data, case, tmp_path):
-    """(calls counted, the policy's resources) of the audit over one flight-data case."""
-    flight = flight_data(case)
-    found = run_policy(dict(AUDIT, filters=[{"type": "flow-log-compliance",
-                                             "match": "non-compliant"}]), flight, tmp_path)
-    return flight, found
+@pytest.fixture
+def twenty_groups_two_conventions(flight_data):
+    """20 VPCs, each with a sound flow log into its group: ours or telemetry rules' naming."""
+    return flight_data()
+
+
+@pytest.fixture
+def thousand_groups_two_conventions(flight_data):
+    """1,000 VPCs, each with a sound flow log into its group: ours or telemetry rules'."""
+    return flight_data()
+
+
+@pytest.fixture
+def sixty_groups_no_shared_prefix(flight_data):
+    """60 VPCs whose groups' names share no prefix; the groups of two were deleted."""
+    return flight_data()
+
+
+def audit(flight, tmp_path):
+    """The policy's resources: the non-compliant VPCs of the audit over `flight`."""
+    return run_policy(dict(AUDIT, filters=[{"type": "flow-log-compliance",
+                                            "match": "non-compliant"}]), flight, tmp_path)
 
 
 # --- what the audit asks for ------------------------------------------------------------
 
-def test_twenty_vpcs_under_two_conventions_cost_one_exact_lookup(flight_data, tmp_path):
+def test_twenty_vpcs_under_two_conventions_cost_one_exact_lookup(
+        flight_data, twenty_groups_two_conventions, tmp_path):
     # Two listings would cost at least 2 calls; ceil(20/50) = 1 exact lookup is fewer.
-    flight, found = audit_case(flight_data, "lookup_two_conventions", tmp_path / "audit")
-    names, _existing = case_names("lookup_two_conventions")
+    flight = twenty_groups_two_conventions
+    found = audit(flight, tmp_path / "audit")
+    names, _existing = case_names("twenty_groups_two_conventions")
     assert found == []      # every flow log's group was found
     assert flight.params("logs.DescribeLogGroups") == [{"logGroupIdentifiers": sorted(names)}]
 
     # With the action's targets (/vpc/flow-logs/<vpc> for every VPC): still one call.
-    dry = flight_data("lookup_two_conventions")
+    dry = flight_data("twenty_groups_two_conventions")
     planned = run_policy(ENABLE, dry, tmp_path / "dry", dryrun=True)
     assert counted(dry) == Counter({"DescribeFlowLogs": 1, "DescribeLogGroups": 1})
     [asked] = dry.params("logs.DescribeLogGroups")
@@ -72,8 +90,10 @@ def test_twenty_vpcs_under_two_conventions_cost_one_exact_lookup(flight_data, tm
     assert planned == []     # every VPC compliant: nothing to plan
 
 
-def test_a_thousand_groups_under_two_conventions_cost_one_listing_each(flight_data, tmp_path):
-    flight, found = audit_case(flight_data, "lookup_thousand_groups", tmp_path)
+def test_a_thousand_groups_under_two_conventions_cost_one_listing_each(
+        thousand_groups_two_conventions, tmp_path):
+    flight = thousand_groups_two_conventions
+    found = audit(flight, tmp_path)
     assert found == []
     pages = flight.params("logs.DescribeLogGroups")
     assert len(pages) == 20 == math.ceil(1000 / 50)
@@ -86,9 +106,11 @@ def test_a_thousand_groups_under_two_conventions_cost_one_listing_each(flight_da
     assert flight.params("ec2.DescribeFlowLogs") == [{}]
 
 
-def test_names_sharing_no_prefix_are_looked_up_exactly_fifty_at_a_time(flight_data, tmp_path):
-    flight, found = audit_case(flight_data, "lookup_no_shared_prefix", tmp_path)
-    names, existing = case_names("lookup_no_shared_prefix")
+def test_names_sharing_no_prefix_are_looked_up_exactly_fifty_at_a_time(
+        sixty_groups_no_shared_prefix, tmp_path):
+    flight = sixty_groups_no_shared_prefix
+    found = audit(flight, tmp_path)
+    names, existing = case_names("sixty_groups_no_shared_prefix")
     asked = flight.params("logs.DescribeLogGroups")
     assert [sorted(p) for p in asked] == [["logGroupIdentifiers"]] * 2
     assert [p["logGroupIdentifiers"] for p in asked] == [sorted(names)[:50], sorted(names)[50:]]
@@ -243,8 +265,9 @@ def check_claims(session, needed, existing, account_groups=None, sources=None):
 
 @pytest.mark.parametrize("source", ["inventory module", "README", "FlowLogCompliance"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_stated_call_count_formula_holds(source, case, flight_data, tmp_path):
-    flight, _found = audit_case(flight_data, case, tmp_path)
+def test_the_stated_call_count_formula_holds(source, case, request, tmp_path):
+    flight = request.getfixturevalue(case)
+    audit(flight, tmp_path)
     names, existing = case_names(case)
     check_claims(flight, names, existing, sources={source: claim_sources()[source]})
 

@@ -1,10 +1,11 @@
 """Writes the flight data of the log-group lookup cost cases (issue 15), as AWS sends it.
 
-    .venv/bin/python tests/support/flight_estates.py     # rewrites the three cases
+    cd tests && ../.venv/bin/python -m support.flight_estates   # rewrites the three cases
 
 Each case is one account-region of VPCs, each with one healthy flow log into a log group
-named by `name_of(index, vpc_id)`; DescribeLogGroups files answer the calls the audit is
-expected to make, in order. Compact JSON: the thousand-VPC case stays small.
+named by `naming(index, vpc_id)`, in a folder named after the fixture of
+tests/test_log_group_lookup_cost.py that plays it. DescribeLogGroups files answer the calls
+the audit is expected to make, in order. Compact JSON: the thousand-VPC case stays small.
 """
 import json
 import math
@@ -32,12 +33,12 @@ def no_shared_prefix(index, vpc):
     return "%s-flows-%s" % (FIRST_CHARACTERS[index], vpc[-6:])
 
 
-# case: (VPCs, naming, DescribeLogGroups answers: "listing" by prefix or "exact" by 50s,
-#        names left out of the answers: log groups that were deleted)
+# case, the fixture that plays it: (VPCs, naming, DescribeLogGroups answers: "listing" by
+#        prefix or "exact" by 50s, names left out of the answers: log groups that were deleted)
 CASES = {
-    "lookup_two_conventions": (20, two_conventions, "exact", ()),
-    "lookup_thousand_groups": (1000, two_conventions, "listing", ()),
-    "lookup_no_shared_prefix": (60, no_shared_prefix, "exact", (7, 55)),
+    "twenty_groups_two_conventions": (20, two_conventions, "exact", ()),
+    "thousand_groups_two_conventions": (1000, two_conventions, "listing", ()),
+    "sixty_groups_no_shared_prefix": (60, no_shared_prefix, "exact", (7, 55)),
 }
 
 
