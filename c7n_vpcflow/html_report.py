@@ -11,6 +11,7 @@ from string import Template
 from .account_rows import timestamp, total
 from .frameworks import FRAMEWORKS, PROWLER_CHECK, PROWLER_COMMIT, cis_numbering
 from .report_chart import bar, compliance_series, not_judged_bar, over_time, percent
+from .vocabulary import Figure
 
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
@@ -46,11 +47,12 @@ PAGE = Template("""<!DOCTYPE html>
 <p class="gate $gate_class" id="gate">$gate</p>
 <div class="totals" id="totals">$totals</div>
 <h2>Per account and region</h2>
-<p class="legend muted">Bar: <span style="background:#2e7d32"></span>compliant when judged
-<span style="background:#4db6ac"></span>fixed since
-<span style="background:#c62828"></span>still non-compliant</p>
-<table id="account-regions"><thead><tr><th>Account</th><th>Region</th><th>VPCs</th>
-<th>Compliant</th><th>Non-compliant</th><th>Fixed</th><th>Failed</th><th>Compliance</th>
+<p class="legend muted">Bar: <span style="background:#2e7d32"></span>$compliant when judged
+<span style="background:#4db6ac"></span>$fixed since
+<span style="background:#c62828"></span>still $non_compliant</p>
+<table id="account-regions"><thead><tr><th>Account</th><th>Region</th><th>$vpcs_heading</th>
+<th>$compliant_heading</th><th>$non_compliant_heading</th><th>$fixed_heading</th>\
+<th>$failed_heading</th><th>Compliance</th>
 <th>Judged at</th></tr></thead><tbody>
 $rows
 </tbody></table>
@@ -63,6 +65,9 @@ $frameworks
 <p id="generated">$generated</p>
 </body></html>
 """)
+# The figures' words and headings, as PAGE names them ($fixed, $fixed_heading).
+FIGURE_WORDS = {**{f.name.lower(): f.value for f in Figure},
+                **{f.name.lower() + "_heading": f.heading for f in Figure}}
 
 
 def _account(row):
@@ -95,16 +100,18 @@ def _totals(rows):
     overall = total(rows)
     judged = [r for r in rows if r.judged]
     figures = [("account-regions judged", "%d of %d" % (len(judged), len(rows))),
-               ("VPCs judged", overall.vpcs), ("compliant", overall.vpcs - overall.non_compliant),
-               ("non-compliant", overall.non_compliant), ("fixed", overall.fixed),
-               ("failed", overall.failed)]
+               ("%s judged" % Figure.VPCS.heading, overall.vpcs),
+               (Figure.COMPLIANT, overall.vpcs - overall.non_compliant),
+               (Figure.NON_COMPLIANT, overall.non_compliant), (Figure.FIXED, overall.fixed),
+               (Figure.FAILED, overall.failed)]
     boxes = ['<div class="total" data-total="%s"><b>%s</b>%s</div>' % (
         escape(label), escape(str(value)), escape(label)) for label, value in figures]
     if overall.vpcs:
-        boxes.append('<div class="total">%s<br>%.0f%% compliant or fixed</div>' % (
+        boxes.append('<div class="total">%s<br>%.0f%% %s or %s</div>' % (
             bar(overall.vpcs - overall.non_compliant, overall.fixed,
                 overall.non_compliant - overall.fixed),
-            percent(overall.vpcs - overall.non_compliant + overall.fixed, overall.vpcs)))
+            percent(overall.vpcs - overall.non_compliant + overall.fixed, overall.vpcs),
+            Figure.COMPLIANT, Figure.FIXED))
     elif not rows:
         boxes.append('<div class="total cause">nothing was judged</div>')
     return "\n".join(boxes)
@@ -202,4 +209,5 @@ def as_html(rows, verdicts, sources, gate, generated=None):
         gate_class="pass" if code == 0 else "fail",
         gate=escape("Exit %d: %s" % (code, meaning)), totals=_totals(rows),
         rows="\n".join(_summary_row(r) for r in rows), history=_history(verdicts),
-        details=_details(rows), frameworks=_frameworks(), generated=escape(about))
+        details=_details(rows), frameworks=_frameworks(), generated=escape(about),
+        **FIGURE_WORDS)

@@ -8,7 +8,10 @@ import io
 import json
 
 from .account_rows import timestamp, total
-from .vocabulary import MANAGERS, REASONS
+from .vocabulary import MANAGERS, REASONS, Figure
+
+COUNTS = (Figure.VPCS, Figure.COMPLIANT, Figure.NON_COMPLIANT)
+OUTCOMES = (Figure.FIXED, Figure.FAILED)
 
 
 def reason_text(reasons):
@@ -33,8 +36,8 @@ def _judged_text(row):
 
 
 def as_markdown(rows):
-    header = ["Account", "Region", "VPCs", "Compliant", "Non-compliant", "Reasons",
-              "Flow logs by manager", "Fixed", "Failed", "Judged at"]
+    header = (["Account", "Region"] + [f.heading for f in COUNTS]
+              + ["Reasons", "Flow logs by manager"] + [f.heading for f in OUTCOMES] + ["Judged at"])
     numeric = {2, 3, 4, 7, 8}
 
     def cells(row):
@@ -63,7 +66,7 @@ def as_markdown(rows):
                 for r in not_judged]
     failures = [(r, vpc, error) for r in rows for vpc, error in r.failures]
     if failures:
-        out += ["", "Failed:"]
+        out += ["", "%s:" % Figure.FAILED.heading]
         out += ["- %s %s/%s: %s" % (vpc, r.account_name, r.region, error.splitlines()[0])
                 for r, vpc, error in failures]
     return "\n".join(out) + "\n"
@@ -73,11 +76,11 @@ def _record(row):
     return {"account-name": row.account_name, "account-id": row.account_id,
             "region": row.region, "judged": row.judged,
             "judged-at": row.judged_at.isoformat() if row.judged_at else None,
-            "cause": row.cause, "vpcs": row.vpcs, "compliant": row.compliant,
-            "non-compliant": row.non_compliant,
+            "cause": row.cause, Figure.VPCS: row.vpcs, Figure.COMPLIANT: row.compliant,
+            Figure.NON_COMPLIANT: row.non_compliant,
             "reasons": {r: row.reasons[r] for r in REASONS if row.reasons.get(r)},
             "managed-by": {m: row.managed_by[m] for m in MANAGERS if row.managed_by.get(m)},
-            "fixed": row.fixed, "failed": row.failed,
+            Figure.FIXED: row.fixed, Figure.FAILED: row.failed,
             "failures": [{"vpc-id": vpc, "error": error} for vpc, error in row.failures]}
 
 
@@ -86,13 +89,18 @@ def as_json(rows):
                       indent=2) + "\n"
 
 
+def _column(word):
+    """A word as a CSV column name."""
+    return word.replace("-", "_")
+
+
 def as_csv(rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["account_name", "account_id", "region", "vpcs", "compliant",
-                     "non_compliant"] + [r.replace("-", "_") for r in REASONS]
-                    + ["managed_by_" + m.replace("-", "_") for m in MANAGERS]
-                    + ["fixed", "failed", "judged", "judged_at", "cause"])
+    writer.writerow(["account_name", "account_id", "region"] + [_column(f) for f in COUNTS]
+                    + [_column(r) for r in REASONS]
+                    + ["managed_by_" + _column(m) for m in MANAGERS]
+                    + [_column(f) for f in OUTCOMES] + ["judged", "judged_at", "cause"])
     for row in rows + [total(rows)]:
         reasons = ["" if row.vpcs is None else row.reasons.get(r, 0) for r in REASONS]
         reasons += ["" if row.vpcs is None else row.managed_by.get(m, 0) for m in MANAGERS]

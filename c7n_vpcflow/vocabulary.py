@@ -91,3 +91,17 @@ class Status(_Word):
 
 FIXED = (Status.CREATED, Status.REPAIRED, Status.UPDATED)
 NOT_FIXED = (Status.FAILED, Status.UNFINISHED)
+
+
+class Figure(_Word):
+    """A figure the report counts per account-region, as its JSON key."""
+    VPCS = "vpcs"
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non-compliant"
+    FIXED = "fixed"
+    FAILED = "failed"
+
+    @property
+    def heading(self):
+        """The figure as a table column's heading."""
+        return "VPCs" if self is Figure.VPCS else self.value.capitalize()
