@@ -7,16 +7,18 @@ import pytest
 from support.constants import ROOT
 from support.hermetic import hermetic_environ
 from support.packaging import (
-    DEPS_DIR, HOOK, PLUGIN, VENV_PYTHON, json_of, run_python, split_schema_output, under)
+    DEPS_DIR, HOOK, PLUGIN, VENV_PYTHON, dependencies_only, json_of, run_python,
+    split_schema_output, under)
 
 from c7n_vpcflow.action import EnableFlowLogs
 
 def make_scratch_venv(path):
     """A venv without pip that sees this environment's dependencies, behind its own.
 
-    zz-deps.pth appends DEPS_DIR to sys.path; the .pth files inside DEPS_DIR (our
-    installed hook among them) are not processed there.
+    zz-deps.pth appends a folder of DEPS_DIR's dependencies to sys.path (this environment's
+    own install of the project left out, editable or not); .pth files there are not processed.
     """
+    deps = dependencies_only(path.parent / "deps")
     subprocess.run([VENV_PYTHON, "-m", "venv", "--without-pip", str(path)], check=True,
                    capture_output=True, timeout=120)
     python = os.path.join(str(path), "bin", "python")
@@ -24,7 +26,7 @@ def make_scratch_venv(path):
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True, capture_output=True, text=True).stdout.strip()
     with open(os.path.join(site_packages, "zz-deps.pth"), "w") as f:
-        f.write(DEPS_DIR + "\n")
+        f.write(deps + "\n")
     return python, site_packages
 
 
@@ -45,9 +47,10 @@ STATE = """
     from c7n.resources import load_resources
     load_resources(("aws.vpc",))
     from c7n.resources.vpc import Vpc
-    import c7n, c7n_vpcflow
+    import c7n, importlib.util
     action = Vpc.action_registry.get("enable-flow-logs")
-    state.update(plugin=c7n_vpcflow.__file__, c7n=c7n.__file__,
+    plugin = importlib.util.find_spec("c7n_vpcflow")
+    state.update(plugin=plugin and plugin.origin, c7n=c7n.__file__,
                  action=action and sys.modules[action.__module__].__file__)
     print(json.dumps(state))
     """
@@ -69,9 +72,10 @@ def editable_venv(tmp_path_factory):
     return python, site_packages, json_of(before)
 
 
-def test_scratch_venv_sees_dependencies_but_not_the_installed_hook(editable_venv):
+def test_scratch_venv_sees_dependencies_but_neither_plugin_nor_hook(editable_venv):
     _python, _site, before = editable_venv
     assert before["hook"] is None
+    assert before["plugin"] is None and before["action"] is None
     assert under(before["c7n"], DEPS_DIR)
 
 

@@ -18,6 +18,21 @@ HOOK = "c7n_vpcflow_autoload"
 PLUGIN = "c7n_vpcflow"
 
 
+def dependencies_only(directory):
+    """`directory`, made a folder of links to DEPS_DIR's entries but this project's own.
+
+    Left out: whatever installing the project put there (its package, hook, .pth files and
+    dist-info), as a copy (`make install`) or as a path (`pip install -e`). A scratch
+    interpreter given this folder sees the same dependencies and no plugin, however this
+    environment installed the project.
+    """
+    os.makedirs(directory)
+    for name in os.listdir(DEPS_DIR):
+        if not name.lstrip("_").startswith(PLUGIN):
+            os.symlink(os.path.join(DEPS_DIR, name), os.path.join(directory, name))
+    return str(directory)
+
+
 def under(path, directory):
     path, directory = os.path.realpath(path), os.path.realpath(directory)
     return os.path.commonpath([path, directory]) == directory
