@@ -14,6 +14,8 @@ from c7n.resources import load_resources
 from .action import EnableFlowLogs
 from .analytics_action import FlowLogAnalytics
 from .compliance import FlowLogCompliance
+from .telemetry_rule_action import PutVpcFlowLogTelemetryRule
+from .telemetry_rules import VpcFlowLogTelemetryRule
 
 
 def policy_permissions(paths):
@@ -31,8 +33,9 @@ def policy_permissions(paths):
 
 
 def everything():
-    return sorted(set(FlowLogCompliance.permissions) | set(EnableFlowLogs.permissions)
-                  | set(FlowLogAnalytics.permissions))
+    return sorted(set().union(*(element.permissions for element in (
+        FlowLogCompliance, EnableFlowLogs, FlowLogAnalytics, VpcFlowLogTelemetryRule,
+        PutVpcFlowLogTelemetryRule))))
 
 
 def permissions(args):
@@ -51,8 +54,10 @@ def register(commands):
         "permissions", help="the IAM actions policies declare they need",
         description="Print, one a line, the IAM actions the given Custodian policy files "
                     "declare (resource, filters and actions, with their options); without "
-                    "files, every action flow-log-compliance, enable-flow-logs and "
-                    "flow-log-analytics may call. Scope them as iam/runner-role.yml does.")
+                    "files, every action flow-log-compliance, enable-flow-logs, "
+                    "flow-log-analytics, vpc-flow-log-telemetry-rule and "
+                    "put-vpc-flow-log-telemetry-rule (either scope) may call. Scope them as "
+                    "iam/runner-role.yml does.")
     command.add_argument("policies", nargs="*", metavar="POLICY",
                          help="a Custodian policy file (YAML)")
     command.set_defaults(func=permissions)

@@ -19,19 +19,23 @@ TEMPLATES = sorted(glob.glob(os.path.join(ROOT, "iam", "*.yml")))
 PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
               "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
               "TrustedAccountId": "111122223333", "ExternalId": "", "AWS::NoValue": None,
-              "EvidenceBucket": "org-c7n-vpcflow-evidence"}
+              "EvidenceBucket": "org-c7n-vpcflow-evidence",
+              "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs"}
+TELEMETRY_RULE_POLICIES = "vpc-flow-logs-telemetry-rule.yml"
+
+
+def declared(policy_file):
+    """{policy name: what Custodian says it needs (resource, filters and actions)}."""
+    load_resources(("aws.vpc", "aws.account"))
+    with open(policy_path(policy_file)) as f:
+        documents = yaml.safe_load(f)["policies"]
+    config = Config.empty(region="us-east-1", account_id=OTHER_ACCOUNT_ID)
+    return {data["name"]: set(Policy(data, config).get_permissions()) for data in documents}
 
 
 def declared_permissions(*policy_files):
-    """What Custodian says the shipped policies need (resource, filters and actions)."""
-    load_resources(("aws.vpc",))
-    needed = set()
-    for name in policy_files:
-        with open(policy_path(name)) as f:
-            for data in yaml.safe_load(f)["policies"]:
-                policy = Policy(data, Config.empty(region="us-east-1", account_id=OTHER_ACCOUNT_ID))
-                needed |= set(policy.get_permissions())
-    return needed
+    """What Custodian says the shipped policies need, all together."""
+    return set().union(*(needed for name in policy_files for needed in declared(name).values()))
 
 
 def allowed(role_resource, policy_name):
@@ -64,6 +68,78 @@ def test_runner_grants_exactly_what_the_shipped_policies_declare():
     assert granted == declared_permissions(
         "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml", "vpc-flow-logs-enable-s3.yml",
         "vpc-flow-logs-securityhub.yml")
+
+
+def holds(condition, conditions, parameters):
+    """A CloudFormation condition (Fn::Equals, Fn::Not, Condition) for `parameters`."""
+    [(function, arguments)] = condition.items()
+    if function == "Condition":
+        return holds(conditions[arguments], conditions, parameters)
+    if function == "Fn::Not":
+        return not holds(arguments[0], conditions, parameters)
+    assert function == "Fn::Equals", function
+    return resolve(arguments[0], parameters) == resolve(arguments[1], parameters)
+
+
+def runner_policies(**chosen):
+    """{inline policy name: statements} of the runner role deployed with the parameters
+    `chosen` (PARAMETERS and the template's defaults for the others)."""
+    template = load_template(os.path.join(ROOT, "iam", "runner-role.yml"))
+    parameters = {name: p["Default"] for name, p in template["Parameters"].items()
+                  if "Default" in p}
+    parameters.update(PARAMETERS, **chosen)
+    deployed = {}
+    for policy in template["Resources"]["RunnerRole"]["Properties"]["Policies"]:
+        if "Fn::If" in policy:
+            condition, if_true, if_false = policy["Fn::If"]
+            policy = if_true if holds(template["Conditions"][condition],
+                                      template["Conditions"], parameters) else if_false
+        policy = resolve(policy, parameters)
+        if policy is not None:
+            deployed[policy["PolicyName"]] = policy["PolicyDocument"]["Statement"]
+    return deployed
+
+
+def test_runner_grants_telemetry_rules_nothing_unless_asked():
+    for statements_ in runner_policies().values():
+        assert not {a for a in actions(statements_) if a.startswith("observabilityadmin:")}
+    assert "iam:ListAccountAliases" not in set().union(
+        *(actions(s) for s in runner_policies().values()))
+
+
+def test_runner_grants_exactly_what_the_telemetry_rule_policies_declare_when_asked():
+    needed = declared(TELEMETRY_RULE_POLICIES)
+    plain = set(runner_policies())
+    audit = runner_policies(TelemetryRules="audit")
+    manage = runner_policies(TelemetryRules="manage")
+    assert set(audit) - plain == {"c7n-vpcflow-telemetry-rules-audit"}
+    assert actions(audit["c7n-vpcflow-telemetry-rules-audit"]) == needed[
+        "vpc-flow-logs-telemetry-rule-audit"]
+    added = [manage[name] for name in set(manage) - plain]
+    assert len(added) == 2
+    assert set().union(*map(actions, added)) == set().union(*needed.values())
+
+
+def test_runner_may_write_only_its_own_telemetry_rule():
+    shipped = declared(TELEMETRY_RULE_POLICIES)["vpc-flow-logs-telemetry-rule"]
+    reads = declared(TELEMETRY_RULE_POLICIES)["vpc-flow-logs-telemetry-rule-audit"]
+    writes = runner_policies(TelemetryRules="manage", TelemetryRuleName="ours")[
+        "c7n-vpcflow-telemetry-rule"]
+    rule_arn = "arn:aws:observabilityadmin:*:%s:organization-telemetry-rule/" % OTHER_ACCOUNT_ID
+    for statement in writes:
+        assert statement["Effect"] == "Allow" and not reads & actions([statement])
+        # StartTelemetryEvaluationForOrganization takes no resource type, so "*" only.
+        assert statement["Resource"] in (rule_arn + "ours", "*")
+        assert statement["Resource"] != "*" or actions([statement]) == {
+            "observabilityadmin:StartTelemetryEvaluationForOrganization"}
+    assert actions(writes) == shipped - reads
+
+
+def test_the_telemetry_rule_name_is_the_shipped_policy_rule_name():
+    template = load_template(os.path.join(ROOT, "iam", "runner-role.yml"))
+    with open(policy_path(TELEMETRY_RULE_POLICIES)) as f:
+        [put] = [a for p in yaml.safe_load(f)["policies"] for a in p.get("actions", ())]
+    assert template["Parameters"]["TelemetryRuleName"]["Default"] == put["rule-name"]
 
 
 def test_runner_is_assumable_from_the_trusted_account_only():

@@ -32,10 +32,24 @@ def test_the_audit_needs_only_reads_and_the_remediation_passes_the_delivery_role
     assert "logs:CreateLogDelivery" not in enable   # S3 only
 
 
+def test_the_telemetry_rule_policies_need_observabilityadmin_at_organization_scope(cli):
+    both = listed(cli, policy_path("vpc-flow-logs-telemetry-rule.yml"))
+    reads = {"observabilityadmin:GetTelemetryEvaluationStatusForOrganization",
+             "observabilityadmin:ListTelemetryRulesForOrganization",
+             "observabilityadmin:GetTelemetryRuleForOrganization"}
+    writes = {"observabilityadmin:CreateTelemetryRuleForOrganization",
+              "observabilityadmin:UpdateTelemetryRuleForOrganization",
+              "observabilityadmin:StartTelemetryEvaluationForOrganization",
+              "observabilityadmin:TagResource"}
+    assert set(both) == reads | writes | {"iam:ListAccountAliases"}   # aws.account's own
+
+
 def test_without_files_it_lists_every_permission_of_every_option(cli):
     everything = listed(cli)
     assert {"logs:CreateLogDelivery", "firehose:TagDeliveryStream", "iam:PassRole",
             "cloudwatch:PutMetricAlarm", "iam:GetPolicy"} <= set(everything)
+    assert {"observabilityadmin:CreateTelemetryRuleForOrganization",
+            "observabilityadmin:CreateTelemetryRule"} <= set(everything)   # either scope
 
 
 def test_a_missing_file_is_a_usage_error(cli, tmp_path):
