@@ -12,7 +12,7 @@ from .account import Account
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties
 from .apply import Remediation, error_text
 from .compliance import compliance_filters
-from .errors import FlowLogRemediationError
+from .errors import FlowLogRemediationError, failed_vpcs
 from .evidence import write_results
 from .identity import AccountMismatch, confirm_account
 from .inventory import owned_vpcs
@@ -87,6 +87,7 @@ class EnableFlowLogs(BaseAction):
 
     schema = type_schema(ACTION, **properties())
     permissions = ALL_PERMISSIONS
+    failures_left_to = None
 
     def validate(self):
         validate_action_data(self.settings, self.data)
@@ -94,9 +95,14 @@ class EnableFlowLogs(BaseAction):
         validate_against_filters(self.settings, filters)
         for f in filters:
             f.look_up_targets_of(self.settings)
-        if self.manager is not None:
-            dryrun.attach(self.manager, self.settings)
+        dryrun.hand_over(self.manager, dryrun.RemediationPlan(self.settings), ACTION)
         return self
+
+    def leave_failures_to(self, action):
+        """A later action of the policy (flow-log-analytics) runs for the VPCs this one fixed
+        and then fails the policy for the VPCs this one could not fix (their
+        c7n:flow-log-result says so): this action logs them instead of raising."""
+        self.failures_left_to = action
 
     def get_permissions(self):
         """What this action's settings need (the class lists every option's)."""
@@ -161,8 +167,10 @@ class EnableFlowLogs(BaseAction):
         log.info("enable-flow-logs %s/%s: %s", account_id, region, summary)
         failed = [(vpc_id, r.error) for vpc_id, r in sorted(results.items())
                   if r.status == Status.FAILED]
-        if failed:
-            raise FlowLogRemediationError(
-                "enable-flow-logs could not fix %d of %d VPCs in %s/%s:\n%s" % (
-                    len(failed), len(results), account_id, region,
-                    "\n".join("  %s: %s" % (vpc_id, error) for vpc_id, error in failed)))
+        if not failed:
+            return
+        message = failed_vpcs(ACTION, "could not fix", failed, len(results), account)
+        if self.failures_left_to is None:
+            raise FlowLogRemediationError(message)
+        log.error("%s\n(%s runs first for the others, then fails the policy)",
+                  message, self.failures_left_to)

@@ -6,12 +6,21 @@ queries parse records with the log group's own format, so they work for any form
 carries the fields they use. Everything is listed once per account-region and only the
 missing or outdated pieces are written, so reruns make no call.
 """
+import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
 from . import formats
+from .destinations import writes_to
+from .inventory import gather
+from .judge import Rules, flow_log_problems
+from .naming import TemplateError, render_log_group_name, render_template
+from .ownership import by_telemetry_rule
 from .paging import paginate
 from .settings import Settings, with_our_tag
+from .vocabulary import ANALYTICS_ACTION, CLOUDWATCH, FLOW_LOGS, PLAN, RESULT, Outcome, Status
+
+log = logging.getLogger("custodian.vpcflow")
 
 NAME_PREFIX = "c7n-vpcflow"
 QUERIES = {
@@ -60,6 +69,48 @@ class AnalyticsSettings:
         return ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups") + (
             QUERY_PERMISSIONS if self.insights_queries else ()) + (
             ALARM_PERMISSIONS if self.reject_alarm else ())
+
+
+def enable_flow_logs_target(vpc):
+    """(known, log group): what enable-flow-logs wrote to (c7n:flow-log-result) or, under
+    --dryrun, plans to write to (c7n:flow-log-plan); no group when it failed or will."""
+    result = vpc.get(RESULT)
+    if result is not None:
+        return True, result.get("log-group") if result["status"] != Status.FAILED else None
+    plan = vpc.get(PLAN)
+    if plan is not None:
+        return True, plan.get("log-group") if plan["outcome"] != Outcome.FAIL else None
+    return False, None
+
+
+def analytics_log_groups(manager, settings, vpcs, account):
+    """{VPC id: its log group}: enable-flow-logs' target unless it failed; when it did not
+    run first, the rendered group when a sound flow log of the VPC writes to it."""
+    groups, unknown = {}, []
+    for vpc in vpcs:
+        known, group = enable_flow_logs_target(vpc)
+        if not known:
+            unknown.append(vpc)
+        elif group:
+            groups[vpc["VpcId"]] = group
+    named = {}
+    for vpc in unknown:
+        try:
+            named[vpc["VpcId"]] = render_log_group_name(
+                settings.log_group_template, vpc, account)
+        except TemplateError as e:
+            log.warning("%s %s: %s", ANALYTICS_ACTION, vpc["VpcId"], e)
+    if not named:
+        return groups
+    annotated = all(FLOW_LOGS in v for v in unknown)
+    inventory = gather(manager, unknown, set(named.values()), [
+        f for v in unknown for f in v[FLOW_LOGS]] if annotated else None)
+    for vpc_id, group in named.items():
+        if any(writes_to(f, CLOUDWATCH, group) and not by_telemetry_rule(f)
+               and not flow_log_problems(f, inventory, Rules())
+               for f in inventory.flow_logs_for(vpc_id)):
+            groups[vpc_id] = group
+    return groups
 
 
 def insights_field(name):
@@ -152,6 +203,14 @@ class Analytics:
         self.fields = fields
         self.existing = existing
         self.sns_topic = sns_topic
+
+    @classmethod
+    def listed(cls, session, retry, settings, account):
+        """For one account-region: what exists listed once, the topic's template rendered."""
+        topic = (settings.reject_alarm or {}).get("sns-topic")
+        return cls(settings, formats.fields(settings.log_format),
+                   list_existing(session, retry, settings),
+                   render_template(topic, account.values(), "sns-topic") if topic else None)
 
     def missing_queries(self, log_group):
         wanted = query_strings(log_group, self.fields)

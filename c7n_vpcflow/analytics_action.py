@@ -9,23 +9,18 @@ from c7n.exceptions import ClientError
 from c7n.resources.vpc import Vpc
 from c7n.utils import local_session, type_schema
 
-from . import formats
+from . import dryrun
 from .account import Account
 from .action import EnableFlowLogs
-from .analytics import Analytics, AnalyticsSettings, list_existing
+from .analytics import Analytics, AnalyticsSettings, analytics_log_groups
 from .apply import error_text
-from .destinations import writes_to
-from .errors import FlowLogRemediationError
+from .errors import FlowLogRemediationError, failed_vpcs
 from .identity import confirm_account
-from .inventory import gather, owned_vpcs
-from .judge import Rules, flow_log_problems
-from .naming import TemplateError, render_log_group_name, render_template
-from .ownership import by_telemetry_rule
+from .inventory import owned_vpcs
 from .pacing import LOGS_WRITES, PacedClient, Pacer
 from .settings import Settings
 from .validation import validate_analytics
-from .vocabulary import (
-    ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, FLOW_LOGS, RESULT, Status)
+from .vocabulary import ACTION, ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, RESULT, Status
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -64,15 +59,20 @@ class FlowLogAnalytics(BaseAction):
     The log group is the one enable-flow-logs wrote to when it ran first in the policy (VPCs
     it failed are left out), otherwise the VPC's sound flow log into ``log-group-name``;
     only missing or outdated queries, filters and alarms are written, and each VPC is
-    annotated with ``c7n:flow-log-analytics`` (status, changes, error).
+    annotated with ``c7n:flow-log-analytics`` (status, changes, error; under ``--dryrun``,
+    ``c7n:flow-log-analytics-plan``). VPCs enable-flow-logs could not fix do not stop the
+    others: this action runs for them, then fails the policy naming those VPCs.
 
     :example:
 
     .. code-block:: yaml
 
         policies:
-          - name: vpc-flow-logs-analytics   # unfiltered: compliant VPCs get them too
+          - name: vpc-flow-logs-analytics   # match: all: compliant VPCs get them too
             resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+                match: all
             actions:
               - type: enable-flow-logs
                 log-format: security
@@ -101,55 +101,39 @@ class FlowLogAnalytics(BaseAction):
         return self.settings.permissions()
 
     def validate(self):
-        elsewhere = [a.data.get("destination-type") for a in getattr(self.manager, "actions", ())
-                     if isinstance(a, EnableFlowLogs)
-                     and a.data.get("destination-type", CLOUDWATCH) != CLOUDWATCH]
+        actions = list(getattr(self.manager, "actions", ()))
+        before = actions[:actions.index(self)] if self in actions else []
+        enabling = [a for a in before if isinstance(a, EnableFlowLogs)]
+        elsewhere = [a.data.get("destination-type") for a in enabling
+                     if a.data.get("destination-type", CLOUDWATCH) != CLOUDWATCH]
         validate_analytics(self.settings, self.data, elsewhere[0] if elsewhere else None)
+        for action in enabling:
+            action.leave_failures_to(ANALYTICS_ACTION)
+        dryrun.hand_over(self.manager, dryrun.AnalyticsPlan(self.settings), ANALYTICS_ACTION)
         return self
-
-    def log_groups(self, vpcs, account):
-        """{VPC id: its log group}: enable-flow-logs' target unless it failed; without its
-        result, the rendered group when a sound flow log of the VPC writes to it."""
-        groups, unknown = {}, []
-        for vpc in vpcs:
-            result = vpc.get(RESULT)
-            if result is None:
-                unknown.append(vpc)
-            elif result["status"] != Status.FAILED and result.get("log-group"):
-                groups[vpc["VpcId"]] = result["log-group"]
-        named = {}
-        for vpc in unknown:
-            try:
-                named[vpc["VpcId"]] = render_log_group_name(
-                    self.settings.log_group_template, vpc, account)
-            except TemplateError as e:
-                log.warning("%s %s: %s", ANALYTICS_ACTION, vpc["VpcId"], e)
-        if not named:
-            return groups
-        annotated = all(FLOW_LOGS in v for v in unknown)
-        inventory = gather(self.manager, unknown, set(named.values()), [
-            f for v in unknown for f in v[FLOW_LOGS]] if annotated else None)
-        for vpc_id, group in named.items():
-            if any(writes_to(f, CLOUDWATCH, group) and not by_telemetry_rule(f)
-                   and not flow_log_problems(f, inventory, Rules())
-                   for f in inventory.flow_logs_for(vpc_id)):
-                groups[vpc_id] = group
-        return groups
 
     def process(self, resources):
         confirm_account(self.manager)
         account = Account.of(self.manager)
         vpcs = owned_vpcs(self.manager, resources)
-        groups = self.log_groups(vpcs, account)
-        if not groups:
-            return
+        groups = analytics_log_groups(self.manager, self.settings, vpcs, account)
+        not_fixed = sorted((v["VpcId"], v[RESULT]["error"]) for v in vpcs
+                           if v.get(RESULT, {}).get("status") == Status.FAILED)
+        failed = self.write(groups, vpcs, account) if groups else []
+        messages = [failed_vpcs(ACTION, "could not fix", not_fixed, sum(
+            1 for v in vpcs if RESULT in v), account)] if not_fixed else []
+        if failed:
+            messages.append(failed_vpcs(ANALYTICS_ACTION, "could not finish", failed,
+                                        len(groups), account))
+        if messages:
+            raise FlowLogRemediationError("\n".join(messages))
+
+    def write(self, groups, vpcs, account):
+        """Write each log group's missing queries and alarm; annotate each VPC; returns the
+        VPCs (id, error) whose log group could not be finished."""
         settings = self.settings
         session = local_session(self.manager.session_factory)
-        topic = (settings.reject_alarm or {}).get("sns-topic")
-        analytics = Analytics(
-            settings, formats.fields(settings.log_format),
-            list_existing(session, self.manager.retry, settings),
-            render_template(topic, account.values(), "sns-topic") if topic else None)
+        analytics = Analytics.listed(session, self.manager.retry, settings, account)
         logs = PacedClient(session.client("logs"), Pacer(
             Settings.logs_calls_per_second, LOGS_WRITES))
         cloudwatch = session.client("cloudwatch") if settings.reject_alarm else None
@@ -165,10 +149,5 @@ class FlowLogAnalytics(BaseAction):
         for vpc in vpcs:
             if vpc["VpcId"] in groups:
                 vpc[ANALYTICS] = dict(outcome[groups[vpc["VpcId"]]])
-        failed = sorted((v["VpcId"], v[ANALYTICS]["error"]) for v in vpcs
-                        if v.get(ANALYTICS, {}).get("error"))
-        if failed:
-            raise FlowLogRemediationError(
-                "%s could not finish %d of %d VPCs in %s/%s:\n%s" % (
-                    ANALYTICS_ACTION, len(failed), len(groups), account.account_id,
-                    account.region, "\n".join("  %s: %s" % f for f in failed)))
+        return sorted((v["VpcId"], v[ANALYTICS]["error"]) for v in vpcs
+                      if v.get(ANALYTICS, {}).get("error"))

@@ -111,14 +111,21 @@ class FlowLogCompliance(Filter):
 
     def __init__(self, data, manager=None):
         super().__init__(data, manager)
-        # Settings of the policy's actions, handed over when they are validated.
+        # Handed over by the policy's actions when they are validated: their settings (for
+        # the log groups they will write to) and, under --dryrun, their plan steps.
         self.target_settings = []
+        self.dry_run_steps = []
 
     def look_up_targets_of(self, settings):
         """Look up the log groups an action of the policy will write to in the same calls as
         the flow logs' own."""
         if settings not in self.target_settings:
             self.target_settings.append(settings)
+
+    def plan_under_dryrun(self, step):
+        """Under --dryrun, annotate the VPCs this filter keeps with an action's plan: `step`
+        (see dryrun) reads only and runs after the judging, in the order handed over."""
+        self.dry_run_steps.append(step)
 
     @property
     def rules(self):
@@ -164,4 +171,6 @@ class FlowLogCompliance(Filter):
             } for v in vpcs],
             shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
                     for v in resources if v["VpcId"] not in judged_ids])
+        for step in self.dry_run_steps:
+            step.annotate(self.manager, matched)
         return matched

@@ -1,66 +1,75 @@
-"""The dry-run view of enable-flow-logs: each VPC annotated with its plan, nothing changed.
+"""What enable-flow-logs and flow-log-analytics would do, annotated under --dryrun.
 
 Custodian runs no action under --dryrun (c7n/policy.py: PullMode.run returns before the
-actions), so the plan is shown by one last, read-only filter step. The step holds the
-action's settings, never the action: it plans with the same plan_account as the action's
-process, and matches every VPC it is given.
+actions, after writing resources.json), so a plan can only be made while the policy
+filters. Each action, when validated under --dryrun, hands a plan step holding its settings
+(never the action) to the policy's flow-log-compliance filters, found with
+manager.iter_filters() and isinstance; the filter runs the steps, in the actions' order, on
+the VPCs it keeps once it has judged them. The steps read only, as the filter does; the
+policy's filters stay as the policy file wrote them.
 """
 import logging
 
-from c7n.filters import Filter
-from c7n.utils import local_session, type_schema
+from c7n.utils import local_session
 
 from .account import Account
+from .analytics import Analytics, analytics_log_groups
+from .compliance import FlowLogCompliance
 from .identity import confirm_account
-from .inventory import owned_vpcs
 from .naming import fixed_prefix
 from .plan import plan_account
 from .role import ROLE_READS, DeliveryRole
-from .vocabulary import PLAN, Outcome
+from .vocabulary import ANALYTICS_PLAN, FILTER, PLAN, Outcome
 
 log = logging.getLogger("custodian.vpcflow")
 
 
-def attach(manager, settings):
-    """Under --dryrun, end the policy's filters with the plan step (once per policy)."""
-    if not getattr(manager.config, "dryrun", False):
+def hand_over(manager, step, action, filter_class=FlowLogCompliance, filter_name=FILTER):
+    """Under --dryrun, give the policy's `filter_class` filters (nested ones too) the
+    action's plan step; they run it on the resources they keep."""
+    if manager is None or not getattr(manager.config, "dryrun", False):
         return
-    if not any(isinstance(f, DryRunPlan) for f in manager.filters):
-        manager.filters.append(DryRunPlan(manager, settings))
+    filters = [f for f in manager.iter_filters() if isinstance(f, filter_class)]
+    if not filters:
+        log.warning(
+            "%s: --dryrun shows %s's plan on the resources a %s filter keeps, and this "
+            "policy has none, so nothing is planned; add `- type: %s` to see it",
+            manager.data.get("name"), action, filter_name, filter_name)
+        return
+    for f in filters:
+        f.plan_under_dryrun(step)
+    if not isinstance(manager.filters[-1], filter_class):
+        log.warning(
+            "%s: --dryrun plans %s on the resources the %s filter keeps; the filters after "
+            "it may drop some of them (put it last for a plan of exactly what the action "
+            "would get)", manager.data.get("name"), action, filter_name)
 
 
-class DryRunPlan(Filter):
-    """Annotates each VPC with the plan of the policy's enable-flow-logs action."""
+class RemediationPlan:
+    """enable-flow-logs' plan of each VPC (c7n:flow-log-plan), from its settings."""
 
-    type = "enable-flow-logs-plan"
-    schema = type_schema(type)
     permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups") + ROLE_READS
 
-    def __init__(self, manager, settings):
-        super().__init__({"type": self.type}, manager)
+    def __init__(self, settings):
         self.settings = settings
 
-    def validate(self):
-        return self
-
-    def role_status(self, plans):
+    def role_status(self, manager, plans):
         settings = self.settings
         if not settings.needs_delivery_role or not any(p.create_flow_log for p in plans):
             return None
-        account = Account.of(self.manager)
+        account = Account.of(manager)
         return DeliveryRole(
-            local_session(self.manager.session_factory), self.manager.retry,
-            account, settings).assess(
+            local_session(manager.session_factory), manager.retry, account, settings).assess(
                 fixed_prefix(settings.log_group_template, account),
                 {p.destination for p in plans if p.create_flow_log})
 
-    def process(self, resources, event=None):
-        confirm_account(self.manager)
-        vpcs = owned_vpcs(self.manager, resources)
+    def annotate(self, manager, vpcs):
+        vpcs = [v for v in vpcs if PLAN not in v]
         if not vpcs:
-            return resources
-        _inventory, plans = plan_account(self.manager, self.settings, vpcs)
-        role_status = self.role_status(plans)
+            return
+        confirm_account(manager)
+        _inventory, plans = plan_account(manager, self.settings, vpcs)
+        role_status = self.role_status(manager, plans)
         by_id = {v["VpcId"]: v for v in vpcs}
         for plan in plans:
             described = plan.describe(role_status)
@@ -72,4 +81,31 @@ class DryRunPlan(Filter):
             log.info("dry run %s: %s %s%s", plan.vpc_id, described["outcome"],
                      described["reason"],
                      (" -> " + ", ".join(described["calls"])) if described["calls"] else "")
-        return resources
+
+
+class AnalyticsPlan:
+    """flow-log-analytics' plan of each VPC (c7n:flow-log-analytics-plan): its log group
+    and the writes it still needs (none when its queries and alarm are up to date)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def annotate(self, manager, vpcs):
+        vpcs = [v for v in vpcs if ANALYTICS_PLAN not in v]
+        if not vpcs:
+            return
+        confirm_account(manager)
+        account = Account.of(manager)
+        groups = analytics_log_groups(manager, self.settings, vpcs, account)
+        if not groups:
+            return
+        analytics = Analytics.listed(
+            local_session(manager.session_factory), manager.retry, self.settings, account)
+        steps = {group: analytics.steps(group) for group in set(groups.values())}
+        for vpc in vpcs:
+            group = groups.get(vpc["VpcId"])
+            if group is None:
+                continue
+            vpc[ANALYTICS_PLAN] = {"log-group": group, "calls": steps[group]}
+            log.info("dry run analytics %s: %s%s", vpc["VpcId"], group,
+                     (" -> " + ", ".join(steps[group])) if steps[group] else " (up to date)")

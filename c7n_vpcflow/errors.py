@@ -43,3 +43,10 @@ def quiet_custodian_tracebacks():
         logger = logging.getLogger(name)
         if not any(isinstance(f, MessageInsteadOfTraceback) for f in logger.filters):
             logger.addFilter(MessageInsteadOfTraceback())
+
+
+def failed_vpcs(action, verb, failed, total, account):
+    """The message naming each VPC (id, error) `action` could not finish in `account`."""
+    return "%s %s %d of %d VPCs in %s/%s:\n%s" % (
+        action, verb, len(failed), total, account.account_id, account.region,
+        "\n".join("  %s: %s" % (vpc_id, error) for vpc_id, error in failed))

@@ -3,10 +3,10 @@ import logging
 
 from c7n.actions import BaseAction
 from c7n.exceptions import PolicyExecutionError
-from c7n.filters import Filter
 from c7n.manager import resources as aws_resources
 from c7n.utils import type_schema
 
+from .dryrun import hand_over
 from .settings import Settings
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, NOT_CARRIED, RUNNING, amended, desired_rule, deviations)
@@ -105,24 +105,14 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
     permissions = permissions_of("organization", READS + WRITES) + permissions_of(
         "account", READS + WRITES)
 
-    def __init__(self, data=None, manager=None, log_dir=None):
-        super().__init__(data, manager, log_dir)
-        # Custodian skips actions under --dryrun; a last filter step shows the plan instead.
-        if manager is not None and getattr(manager.config, "dryrun", False):
-            filters = getattr(manager, "filters", None)
-            if filters is not None:
-                filters.append(TelemetryRulePlan({"type": TelemetryRulePlan.type}, manager, self))
-
     def get_permissions(self):
         return permissions_of(self.data.get("scope", "organization"), READS + WRITES)
 
     def validate(self):
         validate_spec(self.data, self.manager)
+        hand_over(self.manager, TelemetryRulePlan(self.data), self.type,
+                  VpcFlowLogTelemetryRule, VpcFlowLogTelemetryRule.type)
         return self
-
-    def plan(self):
-        _client, status, rules = inspect(self.manager, self.data)
-        return plan_rule(status, rules, self.data, self.manager.config.region)
 
     def process(self, resources):
         client, status, rules = inspect(self.manager, self.data)
@@ -160,27 +150,22 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
                 "put-vpc-flow-log-telemetry-rule: not carried by the rule: %s: %s", key, why)
 
 
-class TelemetryRulePlan(Filter):
-    """Annotates the account with the plan of the policy's telemetry-rule action."""
+class TelemetryRulePlan:
+    """The action's plan (c7n:vpc-flow-log-telemetry-rule-plan), from its keys, made while
+    the policy's vpc-flow-log-telemetry-rule filter runs under --dryrun (see dryrun)."""
 
-    type = "telemetry-rule-plan"
-    schema = type_schema(type)
-    permissions = VpcFlowLogTelemetryRule.permissions
+    def __init__(self, data):
+        self.data = data
 
-    def __init__(self, data, manager, action):
-        super().__init__(data, manager)
-        self.action = action
-
-    def validate(self):
-        return self
-
-    def process(self, resources, event=None):
-        plan = self.action.plan()
-        for account in resources:
+    def annotate(self, manager, accounts):
+        if not accounts:
+            return
+        _client, status, rules = inspect(manager, self.data)
+        plan = plan_rule(status, rules, self.data, manager.config.region)
+        for account in accounts:
             account[TELEMETRY_RULE_PLAN] = plan
         log.info("dry run telemetry rule %s: %s (%s)%s", plan["rule-name"], plan["outcome"],
                  plan["reason"], " -> " + ", ".join(plan["calls"]) if plan["calls"] else "")
-        return resources
 
 
 def register(registry, resource_class):

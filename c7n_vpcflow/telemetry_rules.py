@@ -154,9 +154,17 @@ class VpcFlowLogTelemetryRule(Filter):
     def get_permissions(self):
         return permissions_of(self.data.get("scope", "organization"), READS)
 
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        self.dry_run_steps = []   # handed over by the policy's action under --dryrun
+
     def validate(self):
         validate_spec(self.data, self.manager)
         return self
+
+    def plan_under_dryrun(self, step):
+        """Under --dryrun, annotate the accounts this filter keeps with the action's plan."""
+        self.dry_run_steps.append(step)
 
     def process(self, resources, event=None):
         _client, status, rules = inspect(self.manager, self.data)
@@ -164,4 +172,7 @@ class VpcFlowLogTelemetryRule(Filter):
         want = self.data.get("match", "non-conforming") == "conforming"
         for account in resources:
             account[TELEMETRY_RULE_VERDICT] = verdict
-        return [a for a in resources if verdict["conforming"] == want]
+        kept = [a for a in resources if verdict["conforming"] == want]
+        for step in self.dry_run_steps:
+            step.annotate(self.manager, kept)
+        return kept

@@ -5,9 +5,11 @@ import pytest
 
 from c7n_vpcflow import formats
 from c7n_vpcflow.action import RESULT
+from c7n_vpcflow.errors import FlowLogRemediationError
 from c7n_vpcflow.analytics_action import FlowLogAnalytics
 from c7n_vpcflow.analytics import (
     FILTER_NAME, METRIC_NAMESPACE, QUERIES, alarm_name, query_strings, reject_pattern)
+from localaws.estate import create_flow_log
 from support.aws import RecordingSession
 from support.policy import enable_policy, run_policy
 from support.results import capture_resources
@@ -132,3 +134,27 @@ def test_reject_alarm_is_created_once_and_follows_its_settings(emulator, tmp_pat
     [updated] = emulator.client("cloudwatch").describe_alarms(
         AlarmNames=[alarm_name(group)])["MetricAlarms"]
     assert updated["Threshold"] == 80.0
+
+
+@pytest.mark.emulator
+def test_a_vpc_enable_could_not_fix_stops_neither_the_others_alarms_nor_the_failure(
+        emulator, tmp_path):
+    ec2, logs = emulator.client("ec2"), emulator.client("logs")
+    fixable = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
+    stuck = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    for name in ("/other/a", "/other/b"):   # two ACCEPT-only flow logs: the limit, none sound
+        logs.create_log_group(logGroupName=name)
+        create_flow_log(ec2, stuck, "ACCEPT", name, "arn:aws:iam::123456789012:role/theirs")
+
+    with pytest.raises(FlowLogRemediationError) as raised:
+        run_policy(enable(**{"reject-alarm": {"threshold": 50}}), RecordingSession("us-east-1"),
+                   tmp_path)
+
+    message = str(raised.value)
+    assert message.startswith("enable-flow-logs could not fix 1 of ")
+    [line] = [line for line in message.splitlines() if line.startswith("  vpc-")]
+    assert line.startswith("  %s: already has 2 flow logs" % stuck)
+    alarms = {a["AlarmName"] for a in emulator.client("cloudwatch").describe_alarms(
+        AlarmNamePrefix="c7n-vpcflow-reject-spike:")["MetricAlarms"]}
+    assert alarm_name("/vpc/flow-logs/" + fixable) in alarms
+    assert alarm_name("/vpc/flow-logs/" + stuck) not in alarms

@@ -51,7 +51,7 @@ def test_our_role_is_widened_to_a_new_prefix_keeping_the_old_one(emulator, tmp_p
     second = new_vpc(emulator, "10.2.0.0/16")
     session = RecordingSession(REGION)
     template = {"log-group-name": "/network/flows/{vpc_id}"}
-    [planned] = [r for r in run_policy(enable_policy(filtered=False, **template), session,
+    [planned] = [r for r in run_policy(enable_policy(**template), session,
                                        tmp_path / "dry", dryrun=True) if r["VpcId"] == second]
     assert planned["c7n:flow-log-plan"]["role"]["step"] == "widen its policy"
     assert session.params("iam.PutRolePolicy") == []
@@ -76,7 +76,7 @@ def test_a_role_not_ours_that_cannot_write_the_target_is_refused_by_name(emulato
     vpc_id = new_vpc(emulator, "10.3.0.0/16")
     template = {"log-group-name": "/network/flows/{vpc_id}"}
     session = RecordingSession(REGION)
-    [planned] = [r for r in run_policy(enable_policy(filtered=False, **template), session,
+    [planned] = [r for r in run_policy(enable_policy(**template), session,
                                        tmp_path / "dry", dryrun=True) if r["VpcId"] == vpc_id]
 
     with pytest.raises(FlowLogRemediationError) as raised:

@@ -245,9 +245,10 @@ def validate(document):
 
 
 def plan(data, session, vpcs):
-    """Judge and plan every VPC as a dry run would; returns the plans."""
+    """Judge and plan every VPC as a dry run does (the filter, then plan_account), leaving out
+    the delivery role's lookups; returns the plans."""
     policy = Policy(copy.deepcopy(data), Config.empty(
-        region="us-east-1", account_id="123456789012", dryrun=True, cache="",
+        region="us-east-1", account_id="123456789012", dryrun=False, cache="",
         cache_period=0), session_factory=session)
     policy.validate()
     manager = policy.resource_manager

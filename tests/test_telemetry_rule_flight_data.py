@@ -188,7 +188,8 @@ def test_another_vpc_flow_log_rule_is_never_shadowed_by_a_second(
 
 def test_the_dry_run_annotates_the_plan_and_writes_nothing(telemetry_rule_absent, tmp_path):
     flight = telemetry_rule_absent
-    (account,) = run(policy(action={}), flight, tmp_path, dryrun=True)
+    (account,) = run(policy([{"type": "vpc-flow-log-telemetry-rule"}], action={}), flight,
+                     tmp_path, dryrun=True)
     plan = account["c7n:vpc-flow-log-telemetry-rule-plan"]
     assert plan["outcome"] == "create"
     assert plan["calls"] == ["start_telemetry_evaluation_for_organization",

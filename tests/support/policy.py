@@ -21,9 +21,9 @@ def enable_policy(filtered=True, name=ENABLE_NAME, **action):
     return data
 
 
-def run_policy(data, session_factory, output_dir, region="us-east-1",
-               account_id="123456789012", dryrun=False):
-    """Validate and run one policy dict the way `custodian run` does; returns resources.
+def make_policy(data, session_factory, output_dir, region="us-east-1",
+                account_id="123456789012", dryrun=False):
+    """One policy dict, loaded and validated the way `custodian run` does.
 
     Each call starts like a new process: c7n's per-thread session cache is emptied, so the
     given session factory serves this run.
@@ -35,4 +35,9 @@ def run_policy(data, session_factory, output_dir, region="us-east-1",
         cache="", cache_period=0, dryrun=dryrun)
     policy = Policy(data, options, session_factory=session_factory)
     policy.validate()
-    return policy()
+    return policy
+
+
+def run_policy(data, session_factory, output_dir, **options):
+    """Validate and run one policy dict the way `custodian run` does; returns resources."""
+    return make_policy(data, session_factory, output_dir, **options)()
