@@ -8,20 +8,20 @@ import re
 import sys
 
 import yaml
+from c7n.manager import resources
+from c7n.resources import load_resources
 
-from .action import EnableFlowLogs
-from .analytics_action import FlowLogAnalytics
-from .compliance import FlowLogCompliance
+# The resources the plugin extends: aws.vpc at import, aws.account when Custodian loads it.
+RESOURCES = ("aws.vpc", "aws.account")
 
 HEADER = """# Configuration reference
 
-Generated from the filter's and the actions' JSON schemas by
+Generated from the filters' and the actions' JSON schemas by
 `python -m c7n_vpcflow.reference` (`make docs`); a test keeps this file in step with them.
-`custodian schema aws.vpc.filters.flow-log-compliance` and
-`custodian schema aws.vpc.actions.enable-flow-logs` and
-`custodian schema aws.vpc.actions.flow-log-analytics` print the same schemas.
-How the action behaves (destinations, the delivery role, existing log groups and flow logs,
-results and the dry run): [enable-flow-logs.md](enable-flow-logs.md).
+%s print the same schemas.
+How enable-flow-logs behaves (destinations, the delivery role, existing log groups and flow
+logs, results and the dry run): [enable-flow-logs.md](enable-flow-logs.md); the telemetry-rule
+filter and action: [With CloudWatch telemetry rules](../README.md#with-cloudwatch-telemetry-rules).
 """
 
 
@@ -67,15 +67,29 @@ def example_values(kind, cls):
     return values
 
 
-def section(kind, cls):
+def elements():
+    """[(kind, resource, class)] of every filter and action the plugin registers with Custodian."""
+    load_resources(RESOURCES)
+    found = []
+    for resource in RESOURCES:
+        manager = resources.get(resource.split(".", 1)[1])
+        for kind, registry in (("Filter", manager.filter_registry),
+                               ("Action", manager.action_registry)):
+            found += [(kind, resource, cls) for _name, cls in sorted(registry.items())
+                      if cls.__module__.startswith(__package__ + ".")]
+    return found
+
+
+def section(kind, resource, cls):
     doc = inspect.getdoc(cls)
     purpose = doc.splitlines()[0]
     examples = example_values(kind.lower() + "s", cls)
-    out = ["## %s `%s` (aws.vpc)" % (kind, cls.type), "", purpose, "",
-           "| key | type | default | example | what it does |", "|---|---|---|---|---|"]
-    for key, schema in sorted(cls.schema["properties"].items()):
-        if key == "type":
-            continue
+    keys = sorted(set(cls.schema["properties"]) - {"type"})
+    out = ["## %s `%s` (%s)" % (kind, cls.type, resource), "", purpose, ""]
+    out += ["| key | type | default | example | what it does |", "|---|---|---|---|---|"] \
+        if keys else ["No keys besides `type`."]
+    for key in keys:
+        schema = cls.schema["properties"][key]
         example = examples.get(key)
         description = re.sub(r"\s+", " ", schema.get("description", "")).replace("|", "\\|")
         out.append("| `%s` | %s | %s | %s | %s |" % (
@@ -86,8 +100,10 @@ def section(kind, cls):
 
 
 def render():
-    return "\n".join([HEADER, section("Filter", FlowLogCompliance),
-                      section("Action", EnableFlowLogs), section("Action", FlowLogAnalytics)])
+    documented = elements()
+    commands = ",\n".join("`custodian schema %s.%ss.%s`" % (resource, kind.lower(), cls.type)
+                          for kind, resource, cls in documented)
+    return "\n".join([HEADER % commands] + [section(*element) for element in documented])
 
 
 if __name__ == "__main__":
