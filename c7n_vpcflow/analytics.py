@@ -145,6 +145,17 @@ def alarm_name(log_group):
 
 
 @dataclass
+class GroupResult:
+    """What flow-log-analytics did for one log group (each of its VPCs' c7n:flow-log-analytics)."""
+    status: Status
+    changes: list = field(default_factory=list)
+    error: Optional[str] = None
+
+    def to_record(self):
+        return {"status": self.status.value, "changes": list(self.changes), "error": self.error}
+
+
+@dataclass
 class Existing:
     """Our query definitions, metric filters and alarms in one account-region."""
     queries: dict = field(default_factory=dict)   # name -> definition

@@ -12,7 +12,7 @@ from c7n.utils import local_session, type_schema
 from . import dryrun
 from .account import Account
 from .action import EnableFlowLogs
-from .analytics import Analytics, AnalyticsSettings, analytics_log_groups
+from .analytics import Analytics, AnalyticsSettings, GroupResult, analytics_log_groups
 from .apply import error_text
 from .errors import FlowLogRemediationError, failed_vpcs
 from .identity import confirm_account
@@ -141,13 +141,12 @@ class FlowLogAnalytics(BaseAction):
         for group in sorted(set(groups.values())):
             try:
                 notes = analytics.ensure(logs, cloudwatch, self.manager.retry, group)
-                outcome[group] = {"status": (Status.UPDATED if notes else Status.SKIPPED).value,
-                                  "changes": notes, "error": None}
+                outcome[group] = GroupResult(Status.UPDATED if notes else Status.SKIPPED, notes)
             except ClientError as e:
-                outcome[group] = {"status": Status.FAILED.value, "changes": [], "error": (
-                    "saved queries / alarm for %s: %s" % (group, error_text(e)))}
+                outcome[group] = GroupResult(Status.FAILED, error=(
+                    "saved queries / alarm for %s: %s" % (group, error_text(e))))
         for vpc in vpcs:
             if vpc["VpcId"] in groups:
-                vpc[ANALYTICS] = dict(outcome[groups[vpc["VpcId"]]])
-        return sorted((v["VpcId"], v[ANALYTICS]["error"]) for v in vpcs
-                      if v.get(ANALYTICS, {}).get("error"))
+                vpc[ANALYTICS] = outcome[groups[vpc["VpcId"]]].to_record()
+        return sorted((vpc_id, outcome[group].error) for vpc_id, group in groups.items()
+                      if outcome[group].error)

@@ -53,7 +53,7 @@ class VpcPlan:
         if self.replace:
             described["replace"] = self.replace
         if role_status is not None and self.create_flow_log:
-            described["role"] = {"arn": role_status.arn, "step": role_status.action}
+            described["role"] = {"arn": role_status.arn, "step": role_status.action.value}
             if role_status.calls:
                 described["role"]["calls"] = list(role_status.calls)
             if role_status.boundary:

@@ -18,7 +18,7 @@ from .paging import paginate
 from .role_policy import (
     DEFAULT_BOUNDARY, SERVICE_PRINCIPAL, covered_prefixes, delivery_gaps, delivery_policy,
     trust_policy, trust_verdict)
-from .vocabulary import OUR_TAG
+from .vocabulary import OUR_TAG, RoleStep
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -50,10 +50,10 @@ class RoleStatus:
     @property
     def action(self):
         if self.problem:
-            return "unusable"
+            return RoleStep.UNUSABLE
         if not self.exists:
-            return "create"
-        return "widen its policy" if "iam:PutRolePolicy" in self.calls else "use existing"
+            return RoleStep.CREATE
+        return RoleStep.WIDEN if "iam:PutRolePolicy" in self.calls else RoleStep.USE
 
     def refusal(self, log_group):
         """Why no flow log may deliver into `log_group` with this role, or None."""

@@ -1,5 +1,7 @@
 """`put-vpc-flow-log-telemetry-rule` on aws.account, its dry-run plan, and their registration."""
 import logging
+from dataclasses import dataclass, field
+from typing import Optional
 
 from c7n.actions import BaseAction
 from c7n.exceptions import PolicyExecutionError
@@ -13,9 +15,35 @@ from .telemetry_rule_spec import (
 from .telemetry_rules import (
     ACTION_KEYS, READS, RULE_KEYS, WRITES, VpcFlowLogTelemetryRule, inspect,
     operation, permissions_of, validate_spec)
-from .vocabulary import TELEMETRY_RULE_PLAN, TELEMETRY_RULE_RESULT
+from .vocabulary import TELEMETRY_RULE_PLAN, TELEMETRY_RULE_RESULT, RuleOutcome
 
 log = logging.getLogger("custodian.vpcflow")
+
+
+@dataclass
+class RulePlan:
+    """What the action does to the rule; annotated (as its record) under --dryrun, and
+    with the rule's ARN and the calls made once done."""
+    rule_name: str
+    scope: str
+    not_carried: dict
+    outcome: RuleOutcome = RuleOutcome.CREATE
+    reason: str = ""
+    deviations: list = field(default_factory=list)
+    calls: list = field(default_factory=list)
+    rule: Optional[dict] = None
+    rule_arn: Optional[str] = None
+    done: Optional[list] = None
+
+    def to_record(self):
+        record = {"rule-name": self.rule_name, "scope": self.scope, "reason": self.reason,
+                  "deviations": list(self.deviations), "not-carried": dict(self.not_carried),
+                  "calls": list(self.calls), "outcome": self.outcome.value}
+        for key, value in (("rule", self.rule), ("rule-arn", self.rule_arn),
+                           ("done", self.done)):
+            if value is not None:
+                record[key] = value
+        return record
 
 
 def plan_rule(status, rules, data, region):
@@ -24,29 +52,27 @@ def plan_rule(status, rules, data, region):
     desired, not_carried = desired_rule(data, region)
     name = data.get("rule-name", DEFAULT_RULE_NAME)
     mine = [r for r in rules if r["RuleName"] == name]
-    plan = {"rule-name": name, "scope": scope, "reason": "", "deviations": [],
-            "not-carried": not_carried, "calls": []}
-    if status.get("Status") not in RUNNING:
-        plan["calls"].append("StartTelemetryEvaluation")
+    plan = RulePlan(name, scope, not_carried)
+    calls = [] if status.get("Status") in RUNNING else ["StartTelemetryEvaluation"]
     if mine:
         found = deviations(mine[0]["TelemetryRule"], desired, data)
-        plan["deviations"] = found
-        plan["rule"] = amended(mine[0]["TelemetryRule"], desired, found)
-        plan["outcome"] = "update" if found else "none"
-        plan["reason"] = "deviates: %s" % ", ".join(found) if found else "conforms"
+        plan.deviations = found
+        plan.rule = amended(mine[0]["TelemetryRule"], desired, found)
+        plan.outcome = RuleOutcome.UPDATE if found else RuleOutcome.NONE
+        plan.reason = "deviates: %s" % ", ".join(found) if found else "conforms"
         if found:
-            plan["calls"].append("UpdateTelemetryRule")
+            calls.append("UpdateTelemetryRule")
     elif rules:
-        plan["outcome"] = "fail"
-        plan["reason"] = (
+        plan.outcome = RuleOutcome.FAIL
+        plan.reason = (
             "VPC flow-log rule %s already exists; a second rule would give each VPC a second "
             "flow log (AWS allows two): set rule-name to adopt it" % ", ".join(
                 r["RuleName"] for r in rules))
-        plan["calls"] = []
+        calls = []
     else:
-        plan["outcome"], plan["reason"], plan["rule"] = "create", "no VPC flow-log rule", desired
-        plan["calls"].append("CreateTelemetryRule")
-    plan["calls"] = [operation(scope, c) for c in plan["calls"]]
+        plan.reason, plan.rule = "no VPC flow-log rule", desired
+        calls.append("CreateTelemetryRule")
+    plan.calls = [operation(scope, c) for c in calls]
     return plan
 
 
@@ -118,11 +144,11 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
         client, status, rules = inspect(self.manager, self.data)
         plan = plan_rule(status, rules, self.data, self.manager.config.region)
         self._say_not_carried(plan)
-        if plan["outcome"] == "fail":
-            raise PolicyExecutionError("put-vpc-flow-log-telemetry-rule: " + plan["reason"])
-        rule = plan.get("rule") or {}
-        done = []
-        for call in plan["calls"]:
+        if plan.outcome == RuleOutcome.FAIL:
+            raise PolicyExecutionError("put-vpc-flow-log-telemetry-rule: " + plan.reason)
+        rule = plan.rule or {}
+        plan.done = []
+        for call in plan.calls:
             method = getattr(client, call)
             if call.startswith("start_telemetry_evaluation"):
                 regions = {"Regions": rule["Regions"]} if rule.get("Regions") else {
@@ -131,21 +157,20 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
             elif call.startswith("create_telemetry_rule"):
                 tags = dict(Settings.from_data(self.data).tags)
                 response = self.manager.retry(
-                    method, RuleName=plan["rule-name"], Rule=rule, Tags=tags)
-                plan["rule-arn"] = response.get("RuleArn")
+                    method, RuleName=plan.rule_name, Rule=rule, Tags=tags)
+                plan.rule_arn = response.get("RuleArn")
             else:
                 response = self.manager.retry(
-                    method, RuleIdentifier=plan["rule-name"], Rule=rule)
-                plan["rule-arn"] = response.get("RuleArn")
-            done.append(call)
-            log.info("put-vpc-flow-log-telemetry-rule %s: %s", plan["rule-name"], call)
-        plan["done"] = done
+                    method, RuleIdentifier=plan.rule_name, Rule=rule)
+                plan.rule_arn = response.get("RuleArn")
+            plan.done.append(call)
+            log.info("put-vpc-flow-log-telemetry-rule %s: %s", plan.rule_name, call)
         for account in resources:
-            account[TELEMETRY_RULE_RESULT] = plan
+            account[TELEMETRY_RULE_RESULT] = plan.to_record()
         return resources
 
     def _say_not_carried(self, plan):
-        for key, why in sorted(plan["not-carried"].items()):
+        for key, why in sorted(plan.not_carried.items()):
             (log.warning if key in NOT_CARRIED else log.info)(
                 "put-vpc-flow-log-telemetry-rule: not carried by the rule: %s: %s", key, why)
 
@@ -163,9 +188,9 @@ class TelemetryRulePlan:
         _client, status, rules = inspect(manager, self.data)
         plan = plan_rule(status, rules, self.data, manager.config.region)
         for account in accounts:
-            account[TELEMETRY_RULE_PLAN] = plan
-        log.info("dry run telemetry rule %s: %s (%s)%s", plan["rule-name"], plan["outcome"],
-                 plan["reason"], " -> " + ", ".join(plan["calls"]) if plan["calls"] else "")
+            account[TELEMETRY_RULE_PLAN] = plan.to_record()
+        log.info("dry run telemetry rule %s: %s (%s)%s", plan.rule_name, plan.outcome,
+                 plan.reason, " -> " + ", ".join(plan.calls) if plan.calls else "")
 
 
 def register(registry, resource_class):

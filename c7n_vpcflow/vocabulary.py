@@ -78,6 +78,22 @@ class Outcome(_Word):
     FAIL = "fail"
 
 
+class RuleOutcome(_Word):
+    """What put-vpc-flow-log-telemetry-rule decides for its rule."""
+    CREATE = "create"
+    UPDATE = "update"
+    NONE = "none"
+    FAIL = "fail"
+
+
+class RoleStep(_Word):
+    """What enable-flow-logs does with the delivery role (its plan's role step)."""
+    UNUSABLE = "unusable"
+    CREATE = "create"
+    WIDEN = "widen its policy"
+    USE = "use existing"
+
+
 class Status(_Word):
     """Where one VPC's remediation stands (c7n:flow-log-result's status)."""
     PLANNED = "planned"

@@ -11,8 +11,10 @@ from c7n_vpcflow.analytics import (
     FILTER_NAME, METRIC_NAMESPACE, QUERIES, alarm_name, query_strings, reject_pattern)
 from localaws.estate import create_flow_log
 from support.aws import RecordingSession
+from support.emulated import flow_logs_of
 from support.policy import enable_policy, run_policy
 from support.results import capture_resources
+from support.wire import error
 
 GROUP = "/vpc/flow-logs/vpc-0c1d2e3f4a5b6c7d8"
 # The Logs Insights commands these queries may use, and the identifiers that are not fields.
@@ -137,24 +139,34 @@ def test_reject_alarm_is_created_once_and_follows_its_settings(emulator, tmp_pat
 
 
 @pytest.mark.emulator
-def test_a_vpc_enable_could_not_fix_stops_neither_the_others_alarms_nor_the_failure(
-        emulator, tmp_path):
+def test_vpcs_enable_or_analytics_could_not_finish_stop_no_other_and_fail_the_run(
+        fault_proxy, emulator, tmp_path):
     ec2, logs = emulator.client("ec2"), emulator.client("logs")
-    fixable = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
-    stuck = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    fixable, denied, stuck = (ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+                              for cidr in ("10.6.0.0/16", "10.7.0.0/16", "10.8.0.0/16"))
     for name in ("/other/a", "/other/b"):   # two ACCEPT-only flow logs: the limit, none sound
         logs.create_log_group(logGroupName=name)
         create_flow_log(ec2, stuck, "ACCEPT", name, "arn:aws:iam::123456789012:role/theirs")
+    denied_group = "/vpc/flow-logs/" + denied
+
+    def deny(call):
+        if call.operation == "PutMetricFilter" and call.params.get("logGroupName") == denied_group:
+            return error(call, "AccessDeniedException",
+                         "User is not authorized to perform: logs:PutMetricFilter")
+    fault_proxy.rules.append(deny)
 
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(enable(**{"reject-alarm": {"threshold": 50}}), RecordingSession("us-east-1"),
                    tmp_path)
 
-    message = str(raised.value)
-    assert message.startswith("enable-flow-logs could not fix 1 of ")
-    [line] = [line for line in message.splitlines() if line.startswith("  vpc-")]
-    assert line.startswith("  %s: already has 2 flow logs" % stuck)
+    lines = str(raised.value).splitlines()
+    assert lines[0].startswith("enable-flow-logs could not fix 1 of ")
+    assert lines[1].startswith("  %s: already has 2 flow logs" % stuck)
+    assert lines[2].startswith("flow-log-analytics could not finish 1 of ")
+    assert lines[3].startswith("  %s: saved queries / alarm for %s: " % (denied, denied_group))
+    assert "logs:PutMetricFilter" in lines[3] and len(lines) == 4
     alarms = {a["AlarmName"] for a in emulator.client("cloudwatch").describe_alarms(
         AlarmNamePrefix="c7n-vpcflow-reject-spike:")["MetricAlarms"]}
     assert alarm_name("/vpc/flow-logs/" + fixable) in alarms
-    assert alarm_name("/vpc/flow-logs/" + stuck) not in alarms
+    assert not {alarm_name("/vpc/flow-logs/" + v) for v in (stuck, denied)} & alarms
+    assert [f["LogGroupName"] for f in flow_logs_of(emulator)[denied]] == [denied_group]
