@@ -1,4 +1,4 @@
-"""Bench estates: N VPCs, seeded straight into the emulator.
+"""Bench estates: N VPCs, a table of localaws.estate rows seeded straight into the emulator.
 
 The emulator (moto 5.2) enforces no VPC quota (AWS's default is 5 per region, raised on
 request): 1,000 VPCs go into one account-region, one CreateVpc each, in about 5 s. N counts
@@ -14,19 +14,19 @@ everything else, about 2.5 ms each on moto (threads do not help: moto is CPU-bou
 Seeding and checking talk to the emulator directly (never through the proxy) and happen
 while its request recorder is off, so they are neither counted nor throttled.
 """
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from botocore.config import Config
 
-from localaws.estate import clients
+from localaws.estate import EMULATOR_ACCOUNT, Row, clients, seed as seed_table
 from localaws.server import post
 
-DEFAULT_ACCOUNT = "123456789012"     # moto's account for credentials it did not issue
+DEFAULT_ACCOUNT = EMULATOR_ACCOUNT   # moto's account for credentials it did not issue
 DELIVERY_ROLE = "arn:aws:iam::%s:role/vpc-flow-logs-delivery"
 CONVENTIONS = ("/vpc/flow-logs/%s", "/aws/vpc/%s")
 UNRELATED = "/aws/lambda/service-%05d"
 DIRECT = Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=20)
+WORKERS = 8         # threads making the log groups and flow logs
 
 
 @dataclass(frozen=True)
@@ -51,32 +51,29 @@ def cidr(index):
     return "10.%d.%d.0/24" % (index // 256 % 256, index % 256)
 
 
+def table(spec):
+    """The estate's rows: in each account-region its default VPC, then the VPCs made."""
+    rows = []
+    for index, (account_id, region) in enumerate(spec.account_regions):
+        for n in range(max(spec.share(index), 1)):
+            vpc_cidr = cidr(n - 1) if n else None
+            if spec.remediated:
+                rows.append(Row(account_id, region, None, "healthy", vpc_cidr,
+                                CONVENTIONS[n % 2]))
+            else:
+                rows.append(Row(account_id, region, None, "bare" if n else "default", vpc_cidr))
+    return rows
+
+
 def seed(endpoint, spec):
     """Reset the emulator and create the estate; returns {(account, region): [VPC id]}."""
     post(endpoint, "/moto-api/reset")
-    created = {}
-    for index, (account_id, region) in enumerate(spec.account_regions):
-        (ec2,) = clients(endpoint, account_id, region, "ec2", config=DIRECT)
-        ids = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]   # the default VPC
-        for n in range(spec.share(index) - len(ids)):
-            ids.append(ec2.create_vpc(CidrBlock=cidr(n))["Vpc"]["VpcId"])
-        created[(account_id, region)] = ids
-        seed_log_groups(endpoint, spec, account_id, region, ids)
+    created = {place: [] for place in spec.account_regions}
+    for one in seed_table(endpoint, table(spec), DELIVERY_ROLE,
+                          [UNRELATED % n for n in range(spec.unrelated_log_groups)],
+                          workers=WORKERS, config=DIRECT):
+        created[(one.row.account, one.row.region)].append(one.vpc_id)
     return created
-
-
-def seed_log_groups(endpoint, spec, account_id, region, vpc_ids):
-    """A remediated estate's flow logs and their groups; the unrelated groups."""
-    ec2, logs = clients(endpoint, account_id, region, "ec2", "logs", config=DIRECT)
-    names = [CONVENTIONS[n % 2] % vpc_id for n, vpc_id in enumerate(vpc_ids)] \
-        if spec.remediated else []
-    unrelated = [UNRELATED % n for n in range(spec.unrelated_log_groups)]
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda name: logs.create_log_group(logGroupName=name), names + unrelated))
-        list(pool.map(lambda pair: ec2.create_flow_logs(
-            ResourceIds=[pair[0]], ResourceType="VPC", TrafficType="REJECT",
-            LogDestinationType="cloud-watch-logs", LogGroupName=pair[1],
-            DeliverLogsPermissionArn=DELIVERY_ROLE % account_id), zip(vpc_ids, names)))
 
 
 def _all(client, operation, key, **params):

@@ -3,7 +3,8 @@ Not part of the plugin (the wheel ships c7n_vpcflow only).
 
     server.py        the moto server's lifecycle on 127.0.0.1; reading its request recording
     moto_server.py   the launcher: moto plus the query-definition calls it lacks
-    estate.py        seeding: clients acting in an account, VPCs, flow logs
+    estate.py        seeding: an estate as a table of VPC rows (one vocabulary of kinds),
+                     made through the API; clients acting in an account, VPCs, flow logs
     environment.py   the hermetic environment (dummy credentials, our endpoint, no profile)
     processes.py     child processes in their own process group, stopped as a group
     quotas.py        operation of a request, token buckets, quota rules, throttle answers

@@ -1,21 +1,40 @@
-"""Seeding the emulator with a CIS 3.7 estate, and snapshots of what it holds.
+"""The tests' estate table and seeding it into the emulator (localaws.estate), and snapshots
+of what the emulator holds.
 
 Per region: a VPC without flow logs, a healthy one, an ACCEPT-only one, one whose flow log
-fails delivery, a Name-tagged one and the default VPC moto creates; optionally a VPC at
-the two-flow-log limit with both flow logs broken.
+fails delivery into a missing log group, a Name-tagged one and the default VPC moto
+creates; optionally a VPC at the two-flow-log limit with both flow logs broken.
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from localaws.estate import create_flow_log, create_vpc
+from localaws.estate import Row, seed
 from support.constants import ACCOUNT_ID
 
 # Any ARN does for the seeded flow logs: moto never checks the delivery role.
-SEED_ROLE_ARN = "arn:aws:iam::%s:role/seeded-flow-logs" % ACCOUNT_ID
+SEED_ROLE = "arn:aws:iam::%s:role/seeded-flow-logs"
+SEED_ROLE_ARN = SEED_ROLE % ACCOUNT_ID
 HEALTHY_GROUP = "/seeded/healthy"
 ACCEPT_GROUP = "/seeded/accept-only"
 MISSING_GROUP = "/seeded/does-not-exist"
 KINDS = ("bare", "healthy", "accept_only", "failing", "named", "default")
+
+
+def table(region, account_id=None, healthy_traffic="REJECT"):
+    """{what the tests call it: Row}, in the order seeded ("failing" is an orphaned VPC:
+    its log group is missing too; "named" a bare one with a Name tag)."""
+    return {
+        "default": Row(account_id, region, None, "default"),
+        "bare": Row(account_id, region, None, "bare", "10.10.0.0/16"),
+        "healthy": Row(account_id, region, None, "healthy", "10.11.0.0/16", HEALTHY_GROUP,
+                       healthy_traffic),
+        "accept_only": Row(account_id, region, None, "accept_only", "10.12.0.0/16",
+                           ACCEPT_GROUP),
+        "failing": Row(account_id, region, None, "orphaned", "10.13.0.0/16", MISSING_GROUP),
+        "named": Row(account_id, region, "payments prod (%s)" % region, "bare",
+                     "10.14.0.0/16"),
+        "at_limit": Row(account_id, region, None, "at_limit", "10.15.0.0/16", ACCEPT_GROUP),
+    }
 
 
 @dataclass
@@ -30,49 +49,21 @@ class RegionEstate:
         return {k: v for k, v in self.vpcs.items() if k != "healthy"}
 
 
-def _flow_log(ec2, vpc_id, traffic_type, group, account_id=ACCOUNT_ID):
-    return create_flow_log(ec2, vpc_id, traffic_type, group,
-                           SEED_ROLE_ARN.replace(ACCOUNT_ID, account_id))
-
-
 def seed_region(emulator, region, kinds=KINDS, healthy_traffic="REJECT", at_limit=False,
                 account_id=None):
-    """Create the estate in one region (of `account_id`, by default the emulator's own)."""
-    ec2 = emulator.client("ec2", region, account_id)
-    logs = emulator.client("logs", region, account_id)
-    flow_log_account = account_id or ACCOUNT_ID
+    """Create the estate in one region (of `account_id`, by default the emulator's own);
+    the healthy and ACCEPT-only VPCs' log groups exist whichever kinds are seeded."""
+    rows = {k: row for k, row in table(region, account_id, healthy_traffic).items()
+            if k in kinds or (at_limit and k == "at_limit")}
     estate = RegionEstate(region)
-    default = ec2.describe_vpcs(
-        Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]
-    assert len(default) == 1, default
-    if "default" in kinds:
-        estate.vpcs["default"] = default[0]["VpcId"]
-    logs.create_log_group(logGroupName=HEALTHY_GROUP)
-    logs.create_log_group(logGroupName=ACCEPT_GROUP)
-    if "bare" in kinds:
-        estate.vpcs["bare"] = create_vpc(ec2, "10.10.0.0/16")
-    if "healthy" in kinds:
-        vpc_id = estate.vpcs["healthy"] = create_vpc(ec2, "10.11.0.0/16")
-        estate.flow_logs["healthy"] = _flow_log(
-            ec2, vpc_id, healthy_traffic, HEALTHY_GROUP, flow_log_account)
-    if "accept_only" in kinds:
-        vpc_id = estate.vpcs["accept_only"] = create_vpc(ec2, "10.12.0.0/16")
-        estate.flow_logs["accept_only"] = _flow_log(
-            ec2, vpc_id, "ACCEPT", ACCEPT_GROUP, flow_log_account)
-    if "failing" in kinds:
-        # moto marks a flow log to a missing log group FAILED ("Access error") for good.
-        vpc_id = estate.vpcs["failing"] = create_vpc(ec2, "10.13.0.0/16")
-        estate.flow_logs["failing"] = _flow_log(
-            ec2, vpc_id, "REJECT", MISSING_GROUP, flow_log_account)
-    if "named" in kinds:
-        estate.name_tag = "payments prod (%s)" % region
-        estate.vpcs["named"] = create_vpc(ec2, "10.14.0.0/16", {"Name": estate.name_tag})
-    if at_limit:
-        vpc_id = estate.vpcs["at_limit"] = create_vpc(ec2, "10.15.0.0/16")
-        logs.create_log_group(logGroupName=ACCEPT_GROUP + "-2")
-        estate.flow_logs["at_limit"] = (
-            _flow_log(ec2, vpc_id, "ACCEPT", ACCEPT_GROUP, flow_log_account)
-            + _flow_log(ec2, vpc_id, "ACCEPT", ACCEPT_GROUP + "-2", flow_log_account))
+    seeded = seed(emulator.endpoint, list(rows.values()), SEED_ROLE,
+                  log_groups=(HEALTHY_GROUP, ACCEPT_GROUP))
+    for kind, one in zip(rows, seeded):
+        estate.vpcs[kind] = one.vpc_id
+        if one.flow_logs:
+            estate.flow_logs[kind] = one.flow_logs
+    if "named" in rows:
+        estate.name_tag = rows["named"].name
     return estate
 
 
