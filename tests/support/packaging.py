@@ -39,9 +39,11 @@ def under(path, directory):
 
 
 def run_python(python, code, *flags, cwd):
-    """A fresh interpreter; cwd is a scratch dir, so the work tree is not on sys.path."""
+    """A fresh interpreter; cwd is a scratch dir and PYTHONPATH is dropped, so the work tree
+    is not on sys.path."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     return subprocess.run([python, *flags, "-c", textwrap.dedent(code)], cwd=str(cwd),
-                          capture_output=True, text=True, timeout=120)
+                          env=env, capture_output=True, text=True, timeout=120)
 
 
 def json_of(result):
