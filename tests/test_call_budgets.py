@@ -22,7 +22,7 @@ from localaws.proxy import ThrottlingProxy
 from localaws.quotas import Quotas
 from support.constants import GROUP
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, recording
-from support.estate import SEED_ROLE_ARN
+from support.estate import seed_crowd
 
 pytestmark = pytest.mark.emulator
 
@@ -44,21 +44,10 @@ def seed(emulator, sizes, extra_groups=None):
     Returns {region: ids of the VPCs without a flow log}."""
     missing = {}
     for region, n in sizes.items():
-        ec2 = emulator.client("ec2", region)
-        logs = emulator.client("logs", region)
-        ids = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
-        ids += [ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
-                for i in range(n - len(ids))]
-        for vpc_id in ids[:n // 2]:
-            group = GROUP % vpc_id
-            logs.create_log_group(logGroupName=group)
-            assert not ec2.create_flow_logs(
-                ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="REJECT",
-                LogDestinationType="cloud-watch-logs", LogGroupName=group,
-                DeliverLogsPermissionArn=SEED_ROLE_ARN).get("Unsuccessful")
-        for i in range((extra_groups or {}).get(region, 0)):
-            logs.create_log_group(logGroupName=RETIRED % i)
-        missing[region] = set(ids[n // 2:])
+        retired = [RETIRED % i for i in range((extra_groups or {}).get(region, 0))]
+        seeded = seed_crowd(emulator, n, region, lambda i, n=n: GROUP if i < n // 2 else None,
+                            retired)
+        missing[region] = {one.vpc_id for one in seeded if not one.flow_logs}
     return missing
 
 

@@ -5,24 +5,24 @@ Flight data (written by tests/support/flight_estates.py), one fixture and folder
 20 VPCs' log groups under two conventions, 1,000 under two, 60 whose names share no
 prefix. On the emulator: the same shapes amid 1,500 unrelated `/aws/lambda/...` groups.
 """
-import json
+import functools
 import logging
 import math
 import os
 import re
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
-import botocore.session
 import pytest
 
 from c7n_vpcflow import inventory
 from c7n_vpcflow.compliance import VIOLATIONS, FlowLogCompliance
 from c7n_vpcflow.loggroup_lookup import plan_lookup
 from support.aws import RecordingSession
-from support.constants import ROOT
+from support.constants import DATA_DIR, ROOT
+from support.estate import seed_crowd
 from support.flight_estates import CASES, no_shared_prefix, two_conventions, vpc_id
 from support.policy import enable_policy, run_policy
+from support.shapes import flight_data_errors
 
 README = os.path.join(ROOT, "README.md")
 AUDIT = {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
@@ -147,21 +147,12 @@ def test_lookup_takes_exact_names_only_when_that_is_provably_fewer_calls(names, 
 def seed(emulator, count, naming, unrelated, deleted=()):
     """count VPCs (the default one included), each with a flow log into naming(i, vpc);
     `unrelated` other log groups; the groups of `deleted` indexes removed afterwards."""
-    ec2 = emulator.client("ec2")
-    logs = emulator.client("logs")
-    ids = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
-    ids += [ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
-            for i in range(count - len(ids))]
+    seeded = seed_crowd(emulator, count, group_of=lambda i: functools.partial(naming, i),
+                        log_groups=[UNRELATED % i for i in range(unrelated)], workers=8)
+    ids = [one.vpc_id for one in seeded]
     names = [naming(i, v) for i, v in enumerate(ids)]
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda n: logs.create_log_group(logGroupName=n),
-                      names + [UNRELATED % i for i in range(unrelated)]))
-    for vpc, name in zip(ids, names):
-        ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="REJECT",
-                             LogDestinationType="cloud-watch-logs", LogGroupName=name,
-                             DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/x")
     for i in deleted:
-        logs.delete_log_group(logGroupName=names[i])
+        emulator.client("logs").delete_log_group(logGroupName=names[i])
     return ids, names
 
 
@@ -274,36 +265,6 @@ def test_the_stated_call_count_formula_holds(source, case, request, tmp_path):
 
 # --- the flight data is what AWS sends --------------------------------------------------
 
-def shape_errors(shape, value, path):
-    """Where `value` departs from botocore's `shape` (unknown keys, wrong types, enums)."""
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(value, dict):
-            return [path]
-        return [e for key, item in value.items() for e in (
-            shape_errors(shape.members[key], item, path + "." + key)
-            if key in shape.members else [path + "." + key + ": unknown"])]
-    if kind == "list":
-        return [e for n, item in enumerate(value) if isinstance(value, list)
-                for e in shape_errors(shape.member, item, "%s[%d]" % (path, n))] \
-            if isinstance(value, list) else [path]
-    expected = {"string": str, "integer": int, "long": int, "boolean": bool,
-                "timestamp": (str, int)}[kind]
-    ok = isinstance(value, expected) and (kind == "boolean" or not isinstance(value, bool))
-    enum = getattr(shape, "enum", None)
-    return [] if ok and (not enum or value in enum) else [path + ": %r" % (value,)]
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_flight_data_is_shaped_on_botocores_service_model(case):
-    models = {}
-    case_dir = os.path.join(os.path.dirname(__file__), "data", "placebo", case)
-    for filename in sorted(os.listdir(case_dir)):
-        service, operation = filename.rsplit("_", 1)[0].split(".")
-        if service not in models:
-            models[service] = botocore.session.get_session().get_service_model(service)
-        with open(os.path.join(case_dir, filename)) as f:
-            response = json.load(f)
-        assert response["status_code"] == 200
-        output = models[service].operation_model(operation).output_shape
-        assert shape_errors(output, response["data"], filename) == []
+    assert flight_data_errors(os.path.join(DATA_DIR, case)) == []

@@ -15,6 +15,7 @@ from localaws.proxy import ThrottlingProxy
 from localaws.quotas import DEFAULT_LATENCY_MS, Quotas
 from support.constants import REGION
 from support.e2e import ENABLE_POLICY
+from support.estate import seed_crowd
 
 pytestmark = pytest.mark.emulator
 
@@ -24,11 +25,7 @@ PER_VPC = ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs
 
 
 def seed(emulator):
-    ec2 = emulator.client("ec2", REGION)
-    ids = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
-    ids += [ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
-            for i in range(N - len(ids))]
-    return set(ids)
+    return {one.vpc_id for one in seed_crowd(emulator, N)}
 
 
 def unfixed(emulator, ids):

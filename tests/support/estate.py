@@ -3,13 +3,14 @@ of what the emulator holds.
 
 Per region: a VPC without flow logs, a healthy one, an ACCEPT-only one, one whose flow log
 fails delivery into a missing log group, a Name-tagged one and the default VPC moto
-creates; optionally a VPC at the two-flow-log limit with both flow logs broken.
+creates; optionally a VPC at the two-flow-log limit with both flow logs broken. Or a crowd
+of VPCs in one region, healthy or without flow logs.
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from localaws.estate import Row, seed
-from support.constants import ACCOUNT_ID
+from support.constants import ACCOUNT_ID, REGION
 
 # Any ARN does for the seeded flow logs: moto never checks the delivery role.
 SEED_ROLE = "arn:aws:iam::%s:role/seeded-flow-logs"
@@ -77,6 +78,20 @@ def seed_estate(emulator, regions=("us-east-1", "eu-west-1"), **options):
             at_limit=options.get("at_limit_region") == region,
             kinds=options.get("kinds", KINDS))
     return estates
+
+
+def seed_crowd(emulator, count, region=REGION, group_of=lambda index: None, log_groups=(),
+               workers=1):
+    """`count` VPCs in one region of the emulator's account, a Seeded each: its default VPC,
+    then VPCs of 10.<n>.0.0/16. The index-th has a healthy flow log into group_of(index)
+    (a name, "%s" for the VPC id, or a function of it), or none when that is None."""
+    rows = []
+    for index in range(count):
+        group = group_of(index)
+        kind = "healthy" if group else ("bare" if index else "default")
+        rows.append(Row(None, region, None, kind,
+                        "10.%d.0.0/16" % (index - 1) if index else None, group))
+    return seed(emulator.endpoint, rows, SEED_ROLE, log_groups, workers=workers)
 
 
 def flow_logs_by_vpc(emulator, region):
