@@ -7,18 +7,13 @@ writes neither (nothing matched, so Custodian never called the action) leaves th
 files behind, and only those ids tell a reader they are not the current run's.
 """
 from datetime import datetime, timezone
-from enum import Enum
 
 from .account import Account
 from .outputs import write_deferred, write_output
+from .vocabulary import Judgement
 
 VERDICTS_FILE = "flow-log-compliance.json"
 RESULTS_FILE = "flow-log-results.json"
-
-
-class Judgement(Enum):
-    JUDGED = "judged"
-    NOT_JUDGED = "not-judged"
 
 
 def run_header(manager):

@@ -14,7 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .evidence import RESULTS_FILE, VERDICTS_FILE, Judgement
+from .evidence import RESULTS_FILE, VERDICTS_FILE
+from .vocabulary import Judgement
 from .vocabulary import ACTION, FILTER
 
 METADATA_FILE, RUN_LOG = "metadata.json", "custodian-run.log"

@@ -11,7 +11,7 @@ from string import Template
 from .account_rows import timestamp, total
 from .frameworks import FRAMEWORKS, PROWLER_CHECK, PROWLER_COMMIT, cis_numbering
 from .report_chart import bar, compliance_series, not_judged_bar, over_time, percent
-from .vocabulary import Figure
+from .vocabulary import Figure, Judgement
 
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
@@ -80,7 +80,7 @@ def _summary_row(row):
     region = escape(row.region)
     cells = [escape(_account(row)), region]
     if not row.judged:
-        cells += ['<span class="cause">not judged</span>', "", "", "", "", not_judged_bar(),
+        cells += ['<span class="cause">%s</span>' % Judgement.NOT_JUDGED.label, "", "", "", "", not_judged_bar(),
                   '<span class="cause">%s</span>' % escape(row.cause or "")]
         return '<tr class="not-judged" data-account="%s" data-region="%s">%s</tr>' % (
             escape(row.account_id or row.account_name), region,

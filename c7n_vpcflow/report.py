@@ -8,7 +8,7 @@ import io
 import json
 
 from .account_rows import timestamp, total
-from .vocabulary import MANAGERS, REASONS, Figure
+from .vocabulary import MANAGERS, REASONS, Figure, Judgement
 
 COUNTS = (Figure.VPCS, Figure.COMPLIANT, Figure.NON_COMPLIANT)
 OUTCOMES = (Figure.FIXED, Figure.FAILED)
@@ -32,7 +32,7 @@ def _count(value, missing="-"):
 def _judged_text(row):
     if row.account_name == "TOTAL":
         return "all judged" if row.judged else row.cause
-    return timestamp(row.judged_at) if row.judged else "not judged"
+    return timestamp(row.judged_at) if row.judged else Judgement.NOT_JUDGED.label
 
 
 def as_markdown(rows):

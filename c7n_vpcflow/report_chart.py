@@ -9,7 +9,7 @@ the VPCs judged compliant when judged; a fix made after a verdict shows at the n
 from datetime import datetime, timedelta
 from html import escape
 
-from .evidence import Judgement
+from .vocabulary import Figure, Judgement
 
 GAP = timedelta(minutes=30)
 LABELLED = 12   # points up to this many carry their figures; more only in their tooltips
@@ -55,8 +55,9 @@ def bar(compliant, fixed, remaining, width=220, height=14):
     """A horizontal bar: compliant, fixed since judged, still non-compliant."""
     total = compliant + fixed + remaining
     x, rects = 0.0, []
-    for count, colour, label in ((compliant, GREEN, "compliant when judged"),
-                                 (fixed, TEAL, "fixed since"), (remaining, RED, "non-compliant")):
+    for count, colour, label in ((compliant, GREEN, "%s when judged" % Figure.COMPLIANT),
+                                 (fixed, TEAL, "%s since" % Figure.FIXED),
+                                 (remaining, RED, Figure.NON_COMPLIANT)):
         if count:
             w = width * count / total
             rects.append('<rect x="%.1f" y="0" width="%.1f" height="%d" fill="%s">'
@@ -70,8 +71,8 @@ def bar(compliant, fixed, remaining, width=220, height=14):
 
 def not_judged_bar(width=220, height=14):
     return ('<svg class="bar" width="%d" height="%d" role="img"><rect width="%d" height="%d" '
-            'fill="none" stroke="%s" stroke-dasharray="4 3"/><title>not judged</title></svg>'
-            % (width, height, width, height, GREY))
+            'fill="none" stroke="%s" stroke-dasharray="4 3"/><title>%s</title></svg>'
+            % (width, height, width, height, GREY, Judgement.NOT_JUDGED.label))
 
 
 def over_time(series, width=760, height=240):

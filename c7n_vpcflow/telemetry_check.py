@@ -16,12 +16,13 @@ from c7n.utils import local_session
 
 from .evidence_source import SourceError, open_source
 from .evidence_tree import read_tree
+from .vocabulary import Judgement
 from .paging import paginate
 from .telemetry_rule_spec import RESOURCE_TYPE
 
 ENABLED = "Enabled"
 UNKNOWN_TO_AWS = "not evaluated"
-NOT_JUDGED_BY_US = "not judged"
+NOT_JUDGED_BY_US = Judgement.NOT_JUDGED.label
 
 
 @dataclass

@@ -47,8 +47,29 @@ EXPRESSED = ("traffic-type", "retention-days", "log-group-name", "log-format",
 # ... and those the action also takes, to say what a rule cannot carry or refuse them.
 DECLINED = ("destination-type", "kms-key-id", "tags", "role", "create-role",
             "replace-broken")
-FILTER_KEYS = {k: v for k, v in properties().items() if k in EXPRESSED}
-ACTION_KEYS = {k: v for k, v in properties().items() if k in EXPRESSED + DECLINED}
+# What those keys mean for a rule, where it differs from enable-flow-logs.
+FOR_A_RULE = {
+    "retention-days": "Retention of the log groups the rule creates.",
+    "log-group-name": "The rule's per-VPC log-group pattern: {vpc_id} and {account_id} "
+                      "only (AWS's <resourceId> and <accountId>).",
+    "destination-type": "cloud-watch-logs only: a rule cannot deliver to S3 or Firehose.",
+    "kms-key-id": "KMS key of the log groups the rule creates; only for a one-region rule.",
+    "tags": "Tags on the rule (not on its flow logs or log groups); managed-by: c7n-vpcflow "
+            "is always added.",
+    "role": "Not carried by a rule (AWS delivers with its own role): logged.",
+    "create-role": "Not carried by a rule: logged.",
+    "replace-broken": "Not carried by a rule (AWS repairs drift when allow-field-updates): "
+                      "logged.",
+}
+
+
+def _keys(names):
+    return {k: dict(v, description=FOR_A_RULE.get(k, v.get("description")))
+            for k, v in properties().items() if k in names}
+
+
+FILTER_KEYS = _keys(EXPRESSED)
+ACTION_KEYS = _keys(EXPRESSED + DECLINED)
 
 
 def operation(scope, name):
@@ -146,7 +167,10 @@ class VpcFlowLogTelemetryRule(Filter):
 
     type = "vpc-flow-log-telemetry-rule"
     schema = type_schema(
-        type, match={"enum": ["non-conforming", "conforming"]},
+        type, match={"enum": ["non-conforming", "conforming"], "default": "non-conforming",
+                     "description": "Which accounts the filter keeps: non-conforming (no "
+                                    "rule conforms, or evaluation is not running) or "
+                                    "conforming."},
         **dict(FILTER_KEYS, **RULE_KEYS))
     schema_alias = False
     permissions = permissions_of("organization", READS) + permissions_of("account", READS)

@@ -109,6 +109,17 @@ FIXED = (Status.CREATED, Status.REPAIRED, Status.UPDATED)
 NOT_FIXED = (Status.FAILED, Status.UNFINISHED)
 
 
+class Judgement(_Word):
+    """Whether a run judged its account-region (the verdict file's status)."""
+    JUDGED = "judged"
+    NOT_JUDGED = "not-judged"
+
+    @property
+    def label(self):
+        """As the report prints it."""
+        return self.value.replace("-", " ")
+
+
 class Figure(_Word):
     """A figure the report counts per account-region, as its JSON key."""
     VPCS = "vpcs"

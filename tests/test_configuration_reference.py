@@ -51,12 +51,7 @@ def test_every_key_has_a_type_and_an_example(element):
         assert type_text and example != "-", key
 
 
-@pytest.mark.parametrize("element", [
-    pytest.param(e, marks=pytest.mark.xfail(
-        strict=True, reason="the telemetry-rule filter's `match` has no description "
-                            "(telemetry_rules.py's schema)"))
-    if (e[0], e[2].type, e[1]) == TELEMETRY_FILTER else e for e in ELEMENTS],
-    ids=lambda e: e[2].type)
+@pytest.mark.parametrize("element", ELEMENTS, ids=lambda e: e[2].type)
 def test_every_key_says_what_it_does(element):
     for key, (_type, _default, _example, description) in section_of(*element).items():
         assert description, key
