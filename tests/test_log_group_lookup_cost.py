@@ -18,11 +18,10 @@ from c7n_vpcflow import inventory
 from c7n_vpcflow.compliance import VIOLATIONS, FlowLogCompliance
 from c7n_vpcflow.loggroup_lookup import plan_lookup
 from support.aws import RecordingSession
-from support.constants import DATA_DIR, ROOT
+from support.constants import ROOT
 from support.estate import seed_crowd
 from support.flight_estates import CASES, no_shared_prefix, two_conventions, vpc_id
 from support.policy import enable_policy, run_policy
-from support.shapes import flight_data_errors
 
 README = os.path.join(ROOT, "README.md")
 AUDIT = {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
@@ -261,10 +260,3 @@ def test_the_stated_call_count_formula_holds(source, case, request, tmp_path):
     audit(flight, tmp_path)
     names, existing = case_names(case)
     check_claims(flight, names, existing, sources={source: claim_sources()[source]})
-
-
-# --- the flight data is what AWS sends --------------------------------------------------
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_flight_data_is_shaped_on_botocores_service_model(case):
-    assert flight_data_errors(os.path.join(DATA_DIR, case)) == []

@@ -1,10 +1,5 @@
 """The telemetry-rule filter and action on aws.account, on flight data shaped on botocore's
 model of observabilityadmin (the emulator has no Observability Admin)."""
-import glob
-import json
-import os
-
-import botocore.session
 import pytest
 from c7n.exceptions import PolicyExecutionError
 from c7n.resources import load_resources
@@ -14,7 +9,7 @@ from c7n_vpcflow.telemetry_rules import VpcFlowLogTelemetryRule
 from c7n_vpcflow.vocabulary import TELEMETRY_RULE_VERDICT as ANNOTATION
 from support.constants import policy_path
 from support.policy import run_policy
-from support.results import DATA_DIR, recorded
+from support.results import recorded
 
 READS = ["observabilityadmin.GetTelemetryEvaluationStatusForOrganization",
          "observabilityadmin.ListTelemetryRulesForOrganization"]
@@ -54,36 +49,6 @@ def run(data, flight, tmp_path, **options):
 def writes(flight):
     return [op for op in flight.operations() if op.split(".")[1].startswith(
         ("Create", "Update", "Start", "Tag"))]
-
-
-def check_shape(shape, value, where):
-    if shape.type_name == "structure":
-        assert isinstance(value, dict), where
-        assert set(value) <= set(shape.members), (where, set(value) - set(shape.members))
-        for key, item in value.items():
-            check_shape(shape.members[key], item, "%s.%s" % (where, key))
-    elif shape.type_name == "list":
-        for index, item in enumerate(value):
-            check_shape(shape.member, item, "%s[%d]" % (where, index))
-    elif shape.type_name == "map":
-        for key, item in value.items():
-            check_shape(shape.value, item, "%s[%s]" % (where, key))
-    elif getattr(shape, "enum", None):
-        assert value in shape.enum, (where, value)
-
-
-def test_flight_data_is_shaped_on_the_botocore_model_of_observabilityadmin():
-    model = botocore.session.get_session().get_service_model("observabilityadmin")
-    files = glob.glob(os.path.join(DATA_DIR, "**", "observabilityadmin.*.json"),
-                      recursive=True)
-    assert files
-    for path in files:
-        operation = os.path.basename(path).split(".")[1].rsplit("_", 1)[0]
-        with open(path) as f:
-            body = json.load(f)
-        output = model.operation_model(operation).output_shape
-        if body["status_code"] == 200 and output is not None:
-            check_shape(output, body["data"], path)
 
 
 def test_no_vpc_flow_log_rule_and_no_evaluation_are_both_reported(telemetry_rule_absent, tmp_path):

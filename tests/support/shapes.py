@@ -30,19 +30,32 @@ def shape_errors(shape, value, path):
     return [] if ok and (not enum or value in enum) else [path + ": %r" % (value,)]
 
 
+# Placebo names a file by the endpoint prefix where it differs from botocore's service name.
+SERVICE_OF_PREFIX = {"monitoring": "cloudwatch"}
+
+
 def flight_data_errors(folder):
-    """shape_errors of every answer in a flight-data folder (<service>.<Operation>_<n>.json);
-    a file that is not a success (status 200) is an error too."""
+    """shape_errors of every success answer in a flight-data folder and its subfolders
+    (<service>.<Operation>_<n>.json), and every error answer's Error.Code and .Message;
+    placebo's ResponseMetadata is botocore's own."""
     errors, models = [], {}
-    for filename in sorted(os.listdir(folder)):
-        service, operation = filename.rsplit("_", 1)[0].split(".")
+    paths = sorted(os.path.relpath(os.path.join(top, name), folder)
+                   for top, _dirs, names in os.walk(folder) for name in names)
+    for filename in paths:
+        prefix, operation = os.path.basename(filename).rsplit("_", 1)[0].split(".")
+        service = SERVICE_OF_PREFIX.get(prefix, prefix)
         if service not in models:
             models[service] = botocore.session.get_session().get_service_model(service)
         with open(os.path.join(folder, filename)) as f:
             response = json.load(f)
-        if response["status_code"] != 200:
-            errors.append("%s: status %s" % (filename, response["status_code"]))
-            continue
         output = models[service].operation_model(operation).output_shape
-        errors += shape_errors(output, response["data"], filename)
+        if response["status_code"] != 200:
+            error = response["data"].get("Error") or {}
+            if not (isinstance(error.get("Code"), str) and isinstance(error.get("Message"), str)):
+                errors.append("%s: an error answer without Error.Code and Error.Message" % filename)
+            continue
+        if output is None:
+            continue
+        data = {k: v for k, v in response["data"].items() if k != "ResponseMetadata"}
+        errors += shape_errors(output, data, filename)
     return errors
