@@ -9,9 +9,10 @@ from c7n_vpcflow.errors import FlowLogRemediationError
 from c7n_vpcflow.analytics_action import FlowLogAnalytics
 from c7n_vpcflow.analytics import (
     FILTER_NAME, METRIC_NAMESPACE, QUERIES, alarm_name, query_strings, reject_pattern)
-from localaws.estate import create_flow_log
 from support.aws import RecordingSession
+from support.constants import REGION
 from support.emulated import flow_logs_of
+from support.estate import seed_region
 from support.policy import enable_policy, run_policy
 from support.results import capture_resources
 from support.wire import error
@@ -141,12 +142,8 @@ def test_reject_alarm_is_created_once_and_follows_its_settings(emulator, tmp_pat
 @pytest.mark.emulator
 def test_vpcs_enable_or_analytics_could_not_finish_stop_no_other_and_fail_the_run(
         fault_proxy, emulator, tmp_path):
-    ec2, logs = emulator.client("ec2"), emulator.client("logs")
-    fixable, denied, stuck = (ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-                              for cidr in ("10.6.0.0/16", "10.7.0.0/16", "10.8.0.0/16"))
-    for name in ("/other/a", "/other/b"):   # two ACCEPT-only flow logs: the limit, none sound
-        logs.create_log_group(logGroupName=name)
-        create_flow_log(ec2, stuck, "ACCEPT", name, "arn:aws:iam::123456789012:role/theirs")
+    estate = seed_region(emulator, REGION, kinds=("bare", "named"), at_limit=True)
+    fixable, denied, stuck = (estate.vpcs[k] for k in ("bare", "named", "at_limit"))
     denied_group = "/vpc/flow-logs/" + denied
 
     def deny(call):

@@ -8,10 +8,10 @@ import logging
 import pytest
 
 from c7n_vpcflow.analytics import alarm_name
-from localaws.estate import create_flow_log
 from support.aws import RecordingSession
-from support.constants import ACCOUNT_ID, GROUP, REGION
+from support.constants import GROUP, REGION
 from support.emulated import new_vpc
+from support.estate import seed_region
 from support.policy import enable_policy, make_policy
 
 pytestmark = pytest.mark.emulator
@@ -51,12 +51,7 @@ def test_the_plan_comes_from_the_filter_and_the_policy_keeps_its_filters(emulato
 
 
 def test_analytics_plans_nothing_for_a_vpc_enable_flow_logs_would_fail(emulator, tmp_path):
-    stuck = new_vpc(emulator, "10.2.0.0/16")
-    ec2, logs = emulator.client("ec2"), emulator.client("logs")
-    for name in ("/other/a", "/other/b"):
-        logs.create_log_group(logGroupName=name)
-        create_flow_log(ec2, stuck, "ACCEPT", name,
-                        "arn:aws:iam::%s:role/theirs" % ACCOUNT_ID)
+    stuck = seed_region(emulator, REGION, kinds=(), at_limit=True).vpcs["at_limit"]
     policy = make_policy(with_analytics(enable_policy(), **{"reject-alarm": ALARM}),
                          RecordingSession(REGION), tmp_path, dryrun=True)
 
