@@ -17,6 +17,14 @@ VPC has:
                  group is missing
     at_limit     two ACCEPT-only flow logs (AWS's limit per VPC), both broken: into its
                  group and <group>-2
+
+A row's manager says who made its flow logs and log groups, whatever its kind:
+
+    None            the team, untagged; groups /flow-logs/<Name tag, else VPC id> by default
+    telemetry-rule  an organization's CloudWatch telemetry rule, as AWS leaves it: flow logs
+                    and groups tagged CloudWatchTelemetryRuleManaged=true, groups named by
+                    the rule's default pattern /aws/vpc/<VPC id>, the rule's retention (the
+                    row's; none given: never expire)
 """
 import functools
 import json
@@ -42,6 +50,13 @@ KINDS = {
     "at_limit": (("ACCEPT", "ACCEPT"), "before"),
 }
 
+# manager: (the tags on its flow logs and log groups, its groups' default name: "%s" for
+# the VPC id, None: /flow-logs/<Name tag, else VPC id>)
+MANAGERS = {
+    None: ({}, None),
+    "telemetry-rule": ({"CloudWatchTelemetryRuleManaged": "true"}, "/aws/vpc/%s"),
+}
+
 
 @dataclass(frozen=True)
 class Row:
@@ -52,9 +67,21 @@ class Row:
     kind: str                   # one of KINDS
     cidr: Optional[str] = None  # None: the account-region's default VPC, never made
     # Its flow logs' log group: a name ("%s" for the VPC id) or a function of the VPC id;
-    # by default /flow-logs/<Name tag, else VPC id>.
+    # by default its manager's.
     group: Union[str, Callable, None] = None
     traffic: Optional[str] = None   # its flow logs' traffic instead of the kind's
+    manager: Optional[str] = None   # one of MANAGERS
+    # Days its groups keep events; None: seed()'s retention (a telemetry rule's: never expire).
+    retention: Optional[int] = None
+
+    @property
+    def tags(self):
+        """{key: value} on its flow logs and log groups."""
+        return MANAGERS[self.manager][0]
+
+    def retention_days(self, seeded):
+        """Days its groups keep events, `seeded` those of seed() (None: never expire)."""
+        return self.retention or (None if self.manager else seeded)
 
     def flow_logs(self, vpc_id):
         """(traffic, log group) of each flow log it gets."""
@@ -62,7 +89,8 @@ class Row:
         if callable(self.group):
             group = self.group(vpc_id)
         else:
-            group = self.group or "/flow-logs/" + (self.name or vpc_id)
+            group = (self.group or MANAGERS[self.manager][1]
+                     or "/flow-logs/" + (self.name or vpc_id))
             group = group % vpc_id if "%s" in group else group
         groups = [group] + ["%s-%d" % (group, n) for n in range(2, len(traffics) + 1)]
         return [(self.traffic or t, g) for t, g in zip(traffics, groups)]
@@ -103,20 +131,25 @@ def clients(endpoint, account_id, region, *services, config=None):
 
 def create_vpc(ec2, cidr, tags=None):
     """A new VPC, tagged with `tags` ({key: value}) in the same call; its id."""
-    params = {"CidrBlock": cidr}
-    if tags:
-        params["TagSpecifications"] = [{"ResourceType": "vpc", "Tags": [
-            {"Key": k, "Value": v} for k, v in tags.items()]}]
-    return ec2.create_vpc(**params)["Vpc"]["VpcId"]
+    return ec2.create_vpc(CidrBlock=cidr, **_tagged("vpc", tags))["Vpc"]["VpcId"]
 
 
-def create_flow_log(ec2, vpc_id, traffic_type, group, role_arn):
-    """A flow log of the VPC into the CloudWatch Logs group; its ids (the emulator never
-    checks the role). Seeding stops on an Unsuccessful entry."""
+def _tagged(resource_type, tags):
+    """The TagSpecifications parameter tagging the resource made with `tags`, if any."""
+    if not tags:
+        return {}
+    return {"TagSpecifications": [{"ResourceType": resource_type, "Tags": [
+        {"Key": k, "Value": v} for k, v in tags.items()]}]}
+
+
+def create_flow_log(ec2, vpc_id, traffic_type, group, role_arn, tags=None):
+    """A flow log of the VPC into the CloudWatch Logs group, tagged with `tags` ({key:
+    value}) in the same call; its ids (the emulator never checks the role). Seeding stops
+    on an Unsuccessful entry."""
     response = ec2.create_flow_logs(
         ResourceIds=[vpc_id], ResourceType="VPC", TrafficType=traffic_type,
         LogDestinationType="cloud-watch-logs", LogGroupName=group,
-        DeliverLogsPermissionArn=role_arn)
+        DeliverLogsPermissionArn=role_arn, **_tagged("vpc-flow-log", tags))
     if response.get("Unsuccessful"):
         raise RuntimeError("seeding a flow log failed: %s" % json.dumps(response["Unsuccessful"]))
     return response["FlowLogIds"]
@@ -128,8 +161,9 @@ def seed(endpoint, rows, role, log_groups=(), retention=None, workers=1, config=
 
     role: the flow logs' delivery role, "%s" for the account id (the emulator never checks
     it); log_groups: other groups made in every account-region of the table; retention:
-    days the rows' groups keep events (None: never expire); workers: threads making the
-    groups and flow logs (the VPCs are made one after the other); config: the clients'.
+    days the team's groups keep events unless their row says (None: never expire);
+    workers: threads making the groups and flow logs (the VPCs are made one after the
+    other); config: the clients'.
     """
     places = {}
     for index, row in enumerate(rows):
@@ -155,20 +189,25 @@ def _seed_place(ec2, logs, rows, role_arn, log_groups, retention, workers):
     wanted = [(one, traffic, group) for one in seeded
               for traffic, group in one.row.flow_logs(one.vpc_id)]
 
-    own = {group for _one, _traffic, group in wanted}
+    owner = {}      # group: the first row writing to it
+    for one, _traffic, group in wanted:
+        owner.setdefault(group, one.row)
 
     def groups(when):
         return [g for one, _t, g in wanted if KINDS[one.row.kind][1] == when]
 
     def make_group(name):
-        logs.create_log_group(logGroupName=name)
-        if retention and name in own:
-            logs.put_retention_policy(logGroupName=name, retentionInDays=retention)
+        row = owner.get(name)
+        tags = row.tags if row else {}
+        logs.create_log_group(logGroupName=name, **({"tags": tags} if tags else {}))
+        days = row and row.retention_days(retention)
+        if days:
+            logs.put_retention_policy(logGroupName=name, retentionInDays=days)
 
     before = list(dict.fromkeys(list(log_groups) + groups("before")))
     _each(workers, make_group, before)
-    ids = _each(workers, lambda w: create_flow_log(ec2, w[0].vpc_id, w[1], w[2], role_arn),
-                wanted)
+    ids = _each(workers, lambda w: create_flow_log(ec2, w[0].vpc_id, w[1], w[2], role_arn,
+                                                   w[0].row.tags), wanted)
     for (one, _traffic, _group), made in zip(wanted, ids):
         one.flow_logs.extend(made)
     _each(workers, make_group, [g for g in dict.fromkeys(groups("after")) if g not in before])

@@ -1,8 +1,9 @@
 """Coexisting with CloudWatch telemetry rules, end to end with stock `custodian` on moto.
 
 The emulator has no Observability Admin, so the rule's work is seeded the way AWS leaves
-it: flow logs and log groups tagged CloudWatchTelemetryRuleManaged=true, under the rule's
-default pattern /aws/vpc/<vpc id>. Our action is pointed at the same pattern on purpose.
+it (localaws.estate's telemetry-rule manager): flow logs and log groups tagged
+CloudWatchTelemetryRuleManaged=true, under the rule's default pattern /aws/vpc/<vpc id>,
+30 days' retention. Our action is pointed at the same pattern on purpose.
 """
 import json
 
@@ -10,7 +11,7 @@ import pytest
 
 from support.constants import REGION
 from support.e2e import custodian_run, read_output, run_results, write_policy
-from support.estate import SEED_ROLE_ARN, snapshot
+from support.estate import SEED_ROLE_ARN, seed_telemetry_rule, snapshot
 
 pytestmark = pytest.mark.emulator
 
@@ -18,32 +19,14 @@ ONE_REGION = (REGION,)
 TELEMETRY_TAGS = [{"Key": "CloudWatchTelemetryRuleManaged", "Value": "true"}]
 
 
-def telemetry_flow_log(ec2, logs, vpc_id, traffic_type, create_group=True):
-    """What a telemetry rule leaves behind: a tagged log group and a tagged flow log."""
-    group = "/aws/vpc/%s" % vpc_id
-    if create_group:
-        logs.create_log_group(logGroupName=group, tags={"CloudWatchTelemetryRuleManaged": "true"})
-        logs.put_retention_policy(logGroupName=group, retentionInDays=30)
-    response = ec2.create_flow_logs(
-        ResourceIds=[vpc_id], ResourceType="VPC", TrafficType=traffic_type,
-        LogDestinationType="cloud-watch-logs", LogGroupName=group,
-        DeliverLogsPermissionArn=SEED_ROLE_ARN,
-        TagSpecifications=[{"ResourceType": "vpc-flow-log", "Tags": TELEMETRY_TAGS}])
-    return response["FlowLogIds"][0]
-
-
 @pytest.fixture
 def estate(emulator):
-    ec2, logs = emulator.client("ec2", "us-east-1"), emulator.client("logs", "us-east-1")
-    vpcs = {kind: ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"] for kind, cidr in (
-        ("sound", "10.20.0.0/16"), ("accept", "10.21.0.0/16"), ("failing", "10.22.0.0/16"),
-        ("bare", "10.23.0.0/16"))}
-    flow_logs = {
-        "sound": telemetry_flow_log(ec2, logs, vpcs["sound"], "REJECT"),
-        "accept": telemetry_flow_log(ec2, logs, vpcs["accept"], "ACCEPT"),
-        # Its log group is gone: moto marks the flow log FAILED ("Access error").
-        "failing": telemetry_flow_log(ec2, logs, vpcs["failing"], "REJECT", create_group=False),
-    }
+    seeded = seed_telemetry_rule(emulator, {
+        "sound": ("healthy", "10.20.0.0/16"), "accept": ("accept_only", "10.21.0.0/16"),
+        # Its log group never existed: moto marks the flow log FAILED ("Access error").
+        "failing": ("orphaned", "10.22.0.0/16"), "bare": ("bare", "10.23.0.0/16")})
+    vpcs = {name: one.vpc_id for name, one in seeded.items()}
+    flow_logs = {name: one.flow_logs[0] for name, one in seeded.items() if one.flow_logs}
     return vpcs, flow_logs
 
 

@@ -4,7 +4,8 @@ of what the emulator holds.
 Per region: a VPC without flow logs, a healthy one, an ACCEPT-only one, one whose flow log
 fails delivery into a missing log group, a Name-tagged one and the default VPC moto
 creates; optionally a VPC at the two-flow-log limit with both flow logs broken. Or a crowd
-of VPCs in one region, healthy or without flow logs.
+of VPCs in one region, healthy or without flow logs. Or VPCs whose flow logs a CloudWatch
+telemetry rule made.
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -19,6 +20,7 @@ HEALTHY_GROUP = "/seeded/healthy"
 ACCEPT_GROUP = "/seeded/accept-only"
 MISSING_GROUP = "/seeded/does-not-exist"
 KINDS = ("bare", "healthy", "accept_only", "failing", "named", "default")
+TELEMETRY_RETENTION = 30    # days, the retention the tests' telemetry rule gives its groups
 
 
 def table(region, account_id=None, healthy_traffic="REJECT"):
@@ -92,6 +94,15 @@ def seed_crowd(emulator, count, region=REGION, group_of=lambda index: None, log_
         rows.append(Row(None, region, None, kind,
                         "10.%d.0.0/16" % (index - 1) if index else None, group))
     return seed(emulator.endpoint, rows, SEED_ROLE, log_groups, workers=workers)
+
+
+def seed_telemetry_rule(emulator, vpcs, region=REGION, retention=TELEMETRY_RETENTION):
+    """{name: Seeded} of `vpcs` ({name: (kind, CIDR)}) in one region of the emulator's
+    account, their flow logs and log groups what a CloudWatch telemetry rule leaves (tagged
+    CloudWatchTelemetryRuleManaged=true, /aws/vpc/<VPC id>, the rule's retention)."""
+    rows = [Row(None, region, None, kind, cidr, manager="telemetry-rule", retention=retention)
+            for kind, cidr in vpcs.values()]
+    return dict(zip(vpcs, seed(emulator.endpoint, rows, SEED_ROLE)))
 
 
 def flow_logs_by_vpc(emulator, region):
