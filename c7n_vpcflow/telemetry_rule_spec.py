@@ -8,7 +8,7 @@ import copy
 import re
 
 from .settings import Settings
-from .vocabulary import ALL_TRAFFIC, CLOUDWATCH, OUR_TAG
+from .vocabulary import ALL_TRAFFIC, CLOUDWATCH, OUR_TAG, Deviation
 
 RESOURCE_TYPE = "AWS::EC2::VPC"
 SOURCE_TYPE = "VPC_FLOW_LOGS"
@@ -20,10 +20,7 @@ MACROS = {"vpc_id": "<resourceId>", "account_id": "<accountId>"}
 RUNNING = ("RUNNING", "STARTING")
 
 # Reason codes of a rule (or of its absence), in the order they are annotated.
-DEVIATIONS = (
-    "absent", "evaluation-not-running", "traffic-type", "retention", "destination-pattern",
-    "log-format", "max-aggregation-interval", "regions", "scope", "selection-criteria",
-    "field-updates")
+DEVIATIONS = tuple(Deviation)
 
 # What enable-flow-logs does that a telemetry rule cannot, said whenever a rule is planned.
 ALWAYS_NOT_CARRIED = {
@@ -109,27 +106,28 @@ def deviations(rule, desired, data):
     have_flow = have.get("VPCFlowLogParameters") or {}
     want_flow = want["VPCFlowLogParameters"]
     if have_flow.get("TrafficType") not in (ALL_TRAFFIC, want_flow["TrafficType"]):
-        found.add("traffic-type")
+        found.add(Deviation.TRAFFIC_TYPE)
     retention = have.get("RetentionInDays")  # none: never expires, which keeps enough
     if retention is not None and retention < want["RetentionInDays"]:
-        found.add("retention")
+        found.add(Deviation.RETENTION)
     pattern = have.get("DestinationPattern") or AWS_DEFAULT_PATTERN
     if MACROS["vpc_id"] not in pattern or (
             "log-group-name" in data and pattern != want["DestinationPattern"]):
-        found.add("destination-pattern")
+        found.add(Deviation.DESTINATION_PATTERN)
     if "log-format" in data and have_flow.get("LogFormat") != want_flow.get("LogFormat"):
-        found.add("log-format")
+        found.add(Deviation.LOG_FORMAT)
     if "max-aggregation-interval" in data and have_flow.get(
             "MaxAggregationInterval", 600) != want_flow["MaxAggregationInterval"]:
-        found.add("max-aggregation-interval")
+        found.add(Deviation.MAX_AGGREGATION_INTERVAL)
     if not rule.get("AllRegions") and (desired.get("AllRegions") or not set(
             desired["Regions"]) <= set(rule.get("Regions") or ())):
-        found.add("regions")
-    for field, code in (("Scope", "scope"), ("SelectionCriteria", "selection-criteria")):
+        found.add(Deviation.REGIONS)
+    for field, code in (("Scope", Deviation.SCOPE),
+                        ("SelectionCriteria", Deviation.SELECTION_CRITERIA)):
         if (rule.get(field) or None) != desired.get(field):
             found.add(code)
     if not rule.get("AllowFieldUpdates") and desired["AllowFieldUpdates"]:
-        found.add("field-updates")
+        found.add(Deviation.FIELD_UPDATES)
     return ordered(found)
 
 
@@ -139,16 +137,18 @@ def ordered(codes):
 
 # Where each deviation lives: (rule part, keys), the part a path from the rule's top.
 FIELDS = {
-    "traffic-type": (("DestinationConfiguration", "VPCFlowLogParameters"), ("TrafficType",)),
-    "log-format": (("DestinationConfiguration", "VPCFlowLogParameters"), ("LogFormat",)),
-    "max-aggregation-interval": (("DestinationConfiguration", "VPCFlowLogParameters"),
-                                 ("MaxAggregationInterval",)),
-    "retention": (("DestinationConfiguration",), ("RetentionInDays",)),
-    "destination-pattern": (("DestinationConfiguration",), ("DestinationPattern",)),
-    "regions": ((), ("AllRegions", "Regions")),
-    "scope": ((), ("Scope",)),
-    "selection-criteria": ((), ("SelectionCriteria",)),
-    "field-updates": ((), ("AllowFieldUpdates",)),
+    Deviation.TRAFFIC_TYPE: (("DestinationConfiguration", "VPCFlowLogParameters"),
+                             ("TrafficType",)),
+    Deviation.LOG_FORMAT: (("DestinationConfiguration", "VPCFlowLogParameters"),
+                           ("LogFormat",)),
+    Deviation.MAX_AGGREGATION_INTERVAL: (("DestinationConfiguration", "VPCFlowLogParameters"),
+                                         ("MaxAggregationInterval",)),
+    Deviation.RETENTION: (("DestinationConfiguration",), ("RetentionInDays",)),
+    Deviation.DESTINATION_PATTERN: (("DestinationConfiguration",), ("DestinationPattern",)),
+    Deviation.REGIONS: ((), ("AllRegions", "Regions")),
+    Deviation.SCOPE: ((), ("Scope",)),
+    Deviation.SELECTION_CRITERIA: ((), ("SelectionCriteria",)),
+    Deviation.FIELD_UPDATES: ((), ("AllowFieldUpdates",)),
 }
 
 

@@ -15,7 +15,7 @@ from .paging import paginate
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, DEVIATIONS, RUNNING, RuleSpecError, desired_rule, deviations,
     is_vpc_flow_log_rule)
-from .vocabulary import TELEMETRY_RULE_VERDICT
+from .vocabulary import TELEMETRY_RULE_VERDICT, Deviation
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -111,9 +111,9 @@ def judge(status, rules, data, region):
                "deviations": deviations(r["TelemetryRule"], desired, data),
                "rule": r["TelemetryRule"]}
               for r in rules if not named or r["RuleName"] == named]
-    found = [] if judged else ["absent"]
+    found = [] if judged else [Deviation.ABSENT]
     if status.get("Status") not in RUNNING:
-        found.insert(0, "evaluation-not-running")
+        found.insert(0, Deviation.EVALUATION_NOT_RUNNING)
     conforming = not found and any(not r["deviations"] for r in judged)
     return {"evaluation": status.get("Status"), "rules": judged, "conforming": conforming,
             "deviations": found if found or conforming else sorted(

@@ -78,6 +78,21 @@ class Outcome(_Word):
     FAIL = "fail"
 
 
+class Deviation(_Word):
+    """Why a CloudWatch telemetry rule (or its absence) falls short, in annotated order."""
+    ABSENT = "absent"
+    EVALUATION_NOT_RUNNING = "evaluation-not-running"
+    TRAFFIC_TYPE = "traffic-type"
+    RETENTION = "retention"
+    DESTINATION_PATTERN = "destination-pattern"
+    LOG_FORMAT = "log-format"
+    MAX_AGGREGATION_INTERVAL = "max-aggregation-interval"
+    REGIONS = "regions"
+    SCOPE = "scope"
+    SELECTION_CRITERIA = "selection-criteria"
+    FIELD_UPDATES = "field-updates"
+
+
 class RuleOutcome(_Word):
     """What put-vpc-flow-log-telemetry-rule decides for its rule."""
     CREATE = "create"
