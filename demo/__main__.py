@@ -65,12 +65,30 @@ def say(text=""):
 
 
 def seed(emulator):
+    """The estate seeded, and what its telemetry rule made as the emulator then holds it."""
     with Step("Seed the estate"):
         estate = seeding.seed(emulator.endpoint, os.path.join(ROOT, "accounts.yml"))
+        rule = showcase.read_held(emulator.endpoint, estate.managed_by(seeding.TELEMETRY_RULE))
     say("%d accounts x %d regions, %d VPCs: %s" % (
         len(estate.accounts), len({r for _, r in estate.account_regions}), len(estate.vpcs),
         ", ".join("%d %s" % (n, label) for label, n in estate.counts() if n)))
-    return estate
+    say("an organization's CloudWatch telemetry rule made %d of the flow logs (tagged "
+        "CloudWatchTelemetryRuleManaged=true):\n%s" % (
+            sum(len(one.flow_logs) for one in rule), ", ".join(
+                "%s of %s (%s %s)" % (f["FlowLogId"], one.vpc.name, one.vpc.account.name,
+                                      one.vpc.region)
+                for one in rule for f in one.flow_logs)))
+    return estate, rule
+
+
+def left_to_the_rule(emulator, seeded):
+    """What the telemetry rule made, read again: a step failure unless as seeded."""
+    now = showcase.read_held(emulator.endpoint, [one.vpc for one in seeded])
+    changed = [one.vpc.vpc_id for one, then in zip(now, seeded) if one != then]
+    if changed:
+        raise StepFailed("the enable changed the telemetry rule's flow logs or log groups "
+                         "of %s" % ", ".join(changed))
+    return now
 
 
 def check_coverage(report, estate, what):
@@ -86,7 +104,7 @@ def check_coverage(report, estate, what):
 def run(emulator, workdir):
     out = os.path.join(workdir, "out")
     commands = Commands(ROOT, workdir, child_environment(emulator.endpoint, workdir))
-    estate = seed(emulator)
+    estate, rule = seed(emulator)
 
     with Step("Audit: c7n-org run vpc-flow-logs-audit.yml"):
         commands.org_run("vpc-flow-logs-audit.yml", os.path.join(out, "audit"))
@@ -97,12 +115,19 @@ def run(emulator, workdir):
                        "the audit")
     print(table, end="")
     say("exit 1: VPCs remain non-compliant (0 once every account-region is judged and fixed)")
+    say('the telemetry rule\'s %d flow logs: cloudwatch-telemetry-rule in "Flow logs by manager"'
+        % sum(len(one.flow_logs) for one in rule))
 
     with Step("Enable: c7n-org run vpc-flow-logs-enable.yml (+ queries, alarm)"):
         commands.org_run("vpc-flow-logs-enable.yml", os.path.join(out, "enable"),
                          policy_dir=os.path.join("demo", "policies"))
         table = commands.report(os.path.join(out, "enable"))
-    print(table)
+        rule = left_to_the_rule(emulator, rule)
+    print(table, end="")
+    say("left to the telemetry rule (its VPCs are compliant): as seeded, not replaced, "
+        "re-tagged or deleted")
+    say("\n".join(showcase.held_lines(rule)))
+    print()
 
     with Step("Audit again: c7n-org run vpc-flow-logs-audit.yml"):
         commands.org_run("vpc-flow-logs-audit.yml", os.path.join(out, "after"))
@@ -118,7 +143,7 @@ def run(emulator, workdir):
     with Step("Remediated: %s (%s)" % (vpc.name, vpc.vpc_id)):
         rows = showcase.lines(showcase.read(emulator.endpoint, vpc))
     say("account %s (%s), region %s; before: %s" % (
-        vpc.account.name, vpc.account.account_id, vpc.region, seeding.label(vpc.kind)))
+        vpc.account.name, vpc.account.account_id, vpc.region, seeding.label(vpc)))
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         say("%s  %s" % (label.ljust(width), value))

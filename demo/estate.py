@@ -1,12 +1,15 @@
-"""The seeded estate: the accounts of accounts.yml, two regions each, twenty VPCs.
+"""The seeded estate: the accounts of accounts.yml, two regions each, twenty-two VPCs.
 
 Every account-region has its default VPC (the emulator creates it, without a flow log);
-the rest is the table below, seeded by localaws.estate (its kinds: healthy, an ACTIVE
+the rest is the tables below, seeded by localaws.estate (its kinds: healthy, an ACTIVE
 REJECT flow log into an existing log group, compliant; bare, no flow log; accept_only; and
 failing, delivery fails while its log group exists). The teams' own log groups are
-/flow-logs/<Name tag> and keep events 90 days.
+/flow-logs/<Name tag> and keep events 90 days. An organization's CloudWatch telemetry rule
+made the flow logs of a few VPCs (localaws.estate's telemetry-rule manager): they and their
+log groups /aws/vpc/<VPC id> are tagged CloudWatchTelemetryRuleManaged=true, 30 days.
 """
 from dataclasses import dataclass, field
+from typing import Optional
 
 import yaml
 
@@ -29,18 +32,27 @@ VPCS = (
     ("sandbox", "eu-west-1", "experiments-eu", "failing", "10.90.0.0/16"),
     ("sandbox", "eu-west-1", None, "bare", "10.91.0.0/16"),
 )
+# The VPCs whose flow log the telemetry rule made, same columns.
+TELEMETRY_RULE_VPCS = (
+    ("sandbox", "us-east-1", "ml-notebooks", "healthy", "10.82.0.0/16"),
+    ("sandbox", "eu-west-1", "data-lake-eu", "healthy", "10.92.0.0/16"),
+)
+TELEMETRY_RULE = "telemetry-rule"
 # The remediated VPC the demo shows at the end.
 SHOWCASE = ("network-prod", "us-east-1", "payments-prod")
-# (kind, how the demo says it), in the order it counts them.
-KINDS = (("default", "default"), ("healthy", "healthy"), ("bare", "without flow log"),
-         ("accept_only", "ACCEPT-only"), ("failing", "failing delivery"))
+# ((kind, manager), how the demo says it), in the order it counts them.
+KINDS = ((("default", None), "default"), (("healthy", None), "healthy"),
+         (("healthy", TELEMETRY_RULE), "healthy by a telemetry rule"),
+         (("bare", None), "without flow log"), (("accept_only", None), "ACCEPT-only"),
+         (("failing", None), "failing delivery"))
 # The teams' own, older delivery role: the emulator never checks it.
 LEGACY_ROLE = "arn:aws:iam::%s:role/legacy-flow-logs"
 RETENTION_DAYS = 90
+TELEMETRY_RULE_RETENTION_DAYS = 30
 
 
-def label(kind):
-    return dict(KINDS)[kind]
+def label(vpc):
+    return dict(KINDS)[vpc.kind, vpc.manager]
 
 
 @dataclass
@@ -57,6 +69,7 @@ class Vpc:
     vpc_id: str
     name: str
     kind: str
+    manager: Optional[str] = None   # who made its flow log: None, the team
 
 
 @dataclass
@@ -70,7 +83,11 @@ class Estate:
 
     def counts(self):
         """(kind's label, number of VPCs of that kind), in KINDS' order."""
-        return [(label, sum(v.kind == kind for v in self.vpcs)) for kind, label in KINDS]
+        return [(label, sum((v.kind, v.manager) == kind for v in self.vpcs))
+                for kind, label in KINDS]
+
+    def managed_by(self, manager):
+        return [vpc for vpc in self.vpcs if vpc.manager == manager]
 
     def find(self, account_name, region, name):
         for vpc in self.vpcs:
@@ -92,10 +109,14 @@ def seed(endpoint, accounts_file):
     rows = []
     for account, region in estate.account_regions:
         rows.append(seeding.Row(account.account_id, region, None, "default"))
-        rows.extend(seeding.Row(account.account_id, region, name, kind, cidr)
-                    for account_name, vpc_region, name, kind, cidr in VPCS
-                    if (account_name, vpc_region) == (account.name, region))
+        for table, manager, retention in ((VPCS, None, None), (
+                TELEMETRY_RULE_VPCS, TELEMETRY_RULE, TELEMETRY_RULE_RETENTION_DAYS)):
+            rows.extend(seeding.Row(account.account_id, region, name, kind, cidr,
+                                    manager=manager, retention=retention)
+                        for account_name, vpc_region, name, kind, cidr in table
+                        if (account_name, vpc_region) == (account.name, region))
     for one in seeding.seed(endpoint, rows, LEGACY_ROLE, retention=RETENTION_DAYS):
         row = one.row
-        estate.vpcs.append(Vpc(by_id[row.account], row.region, one.vpc_id, row.name, row.kind))
+        estate.vpcs.append(Vpc(by_id[row.account], row.region, one.vpc_id, row.name, row.kind,
+                               row.manager))
     return estate

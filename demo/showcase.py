@@ -1,5 +1,6 @@
-"""One remediated VPC as the emulator holds it: flow log, log group, delivery role trust,
-and what analysts get with it (a saved Insights query, the REJECT-spike alarm)."""
+"""What the emulator holds after the enable: one remediated VPC (flow log, log group,
+delivery role trust, and what analysts get with it: a saved Insights query, the REJECT-spike
+alarm); and the flow logs a CloudWatch telemetry rule made, with their log groups."""
 import json
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -71,15 +72,13 @@ def lines(remediated):
     """(label, value) rows: the flow log, its log group, the delivery role's trust."""
     f = remediated.flow_log
     g = remediated.log_group
-    retention = g.get("retentionInDays")
     rows = [
         ("flow log", "%s  traffic %s  status %s  delivery %s" % (
             f["FlowLogId"], f["TrafficType"], f["FlowLogStatus"], f["DeliverLogsStatus"])),
         ("delivery role", f["DeliverLogsPermissionArn"]),
         ("log group", g["logGroupName"]),
-        ("retention", "%s days" % retention if retention else "never expires"),
-        ("tags", ", ".join("%s=%s" % kv for kv in sorted(remediated.log_group_tags.items()))
-         or "-"),
+        ("retention", _retention(g)),
+        ("tags", _tags(remediated.log_group_tags)),
     ]
     for statement in remediated.trust.get("Statement", []):
         rows.append(("role trust", "%s %s  %s" % (
@@ -100,3 +99,58 @@ def lines(remediated):
 
 def _short_name(name):
     return name.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Held:
+    """A VPC's flow logs as the emulator holds them, and the log groups they write to."""
+    vpc: object             # an estate.Vpc
+    flow_logs: list         # as DescribeFlowLogs returns them
+    groups: dict            # log group name: (as DescribeLogGroups returns it, its tags)
+
+
+def read_held(endpoint, vpcs):
+    """A Held per VPC of `vpcs` (estate.Vpc), read with boto3."""
+    held = []
+    for vpc in vpcs:
+        ec2, logs = clients(endpoint, vpc.account.account_id, vpc.region, "ec2", "logs")
+        flow_logs = ec2.describe_flow_logs(Filters=[
+            {"Name": "resource-id", "Values": [vpc.vpc_id]}])["FlowLogs"]
+        groups = {}
+        for name in {f["LogGroupName"] for f in flow_logs}:
+            found = [g for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+                     if g["logGroupName"] == name]
+            groups[name] = (found[0], logs.list_tags_log_group(logGroupName=name)["tags"]
+                            ) if found else (None, {})
+        held.append(Held(vpc, flow_logs, groups))
+    return held
+
+
+def held_lines(held):
+    """Per VPC: a line naming it, then its flow logs and their log groups, tags included."""
+    rows = []
+    for one in held:
+        vpc = one.vpc
+        rows.append("%s %s %s (%s): %d flow log%s" % (
+            vpc.account.name, vpc.region, vpc.name, vpc.vpc_id, len(one.flow_logs),
+            "" if len(one.flow_logs) == 1 else "s"))
+        for f in one.flow_logs:
+            group, group_tags = one.groups[f["LogGroupName"]]
+            rows.append("  flow log   %s  traffic %s  status %s  tags %s" % (
+                f["FlowLogId"], f["TrafficType"], f["FlowLogStatus"],
+                _tags({t["Key"]: t["Value"] for t in f.get("Tags", [])})))
+            rows.append("  log group  %s  %s  tags %s" % (
+                f["LogGroupName"], _retention(group), _tags(group_tags)))
+    return rows
+
+
+def _tags(tags):
+    return ", ".join("%s=%s" % kv for kv in sorted(tags.items())) or "-"
+
+
+def _retention(group):
+    """How long the log group keeps events (None: it does not exist)."""
+    if group is None:
+        return "missing"
+    days = group.get("retentionInDays")
+    return "%d days" % days if days else "never expires"

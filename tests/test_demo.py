@@ -115,6 +115,7 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     for reason in ("missing", "delivery-failed", "traffic-type"):
         assert reason in total, total
     assert int(re.findall(r"\d+", total)[1]) < seeded   # compliant, of seeded
+    assert_left_to_the_telemetry_rule(out, total)
     # After the enable: everything compliant.
     final = re.search(r"all (\d+) VPCs compliant: (\d+) non-compliant in (\d+) account-regions",
                       out)
@@ -133,6 +134,25 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     assert re.search(r"alarm +c7n-vpcflow-reject-spike:/vpc/flow-logs/vpc-\w+ +>= 100 REJECT "
                      r"records in 300 s", shown)
     assert len(out.splitlines()) <= 60
+
+
+def assert_left_to_the_telemetry_rule(out, audit_total):
+    """The flow logs the seeded telemetry rule made: labelled by the audit's report, and
+    after the enable as the emulator held them when seeded (the demo reads it each time)."""
+    seeded = re.findall(r"(fl-\w+) of [\w-]+ \(sandbox ", out.split("[2/6]", 1)[0])
+    assert seeded, out[:2000]
+    assert "cloudwatch-telemetry-rule %d, other" % len(seeded) in audit_total, audit_total
+    enable = out.split("[4/6]", 1)[1].split("[5/6]", 1)[0]
+    assert "left to the telemetry rule" in enable
+    tag = "CloudWatchTelemetryRuleManaged=true"
+    kept = re.findall(r"flow log +(fl-\w+) +traffic REJECT +status ACTIVE +tags %s$" % tag,
+                      enable, re.M)
+    assert sorted(kept) == sorted(seeded), enable
+    # Each VPC still has the one flow log, into the rule's log group as the rule made it.
+    vpcs = re.findall(r"^ +sandbox [\w-]+ [\w-]+ \((vpc-\w+)\): 1 flow log$", enable, re.M)
+    groups = re.findall(r"log group +/aws/vpc/(vpc-\w+) +30 days +tags %s$" % tag, enable,
+                        re.M)
+    assert len(vpcs) == len(seeded) and groups == vpcs, enable
 
 
 def read_until(process, marker, timeout=45):
