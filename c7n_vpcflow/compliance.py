@@ -125,7 +125,8 @@ class FlowLogCompliance(Filter):
     def plan_under_dryrun(self, step):
         """Under --dryrun, annotate the VPCs this filter keeps with an action's plan: `step`
         (see dryrun) reads only and runs after the judging, in the order handed over."""
-        self.dry_run_steps.append(step)
+        if step not in self.dry_run_steps:   # Custodian may validate a policy again
+            self.dry_run_steps.append(step)
 
     @property
     def rules(self):

@@ -9,19 +9,35 @@ the VPCs it keeps once it has judged them. The steps read only, as the filter do
 policy's filters stay as the policy file wrote them.
 """
 import logging
+from dataclasses import dataclass
 
 from c7n.utils import local_session
 
 from .account import Account
-from .analytics import Analytics, analytics_log_groups
+from .analytics import Analytics, AnalyticsSettings, analytics_log_groups
 from .compliance import FlowLogCompliance
 from .identity import confirm_account
 from .naming import fixed_prefix
 from .plan import plan_account
-from .role import ROLE_READS, DeliveryRole
+from .role import DeliveryRole
+from .settings import Settings
 from .vocabulary import ANALYTICS_PLAN, FILTER, PLAN, Outcome
 
 log = logging.getLogger("custodian.vpcflow")
+
+
+# What hand_over has said: Custodian validates a policy twice (once loading the file, again
+# after expanding its variables, with a new resource manager), so each is said once.
+_SAID = set()
+
+
+def _say_once(manager, what, message, *args):
+    config = manager.config
+    key = (what, manager.data.get("name"), config.region, config.account_id,
+           config.output_dir)
+    if key not in _SAID:
+        _SAID.add(key)
+        log.warning(message, *args)
 
 
 def hand_over(manager, step, action, filter_class=FlowLogCompliance, filter_name=FILTER):
@@ -30,28 +46,26 @@ def hand_over(manager, step, action, filter_class=FlowLogCompliance, filter_name
     if manager is None or not getattr(manager.config, "dryrun", False):
         return
     filters = [f for f in manager.iter_filters() if isinstance(f, filter_class)]
+    name = manager.data.get("name")
     if not filters:
-        log.warning(
-            "%s: --dryrun shows %s's plan on the resources a %s filter keeps, and this "
-            "policy has none, so nothing is planned; add `- type: %s` to see it",
-            manager.data.get("name"), action, filter_name, filter_name)
+        _say_once(manager, (action, "none"),
+                  "%s: --dryrun shows %s's plan on the resources a %s filter keeps, and this "
+                  "policy has none, so nothing is planned; add `- type: %s` to see it",
+                  name, action, filter_name, filter_name)
         return
     for f in filters:
         f.plan_under_dryrun(step)
     if not isinstance(manager.filters[-1], filter_class):
-        log.warning(
-            "%s: --dryrun plans %s on the resources the %s filter keeps; the filters after "
-            "it may drop some of them (put it last for a plan of exactly what the action "
-            "would get)", manager.data.get("name"), action, filter_name)
+        _say_once(manager, (action, "not last"),
+                  "%s: --dryrun plans %s on the resources the %s filter keeps; the filters "
+                  "after it may drop some of them (put it last for a plan of exactly what the "
+                  "action would get)", name, action, filter_name)
 
 
+@dataclass(frozen=True)
 class RemediationPlan:
     """enable-flow-logs' plan of each VPC (c7n:flow-log-plan), from its settings."""
-
-    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups") + ROLE_READS
-
-    def __init__(self, settings):
-        self.settings = settings
+    settings: Settings
 
     def role_status(self, manager, plans):
         settings = self.settings
@@ -83,12 +97,11 @@ class RemediationPlan:
                      (" -> " + ", ".join(described["calls"])) if described["calls"] else "")
 
 
+@dataclass(frozen=True)
 class AnalyticsPlan:
     """flow-log-analytics' plan of each VPC (c7n:flow-log-analytics-plan): its log group
     and the writes it still needs (none when its queries and alarm are up to date)."""
-
-    def __init__(self, settings):
-        self.settings = settings
+    settings: AnalyticsSettings
 
     def annotate(self, manager, vpcs):
         vpcs = [v for v in vpcs if ANALYTICS_PLAN not in v]

@@ -175,12 +175,11 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
                 "put-vpc-flow-log-telemetry-rule: not carried by the rule: %s: %s", key, why)
 
 
+@dataclass(frozen=True)
 class TelemetryRulePlan:
     """The action's plan (c7n:vpc-flow-log-telemetry-rule-plan), from its keys, made while
     the policy's vpc-flow-log-telemetry-rule filter runs under --dryrun (see dryrun)."""
-
-    def __init__(self, data):
-        self.data = data
+    data: dict
 
     def annotate(self, manager, accounts):
         if not accounts:

@@ -188,7 +188,8 @@ class VpcFlowLogTelemetryRule(Filter):
 
     def plan_under_dryrun(self, step):
         """Under --dryrun, annotate the accounts this filter keeps with the action's plan."""
-        self.dry_run_steps.append(step)
+        if step not in self.dry_run_steps:   # Custodian may validate a policy again
+            self.dry_run_steps.append(step)
 
     def process(self, resources, event=None):
         _client, status, rules = inspect(self.manager, self.data)

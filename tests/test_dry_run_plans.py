@@ -29,14 +29,21 @@ def writes(session):
     return [op for op in session.operations() if not op.split(".", 1)[1].startswith(READS)]
 
 
-def test_the_plan_comes_from_the_filter_and_the_policy_keeps_its_filters(emulator, tmp_path):
+def test_the_plan_comes_from_the_filter_and_the_policy_keeps_its_filters(
+        emulator, tmp_path, caplog):
     bare = new_vpc(emulator, "10.1.0.0/16")
     session = RecordingSession(REGION)
     policy = make_policy(with_analytics(enable_policy(), **{"reject-alarm": ALARM}), session,
                          tmp_path, dryrun=True)
     written = [f.type for f in policy.resource_manager.filters]
+    policy.validate()   # as `custodian run` does, after expanding variables: planned once
 
-    found = {v["VpcId"]: v for v in policy()}
+    with caplog.at_level(logging.INFO, logger="custodian.vpcflow"):
+        found = {v["VpcId"]: v for v in policy()}
+
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("dry run")]
+    assert sum(1 for m in said if m.startswith("dry run %s:" % bare)) == 1
+    assert sum(1 for m in said if m.startswith("dry run analytics %s:" % bare)) == 1
 
     assert [f.type for f in policy.resource_manager.filters] == written == [
         "flow-log-compliance"]
@@ -83,6 +90,7 @@ def test_without_the_filter_the_dry_run_says_so_and_plans_nothing(emulator, tmp_
     session = RecordingSession(REGION)
     with caplog.at_level(logging.WARNING, logger="custodian.vpcflow"):
         policy = make_policy(enable_policy(filtered=False), session, tmp_path, dryrun=True)
+        policy.validate()   # as `custodian run` does, after expanding variables: said once
     [warning] = [r.getMessage() for r in caplog.records if "--dryrun" in r.getMessage()]
     assert "vpc-flow-logs-enable" in warning and "nothing is planned" in warning
     assert "- type: flow-log-compliance" in warning

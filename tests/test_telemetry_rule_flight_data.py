@@ -8,7 +8,7 @@ from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
 from c7n_vpcflow.telemetry_rules import VpcFlowLogTelemetryRule
 from c7n_vpcflow.vocabulary import TELEMETRY_RULE_VERDICT as ANNOTATION
 from support.constants import policy_path
-from support.policy import run_policy
+from support.policy import make_policy, run_policy
 from support.results import recorded
 
 READS = ["observabilityadmin.GetTelemetryEvaluationStatusForOrganization",
@@ -153,8 +153,13 @@ def test_another_vpc_flow_log_rule_is_never_shadowed_by_a_second(
 
 def test_the_dry_run_annotates_the_plan_and_writes_nothing(telemetry_rule_absent, tmp_path):
     flight = telemetry_rule_absent
-    (account,) = run(policy([{"type": "vpc-flow-log-telemetry-rule"}], action={}), flight,
-                     tmp_path, dryrun=True)
+    load_resources(("aws.account",))
+    loaded = make_policy(policy([{"type": "vpc-flow-log-telemetry-rule"}], action={}), flight,
+                         tmp_path, dryrun=True)
+    loaded.validate()   # as `custodian run` does, after expanding variables
+    (account,) = loaded()
+    # The filter inspects the rules once for its verdict, the action's plan step once.
+    assert flight.operations().count(READS[0]) == 2
     plan = account["c7n:vpc-flow-log-telemetry-rule-plan"]
     assert plan["outcome"] == "create"
     assert plan["calls"] == ["start_telemetry_evaluation_for_organization",
