@@ -26,14 +26,17 @@ from .vocabulary import ANALYTICS_PLAN, FILTER, PLAN, Outcome
 log = logging.getLogger("custodian.vpcflow")
 
 
-# What hand_over has said: Custodian validates a policy twice (once loading the file, again
-# after expanding its variables, with a new resource manager), so each is said once.
+# What hand_over has said: Custodian validates a policy twice (loading the file, with no
+# region yet, and again per region after expanding its variables), so each is said once per
+# region the policy runs in.
 _SAID = set()
 
 
 def _say_once(manager, what, message, *args):
     config = manager.config
-    key = (what, manager.data.get("name"), config.region, config.account_id,
+    if not config.region:
+        return      # loading the file: said when validated for its region
+    key = (what, manager.data.get("name"), config.account_id, config.region,
            config.output_dir)
     if key not in _SAID:
         _SAID.add(key)

@@ -9,7 +9,8 @@ import pytest
 
 from c7n_vpcflow.analytics import alarm_name
 from support.aws import RecordingSession
-from support.constants import GROUP, REGION
+from support.constants import GROUP, REGION, REGIONS
+from support.e2e import custodian_run, read_output, write_policy
 from support.emulated import new_vpc
 from support.estate import seed_region
 from support.policy import enable_policy, make_policy
@@ -116,3 +117,15 @@ def test_a_filter_after_the_compliance_filter_is_named_as_a_limit_of_the_plan(
 
     assert [v["Tags"] for v in kept] == [[{"Key": "Name", "Value": "kept"}]]
     assert dropped not in {v["VpcId"] for v in kept}
+
+
+def test_stock_custodian_says_the_missing_filter_once_per_region_and_plans_nothing(emulator, cli, tmp_path):
+    policy = write_policy(tmp_path / "enable.yml", "no-filter", action={"type": "enable-flow-logs"})
+
+    proc = custodian_run(cli, tmp_path / "out", policy, "--dryrun")
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("no-filter: --dryrun shows enable-flow-logs's plan") == len(REGIONS)
+    for region in REGIONS:
+        vpcs = read_output(tmp_path / "out", region, "no-filter")
+        assert vpcs and all("c7n:flow-log-plan" not in v for v in vpcs)
