@@ -19,9 +19,9 @@ Where things live:
 - naming: log-group and S3-prefix templates, validated and rendered per VPC.
 - destinations: each VPC's target and the CreateFlowLogs call per destination type.
 - role and role_policy: the delivery role, assessed, created or widened; its policies.
-- plan (decide per VPC, reading only), dryrun (the plan steps the filter runs under
-  --dryrun), apply (carry the plans out: loggroups, pacing, the delivery role, flow logs),
-  results (each VPC's result).
+- plan (decide per VPC, reading only), handoff (how actions hand a filter their plan
+  steps under --dryrun) and dryrun (those steps), apply (carry the plans out: loggroups,
+  pacing, the delivery role, flow logs), results (each VPC's result).
 - analytics_action (flow-log-analytics, beyond CIS 3.7), analytics: saved Insights queries
   and the REJECT alarm per log group.
 - findings (flow-log-finding: Security Hub); telemetry_rules, telemetry_rule_spec,

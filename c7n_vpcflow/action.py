@@ -7,13 +7,14 @@ from c7n.actions import BaseAction
 from c7n.resources.vpc import Vpc
 from c7n.utils import type_schema
 
-from . import dryrun
 from .account import Account
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties
 from .apply import Remediation, error_text
-from .compliance import compliance_filters
+from .compliance import FlowLogCompliance, compliance_filters
+from .dryrun import RemediationPlan
 from .errors import FlowLogRemediationError, failed_vpcs
 from .evidence import write_results
+from .handoff import hand_over
 from .identity import AccountMismatch, confirm_account
 from .inventory import owned_vpcs
 from .plan import plan_account
@@ -95,7 +96,7 @@ class EnableFlowLogs(BaseAction):
         validate_against_filters(self.settings, filters)
         for f in filters:
             f.look_up_targets_of(self.settings)
-        dryrun.hand_over(self.manager, dryrun.RemediationPlan(self.settings), ACTION)
+        hand_over(self.manager, RemediationPlan(self.settings), ACTION, FlowLogCompliance)
         return self
 
     def leave_failures_to(self, action):

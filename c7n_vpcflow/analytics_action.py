@@ -9,12 +9,14 @@ from c7n.exceptions import ClientError
 from c7n.resources.vpc import Vpc
 from c7n.utils import local_session, type_schema
 
-from . import dryrun
 from .account import Account
 from .action import EnableFlowLogs
 from .analytics import Analytics, AnalyticsSettings, GroupResult, analytics_log_groups
 from .apply import error_text
+from .compliance import FlowLogCompliance
+from .dryrun import AnalyticsPlan
 from .errors import FlowLogRemediationError, failed_vpcs
+from .handoff import hand_over
 from .identity import confirm_account
 from .inventory import owned_vpcs
 from .pacing import LOGS_WRITES, PacedClient, Pacer
@@ -109,7 +111,8 @@ class FlowLogAnalytics(BaseAction):
         validate_analytics(self.settings, self.data, elsewhere[0] if elsewhere else None)
         for action in enabling:
             action.leave_failures_to(ANALYTICS_ACTION)
-        dryrun.hand_over(self.manager, dryrun.AnalyticsPlan(self.settings), ANALYTICS_ACTION)
+        hand_over(self.manager, AnalyticsPlan(self.settings), ANALYTICS_ACTION,
+                  FlowLogCompliance)
         return self
 
     def process(self, resources):

@@ -9,6 +9,7 @@ from .account import Account
 from .destinations import log_group_targets
 from .errors import VpcFlowError
 from .evidence import write_verdicts
+from .handoff import PlansUnderDryrun
 from .identity import confirm_account
 from .inventory import gather, owned_vpcs
 from .judge import Rules, judge_vpc
@@ -39,7 +40,7 @@ def compliance_filters(manager):
 
 
 @Vpc.filter_registry.register(FILTER)
-class FlowLogCompliance(Filter):
+class FlowLogCompliance(PlansUnderDryrun, Filter):
     """Which VPCs lack working flow logs (CIS AWS Foundations 3.7), and why.
 
     A VPC is compliant when at least one of its flow logs is ACTIVE, is not failing
@@ -111,22 +112,15 @@ class FlowLogCompliance(Filter):
 
     def __init__(self, data, manager=None):
         super().__init__(data, manager)
-        # Handed over by the policy's actions when they are validated: their settings (for
-        # the log groups they will write to) and, under --dryrun, their plan steps.
+        # Settings of the policy's actions, handed over when they are validated (for the
+        # log groups they will write to).
         self.target_settings = []
-        self.dry_run_steps = []
 
     def look_up_targets_of(self, settings):
         """Look up the log groups an action of the policy will write to in the same calls as
         the flow logs' own."""
         if settings not in self.target_settings:
             self.target_settings.append(settings)
-
-    def plan_under_dryrun(self, step):
-        """Under --dryrun, annotate the VPCs this filter keeps with an action's plan: `step`
-        (see dryrun) reads only and runs after the judging, in the order handed over."""
-        if step not in self.dry_run_steps:   # Custodian may validate a policy again
-            self.dry_run_steps.append(step)
 
     @property
     def rules(self):
@@ -172,6 +166,5 @@ class FlowLogCompliance(Filter):
             } for v in vpcs],
             shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
                     for v in resources if v["VpcId"] not in judged_ids])
-        for step in self.dry_run_steps:
-            step.annotate(self.manager, matched)
+        self.run_dry_run_steps(matched)
         return matched

@@ -1,12 +1,6 @@
-"""What enable-flow-logs and flow-log-analytics would do, annotated under --dryrun.
-
-Custodian runs no action under --dryrun (c7n/policy.py: PullMode.run returns before the
-actions, after writing resources.json), so a plan can only be made while the policy
-filters. Each action, when validated under --dryrun, hands a plan step holding its settings
-(never the action) to the policy's flow-log-compliance filters, found with
-manager.iter_filters() and isinstance; the filter runs the steps, in the actions' order, on
-the VPCs it keeps once it has judged them. The steps read only, as the filter does; the
-policy's filters stay as the policy file wrote them.
+"""The plan steps of enable-flow-logs and flow-log-analytics under --dryrun (see handoff):
+each annotates the VPCs the policy's flow-log-compliance filter keeps with what its action
+would do, reading only.
 """
 import logging
 from dataclasses import dataclass
@@ -15,54 +9,14 @@ from c7n.utils import local_session
 
 from .account import Account
 from .analytics import Analytics, AnalyticsSettings, analytics_log_groups
-from .compliance import FlowLogCompliance
 from .identity import confirm_account
 from .naming import fixed_prefix
 from .plan import plan_account
 from .role import DeliveryRole
 from .settings import Settings
-from .vocabulary import ANALYTICS_PLAN, FILTER, PLAN, Outcome
+from .vocabulary import ANALYTICS_PLAN, PLAN, Outcome
 
 log = logging.getLogger("custodian.vpcflow")
-
-
-# What hand_over has said: Custodian validates a policy twice (loading the file, with no
-# region yet, and again per region after expanding its variables), so each is said once per
-# region the policy runs in.
-_SAID = set()
-
-
-def _say_once(manager, what, message, *args):
-    config = manager.config
-    if not config.region:
-        return      # loading the file: said when validated for its region
-    key = (what, manager.data.get("name"), config.account_id, config.region,
-           config.output_dir)
-    if key not in _SAID:
-        _SAID.add(key)
-        log.warning(message, *args)
-
-
-def hand_over(manager, step, action, filter_class=FlowLogCompliance, filter_name=FILTER):
-    """Under --dryrun, give the policy's `filter_class` filters (nested ones too) the
-    action's plan step; they run it on the resources they keep."""
-    if manager is None or not getattr(manager.config, "dryrun", False):
-        return
-    filters = [f for f in manager.iter_filters() if isinstance(f, filter_class)]
-    name = manager.data.get("name")
-    if not filters:
-        _say_once(manager, (action, "none"),
-                  "%s: --dryrun shows %s's plan on the resources a %s filter keeps, and this "
-                  "policy has none, so nothing is planned; add `- type: %s` to see it",
-                  name, action, filter_name, filter_name)
-        return
-    for f in filters:
-        f.plan_under_dryrun(step)
-    if not isinstance(manager.filters[-1], filter_class):
-        _say_once(manager, (action, "not last"),
-                  "%s: --dryrun plans %s on the resources the %s filter keeps; the filters "
-                  "after it may drop some of them (put it last for a plan of exactly what the "
-                  "action would get)", name, action, filter_name)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from c7n.exceptions import PolicyExecutionError
 from c7n.manager import resources as aws_resources
 from c7n.utils import type_schema
 
-from .dryrun import hand_over
+from .handoff import hand_over
 from .settings import Settings
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, NOT_CARRIED, RUNNING, amended, desired_rule, deviations)
@@ -137,7 +137,7 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
     def validate(self):
         validate_spec(self.data, self.manager)
         hand_over(self.manager, TelemetryRulePlan(self.data), self.type,
-                  VpcFlowLogTelemetryRule, VpcFlowLogTelemetryRule.type)
+                  VpcFlowLogTelemetryRule)
         return self
 
     def process(self, resources):
@@ -178,7 +178,7 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
 @dataclass(frozen=True)
 class TelemetryRulePlan:
     """The action's plan (c7n:vpc-flow-log-telemetry-rule-plan), from its keys, made while
-    the policy's vpc-flow-log-telemetry-rule filter runs under --dryrun (see dryrun)."""
+    the policy's vpc-flow-log-telemetry-rule filter runs under --dryrun (see handoff)."""
     data: dict
 
     def annotate(self, manager, accounts):

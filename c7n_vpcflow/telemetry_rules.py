@@ -11,6 +11,7 @@ from c7n.filters import Filter
 from c7n.utils import local_session, type_schema
 
 from .action_schema import properties
+from .handoff import PlansUnderDryrun
 from .paging import paginate
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, DEVIATIONS, RUNNING, RuleSpecError, desired_rule, deviations,
@@ -127,7 +128,7 @@ def validate_spec(data, manager):
         raise PolicyValidationError(str(e))
 
 
-class VpcFlowLogTelemetryRule(Filter):
+class VpcFlowLogTelemetryRule(PlansUnderDryrun, Filter):
     """Whether a CloudWatch telemetry rule enables VPC flow logs, and how it deviates.
 
     Reads the organization's (``scope: organization``) or the account's telemetry rules
@@ -178,18 +179,9 @@ class VpcFlowLogTelemetryRule(Filter):
     def get_permissions(self):
         return permissions_of(self.data.get("scope", "organization"), READS)
 
-    def __init__(self, data, manager=None):
-        super().__init__(data, manager)
-        self.dry_run_steps = []   # handed over by the policy's action under --dryrun
-
     def validate(self):
         validate_spec(self.data, self.manager)
         return self
-
-    def plan_under_dryrun(self, step):
-        """Under --dryrun, annotate the accounts this filter keeps with the action's plan."""
-        if step not in self.dry_run_steps:   # Custodian may validate a policy again
-            self.dry_run_steps.append(step)
 
     def process(self, resources, event=None):
         _client, status, rules = inspect(self.manager, self.data)
@@ -198,6 +190,5 @@ class VpcFlowLogTelemetryRule(Filter):
         for account in resources:
             account[TELEMETRY_RULE_VERDICT] = verdict
         kept = [a for a in resources if verdict["conforming"] == want]
-        for step in self.dry_run_steps:
-            step.annotate(self.manager, kept)
+        self.run_dry_run_steps(kept)
         return kept
