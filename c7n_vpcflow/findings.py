@@ -18,6 +18,7 @@ from c7n.utils import chunks, local_session, type_schema
 from .account import Account
 from .compliance import FlowLogCompliance
 from .errors import VpcFlowError
+from .frameworks import cis_requirements, load as load_frameworks
 from .paging import paginate
 from .vocabulary import VIOLATIONS
 
@@ -27,15 +28,6 @@ BATCH = 100                     # BatchImportFindings takes at most 100 findings
 DESCRIBE_VPC_IDS = 200          # values per DescribeVpcs filter
 GENERATOR_ID = "c7n-vpcflow/cis-aws-foundations/vpc-flow-logs-enabled"
 CONTROL = "Ensure VPC flow logging is enabled in all VPCs"
-# The control's number in each CIS AWS Foundations Benchmark version (as Prowler's and
-# Steampipe's compliance files have it): 3.7 up to v5.0.0, 4.7 from v6.0.0.
-CIS_REQUIREMENTS = (
-    "CIS AWS Foundations Benchmark v3.0.0/3.7",
-    "CIS AWS Foundations Benchmark v4.0.1/3.7",
-    "CIS AWS Foundations Benchmark v5.0.0/3.7",
-    "CIS AWS Foundations Benchmark v6.0.0/4.7",
-    "CIS AWS Foundations Benchmark v7.0.0/4.7",
-)
 FINDING_TYPE = ("Software and Configuration Checks/Industry and Regulatory Standards/"
                 "CIS AWS Foundations Benchmark")
 REMEDIATION = ("Run the vpc-flow-logs-enable policy of c7n-vpcflow, or give the VPC a flow log "
@@ -63,6 +55,8 @@ class Findings:
         self.now = now.isoformat().replace("+00:00", "Z")
         self.product_arn = "arn:%s:securityhub:%s:%s:product/%s/default" % (
             self.partition, self.region, self.account_id, self.account_id)
+        # The control in every CIS version of the framework mappings the HTML report shows.
+        self.requirements = cis_requirements(load_frameworks()["frameworks"])
 
     def vpc_arn(self, vpc_id):
         return "arn:%s:ec2:%s:%s:vpc/%s" % (self.partition, self.region, self.account_id, vpc_id)
@@ -95,7 +89,7 @@ class Findings:
             "Title": title, "Description": description,
             "Severity": {"Label": "MEDIUM" if reasons else "INFORMATIONAL"},
             "Compliance": {"Status": "FAILED" if reasons else "PASSED",
-                           "RelatedRequirements": list(CIS_REQUIREMENTS)},
+                           "RelatedRequirements": list(self.requirements)},
             "Workflow": {"Status": "NEW" if reasons else "RESOLVED"},
             "RecordState": "ACTIVE",
         })
@@ -122,8 +116,9 @@ class FlowLogFinding(BaseAction):
     run updates it in place and no tag is written on the VPC: ``Compliance.Status`` FAILED
     with the reasons in the description and ``Workflow.Status`` NEW while the VPC fails,
     PASSED and RESOLVED once it complies; ``Compliance.RelatedRequirements`` names the
-    control in each CIS AWS Foundations Benchmark version (3.7 in v3.0.0 to v5.0.0, 4.7
-    from v6.0.0). Earlier findings of VPCs that no longer exist are archived. Findings go to
+    control in every CIS AWS Foundations Benchmark version of the framework mappings the
+    HTML report shows (``c7n_vpcflow/data/frameworks.json``, from Prowler). Earlier
+    findings of VPCs that no longer exist are archived. Findings go to
     the account's own product (``product/<account>/default``), at most 100 per
     BatchImportFindings call; refused findings are named and fail the policy.
 

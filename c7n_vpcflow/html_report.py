@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from string import Template
 
 from .account_rows import timestamp, total
-from .frameworks import FRAMEWORKS, PROWLER_CHECK, PROWLER_COMMIT, cis_numbering
+from .frameworks import cis_numbering, load as load_frameworks
 from .report_chart import bar, compliance_series, not_judged_bar, over_time, percent
 from .vocabulary import Figure, Judgement
 
@@ -171,23 +171,28 @@ def _history(verdicts):
 
 
 def _cis_text():
-    cis = cis_numbering()
+    ids = {}
+    for cis_version, rid in cis_numbering(load_frameworks()["frameworks"]):
+        ids.setdefault(rid, []).append(cis_version)
     return "CIS AWS Foundations Benchmark numbers this control " + "; ".join(
-        "%s in %s" % (rid, ", ".join(v for v in cis if cis[v] == rid))
-        for rid in dict.fromkeys(cis.values())) + "."
+        "%s in %s" % (rid, ", ".join(versions)) for rid, versions in ids.items()) + "."
 
 
 def _frameworks():
+    mapping = load_frameworks()
     rows = ["<tr><td>%s</td><td>%s</td><td>%s</td></tr>" % (
-        escape(name), escape(version_), escape(", ".join(
-            "%s (%s)" % (rid, title) if title else rid for rid, title in requirements)))
-        for name, version_, requirements in FRAMEWORKS]
+        escape(f["name"]), escape(f["version"]), escape(", ".join(
+            "%s (%s)" % (r["id"], r["name"]) if r["name"] else r["id"]
+            for r in f["requirements"])))
+        for f in mapping["frameworks"]]
+    source = mapping["source"]
     return ('<p class="muted">Every framework requirement that Prowler maps its <code>%s</code> '
-            'check to, from Prowler\'s compliance files (prowler/compliance/aws, commit '
-            '<code>%s</code>). The mapping is Prowler\'s: this control alone does not satisfy '
-            'them.</p><table id="frameworks"><thead><tr><th>Framework</th><th>Version</th>'
+            'check to, from Prowler\'s compliance files (%s, commit <code>%s</code>, %s). %s'
+            '</p><table id="frameworks"><thead><tr><th>Framework</th><th>Version</th>'
             '<th>Requirements</th></tr></thead><tbody>%s</tbody></table>' % (
-                escape(PROWLER_CHECK), escape(PROWLER_COMMIT[:12]), "".join(rows)))
+                escape(source["check"]), escape(source["files"]),
+                escape(source["commit"][:12]), escape(source["date"]),
+                escape(source["caveat"]), "".join(rows)))
 
 
 def _tool_version():

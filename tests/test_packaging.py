@@ -5,6 +5,7 @@ The environment's own `python` and `pip` are used; the wheel is built once per m
 import email.parser
 import filecmp
 import glob
+import json
 import os
 import re
 import subprocess
@@ -15,7 +16,7 @@ from packaging.requirements import Requirement
 
 from support.hermetic import hermetic_environ
 from support.constants import ROOT
-from support.packaging import HOOK, PLUGIN, VENV_PYTHON, json_of, run_python
+from support.packaging import HOOK, PLUGIN, VENV_PYTHON, json_of, run_python, under
 
 # -- 2. lazy loading through the .pth hook ---------------------------------------------
 
@@ -137,6 +138,29 @@ def test_wheel_holds_every_plugin_module_and_the_hook_at_its_root(wheel):
     assert "c7n_vpcflow/__init__.py" in source_modules
     assert source_modules <= names, source_modules - names
     assert {HOOK + ".py", HOOK + ".pth"} <= names
+
+
+def test_wheel_holds_the_packages_data_files_as_in_the_work_tree(wheel):
+    """Data read at run time (the framework mappings) ships inside the package."""
+    data_dir = os.path.join(ROOT, PLUGIN, "data")
+    data = sorted(os.path.relpath(os.path.join(d, n), ROOT).replace(os.sep, "/")
+                  for d, _dirs, names in os.walk(data_dir) for n in names)
+    assert PLUGIN + "/data/frameworks.json" in data
+    for name in data:
+        with open(os.path.join(ROOT, name), "rb") as f:
+            assert wheel.read(name) == f.read(), name
+
+
+def test_the_installed_plugin_reads_its_framework_mappings(tmp_path):
+    state = json_of(run_python(VENV_PYTHON, """
+        import json, os
+        import c7n_vpcflow
+        from c7n_vpcflow.frameworks import load
+        print(json.dumps({"from": os.path.dirname(c7n_vpcflow.__file__), "data": load()}))
+        """, cwd=tmp_path))
+    assert not under(state["from"], os.path.join(ROOT, PLUGIN))   # the installed copy
+    with open(os.path.join(ROOT, PLUGIN, "data", "frameworks.json"), encoding="utf-8") as f:
+        assert state["data"] == json.load(f)
 
 
 def test_wheel_root_holds_nothing_but_the_plugin_the_hook_and_metadata(wheel):

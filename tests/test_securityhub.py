@@ -10,7 +10,8 @@ import math
 
 import pytest
 
-from c7n_vpcflow.findings import CIS_REQUIREMENTS, finding_id
+from c7n_vpcflow.findings import finding_id
+from c7n_vpcflow.frameworks import cis_requirements, load
 from support.e2e import ENABLE_POLICY, custodian_run, recording
 from support.estate import ACCOUNT_ID, seed_region
 from support.constants import REGION, policy_path
@@ -55,7 +56,8 @@ def test_every_vpc_gets_one_finding_failed_with_its_reasons_or_passed(
         assert finding["Resources"][0] == {
             "Type": "AwsEc2Vpc", "Id": "arn:aws:ec2:%s:%s:vpc/%s" % (REGION, ACCOUNT_ID, vpc_id),
             "Partition": "aws", "Region": REGION}
-        assert finding["Compliance"]["RelatedRequirements"] == list(CIS_REQUIREMENTS)
+        assert finding["Compliance"]["RelatedRequirements"] == cis_requirements(
+            load()["frameworks"])
         assert finding["RecordState"] == "ACTIVE"
         if kind == "healthy":
             assert finding["Compliance"]["Status"] == "PASSED"
@@ -69,6 +71,7 @@ def test_every_vpc_gets_one_finding_failed_with_its_reasons_or_passed(
     assert "missing" in found[hub_estate.vpcs["bare"]]["Description"]
     assert "traffic-type" in found[hub_estate.vpcs["accept_only"]]["Description"]
     requirements = found[hub_estate.vpcs["bare"]]["Compliance"]["RelatedRequirements"]
+    assert "CIS AWS Foundations Benchmark v1.4.0/3.9" in requirements
     assert "CIS AWS Foundations Benchmark v5.0.0/3.7" in requirements
     assert "CIS AWS Foundations Benchmark v6.0.0/4.7" in requirements
     tags = [t["Key"] for v in emulator.client("ec2").describe_vpcs()["Vpcs"]
