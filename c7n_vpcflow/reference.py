@@ -25,14 +25,35 @@ filter and action: [With CloudWatch telemetry rules](../README.md#with-cloudwatc
 """
 
 
+BOUNDS = (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"),
+          ("exclusiveMaximum", "<"))
+
+
 def type_text(schema):
+    """What a value must be, as the schema says it: nested keys and numeric bounds included."""
     if "enum" in schema:
         return "one of " + ", ".join("`%s`" % v for v in schema["enum"])
     if schema.get("type") == "array":
         return "list of " + type_text(schema.get("items", {}))
     if schema.get("type") == "object":
-        return "mapping of string to string"
-    return schema.get("type", "any")
+        return mapping_text(schema)
+    kind = schema.get("type", "any")
+    bounds = ", ".join("%s %s" % (sign, schema[key]) for key, sign in BOUNDS if key in schema)
+    return "%s %s" % (kind, bounds) if bounds else kind
+
+
+def mapping_text(schema):
+    if schema.get("properties"):
+        required = set(schema.get("required", ()))
+        keys = ", ".join(
+            "`%s` (%s%s)" % (key, type_text(value), ", required" if key in required else "")
+            for key, value in schema["properties"].items())
+        closed = schema.get("additionalProperties") is False
+        return "mapping with " + keys + (" and no other key" if closed else "")
+    values = schema.get("additionalProperties")
+    if isinstance(values, dict):
+        return "mapping of string to " + type_text(values)
+    return "mapping"
 
 
 def value_text(value):

@@ -69,3 +69,25 @@ def test_defaults_shown_are_the_ones_applied():
     assert put["rule-name"][1] == "`c7n-vpcflow-vpc-flow-logs`"
     assert put["scope"][1] == "`organization`"
     assert put["traffic-type"][1] == "`REJECT`"
+
+
+def test_a_mapping_with_keys_shows_each_key_its_type_and_which_are_required():
+    analytics = sections()["Action", "flow-log-analytics", "aws.vpc"]
+    assert analytics["reject-alarm"][0] == (
+        "mapping with `threshold` (integer ≥ 1, required), `period` (one of `60`, `300`, "
+        "`900`, `3600`), `sns-topic` (string) and no other key")
+    assert analytics["tags"][0] == "mapping of string to string"
+
+
+@pytest.mark.parametrize("element", ELEMENTS, ids=lambda e: e[2].type)
+def test_every_nested_key_and_numeric_bound_of_the_schema_is_in_the_type(element):
+    properties = element[2].schema["properties"]
+    for key, (type_text, *_rest) in section_of(*element).items():
+        schema = properties[key]
+        for nested, nested_schema in schema.get("properties", {}).items():
+            assert "`%s` (%s" % (nested, nested_schema.get("type", "one of")) in type_text, key
+        if type_text == "mapping of string to string":
+            assert schema.get("additionalProperties") == {"type": "string"}, key
+        for bound in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            if bound in schema:
+                assert str(schema[bound]) in type_text, (key, bound)
