@@ -24,6 +24,11 @@ def policy_permissions(paths):
     for path in paths:
         with open(path) as f:
             documents.extend((yaml.safe_load(f) or {}).get("policies") or ())
+    return declared(documents)
+
+
+def declared(documents):
+    """The sorted union of what these policies (Custodian's policy data) declare."""
     load_resources({d["resource"] for d in documents} or {"aws.vpc"})
     needed = set()
     for data in documents:
