@@ -30,6 +30,7 @@ def test_the_audit_needs_only_reads_and_the_remediation_passes_the_delivery_role
     enable = listed(cli, policy_path("vpc-flow-logs-enable.yml"))
     assert {"iam:PassRole", "iam:CreateRole", "ec2:CreateFlowLogs"} <= set(enable)
     assert "logs:CreateLogDelivery" not in enable   # S3 only
+    assert "ec2:DeleteFlowLogs" in enable   # declared whatever replace-broken says
 
 
 def test_the_telemetry_rule_policies_need_observabilityadmin_at_organization_scope(cli):

@@ -10,6 +10,7 @@ from support.packaging import split_schema_output
 from c7n_vpcflow.action import EnableFlowLogs
 from c7n_vpcflow.analytics_action import FlowLogAnalytics
 from c7n_vpcflow.compliance import FlowLogCompliance
+from c7n_vpcflow.findings import FlowLogFinding
 from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
 from c7n_vpcflow.telemetry_rules import VpcFlowLogTelemetryRule
 
@@ -17,6 +18,7 @@ ELEMENTS = {
     "aws.vpc.actions.enable-flow-logs": ("actions", EnableFlowLogs),
     "aws.vpc.actions.flow-log-analytics": ("actions", FlowLogAnalytics),
     "aws.vpc.filters.flow-log-compliance": ("filters", FlowLogCompliance),
+    "aws.vpc.actions.flow-log-finding": ("actions", FlowLogFinding),
     "aws.account.actions.put-vpc-flow-log-telemetry-rule": (
         "actions", PutVpcFlowLogTelemetryRule),
     "aws.account.filters.vpc-flow-log-telemetry-rule": ("filters", VpcFlowLogTelemetryRule),
