@@ -8,6 +8,8 @@ why), so those two log records carry the message instead.
 """
 import logging
 
+from botocore.exceptions import ClientError
+
 CUSTODIAN_LOGGERS = ("custodian.output", "custodian.commands")
 
 
@@ -50,3 +52,30 @@ def failed_vpcs(action, verb, failed, total, account):
     return "%s %s %d of %d VPCs in %s/%s:\n%s" % (
         action, verb, len(failed), total, account.account_id, account.region,
         "\n".join("  %s: %s" % (vpc_id, error) for vpc_id, error in failed))
+
+
+def failed_call(client, method, error, when_denied=""):
+    """One line on a failed call: the call as IAM names it (e.g.
+    observabilityadmin:CreateTelemetryRule), its region and AWS's error code and message,
+    then `when_denied` if the code says access was denied.
+
+    An answer without an AWS error in it (botocore then takes the HTTP status for the code)
+    came from an endpoint that does not support the call, such as an emulator lacking the
+    service: said so, instead of the page it sent.
+    """
+    call = "%s:%s in %s" % (client.meta.service_model.service_name,
+                            client.meta.method_to_api_mapping.get(method, method),
+                            client.meta.region_name)
+    if not isinstance(error, ClientError):
+        return "%s: %s" % (call, one_line(str(error)))
+    err = error.response.get("Error", {})
+    code = str(err.get("Code", ""))
+    if code.isdigit():
+        return "%s: HTTP %s and no AWS error from %s: it does not support this call" % (
+            call, code, client.meta.endpoint_url)
+    return "%s: %s: %s%s" % (call, code, one_line(err.get("Message", "")),
+                             when_denied if "AccessDenied" in code else "")
+
+
+def one_line(text):
+    return " ".join(str(text).split())

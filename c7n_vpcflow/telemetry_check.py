@@ -10,15 +10,16 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import List
 
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 from c7n.credentials import SessionFactory
-from c7n.exceptions import ClientError
 from c7n.utils import local_session
 
+from .errors import failed_call, one_line
 from .evidence_source import SourceError, open_source
 from .evidence_tree import read_tree
-from .vocabulary import Judgement
 from .paging import paginate
-from .telemetry_rule_spec import RESOURCE_TYPE
+from .telemetry_rule_spec import RESOURCE_TYPE, WHEN_DENIED
+from .vocabulary import Judgement
 
 ENABLED = "Enabled"
 UNKNOWN_TO_AWS = "not evaluated"
@@ -38,14 +39,29 @@ class Disagreement:
         return {k.replace("_", "-"): v for k, v in asdict(self).items()}
 
 
-def aws_view(session_factory, region, scope="organization"):
-    """{(account id, VPC id): Logs state} of one region, as Observability Admin tells it."""
-    client = local_session(session_factory).client("observabilityadmin", region_name=region)
+class ListingFailed(Exception):
+    """AWS's view of a region could not be read; the message is one line naming the call."""
+
+
+def aws_view(session_factory, scope="organization"):
+    """{(account id, VPC id): Logs state} of the factory's region, as Observability Admin
+    tells it."""
+    try:
+        client = local_session(session_factory).client("observabilityadmin")
+    except ProfileNotFound:
+        raise
+    except (ClientError, BotoCoreError) as e:  # e.g. the role could not be assumed
+        raise ListingFailed("no session in %s: %s" % (
+            session_factory.region, one_line(e))) from None
     operation = "list_resource_telemetry" + (
         "_for_organization" if scope == "organization" else "")
     found = {}
-    for item in paginate(client, operation, "TelemetryConfigurations",
-                         ResourceTypes=[RESOURCE_TYPE]):
+    try:
+        listing = paginate(client, operation, "TelemetryConfigurations",
+                           ResourceTypes=[RESOURCE_TYPE])
+    except (ClientError, BotoCoreError) as e:
+        raise ListingFailed(failed_call(client, operation, e, WHEN_DENIED[scope])) from None
+    for item in listing:
         state = (item.get("TelemetryConfigurationState") or {}).get("Logs", "Disabled")
         found[(item.get("AccountIdentifier"), item["ResourceIdentifier"])] = state
     return found
@@ -73,12 +89,18 @@ def compare(verdicts, views):
     return sorted(found, key=lambda d: (d.account_id, d.region, d.vpc_id))
 
 
-def check(verdicts, session_factory, scope="organization"):
-    """Disagreements for the judged verdict files given, one listing per region."""
+def check(verdicts, session_factory_of, scope="organization"):
+    """(disagreements, failures) for the judged verdict files given: one listing per
+    region, each through `session_factory_of(region)`; a region whose listing failed is
+    not compared, and its failure (one line) is returned instead."""
     judged = [v for v in verdicts if v.get("status") == "judged"]
-    views = {region: aws_view(session_factory, region, scope)
-             for region in sorted({v["region"] for v in judged})}
-    return compare(judged, views)
+    views, failures = {}, []
+    for region in sorted({v["region"] for v in judged}):
+        try:
+            views[region] = aws_view(session_factory_of(region), scope)
+        except ListingFailed as e:
+            failures.append(str(e))
+    return compare([v for v in judged if v["region"] in views], views), failures
 
 
 def as_markdown(disagreements):
@@ -103,6 +125,13 @@ def say(text):
     print("c7n-vpcflow telemetry-check: %s" % text, file=sys.stderr)
 
 
+def session_factory_of(args):
+    """Custodian's session factory for a region, with the command's credentials options
+    (c7n caches one session per region: the factory must name its region)."""
+    return lambda region: SessionFactory(
+        region, profile=args.profile, assume_role=args.assume_role)
+
+
 def telemetry_check(args):
     try:
         runs, notes, _history = read_tree([open_source(o) for o in args.output_dir])
@@ -116,15 +145,15 @@ def telemetry_check(args):
         say("no judged flow-log-compliance.json under %s: nothing to compare" % " ".join(
             args.output_dir))
         return 3
-    factory = SessionFactory(None, profile=args.profile, assume_role=args.assume_role)
     try:
-        found = check(verdicts, factory, args.scope)
-    except ClientError as e:
-        say("%s (the organization's listing needs the management or a delegated-admin "
-            "account, and onboarded accounts)" % e)
-        return 3
+        found, failures = check(verdicts, session_factory_of(args), args.scope)
+    except ProfileNotFound as e:
+        say("--profile: %s" % e)
+        return 2
+    for failure in failures:
+        say(failure + "; not compared")
     sys.stdout.write(FORMATS[args.format](found))
-    return 1 if found else 0
+    return 3 if failures else 1 if found else 0
 
 
 def register(commands):
@@ -136,11 +165,13 @@ def register(commands):
                     "ListResourceTelemetryForOrganization (or ListResourceTelemetry with "
                     "--scope account), one listing per region, and names the VPCs where "
                     "they disagree. Exit 0: they agree; 1: disagreements; 2: usage; 3: "
-                    "nothing judged, or AWS refused the listing.")
+                    "nothing judged, or a region's listing failed (each failure one line "
+                    "on stderr, naming the call; that region is not compared).")
     command.add_argument("output_dir", metavar="OUT", nargs="+")
     command.add_argument("--scope", choices=("organization", "account"),
                          default="organization")
     command.add_argument("--format", choices=sorted(FORMATS), default="md")
     command.add_argument("--profile", help="AWS profile of the administering account")
-    command.add_argument("--assume-role", help="role ARN to assume for the listing")
+    command.add_argument("--assume-role", help="role ARN to assume for the listing (with "
+                                               "--profile: assumed from that profile)")
     command.set_defaults(func=telemetry_check)

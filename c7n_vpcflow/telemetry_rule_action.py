@@ -3,18 +3,19 @@ import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
+from botocore.exceptions import BotoCoreError, ClientError
 from c7n.actions import BaseAction
-from c7n.exceptions import PolicyExecutionError
 from c7n.manager import resources as aws_resources
 from c7n.utils import type_schema
 
+from .errors import failed_call
 from .handoff import hand_over
 from .settings import Settings
 from .telemetry_rule_spec import (
-    DEFAULT_RULE_NAME, NOT_CARRIED, RUNNING, amended, desired_rule, deviations)
+    DEFAULT_RULE_NAME, NOT_CARRIED, RUNNING, WHEN_DENIED, amended, desired_rule, deviations)
 from .telemetry_rules import (
-    ACTION_KEYS, READS, RULE_KEYS, WRITES, VpcFlowLogTelemetryRule, inspect,
-    operation, permissions_of, validate_spec)
+    ACTION_KEYS, READS, RULE_KEYS, WRITES, TelemetryRuleError, VpcFlowLogTelemetryRule,
+    inspect, operation, permissions_of, validate_spec)
 from .vocabulary import TELEMETRY_RULE_PLAN, TELEMETRY_RULE_RESULT, RuleOutcome
 
 log = logging.getLogger("custodian.vpcflow")
@@ -90,7 +91,8 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
     refused. Idempotent: a conforming rule is left alone; a deviating one is updated in
     the deviating fields only (a longer retention is kept); another VPC flow-log rule is
     never shadowed by a second one. Starts telemetry evaluation when it is not running.
-    The plan (``c7n:vpc-flow-log-telemetry-rule-plan``) is annotated under ``--dryrun``.
+    A refused call does not stop the other; the run then fails with one line per refused
+    call, naming it and AWS's error code. The plan (``c7n:vpc-flow-log-telemetry-rule-plan``) is annotated under ``--dryrun``.
 
     :example:
 
@@ -145,29 +147,37 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
         plan = plan_rule(status, rules, self.data, self.manager.config.region)
         self._say_not_carried(plan)
         if plan.outcome == RuleOutcome.FAIL:
-            raise PolicyExecutionError("put-vpc-flow-log-telemetry-rule: " + plan.reason)
-        rule = plan.rule or {}
-        plan.done = []
+            raise TelemetryRuleError("put-vpc-flow-log-telemetry-rule: " + plan.reason)
+        plan.done, failures = [], []
         for call in plan.calls:
-            method = getattr(client, call)
-            if call.startswith("start_telemetry_evaluation"):
-                regions = {"Regions": rule["Regions"]} if rule.get("Regions") else {
-                    "AllRegions": True}
-                self.manager.retry(method, **regions)
-            elif call.startswith("create_telemetry_rule"):
-                tags = dict(Settings.from_data(self.data).tags)
-                response = self.manager.retry(
-                    method, RuleName=plan.rule_name, Rule=rule, Tags=tags)
-                plan.rule_arn = response.get("RuleArn")
-            else:
-                response = self.manager.retry(
-                    method, RuleIdentifier=plan.rule_name, Rule=rule)
-                plan.rule_arn = response.get("RuleArn")
+            # The calls are independent (evaluation, the rule): one failing stops no other.
+            try:
+                self._write(client, call, plan)
+            except (ClientError, BotoCoreError) as e:
+                failures.append("put-vpc-flow-log-telemetry-rule %s: %s" % (
+                    plan.rule_name, failed_call(client, call, e, WHEN_DENIED[plan.scope])))
+                continue
             plan.done.append(call)
             log.info("put-vpc-flow-log-telemetry-rule %s: %s", plan.rule_name, call)
         for account in resources:
             account[TELEMETRY_RULE_RESULT] = plan.to_record()
+        if failures:
+            raise TelemetryRuleError("\n".join(failures))
         return resources
+
+    def _write(self, client, call, plan):
+        rule, method = plan.rule or {}, getattr(client, call)
+        if call.startswith("start_telemetry_evaluation"):
+            regions = {"Regions": rule["Regions"]} if rule.get("Regions") else {
+                "AllRegions": True}
+            self.manager.retry(method, **regions)
+        elif call.startswith("create_telemetry_rule"):
+            tags = dict(Settings.from_data(self.data).tags)
+            plan.rule_arn = self.manager.retry(
+                method, RuleName=plan.rule_name, Rule=rule, Tags=tags).get("RuleArn")
+        else:
+            plan.rule_arn = self.manager.retry(
+                method, RuleIdentifier=plan.rule_name, Rule=rule).get("RuleArn")
 
     def _say_not_carried(self, plan):
         for key, why in sorted(plan.not_carried.items()):

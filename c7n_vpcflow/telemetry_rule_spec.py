@@ -18,6 +18,11 @@ AWS_DEFAULT_PATTERN = "/aws/vpc/<resourceId>"
 # Our template variables the service's pattern macros can stand for.
 MACROS = {"vpc_id": "<resourceId>", "account_id": "<accountId>"}
 RUNNING = ("RUNNING", "STARTING")
+# What Observability Admin's calls of each scope ask of the caller: said when refused.
+WHEN_DENIED = {"organization": "; organization-wide calls need trusted access for "
+                               "Observability Admin and the management or a delegated-admin "
+                               "account",
+               "account": ""}
 
 # Reason codes of a rule (or of its absence), in the order they are annotated.
 DEVIATIONS = tuple(Deviation)

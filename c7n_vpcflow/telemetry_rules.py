@@ -6,16 +6,18 @@ rule). telemetry_rule_action registers both on aws.account.
 """
 import logging
 
-from c7n.exceptions import ClientError, PolicyExecutionError, PolicyValidationError
+from botocore.exceptions import BotoCoreError, ClientError
+from c7n.exceptions import PolicyValidationError
 from c7n.filters import Filter
 from c7n.utils import local_session, type_schema
 
 from .action_schema import properties
+from .errors import VpcFlowError, failed_call
 from .handoff import PlansUnderDryrun
 from .paging import paginate
 from .telemetry_rule_spec import (
-    DEFAULT_RULE_NAME, DEVIATIONS, RUNNING, RuleSpecError, desired_rule, deviations,
-    is_vpc_flow_log_rule)
+    DEFAULT_RULE_NAME, DEVIATIONS, RUNNING, WHEN_DENIED, RuleSpecError, desired_rule,
+    deviations, is_vpc_flow_log_rule)
 from .vocabulary import TELEMETRY_RULE_VERDICT, Deviation
 
 log = logging.getLogger("custodian.vpcflow")
@@ -85,22 +87,26 @@ def permissions_of(scope, names):
                  for n in names)
 
 
+class TelemetryRuleError(VpcFlowError):
+    """Telemetry-rule calls that failed, one line each naming the call and AWS's error code."""
+
+
 def inspect(manager, data):
     """What the administering account holds: evaluation status and VPC flow-log rules."""
     scope = data.get("scope", "organization")
     client = local_session(manager.session_factory).client("observabilityadmin")
+    # `method` follows the calls, so that a failure names the one that failed.
+    method = operation(scope, "GetTelemetryEvaluationStatus")
     try:
-        status = manager.retry(getattr(client, operation(scope, "GetTelemetryEvaluationStatus")))
-        summaries = paginate(client, operation(scope, "ListTelemetryRules"),
-                             "TelemetryRuleSummaries")
-        rules = [manager.retry(getattr(client, operation(scope, "GetTelemetryRule")),
+        status = manager.retry(getattr(client, method))
+        method = operation(scope, "ListTelemetryRules")
+        summaries = paginate(client, method, "TelemetryRuleSummaries")
+        method = operation(scope, "GetTelemetryRule")
+        rules = [manager.retry(getattr(client, method),
                                RuleIdentifier=s.get("RuleArn") or s["RuleName"])
                  for s in summaries if is_vpc_flow_log_rule(s)]
-    except ClientError as e:
-        raise PolicyExecutionError(
-            "CloudWatch telemetry rules (%s): %s; %s rules need trusted access for Observability "
-            "Admin and the management or a delegated-admin account" % (
-                scope, e.response["Error"].get("Message") or e.response["Error"]["Code"], scope))
+    except (ClientError, BotoCoreError) as e:
+        raise TelemetryRuleError(failed_call(client, method, e, WHEN_DENIED[scope])) from None
     return client, status, rules
 
 

@@ -16,7 +16,7 @@ from localaws.server import Emulator
 from support.aws import DEAD_ENDPOINT, FlightData
 from support.cli import Cli
 from support.constants import ACCOUNT_ID, DATA_DIR, REGION, REGIONS, ROOT  # noqa: F401 (shared)
-from support.faults import proxying
+from support.faults import flight_data_answers, proxying
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +105,18 @@ def fault_proxy(emulator, monkeypatch):
     """A FaultProxy in front of the reset emulator; AWS_ENDPOINT_URL points at the proxy."""
     with proxying(emulator, monkeypatch) as proxy:
         yield proxy
+
+
+@pytest.fixture
+def observabilityadmin_answers(fault_proxy):
+    """The emulator behind a FaultProxy that answers Observability Admin (which the emulator
+    lacks) from flight data on the wire: answers(case) serves tests/data/placebo/<case>/ and
+    returns the proxy, so the console scripts build their own sessions and clients."""
+    def answers(case):
+        fault_proxy.rules.append(
+            flight_data_answers(os.path.join(DATA_DIR, case), "observabilityadmin"))
+        return fault_proxy
+    return answers
 
 
 @pytest.fixture

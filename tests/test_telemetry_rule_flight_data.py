@@ -1,13 +1,15 @@
 """The telemetry-rule filter and action on aws.account, on flight data shaped on botocore's
-model of observabilityadmin (the emulator has no Observability Admin)."""
+model of observabilityadmin (the emulator has no Observability Admin): attached to a session
+in-process, or served on the wire to the stock `custodian run`."""
 import pytest
-from c7n.exceptions import PolicyExecutionError
+import yaml
 from c7n.resources import load_resources
 
 from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
-from c7n_vpcflow.telemetry_rules import VpcFlowLogTelemetryRule
+from c7n_vpcflow.telemetry_rules import TelemetryRuleError, VpcFlowLogTelemetryRule
 from c7n_vpcflow.vocabulary import TELEMETRY_RULE_VERDICT as ANNOTATION
-from support.constants import policy_path
+from support.constants import ACCOUNT_ID, REGION, policy_path
+from support.e2e import custodian_run
 from support.policy import make_policy, run_policy
 from support.results import recorded
 
@@ -146,7 +148,7 @@ def test_a_conforming_rule_is_left_alone(flight_data, telemetry_rule_conforming,
 def test_another_vpc_flow_log_rule_is_never_shadowed_by_a_second(
         telemetry_rule_deviating, tmp_path):
     flight = telemetry_rule_deviating
-    with pytest.raises(PolicyExecutionError, match="c7n-vpcflow-vpc-flow-logs already exists"):
+    with pytest.raises(TelemetryRuleError, match="c7n-vpcflow-vpc-flow-logs already exists"):
         run(policy(action={"rule-name": "security-flow-logs"}), flight, tmp_path)
     assert writes(flight) == []
 
@@ -168,8 +170,51 @@ def test_the_dry_run_annotates_the_plan_and_writes_nothing(telemetry_rule_absent
 
 
 def test_an_account_that_may_not_administer_rules_is_told_what_it_needs(flight_data, tmp_path):
-    with pytest.raises(PolicyExecutionError, match="delegated-admin account"):
+    with pytest.raises(TelemetryRuleError) as refused:
         run(audit(), flight_data(), tmp_path)
+    assert str(refused.value) == (
+        "observabilityadmin:GetTelemetryEvaluationStatusForOrganization in us-east-1: "
+        "AccessDeniedException: Account %s is not the management account or a delegated "
+        "administrator; organization-wide calls need trusted access for Observability Admin "
+        "and the management or a delegated-admin account" % ACCOUNT_ID)
+    # Raised in place of the ClientError, not chained to it: no second traceback.
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__
+
+
+def test_refused_writes_are_one_line_each_naming_the_call_and_its_code(
+        observabilityadmin_answers, cli, tmp_path):
+    proxy = observabilityadmin_answers("telemetry_rule_writes_refused")
+    with open(tmp_path / "rule.yml", "w") as f:
+        yaml.safe_dump({"policies": [policy([{"type": "vpc-flow-log-telemetry-rule"}],
+                                            action={})]}, f)
+
+    ran = custodian_run(cli, tmp_path / "out", tmp_path / "rule.yml", regions=(REGION,))
+
+    assert ran.returncode == 2
+    assert "Traceback" not in ran.stderr, ran.stderr
+    said = [line.split(": ", 1)[1] if line[:4].isdigit() else line
+            for line in ran.stderr.splitlines()]
+    errors = said[next(n for n, line in enumerate(said) if ":ERROR " in line):]
+    rule = "put-vpc-flow-log-telemetry-rule c7n-vpcflow-vpc-flow-logs: observabilityadmin:"
+    start = (rule + "StartTelemetryEvaluationForOrganization in us-east-1: "
+             "AccessDeniedException: User: arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/"
+             "c7n-vpcflow is not authorized to perform: "
+             "observabilityadmin:StartTelemetryEvaluationForOrganization; organization-wide "
+             "calls need trusted access for Observability Admin and the management or a "
+             "delegated-admin account" % ACCOUNT_ID)
+    create = (rule + "CreateTelemetryRuleForOrganization in us-east-1: "
+              "ServiceQuotaExceededException: The maximum number of telemetry rules for this "
+              "organization has been reached")
+    # One line per failure, in each of the two records Custodian logs for a failed policy.
+    assert errors == [
+        "custodian.output:ERROR Error while executing policy: " + start, create,
+        "custodian.commands:ERROR Error while executing policy telemetry-rule, continuing: "
+        + start, create,
+        "custodian.commands:ERROR The following policies had errors while executing",
+        " - telemetry-rule"]
+    # The rule was still asked for when evaluation could not be started.
+    assert [c.operation for c in proxy.calls if c.mutating] == [
+        "StartTelemetryEvaluationForOrganization", "CreateTelemetryRuleForOrganization"]
 
 
 def test_settings_a_rule_cannot_express_are_refused_at_validation(telemetry_rule_absent, tmp_path):

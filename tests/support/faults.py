@@ -10,6 +10,7 @@ protocol (support.wire) so botocore parses them the way it parses AWS's own answ
 import contextlib
 import http.client
 import json
+import os
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from support.hermetic import hermetic_environ
-from support.wire import parse_request, throttle
+from support.wire import parse_request, rest_json, throttle
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
@@ -155,6 +156,27 @@ def every_mutating_call_throttled(times):
         key = (call.service, call.operation, json.dumps(params, sort_keys=True))
         seen[key] = seen.get(key, 0) + 1
         return throttle(call) if seen[key] <= times else None
+    return rule
+
+
+def flight_data_answers(case_dir, service):
+    """A rule answering `service`'s calls from placebo flight data (case_dir's
+    <service>.<Operation>_<n>.json, in order, starting over after the last as placebo does),
+    for a REST-JSON service the emulator lacks; the console scripts then build their own
+    sessions and clients and parse real answers off the wire."""
+    served = {}
+
+    def rule(call):
+        if call.service != service:
+            return None
+        n = served.get(call.operation, 0) + 1
+        path = os.path.join(case_dir, "%s.%s_%d.json" % (service, call.operation, n))
+        if not os.path.exists(path):
+            n, path = 1, os.path.join(case_dir, "%s.%s_1.json" % (service, call.operation))
+        served[call.operation] = n
+        with open(path) as f:
+            recorded = json.load(f)
+        return rest_json(recorded["status_code"], recorded["data"])
     return rule
 
 

@@ -1,6 +1,6 @@
 """AWS requests and answers on the wire: a signed request parsed into a `Call` (service,
 operation, parameters), and canned answers in each protocol's format (EC2 XML, IAM query XML,
-CloudWatch Logs JSON), so botocore parses them the way it parses AWS's own."""
+CloudWatch Logs JSON, REST-JSON), so botocore parses them the way it parses AWS's own."""
 import json
 import re
 import urllib.parse
@@ -121,3 +121,15 @@ def create_flow_logs_unsuccessful(call, code, message):
             "<requestId>%s</requestId><flowLogIdSet/><unsuccessful>%s</unsuccessful>"
             "</CreateFlowLogsResponse>" % (_request_id(), items))
     return 200, {"Content-Type": "text/xml;charset=UTF-8", "Server": "AmazonEC2"}, body.encode()
+
+
+def rest_json(status, data):
+    """(status, headers, body) of a REST-JSON service (e.g. observabilityadmin) answering
+    with placebo's `data`: the output members as the body, or for an error its code in
+    x-amzn-ErrorType and its message in the body."""
+    headers = {"Content-Type": "application/json", "x-amzn-RequestId": _request_id()}
+    if status >= 300:
+        headers["x-amzn-ErrorType"] = data["Error"]["Code"]
+        return status, headers, json.dumps({"message": data["Error"]["Message"]}).encode()
+    body = {k: v for k, v in data.items() if k != "ResponseMetadata"}
+    return status, headers, json.dumps(body).encode()
