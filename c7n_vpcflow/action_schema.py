@@ -1,8 +1,8 @@
 """The enable-flow-logs schema and permissions, per destination type."""
-from .loggroups import RETENTION_DAYS
 from .role import ROLE_READS
 from .settings import Settings
-from .vocabulary import CLOUDWATCH, DESTINATION_TYPES, FIREHOSE, S3, TRAFFIC_TYPES
+from .vocabulary import (
+    CLOUDWATCH, DESTINATION_TYPES, FIREHOSE, RETENTION_DAYS, S3, TRAFFIC_TYPES)
 
 DEFAULTS = Settings()
 

@@ -14,7 +14,8 @@ from .identity import confirm_account
 from .inventory import gather, owned_vpcs
 from .judge import Rules, judge_vpc
 from .vocabulary import (
-    CLOUDWATCH, DESTINATION_TYPES, FILTER, FLOW_LOGS, MANAGED_BY, TRAFFIC_TYPES, VIOLATIONS)
+    CLOUDWATCH, DESTINATION_TYPES, FILTER, FLOW_LOGS, MANAGED_BY, RETENTION_DAYS, TRAFFIC_TYPES,
+    VIOLATIONS)
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -98,9 +99,10 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
                 "default": sorted(Rules().traffic_types),
                 "description": "Traffic types a flow log must capture to count."},
             "min-retention-days": {
-                "type": "integer", "minimum": 1,
-                "description": "Minimum retention of the flow log's CloudWatch log group "
-                               "(never-expire counts as enough); not checked when absent."},
+                "enum": list(RETENTION_DAYS),
+                "description": "Minimum retention of the flow log's CloudWatch log group, one "
+                               "of CloudWatch's retention periods (never-expire counts as "
+                               "enough); not checked when absent."},
             "destination-types": {
                 "type": "array", "minItems": 1, "uniqueItems": True,
                 "items": {"enum": list(DESTINATION_TYPES)},

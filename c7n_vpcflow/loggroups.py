@@ -8,11 +8,6 @@ from .paging import paginate
 
 log = logging.getLogger("custodian.vpcflow")
 
-# The only values PutRetentionPolicy accepts.
-RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-    2557, 2922, 3288, 3653)
-
 
 def log_group_steps(group, retention_days, fresh_tags=True):
     """The calls that bring a log group (None: absent) to our conventions.

@@ -1,4 +1,5 @@
-"""Log-group name templates: validation at policy load, rendering per VPC."""
+"""Names: log-group name templates (validated at policy load, rendered per VPC) and S3
+bucket names."""
 import re
 import string
 
@@ -8,6 +9,15 @@ ACCOUNT_WIDE_VARIABLES = ("account_id", "partition")
 
 LOG_GROUP_NAME_MAX = 512
 DISALLOWED_RUN = re.compile(r"[^.\-_/#A-Za-z0-9]+")
+
+# S3's rules for general purpose bucket names (docs.aws.amazon.com/AmazonS3/latest/userguide/
+# bucketnamingrules.html, read December 2026).
+BUCKET_NAME_LENGTH = (3, 63)
+BUCKET_CHARS = re.compile(r"^[a-z0-9.-]*$")
+BUCKET_EDGE = re.compile(r"^[a-z0-9]$")
+RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3")
+IP_ADDRESS = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 
 
 class TemplateError(ValueError):
@@ -114,3 +124,32 @@ def fixed_prefix(template, account):
         else:
             break
     return "".join(prefix)
+
+
+def bucket_name_problem(template):
+    """Why S3 would refuse the bucket name `template` names, or None.
+
+    Every rule applies to a name without variables; with variables, the rules its fixed
+    parts can break (characters, '..', its first and last character, reserved prefixes and
+    suffixes, length).
+    """
+    parts = parse_template(template)
+    literals = [literal for literal, _ in parts]
+    fixed = "".join(literals)
+    low, high = BUCKET_NAME_LENGTH
+    variables = any(field is not None for _, field in parts)
+    if len(fixed) > high or (not variables and len(fixed) < low):
+        return "must be %d to %d characters long" % (low, high)
+    if not all(BUCKET_CHARS.match(literal) for literal in literals):
+        return "may hold only lowercase letters, digits, '.' and '-'"
+    if any(".." in literal for literal in literals):
+        return "must not hold two adjacent periods"
+    first, last = literals[0], parts[-1][0] if parts[-1][1] is None else ""
+    if (first and not BUCKET_EDGE.match(first[0])) or (last and not BUCKET_EDGE.match(last[-1])):
+        return "must begin and end with a letter or digit"
+    if first.startswith(RESERVED_BUCKET_PREFIXES) or last.endswith(RESERVED_BUCKET_SUFFIXES):
+        return "uses a prefix or suffix S3 reserves (%s)" % ", ".join(
+            RESERVED_BUCKET_PREFIXES + RESERVED_BUCKET_SUFFIXES)
+    if not variables and IP_ADDRESS.match(fixed):
+        return "must not be formatted as an IP address"
+    return None

@@ -9,14 +9,13 @@ from .analytics import ALARM_FIELDS, QUERY_FIELDS
 from .account import Account
 from .judge import Rules
 from .naming import (
-    ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, check_log_group_template,
-    fixed_prefix, parse_template, render_template)
+    ACCOUNT_WIDE_VARIABLES, TEMPLATE_VARIABLES, TemplateError, bucket_name_problem,
+    check_log_group_template, fixed_prefix, parse_template, render_template)
 from .role import parse_role
 from .vocabulary import ACTION, ANALYTICS_ACTION, CLOUDWATCH, FIREHOSE, OUR_TAG, S3
 
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
 PER_REGION_VARIABLES = ACCOUNT_WIDE_VARIABLES + ("region",)
-BUCKET_CHARS = re.compile(r"^[a-z0-9.-]*$")
 BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9.{}_-]+(/.*)?$")
 PREFIX_CHARS = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
 STREAM_ARN = re.compile(r"^arn:[^:]+:firehose:[^:]+:[^:]+:deliverystream/.+$")
@@ -84,15 +83,17 @@ def check_template(key, template, allowed, literal_chars=None, element=ACTION):
 
 
 def validate_s3(settings):
-    bucket = settings.bucket
+    bucket = name = settings.bucket
+    check_template("bucket", bucket, PER_REGION_VARIABLES)
     if bucket.startswith("arn:"):
-        check_template("bucket", bucket, PER_REGION_VARIABLES)
         if not BUCKET_ARN.match(bucket):
             fail("bucket", "%r is not an S3 bucket ARN (arn:aws:s3:::name)" % bucket)
-        if "/" in bucket.split(":::", 1)[1] and settings.prefix:
+        name, _, folder = bucket.split(":::", 1)[1].partition("/")
+        if folder and settings.prefix:
             fail("prefix", "given twice: in the bucket ARN %r and as prefix" % bucket)
-    else:
-        check_template("bucket", bucket, PER_REGION_VARIABLES, BUCKET_CHARS)
+    problem = bucket_name_problem(name)
+    if problem:
+        fail("bucket", "%r: the bucket name %s (S3's naming rules)" % (bucket, problem))
     if settings.prefix:
         literal = check_template("prefix", settings.prefix, TEMPLATE_VARIABLES, PREFIX_CHARS)
         if settings.prefix.startswith("/") or "AWSLogs" in literal:

@@ -17,6 +17,11 @@ ALL_TRAFFIC = "ALL"
 TRAFFIC_TYPES = (ALL_TRAFFIC, "ACCEPT", "REJECT")
 DEFAULT_TRAFFIC_TYPE = "REJECT"
 
+# The retention periods (days) CloudWatch Logs accepts (PutRetentionPolicy's retentionInDays).
+RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+    2557, 2922, 3288, 3653)
+
 # Who manages a flow log, and the tag each manager writes (see ownership).
 OUR_TAG = ("managed-by", "c7n-vpcflow")
 TELEMETRY_TAG = ("CloudWatchTelemetryRuleManaged", "true")

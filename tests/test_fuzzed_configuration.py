@@ -87,8 +87,10 @@ BY_DESTINATION = {
     },
     S3: {
         "bucket": (["my-flow-logs", "arn:aws:s3:::my-flow-logs", "flow-logs-{account_id}"],
-                   ["", "arn:aws:sqs:us-east-1:123456789012:q", "My_Bucket!",
-                    "logs-{vpc_id}"]),
+                   ["", "x", "ab", "b" * 64, "arn:aws:sqs:us-east-1:123456789012:q",
+                    "My_Bucket!", "logs-{vpc_id}", "flow..logs", "-flow-logs", "flow-logs-",
+                    "192.168.10.5", "xn--flow-logs", "flow-logs-s3alias", "arn:aws:s3:::x",
+                    "{flow_log_bucket}--ol-s3"]),
         "prefix": (["flow-logs", "flow-logs/{vpc_id}", "{account_id}/{region}"],
                    ["/leading", "AWSLogs/x", "", "a b"]),
         "file-format": (["plain-text", "parquet"], ["csv", "PARQUET"]),
@@ -107,7 +109,7 @@ FILTER = {
     "traffic-types": (
         [["ALL"], ["ALL", "REJECT"], ["ACCEPT", "ALL", "REJECT"], ["REJECT"], ["ACCEPT"]],
         [["BOTH"], ["ALL", "ALL"], "ALL"]),
-    "min-retention-days": ([1, 30, 365, 400, 3653, 10000], [-5, "365", 7.5]),
+    "min-retention-days": ([1, 30, 365, 400, 3653], [-5, 0, 100, 10000, "365", 7.5]),
     "destination-types": (
         [[CW], [CW, S3], [S3], [FH], [CW, S3, FH]], [["ftp"], [S3, S3], "s3"]),
 }
