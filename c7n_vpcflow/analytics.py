@@ -4,14 +4,24 @@ Both are per log group (so per VPC with the default template): a spike alarm tha
 the VPC is actionable, and a saved query scoped to one log group is cheap to run. The
 queries parse records with the log group's own format, so they work for any format that
 carries the fields they use. Everything is listed once per account-region and only the
-missing or outdated pieces are written, so reruns make no call.
+missing or outdated pieces are written, so reruns make no call. A listing that fails
+(denied, or not implemented where the run points) fails its VPCs, naming the call, and
+nothing of its kind is written blind: the other kind still is.
 """
 import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
+from botocore.exceptions import BotoCoreError, ClientError
+from c7n.utils import local_session
+
 from . import formats
+from .apply import error_text
+from .analytics_definitions import (
+    ALARM_PREFIX, FILTER_NAME, METRIC_NAMESPACE, NAME_PREFIX, alarm_name, alarm_outdated,
+    alarm_params, query_strings, reject_pattern)
 from .destinations import writes_to
+from .errors import failed_call
 from .inventory import gather
 from .judge import Rules, flow_log_problems
 from .naming import TemplateError, render_log_group_name, render_template
@@ -22,31 +32,12 @@ from .vocabulary import ANALYTICS_ACTION, CLOUDWATCH, FLOW_LOGS, PLAN, RESULT, O
 
 log = logging.getLogger("custodian.vpcflow")
 
-NAME_PREFIX = "c7n-vpcflow"
-QUERIES = {
-    "top-rejected-sources":
-        'filter action = "REJECT" | stats count(*) as rejected by srcaddr '
-        '| sort rejected desc | limit 25',
-    "top-talkers":
-        "stats sum(bytes) as total_bytes by srcaddr, dstaddr | sort total_bytes desc | limit 25",
-    "rejected-ssh-rdp":
-        'filter action = "REJECT" and dstport in [22, 3389] '
-        "| stats count(*) as attempts by srcaddr, dstport | sort attempts desc | limit 25",
-    "unexpected-ports":
-        "filter dstport not in [53, 80, 123, 443] "
-        "| stats count(*) as flows, sum(bytes) as total_bytes by dstport "
-        "| sort flows desc | limit 25",
-}
-QUERY_FIELDS = ("srcaddr", "dstaddr", "dstport", "action", "bytes")
-ALARM_FIELDS = ("action",)
-FILTER_NAME = NAME_PREFIX + "-rejects"
-METRIC_NAMESPACE = NAME_PREFIX + "/RejectedFlows"
-ALARM_PREFIX = NAME_PREFIX + "-reject-spike:"
-
 QUERY_PERMISSIONS = ("logs:DescribeQueryDefinitions", "logs:PutQueryDefinition")
 ALARM_PERMISSIONS = (
     "logs:DescribeMetricFilters", "logs:PutMetricFilter", "cloudwatch:DescribeAlarms",
     "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource")
+# The service of each listing `gather` makes, to name a failed one.
+GATHERED_BY = {"DescribeFlowLogs": "ec2", "DescribeLogGroups": "logs"}
 
 
 @dataclass(frozen=True)
@@ -83,9 +74,22 @@ def enable_flow_logs_target(vpc):
     return False, None
 
 
+class Unlisted(Exception):
+    """A listing failed; the message names the call and why (errors.failed_call)."""
+
+
+def listing(client, method, result_key, retry, **params):
+    """Every item of a listing, or Unlisted."""
+    try:
+        return paginate(client, method, result_key, retry, **params)
+    except (ClientError, BotoCoreError) as e:
+        raise Unlisted(failed_call(client, method, e)) from e
+
+
 def analytics_log_groups(manager, settings, vpcs, account):
-    """{VPC id: its log group}: enable-flow-logs' target unless it failed; when it did not
-    run first, the rendered group when a sound flow log of the VPC writes to it."""
+    """({VPC id: its log group}, {VPC id: why its log group is unknown}): enable-flow-logs'
+    target unless it failed; when it did not run first, the rendered group when a sound flow
+    log of the VPC writes to it (unknown when listing the flow logs or groups failed)."""
     groups, unknown = {}, []
     for vpc in vpcs:
         known, group = enable_flow_logs_target(vpc)
@@ -101,47 +105,21 @@ def analytics_log_groups(manager, settings, vpcs, account):
         except TemplateError as e:
             log.warning("%s %s: %s", ANALYTICS_ACTION, vpc["VpcId"], e)
     if not named:
-        return groups
+        return groups, {}
     annotated = all(FLOW_LOGS in v for v in unknown)
-    inventory = gather(manager, unknown, set(named.values()), [
-        f for v in unknown for f in v[FLOW_LOGS]] if annotated else None)
+    try:
+        inventory = gather(manager, unknown, set(named.values()), [
+            f for v in unknown for f in v[FLOW_LOGS]] if annotated else None)
+    except ClientError as e:
+        client = local_session(manager.session_factory).client(GATHERED_BY[e.operation_name])
+        why = "its log group could not be found: " + failed_call(client, e.operation_name, e)
+        return groups, {vpc_id: why for vpc_id in named}
     for vpc_id, group in named.items():
         if any(writes_to(f, CLOUDWATCH, group) and not by_telemetry_rule(f)
                and not flow_log_problems(f, inventory, Rules())
                for f in inventory.flow_logs_for(vpc_id)):
             groups[vpc_id] = group
-    return groups
-
-
-def insights_field(name):
-    return name.replace("-", "_")
-
-
-def parse_clause(fields):
-    """Insights `parse` splitting a record of `fields` (space separated) into named fields."""
-    return 'parse @message "%s" as %s' % (
-        " ".join("*" for _ in fields), ", ".join(insights_field(f) for f in fields))
-
-
-def query_name(log_group, key):
-    return "%s/%s/%s" % (NAME_PREFIX, log_group.lstrip("/"), key)
-
-
-def query_strings(log_group, fields):
-    """{definition name: query string} for one log group written in `fields`."""
-    parse = parse_clause(fields)
-    return {query_name(log_group, key): "%s | %s" % (parse, body)
-            for key, body in QUERIES.items()}
-
-
-def reject_pattern(fields):
-    """Space-delimited metric-filter pattern matching REJECT records of this format."""
-    return "[%s]" % ", ".join(
-        'action="REJECT"' if f == "action" else insights_field(f) for f in fields)
-
-
-def alarm_name(log_group):
-    return ALARM_PREFIX + log_group
+    return groups, {}
 
 
 @dataclass
@@ -150,6 +128,11 @@ class GroupResult:
     status: Status
     changes: list = field(default_factory=list)
     error: Optional[str] = None
+
+    @classmethod
+    def of(cls, changes, errors):
+        status = Status.FAILED if errors else Status.UPDATED if changes else Status.SKIPPED
+        return cls(status, changes, "; ".join(errors) or None)
 
     def to_record(self):
         return {"status": self.status.value, "changes": list(self.changes), "error": self.error}
@@ -161,49 +144,32 @@ class Existing:
     queries: dict = field(default_factory=dict)   # name -> definition
     filters: dict = field(default_factory=dict)   # log group -> filter pattern
     alarms: dict = field(default_factory=dict)    # name -> alarm
+    unlisted: dict = field(default_factory=dict)  # key (its kind) -> why it was not listed
 
 
 def list_existing(session, retry, settings):
-    """One listing per kind that the settings ask for."""
+    """One listing per kind that the settings ask for; a kind that could not be listed is
+    recorded under `unlisted` by its key."""
     existing = Existing()
     logs = session.client("logs")
     if settings.insights_queries:
-        definitions = paginate(logs, "describe_query_definitions", "queryDefinitions", retry,
-                               queryDefinitionNamePrefix=NAME_PREFIX + "/")
-        existing.queries = {d["name"]: d for d in definitions}
+        try:
+            definitions = listing(logs, "describe_query_definitions", "queryDefinitions",
+                                  retry, queryDefinitionNamePrefix=NAME_PREFIX + "/")
+            existing.queries = {d["name"]: d for d in definitions}
+        except Unlisted as e:
+            existing.unlisted["insights-queries"] = str(e)
     if settings.reject_alarm:
-        filters = paginate(logs, "describe_metric_filters", "metricFilters", retry)
-        existing.filters = {f["logGroupName"]: f["filterPattern"] for f in filters
-                            if f["filterName"] == FILTER_NAME}
-        cloudwatch = session.client("cloudwatch")
-        alarms = paginate(cloudwatch, "describe_alarms", "MetricAlarms", retry,
-                          AlarmNamePrefix=ALARM_PREFIX)
-        existing.alarms = {a["AlarmName"]: a for a in alarms}
+        try:
+            filters = listing(logs, "describe_metric_filters", "metricFilters", retry)
+            existing.filters = {f["logGroupName"]: f["filterPattern"] for f in filters
+                                if f["filterName"] == FILTER_NAME}
+            alarms = listing(session.client("cloudwatch"), "describe_alarms", "MetricAlarms",
+                             retry, AlarmNamePrefix=ALARM_PREFIX)
+            existing.alarms = {a["AlarmName"]: a for a in alarms}
+        except Unlisted as e:
+            existing.unlisted["reject-alarm"] = str(e)
     return existing
-
-
-def alarm_params(log_group, settings, sns_topic):
-    alarm = settings.reject_alarm
-    params = {
-        "AlarmName": alarm_name(log_group),
-        "AlarmDescription": "REJECT records in %s reached %d within %d s (c7n-vpcflow)" % (
-            log_group, alarm["threshold"], alarm.get("period", 300)),
-        "Namespace": METRIC_NAMESPACE, "MetricName": log_group,
-        "Statistic": "Sum", "Period": alarm.get("period", 300), "EvaluationPeriods": 1,
-        "Threshold": float(alarm["threshold"]),
-        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-        "TreatMissingData": "notBreaching",
-        "Tags": [{"Key": k, "Value": v} for k, v in settings.tags],
-    }
-    if sns_topic:
-        params["AlarmActions"] = [sns_topic]
-    return params
-
-
-def _alarm_outdated(current, wanted):
-    keys = ("Threshold", "Period", "Namespace", "MetricName", "ComparisonOperator")
-    return any(current.get(k) != wanted[k] for k in keys) or (
-        current.get("AlarmActions", []) != wanted.get("AlarmActions", []))
 
 
 class Analytics:
@@ -223,6 +189,19 @@ class Analytics:
                    list_existing(session, retry, settings),
                    render_template(topic, account.values(), "sns-topic") if topic else None)
 
+    @property
+    def queries_wanted(self):
+        return self.settings.insights_queries and "insights-queries" not in self.existing.unlisted
+
+    @property
+    def alarm_wanted(self):
+        return bool(self.settings.reject_alarm) and "reject-alarm" not in self.existing.unlisted
+
+    def unlisted_errors(self):
+        """Why each kind that could not be listed is not written (for any log group)."""
+        return ["%s not written: %s" % (key, why)
+                for key, why in sorted(self.existing.unlisted.items())]
+
     def missing_queries(self, log_group):
         wanted = query_strings(log_group, self.fields)
         return {name: text for name, text in wanted.items()
@@ -230,40 +209,53 @@ class Analytics:
                 or self.existing.queries[name].get("logGroupNames") != [log_group]}
 
     def steps(self, log_group):
-        """The calls this log group still needs."""
+        """The calls this log group still needs (of the kinds that could be listed)."""
         steps = []
-        if self.settings.insights_queries:
+        if self.queries_wanted:
             steps += ["logs:PutQueryDefinition"] * len(self.missing_queries(log_group))
-        if self.settings.reject_alarm:
+        if self.alarm_wanted:
             if self.existing.filters.get(log_group) != reject_pattern(self.fields):
                 steps.append("logs:PutMetricFilter")
             current = self.existing.alarms.get(alarm_name(log_group))
-            if current is None or _alarm_outdated(
+            if current is None or alarm_outdated(
                     current, alarm_params(log_group, self.settings, self.sns_topic)):
                 steps.append("cloudwatch:PutMetricAlarm")
         return steps
 
     def ensure(self, logs, cloudwatch, retry, log_group):
-        """Write what `steps` says is missing; returns notes of what was done."""
-        notes = []
-        if self.settings.insights_queries:
+        """Write what `steps` says is missing; the GroupResult names each write (each also
+        logged) and what failed, without stopping at a kind that could not be listed."""
+        changes, errors = [], self.unlisted_errors()
+        try:
+            self._write(logs, cloudwatch, retry, log_group, changes)
+        except ClientError as e:
+            errors.append("saved queries / alarm for %s: %s" % (log_group, error_text(e)))
+        return GroupResult.of(changes, errors)
+
+    def _write(self, logs, cloudwatch, retry, log_group, changes):
+        def done(change):
+            changes.append(change)
+            log.info("%s %s: %s", ANALYTICS_ACTION, log_group, change)
+
+        if self.queries_wanted:
             for name, text in sorted(self.missing_queries(log_group).items()):
                 params = {"name": name, "queryString": text, "logGroupNames": [log_group]}
                 if name in self.existing.queries:
                     params["queryDefinitionId"] = self.existing.queries[name]["queryDefinitionId"]
                 retry(logs.put_query_definition, **params)
-                notes.append("saved query %s" % name)
-        if self.settings.reject_alarm:
+                done("%s query %s" % ("updated saved" if "queryDefinitionId" in params
+                                      else "saved", name))
+        if self.alarm_wanted:
             pattern = reject_pattern(self.fields)
             if self.existing.filters.get(log_group) != pattern:
                 retry(logs.put_metric_filter, logGroupName=log_group, filterName=FILTER_NAME,
                       filterPattern=pattern, metricTransformations=[{
                           "metricName": log_group, "metricNamespace": METRIC_NAMESPACE,
                           "metricValue": "1", "defaultValue": 0.0}])
-                notes.append("metric filter %s" % FILTER_NAME)
+                done("%s metric filter %s" % (
+                    "updated" if log_group in self.existing.filters else "created", FILTER_NAME))
             wanted = alarm_params(log_group, self.settings, self.sns_topic)
             current = self.existing.alarms.get(wanted["AlarmName"])
-            if current is None or _alarm_outdated(current, wanted):
+            if current is None or alarm_outdated(current, wanted):
                 retry(cloudwatch.put_metric_alarm, **wanted)
-                notes.append("alarm %s" % wanted["AlarmName"])
-        return notes
+                done("%s alarm %s" % ("updated" if current else "created", wanted["AlarmName"]))

@@ -5,14 +5,12 @@ import logging
 from functools import cached_property
 
 from c7n.actions import BaseAction
-from c7n.exceptions import ClientError
 from c7n.resources.vpc import Vpc
 from c7n.utils import local_session, type_schema
 
 from .account import Account
 from .action import EnableFlowLogs
 from .analytics import Analytics, AnalyticsSettings, GroupResult, analytics_log_groups
-from .apply import error_text
 from .compliance import FlowLogCompliance
 from .dryrun import AnalyticsPlan
 from .errors import FlowLogRemediationError, failed_vpcs
@@ -119,37 +117,34 @@ class FlowLogAnalytics(BaseAction):
         confirm_account(self.manager)
         account = Account.of(self.manager)
         vpcs = owned_vpcs(self.manager, resources)
-        groups = analytics_log_groups(self.manager, self.settings, vpcs, account)
+        groups, unknown = analytics_log_groups(self.manager, self.settings, vpcs, account)
+        outcome = {vpc_id: GroupResult(Status.FAILED, error=why)
+                   for vpc_id, why in unknown.items()}
+        if groups:
+            outcome.update(self.write(groups, account))
+        for vpc in vpcs:
+            if vpc["VpcId"] in outcome:
+                vpc[ANALYTICS] = outcome[vpc["VpcId"]].to_record()
         not_fixed = sorted((v["VpcId"], v[RESULT]["error"]) for v in vpcs
                            if v.get(RESULT, {}).get("status") == Status.FAILED)
-        failed = self.write(groups, vpcs, account) if groups else []
+        failed = sorted((vpc_id, result.error) for vpc_id, result in outcome.items()
+                        if result.error)
         messages = [failed_vpcs(ACTION, "could not fix", not_fixed, sum(
             1 for v in vpcs if RESULT in v), account)] if not_fixed else []
         if failed:
             messages.append(failed_vpcs(ANALYTICS_ACTION, "could not finish", failed,
-                                        len(groups), account))
+                                        len(outcome), account))
         if messages:
             raise FlowLogRemediationError("\n".join(messages))
 
-    def write(self, groups, vpcs, account):
-        """Write each log group's missing queries and alarm; annotate each VPC; returns the
-        VPCs (id, error) whose log group could not be finished."""
+    def write(self, groups, account):
+        """{VPC id: GroupResult}: each log group's missing queries and alarm written."""
         settings = self.settings
         session = local_session(self.manager.session_factory)
         analytics = Analytics.listed(session, self.manager.retry, settings, account)
         logs = PacedClient(session.client("logs"), Pacer(
             Settings.logs_calls_per_second, LOGS_WRITES))
         cloudwatch = session.client("cloudwatch") if settings.reject_alarm else None
-        outcome = {}
-        for group in sorted(set(groups.values())):
-            try:
-                notes = analytics.ensure(logs, cloudwatch, self.manager.retry, group)
-                outcome[group] = GroupResult(Status.UPDATED if notes else Status.SKIPPED, notes)
-            except ClientError as e:
-                outcome[group] = GroupResult(Status.FAILED, error=(
-                    "saved queries / alarm for %s: %s" % (group, error_text(e))))
-        for vpc in vpcs:
-            if vpc["VpcId"] in groups:
-                vpc[ANALYTICS] = outcome[groups[vpc["VpcId"]]].to_record()
-        return sorted((vpc_id, outcome[group].error) for vpc_id, group in groups.items()
-                      if outcome[group].error)
+        by_group = {group: analytics.ensure(logs, cloudwatch, self.manager.retry, group)
+                    for group in sorted(set(groups.values()))}
+        return {vpc_id: by_group[group] for vpc_id, group in groups.items()}

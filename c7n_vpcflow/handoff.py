@@ -6,15 +6,29 @@ filters. An action hands its step (its settings, never the action; see dryrun) t
 policy's filters of the class that judges what it acts on, found with manager.iter_filters()
 and isinstance; each runs the steps on what it keeps, in the actions' order. The policy's
 filters stay as the policy file wrote them.
+
+A dry run is a gate too: when a plan would fail, the filter raises once every step has
+planned and annotated every resource it keeps (raising is the only way to make `custodian
+run` exit non-zero, and under --dryrun no action runs to do it).
 """
 import logging
 
+from .errors import VpcFlowError
+from .outputs import write_output
+
 log = logging.getLogger("custodian.vpcflow")
+
+# Written by Custodian once the filters return; a dry run that fails writes it itself.
+RESOURCES_FILE = "resources.json"
 
 # What hand_over has said: Custodian validates a policy twice (loading the file, with no
 # region yet, and again per region after expanding its variables), so each is said once per
 # region the policy runs in.
 _SAID = set()
+
+
+class DryRunFailed(VpcFlowError):
+    """A dry run whose plans say the real run would fail; the message names each failure."""
 
 
 class PlansUnderDryrun:
@@ -30,8 +44,15 @@ class PlansUnderDryrun:
             self.dry_run_steps.append(step)
 
     def run_dry_run_steps(self, kept):
-        for step in self.dry_run_steps:
-            step.annotate(self.manager, kept)
+        """Run every step on `kept`; then, if a plan would fail, fail the dry run naming
+        each failure. Custodian writes resources.json only after the filters return, so the
+        filter writes the resources it kept, with their plans, before raising (an earlier
+        run's file would otherwise stand in for this one's)."""
+        failures = [message for step in self.dry_run_steps
+                    for message in step.annotate(self.manager, kept)]
+        if failures:
+            write_output(self.manager, RESOURCES_FILE, kept)
+            raise DryRunFailed("dry run: %s" % "\n".join(failures))
 
 
 def _say_once(manager, what, message, *args):

@@ -83,7 +83,10 @@ class DeliveryRole:
         self.account_id, self.region, self.partition = (
             account.account_id, account.region, account.partition)
         values = account.values()
-        self.name, role_account = parse_role(render_template(settings.role, values, "role"))
+        rendered = render_template(settings.role, values, "role")
+        self.name, role_account = parse_role(rendered)
+        # A role given by ARN is that role, in the account and under the path it names.
+        self.given_arn = rendered if role_account else None
         self.foreign_account = role_account if role_account not in (None, self.account_id) \
             else None
         self.create_allowed = settings.create_role
@@ -95,14 +98,24 @@ class DeliveryRole:
             "permissions-boundary")
 
     def arn(self):
-        return "arn:%s:iam::%s:role/%s" % (self.partition, self.account_id, self.name)
+        return self.given_arn or "arn:%s:iam::%s:role/%s" % (
+            self.partition, self.account_id, self.name)
+
+    def path(self):
+        """The role's path (IAM's default "/" unless its ARN names one)."""
+        return self.arn().split(":role", 1)[1].rsplit("/", 1)[0] + "/"
+
+    def unreadable(self, error):
+        """The status of a role whose assessment failed (`error`): unusable, saying why."""
+        return RoleStatus(self.name, self.arn(), False, problem=(
+            "delivery role %s could not be assessed: %s" % (self.arn(), error)))
 
     def assess(self, prefix, log_groups):
         """RoleStatus for flow logs into `log_groups` (all under `prefix`); reads only."""
         if self.foreign_account:
             return RoleStatus(self.name, self.arn(), False, (
                 "delivery role %s is in account %s; flow logs need a role in the same "
-                "account (%s)" % (self.name, self.foreign_account, self.account_id)))
+                "account (%s)" % (self.arn(), self.foreign_account, self.account_id)))
         try:
             role = self.retry(self.iam.get_role, RoleName=self.name)["Role"]
         except ClientError as e:
@@ -204,6 +217,8 @@ class DeliveryRole:
             raise RoleError(status.problem)
         if not status.exists:
             params = {"PermissionsBoundary": status.boundary} if status.boundary else {}
+            if self.path() != "/":
+                params["Path"] = self.path()
             try:
                 created = self.retry(
                     self.iam.create_role, RoleName=self.name,

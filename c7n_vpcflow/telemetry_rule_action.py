@@ -192,14 +192,18 @@ class TelemetryRulePlan:
     data: dict
 
     def annotate(self, manager, accounts):
+        """Annotate the plan; returns the message saying why it would fail, if it would."""
         if not accounts:
-            return
+            return []
         _client, status, rules = inspect(manager, self.data)
         plan = plan_rule(status, rules, self.data, manager.config.region)
         for account in accounts:
             account[TELEMETRY_RULE_PLAN] = plan.to_record()
-        log.info("dry run telemetry rule %s: %s (%s)%s", plan.rule_name, plan.outcome,
-                 plan.reason, " -> " + ", ".join(plan.calls) if plan.calls else "")
+        failing = plan.outcome == RuleOutcome.FAIL
+        (log.error if failing else log.info)(
+            "dry run telemetry rule %s: %s (%s)%s", plan.rule_name, plan.outcome, plan.reason,
+            " -> " + ", ".join(plan.calls) if plan.calls else "")
+        return ["put-vpc-flow-log-telemetry-rule would fail: " + plan.reason] if failing else []
 
 
 def register(registry, resource_class):

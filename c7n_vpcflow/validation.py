@@ -5,7 +5,7 @@ from c7n.exceptions import PolicyValidationError
 
 from . import formats
 from .action_schema import BY_DESTINATION, REQUIRED
-from .analytics import ALARM_FIELDS, QUERY_FIELDS
+from .analytics_definitions import ALARM_FIELDS, QUERY_FIELDS
 from .account import Account
 from .judge import Rules
 from .naming import (

@@ -2,20 +2,22 @@
 import re
 
 import pytest
+import yaml
 
 from c7n_vpcflow import formats
 from c7n_vpcflow.action import RESULT
 from c7n_vpcflow.errors import FlowLogRemediationError
 from c7n_vpcflow.analytics_action import FlowLogAnalytics
-from c7n_vpcflow.analytics import (
+from c7n_vpcflow.analytics_definitions import (
     FILTER_NAME, METRIC_NAMESPACE, QUERIES, alarm_name, query_strings, reject_pattern)
 from support.aws import RecordingSession
-from support.constants import REGION
+from support.constants import ACCOUNT_ID, REGION
+from support.e2e import custodian_run, read_output
 from support.emulated import flow_logs_of
 from support.estate import seed_region
-from support.policy import enable_policy, run_policy
+from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import capture_resources
-from support.wire import error
+from support.wire import error, not_implemented
 
 GROUP = "/vpc/flow-logs/vpc-0c1d2e3f4a5b6c7d8"
 # The Logs Insights commands these queries may use, and the identifiers that are not fields.
@@ -167,3 +169,112 @@ def test_vpcs_enable_or_analytics_could_not_finish_stop_no_other_and_fail_the_ru
     assert alarm_name("/vpc/flow-logs/" + fixable) in alarms
     assert not {alarm_name("/vpc/flow-logs/" + v) for v in (stuck, denied)} & alarms
     assert [f["LogGroupName"] for f in flow_logs_of(emulator)[denied]] == [denied_group]
+
+
+BOTH = {"insights-queries": True, "reject-alarm": {"threshold": 50}}
+DENIED = "AccessDeniedException: User is not authorized to perform: {operation}"
+UNIMPLEMENTED = "HTTP 500 and no AWS error from {endpoint}: it does not support this call"
+# A listing the action makes, how it fails, the key whose writes it stops, the permission.
+LISTINGS_FAILING = [
+    ("DescribeQueryDefinitions", DENIED, "insights-queries", "logs:DescribeQueryDefinitions"),
+    ("DescribeMetricFilters", UNIMPLEMENTED, "reject-alarm", "logs:DescribeMetricFilters"),
+    ("DescribeAlarms", DENIED, "reject-alarm", "cloudwatch:DescribeAlarms"),
+]
+
+
+def failing_listing(operation, how):
+    """A fault-proxy rule: `operation` answered as moto answers what it lacks, or denied."""
+    def rule(call):
+        if call.operation == operation:
+            return not_implemented(call) if how == UNIMPLEMENTED else error(
+                call, "AccessDeniedException", "User is not authorized to perform: " + operation)
+    return rule
+
+
+@pytest.mark.emulator
+@pytest.mark.parametrize("operation, how, key, permission", LISTINGS_FAILING,
+                         ids=[o for o, *_ in LISTINGS_FAILING])
+def test_a_failed_listing_fails_every_vpc_naming_the_call_and_the_other_kind_is_still_written(
+        fault_proxy, emulator, tmp_path, monkeypatch, operation, how, key, permission):
+    estate = seed_region(emulator, REGION, kinds=("bare", "named"))
+    fault_proxy.rules.append(failing_listing(operation, how))
+    seen = capture_resources(monkeypatch, FlowLogAnalytics)
+
+    with pytest.raises(FlowLogRemediationError) as raised:
+        run_policy(enable(**BOTH), RecordingSession(REGION), tmp_path)
+
+    vpcs = {v["VpcId"]: v for v in seen[0]}
+    assert set(estate.vpcs.values()) <= set(vpcs)
+    lines = str(raised.value).splitlines()
+    assert lines[0] == "flow-log-analytics could not finish %d of %d VPCs in %s/%s:" % (
+        len(vpcs), len(vpcs), ACCOUNT_ID, REGION)
+    assert sorted(line.split(":", 1)[0].strip() for line in lines[1:]) == sorted(vpcs)
+    for vpc_id, vpc in vpcs.items():
+        assert vpc[RESULT]["status"] == "created"
+        annotation = vpc[ANALYTICS]
+        assert annotation["status"] == "failed"
+        assert annotation["error"] == "%s not written: %s in %s: %s" % (
+            key, permission, REGION, how.format(operation=operation,
+                                                endpoint=fault_proxy.endpoint))
+        assert "  %s: %s" % (vpc_id, annotation["error"]) in lines
+        other = "alarm" if key == "insights-queries" else "saved query"
+        assert any(other in change for change in annotation["changes"]), annotation
+    written = {c.operation for c in fault_proxy.calls if c.mutating}
+    if key == "insights-queries":
+        assert "PutQueryDefinition" not in written
+        assert {"PutMetricFilter", "PutMetricAlarm"} <= written
+    else:
+        assert not {"PutMetricFilter", "PutMetricAlarm"} & written
+        assert "PutQueryDefinition" in written
+
+
+@pytest.mark.emulator
+def test_stock_custodian_ends_a_failed_listing_with_one_error_and_no_traceback_dry_run_too(
+        fault_proxy, emulator, cli, tmp_path):
+    estate = seed_region(emulator, REGION, kinds=("bare",))
+    fault_proxy.rules.append(failing_listing("DescribeQueryDefinitions", DENIED))
+    policy = tmp_path / "analytics.yml"
+    policy.write_text(yaml.safe_dump({"policies": [enable(**{"insights-queries": True})]}))
+
+    denied = "insights-queries not written: logs:DescribeQueryDefinitions in %s: %s" % (
+        REGION, DENIED.format(operation="DescribeQueryDefinitions"))
+
+    for mode, options, verb in (("dry", ("--dryrun",), "dry run: flow-log-analytics would fail"),
+                                ("run", (), "flow-log-analytics could not finish")):
+        proc = custodian_run(cli, tmp_path / mode, policy, *options, regions=(REGION,))
+
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        vpc_ids = [v["VpcId"] for v in read_output(
+            tmp_path / mode, REGION, ENABLE_NAME, regions=(REGION,))]
+        assert estate.vpcs["bare"] in vpc_ids and len(vpc_ids) == 2
+        ending = "Error while executing policy %s, continuing: %s 2 of 2 VPCs in %s/%s:\n" % (
+            ENABLE_NAME, verb, ACCOUNT_ID, REGION)
+        assert ending + "".join(sorted("  %s: %s\n" % (v, denied) for v in vpc_ids)) in (
+            proc.stderr), proc.stderr
+        if options:
+            assert fault_proxy.mutating() == []
+            assert {v["VpcId"]: v["c7n:flow-log-analytics-plan"]["error"] for v in read_output(
+                tmp_path / mode, REGION, ENABLE_NAME, regions=(REGION,))} == dict.fromkeys(
+                    vpc_ids, denied)
+    assert set(flow_logs_of(emulator)) == set(vpc_ids)   # enable-flow-logs was not stopped
+
+
+@pytest.mark.emulator
+def test_when_its_log_groups_cannot_be_found_each_vpc_fails_naming_the_listing(
+        fault_proxy, emulator, tmp_path, monkeypatch):
+    vpc_id = seed_region(emulator, REGION, kinds=("bare",)).vpcs["bare"]
+    fault_proxy.rules.append(failing_listing("DescribeFlowLogs", DENIED))
+    seen = capture_resources(monkeypatch, FlowLogAnalytics)
+    alone = {"name": "analytics", "resource": "aws.vpc",
+             "actions": [dict(BOTH, type="flow-log-analytics")]}
+
+    with pytest.raises(FlowLogRemediationError) as raised:
+        run_policy(alone, RecordingSession(REGION), tmp_path)
+
+    why = "its log group could not be found: ec2:DescribeFlowLogs in %s: %s" % (
+        REGION, DENIED.format(operation="DescribeFlowLogs"))
+    annotations = {v["VpcId"]: v[ANALYTICS] for v in seen[0]}
+    assert annotations[vpc_id] == {"status": "failed", "changes": [], "error": why}
+    assert "  %s: %s" % (vpc_id, why) in str(raised.value).splitlines()
+    assert fault_proxy.mutating() == []

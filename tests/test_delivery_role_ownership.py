@@ -9,10 +9,16 @@ import json
 import logging
 
 import pytest
+from c7n.utils import get_retry
 
+from c7n_vpcflow.account import Account
 from c7n_vpcflow.action import FlowLogRemediationError
+from c7n_vpcflow.handoff import DryRunFailed
+from c7n_vpcflow.role import DeliveryRole
 from c7n_vpcflow.role_policy import BOUNDARY_NAME, delivery_policy
+from c7n_vpcflow.settings import Settings
 from support.aws import RecordingSession
+from support.e2e import read_output
 from support.emulated import flow_logs_of, new_vpc
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import results_by_vpc
@@ -76,8 +82,10 @@ def test_a_role_not_ours_that_cannot_write_the_target_is_refused_by_name(emulato
     vpc_id = new_vpc(emulator, "10.3.0.0/16")
     template = {"log-group-name": "/network/flows/{vpc_id}"}
     session = RecordingSession(REGION)
-    [planned] = [r for r in run_policy(enable_policy(**template), session,
-                                       tmp_path / "dry", dryrun=True) if r["VpcId"] == vpc_id]
+    with pytest.raises(DryRunFailed) as dry:
+        run_policy(enable_policy(**template), session, tmp_path / "dry", dryrun=True)
+    [planned] = [r for r in read_output(tmp_path / "dry", REGION, ENABLE_NAME, regions=(
+        REGION,)) if r["VpcId"] == vpc_id]
 
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(enable_policy(filtered=False, **template), session, tmp_path)
@@ -87,6 +95,7 @@ def test_a_role_not_ours_that_cannot_write_the_target_is_refused_by_name(emulato
     assert "logs:CreateLogStream or logs:PutLogEvents" in line and "left unchanged" in line
     assert planned["c7n:flow-log-plan"]["outcome"] == "fail"
     assert planned["c7n:flow-log-plan"]["reason"] in line
+    assert "  %s: %s" % (vpc_id, planned["c7n:flow-log-plan"]["reason"]) in str(dry.value)
     assert flow_logs_of(emulator).get(vpc_id, []) == []
     assert session.params("iam.PutRolePolicy") == [] == session.params("ec2.CreateFlowLogs")
     assert role_policy(emulator, "theirs") == delivery_policy(ACCOUNT_ID, "aws", "/vpc/flow-logs/")
@@ -190,3 +199,37 @@ def test_a_required_boundary_that_does_not_exist_fails_each_vpc_and_creates_noth
     assert ("permissions boundary arn:aws:iam::%s:policy/flow-logs-boundary does not exist"
             % ACCOUNT_ID) in line
     assert not {"iam.CreateRole", "ec2.CreateFlowLogs"} & set(session.operations())
+
+
+def test_a_role_given_by_arn_is_planned_created_and_used_at_that_arn_path_included(
+        emulator, tmp_path):
+    vpc_id = new_vpc(emulator, "10.10.0.0/16")
+    given = {"role": "arn:{partition}:iam::{account_id}:role/service-role/" + ROLE}
+    arn = "arn:aws:iam::%s:role/service-role/%s" % (ACCOUNT_ID, ROLE)
+    [planned] = [r for r in run_policy(enable_policy(**given), RecordingSession(REGION),
+                                       tmp_path / "dry", dryrun=True) if r["VpcId"] == vpc_id]
+    assert planned["c7n:flow-log-plan"]["role"] == {
+        "arn": arn, "step": "create", "calls": ["iam:CreateRole", "iam:PutRolePolicy"]}
+
+    session = RecordingSession(REGION)
+    run_policy(enable_policy(**given), session, tmp_path)
+
+    [created] = session.params("iam.CreateRole")
+    assert created["Path"] == "/service-role/"
+    assert emulator.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"] == arn
+    assert [f["DeliverLogsPermissionArn"] for f in flow_logs_of(emulator)[vpc_id]] == [arn]
+
+
+def test_a_role_in_another_account_is_named_by_its_own_arn_and_refused_without_a_call():
+    session = RecordingSession(REGION)
+    foreign = "arn:aws:iam::210987654321:role/" + ROLE
+    role = DeliveryRole(session.session, get_retry(()), Account(ACCOUNT_ID, REGION),
+                        Settings(role=foreign))
+
+    status = role.assess("/vpc/flow-logs/", {"/vpc/flow-logs/vpc-1"})
+
+    assert status.arn == foreign and status.action == "unusable"
+    assert status.refusal("/vpc/flow-logs/vpc-1") == (
+        "delivery role %s is in account 210987654321; flow logs need a role in the same "
+        "account (%s)" % (foreign, ACCOUNT_ID))
+    assert session.calls == []

@@ -7,13 +7,15 @@ import logging
 
 import pytest
 
-from c7n_vpcflow.analytics import alarm_name
+from c7n_vpcflow.analytics_definitions import alarm_name
+from c7n_vpcflow.handoff import DryRunFailed
 from support.aws import RecordingSession
-from support.constants import GROUP, REGION, REGIONS
+from support.constants import ACCOUNT_ID, GROUP, REGION, REGIONS
 from support.e2e import custodian_run, read_output, write_policy
 from support.emulated import new_vpc
 from support.estate import seed_region
-from support.policy import enable_policy, make_policy
+from support.policy import ENABLE_NAME, enable_policy, make_policy
+from support.wire import error
 
 pytestmark = pytest.mark.emulator
 
@@ -24,6 +26,11 @@ READS = ("Describe", "List", "Get")
 def with_analytics(policy, **analytics):
     policy["actions"].append(dict(analytics, type="flow-log-analytics"))
     return policy
+
+
+def planned(output_dir, policy=ENABLE_NAME):
+    """The resources a dry run wrote, with their plans."""
+    return read_output(output_dir, REGION, policy, regions=(REGION,))
 
 
 def writes(session):
@@ -63,8 +70,12 @@ def test_analytics_plans_nothing_for_a_vpc_enable_flow_logs_would_fail(emulator,
     policy = make_policy(with_analytics(enable_policy(), **{"reject-alarm": ALARM}),
                          RecordingSession(REGION), tmp_path, dryrun=True)
 
-    [vpc] = [v for v in policy() if v["VpcId"] == stuck]
+    with pytest.raises(DryRunFailed) as raised:
+        policy()
 
+    assert "enable-flow-logs would fail 1 of " in str(raised.value)
+    assert "flow-log-analytics" not in str(raised.value)
+    [vpc] = [v for v in planned(tmp_path) if v["VpcId"] == stuck]
     assert vpc["c7n:flow-log-plan"]["outcome"] == "fail"
     assert "c7n:flow-log-analytics-plan" not in vpc
 
@@ -129,3 +140,69 @@ def test_stock_custodian_says_the_missing_filter_once_per_region_and_plans_nothi
     for region in REGIONS:
         vpcs = read_output(tmp_path / "out", region, "no-filter")
         assert vpcs and all("c7n:flow-log-plan" not in v for v in vpcs)
+
+
+def test_a_plan_that_would_fail_is_an_error_and_fails_the_dry_run_after_every_vpc_is_planned(
+        emulator, tmp_path, caplog):
+    estate = seed_region(emulator, REGION, kinds=("bare",), at_limit=True)
+    stuck, bare = estate.vpcs["at_limit"], estate.vpcs["bare"]
+    stale = tmp_path / ENABLE_NAME / "resources.json"
+    stale.parent.mkdir()
+    stale.write_text('[{"VpcId": "vpc-of-an-earlier-run"}]')
+    session = RecordingSession(REGION)
+    policy = make_policy(enable_policy(), session, tmp_path, dryrun=True)
+
+    with caplog.at_level(logging.INFO, logger="custodian.vpcflow"):
+        with pytest.raises(DryRunFailed) as raised:
+            policy()
+
+    plans = {v["VpcId"]: v["c7n:flow-log-plan"] for v in planned(tmp_path)}
+    reason = plans[stuck]["reason"]
+    assert plans[stuck]["outcome"] == "fail" and reason.startswith("already has 2 flow logs")
+    assert plans[bare]["outcome"] == "create"
+    assert str(raised.value).splitlines() == [
+        "dry run: enable-flow-logs would fail 1 of %d VPCs in %s/%s:" % (
+            len(plans), ACCOUNT_ID, REGION),
+        "  %s: %s" % (stuck, reason)]
+    said = {(r.levelno, r.getMessage().split(":", 1)[0]) for r in caplog.records}
+    assert (logging.ERROR, "dry run " + stuck) in said
+    assert (logging.INFO, "dry run " + bare) in said
+    assert "dry run %s: fail %s" % (stuck, reason) in caplog.messages
+    assert writes(session) == []
+
+
+def test_stock_custodian_exits_non_zero_on_a_dry_run_that_would_fail_with_no_traceback(
+        emulator, cli, tmp_path):
+    stuck = seed_region(emulator, REGION, kinds=(), at_limit=True).vpcs["at_limit"]
+    policy = write_policy(tmp_path / "enable.yml", ENABLE_NAME, [{"type": "flow-log-compliance"}],
+                          {"type": "enable-flow-logs"})
+
+    proc = custodian_run(cli, tmp_path / "out", policy, "--dryrun", regions=(REGION,))
+
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    [said] = [l for l in proc.stderr.splitlines() if "vpcflow:ERROR dry run %s:" % stuck in l]
+    assert "fail already has 2 flow logs" in said
+    assert "Error while executing policy %s, continuing: dry run: enable-flow-logs would fail" % (
+        ENABLE_NAME) in proc.stderr
+    plans = {v["VpcId"]: v["c7n:flow-log-plan"] for v in planned(tmp_path / "out")}
+    assert plans[stuck]["outcome"] == "fail"
+
+
+def test_a_role_that_cannot_be_read_fails_the_plans_that_need_it(fault_proxy, emulator, tmp_path):
+    bare = new_vpc(emulator, "10.7.0.0/16")
+    fault_proxy.rules.append(lambda call: error(
+        call, "AccessDenied", "not authorized to perform: iam:GetRole")
+        if call.operation == "GetRole" else None)
+
+    with pytest.raises(DryRunFailed) as raised:
+        make_policy(enable_policy(), RecordingSession(REGION), tmp_path, dryrun=True)()
+
+    plan = {v["VpcId"]: v["c7n:flow-log-plan"] for v in planned(tmp_path)}[bare]
+    assert plan["outcome"] == "fail"
+    assert plan["reason"] == (
+        "delivery role arn:aws:iam::%s:role/vpc-flow-logs-delivery could not be assessed: "
+        "AccessDenied: not authorized to perform: iam:GetRole" % ACCOUNT_ID)
+    assert plan["role"] == {"arn": "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ACCOUNT_ID,
+                            "step": "unusable"}
+    assert "  %s: %s" % (bare, plan["reason"]) in str(raised.value).splitlines()

@@ -52,7 +52,7 @@ def test_no_key_secret_or_token_appears_in_any_output(emulator, fault_proxy, cli
     runs.append(cli("c7n-vpcflow", "report", out, "--format", "json", env=creds))
     enable, dry, report = runs
     assert enable.returncode != 0                                   # the VPC at the limit
-    assert dry.returncode == 0, dry.stderr
+    assert dry.returncode == 2, dry.stderr                         # would fail: the same VPC
     assert report.returncode == 1, report.stderr     # the report's gate: VPCs remain to fix
     assert "DEBUG" in enable.stderr and "could not fix" in enable.stderr  # the loudest paths ran
     signed = {(c.access_key, c.token) for c in fault_proxy.calls}

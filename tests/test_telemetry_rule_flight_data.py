@@ -1,10 +1,13 @@
 """The telemetry-rule filter and action on aws.account, on flight data shaped on botocore's
 model of observabilityadmin (the emulator has no Observability Admin): attached to a session
 in-process, or served on the wire to the stock `custodian run`."""
+import logging
+
 import pytest
 import yaml
 from c7n.resources import load_resources
 
+from c7n_vpcflow.handoff import DryRunFailed
 from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
 from c7n_vpcflow.telemetry_rules import TelemetryRuleError, VpcFlowLogTelemetryRule
 from c7n_vpcflow.vocabulary import TELEMETRY_RULE_VERDICT as ANNOTATION
@@ -150,6 +153,25 @@ def test_another_vpc_flow_log_rule_is_never_shadowed_by_a_second(
     flight = telemetry_rule_deviating
     with pytest.raises(TelemetryRuleError, match="c7n-vpcflow-vpc-flow-logs already exists"):
         run(policy(action={"rule-name": "security-flow-logs"}), flight, tmp_path)
+    assert writes(flight) == []
+
+
+def test_a_dry_run_whose_rule_plan_would_fail_says_why_at_error_and_fails(
+        telemetry_rule_deviating, tmp_path, caplog):
+    flight = telemetry_rule_deviating
+    load_resources(("aws.account",))
+    loaded = make_policy(policy([{"type": "vpc-flow-log-telemetry-rule"}], action={
+        "rule-name": "security-flow-logs"}), flight, tmp_path, dryrun=True)
+
+    with pytest.raises(DryRunFailed) as raised:
+        loaded()
+
+    [said] = [r for r in caplog.records if r.getMessage().startswith("dry run telemetry rule")]
+    assert said.levelno == logging.ERROR
+    assert str(raised.value) == (
+        "dry run: put-vpc-flow-log-telemetry-rule would fail: VPC flow-log rule "
+        "c7n-vpcflow-vpc-flow-logs already exists; a second rule would give each VPC a second "
+        "flow log (AWS allows two): set rule-name to adopt it")
     assert writes(flight) == []
 
 

@@ -82,12 +82,17 @@ def _request_id():
     return str(uuid.uuid4())
 
 
+# Services whose requests botocore sends in the JSON protocol, and its version for each.
+JSON_PROTOCOL = {"logs": "1.1", "monitoring": "1.0"}
+
+
 def error(call, code, message, status=None):
     """(status, headers, body) of an AWS error for the call's protocol."""
-    if call.service == "logs":
+    if call.service in JSON_PROTOCOL:
         body = json.dumps({"__type": code, "message": message}).encode()
-        return status or 400, {"Content-Type": "application/x-amz-json-1.1",
-                               "x-amzn-RequestId": _request_id()}, body
+        return status or 400, {
+            "Content-Type": "application/x-amz-json-" + JSON_PROTOCOL[call.service],
+            "x-amzn-RequestId": _request_id()}, body
     if call.service == "ec2":
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
                 "<Code>%s</Code><Message>%s</Message></Error></Errors>"
@@ -99,6 +104,15 @@ def error(call, code, message, status=None):
             "<RequestId>%s</RequestId></ErrorResponse>" % (
                 call.service, code, message, _request_id()))
     return status or 400, {"Content-Type": "text/xml"}, body.encode()
+
+
+def not_implemented(call):
+    """What the moto server answers for an operation it does not implement: HTTP 500 with
+    Flask's HTML page, no AWS error in it."""
+    body = ("<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
+            "<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and "
+            "was unable to complete your request.</p>\n")
+    return 500, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
 
 
 def throttle(call):
