@@ -8,7 +8,7 @@ from c7n.resources.vpc import Vpc
 from c7n.utils import type_schema
 
 from .account import Account
-from .action_schema import ALL_PERMISSIONS, permissions_for, properties
+from .action_schema import ALL_PERMISSIONS, permissions_for, properties, recorded_settings
 from .apply import Remediation, error_text
 from .compliance import FlowLogCompliance, compliance_filters
 from .dryrun import RemediationPlan
@@ -114,16 +114,21 @@ class EnableFlowLogs(BaseAction):
         # Built when first read, not in __init__: validate() names a bad key before this runs.
         return Settings.from_data(self.data)
 
+    @property
+    def recorded(self):
+        """The settings the results file says they were done under."""
+        return recorded_settings(self.data)
+
     def process(self, resources):
         try:
             confirm_account(self.manager)
         except AccountMismatch as e:
-            write_results(self.manager, [], cause=str(e))
+            write_results(self.manager, self.recorded, [], cause=str(e))
             raise
         account = Account.of(self.manager)
         vpcs = owned_vpcs(self.manager, resources)
         if not vpcs:
-            write_results(self.manager, [])
+            write_results(self.manager, self.recorded, [])
             return
         remediation = None
         try:
@@ -155,7 +160,7 @@ class EnableFlowLogs(BaseAction):
         records = [dict(result.to_record(), **{
             "vpc-id": vpc_id, "account-id": account_id, "region": region})
             for vpc_id, result in sorted(results.items())]
-        write_results(self.manager, records, cause=cause)
+        write_results(self.manager, self.recorded, records, cause=cause)
         counts = Counter(result.status.value for result in results.values())
         summary = ", ".join("%d %s" % (n, status) for status, n in sorted(counts.items()))
         if retries:

@@ -115,6 +115,12 @@ def properties():
     return merged
 
 
+def recorded_settings(data):
+    """Every key of the action's destination type, defaults filled in (None: absent)."""
+    keys = dict(COMMON, **BY_DESTINATION[data.get("destination-type", DEFAULTS.destination_type)])
+    return {key: data.get(key, spec.get("default")) for key, spec in keys.items()}
+
+
 COMMON_PERMISSIONS = (
     "ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "ec2:CreateTags", "ec2:DeleteFlowLogs",
     "logs:DescribeLogGroups")

@@ -5,7 +5,7 @@ import sys
 
 from .account_rows import AccountsFileError, Gate, account_rows, gate, read_accounts
 from .evidence_source import SourceError, open_source
-from .evidence_tree import ACTION, FILTER, read_tree
+from .evidence_tree import ACTION, FILTER, check_account_names, read_tree
 from .html_report import as_html
 from .permissions import register as register_permissions
 from .report import FORMATS
@@ -19,7 +19,9 @@ EXIT_CODES = """exit codes:
   3  some account-region was not judged (its run failed, or left no verdict; with -c,
      an account-region of the c7n-org config left no output); also when OUT holds no
      output of a policy using flow-log-compliance or enable-flow-logs
-  4  corrupt evidence: a file the report reads is truncated or invalid (named on stderr)
+  4  corrupt evidence: a file the report reads is truncated or invalid, does not match
+     its schema (c7n_vpcflow/schemas/), or does not speak for its run (another account,
+     region or policy; VPCs missing or named twice): one stderr line names it
 the highest-numbered of 4, 3 and 1 that applies wins"""
 
 WHY = {Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
@@ -40,6 +42,7 @@ def report(args):
     except (SourceError, AccountsFileError) as e:
         say(str(e))
         return Gate.USAGE
+    check_account_names(runs, accounts)
     rows, row_notes = account_rows(runs, accounts)
     corrupt = [problem for run in runs for problem in run.corrupt]
     for problem in corrupt:

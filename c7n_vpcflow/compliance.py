@@ -125,6 +125,13 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
             self.target_settings.append(settings)
 
     @property
+    def settings(self):
+        """Every key the filter judges by, defaults filled in (None: not checked): what its
+        verdict says it was judged under."""
+        return {key: self.data.get(key, spec.get("default"))
+                for key, spec in self.schema["properties"].items() if key != "type"}
+
+    @property
     def rules(self):
         destination_types = self.data.get("destination-types")
         return Rules(
@@ -143,7 +150,7 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
                 for s in self.target_settings)))
         except Exception as e:
             # The account-region's evidence says it was not judged, and why.
-            write_verdicts(self.manager, cause=str(e) if isinstance(e, VpcFlowError)
+            write_verdicts(self.manager, self.settings, cause=str(e) if isinstance(e, VpcFlowError)
                            else "%s: %s" % (type(e).__name__, e))
             raise
         rules = self.rules
@@ -157,7 +164,7 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
                 matched.append(vpc)
         judged_ids = {v["VpcId"] for v in vpcs}
         write_verdicts(
-            self.manager,
+            self.manager, self.settings,
             judged=[{
                 "vpc-id": v["VpcId"],
                 "name": name_tag(v),

@@ -9,27 +9,36 @@ On S3 each run has its own folder below the policy directory (evidence_source): 
 one is read as the policy directory's latest run.
 """
 import json
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .evidence import RESULTS_FILE, VERDICTS_FILE
-from .vocabulary import Judgement
-from .vocabulary import ACTION, FILTER
+from .evidence_checks import (
+    REGION, file_problem, location_problem, matched_count, not_counted, results_run_problem,
+    verdict_run_problem)
+from .our_runs import ours, policy_uses
+from .run_log import RUN_LOG, first_error
+from .vocabulary import ACTION, FILTER, RESULTS_FILE, VERDICTS_FILE, Judgement
 
-METADATA_FILE, RUN_LOG = "metadata.json", "custodian-run.log"
+METADATA_FILE, RESOURCES_FILE = "metadata.json", "resources.json"
 RUN_FILES = {METADATA_FILE, RUN_LOG, VERDICTS_FILE, RESULTS_FILE}
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ - (\S+) - (\w+) - (.*)$")
-COUNTED = re.compile(r"^policy:\S+ resource:\S+ region:\S* count:\d+")
+# resources.json is read only to check results for VPCs the run's verdict does not name.
+LISTED = RUN_FILES | {RESOURCES_FILE}
 
 
-class CorruptEvidence(Exception):
-    """A file the report reads is not what its writer writes (truncated, invalid, edited)."""
+class UnusableEvidence(Exception):
+    """A file the report reads and does not count."""
 
-    def __init__(self, path, problem):
-        super().__init__("%s: %s" % (path, problem))
+    def __init__(self, path, reason):
+        super().__init__("%s: %s" % (path, reason))
+        self.reason = reason
+
+
+class CorruptEvidence(UnusableEvidence):
+    """Not what its writer writes (truncated, invalid, edited, or not of its run)."""
+
+
+class NotCounted(UnusableEvidence):
+    """Of a format the report does not read (older, or newer, than it)."""
 
 
 @dataclass
@@ -43,12 +52,15 @@ class PolicyRun:
     uses: set = None          # which of ours the policy uses; None: no metadata says
     mode: str = "pull"        # other modes deploy a Lambda function: the run judges nothing
     started: datetime = None
-    verdicts: dict = None     # flow-log-compliance.json, when it is this run's
-    results: dict = None      # flow-log-results.json, when it is this run's
+    verdicts: dict = None     # flow-log-compliance.json, when it is this run's and checked
+    results: dict = None      # flow-log-results.json, when it is this run's and checked
     cause: str = None         # why this run judged nothing
     verdicts_found: dict = None   # flow-log-compliance.json, this run's or an earlier one's
     corrupt: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    not_counted: dict = field(default_factory=dict)   # file name -> why its format is not
+    matched: int = None       # VPCs the run kept after its filters, when it got that far
+    paths: dict = field(default_factory=dict)   # file name -> where it was read
 
     @property
     def judged(self):
@@ -56,92 +68,62 @@ class PolicyRun:
                 and self.verdicts["status"] == Judgement.JUDGED.value)
 
 
-def policy_uses(policy):
-    """Which of our filter and action a policy's data names, in nested blocks too."""
-    found = set()
-
-    def visit(node):
-        if isinstance(node, str) and node in (FILTER, ACTION):
-            found.add(node)
-        elif isinstance(node, dict):
-            if node.get("type") in (FILTER, ACTION):
-                found.add(node["type"])
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
-    visit([policy.get("filters", []), policy.get("actions", [])])
-    return found
-
-
-def _dict_items(value, *keys):
-    return isinstance(value, list) and all(
-        isinstance(item, dict) and all(k in item for k in keys) for item in value)
-
-
 def _is_metadata(data):
     return (isinstance(data, dict) and isinstance(data.get("execution"), dict)
             and "id" in data["execution"] and isinstance(data.get("policy"), dict))
 
 
-def _is_verdicts(data):
-    return (isinstance(data, dict) and data.get("status") in {j.value for j in Judgement}
-            and _dict_items(data.get("judged"), "vpc-id", "violations"))
-
-
-def _is_results(data):
-    # The list is the format before runs were identified: still readable, never current.
-    return (_dict_items(data, "vpc-id", "status") or isinstance(data, dict)
-            and _dict_items(data.get("results"), "vpc-id", "status"))
-
-
-EXPECTED = {METADATA_FILE: (_is_metadata, "Custodian's metadata"),
-            VERDICTS_FILE: (_is_verdicts, "flow-log-compliance verdicts"),
-            RESULTS_FILE: (_is_results, "enable-flow-logs results")}
-
-
-def read_evidence(folder, name):
-    """The parsed file; CorruptEvidence when it does not parse or is not what it should be."""
+def _parse(folder, name):
     try:
-        data = json.loads(folder.read(name).decode("utf-8"))
+        return json.loads(folder.read(name).decode("utf-8"))
     except ValueError as e:   # JSONDecodeError, UnicodeDecodeError
         raise CorruptEvidence(folder.where(name), "not valid JSON (%s)" % e)
     except OSError as e:
         raise CorruptEvidence(folder.where(name), "unreadable (%s)" % (e.strerror or e))
-    valid, what = EXPECTED[name]
-    if not valid(data):
-        raise CorruptEvidence(folder.where(name), "valid JSON but not %s" % what)
+
+
+def read_evidence(folder, name):
+    """The parsed file, checked on its own: CorruptEvidence when it does not parse or does
+    not match what its writer writes; NotCounted when it is of another format."""
+    data = _parse(folder, name)
+    if name == METADATA_FILE:
+        if not _is_metadata(data):
+            raise CorruptEvidence(folder.where(name), "valid JSON but not Custodian's metadata")
+        return data
+    reason = not_counted(name, data)
+    if reason:
+        raise NotCounted(folder.where(name), reason)
+    problem = file_problem(name, data)
+    if problem:
+        raise CorruptEvidence(folder.where(name), problem)
     return data
 
 
-def first_error(folder):
-    """The first error logged since the last run that got as far as counting resources.
+def _kept_vpcs(folder, run):
+    """The VPC ids of resources.json when it is this run's (as many as the run kept)."""
+    if run.matched is None or RESOURCES_FILE not in folder.files:
+        return None
+    resources = _parse(folder, RESOURCES_FILE)
+    if not (isinstance(resources, list) and all(isinstance(r, dict) for r in resources)):
+        raise CorruptEvidence(folder.where(RESOURCES_FILE), "valid JSON but not a resource list")
+    return {r.get("VpcId") for r in resources} if len(resources) == run.matched else None
 
-    custodian-run.log is appended to by every run into the directory. A traceback's last
-    line (the exception) is added to an error line that says no more than that it failed.
-    """
-    if RUN_LOG not in folder.files:
-        return None
-    try:
-        lines = folder.read(RUN_LOG).decode("utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    parsed = [LOG_LINE.match(line) for line in lines]
-    counted = [i for i, m in enumerate(parsed) if m and COUNTED.match(m.group(3))]
-    start = counted[-1] + 1 if counted else 0
-    for i in range(start, len(lines)):
-        if parsed[i] and parsed[i].group(2) in ("ERROR", "CRITICAL"):
-            message = parsed[i].group(3)
-            following = []
-            for line, match in zip(lines[i + 1:], parsed[i + 1:]):
-                if match:
-                    break
-                if line.strip():
-                    following.append(line.strip())
-            return "%s: %s" % (message, following[-1]) if following else message
-    return None
+
+def _check_against_run(folder, run, metadata):
+    """The current verdict and results must speak for this run (evidence_checks)."""
+    for name, data in ((VERDICTS_FILE, run.verdicts), (RESULTS_FILE, run.results)):
+        if data is not None:
+            problem = location_problem(data, metadata, folder.parts) or (
+                verdict_run_problem(data, metadata) if name == VERDICTS_FILE else None)
+            if problem:
+                raise CorruptEvidence(folder.where(name), problem)
+    if run.results is not None:
+        judged = [v["vpc-id"] for v in (run.verdicts or {}).get("judged", ())]
+        strangers = {r["vpc-id"] for r in run.results["results"]} - set(judged)
+        problem = results_run_problem(run.results, judged, _kept_vpcs(folder, run)
+                                      if strangers else ())
+        if problem:
+            raise CorruptEvidence(folder.where(RESULTS_FILE), problem)
 
 
 def _location(parts, sources):
@@ -165,15 +147,19 @@ def read_run(folder):
     parts = folder.parts
     run = PolicyRun(directory=folder.where(), policy=parts[-1])
     loaded = {}
-    for name in sorted(set(folder.files) - {RUN_LOG}):
+    for name in sorted(set(folder.files) & {METADATA_FILE, VERDICTS_FILE, RESULTS_FILE}):
+        run.paths[name] = folder.where(name)
         try:
             loaded[name] = read_evidence(folder, name)
+        except NotCounted as e:
+            run.notes.append("%s: not counted" % e)
+            run.not_counted[name] = e.reason
         except CorruptEvidence as e:
             run.corrupt.append(str(e))
     metadata = loaded.get(METADATA_FILE)
     verdicts, results = loaded.get(VERDICTS_FILE), loaded.get(RESULTS_FILE)
-    headers = [h for h in (verdicts, results) if isinstance(h, dict)]
-    sources = [(h.get("account-id"), h.get("region")) for h in headers]
+    headers = [h for h in (verdicts, results) if h]
+    sources = [(h["account-id"], h["region"]) for h in headers]
     if metadata:
         config = metadata.get("config") or {}
         sources.insert(0, (config.get("account_id"), config.get("region")))
@@ -181,18 +167,23 @@ def read_run(folder):
         run.uses = policy_uses(metadata["policy"])
         run.mode = (metadata["policy"].get("mode") or {}).get("type", "pull")
         run.started = _when(metadata["execution"].get("start"))
-    elif headers:
-        run.uses = {FILTER} if verdicts else {ACTION}
+        run.matched = matched_count(metadata)
+    elif headers or run.not_counted:
+        run.uses = {FILTER} if verdicts or VERDICTS_FILE in run.not_counted else {ACTION}
     run.account_name, run.account_id, run.region = _location(parts, sources)
     execution_id = metadata["execution"]["id"] if metadata else None
-    if isinstance(results, list):
-        run.notes.append("%s has no run id (written by an older c7n-vpcflow): not counted"
-                         % folder.where(RESULTS_FILE))
-    elif results and execution_id and results.get("execution-id") == execution_id:
+    if results and execution_id and results["execution-id"] == execution_id:
         run.results = results
-    if verdicts and execution_id and verdicts.get("execution-id") == execution_id:
+    if verdicts and execution_id and verdicts["execution-id"] == execution_id:
         run.verdicts = verdicts
-    run.verdicts_found = verdicts if isinstance(verdicts, dict) else None
+    run.verdicts_found = verdicts
+    if metadata and not run.corrupt:
+        try:
+            _check_against_run(folder, run, metadata)
+        except CorruptEvidence as e:
+            run.corrupt.append(str(e))
+    if run.corrupt:
+        run.verdicts = run.results = run.verdicts_found = None
     if not run.judged:
         run.cause = _why_not_judged(run, folder, metadata, verdicts)
     return run
@@ -202,26 +193,28 @@ def _why_not_judged(run, folder, metadata, verdicts):
     if run.corrupt:
         return "corrupt evidence: " + "; ".join(run.corrupt)
     if run.verdicts:
-        return run.verdicts.get("cause") or "the filter could not judge"
+        return run.verdicts["cause"] or "the filter could not judge"
     logged = first_error(folder)
     if not metadata:
         return logged or ("the run stopped before Custodian wrote metadata.json (c7n-org "
                           "says why in its own output, e.g. the role could not be assumed)")
-    if verdicts and not verdicts.get("execution-id"):
-        return ("flow-log-compliance.json has no run id (written by an older c7n-vpcflow): "
-                "run the policy again")
+    if VERDICTS_FILE in run.not_counted:
+        return "%s %s: not counted; run the policy again" % (
+            VERDICTS_FILE, run.not_counted[VERDICTS_FILE])
     if verdicts:
-        stale = "flow-log-compliance.json is from an earlier run (%s)" % (
-            verdicts.get("started") or "of unknown time")
+        stale = "%s is from an earlier run (%s)" % (VERDICTS_FILE, verdicts["started"])
         return "%s; the latest run wrote none%s" % (stale, ": " + logged if logged else "")
     if logged:
         return logged
-    if run.results and run.results.get("cause"):
+    if run.results and run.results["cause"]:
         return run.results["cause"]
     if FILTER not in run.uses:
         return "the policy uses enable-flow-logs without the flow-log-compliance filter"
-    return ("the run wrote no flow-log-compliance.json: Custodian calls the filter only "
-            "when there are VPCs (none were found, or an earlier filter dropped them all)")
+    if run.matched:
+        return ("the run kept %d VPCs (metadata.json's ResourceCount) but left no %s: "
+                "nothing says how they were judged" % (run.matched, VERDICTS_FILE))
+    return ("the run wrote no %s: Custodian calls the filter only when there are VPCs "
+            "(none were found, or an earlier filter dropped them all)" % VERDICTS_FILE)
 
 
 def read_tree(sources, history=False):
@@ -234,7 +227,9 @@ def read_tree(sources, history=False):
     """
     runs, verdicts, notes = [], [], []
     for source in sources:
-        for folder in source.folders(RUN_FILES, history):
+        for folder in source.folders(LISTED, history):
+            if not RUN_FILES & set(folder.files):
+                continue
             found = None
             if folder.latest:
                 runs.append(read_run(folder))
@@ -242,39 +237,25 @@ def read_tree(sources, history=False):
             elif history and VERDICTS_FILE in folder.files:
                 try:
                     found = read_evidence(folder, VERDICTS_FILE)
-                except CorruptEvidence as e:
+                except UnusableEvidence as e:
                     notes.append("left out of the history: %s" % e)
             if history and found:
                 verdicts.append((folder.parts, found))
-    ours, ours_notes = _ours(runs)
-    return ours, ours_notes + notes, verdicts
+    kept, kept_notes = ours(runs)
+    return kept, kept_notes + notes, verdicts
 
 
-def _ours(runs):
-    known = {}
+def check_account_names(runs, accounts):
+    """A run in a c7n-org account folder must be of the account the accounts file gives
+    that name; one that is not is corrupt evidence."""
+    ids = {name: account_id for name, account_id, _regions in accounts}
     for run in runs:
-        if run.uses is not None:
-            known[run.policy] = known.get(run.policy, False) or bool(run.uses)
-    ours, ignored, deployed = [], Counter(), Counter()
-    for run in runs:
-        if run.corrupt:
-            ours.append(run)
-        elif not (run.uses if run.uses is not None else known.get(run.policy, True)):
-            ignored[run.policy] += 1
-        elif run.mode != "pull" and not (run.verdicts or run.results):
-            deployed[run.policy] += 1
-        else:
-            ours.append(run)
-    notes = [note for run in ours for note in run.notes]
-    if deployed:
-        notes.insert(0, "ignored the output of deploying Lambda policies (their runs leave "
-                        "their evidence where the function writes it): " + _count(deployed))
-    if ignored:
-        notes.insert(0, "ignored the output of policies that use neither %s nor %s: %s" % (
-            FILTER, ACTION, _count(ignored)))
-    return ours, notes
-
-
-def _count(directories):
-    return ", ".join("%s (%d %s)" % (policy, n, "directory" if n == 1 else "directories")
-                     for policy, n in sorted(directories.items()))
+        expected = ids.get(run.account_name)
+        said = run.verdicts or run.results
+        if said and expected and said["account-id"] != expected:
+            name = VERDICTS_FILE if run.verdicts else RESULTS_FILE
+            run.corrupt.append("%s: says account %s, but the accounts file gives its folder "
+                               "%s account %s" % (run.paths[name], said["account-id"],
+                                                  run.account_name, expected))
+            run.verdicts = run.results = run.verdicts_found = None
+            run.cause = "corrupt evidence: " + "; ".join(run.corrupt)

@@ -48,6 +48,12 @@ FILTER = "flow-log-compliance"
 ACTION = "enable-flow-logs"
 ANALYTICS_ACTION = "flow-log-analytics"
 
+# The evidence files a run leaves in its policy's output directory, and the version of their
+# format (their schemas: c7n_vpcflow/schemas/<file name without .json>.schema.json).
+VERDICTS_FILE = "flow-log-compliance.json"
+RESULTS_FILE = "flow-log-results.json"
+EVIDENCE_FORMAT = 1
+
 # Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY).
 VIOLATIONS = "c7n:flow-log-violations"
 FLOW_LOGS = "c7n:flow-logs"

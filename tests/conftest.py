@@ -17,6 +17,7 @@ from localaws.server import Emulator
 from support.aws import DEAD_ENDPOINT, FlightData
 from support.cli import Cli
 from support.constants import ACCOUNT_ID, DATA_DIR, REGION, REGIONS, ROOT  # noqa: F401 (shared)
+from support.evidence import evidence_problems
 from support.faults import flight_data_answers, proxying
 
 # CI draws the same examples on every run, so it cannot fail by chance (a flaky draw is
@@ -49,6 +50,17 @@ def hermetic_aws(tmp_path, monkeypatch):
     # Whose credentials these are is settled once per process; each test is a new one.
     monkeypatch.setattr(c7n_vpcflow.identity, "_CONFIRMED", {})
     yield
+
+
+@pytest.fixture(autouse=True)
+def evidence_matches_its_schema(request, tmp_path):
+    """Every flow-log-compliance.json and flow-log-results.json a test leaves under its
+    tmp_path (what the real filter and action wrote) is valid against its schema, unless
+    the test damages evidence on purpose (marker tampered_evidence)."""
+    yield
+    if request.node.get_closest_marker("tampered_evidence") is None:
+        problems = evidence_problems(tmp_path)
+        assert not problems, "evidence does not match its schema:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import yaml
 
 from support.bucket_policy import as_list, may_put
 from support.cloudformation import load_template, resolve
+from support.evidence import bucket_evidence_problems
 from support.lambda_runtime import archive_config, start_recording, uploaded_archives
 from support.constants import ROOT, policy_path
 
@@ -115,3 +116,4 @@ def test_the_documented_s3_output_of_custodian_run_lands_under_the_same_layout(
             and "flow-log-compliance.json" in k]
         assert len(verdicts) == 1, keys
         assert len(verdicts[0].split("/")) == 9  # .../YYYY/MM/DD/HH/<file>
+    assert not bucket_evidence_problems(emulator.client("s3"), bucket)

@@ -15,6 +15,7 @@ import pytest
 from localaws.lambda_boot import EVIDENCE_BUCKET, evidence_vars
 from support.aws import RecordingSession
 from support.e2e import recording
+from support.evidence import bucket_evidence_problems
 from support.lambda_runtime import (
     create_vpc_event, run_archive, scheduled_event, start_recording, uploaded_archives)
 from support.policy import run_policy
@@ -121,6 +122,7 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     assert (judged["account-id"], judged["region"]) == (ACCOUNT_ID, REGION)
     results = left["flow-log-results.json"]
     assert results["complete"] and {r["status"] for r in results["results"]} == {"created"}
+    assert not bucket_evidence_problems(emulator.client("s3"), EVIDENCE_BUCKET)
     assert results["execution-id"] == judged["execution-id"] == (
         left["metadata.json"]["execution"]["id"])
     # ... and the report reads it there: judged, every VPC fixed, a clean gate.
@@ -158,3 +160,4 @@ def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
     assert [v["vpc-id"] for v in judged["judged"]] == [created]
     assert judged["execution-id"] == left["flow-log-results.json"]["execution-id"]
     assert judged["execution-id"] == left["metadata.json"]["execution"]["id"]
+    assert not bucket_evidence_problems(emulator.client("s3"), EVIDENCE_BUCKET)

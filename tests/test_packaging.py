@@ -14,6 +14,8 @@ import zipfile
 import pytest
 from packaging.requirements import Requirement
 
+import c7n_vpcflow
+
 from support.hermetic import hermetic_environ
 from support.constants import ROOT
 from support.packaging import HOOK, PLUGIN, VENV_PYTHON, json_of, run_python, under
@@ -137,6 +139,9 @@ def test_wheel_holds_every_plugin_module_and_the_hook_at_its_root(wheel):
                       for p in glob.glob(os.path.join(ROOT, PLUGIN, "*.py"))}
     assert "c7n_vpcflow/__init__.py" in source_modules
     assert source_modules <= names, source_modules - names
+    schemas = {"c7n_vpcflow/schemas/" + os.path.basename(p)
+               for p in glob.glob(os.path.join(ROOT, PLUGIN, "schemas", "*.schema.json"))}
+    assert len(schemas) == 2 and schemas <= names, schemas - names
     assert {HOOK + ".py", HOOK + ".pth"} <= names
 
 
@@ -182,9 +187,10 @@ def test_wheel_metadata_names_the_distribution_and_its_requirements(wheel):
     metadata = email.parser.Parser().parsestr(
         wheel.read(dist_info(wheel) + "/METADATA").decode())
     assert metadata["Name"] == "c7n-vpcflow"
+    assert metadata["Version"] == c7n_vpcflow.__version__   # the one every evidence file records
     requirements = [Requirement(r) for r in metadata.get_all("Requires-Dist")]
     runtime = {r.name for r in requirements if r.marker is None}
-    assert {"c7n", "c7n-org", "boto3"} <= runtime
+    assert {"c7n", "c7n-org", "boto3", "jsonschema"} <= runtime
     assert "test" in metadata.get_all("Provides-Extra")
     test_extra = {r.name: r for r in requirements
                   if r.marker is not None and r.marker.evaluate({"extra": "test"})}

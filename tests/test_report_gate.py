@@ -145,6 +145,7 @@ def test_a_rerun_that_failed_before_judging_leaves_the_account_region_not_judged
 
 
 @pytest.mark.emulator
+@pytest.mark.tampered_evidence
 @pytest.mark.parametrize("name,content", [
     ("flow-log-compliance.json", None),            # truncated
     ("flow-log-results.json", None),
@@ -171,30 +172,43 @@ def test_corrupt_evidence_is_named_in_one_line_and_exits_4(
     assert row["judged"] is False and row["vpcs"] is None and path in row["cause"]
 
 
+def without_format(data):
+    """A file as c7n-vpcflow wrote it before files said their format and settings."""
+    return {k: v for k, v in data.items() if k not in ("format", "settings", "policy",
+                                                        "versions")}
+
+
 @pytest.mark.emulator
-def test_evidence_of_the_old_format_is_not_counted(emulator, cli, tmp_path):
+@pytest.mark.tampered_evidence
+def test_evidence_of_an_older_or_unknown_format_is_not_counted(emulator, cli, tmp_path):
     seed_region(emulator, REGION, kinds=KINDS)
     out = tmp_path / "out"
     assert run(cli, out, ENABLE_POLICY).returncode == 0
-    results = evidence(out, ENABLE, "flow-log-results.json")
-    with open(results) as f:
-        records = json.load(f)["results"]
-    with open(results, "w") as f:
-        json.dump(records, f)   # the list written before runs were identified
+    results, verdicts = (evidence(out, ENABLE, name) for name in (
+        "flow-log-results.json", "flow-log-compliance.json"))
+    written = load(out, ENABLE, "flow-log-results.json")
+    for older in (written["results"],            # the list written before runs had ids
+                  without_format(written)):      # before files said their settings
+        with open(results, "w") as f:
+            json.dump(older, f)
 
-    code, data, stderr = report(cli, out)
-    assert code == 1
-    assert data["accounts"][0]["fixed"] == 0
-    assert any(results in line and "no run id" in line for line in stderr), stderr
+        code, data, stderr = report(cli, out)
+        assert code == 1
+        assert data["accounts"][0]["fixed"] == 0
+        assert any(results in line and "older c7n-vpcflow" in line and "not counted" in line
+                   for line in stderr), stderr
 
-    verdicts = load(out, ENABLE, "flow-log-compliance.json")
-    del verdicts["execution-id"], verdicts["started"]
-    with open(evidence(out, ENABLE, "flow-log-compliance.json"), "w") as f:
-        json.dump(verdicts, f)
-    code, data, stderr = report(cli, out)
-    assert code == 3
-    [row] = data["accounts"]
-    assert row["judged"] is False and "no run id" in row["cause"]
+    for older, said in [(without_format(load(out, ENABLE, "flow-log-compliance.json")),
+                         "older c7n-vpcflow"),
+                        (dict(load(out, ENABLE, "flow-log-compliance.json"), format=2),
+                         "format 2, which this c7n-vpcflow does not read")]:
+        with open(verdicts, "w") as f:
+            json.dump(older, f)
+        code, data, stderr = report(cli, out)
+        assert code == 3
+        [row] = data["accounts"]
+        assert row["judged"] is False and said in row["cause"], row["cause"]
+        assert "run the policy again" in row["cause"]
 
 
 def test_usage_errors_exit_2(cli, tmp_path):

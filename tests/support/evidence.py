@@ -1,0 +1,54 @@
+"""Every evidence file a test left behind, checked as the report checks it (its format,
+its schema, what the schema cannot say)."""
+import gzip
+import json
+import os
+
+from c7n_vpcflow.evidence_checks import file_problem, not_counted
+from c7n_vpcflow.vocabulary import RESULTS_FILE, VERDICTS_FILE
+
+EVIDENCE = (VERDICTS_FILE, RESULTS_FILE)
+
+
+def evidence_problem(name, body):
+    """What is wrong with one evidence file's bytes (gzipped or not); None when sound."""
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    try:
+        data = json.loads(body)
+    except ValueError as e:
+        return "not valid JSON (%s)" % e
+    return not_counted(name, data) or file_problem(name, data)
+
+
+def evidence_problems(root):
+    """['path: problem'] of every flow-log-compliance.json and flow-log-results.json
+    (or .gz) under root."""
+    problems = []
+    for directory, _dirs, files in os.walk(str(root)):
+        for stored in files:
+            name = stored[:-3] if stored.endswith(".gz") else stored
+            if name in EVIDENCE:
+                path = os.path.join(directory, stored)
+                with open(path, "rb") as f:
+                    problem = evidence_problem(name, f.read())
+                if problem:
+                    problems.append("%s: %s" % (path, problem))
+    return problems
+
+
+def bucket_evidence_problems(s3, bucket, prefix=""):
+    """The same for every evidence object under an S3 prefix."""
+    problems, found = [], 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", ()):
+            stored = item["Key"].rsplit("/", 1)[-1]
+            name = stored[:-3] if stored.endswith(".gz") else stored
+            if name in EVIDENCE:
+                found += 1
+                body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+                problem = evidence_problem(name, body)
+                if problem:
+                    problems.append("s3://%s/%s: %s" % (bucket, item["Key"], problem))
+    assert found, "no evidence under s3://%s/%s" % (bucket, prefix)
+    return problems
