@@ -9,7 +9,6 @@ throttle counts and the account-regions it kept buckets for, and ask the emulato
 VPCs still lack a working flow log. A scenario may leave figures of its own in
 `<run dir>/bench-extra.json` (a JSON object); they land in `Measurement.extra`.
 """
-import base64
 import json
 import os
 import resource
@@ -23,9 +22,10 @@ from dataclasses import dataclass, field
 
 from localaws import processes
 from localaws.environment import child_environment
-from localaws.proxy import ThrottlingProxy
-from localaws.quotas import Quotas, identify
+from localaws.proxy import Proxy
+from localaws.quotas import Quotas
 from localaws.server import Recorder
+from localaws.wire import parse_recorded
 
 from . import estate as estates
 from .scenarios import MODES, SCENARIOS, RunContext
@@ -59,11 +59,7 @@ def count_calls(entries):
         if entry is None:
             unparsed += 1
             continue
-        body = (entry.get("body") or "").encode("utf-8")
-        if entry.get("body_encoded"):
-            body = base64.b64decode(body)
-        call = identify(entry.get("method", "POST"), entry.get("url", "/"),
-                        entry.get("headers") or {}, body)
+        call = parse_recorded(entry)
         if call.protocol != "internal":
             counts[call.name] += 1
     return counts, unparsed
@@ -126,7 +122,7 @@ class Bench:
         self.mode = mode
         if mode.proxied:
             quotas = Quotas(mode.quotas, mode.bursts)
-            self.proxy = ThrottlingProxy(self.emulator.endpoint, mode.latency_ms, quotas).start()
+            self.proxy = Proxy(self.emulator.endpoint, mode.latency_ms, quotas).start()
 
     def close_proxy(self):
         if self.proxy is not None:
@@ -154,7 +150,7 @@ class Bench:
         # Only scenarios that remediate change the estate.
         self.intact = None if scenario.remediates else spec
         if self.proxy:
-            self.proxy.state.reset()
+            self.proxy.reset()
         recorder = Recorder(self.emulator.endpoint)
         recorder.start()
         try:
@@ -163,7 +159,7 @@ class Bench:
             recorder.stop()
             entries = recorder.entries()
         calls, unparsed = count_calls(entries)
-        throttled = dict(self.proxy.state.stats()["throttled"]) if self.proxy else {}
+        throttled = self.proxy.stats()["throttled"] if self.proxy else {}
         extra = read_extra(run_dir)
         if self.proxy:
             extra.update(self.proxy_buckets())
@@ -175,7 +171,7 @@ class Bench:
 
     def proxy_buckets(self):
         """The account-regions the proxy kept token buckets for during the run."""
-        quotas = self.proxy.state.quotas
+        quotas = self.proxy.quotas
         with quotas.lock:
             places = {(account, region) for _rule, account, region in quotas.buckets}
         return {"bucket_account_regions": len(places),

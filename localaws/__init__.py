@@ -7,7 +7,8 @@ Not part of the plugin (the wheel ships c7n_vpcflow only).
                      made through the API; clients acting in an account, VPCs, flow logs
     environment.py   the hermetic environment (dummy credentials, our endpoint, no profile)
     processes.py     child processes in their own process group, stopped as a group
-    quotas.py        operation of a request, token buckets, quota rules, throttle answers
-    proxy.py         latency + quotas in front of the server (the bench's realistic mode)
+    wire.py          a request parsed into a Call (as AWS routes it); AWS's canned answers
+    quotas.py        token buckets and quota rules (the bench's realistic mode)
+    proxy.py         the one proxy in front of the server: faults, latency, quotas
     lambda_boot.py   a Lambda archive's handler run in a bare interpreter; the evidence bucket
 """

@@ -122,14 +122,14 @@ def emulator(moto_server, monkeypatch):
 
 @pytest.fixture
 def fault_proxy(emulator, monkeypatch):
-    """A FaultProxy in front of the reset emulator; AWS_ENDPOINT_URL points at the proxy."""
+    """A Proxy (localaws.proxy) in front of the reset emulator; AWS_ENDPOINT_URL points at it."""
     with proxying(emulator, monkeypatch) as proxy:
         yield proxy
 
 
 @pytest.fixture
 def observabilityadmin_answers(fault_proxy):
-    """The emulator behind a FaultProxy that answers Observability Admin (which the emulator
+    """The emulator behind a Proxy that answers Observability Admin (which the emulator
     lacks) from flight data on the wire: answers(case) serves tests/data/placebo/<case>/ and
     returns the proxy, so the console scripts build their own sessions and clients."""
     def answers(case):

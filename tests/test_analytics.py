@@ -17,7 +17,7 @@ from support.emulated import flow_logs_of
 from support.estate import seed_region
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import capture_resources
-from support.wire import error, not_implemented
+from localaws.wire import error, not_implemented
 
 GROUP = "/vpc/flow-logs/vpc-0c1d2e3f4a5b6c7d8"
 # The Logs Insights commands these queries may use, and the identifiers that are not fields.

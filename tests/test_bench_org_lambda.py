@@ -95,7 +95,7 @@ def test_c7n_org_sessions_get_buckets_per_account_region_and_are_never_throttled
     suite = Suite("org-2x2", "realistic", EstateSpec(12, ACCOUNTS, REGIONS), ("org-enable",))
     try:
         (run,) = run_suites(bench, [suite], 1, progress=lambda line: None)
-        buckets = set(bench.proxy.state.quotas.buckets)
+        buckets = set(bench.proxy.quotas.buckets)
     finally:
         bench.close_proxy()
     assert run.exit_code == 0, run.log_tail

@@ -1,4 +1,4 @@
-"""Realistic mode (bench/): the throttling proxy in front of the emulator.
+"""Realistic mode (bench/): the proxy in front of the emulator, with latency and quotas.
 
 Unit tests of the quota logic with an injected clock, then real boto3 clients through the
 proxy to a moto server: latency added, over-quota calls refused exactly as AWS refuses
@@ -16,12 +16,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from support.constants import ROOT
 
-from localaws.proxy import ThrottlingProxy
-from localaws.quotas import (
-    DEFAULT_QUOTAS, Call, Quotas, TokenBucket, identify, parse_quota, throttle_response)
+from localaws.proxy import Proxy
+from localaws.quotas import DEFAULT_QUOTAS, Quotas, TokenBucket, parse_quota
+from localaws.wire import Call
 
-SIGV4 = ("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/%s/%s/aws4_request, "
-         "SignedHeaders=host;x-amz-date, Signature=abc")
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "legacy"})
 
 
@@ -104,40 +102,11 @@ def test_buckets_are_per_rule_account_and_region_and_accounts_are_learned():
     assert quotas.admit(Call("logs", "CreateLogGroup", "json", "us-east-1", "ASIAROLE"))[0]
 
 
-def test_identify_names_json_query_and_internal_calls():
-    logs = identify("POST", "/", {"X-Amz-Target": "Logs_20140328.CreateLogGroup",
-                                  "Authorization": SIGV4 % ("eu-west-1", "logs")}, b"{}")
-    assert (logs.name, logs.protocol, logs.region, logs.access_key) == (
-        "logs:CreateLogGroup", "json", "eu-west-1", "AKIAEXAMPLE")
-    form = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-            "Authorization": SIGV4 % ("us-east-1", "ec2")}
-    ec2 = identify("POST", "/", form, b"Action=CreateFlowLogs&Version=2016-11-15&ResourceId.1=v")
-    assert (ec2.name, ec2.protocol, ec2.mutating) == ("ec2:CreateFlowLogs", "ec2", True)
-    iam = identify("POST", "/", dict(form, Authorization=SIGV4 % ("us-east-1", "iam")),
-                   b"Action=GetRole&RoleName=x&Version=2010-05-08")
-    assert (iam.name, iam.protocol, iam.mutating) == ("iam:GetRole", "query", False)
-    assert identify("GET", "/?Action=DescribeVpcs", {"Authorization": SIGV4 % (
-        "us-east-1", "ec2")}).name == "ec2:DescribeVpcs"
-    assert identify("POST", "/moto-api/reset", {}).protocol == "internal"
-    assert identify("GET", "/2015-03-31/functions", {"Authorization": SIGV4 % (
-        "us-east-1", "lambda")}).protocol == "rest"
-
-
 def test_parse_quota():
     assert parse_quota("logs:CreateLogGroup=5") == ("logs:CreateLogGroup", 5.0, None)
     assert parse_quota("ec2:mutating=10/20") == ("ec2:mutating", 10.0, 20.0)
     with pytest.raises(ValueError):
         parse_quota("CreateLogGroup")
-
-
-def test_throttle_bodies_have_the_aws_shapes():
-    status, headers, body = throttle_response(Call("logs", "CreateLogGroup", "json"))
-    assert status == 400 and json.loads(body)["__type"] == "ThrottlingException"
-    assert headers["Content-Type"] == "application/x-amz-json-1.1"
-    status, _, body = throttle_response(Call("ec2", "CreateFlowLogs", "ec2"))
-    assert status == 503 and b"<Code>RequestLimitExceeded</Code>" in body
-    status, _, body = throttle_response(Call("iam", "CreateRole", "query"))
-    assert status == 400 and b"<Code>Throttling</Code>" in body
 
 
 # --- integration: boto3 -> proxy -> moto ------------------------------------------------
@@ -146,7 +115,7 @@ def test_throttle_bodies_have_the_aws_shapes():
 def proxy(emulator):
     quotas = Quotas({"logs:CreateLogGroup": 2, "logs:PutRetentionPolicy": 2,
                      "ec2:mutating": 2, "iam:CreateRole": 1})
-    with ThrottlingProxy(emulator.endpoint, latency_ms=0, quotas=quotas) as running:
+    with Proxy(emulator.endpoint, latency_ms=0, quotas=quotas) as running:
         yield running
 
 
@@ -216,7 +185,7 @@ def test_botocore_retries_throttled_calls_and_each_attempt_is_counted(proxy, emu
 
 @pytest.mark.emulator
 def test_latency_is_added_and_moto_api_passes_through(emulator):
-    with ThrottlingProxy(emulator.endpoint, latency_ms=150) as slow:
+    with Proxy(emulator.endpoint, latency_ms=150) as slow:
         ec2 = client(slow.endpoint, "ec2")
         ec2.describe_vpcs()                          # connection set up
         started = time.monotonic()
@@ -268,4 +237,4 @@ def test_proxy_runs_on_its_own_with_quotas_from_the_command_line(emulator, tmp_p
 
 def test_proxy_refuses_a_non_loopback_upstream():
     with pytest.raises(ValueError):
-        ThrottlingProxy("http://example.com:80")
+        Proxy("http://example.com:80")

@@ -18,7 +18,7 @@ from collections import Counter
 
 import pytest
 
-from localaws.proxy import ThrottlingProxy
+from localaws.proxy import Proxy
 from localaws.quotas import Quotas
 from support.constants import GROUP
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, recording
@@ -163,10 +163,10 @@ def test_throttled_calls_are_reported_by_the_proxy_not_spent_from_the_budget(
         emulator, cli, tmp_path):
     # Below the plugin's own pacing (5 a second), so the proxy has to throttle some calls.
     quotas = Quotas({"logs:CreateLogGroup": 1, "logs:PutRetentionPolicy": 1, "ec2:mutating": 1})
-    with ThrottlingProxy(emulator.endpoint, latency_ms=0, quotas=quotas) as proxy:
+    with Proxy(emulator.endpoint, latency_ms=0, quotas=quotas) as proxy:
         found, _global, fixed = enable_run(emulator, cli, tmp_path / "out", {"us-east-1": 8},
                                            endpoint=proxy.endpoint)
-        counted = proxy.state.stats()
+        counted = proxy.stats()
     _run, per_vpc = split(found["us-east-1"])
     assert sum(per_vpc.values()) <= 3 * fixed["us-east-1"]
     assert sum(counted["throttled"].values()) > 0, counted

@@ -13,11 +13,12 @@ import pytest
 import c7n.utils
 import c7n_vpcflow.apply
 from c7n_vpcflow.apply import Remediation
+from localaws.proxy import Proxy
 from support.aws import RecordingSession
 from support.e2e import ENABLE_POLICY, run_results
 from support.estate import ACCOUNT_ID, seed_region
 from support.emulated import flow_logs_of
-from support.faults import FaultProxy, every_mutating_call_throttled, proxied_emulator
+from support.faults import every_mutating_call_throttled, proxied_emulator
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import read_results
 from support.constants import REGION
@@ -47,7 +48,7 @@ def test_two_stock_runs_started_together_leave_each_vpc_exactly_one_new_flow_log
     """Each run talks to moto through a proxy of its own, so its calls can be told apart."""
     estate = seed_region(emulator, REGION, kinds=RACE_KINDS)
     before = flow_logs_of(emulator, REGION)
-    with FaultProxy(emulator.endpoint) as first, FaultProxy(emulator.endpoint) as second:
+    with Proxy(emulator.endpoint) as first, Proxy(emulator.endpoint) as second:
         runs = [subprocess.Popen(
             [cli.bin + "/custodian", "run", "-s", str(tmp_path / name), "--cache-period", "0",
              "-r", REGION, ENABLE_POLICY],

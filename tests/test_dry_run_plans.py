@@ -15,7 +15,7 @@ from support.e2e import custodian_run, read_output, write_policy
 from support.emulated import new_vpc
 from support.estate import seed_region
 from support.policy import ENABLE_NAME, enable_policy, make_policy
-from support.wire import error
+from localaws.wire import error
 
 pytestmark = pytest.mark.emulator
 

@@ -11,7 +11,7 @@ import time
 import pytest
 import yaml
 
-from localaws.proxy import ThrottlingProxy
+from localaws.proxy import Proxy
 from localaws.quotas import DEFAULT_LATENCY_MS, Quotas
 from support.constants import REGION
 from support.e2e import ENABLE_POLICY
@@ -36,14 +36,14 @@ def unfixed(emulator, ids):
 def enable_through_proxy(emulator, cli, tmp_path, policy_file):
     """(exit, wall seconds, proxy stats) of `custodian run` through a realistic proxy."""
     # The bench's realistic mode: AWS's default quotas and a real endpoint's round trip.
-    with ThrottlingProxy(emulator.endpoint, DEFAULT_LATENCY_MS, Quotas()) as proxy:
+    with Proxy(emulator.endpoint, DEFAULT_LATENCY_MS, Quotas()) as proxy:
         started = time.monotonic()
         # botocore's default 5 attempts, as `make bench` runs it.
         proc = cli("custodian", "run", "-s", tmp_path / "out", "--cache-period", "0",
                    "-r", REGION, policy_file,
                    env={"AWS_ENDPOINT_URL": proxy.endpoint, "AWS_MAX_ATTEMPTS": "5"})
         wall = time.monotonic() - started
-        stats = proxy.state.stats()
+        stats = proxy.stats()
     assert proc.returncode == 0, proc.stderr[-3000:]
     return wall, stats
 

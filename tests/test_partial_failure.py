@@ -11,7 +11,7 @@ from support.cli import Cli
 from support.e2e import ENABLE_POLICY, custodian_run, run_results
 from support.estate import ACCOUNT_ID, flow_logs_by_vpc, seed_region
 from support.faults import proxied_emulator
-from support.wire import create_flow_logs_unsuccessful, error
+from localaws.wire import create_flow_logs_unsuccessful, error
 from support.constants import GROUP, REGION
 
 pytestmark = pytest.mark.emulator

@@ -11,7 +11,7 @@ import pytest
 from c7n_vpcflow.account_rows import Gate
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, output_dir
 from support.estate import seed_region
-from support.wire import error
+from localaws.wire import error
 from support.constants import REGION, ROOT
 
 AUDIT, ENABLE = "vpc-flow-logs-audit", "vpc-flow-logs-enable"

@@ -1,5 +1,4 @@
 """End-to-end helpers: the stock `custodian` run against the emulator, its output, its calls."""
-import base64
 import contextlib
 import glob
 import json
@@ -8,8 +7,8 @@ import os
 import yaml
 
 from localaws.server import Recorder
+from localaws.wire import parse_recorded
 from support.constants import REGIONS, ROOT, policy_path
-from support.wire import parse_request
 
 POLICY_DIR = os.path.join(ROOT, "policies")
 AUDIT_POLICY = policy_path("vpc-flow-logs-audit.yml")
@@ -86,21 +85,12 @@ def audit(cli, out_dir, regions=REGIONS):
         for region in regions}
 
 
-def _parse(entry):
-    """A faults.Call from one entry of moto's request recording."""
-    body = (entry.get("body") or "").encode("utf-8")
-    if entry.get("body_encoded"):
-        body = base64.b64decode(body)
-    return parse_request({k.lower(): v for k, v in entry["headers"].items()}, body,
-                         entry.get("method", "POST"), entry.get("url", "/"))
-
-
 class Recording:
     def __init__(self, recorder):
         self.recorder = recorder
 
     def calls(self):
-        return [_parse(entry) for entry in self.recorder.entries()]
+        return [parse_recorded(entry) for entry in self.recorder.entries()]
 
     def mutating(self):
         """The calls that were not Describe/Get/List; the recording must not be empty."""

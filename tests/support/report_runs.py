@@ -2,7 +2,7 @@
 bucket on the emulator, and `c7n-vpcflow report` run without a traceback."""
 import yaml
 
-from support.wire import error
+from localaws.wire import error
 
 ACCOUNTS = [
     {"name": "network-prod", "account_id": "111111111111", "regions": ["us-east-1", "eu-west-1"]},
