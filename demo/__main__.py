@@ -6,7 +6,7 @@ import tempfile
 import time
 import warnings
 
-from localaws.environment import child_environment, isolate_this_process
+from localaws.environment import child_environment, isolate
 from localaws.server import Emulator, EmulatorError
 
 from . import estate as seeding
@@ -159,7 +159,7 @@ def main():
     code = 1
     with tempfile.TemporaryDirectory(prefix="c7n-vpcflow-demo-") as workdir:
         emulator = Emulator(workdir)
-        isolate_this_process(emulator.endpoint, workdir)
+        isolate(emulator.endpoint, workdir)
         try:
             emulator.start()
             print("emulator: moto on 127.0.0.1:%d (pid %d); dummy credentials, "

@@ -1,31 +1,33 @@
-"""The demo's own environment, built from scratch: nothing of the user's AWS setup leaks in.
+"""The one hermetic environment of the tests, the demo and the bench: nothing of the user's AWS
+setup leaks in, and nothing leaves for a real AWS endpoint.
 
-No AWS_* or C7N_* variable, profile, config file or credentials file of the user is ever
-read: children get only PATH, a throwaway HOME and our own AWS_* values, and the demo's
-own process (which seeds and reads the emulator with boto3) drops the user's AWS_*
-variables for the same values before it creates any session.
+No AWS_*, BOTO_*, C7N_* or MOTO_* variable, profile, config file or credentials file of the
+user is ever read: a process is isolated by dropping those variables for ours (dummy keys the
+emulator accepts, our endpoint, a throwaway HOME, config files that do not exist), and
+children get only PATH, that HOME and our values.
 """
 import os
 
 REGION = "us-east-1"
-# Dummies the emulator accepts; the demo never holds a real credential.
-ACCESS_KEY_ID = "AKIADEMODEMODEMO0000"
-SECRET_ACCESS_KEY = "demo-secret-not-a-real-key"
-# The user's variables that could steer an AWS SDK (or Custodian) somewhere else.
+# Dummies the emulator accepts; nothing here ever holds a real credential.
+ACCESS_KEY_ID = "AKIATESTINGONLY00000"
+SECRET_ACCESS_KEY = "testing-secret-not-real"
+# The user's variables that could steer an AWS SDK (or Custodian, or moto) somewhere else.
 FOREIGN_PREFIXES = ("AWS_", "BOTO_", "C7N_", "MOTO_")
 
 
-def aws_variables(endpoint, home):
-    """Our AWS_* settings: dummy keys, the emulator's endpoint, config files that do not exist."""
+def aws_variables(endpoint, home, region=REGION, max_attempts=2):
+    """Our AWS_* settings: dummy keys, the endpoint, config files that do not exist, and
+    `max_attempts` per call (botocore's retries)."""
     return {
         "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
         "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
-        "AWS_DEFAULT_REGION": REGION,
+        "AWS_DEFAULT_REGION": region,
         "AWS_ENDPOINT_URL": endpoint,
-        "AWS_MAX_ATTEMPTS": "2",
+        "AWS_MAX_ATTEMPTS": str(max_attempts),
         "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": os.path.join(home, "no-such-aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "no-such-aws-credentials"),
+        "AWS_CONFIG_FILE": os.path.join(home, "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "aws-credentials"),
     }
 
 
@@ -40,16 +42,19 @@ def base_environment(home):
 
 
 def child_environment(endpoint, home):
-    """The complete environment of the c7n-org and c7n-vpcflow children."""
+    """The complete environment of a child process (c7n-org, c7n-vpcflow, a bench run)."""
     env = base_environment(home)
     env.update(aws_variables(endpoint, home))
     return env
 
 
-def isolate_this_process(endpoint, home):
-    """Replace the user's AWS settings in os.environ by ours (boto3 reads os.environ)."""
-    for name in list(os.environ):
-        if name.startswith(FOREIGN_PREFIXES):
-            del os.environ[name]
-    os.environ.update(aws_variables(endpoint, home))
-    os.environ["HOME"] = home
+def isolate(endpoint, home, monkeypatch=None, **settings):
+    """Make this process hermetic (boto3 reads os.environ): the user's variables dropped,
+    ours set (`settings`: aws_variables' region, max_attempts) and HOME at `home`. Through
+    `monkeypatch` when given (pytest's: undone after the test), else for good."""
+    setenv, delenv = ((monkeypatch.setenv, monkeypatch.delenv) if monkeypatch
+                      else (os.environ.__setitem__, os.environ.pop))
+    for name in [n for n in os.environ if n.startswith(FOREIGN_PREFIXES)]:
+        delenv(name)
+    for name, value in dict(aws_variables(endpoint, home, **settings), HOME=home).items():
+        setenv(name, value)

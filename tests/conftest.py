@@ -13,6 +13,7 @@ import hypothesis
 import pytest
 
 import c7n_vpcflow.identity
+from localaws.environment import isolate
 from localaws.server import Emulator
 from support.aws import DEAD_ENDPOINT, FlightData
 from support.cli import Cli
@@ -30,21 +31,12 @@ if os.environ.get("CI") == "true":
 
 @pytest.fixture(autouse=True)
 def hermetic_aws(tmp_path, monkeypatch):
-    """Dummy credentials, a throwaway HOME and no path to real AWS, for every test."""
-    for name in list(os.environ):
-        if name.startswith("AWS_") or name.startswith("C7N_"):
-            monkeypatch.delenv(name, raising=False)
+    """Dummy credentials, a throwaway HOME and no path to real AWS, for every test: the
+    hermetic environment of localaws.environment, one attempt per call, the endpoint a
+    closed port until a test points it at the emulator."""
     home = tmp_path / "home"
     home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTINGONLY00000")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret-not-real")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", DEAD_ENDPOINT)
+    isolate(DEAD_ENDPOINT, str(home), monkeypatch, region=REGION, max_attempts=1)
     # c7n caches one boto3 session per thread and region; never across tests.
     monkeypatch.setattr(c7n.utils, "CONN_CACHE", threading.local())
     # Whose credentials these are is settled once per process; each test is a new one.
