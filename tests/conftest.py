@@ -5,7 +5,6 @@ directory, and unless a test points AWS_ENDPOINT_URL at the emulator it points a
 closed local port, so a call that placebo does not answer fails at once.
 """
 import os
-import sys
 import threading
 
 import c7n.utils
@@ -57,34 +56,30 @@ def evidence_matches_its_schema(request, tmp_path):
 
 @pytest.fixture
 def flight_data(request):
-    """flight_data() -> FlightData replaying tests/data/placebo/<the caller's name>/: the
-    folder of the test or fixture that calls it, a parametrized test's case in a subfolder
-    named by its id. flight_data(case) replays a folder several tests share."""
+    """flight_data(case) -> FlightData replaying tests/data/placebo/<case>/, the folder a
+    fixture or several tests share; flight_data() replays the test's own folder, named
+    after the test (a parametrized test's case in a subfolder named by its id)."""
     def load(case=None, region=REGION):
-        if case is None:
-            case = played_by(request.node, sys._getframe(1).f_code.co_name)
-        return FlightData(os.path.join(DATA_DIR, case), region)
+        return FlightData(os.path.join(DATA_DIR, case or folder_of(request.node)), region)
     return load
 
 
-def played_by(item, caller):
-    """The flight-data folder of `caller`, the test `item` or a fixture it uses."""
-    if caller != item.originalname:
-        return caller
+def folder_of(item):
+    """The flight-data folder of the test `item`: its name, and its case's id if any."""
     callspec = getattr(item, "callspec", None)
-    return os.path.join(caller, callspec.id) if callspec else caller
+    return os.path.join(item.originalname, callspec.id) if callspec else item.originalname
 
 
 @pytest.fixture
 def filter_reasons(flight_data):
     """An account whose VPCs show every flow-log problem the filter names, one reason each."""
-    return flight_data()
+    return flight_data("filter_reasons")
 
 
 @pytest.fixture
 def shared_vpc(flight_data):
     """An account with VPCs shared into it by another account beside its own."""
-    return flight_data()
+    return flight_data("shared_vpc")
 
 
 @pytest.fixture

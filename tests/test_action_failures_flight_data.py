@@ -97,7 +97,7 @@ def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(
 @pytest.fixture
 def denied(flight_data, tmp_path):
     """B's CreateFlowLogs answers UnauthorizedOperation, C's CreateLogGroup AccessDenied."""
-    flight = flight_data()
+    flight = flight_data("denied")
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
     return str(raised.value), flight, read_results(tmp_path, ENABLE_NAME)

@@ -22,7 +22,7 @@ ROLE_FIXES = ["iam.CreateRole", "iam.PutRolePolicy", "iam.UpdateAssumeRolePolicy
 
 @pytest.fixture
 def role_created(flight_data, tmp_path, monkeypatch):
-    flight = flight_data()
+    flight = flight_data("role_created")
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     # one worker: log-group units in name order, as the recorded responses expect
     run_policy(enable_policy(tags={"owner": "security"}, **{"max-workers": 1}), flight, tmp_path)

@@ -32,7 +32,7 @@ SHARED = "vpc-0f9e8d7c6b5a43210"
 
 @pytest.fixture
 def filter_paging(flight_data):
-    return flight_data()
+    return flight_data("filter_paging")
 
 
 def audit(**options):

@@ -228,7 +228,7 @@ class Schema:
 @pytest.fixture
 def recorded_account(flight_data):
     """One replaying session for every example (placebo cycles through its responses)."""
-    return flight_data(), recorded("filter_reasons", "ec2.DescribeVpcs_1.json")["Vpcs"]
+    return flight_data("recorded_account"), recorded("filter_reasons", "ec2.DescribeVpcs_1.json")["Vpcs"]
 
 
 def validate(document):

@@ -1,11 +1,13 @@
 """The one test harness: the hermetic environment the tests, the demo and the bench share
-(localaws.environment)."""
+(localaws.environment); flight data found by name."""
 import os
 
 import boto3
+import pytest
 
 from localaws.environment import (
     ACCESS_KEY_ID, SECRET_ACCESS_KEY, child_environment, isolate)
+from support.constants import DATA_DIR
 
 HOSTILE = {"AWS_PROFILE": "production", "AWS_ACCESS_KEY_ID": "AKIAREALLOOKING00000",
            "AWS_SECRET_ACCESS_KEY": "real-looking-secret", "AWS_SESSION_TOKEN": "token",
@@ -46,3 +48,17 @@ def test_a_child_gets_path_home_and_our_aws_values_only(monkeypatch, tmp_path):
     assert (env["AWS_ACCESS_KEY_ID"], env["AWS_ENDPOINT_URL"]) == (
         ACCESS_KEY_ID, "http://127.0.0.1:5000")
     assert not os.path.exists(env["AWS_CONFIG_FILE"])
+
+
+@pytest.mark.parametrize("case", ["one-case"])
+def test_flight_data_without_a_name_replays_the_tests_own_folder(flight_data, case):
+    with pytest.raises(FileNotFoundError) as missing:
+        flight_data()
+    assert str(missing.value) == os.path.join(
+        DATA_DIR, "test_flight_data_without_a_name_replays_the_tests_own_folder", "one-case")
+
+
+def test_flight_data_by_name_replays_a_shared_folder(flight_data):
+    flight = flight_data("filter_reasons", region="eu-west-1")
+    assert flight.session.region_name == "eu-west-1"
+    assert flight.session.client("ec2").describe_vpcs()["Vpcs"]

@@ -48,19 +48,19 @@ def case_names(case):
 @pytest.fixture
 def twenty_groups_two_conventions(flight_data):
     """20 VPCs, each with a sound flow log into its group: ours or telemetry rules' naming."""
-    return flight_data()
+    return flight_data("twenty_groups_two_conventions")
 
 
 @pytest.fixture
 def thousand_groups_two_conventions(flight_data):
     """1,000 VPCs, each with a sound flow log into its group: ours or telemetry rules'."""
-    return flight_data()
+    return flight_data("thousand_groups_two_conventions")
 
 
 @pytest.fixture
 def sixty_groups_no_shared_prefix(flight_data):
     """60 VPCs whose groups' names share no prefix; the groups of two were deleted."""
-    return flight_data()
+    return flight_data("sixty_groups_no_shared_prefix")
 
 
 def audit(flight, tmp_path):

@@ -13,7 +13,7 @@ MANAGED = {"Key": "managed-by", "Value": "c7n-vpcflow"}
 
 @pytest.fixture
 def s3_prefixed_parquet(flight_data):
-    return flight_data()
+    return flight_data("s3_prefixed_parquet")
 
 
 def s3(**keys):

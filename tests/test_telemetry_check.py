@@ -26,7 +26,7 @@ DISAGREEING = ["vpc-01b4c5d6e7f809a1b", "vpc-03d6e7f809a1b2c3d", "vpc-07e7f809a1
 @pytest.fixture
 def telemetry_check_org(flight_data):
     """AWS's organisation-wide telemetry listing, in two pages."""
-    return flight_data()
+    return flight_data("telemetry_check_org")
 
 
 def our_verdict(filter_reasons, out):

@@ -22,17 +22,17 @@ READS = ["observabilityadmin.GetTelemetryEvaluationStatusForOrganization",
 
 @pytest.fixture
 def telemetry_rule_absent(flight_data):
-    return flight_data()
+    return flight_data("telemetry_rule_absent")
 
 
 @pytest.fixture
 def telemetry_rule_conforming(flight_data):
-    return flight_data()
+    return flight_data("telemetry_rule_conforming")
 
 
 @pytest.fixture
 def telemetry_rule_deviating(flight_data):
-    return flight_data()
+    return flight_data("telemetry_rule_deviating")
 
 
 def policy(filters=(), action=None, name="telemetry-rule"):
