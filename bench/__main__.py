@@ -10,10 +10,12 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 
 from localaws.server import Emulator
 
-from .report import render, table
+from . import report_org
+from .report import merge_section, render, render_section, table
 from .runner import Bench, run_suites, summarize, to_json
 from .scenarios import REPO, SCENARIOS, SUITES
 
@@ -34,8 +36,7 @@ def parse(argv):
 def selected_suites(args):
     suites = [SUITES[name] for name in (args.suite or SUITES)]
     if args.scenario:
-        suites = [s.__class__(s.name, s.mode, s.estate,
-                              tuple(n for n in s.scenarios if n in args.scenario))
+        suites = [replace(s, scenarios=tuple(n for n in s.scenarios if n in args.scenario))
                   for s in suites]
     return [s for s in suites if s.scenarios]
 
@@ -61,7 +62,14 @@ def main(argv=None):
     print(table(summaries))
     # Rendered before the file is opened: truncating a tracked RESULTS.md first would make
     # the checkout look modified to render's `git status`.
-    text = render(summaries, results, args.reps, time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    if all(not s.vpc_table for s in suites) and os.path.exists(args.out):
+        # Suites with a section of their own replace only that section.
+        with open(args.out) as f:
+            text = merge_section(f.read(), render_section(
+                report_org.REPORTS_HEADING, report_org.section(summaries), results, args.reps, elapsed))
+    else:
+        text = render(summaries, results, args.reps, elapsed)
     with open(args.out, "w") as f:
         f.write(text)
     print("\nwrote %s" % args.out)

@@ -41,6 +41,9 @@ class EstateSpec:
     def account_regions(self):
         return [(a, r) for a in self.account_ids for r in self.regions]
 
+    def seed_into(self, endpoint):
+        return seed(endpoint, self)
+
     def share(self, index):
         """VPCs (default one included) in the index-th account-region."""
         count = len(self.account_regions)

@@ -43,4 +43,10 @@ METHOD = """\
   at about 1 there too, while (d), which does not pace, is only bound by the emulator; in
   realistic mode (b) and (d) cannot go below about 1 (the proxy's burst of 5 tokens
   allows (N - 5) / 5 s); (a), (c) and (f) create at most one group and are not bound by it.
+- **Reports at organisation scale** (issue 20, `bench/report_org.py`; not in the table
+  above, which is about VPCs): the estate is an evidence bucket, one stock audit run
+  copied to every account-region; requests are those that reached the emulator (moto's
+  recorder, by S3 operation); **mean requests in flight** is the summed time requests
+  spent at the proxy over the child's wall time (Little's law), **peak** the most at once;
+  **CPU** the report's own (`wait4`), which bounds it whatever the latency.
 """

@@ -143,7 +143,7 @@ class Bench:
         os.makedirs(home)
         ctx = RunContext(self.endpoint, run_dir, spec, environment(self.endpoint, home))
         if self.intact != spec:
-            estates.seed(self.emulator.endpoint, spec)
+            spec.seed_into(self.emulator.endpoint)
         # After seeding: a scenario may prepare the seeded estate (e.g. deploy a function
         # and create the bucket its evidence goes to).
         argv = scenario.command(ctx)
@@ -163,11 +163,19 @@ class Bench:
         extra = read_extra(run_dir)
         if self.proxy:
             extra.update(self.proxy_buckets())
+            extra.update(self.proxy_concurrency(wall))
         failed = None
         if scenario.remediates:
             failed = len(estates.unfixed(self.emulator.endpoint, spec))
         return Measurement(suite.name, scenario_name, rep, spec.vpcs, exit_code, wall, rss,
                            dict(calls), throttled, failed, unparsed, tail, cpu, extra)
+
+    def proxy_concurrency(self, wall):
+        """Requests in flight at the proxy during the run: the mean (their summed time
+        over the run's wall time) and the peak."""
+        stats = self.proxy.stats()
+        return {"mean_in_flight": stats["busy_seconds"] / wall if wall else 0.0,
+                "peak_in_flight": stats["peak_in_flight"]}
 
     def proxy_buckets(self):
         """The account-regions the proxy kept token buckets for during the run."""

@@ -78,6 +78,7 @@ class Suite:
     mode: str
     estate: EstateSpec
     scenarios: tuple = ("audit", "enable", "builtin", "boto3")
+    vpc_table: bool = True    # False: the suite's rows are in a section of their own
 
 
 SUITES = {s.name: s for s in (
@@ -150,7 +151,7 @@ def plain_boto3(ctx):
 
 
 
-# --- issue 6, items 5 and 6 (org.py also loads issue 15's account_scale.py, built on it):
-# these modules register their scenarios and suites
+# --- issue 6, items 5 and 6 (org.py also loads issue 15's account_scale.py, built on it)
+# and issue 20, item 7 (report_org.py): these modules register their scenarios and suites
 
-from . import org, lambda_archive  # noqa: E402,F401,I100  (after the registries they fill)
+from . import org, lambda_archive, report_org  # noqa: E402,F401,I100  (after the registries)

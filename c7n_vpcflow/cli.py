@@ -1,11 +1,14 @@
 """`c7n-vpcflow`: the project's own command (the policies themselves run under the stock
 `custodian` and `c7n-org`)."""
 import argparse
+import re
 import sys
+from datetime import datetime, timedelta, timezone
 
 from .account_rows import AccountsFileError, Gate, account_rows, gate, read_accounts
-from .evidence_source import SourceError, open_source
-from .evidence_tree import ACTION, FILTER, check_account_names, read_tree
+from .capped_read import MAX_FILE_BYTES, MIB
+from .evidence_source import SourceError, open_source, stamp_of
+from .evidence_tree import ACTION, DEFAULT_WORKERS, FILTER, check_account_names, read_tree
 from .html_report import as_html
 from .permissions import register as register_permissions
 from .report import FORMATS
@@ -19,9 +22,10 @@ EXIT_CODES = """exit codes:
   3  some account-region was not judged (its run failed, or left no verdict; with -c,
      an account-region of the c7n-org config left no output); also when OUT holds no
      output of a policy using flow-log-compliance or enable-flow-logs
-  4  corrupt evidence: a file the report reads is truncated or invalid, does not match
-     its schema (c7n_vpcflow/schemas/), or does not speak for its run (another account,
-     region or policy; VPCs missing or named twice): one stderr line names it
+  4  corrupt evidence: a file the report reads is truncated or invalid, larger than
+     --max-file-mib once decompressed, does not match its schema (c7n_vpcflow/schemas/),
+     or does not speak for its run (another account, region or policy; VPCs missing or
+     named twice): one stderr line names it
 the highest-numbered of 4, 3 and 1 that applies wins"""
 
 WHY = {Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
@@ -34,11 +38,52 @@ def say(text):
     print("c7n-vpcflow report: %s" % text, file=sys.stderr)
 
 
-def report(args):
+DURATION = re.compile(r"^(\d+)([hd])$")
+READING = """reading (S3: a request per listing or file, --workers at once):
+  latest state  about 5 requests per account-region: the listings of its region folder,
+                its policy folder and the policy's keys of the last two days (three
+                more when its latest run is older: its year, month and day folders), a
+                GetObject each of metadata.json and flow-log-compliance.json (and of
+                flow-log-results.json when the policy fixes); plus one listing a folder
+                above (root, each account)
+  history       --format html only: one more GetObject per run folder since --since (the
+                same listing finds them: ceil(keys / 1,000) requests); a daily run over
+                the default 30 days: about 30 more requests per account-region, e.g.
+                17,000 account-regions: about 510,000 requests, about 7 minutes at S3's
+                ~25 ms a request with 32 workers"""
+
+
+def duration(text):
+    """'30d' or '12h' as a timedelta; 'none' as None (no bound)."""
+    if text.strip().lower() == "none":
+        return None
+    match = DURATION.match(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError("%r is not a duration like 48h, 30d or none" % text)
+    number, unit = int(match.group(1)), match.group(2)
+    return timedelta(hours=number) if unit == "h" else timedelta(days=number)
+
+
+def positive(text):
     try:
-        sources = [open_source(location) for location in args.output_dir]
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("%r is not a whole number of at least 1" % text)
+    return value
+
+
+def report(args):
+    since = None
+    if args.format == "html":
+        since = () if args.since is None else stamp_of(datetime.now(timezone.utc) - args.since)
+    try:
+        sources = [open_source(location, max_bytes=args.max_file_mib * MIB,
+                               connections=args.workers)
+                   for location in args.output_dir]
         accounts = read_accounts(args.config) if args.config else ()
-        runs, notes, history = read_tree(sources, history=args.format == "html")
+        runs, notes, history = read_tree(sources, since, args.workers)
     except (SourceError, AccountsFileError) as e:
         say(str(e))
         return Gate.USAGE
@@ -68,7 +113,8 @@ def parser():
     commands = top.add_subparsers(dest="command", required=True)
     rep = commands.add_parser(
         "report", help="compliance per account and region from custodian/c7n-org output",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXIT_CODES + "\n\n" + READING,
         description="Per account and region: when it was judged, VPCs judged, "
                     "non-compliant (with reason counts), fixed and failed, plus a total "
                     "line; an account-region whose run judged nothing is shown as not "
@@ -84,6 +130,19 @@ def parser():
     rep.add_argument("-c", "--config", metavar="ACCOUNTS_YML",
                      help="the c7n-org accounts file: its account-regions (as its "
                           "`regions` list them) with no output are listed as not judged")
+    rep.add_argument("--workers", type=positive, default=DEFAULT_WORKERS, metavar="N",
+                     help="listings and file reads at once (default %d; 1 reads one after "
+                          "another)" % DEFAULT_WORKERS)
+    rep.add_argument("--since", type=duration, default=timedelta(days=30),
+                     metavar="DURATION",
+                     help="how far back the HTML report's history reads run folders, e.g. "
+                          "30d (the default) or 12h; none reads all of them (see the cost "
+                          "below); the latest run of each policy is read whatever its age")
+    rep.add_argument("--max-file-mib", type=positive, default=MAX_FILE_BYTES // MIB,
+                     metavar="MIB",
+                     help="an evidence file larger than this once decompressed is refused "
+                          "as corrupt (exit 4) without being read further (default %d; a "
+                          "verdict on 10,000 VPCs is a few MiB)" % (MAX_FILE_BYTES // MIB))
     rep.set_defaults(func=report)
     register_permissions(commands)
     register_telemetry_check(commands)

@@ -17,7 +17,8 @@ in order; then
 By default it adds nothing (the tests' fault proxy); the bench gives it latency and quotas.
 Its own endpoints (no latency, never forwarded, never in `calls`):
 
-    GET  /bench-proxy/stats    {"calls": {...}, "throttled": {...}, "latency_ms", "quotas"}
+    GET  /bench-proxy/stats    {"calls": {...}, "throttled": {...}, "peak_in_flight",
+                                "busy_seconds", "latency_ms", "quotas"}
     POST /bench-proxy/reset    forget the calls, refill every bucket
     POST /bench-proxy/config   {"latency_ms": 40, "quotas": {"logs:CreateLogGroup": 5},
                                 "bursts": {...}}: replaces what it names (buckets refilled)
@@ -33,6 +34,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .quotas import DEFAULT_LATENCY_MS, Quotas, parse_quota
@@ -62,6 +64,8 @@ class Proxy:
         self.rewrites = []
         self.calls = []
         self.lock = threading.Lock()
+        self.in_flight = self.peak_in_flight = 0
+        self.busy_seconds = 0.0     # the summed time requests spent here
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.server.proxy = self
@@ -100,18 +104,37 @@ class Proxy:
             return ["%s.%s" % (c.service, c.operation) for c in self.calls if c.mutating]
 
     def stats(self):
+        """The calls by name; `busy_seconds` over a period's wall time is the mean number
+        of requests in flight during it (Little's law), `peak_in_flight` the most at once."""
         with self.lock:
             calls = Counter(c.name for c in self.calls)
             throttled = Counter(c.name for c in self.calls if c.quota)
+            busy, peak = self.busy_seconds, self.peak_in_flight
         return {"calls": dict(calls), "throttled": dict(throttled),
+                "peak_in_flight": peak, "busy_seconds": busy,
                 "latency_ms": self.latency_ms,
                 "quotas": self.quotas.describe() if self.quotas else {}}
 
     def reset(self):
         with self.lock:
             self.calls.clear()
+            self.peak_in_flight, self.busy_seconds = self.in_flight, 0.0
         if self.quotas:
             self.quotas.reset()
+
+    @contextmanager
+    def serving(self):
+        """Counts a request in flight while it is here (rules, latency, emulator, reply)."""
+        started = time.monotonic()
+        with self.lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+                self.busy_seconds += time.monotonic() - started
 
     def configure(self, config):
         if "latency_ms" in config:
@@ -160,6 +183,9 @@ ThrottlingProxy = Proxy
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "localaws-proxy"
+    # A reply goes out as two writes (headers, body): with Nagle's algorithm the body
+    # waits for the client's delayed ACK of the headers, about 40 ms more per request.
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # quiet: thousands of calls per run
         pass
@@ -230,13 +256,14 @@ class Handler(BaseHTTPRequestHandler):
         body = self._body()
         if self.path.startswith(CONTROL):
             return self._control(body)
-        call = parse_request(self.headers, body, self.command, self.path)
-        answer = self.proxy.answer(call, lambda: self._forward(body))
-        if answer is DROP:
-            self.close_connection = True
-            return
-        call.status, _headers, call.response = answer
-        self._reply(*answer)
+        with self.proxy.serving():
+            call = parse_request(self.headers, body, self.command, self.path)
+            answer = self.proxy.answer(call, lambda: self._forward(body))
+            if answer is DROP:
+                self.close_connection = True
+                return
+            call.status, _headers, call.response = answer
+            self._reply(*answer)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _handle
 

@@ -5,8 +5,10 @@ proxy to a moto server: latency added, over-quota calls refused exactly as AWS r
 them (botocore must parse the right error code), counters, per-account buckets.
 """
 import json
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -16,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from support.constants import ROOT
 
-from localaws.proxy import Proxy
+from localaws.proxy import Handler, Proxy
 from localaws.quotas import DEFAULT_QUOTAS, Quotas, TokenBucket, parse_quota
 from localaws.wire import Call
 
@@ -238,3 +240,36 @@ def test_proxy_runs_on_its_own_with_quotas_from_the_command_line(emulator, tmp_p
 def test_proxy_refuses_a_non_loopback_upstream():
     with pytest.raises(ValueError):
         Proxy("http://example.com:80")
+
+
+@pytest.mark.emulator
+def test_the_proxy_counts_requests_in_flight_at_once_and_their_time(emulator):
+    with Proxy(emulator.endpoint, latency_ms=100) as slow:
+        clients = [client(slow.endpoint, "ec2") for _ in range(4)]
+        threads = [threading.Thread(target=c.describe_vpcs) for c in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        counted = stats(slow)
+        assert counted["peak_in_flight"] == 4
+        assert counted["busy_seconds"] >= 4 * 0.1
+        slow.reset()
+        assert (stats(slow)["peak_in_flight"], stats(slow)["busy_seconds"]) == (0, 0.0)
+
+
+@pytest.mark.emulator
+def test_replies_are_not_held_back_by_nagles_algorithm(emulator, monkeypatch):
+    """A reply is written as headers then body; with Nagle's algorithm on, the body waits
+    for the client's delayed ACK (about 40 ms on every request, whatever the latency)."""
+    no_delay = []
+    handle = Handler.handle
+
+    def recording(self):
+        no_delay.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        return handle(self)
+
+    monkeypatch.setattr(Handler, "handle", recording)
+    with Proxy(emulator.endpoint) as running:
+        client(running.endpoint, "ec2").describe_vpcs()
+    assert no_delay and all(no_delay)

@@ -95,7 +95,7 @@ def test_multi_region_s3_report_matches_the_local_tree_and_the_latest_run_counts
         "metadata.json.gz", "flow-log-compliance.json.gz", "flow-log-results.json.gz"}
     calls.clear()
     runs, _notes, history = read_tree([open_source("s3://%s/evidence" % BUCKET, client)],
-                                      history=True)
+                                      since=())
     old = [key for operation, key in calls if operation == "GetObject" and OLD_HOUR in key]
     assert sorted(k.split("/")[1] for k in old) == ["eu-west-1", "us-east-1"]
     assert all(k.endswith("/flow-log-compliance.json.gz") for k in old)
