@@ -5,14 +5,14 @@ from functools import cached_property
 
 from c7n.actions import BaseAction
 from c7n.resources.vpc import Vpc
-from c7n.utils import type_schema
+from c7n.utils import FormatDate, type_schema
 
 from .account import Account
 from .action_schema import ALL_PERMISSIONS, permissions_for, properties, recorded_settings
 from .apply import Remediation, error_text
 from .compliance import FlowLogCompliance, compliance_filters
 from .dryrun import RemediationPlan
-from .errors import FlowLogRemediationError, failed_vpcs
+from .errors import FlowLogRemediationError, RunRefused, failed_vpcs
 from .evidence import write_results
 from .handoff import hand_over
 from .identity import AccountMismatch, confirm_account
@@ -20,7 +20,10 @@ from .inventory import owned_vpcs
 from .plan import plan_account
 from .results import VpcResult
 from .settings import Settings
-from .validation import validate_action_data, validate_against_filters
+from .validation import (
+    known_account, runnable_settings, settings_for_run, validate_action_data,
+    validate_against_filters)
+from .variables import Variables, check_mode, deploys_lambda
 from .vocabulary import ACTION, NOT_FIXED, RESULT, Status
 
 log = logging.getLogger("custodian.vpcflow")
@@ -91,7 +94,13 @@ class EnableFlowLogs(BaseAction):
     failures_left_to = None
 
     def validate(self):
-        validate_action_data(self.settings, self.data)
+        variables = Variables.of(self.manager)
+        check_mode(self.manager, variables)
+        settings = validate_action_data(self.data, variables)
+        account = known_account(self.manager)
+        if account is not None and deploys_lambda(self.manager):
+            # It does not run here: refuse now what each of its runs would.
+            settings_for_run(settings, account, FormatDate.utcnow())
         filters = compliance_filters(self.manager)
         validate_against_filters(self.settings, filters)
         for f in filters:
@@ -120,20 +129,25 @@ class EnableFlowLogs(BaseAction):
         return recorded_settings(self.data)
 
     def process(self, resources):
+        account = Account.of(self.manager)
+        try:
+            settings = runnable_settings(self.settings, account)
+        except RunRefused as e:
+            write_results(self.manager, self.recorded, [], cause=str(e))
+            raise
         try:
             confirm_account(self.manager)
         except AccountMismatch as e:
             write_results(self.manager, self.recorded, [], cause=str(e))
             raise
-        account = Account.of(self.manager)
         vpcs = owned_vpcs(self.manager, resources)
         if not vpcs:
             write_results(self.manager, self.recorded, [])
             return
         remediation = None
         try:
-            inventory, plans = plan_account(self.manager, self.settings, vpcs)
-            remediation = Remediation(self.manager, self.settings, inventory, account)
+            inventory, plans = plan_account(self.manager, settings, vpcs)
+            remediation = Remediation(self.manager, settings, inventory, account)
             results = remediation.run(plans)
         except BaseException as e:
             # Whatever stopped the run (an interrupt too), the evidence says what was done

@@ -45,10 +45,13 @@ BY_DESTINATION = {
                            "groups are only ever raised to it."},
         "kms-key-id": {
             "type": "string",
-            "description": "cloud-watch-logs: KMS key ARN to encrypt created log groups with."},
+            "description": "cloud-watch-logs: KMS key ARN to encrypt created log groups "
+                           "with, a key of the run's region ({region} in the ARN serves "
+                           "each region its own key, e.g. a multi-Region key)."},
         "role": {
             "type": "string", "default": DEFAULTS.role,
-            "description": "cloud-watch-logs: delivery role name or ARN (same account)."},
+            "description": "cloud-watch-logs: delivery role name or ARN, of the run's "
+                           "account ({account_id})."},
         "logs-calls-per-second": {
             "type": "number", "exclusiveMinimum": 0, "maximum": 100,
             "default": DEFAULTS.logs_calls_per_second,

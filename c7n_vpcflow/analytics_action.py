@@ -19,7 +19,8 @@ from .identity import confirm_account
 from .inventory import owned_vpcs
 from .pacing import LOGS_WRITES, PacedClient, Pacer
 from .settings import Settings
-from .validation import validate_analytics
+from .analytics_validation import validate_analytics
+from .variables import Variables, check_mode
 from .vocabulary import ACTION, ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, RESULT, Status
 
 log = logging.getLogger("custodian.vpcflow")
@@ -106,7 +107,10 @@ class FlowLogAnalytics(BaseAction):
         enabling = [a for a in before if isinstance(a, EnableFlowLogs)]
         elsewhere = [a.data.get("destination-type") for a in enabling
                      if a.data.get("destination-type", CLOUDWATCH) != CLOUDWATCH]
-        validate_analytics(self.settings, self.data, elsewhere[0] if elsewhere else None)
+        variables = Variables.of(self.manager)
+        check_mode(self.manager, variables)
+        validate_analytics(self.settings, self.data, variables,
+                           elsewhere[0] if elsewhere else None)
         for action in enabling:
             action.leave_failures_to(ANALYTICS_ACTION)
         hand_over(self.manager, AnalyticsPlan(self.settings), ANALYTICS_ACTION,

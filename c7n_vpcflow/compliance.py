@@ -13,6 +13,7 @@ from .handoff import PlansUnderDryrun
 from .identity import confirm_account
 from .inventory import gather, owned_vpcs
 from .judge import Rules, judge_vpc
+from .variables import Variables, check_mode
 from .vocabulary import (
     CLOUDWATCH, DESTINATION_TYPES, FILTER, FLOW_LOGS, MANAGED_BY, RETENTION_DAYS, TRAFFIC_TYPES,
     VIOLATIONS)
@@ -117,6 +118,10 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
         # Settings of the policy's actions, handed over when they are validated (for the
         # log groups they will write to).
         self.target_settings = []
+
+    def validate(self):
+        check_mode(self.manager, Variables.of(self.manager))
+        return self
 
     def look_up_targets_of(self, settings):
         """Look up the log groups an action of the policy will write to in the same calls as

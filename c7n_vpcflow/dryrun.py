@@ -18,6 +18,7 @@ from .naming import fixed_prefix
 from .plan import plan_account
 from .role import DeliveryRole
 from .settings import Settings
+from .validation import runnable_settings
 from .vocabulary import ACTION, ANALYTICS_ACTION, ANALYTICS_PLAN, PLAN, Outcome
 
 log = logging.getLogger("custodian.vpcflow")
@@ -43,8 +44,9 @@ class RemediationPlan:
             return role.unreadable(error_text(e))
 
     def described_plans(self, manager, vpcs):
-        """{VPC id: its plan as annotated}."""
-        _inventory, plans = plan_account(manager, self.settings, vpcs)
+        """{VPC id: its plan as annotated}; RunRefused as the run would be."""
+        settings = runnable_settings(self.settings, Account.of(manager))
+        _inventory, plans = plan_account(manager, settings, vpcs)
         role_status = self.role_status(manager, plans)
         described = {}
         for plan in plans:

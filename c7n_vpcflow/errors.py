@@ -29,6 +29,11 @@ class FlowLogRemediationError(VpcFlowError):
     """Raised after every VPC was attempted, when at least one could not be fixed."""
 
 
+class RunRefused(VpcFlowError):
+    """The run cannot start in its account-region (a key it cannot use there); nothing was
+    changed."""
+
+
 class MessageInsteadOfTraceback(logging.Filter):
     def filter(self, record):
         error = record.exc_info[1] if record.exc_info else None

@@ -6,6 +6,11 @@ import string
 TEMPLATE_VARIABLES = ("vpc_id", "vpc_name", "account_id", "region", "partition")
 # Variables that are the same for every VPC of an account (the role is account-wide).
 ACCOUNT_WIDE_VARIABLES = ("account_id", "partition")
+PER_REGION_VARIABLES = ACCOUNT_WIDE_VARIABLES + ("region",)
+# Ours alone: Custodian's variable expansion does not know them.
+PER_VPC_VARIABLES = ("vpc_id", "vpc_name")
+# Custodian's run date and time, the one variable that may carry a format spec ({now:%Y}).
+DATED = ("now",)
 
 LOG_GROUP_NAME_MAX = 512
 DISALLOWED_RUN = re.compile(r"[^.\-_/#A-Za-z0-9]+")
@@ -31,26 +36,31 @@ def parse_template(template):
     except ValueError as e:
         raise TemplateError("is not a valid template (%s)" % e)
     for _literal, field, spec, conversion in parts:
+        if field is not None and not field.isidentifier():
+            raise TemplateError("uses {%s}; variables are plain names such as {vpc_id}" % field)
         if conversion:
             raise TemplateError("uses a conversion (!%s) on {%s}; write plain {%s}" % (
                 conversion, field, field))
-        if spec:
+        if spec and field not in DATED:
             raise TemplateError("uses a format spec (:%s) on {%s}; write plain {%s}" % (
                 spec, field, field))
     return [(literal, field) for literal, field, _, _ in parts]
 
 
+def names_in(template):
+    """The distinct variable names of `template`, in order; TemplateError if it is not one."""
+    names = []
+    for _literal, name in parse_template(template):
+        if name is not None and name not in names:
+            names.append(name)
+    return names
+
+
 def check_log_group_template(template):
-    """Raise TemplateError if the template can never render a valid log-group name."""
+    """Raise TemplateError if the template can never render a valid log-group name (which
+    variables it may use is the rule of variables.py)."""
     if not template:
         raise TemplateError("must not be empty")
-    for _literal, field in parse_template(template):
-        if field is None:
-            continue
-        if field not in TEMPLATE_VARIABLES:
-            raise TemplateError(
-                "uses unknown variable {%s}; known variables: %s" % (
-                    field, ", ".join("{%s}" % v for v in TEMPLATE_VARIABLES)))
     for literal, _field in parse_template(template):
         bad = DISALLOWED_RUN.search(literal)
         if bad:
@@ -110,7 +120,8 @@ def fixed_prefix(template, account):
     """The part of every rendered name that is known for the whole account.
 
     Rendering stops at the first per-VPC or per-region variable; the delivery role's
-    policy and the log-group listing are both scoped to this prefix.
+    policy and the log-group listing are both scoped to this prefix. A policy variable
+    (left only while validating without variables) stands for fixed text.
     """
     prefix = []
     for literal, field in parse_template(template):
@@ -121,6 +132,8 @@ def fixed_prefix(template, account):
             prefix.append(account.account_id)
         elif field == "partition":
             prefix.append(account.partition)
+        elif field not in TEMPLATE_VARIABLES:
+            prefix.append("{%s}" % field)
         else:
             break
     return "".join(prefix)

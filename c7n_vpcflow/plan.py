@@ -11,7 +11,7 @@ from .destinations import log_group_targets, target_for, writes_to
 from .inventory import gather
 from .judge import flow_log_problems, ordered
 from .loggroups import log_group_steps
-from .naming import TemplateError
+from .naming import PER_VPC_VARIABLES, TemplateError, names_in
 from .ownership import by_telemetry_rule
 from .vocabulary import BROKEN, CLOUDWATCH, FLOW_LOGS, LOG_GROUP_MISSING, Outcome
 
@@ -103,7 +103,34 @@ def plan_account(manager, settings, vpcs):
                 if f.data.get("destination-types")]
     destination_types = frozenset(insisted[0]) if insisted else None
     plans = [plan_vpc(v, inventory, settings, account, destination_types) for v in vpcs]
-    return inventory, plans
+    return inventory, refuse_shared_targets(plans, settings)
+
+
+def refuse_shared_targets(plans, settings):
+    """A template that names each VPC ({vpc_id}, {vpc_name}) gives each its own log group or
+    S3 folder; where VPCs' names collide (two VPCs named prod, or Name tags sanitised alike)
+    each of them that would write there fails, naming the others and the template: nothing
+    is created that two VPCs would share."""
+    key, template = (("log-group-name", settings.log_group_template)
+                     if settings.destination_type == CLOUDWATCH else ("prefix", settings.prefix))
+    if not template or not set(names_in(template)) & set(PER_VPC_VARIABLES):
+        return plans
+    sharing = {}
+    for plan in plans:
+        if plan.destination is not None:
+            sharing.setdefault(plan.destination, []).append(plan.vpc_id)
+    refused = []
+    for plan in plans:
+        others = [v for v in sharing.get(plan.destination, ()) if v != plan.vpc_id]
+        if others and plan.changes:
+            plan = VpcPlan(plan.vpc_id, Outcome.FAIL, (
+                "%s %r gives it the same %s as %s: %s; add {vpc_id} to the template or give "
+                "the VPCs distinct Name tags" % (
+                    key, template, "log group" if key == "log-group-name" else "destination",
+                    ", ".join(others), plan.destination)), plan.destination,
+                destination_type=plan.destination_type)
+        refused.append(plan)
+    return refused
 
 
 def plan_vpc(vpc, inventory, settings, account, destination_types=None):

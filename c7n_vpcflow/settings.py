@@ -1,9 +1,10 @@
 """The enable-flow-logs keys, with defaults applied."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from . import formats
 from .judge import Rules
+from .naming import render_template
 from .vocabulary import ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, OUR_TAG
 
 
@@ -58,6 +59,18 @@ class Settings:
     @property
     def tag_map(self):
         return dict(self.tags)
+
+    def rendered(self, account, now):
+        """These settings for a run in `account`, the variables of their account-wide keys
+        filled in. Custodian has filled them already, but for {now} in a Lambda policy's
+        tags (filled at each invocation: `now`, the run's c7n.utils.FormatDate)."""
+        values = account.values()
+        changes = {key: render_template(getattr(self, key), values, key.replace("_", "-"))
+                   for key in ("kms_key_id", "role", "permissions_boundary",
+                               "cross_account_role") if getattr(self, key)}
+        changes["tags"] = tuple((k, render_template(v, dict(values, now=now), "tags"))
+                                for k, v in self.tags)
+        return replace(self, **changes)
 
     def rules(self, destination_types=None):
         """A flow log is sound for us if it captures ALL or our traffic type (and goes to

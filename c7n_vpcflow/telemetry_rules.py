@@ -18,6 +18,7 @@ from .paging import paginate
 from .telemetry_rule_spec import (
     DEFAULT_RULE_NAME, DEVIATIONS, RUNNING, WHEN_DENIED, RuleSpecError, desired_rule,
     deviations, is_vpc_flow_log_rule)
+from .variables import Variables, check_mode
 from .vocabulary import TELEMETRY_RULE_VERDICT, Deviation
 
 log = logging.getLogger("custodian.vpcflow")
@@ -128,6 +129,8 @@ def judge(status, rules, data, region):
 
 
 def validate_spec(data, manager):
+    if manager is not None:
+        check_mode(manager, Variables.of(manager))
     try:
         desired_rule(data, manager.config.region if manager else "us-east-1")
     except RuleSpecError as e:

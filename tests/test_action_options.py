@@ -119,15 +119,3 @@ def test_existing_role_given_by_arn_is_used_as_is(emulator, tmp_path):
     assert flow_log["DeliverLogsPermissionArn"] == role_arn
 
 
-def test_role_in_another_account_fails_every_vpc_without_creating_anything(emulator, tmp_path):
-    vpc_id = new_vpc(emulator, "10.8.0.0/16")
-    session = RecordingSession(REGION)
-    with pytest.raises(FlowLogRemediationError) as raised:
-        run_policy(enable_policy(filtered=False, role="arn:aws:iam::999999999999:role/flow-logs"),
-                   session, tmp_path)
-
-    assert vpc_id in str(raised.value)
-    assert "999999999999" in str(raised.value) and "same account" in str(raised.value)
-    assert session.params("ec2.CreateFlowLogs") == []
-    assert session.params("iam.GetRole") == []
-    assert flow_logs_of(emulator).get(vpc_id, []) == []

@@ -8,7 +8,8 @@ from support.constants import ROOT
 
 import test_fuzzed_configuration
 
-FUZZ_TEST = test_fuzzed_configuration.test_every_policy_is_refused_naming_a_key_or_validates_and_plans
+FUZZ_TEST = (
+    test_fuzzed_configuration.test_every_policy_is_refused_naming_a_key_or_validates_and_plans)
 
 
 def derandomized_under(environ):

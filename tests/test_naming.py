@@ -64,7 +64,8 @@ def test_valid_templates_pass(template):
 
 
 @pytest.mark.parametrize("template,message", [
-    ("/vpc/{vpcid}", "unknown variable {vpcid}"),
+    ("/vpc/{vpc.id}", "plain names"),
+    ("/vpc/{0}", "plain names"),
     ("/vpc/{vpc_id!r}", "conversion"),
     ("/vpc/{vpc_id:>30}", "format spec"),
     ("/vpc logs/{vpc_id}", "' '"),

@@ -33,8 +33,31 @@ BAD = [
     # enable-flow-logs
     case("action-unknown-key", action={"log_group_name": "/vpc/{vpc_id}"},
          keys=["log_group_name"]),
-    case("log-group-name-unknown-variable", action={"log-group-name": "/vpc/{vpcid}"},
-         keys=["log-group-name"], mentions=["{vpcid}"]),
+    case("log-group-name-policy-variable-beside-vpc-id",
+         action={"log-group-name": "/vpc/{env}/{vpc_id}"},
+         keys=["log-group-name"], mentions=["{env}", "{{vpc_id}}"]),
+    case("prefix-policy-variable-beside-vpc-name",
+         action={"destination-type": "s3", "bucket": "flow-logs-b1",
+                 "prefix": "{env}/{vpc_name}"},
+         keys=["prefix"], mentions=["{env}", "{{vpc_name}}"]),
+    case("log-group-name-custodian-placeholder", action={"log-group-name": "/vpc/{event}"},
+         keys=["log-group-name"], mentions=["{event}", "allowed here"]),
+    case("log-group-name-now", action={"log-group-name": "/vpc/{now}/{vpc_id}"},
+         keys=["log-group-name"], mentions=["{now}"]),
+    case("log-group-name-attribute", action={"log-group-name": "/vpc/{vpc.id}"},
+         keys=["log-group-name"], mentions=["{vpc.id}"]),
+    case("tags-variable-in-key", action={"tags": {"{owner}": "security"}},
+         keys=["tags"], mentions=["{owner}", "never in keys"]),
+    case("tags-per-vpc-value", action={"tags": {"vpc": "{vpc_id}"}},
+         keys=["tags"], mentions=["{vpc_id}"]),
+    case("analytics-tags-variable-in-key",
+         action={"type": "flow-log-analytics", "tags": {"{team}": "x"}},
+         keys=["tags"], mentions=["{team}"]),
+    case("analytics-log-group-name-beside-vpc-id",
+         action={"type": "flow-log-analytics", "log-group-name": "/{env}/{vpc_id}"},
+         keys=["log-group-name"], mentions=["{{vpc_id}}"]),
+    case("kms-key-id-per-vpc", action={"kms-key-id": "arn:aws:kms:{vpc_id}:1:key/x"},
+         keys=["kms-key-id"], mentions=["{vpc_id}"]),
     case("log-group-name-space", action={"log-group-name": "/vpc flow logs/{vpc_id}"},
          keys=["log-group-name"], mentions=["' '"]),
     case("log-group-name-asterisk", action={"log-group-name": "/vpc/*/{vpc_id}"},
@@ -273,7 +296,6 @@ def test_validating_bad_policies_reports_every_file_and_calls_no_aws(bad_run):
         assert marker not in bad_run.output
 
 
-def test_unknown_template_variable_message_lists_the_known_variables(bad_run):
-    _verdict, text = bad_run.report("log-group-name-unknown-variable.yml")
-    for variable in ("{vpc_id}", "{vpc_name}", "{account_id}", "{region}", "{partition}"):
-        assert variable in text
+def test_a_variable_refused_where_it_is_not_allowed_lists_those_allowed(bad_run):
+    _verdict, text = bad_run.report("bucket-per-vpc.yml")
+    assert "allowed here: {account_id}, {partition}, {region}" in text

@@ -104,6 +104,22 @@ GOOD = {
         "name": "good-role-arn-template", "resource": "aws.vpc",
         "actions": [{"type": "enable-flow-logs", "permissions-boundary": "required",
                      "role": "arn:{partition}:iam::{account_id}:role/x"}]}]},
+    # Meant for --vars-file / c7n-org vars: validated without them, any name may come.
+    "meant-for-vars-file": {"policies": [{
+        "name": "good-meant-for-vars-file", "resource": "aws.vpc",
+        "actions": [
+            {"type": "enable-flow-logs", "log-group-name": "/vpc/{env}/{{vpc_id}}",
+             "kms-key-id": "arn:aws:kms:{region}:{key_account}:key/mrk-1234abcd",
+             "role": "{delivery_role}", "tags": {"owner": "{owner}",
+                                                 "since": "{now:%Y-%m-%d}"}},
+            {"type": "flow-log-analytics", "log-group-name": "/vpc/{env}/{{vpc_id}}",
+             "reject-alarm": {"threshold": 5, "sns-topic": "{alerts_topic}"},
+             "tags": {"team": "{team}"}}]}]},
+    "s3-meant-for-vars-file": {"policies": [{
+        "name": "good-s3-meant-for-vars-file", "resource": "aws.vpc",
+        "actions": [{"type": "enable-flow-logs", "destination-type": "s3",
+                     "bucket": "arn:aws:s3:::{flow_log_bucket}",
+                     "prefix": "{env}/{{vpc_name}}"}]}]},
     "after-builtin-flow-logs-filter": {"policies": [{
         "name": "good-after-builtin-filter", "resource": "aws.vpc",
         "filters": [{"type": "flow-logs", "count": 0}],
