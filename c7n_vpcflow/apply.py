@@ -135,10 +135,17 @@ class Remediation:
                     self._fail(plan, "log group %s: %s" % (destination, error_text(e)))
                 return
             self.inventory.record_log_group(group)
-            for plan in plans:
-                self.results[plan.vpc_id].changes.extend(notes)
-                if tags_added:
-                    self.results[plan.vpc_id].tags_added = tags_added
+            # The group was changed once: its first VPC's result says how; a VPC sharing it
+            # (a template without {vpc_id}) claims no creation of its own.
+            first = self.results[plans[0].vpc_id]
+            first.changes.extend(notes)
+            if tags_added:
+                first.tags_added = tags_added
+            for plan in plans[1:]:
+                if notes:
+                    self.results[plan.vpc_id].changes.append(
+                        "log group %s, shared with %s, which records its changes" % (
+                            destination, plans[0].vpc_id))
         for plan in plans:
             if not plan.create_flow_log:
                 self.results[plan.vpc_id].status = (

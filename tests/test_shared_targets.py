@@ -93,3 +93,18 @@ def test_a_run_creates_nothing_for_colliding_vpcs_and_fixes_the_others(emulator,
         assert results[vpc_id]["status"] == "failed"
         assert not any("created" in change for change in results[vpc_id].get("changes", []))
     assert results[dev]["status"] == "created"
+
+
+@pytest.mark.emulator
+def test_vpcs_sharing_a_fixed_group_on_purpose_claim_its_creation_once(emulator, tmp_path):
+    vpcs = [new_vpc(emulator, "10.%d.0.0/16" % n) for n in (1, 2)]   # and the default VPC
+    run_policy(enable_policy(filtered=False, **{"log-group-name": "/vpc/flow-logs/all"}),
+               RecordingSession(REGION), tmp_path)
+    results = read_results(tmp_path, ENABLE_NAME)
+    claims = [v for v in results if "created log group /vpc/flow-logs/all" in
+              results[v]["changes"]]
+    assert set(vpcs) < set(results) and len(claims) == 1
+    for vpc_id in set(results) - set(claims):
+        assert any("shared with %s" % claims[0] in c for c in results[vpc_id]["changes"])
+        assert all(f["LogGroupName"] == "/vpc/flow-logs/all"
+                   for f in flow_logs_of(emulator)[vpc_id])
