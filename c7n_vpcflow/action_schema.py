@@ -23,7 +23,8 @@ COMMON = {
     "tags": {
         "type": "object", "additionalProperties": {"type": "string"},
         "description": "Tags for flow logs, log groups and a created role; managed-by: "
-                       "c7n-vpcflow is always added."},
+                       "c7n-vpcflow is always added. Values may use {account_id}, {region}, "
+                       "{partition}, {now} and policy variables; keys none."},
     "replace-broken": {
         "type": "boolean", "default": DEFAULTS.replace_broken,
         "description": "Delete a broken flow log once its replacement is ACTIVE."},
@@ -38,7 +39,8 @@ BY_DESTINATION = {
             "type": "string", "minLength": 1, "default": DEFAULTS.log_group_template,
             "description": "cloud-watch-logs: log group per VPC, a template over {vpc_id}, "
                            "{vpc_name} (Name tag, sanitised), {account_id}, {region}, "
-                           "{partition}."},
+                           "{partition} and policy variables (beside one of those, write "
+                           "{{vpc_id}}: docs/enable-flow-logs.md, Variables)."},
         "retention-days": {
             "enum": list(RETENTION_DAYS), "default": DEFAULTS.retention_days,
             "description": "cloud-watch-logs: retention of created log groups; existing "
