@@ -5,7 +5,8 @@ emulator serves about 200 requests a second here; with 100 ms added, waiting on 
 dominates as it does on AWS, where a request takes about 25 ms). The evidence is one stock
 `custodian run` of the audit policy, copied to every account-region and hour
 (localaws.evidence), gzipped in the central bucket's layout
-`vpc-flow-logs/<account id>/<region>/vpc-flow-logs-audit/YYYY/MM/DD/HH/`.
+`vpc-flow-logs/<account id>/<region>/vpc-flow-logs-audit/YYYY/MM/DD/HH/`, every version
+locked for 400 days in compliance mode as iam/evidence-bucket.yml locks them.
 
 Suite `report-org`: 2,000 account-regions (125 accounts × 16 regions), each with its
 latest run an hour ago; (k) the report (JSON) with its default 32 workers beside (l) the
@@ -38,6 +39,7 @@ REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "
 ORG_ACCOUNT_REGIONS = 1000 * len(REGIONS)
 AWS_S3_LATENCY_MS = 25.0
 TARGET_MEASURED_S, TARGET_ORG_S, TARGET_PER_ACCOUNT_REGION = 120, 180, 10
+LOCK_DAYS = 400       # as iam/evidence-bucket.yml locks every version
 REPORTS_HEADING = "Issue 20: reports at organisation scale"
 MODES["s3-latency"] = Mode("s3-latency", S3_LATENCY_MS, {})
 
@@ -73,7 +75,8 @@ class EvidenceSpec:
             shutil.rmtree(workdir, ignore_errors=True)
         now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
         return seed_evidence(endpoint, BUCKET, files, self.account_regions,
-                             [now - timedelta(hours=h) for h in self.ages_hours])
+                             [now - timedelta(hours=h) for h in self.ages_hours],
+                             lock_days=LOCK_DAYS)
 
 
 def report(ctx, *options):

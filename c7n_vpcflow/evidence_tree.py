@@ -65,6 +65,7 @@ class PolicyRun:
     not_counted: dict = field(default_factory=dict)   # file name -> why its format is not
     matched: int = None       # VPCs the run kept after its filters, when it got that far
     paths: dict = field(default_factory=dict)   # file name -> where it was read
+    lock: object = None       # the S3 Object Lock of the verdict as read (evidence_source.Lock)
 
     @property
     def judged(self):
@@ -179,7 +180,7 @@ def read_run(folder):
     if results and execution_id and results["execution-id"] == execution_id:
         run.results = results
     if verdicts and execution_id and verdicts["execution-id"] == execution_id:
-        run.verdicts = verdicts
+        run.verdicts, run.lock = verdicts, folder.lock(VERDICTS_FILE)
     run.verdicts_found = verdicts
     if metadata and not run.corrupt:
         try:

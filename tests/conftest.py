@@ -13,6 +13,7 @@ import pytest
 
 import c7n_vpcflow.identity
 from localaws.environment import isolate
+from localaws.evidence import audit_run
 from localaws.server import Emulator
 from support.aws import DEAD_ENDPOINT, FlightData
 from support.cli import Cli
@@ -96,6 +97,15 @@ def moto_server(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def audit_files(moto_server, tmp_path_factory):
+    """The files of one stock `custodian run` of the audit policy (a healthy VPC, one
+    without a flow log and the default one: 3 judged, 2 non-compliant), for copying to
+    many account-regions and hours (localaws.evidence)."""
+    moto_server.reset()
+    return audit_run(moto_server.endpoint, str(tmp_path_factory.mktemp("audit")))
 
 
 @pytest.fixture

@@ -1,14 +1,20 @@
 """Evidence where the runs happen (issue 12, item 1): the Lambda policies of every account
-leave their evidence in one central bucket, each account only under its own prefix."""
+leave their evidence in one central bucket, each account only under its own prefix; the
+bucket's template (iam/evidence-bucket.yml, issue 20 item 5) keeps every version under S3
+Object Lock in compliance mode, TLS only."""
 import json
 import os
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import yaml
+from botocore.exceptions import ClientError
 
 from support.bucket_policy import as_list, may_put
 from support.cloudformation import load_template, resolve
 from support.evidence import bucket_evidence_problems
+from support.evidence_bucket import (
+    TEMPLATE, make_evidence_bucket, put_template_policy, template_parameters)
 from support.lambda_runtime import archive_config, start_recording, uploaded_archives
 from support.constants import ROOT, policy_path
 
@@ -117,3 +123,58 @@ def test_the_documented_s3_output_of_custodian_run_lands_under_the_same_layout(
         assert len(verdicts) == 1, keys
         assert len(verdicts[0].split("/")) == 9  # .../YYYY/MM/DD/HH/<file>
     assert not bucket_evidence_problems(emulator.client("s3"), bucket)
+
+
+def test_the_bucket_template_locks_every_version_in_compliance_mode_400_days_by_default():
+    template = load_template(TEMPLATE)
+    bucket = template["Resources"]["Bucket"]
+    properties = bucket["Properties"]
+    assert properties["ObjectLockEnabled"] is True
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert properties["ObjectLockConfiguration"] == {"ObjectLockEnabled": "Enabled", "Rule": {
+        "DefaultRetention": {"Mode": "COMPLIANCE", "Days": {"Ref": "RetentionDays"}}}}
+    assert template["Parameters"]["RetentionDays"]["Default"] == 400
+    assert properties["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"),
+        True)
+    assert bucket["DeletionPolicy"] == bucket["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_bucket_template_carries_the_documented_write_policy_tls_only():
+    template = load_template(TEMPLATE)
+    policy = resolve(template["Resources"]["BucketPolicy"]["Properties"]["PolicyDocument"],
+                     template_parameters("org-c7n-vpcflow-evidence"))
+    assert policy == load(BUCKET_POLICY)
+    [deny] = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+@pytest.mark.emulator
+def test_a_bucket_made_as_the_template_says_keeps_custodians_evidence_locked(
+        emulator, cli, tmp_path):
+    s3 = emulator.client("s3")
+    make_evidence_bucket(s3, "org-c7n-vpcflow-evidence")
+    output = ("s3://org-c7n-vpcflow-evidence/vpc-flow-logs/{account_id}/{region}/"
+              "{policy_name}/{now:%Y/%m/%d/%H}?region=us-east-1")
+    proc = cli("custodian", "run", "-s", output, "--cache-period", "0", "-r", "us-east-1",
+               policy_path("vpc-flow-logs-audit.yml"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    versions = s3.list_object_versions(Bucket="org-c7n-vpcflow-evidence")["Versions"]
+    assert versions
+    now = datetime.now(timezone.utc)
+    for version in versions:
+        head = s3.head_object(Bucket="org-c7n-vpcflow-evidence", Key=version["Key"],
+                              VersionId=version["VersionId"])
+        assert head["ObjectLockMode"] == "COMPLIANCE"
+        assert abs(head["ObjectLockRetainUntilDate"] - (now + timedelta(days=400))) < timedelta(
+            minutes=10)
+    [verdict] = [v for v in versions if "flow-log-compliance" in v["Key"]]
+    with pytest.raises(ClientError, match="AccessDenied"):
+        s3.delete_object(Bucket="org-c7n-vpcflow-evidence", Key=verdict["Key"],
+                         VersionId=verdict["VersionId"])
+
+    # With the template's policy, nothing reaches the bucket over plain HTTP (the emulator's).
+    put_template_policy(s3, "org-c7n-vpcflow-evidence")
+    with pytest.raises(ClientError, match="403|AccessDenied"):
+        s3.put_object(Bucket="org-c7n-vpcflow-evidence", Key=verdict["Key"], Body=b"{}")

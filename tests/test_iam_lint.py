@@ -1,8 +1,8 @@
 """parliament (a third-party IAM linter) finds nothing in any policy we ship or write.
 
-Linted: every policy document of every template under iam/ (both branches of its
-conditions taken: the optional ExternalId, the Lambda deployment and the telemetry-rule
-statements), and every document the code generates (the delivery role's trust, its policy
+Linted: every policy document of every template under iam/ (the evidence bucket's policy
+too; both branches of its conditions taken: the optional ExternalId, the Lambda deployment
+and the telemetry-rule statements), and every document the code generates (the delivery role's trust, its policy
 on one prefix and widened to two, which is also the permissions boundary). Only the known
 false alarms below are let through.
 """
@@ -22,7 +22,10 @@ PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
               "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
               "TrustedAccountId": "111122223333", "ExternalId": "c7n-org-external-id",
               "AWS::NoValue": None, "EvidenceBucket": "org-c7n-vpcflow-evidence",
-              "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs"}
+              "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs",
+              # iam/evidence-bucket.yml (Bucket: its Ref, the bucket's name)
+              "OrganizationId": "o-exampleorgid", "RetentionDays": 400,
+              "Bucket": "org-c7n-vpcflow-evidence"}
 
 
 # The operations of CloudWatch Observability Admin (telemetry rules), as botocore models them.
@@ -89,7 +92,7 @@ def template_documents():
                 yield where + " trust", properties["AssumeRolePolicyDocument"]
             for policy in properties.get("Policies", ()):
                 yield "%s %s" % (where, policy["PolicyName"]), policy["PolicyDocument"]
-            if resource["Type"] == "AWS::IAM::ManagedPolicy":
+            if resource["Type"] in ("AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy"):
                 yield where, properties["PolicyDocument"]
 
 

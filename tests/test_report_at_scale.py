@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from localaws.evidence import POLICY, as_run, audit_run, run_folder, seed_evidence
+from localaws.evidence import POLICY, as_run, run_folder, seed_evidence
 from localaws.proxy import Proxy
 from localaws.wire import parse_recorded
 from localaws.server import Recorder
@@ -26,14 +26,6 @@ ACCOUNTS = ("210000000001", "210000000002", "210000000003")
 REGIONS = ("us-east-1", "eu-west-1", "ap-south-1", "us-west-2")
 PLACES = [(a, r) for a in ACCOUNTS for r in REGIONS]
 NOW = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
-
-
-@pytest.fixture(scope="module")
-def audit_files(moto_server, tmp_path_factory):
-    """The files of one stock `custodian run` of the audit policy (a healthy VPC, one
-    without a flow log and the default one: 3 judged, 2 non-compliant)."""
-    moto_server.reset()
-    return audit_run(moto_server.endpoint, str(tmp_path_factory.mktemp("audit")))
 
 
 def seeded(emulator, audit_files, *ages):

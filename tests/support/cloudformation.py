@@ -37,7 +37,9 @@ def resolve(value, parameters):
         if set(value) == {"Ref"}:
             return parameters[value["Ref"]]
         if set(value) == {"Fn::Sub"}:
-            return re.sub(r"\$\{([\w:]+)\}", lambda m: parameters[m.group(1)], value["Fn::Sub"])
+            # ${!Literal} is how a template writes ${Literal} itself (an IAM policy variable).
+            return re.sub(r"\$\{([\w:]+)\}", lambda m: parameters[m.group(1)],
+                          value["Fn::Sub"]).replace("${!", "${")
         return {k: resolve(v, parameters) for k, v in value.items()}
     return value
 
