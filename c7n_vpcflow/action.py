@@ -155,7 +155,7 @@ class EnableFlowLogs(BaseAction):
             cause = error_text(e)
             results = remediation.stopped(cause) if remediation else {
                 v["VpcId"]: VpcResult.unfinished(cause) for v in vpcs}
-            self.report(results, account, cause=cause)
+            self.report(results, account, cause=cause, role=remediation and remediation.role)
             if not isinstance(e, Exception):
                 raise
             unfinished = sorted(v for v, r in results.items()
@@ -167,14 +167,15 @@ class EnableFlowLogs(BaseAction):
         by_id = {v["VpcId"]: v for v in vpcs}
         for vpc_id, result in results.items():
             by_id[vpc_id][RESULT] = result.to_record()
-        self.report(results, account, remediation.retry.retries)
+        self.report(results, account, remediation.retry.retries, role=remediation.role)
 
-    def report(self, results, account, retries=0, cause=None):
+    def report(self, results, account, retries=0, cause=None, role=None):
         account_id, region = account.account_id, account.region
         records = [dict(result.to_record(), **{
             "vpc-id": vpc_id, "account-id": account_id, "region": region})
             for vpc_id, result in sorted(results.items())]
-        write_results(self.manager, self.recorded, records, cause=cause)
+        write_results(self.manager, self.recorded, records, cause=cause,
+                      role=role.to_record() if role else None)
         counts = Counter(result.status.value for result in results.values())
         summary = ", ".join("%d %s" % (n, status) for status, n in sorted(counts.items()))
         if retries:

@@ -2,7 +2,9 @@
 
 One unit of work per target log group (ensure the group once, then one CreateFlowLogs for
 its VPCs) on a bounded thread pool; every call goes through c7n's retry. A failure is
-recorded against the VPCs it affects and never stops the others.
+recorded against the VPCs it affects and never stops the others. Every write is a change
+note as soon as it is made: in the results of the VPCs it serves (the delivery role's in
+the run's role record) and in the run log at INFO.
 """
 import logging
 import time
@@ -15,7 +17,7 @@ from .loggroups import LogGroupKeeper
 from .pacing import LOGS_WRITES, CountingRetry, PacedClient, Pacer
 from .paging import paginate
 from .naming import fixed_prefix
-from .results import VpcResult
+from .results import RoleResult, VpcResult
 from .role import DeliveryRole, RoleError
 from .vocabulary import Outcome, Status
 
@@ -44,6 +46,7 @@ class Remediation:
         self.inventory = inventory
         self.account = account
         self.results = {}
+        self.role = None        # RoleResult, once the delivery role was needed
         self.retry = CountingRetry(manager.retry)
         # boto3 clients are thread-safe; creating them once spares every worker the cost.
         self.session = local_session(manager.session_factory)
@@ -87,26 +90,42 @@ class Remediation:
         self.results[plan.vpc_id].fail(message)
         log.error("enable-flow-logs %s: %s", plan.vpc_id, message)
 
+    def _changed(self, plans, change):
+        """Record `change` (a write, or a note on what was left) for `plans`' VPCs."""
+        for plan in plans:
+            self.results[plan.vpc_id].changes.append(change)
+        log.info("enable-flow-logs %s: %s", ", ".join(p.vpc_id for p in plans), change)
+
+    def _role_changed(self, change):
+        self.role.changes.append(change)
+        log.info("enable-flow-logs %s: %s", self.role.name, change)
+
     def _ensure_role(self, plans):
         """The delivery role's ARN, after failing each VPC it cannot deliver for."""
         needing = [p for p in plans if p.create_flow_log]
         prefix = fixed_prefix(self.settings.log_group_template, self.account)
         groups = {p.destination for p in needing}
+        role = DeliveryRole(self.session, self.retry, self.account, self.settings)
         try:
-            role = DeliveryRole(self.session, self.retry, self.account, self.settings)
             status = role.assess(prefix, groups)
-            for plan in needing:
-                if status.refusal(plan.destination):
-                    self._fail(plan, status.refusal(plan.destination))
-                elif status.warning:
-                    self.results[plan.vpc_id].warnings.append(status.warning)
-            if all(self.results[p.vpc_id].status == Status.FAILED for p in needing):
-                return None
-            return role.apply(status, prefix, groups)
+        except ClientError as e:
+            status = role.unreadable(error_text(e))
+        self.role = RoleResult(status.name, status.arn, status.action, error=status.problem)
+        for plan in needing:
+            if status.refusal(plan.destination):
+                self._fail(plan, status.refusal(plan.destination))
+            elif status.warning:
+                self.results[plan.vpc_id].warnings.append(status.warning)
+        if all(self.results[p.vpc_id].status == Status.FAILED for p in needing):
+            return None
+        try:
+            self.role.arn = role.apply(status, prefix, groups, self._role_changed)
+            return self.role.arn
         except Exception as e:  # noqa: BLE001  (named against every VPC that needed it)
             message = error_text(e)
             if isinstance(e, ClientError):
-                message = "delivery role %s: %s" % (self.settings.role, message)
+                message = "delivery role %s: %s" % (status.arn, message)
+            self.role.error = message
             for plan in needing:
                 if self.results[plan.vpc_id].status != Status.FAILED:
                     self._fail(plan, message)
@@ -127,25 +146,28 @@ class Remediation:
             keeper = LogGroupKeeper(
                 self.logs, self.retry, self.settings.retention_days,
                 self.settings.kms_key_id, self.settings.tag_map)
+            # The group is changed once: its first VPC's result says how; a VPC sharing it
+            # (a template without {vpc_id}) claims no creation of its own.
+            first, sharing, made = plans[0], plans[1:], []
+
+            def record(change):
+                made.append(change)
+                self._changed([first], change)
+
             try:
-                group, notes, tags_added = keeper.ensure(
-                    destination, self.inventory.log_group(destination), plans[0].group_steps)
+                group, tags_added = keeper.ensure(
+                    destination, self.inventory.log_group(destination), first.group_steps,
+                    record)
             except ClientError as e:
                 for plan in plans:
                     self._fail(plan, "log group %s: %s" % (destination, error_text(e)))
                 return
             self.inventory.record_log_group(group)
-            # The group was changed once: its first VPC's result says how; a VPC sharing it
-            # (a template without {vpc_id}) claims no creation of its own.
-            first = self.results[plans[0].vpc_id]
-            first.changes.extend(notes)
             if tags_added:
-                first.tags_added = tags_added
-            for plan in plans[1:]:
-                if notes:
-                    self.results[plan.vpc_id].changes.append(
-                        "log group %s, shared with %s, which records its changes" % (
-                            destination, plans[0].vpc_id))
+                self.results[first.vpc_id].tags_added = tags_added
+            if made and sharing:
+                self._changed(sharing, "log group %s, shared with %s, which records its "
+                                       "changes" % (destination, first.vpc_id))
         for plan in plans:
             if not plan.create_flow_log:
                 self.results[plan.vpc_id].status = (
@@ -185,12 +207,11 @@ class Remediation:
             created = self._created_ids_by_vpc(succeeded, response.get("FlowLogIds", []))
         except Exception as e:  # noqa: BLE001  (AWS made them: say so, without their ids)
             for plan in succeeded:
-                result = self.results[plan.vpc_id]
-                result.status = Status.CREATED
-                result.changes.append(
+                self.results[plan.vpc_id].status = Status.CREATED
+                self._changed([plan], (
                     "created a flow log to %s (one of %s; which one could not be read: %s)" % (
                         destination, ", ".join(response.get("FlowLogIds", [])),
-                        error_text(e)))
+                        error_text(e))))
             return
         for plan in plans:
             if plan.vpc_id not in created:
@@ -199,10 +220,8 @@ class Remediation:
             result = self.results[plan.vpc_id]
             result.status = Status.CREATED
             result.flow_log_ids.append(flow_log_id)
-            result.changes.append("created flow log %s (%s to %s)" % (
+            self._changed([plan], "created flow log %s (%s to %s)" % (
                 flow_log_id, self.settings.traffic_type, destination))
-            log.info("enable-flow-logs %s: created flow log %s into %s",
-                     plan.vpc_id, flow_log_id, destination)
 
     def _created_ids_by_vpc(self, succeeded, flow_log_ids):
         """Which new flow log belongs to which VPC.
@@ -219,9 +238,8 @@ class Remediation:
         return {f["ResourceId"]: f["FlowLogId"] for f in flow_logs}
 
     def _record_existing(self, plan):
-        result = self.results[plan.vpc_id]
-        result.status = Status.CREATED
-        result.changes.append("flow log already existed (FlowLogAlreadyExists)")
+        self.results[plan.vpc_id].status = Status.CREATED
+        self._changed([plan], "flow log already existed (FlowLogAlreadyExists)")
 
     def _replace_broken(self, plans):
         replacing = [p for p in plans if p.replace
@@ -242,8 +260,8 @@ class Remediation:
                 for old in plan.replace:
                     doomed[old] = plan
             else:
-                self.results[plan.vpc_id].changes.append(
-                    "kept broken %s: the new flow log is not ACTIVE yet" % ", ".join(plan.replace))
+                self._changed([plan], "kept broken %s: the new flow log is not ACTIVE yet" % (
+                    ", ".join(plan.replace)))
         for batch in chunks(sorted(doomed), CREATE_FLOW_LOGS_MAX_IDS):
             self._delete(batch, doomed)
 
@@ -272,5 +290,4 @@ class Remediation:
                 self._fail(doomed[old], "deleting broken flow log %s: %s: %s" % (
                     old, error.get("Code"), error.get("Message")))
             else:
-                self.results[doomed[old].vpc_id].changes.append(
-                    "deleted broken flow log %s" % old)
+                self._changed([doomed[old]], "deleted broken flow log %s" % old)

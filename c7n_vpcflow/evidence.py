@@ -1,7 +1,8 @@
 """The evidence a run leaves in its policy's output directory: what was judged, what was done.
 
 ``flow-log-compliance.json`` (the filter's verdict on every VPC, or why nothing was judged)
-and ``flow-log-results.json`` (what enable-flow-logs did, and whether it got to the end).
+and ``flow-log-results.json`` (what enable-flow-logs did, per VPC and with the delivery
+role, and whether it got to the end).
 Both say what they were written under: the run's execution id and start time (a later run
 into the same directory that writes neither, because nothing matched and Custodian never
 called the action, leaves the earlier files behind, and only those ids tell a reader they
@@ -52,10 +53,10 @@ def write_verdicts(manager, settings, judged=(), shared=(), cause=None):
     }, stamp=run_header)
 
 
-def write_results(manager, settings, records, cause=None):
+def write_results(manager, settings, records, cause=None, role=None):
     """Per-VPC results under the action's `settings`; with a cause, the run stopped before
-    it was done."""
+    it was done; `role`: what the run did with the delivery role (None: it needed none)."""
     write_deferred(manager)
     write_output(manager, RESULTS_FILE, {
-        "settings": settings, "complete": cause is None, "cause": cause,
+        "settings": settings, "complete": cause is None, "cause": cause, "role": role,
         "results": list(records)}, stamp=run_header)

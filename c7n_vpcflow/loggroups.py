@@ -5,6 +5,7 @@ from c7n.exceptions import ClientError
 
 from .judge import retention_enough
 from .paging import paginate
+from .results import tag_list
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -40,30 +41,39 @@ class LogGroupKeeper:
         self.kms_key_id = kms_key_id
         self.tags = tags
 
-    def ensure(self, name, group, steps):
-        """Run `steps` for log group `name`; returns (group, notes, tags added)."""
-        notes, tags_added = [], {}
+    def ensure(self, name, group, steps, record):
+        """Run `steps` for log group `name`, telling `record` each change as it is made (a
+        write that fails later leaves the earlier ones recorded); returns (group, tags
+        added)."""
+        tags_added = {}
         if "logs:CreateLogGroup" in steps:
             group, created = self._create(name)
             if not created:
                 # Listed as absent a moment ago, present now: treat it as somebody else's.
                 steps = log_group_steps(group, self.retention_days)
             else:
-                notes.append("created log group %s" % name)
                 tags_added = dict(self.tags)
+                record("created log group %s%s with tags %s" % (
+                    name, " encrypted with KMS key %s" % self.kms_key_id
+                    if self.kms_key_id else "", tag_list(tags_added)))
         elif self.kms_key_id and group.get("kmsKeyId") != self.kms_key_id:
-            notes.append(
-                "log group %s exists with %s; its encryption was left unchanged" % (
-                    name, "key " + group["kmsKeyId"] if group.get("kmsKeyId") else "no KMS key"))
+            record("log group %s exists with %s; its encryption was left unchanged" % (
+                name, "key " + group["kmsKeyId"] if group.get("kmsKeyId") else "no KMS key"))
         if "logs:PutRetentionPolicy" in steps:
+            before = group.get("retentionInDays")
             self.retry(
                 self.client.put_retention_policy,
                 logGroupName=name, retentionInDays=self.retention_days)
             group = dict(group, retentionInDays=self.retention_days)
-            notes.append("retention %d days" % self.retention_days)
+            record("%s retention of log group %s %sto %d days" % (
+                "raised" if before else "set", name,
+                "from %d " % before if before else "", self.retention_days))
         if "logs:TagResource" in steps and group_arn(group):
             tags_added = self._add_missing_tags(group_arn(group))
-        return group, notes, tags_added
+            if tags_added:
+                record("added tags %s to log group %s (its other tags kept)" % (
+                    tag_list(tags_added), name))
+        return group, tags_added
 
     def _add_missing_tags(self, arn):
         """Only the keys the group lacks: a key another owner set (managed-by: terraform)

@@ -1,8 +1,9 @@
-"""What enable-flow-logs did for one VPC, turned into its record only where it is written."""
+"""What enable-flow-logs did for each VPC, and once per run for the delivery role, turned
+into records only where they are written."""
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from .vocabulary import CLOUDWATCH, Outcome, Status
+from .vocabulary import CLOUDWATCH, Outcome, RoleStep, Status
 
 _STARTING = {Outcome.FAIL: Status.FAILED, Outcome.SKIP: Status.SKIPPED}
 
@@ -51,3 +52,22 @@ class VpcResult:
         if self.tags_added:
             record["tags-added"] = self.tags_added
         return record
+
+
+@dataclass
+class RoleResult:
+    """What the run did with the delivery role (flow-log-results.json's `role`)."""
+    name: str
+    arn: str
+    step: RoleStep
+    changes: List[str] = field(default_factory=list)
+    error: Optional[str] = None
+
+    def to_record(self):
+        return {"name": self.name, "arn": self.arn, "step": self.step.value,
+                "changes": list(self.changes), "error": self.error}
+
+
+def tag_list(tags):
+    """Tags as a change note names them: key=value, sorted by key."""
+    return ", ".join("%s=%s" % item for item in sorted(tags.items()))

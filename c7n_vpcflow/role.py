@@ -15,6 +15,7 @@ from c7n.exceptions import ClientError
 
 from .naming import render_template
 from .paging import paginate
+from .results import tag_list
 from .role_policy import (
     DEFAULT_BOUNDARY, SERVICE_PRINCIPAL, covered_prefixes, delivery_gaps, delivery_policy,
     trust_policy, trust_verdict)
@@ -46,6 +47,7 @@ class RoleStatus:
     refused: Dict[str, str] = field(default_factory=dict)   # log group -> why not there
     boundary: Optional[str] = None      # set on the role we create
     prefixes: List[str] = field(default_factory=list)       # our policy, when we write it
+    covered: List[str] = field(default_factory=list)        # what our policy covers now
 
     @property
     def action(self):
@@ -173,9 +175,9 @@ class DeliveryRole:
                 raise
             status.prefixes, status.calls = [prefix], ["iam:PutRolePolicy"]
             return
-        covered = covered_prefixes(document, self.account_id, self.partition)
-        if not any(prefix.startswith(c) for c in covered):
-            status.prefixes, status.calls = covered + [prefix], ["iam:PutRolePolicy"]
+        status.covered = covered_prefixes(document, self.account_id, self.partition)
+        if not any(prefix.startswith(c) for c in status.covered):
+            status.prefixes, status.calls = status.covered + [prefix], ["iam:PutRolePolicy"]
 
     def _refuse(self, status, log_groups, documents, whose):
         for group in sorted(log_groups):
@@ -211,8 +213,9 @@ class DeliveryRole:
                 raise
             return None
 
-    def apply(self, status, prefix, log_groups):
-        """The ARN of the usable role of `status`, after the writes it calls for."""
+    def apply(self, status, prefix, log_groups, record):
+        """The ARN of the usable role of `status`, after the writes it calls for, each told
+        to `record` as it is made."""
         if status.problem:
             raise RoleError(status.problem)
         if not status.exists:
@@ -241,10 +244,18 @@ class DeliveryRole:
                 again = self.assess(prefix, log_groups)
                 if not again.exists:
                     raise
-                return self.apply(again, prefix, log_groups)
+                return self.apply(again, prefix, log_groups, record)
             status.arn = created["Arn"]
+            record("created delivery role %s trusting %s for account %s only, with tags %s%s" % (
+                status.arn, SERVICE_PRINCIPAL, self.account_id, tag_list(self.tags),
+                " under permissions boundary %s" % status.boundary if status.boundary else ""))
         if "iam:PutRolePolicy" in status.calls:
             self.retry(self.iam.put_role_policy, RoleName=self.name, PolicyName=POLICY_NAME,
                        PolicyDocument=json.dumps(delivery_policy(
                            self.account_id, self.partition, status.prefixes)))
+            record("%s policy %s of delivery role %s: flow logs may write to log groups under "
+                   "%s%s" % ("widened" if status.covered else "put", POLICY_NAME, status.arn,
+                             ", ".join(sorted(status.prefixes)),
+                             " (was %s)" % ", ".join(sorted(status.covered))
+                             if status.covered else ""))
         return status.arn

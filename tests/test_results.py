@@ -1,8 +1,8 @@
 """One VPC's result as c7n:flow-log-result and flow-log-results.json carry it (keys in order)."""
 from types import SimpleNamespace
 
-from c7n_vpcflow.results import VpcResult
-from c7n_vpcflow.vocabulary import Outcome, Status
+from c7n_vpcflow.results import RoleResult, VpcResult
+from c7n_vpcflow.vocabulary import Outcome, RoleStep, Status
 
 GROUP = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"
 
@@ -60,3 +60,11 @@ def test_outcomes_and_statuses_are_their_words_wherever_printed_or_compared():
     assert "%s/%s" % (Outcome.SKIP, Status.SKIPPED) == "skip/skipped"
     assert "{:>8}|{}".format(Status.CREATED, Outcome.REPAIR) == " created|repair"
     assert str(Status.UNFINISHED) == "unfinished"
+
+
+def test_the_run_records_the_delivery_role_once_with_its_step_changes_and_error():
+    role = RoleResult("vpc-flow-logs-delivery", "arn:aws:iam::123456789012:role/x",
+                      RoleStep.WIDEN, ["widened policy"], error=None)
+    assert role.to_record() == {
+        "name": "vpc-flow-logs-delivery", "arn": "arn:aws:iam::123456789012:role/x",
+        "step": "widen its policy", "changes": ["widened policy"], "error": None}
