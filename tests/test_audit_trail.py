@@ -9,6 +9,8 @@ import logging
 import pytest
 
 from c7n_vpcflow.errors import FlowLogRemediationError
+from c7n_vpcflow.evidence_checks import file_problem, validators
+from c7n_vpcflow.vocabulary import RESULTS_FILE, RoleStep
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, GROUP, REGION
 from support.e2e import read_output
@@ -80,6 +82,13 @@ def test_every_write_is_a_change_in_the_results_and_a_line_of_the_run_log(
                for change in written["role"]["changes"])
     assert all("enable-flow-logs %s: %s" % (vpc_id, change) in said
                for vpc_id, result in results.items() for change in result["changes"])
+    assert file_problem(RESULTS_FILE, written) is None     # the schema describes the role
+
+
+def test_the_results_schema_names_every_role_step_and_requires_every_role_key():
+    role = validators()[RESULTS_FILE].schema["$defs"]["role"]
+    assert role["properties"]["step"]["enum"] == [step.value for step in RoleStep]
+    assert role["required"] == ["name", "arn", "step", "changes", "error"]
 
 
 def test_a_widened_role_says_what_its_policy_covered_before(emulator, tmp_path):
@@ -133,6 +142,7 @@ def test_a_role_created_before_its_policy_was_denied_is_still_in_the_results(
     assert written["role"]["error"] == (
         "delivery role %s: AccessDenied: not authorized to perform: PutRolePolicy" % ROLE_ARN)
     assert results_by_vpc(written)[vpc_id]["error"] == written["role"]["error"]
+    assert file_problem(RESULTS_FILE, written) is None
     assert emulator.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"] == ROLE_ARN
 
 
