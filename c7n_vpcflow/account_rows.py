@@ -1,23 +1,38 @@
 """Policy runs, combined into one row per account-region; and the gate on those rows.
 
-Per account-region the latest judged run's verdict counts. A VPC it found non-compliant
-counts as fixed only when the results of a run started at or after that verdict's run say
-it was created, repaired or updated; a VPC whose latest result is failed or unfinished is a
-failure. An account-region with corrupt evidence, or no judged run, is not judged: none of
-its VPCs are counted.
+Per account-region the newest verdict that counts under the profile (profiles) counts; a
+weaker one is listed with its reason and never counts. A VPC it found non-compliant counts
+as fixed only when the results of a run started at or after that verdict's run, done under
+settings the profile accepts, say it was created, repaired or updated; a VPC whose latest
+result is failed or unfinished is a failure. An account-region with corrupt evidence, no
+verdict that counts, or one older than the maximum age (stale) is not judged: none of its
+VPCs are counted.
 """
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from enum import IntEnum
+from typing import Optional
 
 import yaml
 
-from .vocabulary import FIXED, NOT_FIXED
+from .profiles import CIS, fix_shortfall, verdict_shortfall
+from .vocabulary import FIXED, NOT_FIXED, Figure, Standing
 
 # What c7n-org runs an account in when accounts.yml gives it no regions.
 C7N_ORG_DEFAULT_REGIONS = ("us-east-1", "us-west-2")
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+# A daily schedule plus slack: a verdict older than this is stale by default.
+DEFAULT_MAX_AGE = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What counts: the profile, how old a verdict that counts may be (None: any age), and
+    the moment ages are measured from."""
+    profile: str = CIS
+    max_age: Optional[timedelta] = DEFAULT_MAX_AGE
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class Gate(IntEnum):
@@ -40,6 +55,9 @@ class Row:
     region: str
     judged: bool = False
     judged_at: datetime = None
+    standing: Standing = Standing.NOT_JUDGED
+    age: timedelta = None         # of the verdict counted, or found stale
+    weaker: list = field(default_factory=list)   # (policy, started, why) not counted
     cause: str = None
     vpcs: int = None              # None (and the two below) when not judged
     non_compliant: int = None
@@ -48,11 +66,16 @@ class Row:
     fixed: int = 0
     failures: list = field(default_factory=list)   # (VPC id, error)
     non_compliant_vpcs: list = field(default_factory=list)   # the verdict's entries
+    judged_vpcs: list = field(default_factory=list)   # every entry of the verdict counted
     latest_results: dict = field(default_factory=dict)   # VPC id -> result since the verdict
 
     @property
     def compliant(self):
         return None if self.vpcs is None else self.vpcs - self.non_compliant
+
+    @property
+    def age_hours(self):
+        return None if self.age is None else round(self.age.total_seconds() / 3600, 1)
 
     @property
     def failed(self):
@@ -62,6 +85,18 @@ class Row:
     def remaining(self):
         """Non-compliant VPCs not fixed."""
         return (self.non_compliant or 0) - self.fixed
+
+    def vpc_outcomes(self):
+        """(verdict entry, Figure, latest result or None) of each VPC of the verdict counted:
+        compliant when judged, fixed since, failed (a fix failed or was not finished), or
+        still non-compliant."""
+        for entry in self.judged_vpcs:
+            result = self.latest_results.get(entry["vpc-id"])
+            status = result and result["status"]
+            figure = (Figure.COMPLIANT if not entry["violations"] else Figure.FIXED
+                      if status in FIXED else Figure.FAILED if status in NOT_FIXED
+                      else Figure.NON_COMPLIANT)
+            yield entry, figure, result
 
 
 def read_accounts(path):
@@ -91,31 +126,85 @@ def timestamp(moment):
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "time unknown"
 
 
-def _row(account_id, region, runs, names):
+def age_text(age):
+    """An age as a person reads it: hours up to two days, then days."""
+    if age is None:
+        return "of unknown age"
+    hours = age.total_seconds() / 3600
+    return "%d hours old" % hours if hours < 48 else "%d days old" % (hours // 24)
+
+
+def duration_text(duration):
+    """A --max-age as given: 48h, 30d."""
+    hours = duration.total_seconds() / 3600
+    return "%dd" % (hours // 24) if hours > 48 and hours % 24 == 0 else "%gh" % hours
+
+
+def _counted_runs(row, runs, terms):
+    """(verdicts and fixes of runs that count under the profile); the others go to
+    row.weaker with their reason."""
+    verdicts, fixes = [], []
+    for run in sorted(runs, key=_started):
+        for kept, evidence, shortfall in ((verdicts, run.judged and run.verdicts,
+                                           verdict_shortfall),
+                                          (fixes, run.results, fix_shortfall)):
+            if not evidence:
+                continue
+            why = shortfall(terms.profile, evidence["settings"])
+            if why:
+                row.weaker.append((run.policy, run.started, why))
+            else:
+                kept.append(run)
+    return verdicts, fixes
+
+
+def _judge(row, latest, terms):
+    """Counts the verdict of `latest` in the row, unless it is older than the maximum age."""
+    row.judged_at = latest.started
+    row.age = terms.now - latest.started if latest.started else None
+    if terms.max_age is not None and (row.age is None or row.age > terms.max_age):
+        row.standing = Standing.STALE
+        row.cause = "stale: its newest verdict that counts (%s, %s) is %s, older than " \
+            "--max-age %s" % (latest.policy, timestamp(latest.started), age_text(row.age),
+                              duration_text(terms.max_age))
+        return set()
+    row.judged, row.standing = True, Standing.JUDGED
+    verdicts = latest.verdicts["judged"]
+    row.non_compliant_vpcs = [v for v in verdicts if v["violations"]]
+    non_compliant = {v["vpc-id"] for v in row.non_compliant_vpcs}
+    row.vpcs, row.non_compliant = len(verdicts), len(non_compliant)
+    row.reasons = Counter(r for v in verdicts for r in v["violations"])
+    row.managed_by = Counter(
+        f["managed-by"] for v in verdicts for f in v.get("flow-logs", ()))
+    row.judged_vpcs = verdicts
+    return non_compliant
+
+
+def _row(account_id, region, runs, names, terms):
     name = next((r.account_name for r in runs if r.account_name), "") or names.get(
         account_id, account_id or "unknown")
     row = Row(name, account_id, region)
-    judged = [r for r in runs if r.judged]
-    latest = max(judged, key=_started) if judged else None
-    notes = []
+    verdicts, fixes = _counted_runs(row, runs, terms)
+    latest = verdicts[-1] if verdicts else None
+    notes = ["%s/%s: not counted: %s (%s) %s" % (name, region, policy, timestamp(started), why)
+             for policy, started, why in row.weaker]
+    non_compliant = set()
     if latest and not any(r.corrupt for r in runs):
-        row.judged, row.judged_at = True, latest.started
-        verdicts = latest.verdicts["judged"]
-        row.non_compliant_vpcs = [v for v in verdicts if v["violations"]]
-        non_compliant = {v["vpc-id"] for v in row.non_compliant_vpcs}
-        row.vpcs, row.non_compliant = len(verdicts), len(non_compliant)
-        row.reasons = Counter(r for v in verdicts for r in v["violations"])
-        row.managed_by = Counter(
-            f["managed-by"] for v in verdicts for f in v.get("flow-logs", ()))
-        notes = ["%s/%s: %s (%s) was not judged (%s); the row counts the verdict of %s (%s)" % (
+        non_compliant = _judge(row, latest, terms)
+        notes += ["%s/%s: %s (%s) was not judged (%s); the row counts the verdict of %s (%s)" % (
             name, region, r.policy, timestamp(r.started), r.cause, latest.policy,
-            timestamp(latest.started)) for r in runs if not r.judged and _started(r) >= _started(latest)]
+            timestamp(latest.started)) for r in runs
+            if r.cause and _started(r) >= _started(latest)]
     else:
-        row.cause = "; ".join(dict.fromkeys(
-            "%s: %s" % (r.policy, r.cause) for r in runs if r.cause)) or "no verdict"
-        non_compliant = set()
+        causes = ["%s: %s" % (r.policy, r.cause) for r in runs if r.cause]
+        if row.weaker and not verdicts and not any(r.corrupt for r in runs):
+            row.standing = Standing.WEAKER
+            causes.insert(0, "judged only with settings weaker than --profile %s: %s" % (
+                terms.profile, "; ".join("%s: %s" % (policy, why)
+                                         for policy, _when, why in row.weaker)))
+        row.cause = "; ".join(dict.fromkeys(causes)) or "no verdict"
     latest_result = {}
-    for run in sorted((r for r in runs if r.results), key=_started):
+    for run in fixes:
         if latest is None or _started(run) >= _started(latest):
             latest_result.update((result["vpc-id"], result) for result in run.results["results"])
     row.latest_results = latest_result
@@ -126,12 +215,26 @@ def _row(account_id, region, runs, names):
     return row, notes
 
 
-def account_rows(runs, accounts=()):
-    """(rows sorted by account name and region, notes for stderr).
+def declared(accounts, rows, regions, account_ids):
+    """The accounts that must be present, as read_accounts gives them: those of the accounts
+    file, and `regions` (--regions) of each of `account_ids` (--account-id) or, without
+    them, of every account the evidence or the file names."""
+    if not regions:
+        return list(accounts)
+    names = {a[1]: a[0] for a in accounts}
+    names.update((r.account_id, r.account_name) for r in rows if r.account_id)
+    ids = account_ids or sorted(set(names))
+    return list(accounts) + [(names.get(i, i), i, list(regions)) for i in ids]
 
-    `accounts` (from read_accounts) adds a not-judged row for every account-region of the
-    c7n-org configuration that left no output.
+
+def account_rows(runs, accounts=(), terms=None, regions=(), account_ids=()):
+    """(rows sorted by account name and region, notes for stderr), under `terms`.
+
+    A not-judged row is added for every account-region that must be present and left no
+    output: of the c7n-org configuration (`accounts`, from read_accounts), and of each
+    account × `regions` (see declared).
     """
+    terms = terms or Terms()
     names = {account_id: name for name, account_id, _regions in accounts}
     ids = {name: account_id for name, account_id, _regions in accounts}
     ids.update((r.account_name, r.account_id) for r in runs if r.account_name and r.account_id)
@@ -142,18 +245,19 @@ def account_rows(runs, accounts=()):
         groups.setdefault(key, []).append(run)
     rows, notes = [], []
     for (account_id, _name, region), group in groups.items():
-        row, row_notes = _row(account_id, region, group, names)
+        row, row_notes = _row(account_id, region, group, names, terms)
         rows.append(row)
         notes.extend(row_notes)
     present = {(r.account_id, r.region) for r in rows}
-    for name, account_id, regions in accounts:
+    for name, account_id, wanted in declared(accounts, rows, regions, account_ids):
         seen = [r for r in rows if r.account_id == account_id]
-        for region in regions:
+        for region in wanted:
             if region == "all":   # resolved by c7n-org at run time: the regions found count
                 if seen:
                     continue
             elif (account_id, region) in present:
                 continue
+            present.add((account_id, region))
             rows.append(Row(name, account_id, region,
                             cause="no output of this account-region in the tree"))
     return sorted(rows, key=lambda r: (r.account_name, r.region)), notes
@@ -174,11 +278,17 @@ def total(rows):
     overall = Row("TOTAL", "", "", judged=len(judged) == len(rows) and bool(rows),
                   vpcs=sum(r.vpcs for r in judged),
                   non_compliant=sum(r.non_compliant for r in judged))
+    if overall.judged:
+        overall.standing = Standing.JUDGED
     if not rows:
         overall.cause = "nothing was judged"
     elif not overall.judged:
-        overall.cause = "%d of %d account-regions not judged" % (
-            len(rows) - len(judged), len(rows))
+        standings = Counter(r.standing for r in rows)
+        overall.cause = "%d of %d account-regions not judged%s" % (
+            len(rows) - len(judged), len(rows), "".join(
+                " (%s)" % ", ".join("%d %s" % (standings[s], s.label) for s in kinds)
+                for kinds in [[s for s in (Standing.STALE, Standing.WEAKER) if standings[s]]]
+                if kinds))
     for row in rows:
         overall.reasons.update(row.reasons)
         overall.managed_by.update(row.managed_by)

@@ -5,12 +5,15 @@ import re
 import sys
 from datetime import datetime, timedelta, timezone
 
-from .account_rows import AccountsFileError, Gate, account_rows, gate, read_accounts
+from .account_rows import (
+    DEFAULT_MAX_AGE, AccountsFileError, Gate, Terms, account_rows, gate, read_accounts)
 from .capped_read import MAX_FILE_BYTES, MIB
+from .evidence_checks import ACCOUNT_ID, REGION
 from .evidence_source import SourceError, open_source, stamp_of
 from .evidence_tree import ACTION, DEFAULT_WORKERS, FILTER, check_account_names, read_tree
 from .html_report import as_html
 from .permissions import register as register_permissions
+from .profiles import CIS, PROFILES, verdict_shortfall
 from .report import FORMATS
 from .telemetry_check import register as register_telemetry_check
 
@@ -19,9 +22,11 @@ EXIT_CODES = """exit codes:
   1  VPCs remain non-compliant, or a fix failed
   2  usage error (bad arguments, OUT not a directory nor a listable S3 prefix,
      unreadable accounts file)
-  3  some account-region was not judged (its run failed, or left no verdict; with -c,
-     an account-region of the c7n-org config left no output); also when OUT holds no
-     output of a policy using flow-log-compliance or enable-flow-logs
+  3  some account-region was not judged: its run failed or left no verdict; its newest
+     verdict that counts is older than --max-age (stale); it was judged only with
+     settings weaker than --profile; with -c or --regions, an account-region that must
+     be present left no output; also when OUT holds no output of a policy using
+     flow-log-compliance or enable-flow-logs
   4  corrupt evidence: a file the report reads is truncated or invalid, larger than
      --max-file-mib once decompressed, does not match its schema (c7n_vpcflow/schemas/),
      or does not speak for its run (another account, region or policy; VPCs missing or
@@ -54,7 +59,7 @@ READING = """reading (S3: a request per listing or file, --workers at once):
 
 
 def duration(text):
-    """'30d' or '12h' as a timedelta; 'none' as None (no bound)."""
+    """'48h' or '30d' as a timedelta; 'none' as None (no bound)."""
     if text.strip().lower() == "none":
         return None
     match = DURATION.match(text.strip())
@@ -74,7 +79,19 @@ def positive(text):
     return value
 
 
+def matching(pattern, what):
+    def check(text):
+        if not pattern.match(text):
+            raise argparse.ArgumentTypeError("%r is not %s" % (text, what))
+        return text
+    return check
+
+
 def report(args):
+    if args.account_ids and not args.regions:
+        say("--account-id names the accounts whose --regions must be present: give --regions")
+        return Gate.USAGE
+    terms = Terms(args.profile, args.max_age)
     since = None
     if args.format == "html":
         since = () if args.since is None else stamp_of(datetime.now(timezone.utc) - args.since)
@@ -88,7 +105,8 @@ def report(args):
         say(str(e))
         return Gate.USAGE
     check_account_names(runs, accounts)
-    rows, row_notes = account_rows(runs, accounts)
+    rows, row_notes = account_rows(runs, accounts, terms, args.regions or (),
+                                   args.account_ids or ())
     corrupt = [problem for run in runs for problem in run.corrupt]
     for problem in corrupt:
         say("corrupt evidence: %s" % problem)
@@ -99,9 +117,13 @@ def report(args):
             FILTER, ACTION, " ".join(args.output_dir)))
     code = gate(rows, bool(corrupt))
     if args.format == "html":
-        sys.stdout.write(as_html(rows, history, args.output_dir, (code, WHY.get(code, CLEAN))))
+        # Compliance over time, too, shows only verdicts the profile counts.
+        history = [(parts, verdict) for parts, verdict in history
+                   if not verdict_shortfall(terms.profile, verdict["settings"])]
+        sys.stdout.write(as_html(rows, history, args.output_dir, (code, WHY.get(code, CLEAN)),
+                                 terms))
     else:
-        sys.stdout.write(FORMATS[args.format](rows))
+        sys.stdout.write(FORMATS[args.format](rows, terms))
     if code:
         say("exit %d: %s" % (code, WHY[code]))
     return code
@@ -143,6 +165,29 @@ def parser():
                      help="an evidence file larger than this once decompressed is refused "
                           "as corrupt (exit 4) without being read further (default %d; a "
                           "verdict on 10,000 VPCs is a few MiB)" % (MAX_FILE_BYTES // MIB))
+    rep.add_argument("--profile", choices=PROFILES, default=CIS,
+                     help="which verdicts count, judged from the settings each records: cis "
+                          "(default) only those judged at least as strictly as CIS 3.7 "
+                          "(traffic-types without ACCEPT), and only fixes made with "
+                          "traffic-type ALL or REJECT; a weaker one is listed with its "
+                          "reason and never makes an account-region pass. as-judged: every "
+                          "one as it was judged (dashboards). The newest that counts counts")
+    rep.add_argument("--max-age", type=duration, default=DEFAULT_MAX_AGE, metavar="DURATION",
+                     help="how old the verdict that counts may be, e.g. 48h (the default: "
+                          "a daily schedule plus slack) or 30d; an account-region whose "
+                          "newest such verdict is older is stale: shown with its age and "
+                          "not judged (exit 3). none: any age")
+    rep.add_argument("--regions", nargs="+", metavar="REGION",
+                     type=matching(REGION, "a region name like us-east-1"),
+                     help="regions that must be present for every account (those of "
+                          "--account-id, else every account the evidence or -c names), as "
+                          "-c does for c7n-org: one that left no output is not judged. "
+                          "`custodian run` output names no regions of its own: give the "
+                          "ones you ran")
+    rep.add_argument("--account-id", nargs="+", metavar="ID", dest="account_ids",
+                     type=matching(ACCOUNT_ID, "a 12-digit account id"),
+                     help="with --regions: the accounts that must be present, even when "
+                          "the evidence holds nothing of them")
     rep.set_defaults(func=report)
     register_permissions(commands)
     register_telemetry_check(commands)

@@ -1,17 +1,23 @@
 """The compliance report as one self-contained HTML page (inline CSS and SVG; nothing
-fetched): totals and a bar per account-region, each non-compliant VPC with its reasons,
-flow logs and what was done, the account-regions not judged, compliance over time when the
-evidence holds several runs, the frameworks that map the control, and where it came from.
+fetched): what counted, the headline figures (judged, not judged, stale, weaker; VPCs;
+the share compliant or fixed, of the judged account-regions only), a bar per
+account-region with the cause of each one not judged in its own row, the VPCs of each
+(non-compliant, fixed, and compliant collapsed) with reasons, flow logs and what was done,
+compliance over time when the evidence holds several runs, the frameworks that map the
+control, and where it came from.
 """
+from collections import Counter
 from datetime import datetime, timezone
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from string import Template
 
-from .account_rows import timestamp, total
+from .account_rows import age_text, timestamp, total
 from .frameworks import cis_numbering, load as load_frameworks
+from .html_vpcs import account_text, vpc_sections
+from .report import terms_text, weaker_lines
 from .report_chart import bar, compliance_series, not_judged_bar, over_time, percent
-from .vocabulary import Figure, Judgement
+from .vocabulary import Figure, Standing
 
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
@@ -26,13 +32,14 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 .total b { display: block; font-size: 22px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e4e7eb;
-         vertical-align: top; }
+         vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f5f7fa; font-weight: 600; } td.n { text-align: right; }
-tr.not-judged td { color: #7b8794; } .cause { color: #9a3412; }
+tr.not-judged td, tr.stale td, tr.weaker td { color: #7b8794; } .cause { color: #9a3412; }
+tr.cause-row td { padding-top: 0; } h4 { font-size: 14px; margin: 10px 0 4px; }
+summary { cursor: pointer; margin: 8px 0; }
 .axis { font-size: 11px; fill: #52606d; } .muted { color: #7b8794; } code { font-size: 12px; }
 #frameworks td:first-child { width: 38%; }
-#account-regions td:nth-child(2), #account-regions td:nth-child(8),
-.vpcs td:first-child { white-space: nowrap; }
+#account-regions td:nth-child(2), .vpcs td:first-child { white-space: nowrap; }
 .legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; }
 """
 
@@ -45,6 +52,7 @@ PAGE = Template("""<!DOCTYPE html>
 &ldquo;Ensure VPC flow logging is enabled in all VPCs&rdquo;</h1>
 <p class="muted">$cis</p>
 <p class="gate $gate_class" id="gate">$gate</p>
+<p class="muted" id="terms">$terms</p>
 <div class="totals" id="totals">$totals</div>
 <h2>Per account and region</h2>
 <p class="legend muted">Bar: <span style="background:#2e7d32"></span>$compliant when judged
@@ -56,8 +64,9 @@ PAGE = Template("""<!DOCTYPE html>
 <th>Judged at</th></tr></thead><tbody>
 $rows
 </tbody></table>
+$weaker
 $history
-<h2>Non-compliant VPCs</h2>
+<h2>VPCs</h2>
 $details
 <h2>Frameworks</h2>
 $frameworks
@@ -70,36 +79,36 @@ FIGURE_WORDS = {**{f.name.lower(): f.value for f in Figure},
                 **{f.name.lower() + "_heading": f.heading for f in Figure}}
 
 
-def _account(row):
-    if row.account_id and row.account_id != row.account_name:
-        return "%s (%s)" % (row.account_name, row.account_id)
-    return row.account_name or row.account_id
-
-
 def _summary_row(row):
     region = escape(row.region)
-    cells = [escape(_account(row)), region]
+    where = 'data-account="%s" data-region="%s"' % (
+        escape(row.account_id or row.account_name), region)
+    cells = ["<td>%s</td>" % escape(account_text(row)), "<td>%s</td>" % region]
     if not row.judged:
-        cells += ['<span class="cause">%s</span>' % Judgement.NOT_JUDGED.label, "", "", "", "", not_judged_bar(),
-                  '<span class="cause">%s</span>' % escape(row.cause or "")]
-        return '<tr class="not-judged" data-account="%s" data-region="%s">%s</tr>' % (
-            escape(row.account_id or row.account_name), region,
-            "".join("<td>%s</td>" % c for c in cells))
+        when = "%s, %s" % (timestamp(row.judged_at), age_text(row.age)) \
+            if row.standing is Standing.STALE else ""
+        cells += ['<td><span class="cause">%s</span></td>' % row.standing.label] + \
+            ["<td></td>"] * 4 + ["<td>%s</td>" % not_judged_bar(), "<td>%s</td>" % escape(when)]
+        # The cause in a row of its own, across the table: causes can be long.
+        return ('<tr class="%s" %s>%s</tr>\n<tr class="cause-row" %s><td colspan="9">'
+                '<span class="cause">%s</span></td></tr>' % (
+                    row.standing.value, where, "".join(cells), where, escape(row.cause or "")))
     compliance = "%s %s" % (bar(row.compliant, row.fixed, row.remaining),
                             "%.0f%%" % percent(row.compliant + row.fixed, row.vpcs)
                             if row.vpcs else "no VPCs")
     cells += ['<td class="n">%d</td>' % n for n in (
         row.vpcs, row.compliant, row.non_compliant, row.fixed, row.failed)]
-    cells = ["<td>%s</td>" % c for c in cells[:2]] + cells[2:]
     cells += ["<td>%s</td>" % compliance, "<td>%s</td>" % escape(timestamp(row.judged_at))]
-    return '<tr class="judged" data-account="%s" data-region="%s">%s</tr>' % (
-        escape(row.account_id or row.account_name), region, "".join(cells))
+    return '<tr class="judged" %s>%s</tr>' % (where, "".join(cells))
 
 
 def _totals(rows):
     overall = total(rows)
-    judged = [r for r in rows if r.judged]
-    figures = [("account-regions judged", "%d of %d" % (len(judged), len(rows))),
+    standings = Counter(r.standing for r in rows)
+    figures = [("account-regions judged", "%d of %d" % (standings[Standing.JUDGED], len(rows))),
+               (Standing.NOT_JUDGED.label, standings[Standing.NOT_JUDGED]),
+               (Standing.STALE.label, standings[Standing.STALE]),
+               (Standing.WEAKER.label, standings[Standing.WEAKER]),
                ("%s judged" % Figure.VPCS.heading, overall.vpcs),
                (Figure.COMPLIANT, overall.vpcs - overall.non_compliant),
                (Figure.NON_COMPLIANT, overall.non_compliant), (Figure.FIXED, overall.fixed),
@@ -107,58 +116,25 @@ def _totals(rows):
     boxes = ['<div class="total" data-total="%s"><b>%s</b>%s</div>' % (
         escape(label), escape(str(value)), escape(label)) for label, value in figures]
     if overall.vpcs:
-        boxes.append('<div class="total">%s<br>%.0f%% %s or %s</div>' % (
-            bar(overall.vpcs - overall.non_compliant, overall.fixed,
-                overall.non_compliant - overall.fixed),
-            percent(overall.vpcs - overall.non_compliant + overall.fixed, overall.vpcs),
-            Figure.COMPLIANT, Figure.FIXED))
+        boxes.append('<div class="total" data-total="share">%s<br>%.0f%% %s or %s, of the '
+                     '%d VPCs in the %d judged account-regions only</div>' % (
+                         bar(overall.vpcs - overall.non_compliant, overall.fixed,
+                             overall.non_compliant - overall.fixed),
+                         percent(overall.vpcs - overall.non_compliant + overall.fixed,
+                                 overall.vpcs),
+                         Figure.COMPLIANT, Figure.FIXED, overall.vpcs,
+                         standings[Standing.JUDGED]))
     elif not rows:
         boxes.append('<div class="total cause">nothing was judged</div>')
     return "\n".join(boxes)
 
 
-def _flow_logs(entry):
-    logs = entry.get("flow-logs")
-    if logs:
-        return ", ".join("%s (%s)" % (escape(f["id"]), escape(f.get("managed-by") or "?"))
-                         for f in logs)
-    return ", ".join(escape(i) for i in entry.get("flow-log-ids") or ()) or "none"
-
-
-def _done(result):
-    if not result:
-        return "nothing yet: no enable-flow-logs result since this verdict"
-    details = ([result["error"]] if result.get("error") else []) + list(
-        result.get("changes") or ())
-    return "<b>%s</b>%s" % (escape(result["status"]), "".join(
-        "<br>%s" % escape(d) for d in details))
-
-
-def _details(rows):
-    sections = []
-    for row in rows:
-        if not row.judged or not row.non_compliant_vpcs:
-            continue
-        lines = ['<tr data-vpc-id="%s"><td><code>%s</code></td><td>%s</td><td>%s</td>'
-                 '<td>%s</td><td>%s</td></tr>' % (
-                     escape(v["vpc-id"]), escape(v["vpc-id"]), escape(v.get("name") or ""),
-                     escape(", ".join(v["violations"])), _flow_logs(v),
-                     _done(row.latest_results.get(v["vpc-id"])))
-                 for v in row.non_compliant_vpcs]
-        sections.append(
-            '<h3>%s / %s</h3><table class="vpcs" data-account="%s" data-region="%s"><thead>'
-            '<tr><th>VPC</th><th>Name</th><th>Reasons</th><th>Flow logs (managed by)</th>'
-            '<th>What was done</th></tr></thead><tbody>%s</tbody></table>' % (
-                escape(_account(row)), escape(row.region),
-                escape(row.account_id or row.account_name), escape(row.region),
-                "".join(lines)))
-    not_judged = [r for r in rows if not r.judged]
-    if not_judged:
-        sections.append('<h3>Not judged</h3><ul id="not-judged">%s</ul>' % "".join(
-            '<li><b>%s / %s</b>: <span class="cause">%s</span></li>' % (
-                escape(_account(r)), escape(r.region), escape(r.cause or ""))
-            for r in not_judged))
-    return "\n".join(sections) or "<p>None: every VPC judged was compliant.</p>"
+def _weaker(rows, terms):
+    lines = weaker_lines(rows)
+    if not lines:
+        return ""
+    return ('<h2>Not counted: weaker than --profile %s</h2><ul id="weaker">%s</ul>' % (
+        escape(terms.profile), "".join("<li>%s</li>" % escape(line) for line in lines)))
 
 
 def _history(verdicts):
@@ -202,8 +178,9 @@ def _tool_version():
         return "unknown"
 
 
-def as_html(rows, verdicts, sources, gate, generated=None):
-    """The page; `gate` is (exit code, what it means), `sources` the locations read."""
+def as_html(rows, verdicts, sources, gate, terms, generated=None):
+    """The page; `gate` is (exit code, what it means), `sources` the locations read,
+    `terms` what counted (account_rows.Terms)."""
     code, meaning = gate
     generated = generated or datetime.now(timezone.utc)
     about = ("Generated %s by c7n-vpcflow %s from %s: %d account-regions; the history "
@@ -212,7 +189,8 @@ def as_html(rows, verdicts, sources, gate, generated=None):
     return PAGE.substitute(
         style=STYLE, cis=escape(_cis_text()),
         gate_class="pass" if code == 0 else "fail",
-        gate=escape("Exit %d: %s" % (code, meaning)), totals=_totals(rows),
-        rows="\n".join(_summary_row(r) for r in rows), history=_history(verdicts),
-        details=_details(rows), frameworks=_frameworks(), generated=escape(about),
+        gate=escape("Exit %d: %s" % (code, meaning)), terms=escape(terms_text(terms)),
+        totals=_totals(rows), rows="\n".join(_summary_row(r) for r in rows),
+        weaker=_weaker(rows, terms), history=_history(verdicts),
+        details=vpc_sections(rows), frameworks=_frameworks(), generated=escape(about),
         **FIGURE_WORDS)

@@ -1,14 +1,15 @@
 """The compliance report: one row per account-region, as Markdown, CSV or JSON.
 
-The rows come from account_rows (which reads evidence_tree); a row not judged shows no
-VPC counts at all ("not judged" and why), never zeros.
+The rows come from account_rows (which reads evidence_tree); a row not judged (stale,
+judged only with weaker settings, or not at all) shows no VPC counts, never zeros.
 """
 import csv
 import io
 import json
 
-from .account_rows import timestamp, total
-from .vocabulary import MANAGERS, REASONS, Figure, Judgement
+from .account_rows import age_text, duration_text, timestamp, total
+from .profiles import CIS
+from .vocabulary import MANAGERS, REASONS, Figure, Standing
 
 COUNTS = (Figure.VPCS, Figure.COMPLIANT, Figure.NON_COMPLIANT)
 OUTCOMES = (Figure.FIXED, Figure.FAILED)
@@ -25,6 +26,20 @@ def managed_by_text(row):
                      if row.managed_by.get(m)) or "-"
 
 
+def terms_text(terms):
+    """What the report counted, in a sentence."""
+    which = ("verdicts judged at least as strictly as CIS 3.7" if terms.profile == CIS
+             else "every verdict as it was judged")
+    age = ("of any age" if terms.max_age is None
+           else "at most %s old" % duration_text(terms.max_age))
+    return "Counted: %s (--profile %s), %s (--max-age)." % (which, terms.profile, age)
+
+
+def weaker_lines(rows):
+    return ["%s/%s: %s (%s): %s" % (r.account_name, r.region, policy, timestamp(started), why)
+            for r in rows for policy, started, why in r.weaker]
+
+
 def _count(value, missing="-"):
     return missing if value is None else str(value)
 
@@ -32,10 +47,17 @@ def _count(value, missing="-"):
 def _judged_text(row):
     if row.account_name == "TOTAL":
         return "all judged" if row.judged else row.cause
-    return timestamp(row.judged_at) if row.judged else Judgement.NOT_JUDGED.label
+    if row.standing is Standing.STALE:
+        return "stale, %s" % age_text(row.age)
+    return timestamp(row.judged_at) if row.judged else row.standing.label
 
 
-def as_markdown(rows):
+def _cell(text):
+    """Text that cannot break a Markdown table: its pipes escaped, on one line."""
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def as_markdown(rows, terms):
     header = (["Account", "Region"] + [f.heading for f in COUNTS]
               + ["Reasons", "Flow logs by manager"] + [f.heading for f in OUTCOMES] + ["Judged at"])
     numeric = {2, 3, 4, 7, 8}
@@ -43,10 +65,10 @@ def as_markdown(rows):
     def cells(row):
         account = row.account_name if row.account_name == row.account_id or not row.account_id \
             else "%s (%s)" % (row.account_name, row.account_id)
-        return [account, row.region, _count(row.vpcs), _count(row.compliant),
-                _count(row.non_compliant), reason_text(row.reasons), managed_by_text(row),
-                str(row.fixed),
-                str(row.failed), _judged_text(row)]
+        return [_cell(c) for c in (
+            account, row.region, _count(row.vpcs), _count(row.compliant),
+            _count(row.non_compliant), reason_text(row.reasons), managed_by_text(row),
+            str(row.fixed), str(row.failed), _judged_text(row))]
 
     table = [header] + [cells(r) for r in rows] + [cells(total(rows))]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
@@ -64,29 +86,48 @@ def as_markdown(rows):
         out += ["", "Not judged:"]
         out += ["- %s/%s: %s" % (r.account_name, r.region, " ".join(r.cause.split()))
                 for r in not_judged]
+    weaker = weaker_lines(rows)
+    if weaker:
+        out += ["", "Not counted, weaker than --profile %s:" % terms.profile]
+        out += ["- " + text for text in weaker]
     failures = [(r, vpc, error) for r in rows for vpc, error in r.failures]
     if failures:
         out += ["", "%s:" % Figure.FAILED.heading]
         out += ["- %s %s/%s: %s" % (vpc, r.account_name, r.region, error.splitlines()[0])
                 for r, vpc, error in failures]
-    return "\n".join(out) + "\n"
+    return "\n".join(out + ["", terms_text(terms)]) + "\n"
 
 
 def _record(row):
     return {"account-name": row.account_name, "account-id": row.account_id,
-            "region": row.region, "judged": row.judged,
+            "region": row.region, "judged": row.judged, "standing": row.standing.value,
             "judged-at": row.judged_at.isoformat() if row.judged_at else None,
+            "stale": row.standing is Standing.STALE, "age-hours": row.age_hours,
             "cause": row.cause, Figure.VPCS: row.vpcs, Figure.COMPLIANT: row.compliant,
             Figure.NON_COMPLIANT: row.non_compliant,
             "reasons": {r: row.reasons[r] for r in REASONS if row.reasons.get(r)},
             "managed-by": {m: row.managed_by[m] for m in MANAGERS if row.managed_by.get(m)},
             Figure.FIXED: row.fixed, Figure.FAILED: row.failed,
-            "failures": [{"vpc-id": vpc, "error": error} for vpc, error in row.failures]}
+            "failures": [{"vpc-id": vpc, "error": error} for vpc, error in row.failures],
+            "weaker": [{"policy": policy, "judged-at": started.isoformat() if started else None,
+                        "reason": why} for policy, started, why in row.weaker]}
 
 
-def as_json(rows):
-    return json.dumps({"accounts": [_record(r) for r in rows], "total": _record(total(rows))},
-                      indent=2) + "\n"
+def vpc_records(rows):
+    """Every VPC of every verdict counted: its status and what was done."""
+    return [{"account-id": row.account_id, "account-name": row.account_name,
+             "region": row.region, "vpc-id": entry["vpc-id"], "name": entry["name"],
+             "status": figure.value, "reasons": entry["violations"],
+             "flow-logs": entry["flow-logs"], "done": result}
+            for row in rows for entry, figure, result in row.vpc_outcomes()]
+
+
+def as_json(rows, terms):
+    return json.dumps({
+        "profile": terms.profile,
+        "max-age-hours": None if terms.max_age is None else terms.max_age.total_seconds() / 3600,
+        "accounts": [_record(r) for r in rows], "total": _record(total(rows)),
+        "vpcs": vpc_records(rows)}, indent=2) + "\n"
 
 
 def _column(word):
@@ -94,13 +135,14 @@ def _column(word):
     return word.replace("-", "_")
 
 
-def as_csv(rows):
+def as_csv(rows, _terms):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["account_name", "account_id", "region"] + [_column(f) for f in COUNTS]
                     + [_column(r) for r in REASONS]
                     + ["managed_by_" + _column(m) for m in MANAGERS]
-                    + [_column(f) for f in OUTCOMES] + ["judged", "judged_at", "cause"])
+                    + [_column(f) for f in OUTCOMES]
+                    + ["judged", "judged_at", "standing", "age_hours", "cause", "weaker"])
     for row in rows + [total(rows)]:
         reasons = ["" if row.vpcs is None else row.reasons.get(r, 0) for r in REASONS]
         reasons += ["" if row.vpcs is None else row.managed_by.get(m, 0) for m in MANAGERS]
@@ -108,7 +150,9 @@ def as_csv(rows):
                          _count(row.compliant, ""), _count(row.non_compliant, "")]
                         + reasons + [row.fixed, row.failed, "yes" if row.judged else "no",
                                      row.judged_at.isoformat() if row.judged_at else "",
-                                     row.cause or ""])
+                                     row.standing.value, _count(row.age_hours, ""),
+                                     row.cause or "",
+                                     "; ".join(weaker_lines([row]))])
     return buffer.getvalue()
 
 

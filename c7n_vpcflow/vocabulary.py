@@ -146,6 +146,21 @@ class Judgement(_Word):
         return self.value.replace("-", " ")
 
 
+class Standing(_Word):
+    """Where an account-region stands in the report: judged by a verdict that counts; its
+    newest such verdict too old; judged only with settings weaker than the profile; or not
+    judged at all."""
+    JUDGED = "judged"
+    STALE = "stale"
+    WEAKER = "weaker"
+    NOT_JUDGED = "not-judged"
+
+    @property
+    def label(self):
+        """As the report prints it."""
+        return self.value.replace("-", " ")
+
+
 class Figure(_Word):
     """A figure the report counts per account-region, as its JSON key."""
     VPCS = "vpcs"

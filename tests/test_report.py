@@ -3,6 +3,7 @@ import csv
 import io
 import json
 import os
+import re
 
 import pytest
 import yaml
@@ -54,8 +55,11 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     assert cells == ["123456789012", "us-east-1", "5", "1", "4",
                      "missing 2, delivery-failed 1, traffic-type 1, log-group-missing 1",
                      "other 3", "0", "0", row["judged-at"][:19].replace("T", " ") + " UTC"]
-    assert lines[-1].startswith("| TOTAL ")
-    assert len({len(line) for line in lines}) == 1  # aligned for a terminal
+    table, said = lines[:lines.index("")], lines[lines.index("") + 1:]
+    assert table[-1].startswith("| TOTAL ")
+    assert len({len(line) for line in table}) == 1  # aligned for a terminal
+    assert said == ["Counted: verdicts judged at least as strictly as CIS 3.7 (--profile cis), "
+                    "at most 48h old (--max-age)."]
 
 
 def test_multi_region_enable_tree_counts_fixed_and_names_failures(emulator, cli, tmp_path):
@@ -111,3 +115,19 @@ def test_report_on_a_tree_without_policy_output_says_nothing_was_judged(cli, tmp
     assert "nothing was judged" in completed.stderr
     missing = cli("c7n-vpcflow", "report", tmp_path / "nope")
     assert missing.returncode == 2 and "not a directory" in missing.stderr
+
+
+def test_an_account_name_with_a_pipe_keeps_the_markdown_table_whole(cli, tmp_path):
+    (tmp_path / "out").mkdir()
+    accounts = tmp_path / "accounts.yml"
+    accounts.write_text(yaml.safe_dump({"accounts": [
+        {"name": "prod|eu \\ edge", "account_id": "111111111111", "regions": ["us-east-1"]}]}))
+
+    shown = cli("c7n-vpcflow", "report", tmp_path / "out", "-c", accounts)
+
+    assert shown.returncode == 3
+    lines = shown.stdout.splitlines()
+    table = lines[:lines.index("")]
+    cells = [re.split(r"(?<!\\)\|", line) for line in table]
+    assert {len(line) for line in cells} == {12}   # 10 columns in every line
+    assert cells[2][1].strip() == r"prod\|eu \\ edge (111111111111)"

@@ -218,16 +218,48 @@ def test_usage_errors_exit_2(cli, tmp_path):
                        ((tmp_path / "out", "-c", tmp_path / "missing.yml"), "cannot read"),
                        ((tmp_path / "out", "-c", tmp_path / "accounts.yml"),
                         "not a c7n-org accounts file"),
-                       ((tmp_path / "out", "--format", "xml"), "invalid choice")]:
+                       ((tmp_path / "out", "--format", "xml"), "invalid choice"),
+                       ((tmp_path / "out", "--profile", "pci"), "invalid choice"),
+                       ((tmp_path / "out", "--max-age", "2w"),
+                        "'2w' is not a duration like 48h, 30d or none"),
+                       ((tmp_path / "out", "--regions", "useast1"),
+                        "'useast1' is not a region name"),
+                       ((tmp_path / "out", "--regions", "us-east-1", "--account-id", "12345"),
+                        "'12345' is not a 12-digit account id"),
+                       ((tmp_path / "out", "--account-id", "123456789012"), "give --regions")]:
         shown = cli("c7n-vpcflow", "report", *args)
         assert shown.returncode == 2 and said in shown.stderr, (args, shown.stderr)
 
 
-def test_help_documents_the_exit_codes(cli):
+def test_help_documents_the_exit_codes_and_what_counts(cli):
     shown = cli("c7n-vpcflow", "report", "--help")
     assert shown.returncode == 0
     for code in range(5):
         assert "\n  %d  " % code in shown.stdout
+    text = " ".join(shown.stdout.split())
+    for said in ("--profile {cis,as-judged}", "at least as strictly as CIS 3.7",
+                 "--max-age DURATION", "48h (the default", "stale",
+                 "--regions REGION [REGION ...]", "--account-id ID [ID ...]"):
+        assert said in text, said
+
+
+@pytest.mark.emulator
+@pytest.mark.tampered_evidence
+def test_a_run_that_kept_vpcs_but_left_no_verdict_does_not_say_none_were_found(
+        emulator, cli, tmp_path):
+    seed_region(emulator, REGION, kinds=KINDS)
+    out = tmp_path / "out"
+    assert run(cli, out, AUDIT_POLICY).returncode == 0
+    assert len(load(out, AUDIT, "resources.json")) == 3
+    os.remove(evidence(out, AUDIT, "flow-log-compliance.json"))
+
+    code, data, _stderr = report(cli, out)
+
+    assert code == 3
+    [row] = data["accounts"]
+    assert "none were found" not in row["cause"]
+    assert "the run kept 3 VPCs (metadata.json's ResourceCount) but left no " \
+        "flow-log-compliance.json" in row["cause"]
 
 
 def test_readme_says_what_the_report_proves_with_every_exit_code():

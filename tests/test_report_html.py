@@ -15,34 +15,13 @@ import yaml
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run
 from support.estate import seed_region
 from support.page import ReportPage, read_png
-from support.report_runs import BUCKET, keys, s3_url
+from support.report_runs import BUCKET, age_local_tree, keys, s3_url, shift_started
 from support.constants import ACCOUNT_ID
 
 pytestmark = pytest.mark.emulator
 
 KINDS = ("bare", "healthy", "accept_only", "failing", "default")
 WINDOW = (1200, 1800)
-
-
-def shift_started(name, data, days):
-    """A run's file as if the run had started `days` earlier."""
-    if name.startswith("metadata.json"):
-        data["execution"]["start"] -= days * 86400
-    elif data.get("started"):
-        data["started"] = (datetime.fromisoformat(data["started"])
-                           - timedelta(days=days)).isoformat()
-    return data
-
-
-def age_local_tree(root, days):
-    for directory, _dirs, files in os.walk(root):
-        for name in files:
-            if name.endswith(".json") and name != "resources.json":
-                path = os.path.join(directory, name)
-                with open(path) as f:
-                    data = shift_started(name, json.load(f), days)
-                with open(path, "w") as f:
-                    json.dump(data, f)
 
 
 def age_s3_runs(s3, prefix, days):
@@ -72,19 +51,6 @@ def json_rows(cli, *locations, options=()):
             for r in json.loads(shown.stdout)["accounts"]}
 
 
-def summary(page):
-    """{(account, region): [VPCs, compliant, non-compliant, fixed, failed]} and the not judged."""
-    table, attrs = page.tables["account-regions"], page.row_attrs["account-regions"]
-    judged, not_judged = {}, set()
-    for cells, row in zip(table[1:], attrs):
-        key = (row["data-account"], row["data-region"])
-        if row["class"] == "judged":
-            judged[key] = [int(c) for c in cells[2:7]]
-        else:
-            not_judged.add(key)
-    return judged, not_judged
-
-
 def assert_self_contained(text, page):
     assert not [r for r in page.references if "//" in r or r.startswith("data:")], \
         page.references
@@ -110,20 +76,33 @@ def test_html_from_s3_shows_each_non_compliant_vpc_what_was_done_and_the_history
 
     assert_self_contained(text, page)
     rows = json_rows(cli, "s3://%s/org" % BUCKET, options=("-c", accounts))
-    judged, not_judged = summary(page)
-    assert not_judged == {("333333333333", "us-east-1")}
+    judged, others = page.summary()
+    cause = "no output of this account-region in the tree"
+    assert others == {("333333333333", "us-east-1"): ("not-judged", cause)}
+    assert text.count(cause) == 1   # said once, in its own full-width row
     assert judged == {key: [r["vpcs"], r["compliant"], r["non-compliant"], r["fixed"], r["failed"]]
                       for key, r in rows.items() if r["judged"]}
     assert judged[ACCOUNT_ID, "eu-west-1"] == [6, 1, 5, 4, 1]
-    vpcs = page.tables[ACCOUNT_ID + "/eu-west-1"]
-    assert vpcs[0] == ["VPC", "Name", "Reasons", "Flow logs (managed by)", "What was done"]
-    done = {cells[0]: cells[4] for cells in vpcs[1:]}
-    assert len(done) == 5
-    assert sum(1 for d in done.values() if d.startswith("created")) == 4
-    assert [d for d in done.values() if d.startswith("failed")] and any(
-        "limit" in d for d in done.values())
-    assert any(cells[2] == "traffic-type" and "(other)" in cells[3] for cells in vpcs[1:])
-    assert "not-judged" in page.ids and "no output of this account-region in the tree" in text
+    assert page.totals == {"account-regions judged": "2 of 3", "not judged": "1", "stale": "0",
+                           "weaker": "0", "VPCs judged": "11", "compliant": "2",
+                           "non-compliant": "9", "fixed": "8", "failed": "1"}
+    assert "91% compliant or fixed, of the 11 VPCs in the 2 judged account-regions only" in text
+    where = ACCOUNT_ID + "/eu-west-1"
+    header = ["VPC", "Name", "Reasons", "Flow logs (managed by)", "What was done"]
+    still, fixed, compliant = (page.tables["%s:%s" % (kind, where)]
+                               for kind in ("non-compliant", "fixed", "compliant"))
+    assert still[0] == fixed[0] == compliant[0] == header
+    [failed] = still[1:]   # the VPC at the flow-log limit: its fix failed
+    assert failed[4].startswith("failed") and "limit" in failed[4]
+    assert len(fixed) == 5 and all(cells[4].startswith("created") for cells in fixed[1:])
+    assert any(cells[2] == "traffic-type" and "(other)" in cells[3] for cells in fixed[1:])
+    [healthy] = compliant[1:]
+    assert (healthy[2], healthy[4]) == ("-", "-")
+    assert '<details class="compliant"><summary>1 compliant</summary>' in text   # collapsed
+    shown = json.loads(cli("c7n-vpcflow", "report", "s3://%s/org" % BUCKET, "--format", "json",
+                           "-c", accounts).stdout)["vpcs"]
+    assert sorted(v["status"] for v in shown if v["region"] == "eu-west-1") == [
+        "compliant", "failed", "fixed", "fixed", "fixed", "fixed"]
     assert page.points == 2 and "over-time" in page.ids   # a day ago, and now
     frameworks = {cells[0]: cells[2] for cells in page.tables["frameworks"][1:]}
     assert frameworks["CIS Amazon Web Services Foundations Benchmark v5.0.0"] == "3.7"
@@ -146,7 +125,7 @@ def test_several_local_trees_together_render_in_chromium(emulator, cli, tmp_path
 
     assert_self_contained(text, page)
     assert json_rows(cli, before, after) == json_rows(cli, after)
-    judged, not_judged = summary(page)
+    judged, not_judged = page.summary()
     assert judged == {(ACCOUNT_ID, "us-east-1"): [5, 5, 0, 0, 0]} and not not_judged
     assert page.points == 2   # seven days ago, and now (the enable run and the audit after)
     report = tmp_path / "report.html"

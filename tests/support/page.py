@@ -17,6 +17,24 @@ class ReportPage(HTMLParser):
         self._table = self._row = None
         self.feed(text)
         self.references += re.findall(r"url\(([^)]*)\)", text)
+        # The headline figures: {label: the figure as shown}.
+        self.totals = dict(re.findall(r'data-total="([^"]+)"><b>([^<]*)</b>', text))
+
+    def summary(self):
+        """({(account, region): [VPCs, compliant, non-compliant, fixed, failed]} of the judged
+        rows, {(account, region): (standing, its cause row)} of the others)."""
+        table, attrs = self.tables["account-regions"], self.row_attrs["account-regions"]
+        judged, others = {}, {}
+        for cells, row in zip(table[1:], attrs):
+            key = (row["data-account"], row["data-region"])
+            if row["class"] == "judged":
+                judged[key] = [int(c) for c in cells[2:7]]
+            elif row["class"] == "cause-row":
+                assert len(cells) == 1 and key in others   # one full-width cell under its row
+                others[key] = (others[key][0], cells[0])
+            else:
+                others[key] = (row["class"], None)
+        return judged, others
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)

@@ -1,5 +1,9 @@
 """What the report tests share: an organisation with a locked-out account, the evidence
 bucket on the emulator, and `c7n-vpcflow report` run without a traceback."""
+import json
+import os
+from datetime import datetime, timedelta
+
 import yaml
 
 from localaws.wire import error
@@ -43,3 +47,24 @@ def s3_url(prefix):
 def keys(s3, prefix):
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
     return [o["Key"] for page in pages for o in page.get("Contents", ())]
+
+
+def shift_started(name, data, days):
+    """A run's file as if the run had started `days` earlier."""
+    if name.startswith("metadata.json"):
+        data["execution"]["start"] -= days * 86400
+    elif data.get("started"):
+        data["started"] = (datetime.fromisoformat(data["started"])
+                           - timedelta(days=days)).isoformat()
+    return data
+
+
+def age_local_tree(root, days):
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            if name.endswith(".json") and name != "resources.json":
+                path = os.path.join(directory, name)
+                with open(path) as f:
+                    data = shift_started(name, json.load(f), days)
+                with open(path, "w") as f:
+                    json.dump(data, f)

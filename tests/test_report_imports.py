@@ -1,0 +1,48 @@
+"""The report path imports no Custodian-facing module (DESIGN.md): reading, checking and
+rendering evidence runs in an interpreter that refuses every c7n, c7n-org and boto import."""
+import os
+
+from support.constants import ROOT
+from support.packaging import VENV_PYTHON, json_of, run_python
+
+# What `c7n-vpcflow report` reads, checks and renders with (the command's module, cli,
+# also registers the other subcommands, which talk to AWS through Custodian).
+REPORT_PATH = ("vocabulary", "evidence_source", "evidence_checks", "run_log", "our_runs",
+               "evidence_tree", "profiles", "account_rows", "report", "report_chart",
+               "frameworks", "html_vpcs", "html_report")
+
+
+def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):
+    (tmp_path / "out" / "vpc-flow-logs-audit").mkdir(parents=True)
+    shown = json_of(run_python(VENV_PYTHON, """
+        import importlib, importlib.abc, importlib.util, json, sys
+
+        class Refuse(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("c7n", "c7n_org", "boto3", "botocore"):
+                    raise ImportError("the report path imported " + name)
+
+        sys.meta_path.insert(0, Refuse())
+        # The package without running its __init__, which registers the plugin with
+        # Custodian.
+        spec = importlib.util.spec_from_file_location(
+            "c7n_vpcflow", %r, submodule_search_locations=[])
+        spec.submodule_search_locations.append(spec.origin.rsplit("/", 1)[0])
+        sys.modules["c7n_vpcflow"] = importlib.util.module_from_spec(spec)
+        for name in %r:
+            importlib.import_module("c7n_vpcflow." + name)
+        from c7n_vpcflow import account_rows, evidence_checks, evidence_source, evidence_tree
+        from c7n_vpcflow import html_report, report
+        runs, notes, history = evidence_tree.read_tree([evidence_source.open_source(%r)])
+        rows, _notes = account_rows.account_rows(runs, terms=account_rows.Terms())
+        terms = account_rows.Terms()
+        pages = [render(rows, terms) for render in report.FORMATS.values()]
+        pages.append(html_report.as_html(rows, history, ["out"], (3, "nothing"), terms))
+        print(json.dumps({"validators": sorted(evidence_checks.validators()),
+                          "pages": len(pages), "custodian": sorted(
+                              m for m in sys.modules if m.split(".")[0] == "c7n")}))
+        """ % (os.path.join(ROOT, "c7n_vpcflow", "__init__.py"), REPORT_PATH, str(tmp_path / "out")),
+        cwd=tmp_path))
+
+    assert shown == {"validators": ["flow-log-compliance.json", "flow-log-results.json"],
+                     "pages": 4, "custodian": []}
