@@ -61,8 +61,10 @@ class FlowLogAnalytics(BaseAction):
     it failed are left out), otherwise the VPC's sound flow log into ``log-group-name``;
     only missing or outdated queries, filters and alarms are written, and each VPC is
     annotated with ``c7n:flow-log-analytics`` (status, changes, error; under ``--dryrun``,
-    ``c7n:flow-log-analytics-plan``). VPCs enable-flow-logs could not fix do not stop the
-    others: this action runs for them, then fails the policy naming those VPCs.
+    ``c7n:flow-log-analytics-plan``). A listing that fails (denied, or not implemented
+    where the run points) writes nothing of its key, fails each VPC naming the call, and
+    stops nothing else. VPCs enable-flow-logs could not fix do not stop the others: this
+    action runs for them, then fails the policy naming those VPCs.
 
     :example:
 
