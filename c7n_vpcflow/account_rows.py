@@ -197,11 +197,12 @@ def _row(account_id, region, runs, names, terms):
             if r.cause and _started(r) >= _started(latest)]
     else:
         causes = ["%s: %s" % (r.policy, r.cause) for r in runs if r.cause]
-        if row.weaker and not verdicts and not any(r.corrupt for r in runs):
+        judged_weakly = [r for r in runs if r.judged]   # none counts, so all weaker
+        if judged_weakly and not any(r.corrupt for r in runs):
             row.standing = Standing.WEAKER
             causes.insert(0, "judged only with settings weaker than --profile %s: %s" % (
-                terms.profile, "; ".join("%s: %s" % (policy, why)
-                                         for policy, _when, why in row.weaker)))
+                terms.profile, "; ".join("%s: %s" % (r.policy, verdict_shortfall(
+                    terms.profile, r.verdicts["settings"])) for r in judged_weakly)))
         row.cause = "; ".join(dict.fromkeys(causes)) or "no verdict"
     latest_result = {}
     for run in fixes:

@@ -5,6 +5,7 @@ runs, and the frameworks that map the control; rendered by headless Chromium."""
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -99,6 +100,8 @@ def test_html_from_s3_shows_each_non_compliant_vpc_what_was_done_and_the_history
     [healthy] = compliant[1:]
     assert (healthy[2], healthy[4]) == ("-", "-")
     assert '<details class="compliant"><summary>1 compliant</summary>' in text   # collapsed
+    cell_style = re.search(r"th, td \{([^}]*)\}", text).group(1)
+    assert "overflow-wrap: anywhere" in cell_style   # long names wrap inside their cell
     shown = json.loads(cli("c7n-vpcflow", "report", "s3://%s/org" % BUCKET, "--format", "json",
                            "-c", accounts).stdout)["vpcs"]
     assert sorted(v["status"] for v in shown if v["region"] == "eu-west-1") == [
