@@ -124,6 +124,11 @@ def test_deploying_a_lambda_policy_is_not_a_run_that_judged(emulator, estate, cl
                 "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                 "Action": "sts:AssumeRole"}]}))
     accounts = write_accounts(tmp_path / "accounts.yml")
+    # The periodic policy needs its evidence bucket's variables to be deployed at all.
+    config = yaml.safe_load(accounts.read_text())
+    config["vars"] = {"evidence_bucket": "org-c7n-vpcflow-evidence",
+                      "evidence_region": "us-east-1"}
+    accounts.write_text(yaml.safe_dump(config))
     out = tmp_path / "out"
     periodic = os.path.join(POLICY_DIR, "vpc-flow-logs-periodic.yml")
     assert org_run(cli, accounts, out, periodic, "-a", "network-prod")[0].returncode == 0
