@@ -28,7 +28,7 @@ demo: install
 	@$(PY) -m demo
 
 # The configuration reference is generated from the filter's and action's schemas, the
-# permission table (README or docs/) from what `c7n-vpcflow permissions` lists per policy.
+# permission table (docs/iam.md) from what `c7n-vpcflow permissions` lists per policy.
 docs: install
 	@$(PY) -m c7n_vpcflow.reference > docs/configuration.md
 	@$(PY) -m c7n_vpcflow.reference --permissions README.md docs/*.md

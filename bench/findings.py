@@ -196,7 +196,7 @@ def audit_scale(summaries):
             "- Every VPC has a healthy flow log into a group of its own, half under "
             "`/vpc/flow-logs/`, half under `/aws/vpc/` (two conventions).",
             "- **(h) our audit**: %s; %.1f s." % (by_operation(ours.calls), ours.wall),
-            "- The formula (README): DescribeLogGroups = one listing per convention of "
+            "- The formula (docs/audit.md): DescribeLogGroups = one listing per convention of "
             "ceil(%d/50) pages each = %d calls, whatever else the account holds. Before issue "
             "15 the single listing under the names' common prefix (`/`) would have paged "
             "through all %s groups: ceil(%s/50) = %d calls (computed, not measured)." % (

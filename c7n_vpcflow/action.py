@@ -37,7 +37,7 @@ class EnableFlowLogs(BaseAction):
     ``bucket`` or a Firehose ``delivery-stream``, and is annotated with
     ``c7n:flow-log-result`` (``c7n:flow-log-plan`` under ``--dryrun``, changing nothing);
     results go to ``flow-log-results.json``, and a VPC that could not be fixed fails the
-    policy, named. How each key behaves: docs/enable-flow-logs.md.
+    policy, named. How each key behaves: docs/remediation.md.
 
     :example:
 

@@ -40,7 +40,7 @@ BY_DESTINATION = {
             "description": "cloud-watch-logs: log group per VPC, a template over {vpc_id}, "
                            "{vpc_name} (Name tag, sanitised), {account_id}, {region}, "
                            "{partition} and policy variables (beside one of those, write "
-                           "{{vpc_id}}: docs/enable-flow-logs.md, Variables)."},
+                           "{{vpc_id}}: docs/remediation.md, Variables)."},
         "retention-days": {
             "enum": list(RETENTION_DAYS), "default": DEFAULTS.retention_days,
             "description": "cloud-watch-logs: retention of created log groups; existing "

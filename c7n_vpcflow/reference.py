@@ -1,5 +1,5 @@
 """The generated docs: the configuration reference (docs/configuration.md) from the schemas,
-and the permission table (README) from what policies declare.
+and the permission table (docs/iam.md) from what policies declare.
 
     python -m c7n_vpcflow.reference > docs/configuration.md           (or: make docs)
     python -m c7n_vpcflow.reference --permissions README.md docs/*.md
@@ -24,9 +24,10 @@ HEADER = """# Configuration reference
 Generated from the filters' and the actions' JSON schemas by
 `python -m c7n_vpcflow.reference` (`make docs`); a test keeps this file in step with them.
 %s print the same schemas.
-How enable-flow-logs behaves (destinations, the delivery role, existing log groups and flow
-logs, results and the dry run): [enable-flow-logs.md](enable-flow-logs.md); the telemetry-rule
-filter and action: [With CloudWatch telemetry rules](../README.md#with-cloudwatch-telemetry-rules).
+How each behaves: [the audit](audit.md) (flow-log-compliance), [the remediation](remediation.md)
+(enable-flow-logs: destinations, the delivery role, existing log groups and flow logs, results
+and the dry run), [analytics](analytics.md) (flow-log-analytics), [Security Hub](securityhub.md)
+(flow-log-finding), [telemetry rules](telemetry-rules.md) (the telemetry-rule filter and action).
 """
 
 

@@ -1,5 +1,5 @@
 """Issue 15: the audit's log-group lookups cost what the names it needs cost, whatever else
-the account holds; and the call-count formula stated in README and docstrings holds.
+the account holds; and the call-count formula stated in docs/audit.md and docstrings holds.
 
 Flight data (written by tests/support/flight_estates.py), one fixture and folder each:
 20 VPCs' log groups under two conventions, 1,000 under two, 60 whose names share no
@@ -23,7 +23,7 @@ from support.estate import seed_crowd
 from support.flight_estates import CASES, no_shared_prefix, two_conventions, vpc_id
 from support.policy import enable_policy, run_policy
 
-README = os.path.join(ROOT, "README.md")
+AUDIT_PAGE = os.path.join(ROOT, "docs", "audit.md")
 AUDIT = {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
          "filters": [{"type": "flow-log-compliance", "match": "compliant"}]}
 ENABLE = enable_policy(**{"log-group-name": "/vpc/flow-logs/{vpc_id}"})
@@ -213,9 +213,9 @@ LOG_GROUPS_CLAIM = re.compile(
 
 
 def claim_sources():
-    with open(README) as f:
-        readme = f.read()
-    return {"inventory module": inventory.__doc__, "README": readme,
+    with open(AUDIT_PAGE) as f:
+        page = f.read()
+    return {"inventory module": inventory.__doc__, "docs/audit.md": page,
             "FlowLogCompliance": FlowLogCompliance.__doc__}
 
 
@@ -253,7 +253,7 @@ def check_claims(session, needed, existing, account_groups=None, sources=None):
     return measured["DescribeLogGroups"]
 
 
-@pytest.mark.parametrize("source", ["inventory module", "README", "FlowLogCompliance"])
+@pytest.mark.parametrize("source", ["inventory module", "docs/audit.md", "FlowLogCompliance"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_stated_call_count_formula_holds(source, case, request, tmp_path):
     flight = request.getfixturevalue(case)
