@@ -13,6 +13,7 @@ import pytest
 
 from c7n_vpcflow import frameworks
 from c7n_vpcflow.findings import Findings
+from c7n_vpcflow.account_rows import Terms
 from c7n_vpcflow.html_report import as_html
 from c7n_vpcflow.vocabulary import VIOLATIONS
 from support.constants import ROOT
@@ -29,7 +30,7 @@ def finding_requirements():
 
 
 def html_page():
-    return as_html([], [], ["out"], (0, "every VPC judged is compliant"))
+    return as_html([], [], ["out"], (0, "every VPC judged is compliant"), Terms())
 
 
 def cis_rows_shown(text):
