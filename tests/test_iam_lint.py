@@ -2,9 +2,9 @@
 
 Linted: every policy document of every template under iam/ (the evidence bucket's policy
 too; both branches of its conditions taken: the optional ExternalId, the Lambda deployment
-and the telemetry-rule statements), and every document the code generates (the delivery role's trust, its policy
-on one prefix and widened to two, which is also the permissions boundary). Only the known
-false alarms below are let through.
+and the telemetry-rule statements), and every document the code generates (the delivery
+role's trust, its policy on one prefix and widened to two, which is also the permissions
+boundary). Only the known false alarms below are let through.
 """
 import glob
 import json
