@@ -17,6 +17,7 @@ from typing import Optional
 import yaml
 
 from .profiles import CIS, fix_shortfall, verdict_shortfall
+from .evidence_source import unbound_text
 from .vocabulary import FIXED, NOT_FIXED, Figure, Standing
 
 # What c7n-org runs an account in when accounts.yml gives it no regions.
@@ -28,11 +29,13 @@ DEFAULT_MAX_AGE = timedelta(hours=48)
 
 @dataclass(frozen=True)
 class Terms:
-    """What counts: the profile, how old a verdict that counts may be (None: any age), and
-    the moment ages are measured from."""
+    """What counts: the profile, how old a verdict that counts may be (None: any age),
+    whether it must be under an S3 Object Lock no one can lift, and the moment ages and
+    locks are measured at."""
     profile: str = CIS
     max_age: Optional[timedelta] = DEFAULT_MAX_AGE
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    require_lock: bool = False
 
 
 class Gate(IntEnum):
@@ -57,6 +60,7 @@ class Row:
     judged_at: datetime = None
     standing: Standing = Standing.NOT_JUDGED
     age: timedelta = None         # of the verdict counted, or found stale
+    lock: object = None           # its S3 Object Lock (evidence_source.Lock), if any
     weaker: list = field(default_factory=list)   # (policy, started, why) not counted
     cause: str = None
     vpcs: int = None              # None (and the two below) when not judged
@@ -159,14 +163,20 @@ def _counted_runs(row, runs, terms):
 
 
 def _judge(row, latest, terms):
-    """Counts the verdict of `latest` in the row, unless it is older than the maximum age."""
-    row.judged_at = latest.started
+    """Counts the verdict of `latest` in the row, unless it is older than the maximum age
+    or, when a lock is required, can still be rewritten."""
+    row.judged_at, row.lock = latest.started, latest.lock
     row.age = terms.now - latest.started if latest.started else None
     if terms.max_age is not None and (row.age is None or row.age > terms.max_age):
         row.standing = Standing.STALE
         row.cause = "stale: its newest verdict that counts (%s, %s) is %s, older than " \
             "--max-age %s" % (latest.policy, timestamp(latest.started), age_text(row.age),
                               duration_text(terms.max_age))
+        return set()
+    if terms.require_lock and not (row.lock and row.lock.binds(terms.now)):
+        row.standing = Standing.UNLOCKED
+        row.cause = "unlocked: its newest verdict that counts (%s, %s) %s (--require-lock)" % (
+            latest.policy, timestamp(latest.started), unbound_text(row.lock, terms.now))
         return set()
     row.judged, row.standing = True, Standing.JUDGED
     verdicts = latest.verdicts["judged"]
@@ -288,7 +298,8 @@ def total(rows):
         overall.cause = "%d of %d account-regions not judged%s" % (
             len(rows) - len(judged), len(rows), "".join(
                 " (%s)" % ", ".join("%d %s" % (standings[s], s.label) for s in kinds)
-                for kinds in [[s for s in (Standing.STALE, Standing.WEAKER) if standings[s]]]
+                for kinds in [[s for s in (Standing.STALE, Standing.UNLOCKED, Standing.WEAKER)
+                               if standings[s]]]
                 if kinds))
     for row in rows:
         overall.reasons.update(row.reasons)

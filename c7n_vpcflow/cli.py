@@ -23,7 +23,8 @@ EXIT_CODES = """exit codes:
   2  usage error (bad arguments, OUT not a directory nor a listable S3 prefix,
      unreadable accounts file)
   3  some account-region was not judged: its run failed or left no verdict; its newest
-     verdict that counts is older than --max-age (stale); it was judged only with
+     verdict that counts is older than --max-age (stale), or with --require-lock not
+     under an S3 Object Lock in compliance mode (unlocked); it was judged only with
      settings weaker than --profile; with -c or --regions, an account-region that must
      be present left no output; also when OUT holds no output of a policy using
      flow-log-compliance or enable-flow-logs
@@ -45,11 +46,11 @@ def say(text):
 
 DURATION = re.compile(r"^(\d+)([hd])$")
 READING = """reading (S3: a request per listing or file, --workers at once):
-  latest state  about 5 requests per account-region: the listings of its region folder,
-                its policy folder and the policy's keys of the last two days (three
-                more when its latest run is older: its year, month and day folders), a
+  latest state  about 4 requests per account-region: the listings of its region folder
+                and of its policy's keys of the last two days (four more when its latest
+                run is older: its policy, newest year, month and day folders), and a
                 GetObject each of metadata.json and flow-log-compliance.json (and of
-                flow-log-results.json when the policy fixes); plus one listing a folder
+                flow-log-results.json when the policy fixes); plus one listing per folder
                 above (root, each account)
   history       --format html only: one more GetObject per run folder since --since (the
                 same listing finds them: ceil(keys / 1,000) requests); a daily run over
@@ -91,7 +92,7 @@ def report(args):
     if args.account_ids and not args.regions:
         say("--account-id names the accounts whose --regions must be present: give --regions")
         return Gate.USAGE
-    terms = Terms(args.profile, args.max_age)
+    terms = Terms(args.profile, args.max_age, require_lock=args.require_lock)
     since = None
     if args.format == "html":
         since = () if args.since is None else stamp_of(datetime.now(timezone.utc) - args.since)
@@ -177,6 +178,14 @@ def parser():
                           "a daily schedule plus slack) or 30d; an account-region whose "
                           "newest such verdict is older is stale: shown with its age and "
                           "not judged (exit 3). none: any age")
+    rep.add_argument("--require-lock", action="store_true",
+                     help="count a verdict only when the S3 object it was read from is under "
+                          "an Object Lock retention in compliance mode (as "
+                          "iam/evidence-bucket.yml keeps every version): no one can rewrite "
+                          "it. Else its account-region is unlocked: not judged (exit 3). The "
+                          "report shows every verdict's lock either way (Locked until), read "
+                          "from the GetObject that fetched it; S3 shows it only to a reader "
+                          "allowed s3:GetObjectRetention")
     rep.add_argument("--regions", nargs="+", metavar="REGION",
                      type=matching(REGION, "a region name like us-east-1"),
                      help="regions that must be present for every account (those of "

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlparse
 
 from .capped_read import MAX_FILE_BYTES
+from .evidence_checks import REGION
 from .evidence_source import (
     DAY_DEPTH, RECENT, TWO_DIGITS, YEAR, Lock, RunFolder, SourceError, is_stamp, mark_latest,
     plain_names, stamp_of)
@@ -99,39 +100,53 @@ class S3Prefix:
         start = since if since is not None else stamp_of(datetime.now(timezone.utc) - RECENT)
 
         def visit(node):
-            kind, prefix, parts, stamp = node
-            if kind == "undated":
-                return self._undated(prefix, parts, wanted)
-            if kind == "policy":
-                found, nodes = self._since(prefix, parts, wanted, start, stamp)
+            kind, prefix, parts, extra = node
+            if kind in ("undated", "listed"):
+                return self._undated(prefix, parts, wanted, since_listed=kind == "listed")
+            if kind == "since":
+                found, nodes = self._since(prefix, parts, wanted, start, extra)
                 return (found if since is not None else newest(found)), nodes
-            return self._dated(prefix, parts, wanted, stamp)
+            return self._dated(prefix, parts, wanted, extra)
 
         return mark_latest(walk(pool, visit, ("undated", self.prefix, (), ())))
 
-    def _undated(self, prefix, parts, wanted):
+    def _undated(self, prefix, parts, wanted, since_listed=False):
         """A folder above the run folders (the root, an account, a region, a policy
         directory): its own files as a run folder, its sub-folders to visit, and, when it
-        has year folders, its run folders."""
+        has year folders, its run folders (by date when its keys since `start` were listed
+        already and held none)."""
         children, files = self._list(prefix)
         named = plain_names(files, wanted)
         found = [RunFolder(self, prefix, parts, (), {
             name: prefix + stored for name, stored in named.items()})] if named else []
-        nodes = [("undated", prefix + c + "/", parts + (c,), ()) for c in children
-                 if not YEAR.match(c)]
+        # Custodian puts only policy directories in a region folder: each is listed from
+        # `start` on straight away, which saves listing it first.
+        below_region = bool(parts) and REGION.match(parts[-1])
+        nodes = [("since", prefix + c + "/", parts + (c,), None) if below_region
+                 else ("undated", prefix + c + "/", parts + (c,), ())
+                 for c in children if not YEAR.match(c)]
         years = tuple(sorted(c for c in children if YEAR.match(c)))
-        if years:
-            nodes.append(("policy", prefix, parts, years))
+        if years and since_listed:
+            nodes.append(("dated", prefix + years[-1] + "/", parts, (years[-1],)))
+        elif years:
+            nodes.append(("since", prefix, parts, years))
         return found, nodes
 
     def _since(self, prefix, parts, wanted, start, years):
         """A policy directory's run folders from `start` on, from one listing of the keys
-        after it; when there are none, its newest run folder is looked for by date."""
+        after it. When there are none, its newest run folder is looked for by date: below
+        its newest year folder, or (`years` None: a directory in a region folder, not
+        listed before) after a listing of the directory itself."""
         _none, keys = self._list(prefix, whole=True, start_after=prefix + "/".join(start))
         found = self._run_folders(prefix, parts, (), keys, wanted)
-        if found:
-            return found, []
-        return [], [("dated", prefix + years[-1] + "/", parts, (years[-1],))]
+        if not found:
+            return [], [("listed", prefix, parts, ()) if years is None
+                        else ("dated", prefix + years[-1] + "/", parts, (years[-1],))]
+        own = plain_names([k for k in keys if "/" not in k], wanted)
+        if own and years is None:     # its own files: after any stamp, among the keys
+            found.append(RunFolder(self, prefix, parts, (), {
+                name: prefix + stored for name, stored in own.items()}))
+        return found, []
 
     def _dated(self, prefix, parts, wanted, stamp):
         """The newest run folder below a year or month folder, down the newest month and

@@ -7,14 +7,16 @@ same hour overwrites the files it writes. A tree synced down from S3 has the sam
 folders. Both sources yield RunFolder records: the policy directory's path below the root,
 the run folder's hour, and its files by their plain names (a .gz is read decompressed).
 
-Cost on S3, a request each: a ListObjectsV2 (Delimiter "/") of every folder above the run
-folders (the root, each account, region and policy directory); then per policy directory
+Cost on S3, a request each: a ListObjectsV2 (Delimiter "/") of every folder above the
+policy directories (the root, each account and region folder); then per policy directory
 one listing of every key after the stamp of RECENT ago (or of `since`): the run folders
 since then, ceil(keys / 1,000) requests (a daily or hourly run fits in one). The newest
-of them is the latest run; only when there is none is it looked for by date: the newest
-year, month and day folder (three listings, the day's keys in one). Then a GetObject per
-file read: the latest run folder's metadata.json and our files in it; with `since` (the
-HTML report's history), the flow-log-compliance.json of every run folder since then.
+of them is the latest run; only when there is none is it looked for by date: a listing of
+the policy directory, then its newest year, month and day folders (the day's keys in one
+listing). A policy directory outside a region folder (`custodian run -s s3://...` of one
+region) is listed once before. Then a GetObject per file read: the latest run folder's
+metadata.json and our files in it; with `since` (the HTML report's history), the
+flow-log-compliance.json of every run folder since then.
 Listings and reads go `workers` at once (read_tree's pool). The S3 source is evidence_s3.
 
 An S3 Object Lock on a file read is what its GetObject said (a Lock), no request more.
@@ -75,6 +77,27 @@ class Lock:
         """Whether no one, the bucket owner and root included, can rewrite or delete the
         version before its date: a COMPLIANCE retention to come."""
         return self.mode == "COMPLIANCE" and self.until > now
+
+
+def locked_until_text(lock, now):
+    """A report's "Locked until": the date, its mode unless compliance; "expired", "-"."""
+    if lock is None:
+        return "-"
+    text = lock.until.strftime("%Y-%m-%d")
+    if lock.until <= now:
+        return "expired " + text
+    return text if lock.mode == "COMPLIANCE" else "%s (%s)" % (text, lock.mode.lower())
+
+
+def unbound_text(lock, now):
+    """Why a file's lock does not keep it from being rewritten (lock.binds is False)."""
+    if lock is None:
+        return ("is under no S3 Object Lock retention (a local file, a bucket without Object "
+                "Lock, or a reader not allowed s3:GetObjectRetention, to whom S3 shows none)")
+    if lock.until <= now:
+        return "was locked until %s, no longer" % lock.until.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return ("is locked in %s mode, which anyone allowed s3:BypassGovernanceRetention can "
+            "lift" % lock.mode)
 
 
 def plain_names(file_names, wanted):

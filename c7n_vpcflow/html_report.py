@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from string import Template
 
 from .account_rows import age_text, timestamp, total
+from .evidence_source import locked_until_text
 from .frameworks import cis_numbering, load as load_frameworks
 from .html_vpcs import account_text, vpc_sections
 from .report import terms_text, weaker_lines
@@ -61,7 +62,7 @@ PAGE = Template("""<!DOCTYPE html>
 <table id="account-regions"><thead><tr><th>Account</th><th>Region</th><th>$vpcs_heading</th>
 <th>$compliant_heading</th><th>$non_compliant_heading</th><th>$fixed_heading</th>\
 <th>$failed_heading</th><th>Compliance</th>
-<th>Judged at</th></tr></thead><tbody>
+<th>Locked until</th><th>Judged at</th></tr></thead><tbody>
 $rows
 </tbody></table>
 $weaker
@@ -79,7 +80,7 @@ FIGURE_WORDS = {**{f.name.lower(): f.value for f in Figure},
                 **{f.name.lower() + "_heading": f.heading for f in Figure}}
 
 
-def _summary_row(row):
+def _summary_row(row, now):
     region = escape(row.region)
     where = 'data-account="%s" data-region="%s"' % (
         escape(row.account_id or row.account_name), region)
@@ -88,9 +89,11 @@ def _summary_row(row):
         when = "%s, %s" % (timestamp(row.judged_at), age_text(row.age)) \
             if row.standing is Standing.STALE else ""
         cells += ['<td><span class="cause">%s</span></td>' % row.standing.label] + \
-            ["<td></td>"] * 4 + ["<td>%s</td>" % not_judged_bar(), "<td>%s</td>" % escape(when)]
+            ["<td></td>"] * 4 + ["<td>%s</td>" % not_judged_bar(),
+                                 "<td>%s</td>" % escape(locked_until_text(row.lock, now)),
+                                 "<td>%s</td>" % escape(when)]
         # The cause in a row of its own, across the table: causes can be long.
-        return ('<tr class="%s" %s>%s</tr>\n<tr class="cause-row" %s><td colspan="9">'
+        return ('<tr class="%s" %s>%s</tr>\n<tr class="cause-row" %s><td colspan="10">'
                 '<span class="cause">%s</span></td></tr>' % (
                     row.standing.value, where, "".join(cells), where, escape(row.cause or "")))
     compliance = "%s %s" % (bar(row.compliant, row.fixed, row.remaining),
@@ -98,17 +101,19 @@ def _summary_row(row):
                             if row.vpcs else "no VPCs")
     cells += ['<td class="n">%d</td>' % n for n in (
         row.vpcs, row.compliant, row.non_compliant, row.fixed, row.failed)]
-    cells += ["<td>%s</td>" % compliance, "<td>%s</td>" % escape(timestamp(row.judged_at))]
+    cells += ["<td>%s</td>" % compliance,
+              "<td>%s</td>" % escape(locked_until_text(row.lock, now)),
+              "<td>%s</td>" % escape(timestamp(row.judged_at))]
     return '<tr class="judged" %s>%s</tr>' % (where, "".join(cells))
 
 
-def _totals(rows):
+def _totals(rows, terms):
     overall = total(rows)
     standings = Counter(r.standing for r in rows)
+    locks = [Standing.UNLOCKED] if terms.require_lock else []
     figures = [("account-regions judged", "%d of %d" % (standings[Standing.JUDGED], len(rows))),
-               (Standing.NOT_JUDGED.label, standings[Standing.NOT_JUDGED]),
-               (Standing.STALE.label, standings[Standing.STALE]),
-               (Standing.WEAKER.label, standings[Standing.WEAKER]),
+               *((s.label, standings[s]) for s in [Standing.NOT_JUDGED, Standing.STALE, *locks,
+                                                   Standing.WEAKER]),
                ("%s judged" % Figure.VPCS.heading, overall.vpcs),
                (Figure.COMPLIANT, overall.vpcs - overall.non_compliant),
                (Figure.NON_COMPLIANT, overall.non_compliant), (Figure.FIXED, overall.fixed),
@@ -190,7 +195,7 @@ def as_html(rows, verdicts, sources, gate, terms, generated=None):
         style=STYLE, cis=escape(_cis_text()),
         gate_class="pass" if code == 0 else "fail",
         gate=escape("Exit %d: %s" % (code, meaning)), terms=escape(terms_text(terms)),
-        totals=_totals(rows), rows="\n".join(_summary_row(r) for r in rows),
+        totals=_totals(rows, terms), rows="\n".join(_summary_row(r, terms.now) for r in rows),
         weaker=_weaker(rows, terms), history=_history(verdicts),
         details=vpc_sections(rows), frameworks=_frameworks(), generated=escape(about),
         **FIGURE_WORDS)

@@ -8,6 +8,7 @@ import io
 import json
 
 from .account_rows import age_text, duration_text, timestamp, total
+from .evidence_source import locked_until_text
 from .profiles import CIS
 from .vocabulary import MANAGERS, REASONS, Figure, Standing
 
@@ -32,7 +33,9 @@ def terms_text(terms):
              else "every verdict as it was judged")
     age = ("of any age" if terms.max_age is None
            else "at most %s old" % duration_text(terms.max_age))
-    return "Counted: %s (--profile %s), %s (--max-age)." % (which, terms.profile, age)
+    lock = (", under an S3 Object Lock retention in compliance mode (--require-lock)"
+            if terms.require_lock else "")
+    return "Counted: %s (--profile %s), %s (--max-age)%s." % (which, terms.profile, age, lock)
 
 
 def weaker_lines(rows):
@@ -59,7 +62,8 @@ def _cell(text):
 
 def as_markdown(rows, terms):
     header = (["Account", "Region"] + [f.heading for f in COUNTS]
-              + ["Reasons", "Flow logs by manager"] + [f.heading for f in OUTCOMES] + ["Judged at"])
+              + ["Reasons", "Flow logs by manager"] + [f.heading for f in OUTCOMES]
+              + ["Locked until", "Judged at"])
     numeric = {2, 3, 4, 7, 8}
 
     def cells(row):
@@ -68,7 +72,8 @@ def as_markdown(rows, terms):
         return [_cell(c) for c in (
             account, row.region, _count(row.vpcs), _count(row.compliant),
             _count(row.non_compliant), reason_text(row.reasons), managed_by_text(row),
-            str(row.fixed), str(row.failed), _judged_text(row))]
+            str(row.fixed), str(row.failed), locked_until_text(row.lock, terms.now),
+            _judged_text(row))]
 
     table = [header] + [cells(r) for r in rows] + [cells(total(rows))]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
@@ -103,6 +108,8 @@ def _record(row):
             "region": row.region, "judged": row.judged, "standing": row.standing.value,
             "judged-at": row.judged_at.isoformat() if row.judged_at else None,
             "stale": row.standing is Standing.STALE, "age-hours": row.age_hours,
+            "locked-until": row.lock.until.isoformat() if row.lock else None,
+            "lock-mode": row.lock.mode if row.lock else None,
             "cause": row.cause, Figure.VPCS: row.vpcs, Figure.COMPLIANT: row.compliant,
             Figure.NON_COMPLIANT: row.non_compliant,
             "reasons": {r: row.reasons[r] for r in REASONS if row.reasons.get(r)},
@@ -126,6 +133,7 @@ def as_json(rows, terms):
     return json.dumps({
         "profile": terms.profile,
         "max-age-hours": None if terms.max_age is None else terms.max_age.total_seconds() / 3600,
+        "require-lock": terms.require_lock,
         "accounts": [_record(r) for r in rows], "total": _record(total(rows)),
         "vpcs": vpc_records(rows)}, indent=2) + "\n"
 
@@ -142,7 +150,8 @@ def as_csv(rows, _terms):
                     + [_column(r) for r in REASONS]
                     + ["managed_by_" + _column(m) for m in MANAGERS]
                     + [_column(f) for f in OUTCOMES]
-                    + ["judged", "judged_at", "standing", "age_hours", "cause", "weaker"])
+                    + ["judged", "judged_at", "standing", "age_hours", "locked_until",
+                       "lock_mode", "cause", "weaker"])
     for row in rows + [total(rows)]:
         reasons = ["" if row.vpcs is None else row.reasons.get(r, 0) for r in REASONS]
         reasons += ["" if row.vpcs is None else row.managed_by.get(m, 0) for m in MANAGERS]
@@ -151,7 +160,8 @@ def as_csv(rows, _terms):
                         + reasons + [row.fixed, row.failed, "yes" if row.judged else "no",
                                      row.judged_at.isoformat() if row.judged_at else "",
                                      row.standing.value, _count(row.age_hours, ""),
-                                     row.cause or "",
+                                     row.lock.until.isoformat() if row.lock else "",
+                                     row.lock.mode if row.lock else "", row.cause or "",
                                      "; ".join(weaker_lines([row]))])
     return buffer.getvalue()
 

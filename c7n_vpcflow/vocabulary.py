@@ -148,10 +148,12 @@ class Judgement(_Word):
 
 class Standing(_Word):
     """Where an account-region stands in the report: judged by a verdict that counts; its
-    newest such verdict too old; judged only with settings weaker than the profile; or not
+    newest such verdict too old; that verdict not under an S3 Object Lock no one can lift
+    (with --require-lock); judged only with settings weaker than the profile; or not
     judged at all."""
     JUDGED = "judged"
     STALE = "stale"
+    UNLOCKED = "unlocked"
     WEAKER = "weaker"
     NOT_JUDGED = "not-judged"
 

@@ -76,16 +76,17 @@ def run_folder(account_id, region, moment, prefix=PREFIX):
                                 moment.strftime("%Y/%m/%d/%H"))
 
 
-def seed_evidence(endpoint, bucket, files, places, moments, workers=8, lock_days=None):
-    """Creates the bucket (with `lock_days`, every version locked that long in compliance
-    mode, as iam/evidence-bucket.yml makes it) and uploads a run of every (account id,
-    region) of `places` at every one of `moments`; the keys made."""
+def seed_evidence(endpoint, bucket, files, places, moments, workers=8, lock_days=None,
+                  lock_mode="COMPLIANCE"):
+    """Creates the bucket (with `lock_days`, every version locked that long, in compliance
+    mode unless told, as iam/evidence-bucket.yml makes it) and uploads a run of every
+    (account id, region) of `places` at every one of `moments`; the keys made."""
     (s3,) = clients(endpoint, None, "us-east-1", "s3", config=UPLOADS)
     s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=bool(lock_days))
     if lock_days:
         s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
             "ObjectLockEnabled": "Enabled",
-            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": lock_days}}})
+            "Rule": {"DefaultRetention": {"Mode": lock_mode, "Days": lock_days}}})
     uploads = []
     for account_id, region in places:
         for moment in moments:

@@ -54,7 +54,8 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     cells = [c.strip() for c in lines[2].split("|")[1:-1]]
     assert cells == ["123456789012", "us-east-1", "5", "1", "4",
                      "missing 2, delivery-failed 1, traffic-type 1, log-group-missing 1",
-                     "other 3", "0", "0", row["judged-at"][:19].replace("T", " ") + " UTC"]
+                     "other 3", "0", "0", "-",    # Locked until: a local file has none
+                     row["judged-at"][:19].replace("T", " ") + " UTC"]
     table, said = lines[:lines.index("")], lines[lines.index("") + 1:]
     assert table[-1].startswith("| TOTAL ")
     assert len({len(line) for line in table}) == 1  # aligned for a terminal
@@ -129,5 +130,5 @@ def test_an_account_name_with_a_pipe_keeps_the_markdown_table_whole(cli, tmp_pat
     lines = shown.stdout.splitlines()
     table = lines[:lines.index("")]
     cells = [re.split(r"(?<!\\)\|", line) for line in table]
-    assert {len(line) for line in cells} == {12}   # 10 columns in every line
+    assert {len(line) for line in cells} == {13}   # 11 columns in every line
     assert cells[2][1].strip() == r"prod\|eu \\ edge (111111111111)"

@@ -64,16 +64,16 @@ def test_the_latest_state_costs_at_most_ten_requests_per_account_region(
     assert {(r["account-id"], r["region"]) for r in rows} == set(PLACES)
     latest = (NOW - timedelta(hours=1)).isoformat()
     assert {(r["judged-at"], r["vpcs"], r["non-compliant"]) for r in rows} == {(latest, 3, 2)}
-    # The root and each account: one listing; each account-region: its region and policy
-    # folders, the policy's keys of the last two days, its metadata.json and verdict.
+    # The root and each account: one listing; each account-region: its region folder, its
+    # policy's keys of the last two days, its metadata.json and verdict.
     assert operations(requests) == {
-        "ListObjectsV2": 1 + len(ACCOUNTS) + 3 * len(PLACES), "GetObject": 2 * len(PLACES)}
+        "ListObjectsV2": 1 + len(ACCOUNTS) + 2 * len(PLACES), "GetObject": 2 * len(PLACES)}
     assert len(requests) <= 10 * len(PLACES)
     read = [url for operation, url in requests if operation == "GetObject"]
     assert all((NOW - timedelta(hours=1)).strftime("/%Y/%m/%d/%H/") in url for url in read)
 
 
-def test_a_latest_run_older_than_two_days_is_found_by_date_for_three_more_listings(
+def test_a_latest_run_older_than_two_days_is_found_by_date_for_four_more_listings(
         emulator, audit_files, cli):
     seeded(emulator, audit_files, timedelta(days=40), timedelta(days=10), timedelta(days=11))
 
@@ -83,7 +83,8 @@ def test_a_latest_run_older_than_two_days_is_found_by_date_for_three_more_listin
     latest = (NOW - timedelta(days=10)).isoformat()
     assert [r["judged-at"] for r in rows] == [latest] * len(PLACES)
     assert operations(requests) == {
-        "ListObjectsV2": 1 + len(ACCOUNTS) + 6 * len(PLACES), "GetObject": 2 * len(PLACES)}
+        "ListObjectsV2": 1 + len(ACCOUNTS) + (2 + 4) * len(PLACES),
+        "GetObject": 2 * len(PLACES)}
 
 
 @pytest.mark.parametrize("since,earlier_runs", [
@@ -101,7 +102,7 @@ def test_the_html_history_reads_only_the_run_folders_since_since(
 
     assert shown.returncode == 1, shown.stderr
     assert operations(requests) == {
-        "ListObjectsV2": 1 + len(ACCOUNTS) + 3 * len(PLACES),
+        "ListObjectsV2": 1 + len(ACCOUNTS) + 2 * len(PLACES),
         "GetObject": (2 + earlier_runs) * len(PLACES)}
     read = {url.split(POLICY + "/")[1].rsplit("/", 1)[0] for operation, url in requests
             if operation == "GetObject"}
@@ -121,7 +122,7 @@ def test_listings_and_reads_go_workers_at_once_through_a_latency_proxy(
             stats = proxy.stats()
             figures[workers] = (sum(stats["calls"].values()), stats["peak_in_flight"])
 
-    requests = 1 + len(ACCOUNTS) + 5 * len(PLACES)
+    requests = 1 + len(ACCOUNTS) + 4 * len(PLACES)
     assert figures["1"] == (requests, 1)
     calls, peak = figures["8"]
     assert calls == requests and 4 < peak <= 8    # the region folders alone are 12
@@ -161,5 +162,5 @@ def test_help_states_the_defaults_and_what_reading_costs(cli):
     flat = " ".join(shown.split())
     assert "--workers N listings and file reads at once (default 32" in flat
     assert "30d (the default)" in flat
-    assert "latest state about 5 requests per account-region" in flat
+    assert "latest state about 4 requests per account-region" in flat
     assert "history --format html only" in flat
