@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from botocore.config import Config
 
-from localaws.estate import EMULATOR_ACCOUNT, Row, clients, seed as seed_table
+from localaws.estate import EMULATOR_ACCOUNT, Row, clients, flow_logs_by_vpc, seed as seed_table
 from localaws.server import post
 
 DEFAULT_ACCOUNT = EMULATOR_ACCOUNT   # moto's account for credentials it did not issue
@@ -79,13 +79,6 @@ def seed(endpoint, spec):
     return created
 
 
-def _all(client, operation, key, **params):
-    items = []
-    for page in client.get_paginator(operation).paginate(**params):
-        items.extend(page[key])
-    return items
-
-
 def working(flow_log):
     return (flow_log.get("FlowLogStatus") == "ACTIVE"
             and flow_log.get("DeliverLogsStatus") != "FAILED")
@@ -96,8 +89,8 @@ def unfixed(endpoint, spec):
     left = []
     for account_id, region in spec.account_regions:
         ec2, = clients(endpoint, account_id, region, "ec2", config=DIRECT)
-        covered = {f["ResourceId"] for f in _all(ec2, "describe_flow_logs", "FlowLogs")
-                   if working(f)}
-        left += [v["VpcId"] for v in _all(ec2, "describe_vpcs", "Vpcs")
-                 if v["VpcId"] not in covered]
+        covered = {vpc_id for vpc_id, flow_logs in flow_logs_by_vpc(ec2).items()
+                   if any(working(f) for f in flow_logs)}
+        vpcs = ec2.get_paginator("describe_vpcs").paginate().build_full_result()["Vpcs"]
+        left += [v["VpcId"] for v in vpcs if v["VpcId"] not in covered]
     return left

@@ -1,6 +1,6 @@
 """Seeding the moto server: an estate described as a table of VPCs, one `Row` each, made
-through the API by `seed`; and the calls it is made of (clients acting in an account,
-create_vpc, create_flow_log).
+through the API by `seed`; the calls it is made of (clients acting in an account,
+create_vpc, create_flow_log); and reading back the flow logs it holds.
 
 The tests, the demo and the bench keep their own tables (every kind in a region; the named
 accounts of accounts.yml; N VPCs at scale) and seed them here. A row's kind says what the
@@ -153,6 +153,15 @@ def create_flow_log(ec2, vpc_id, traffic_type, group, role_arn, tags=None):
     if response.get("Unsuccessful"):
         raise RuntimeError("seeding a flow log failed: %s" % json.dumps(response["Unsuccessful"]))
     return response["FlowLogIds"]
+
+
+def flow_logs_by_vpc(ec2):
+    """{VPC id: [flow log, ...]} of every flow log in the client's account-region."""
+    found = {}
+    for page in ec2.get_paginator("describe_flow_logs").paginate():
+        for flow_log in page["FlowLogs"]:
+            found.setdefault(flow_log["ResourceId"], []).append(flow_log)
+    return found
 
 
 def seed(endpoint, rows, role, log_groups=(), retention=None, workers=1, config=None):

@@ -1,9 +1,10 @@
-"""moto's server, plus the CloudWatch Logs query-definition calls moto 5.2 lacks.
+"""moto's server, plus the CloudWatch Logs query-definition calls moto lacks.
 
-The demo shows the Logs Insights queries enable-flow-logs saves; moto answers
-PutQueryDefinition with HTTP 500, so this launcher (of every emulator: tests, demo, bench;
-the tests of the queries themselves replay recorded responses) keeps query definitions in
-memory, per account and region, the way the CloudWatch Logs API describes them.
+The demo shows the Logs Insights queries enable-flow-logs saves, and the emulator tests
+of flow-log-analytics save and list them; this launcher (of every emulator: tests, demo,
+bench; the tests of the queries' content replay recorded responses) keeps query
+definitions in memory, per account and region, the way the CloudWatch Logs API describes
+them.
 """
 import json
 import sys
@@ -44,6 +45,11 @@ def delete_query_definition(self):
     return json.dumps({"success": removed is not None})
 
 
+# A monkeypatch of the emulator, on purpose: moto 5.2.6 (the version installed with
+# moto[server]>=5.1 as of this writing) implements none of PutQueryDefinition,
+# DescribeQueryDefinitions and DeleteQueryDefinition (LogsResponse has no such method, so
+# its server answers HTTP 500), and moto's server offers no other way to add a handler to
+# a service it serves. Drop these lines when moto implements them.
 LogsResponse.put_query_definition = put_query_definition
 LogsResponse.describe_query_definitions = describe_query_definitions
 LogsResponse.delete_query_definition = delete_query_definition

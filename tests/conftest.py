@@ -29,6 +29,16 @@ if os.environ.get("CI") == "true":
     hypothesis.settings.load_profile("ci")
 
 
+def pytest_collection_modifyitems(items):
+    """A test that uses the moto server, through `emulator`, `fault_proxy`, `moto_server` or
+    any fixture built on them, is an emulator test: marked so, `-m "not emulator"` runs the
+    unit tests alone. (Tests that start a server by other means, the demo's or the bench's,
+    carry the marker themselves.)"""
+    for item in items:
+        if "moto_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.emulator)
+
+
 @pytest.fixture(autouse=True)
 def hermetic_aws(tmp_path, monkeypatch):
     """Dummy credentials, a throwaway HOME and no path to real AWS, for every test: the
@@ -93,6 +103,7 @@ def fast_retries(monkeypatch):
 
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory):
+    """One moto server per test process (per pytest-xdist worker), reset by `emulator`."""
     server = Emulator(tmp_path_factory.mktemp("moto"))
     server.start()
     yield server

@@ -17,7 +17,7 @@ from support.e2e import read_output
 from support.emulated import log_groups_of, new_vpc
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import results_by_vpc
-from support.wire import error
+from localaws.wire import error
 
 pytestmark = pytest.mark.emulator
 

@@ -11,7 +11,8 @@ from support.bucket_policy import as_list
 from support.e2e import (
     AUDIT_POLICY, ENABLE_POLICY, REGIONS, assert_no_secret, audit, custodian_run, read_output,
     recording, run_results)
-from support.estate import ACCOUNT_ID, flow_logs_by_vpc, seed_estate, snapshot
+from support.emulated import flow_logs_of
+from support.estate import ACCOUNT_ID, seed_estate, snapshot
 
 pytestmark = pytest.mark.emulator
 
@@ -111,7 +112,7 @@ def assert_delivery_role_is_least_privilege(emulator):
 def test_enable_gives_every_non_compliant_vpc_its_own_log_group_and_reject_flow_log(
         emulator, cli, tmp_path):
     estates = seed_estate(emulator)
-    seeded = {region: flow_logs_by_vpc(emulator, region) for region in REGIONS}
+    seeded = {region: flow_logs_of(emulator, region) for region in REGIONS}
     proc = custodian_run(cli, tmp_path / "out", ENABLE_POLICY)
     assert proc.returncode == 0, proc.stderr
 
@@ -120,7 +121,7 @@ def test_enable_gives_every_non_compliant_vpc_its_own_log_group_and_reject_flow_
     for region, estate in estates.items():
         logs = emulator.client("logs", region)
         groups = {g["logGroupName"]: g for g in logs.describe_log_groups()["logGroups"]}
-        now = flow_logs_by_vpc(emulator, region)
+        now = flow_logs_of(emulator, region)
         healthy = estate.vpcs["healthy"]
         assert now[healthy] == seeded[region][healthy]
         assert GROUP % healthy not in groups

@@ -7,7 +7,8 @@ import pytest
 from support.constants import GROUP
 from support.e2e import (
     ENABLE_POLICY, REGIONS, audit, custodian_run, recording, run_results, write_policy)
-from support.estate import flow_logs_by_vpc, seed_estate
+from support.emulated import flow_logs_of
+from support.estate import seed_estate
 
 pytestmark = pytest.mark.emulator
 
@@ -30,7 +31,7 @@ def assert_one_new_reject_flow_log(before, after, vpc_id):
 def test_replace_broken_deletes_each_broken_flow_log_after_its_replacement_was_created(
         emulator, cli, tmp_path):
     estates = seed_estate(emulator)
-    before = {region: flow_logs_by_vpc(emulator, region) for region in REGIONS}
+    before = {region: flow_logs_of(emulator, region) for region in REGIONS}
     policy = write_policy(tmp_path / "replace.yml", "vpc-flow-logs-replace", NON_COMPLIANT,
                           {"type": "enable-flow-logs", "replace-broken": True})
     with recording(emulator) as recorded:
@@ -39,7 +40,7 @@ def test_replace_broken_deletes_each_broken_flow_log_after_its_replacement_was_c
 
     calls = recorded.calls()
     for region, estate in estates.items():
-        after = flow_logs_by_vpc(emulator, region)
+        after = flow_logs_of(emulator, region)
         healthy = estate.vpcs["healthy"]
         assert after[healthy] == before[region][healthy]
         for kind in ("failing", "accept_only"):
@@ -74,11 +75,11 @@ def test_replace_broken_deletes_nothing_when_no_replacement_could_be_created(
                 "Action": "sts:AssumeRole"}]}))
     policy = write_policy(tmp_path / "replace.yml", "vpc-flow-logs-replace", NON_COMPLIANT,
                           {"type": "enable-flow-logs", "replace-broken": True})
-    before = flow_logs_by_vpc(emulator, "us-east-1")
+    before = flow_logs_of(emulator, "us-east-1")
     with recording(emulator) as recorded:
         proc = custodian_run(cli, tmp_path / "out", policy, regions=region)
     assert proc.returncode != 0
-    assert flow_logs_by_vpc(emulator, "us-east-1") == before
+    assert flow_logs_of(emulator, "us-east-1") == before
     operations = [c.operation for c in recorded.calls()]
     assert "DescribeVpcs" in operations
     assert "CreateFlowLogs" not in operations and "DeleteFlowLogs" not in operations
@@ -91,7 +92,7 @@ def test_a_vpc_at_the_flow_log_limit_fails_the_run_by_name_while_the_others_are_
         emulator, cli, tmp_path):
     estates = seed_estate(emulator, at_limit_region="eu-west-1")
     at_limit = estates["eu-west-1"].vpcs["at_limit"]
-    before = flow_logs_by_vpc(emulator, "eu-west-1")[at_limit]
+    before = flow_logs_of(emulator, "eu-west-1")[at_limit]
     proc = custodian_run(cli, tmp_path / "out", ENABLE_POLICY)
     assert proc.returncode != 0
     naming = [line for line in proc.stderr.splitlines() if at_limit in line and "limit" in line]
@@ -99,7 +100,7 @@ def test_a_vpc_at_the_flow_log_limit_fails_the_run_by_name_while_the_others_are_
     # Every other VPC, in both regions, was still fixed; the stuck one was left as it was.
     assert audit(cli, tmp_path / "audit") == {
         "eu-west-1": {at_limit: ["traffic-type"]}, "us-east-1": {}}
-    assert flow_logs_by_vpc(emulator, "eu-west-1")[at_limit] == before
+    assert flow_logs_of(emulator, "eu-west-1")[at_limit] == before
     results = run_results(tmp_path / "out", "eu-west-1", "vpc-flow-logs-enable")
     assert results[at_limit]["status"] == "failed"
     assert "limit" in results[at_limit]["error"]
@@ -111,7 +112,7 @@ def test_plain_flow_logs_filter_then_enable_fixes_every_vpc_without_flow_logs(
         emulator, cli, tmp_path):
     # The built-in filter picks only VPCs with no flow log, so the estate has no broken ones.
     estates = seed_estate(emulator, kinds=("bare", "healthy", "named", "default"))
-    before = {region: flow_logs_by_vpc(emulator, region) for region in REGIONS}
+    before = {region: flow_logs_of(emulator, region) for region in REGIONS}
     policy = write_policy(tmp_path / "plain.yml", "vpc-flow-logs-plain",
                           [{"type": "flow-logs", "count": 0}], {"type": "enable-flow-logs"})
     proc = custodian_run(cli, tmp_path / "out", policy)
@@ -119,7 +120,7 @@ def test_plain_flow_logs_filter_then_enable_fixes_every_vpc_without_flow_logs(
 
     assert audit(cli, tmp_path / "audit") == {region: {} for region in REGIONS}
     for region, estate in estates.items():
-        after = flow_logs_by_vpc(emulator, region)
+        after = flow_logs_of(emulator, region)
         assert after[estate.vpcs["healthy"]] == before[region][estate.vpcs["healthy"]]
         for kind in ("bare", "named", "default"):
             assert_one_new_reject_flow_log(before[region], after, estate.vpcs[kind])
@@ -128,7 +129,7 @@ def test_plain_flow_logs_filter_then_enable_fixes_every_vpc_without_flow_logs(
 def test_enable_without_any_filter_fixes_every_vpc_and_skips_the_healthy_one(
         emulator, cli, tmp_path):
     estates = seed_estate(emulator)
-    before = {region: flow_logs_by_vpc(emulator, region) for region in REGIONS}
+    before = {region: flow_logs_of(emulator, region) for region in REGIONS}
     policy = write_policy(tmp_path / "bare.yml", "vpc-flow-logs-unfiltered",
                           action={"type": "enable-flow-logs"})
     proc = custodian_run(cli, tmp_path / "out", policy)
@@ -136,7 +137,7 @@ def test_enable_without_any_filter_fixes_every_vpc_and_skips_the_healthy_one(
 
     assert audit(cli, tmp_path / "audit") == {region: {} for region in REGIONS}
     for region, estate in estates.items():
-        after = flow_logs_by_vpc(emulator, region)
+        after = flow_logs_of(emulator, region)
         results = run_results(tmp_path / "out", region, "vpc-flow-logs-unfiltered")
         healthy = estate.vpcs["healthy"]
         assert after[healthy] == before[region][healthy]

@@ -1,13 +1,16 @@
 """The one test harness: the hermetic environment the tests, the demo and the bench share
-(localaws.environment); flight data found by name."""
+(localaws.environment); flight data found by name; emulator tests marked by the fixtures
+they use."""
 import os
+import subprocess
+import sys
 
 import boto3
 import pytest
 
 from localaws.environment import (
     ACCESS_KEY_ID, SECRET_ACCESS_KEY, child_environment, isolate)
-from support.constants import DATA_DIR
+from support.constants import DATA_DIR, ROOT
 
 HOSTILE = {"AWS_PROFILE": "production", "AWS_ACCESS_KEY_ID": "AKIAREALLOOKING00000",
            "AWS_SECRET_ACCESS_KEY": "real-looking-secret", "AWS_SESSION_TOKEN": "token",
@@ -62,3 +65,19 @@ def test_flight_data_by_name_replays_a_shared_folder(flight_data):
     flight = flight_data("filter_reasons", region="eu-west-1")
     assert flight.session.region_name == "eu-west-1"
     assert flight.session.client("ec2").describe_vpcs()["Vpcs"]
+
+
+def collected(marker_expression):
+    """The probe tests `pytest -m <expression>` selects."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-m", marker_expression, os.path.join("tests", "data", "harness", "probe_markers.py")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return sorted(line.split("::")[1] for line in proc.stdout.splitlines() if "::" in line)
+
+
+def test_tests_on_the_moto_server_are_marked_emulator_by_the_fixtures_they_use():
+    assert collected("emulator") == [
+        "test_behind_the_fault_proxy", "test_on_the_emulator",
+        "test_through_a_fixture_built_on_the_emulator"]
+    assert collected("not emulator") == ["test_without_aws"]

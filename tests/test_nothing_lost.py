@@ -12,7 +12,7 @@ from c7n_vpcflow.action import FlowLogRemediationError
 from support.aws import RecordingSession
 from support.e2e import ENABLE_POLICY, custodian_run, read_output, write_policy
 from support.estate import seed_region
-from support.emulated import emulator_client, flow_logs_of, log_groups_of
+from support.emulated import flow_logs_of, log_groups_of
 from support.policy import run_policy
 from support.results import read_results
 from support.constants import REGION
@@ -31,7 +31,7 @@ def seeded(emulator):
     can fix: nothing may be deleted to make room), and our own group of the bare VPC, kept
     for 30 days only."""
     estate = seed_region(emulator, REGION, at_limit=True)
-    logs = emulator_client(emulator, "logs", REGION)
+    logs = emulator.client("logs", REGION)
     logs.create_log_group(logGroupName="/vpc/flow-logs/" + estate.vpcs["bare"])
     logs.put_retention_policy(logGroupName="/vpc/flow-logs/" + estate.vpcs["bare"],
                               retentionInDays=30)

@@ -9,7 +9,8 @@ import pytest
 
 from support.cli import Cli
 from support.e2e import ENABLE_POLICY, custodian_run, run_results
-from support.estate import ACCOUNT_ID, flow_logs_by_vpc, seed_region
+from support.emulated import flow_logs_of
+from support.estate import ACCOUNT_ID, seed_region
 from support.faults import proxied_emulator
 from localaws.wire import create_flow_logs_unsuccessful, error
 from support.constants import GROUP, REGION
@@ -50,7 +51,7 @@ def run(moto_server, tmp_path_factory):
     with proxied_emulator(moto_server, workdir / "home") as proxy:
         # bare, healthy, accept_only, failing, named, default: N = 5 non-compliant
         estate = seed_region(moto_server, REGION)
-        before = flow_logs_by_vpc(moto_server, REGION)
+        before = flow_logs_of(moto_server, REGION)
         reasons, rule = failures_for(estate)
         proxy.rules.append(rule)
         cli = Cli(workdir)
@@ -59,7 +60,7 @@ def run(moto_server, tmp_path_factory):
         groups = {g["logGroupName"] for g in moto_server.client(
             "logs", REGION).describe_log_groups()["logGroups"]}
         return SimpleNamespace(
-            estate=estate, before=before, after=flow_logs_by_vpc(moto_server, REGION),
+            estate=estate, before=before, after=flow_logs_of(moto_server, REGION),
             groups=groups, reasons=reasons, proc=proc, report=report, out=workdir / "out",
             injected=proxy.injected())
 

@@ -14,7 +14,8 @@ import time
 import pytest
 
 from support.e2e import ENABLE_POLICY, assert_no_secret, custodian_run, read_output, write_policy
-from support.estate import flow_logs_by_vpc, seed_region
+from support.emulated import flow_logs_of
+from support.estate import seed_region
 from support.faults import DROP
 from support.constants import GROUP, REGION
 
@@ -27,7 +28,7 @@ def results_file(out, policy):
 
 
 def new_flow_logs(emulator, before):
-    after = flow_logs_by_vpc(emulator, REGION)
+    after = flow_logs_of(emulator, REGION)
     return {vpc_id: [f for f in found if f not in before.get(vpc_id, [])]
             for vpc_id, found in after.items()}
 
@@ -35,7 +36,7 @@ def new_flow_logs(emulator, before):
 def test_a_dropped_connection_fails_that_vpc_only(emulator, fault_proxy, cli, tmp_path):
     estate = seed_region(emulator, REGION)
     broken = estate.vpcs["bare"]
-    before = flow_logs_by_vpc(emulator, REGION)
+    before = flow_logs_of(emulator, REGION)
     fault_proxy.rules.append(lambda call: DROP if call.operation == "CreateFlowLogs"
                              and call.params.get("ResourceId.1") == broken else None)
 
@@ -62,7 +63,7 @@ def test_a_dropped_connection_fails_that_vpc_only(emulator, fault_proxy, cli, tm
 def test_an_interrupted_run_records_what_was_done_and_what_was_not(
         emulator, fault_proxy, tmp_path):
     estate = seed_region(emulator, REGION)
-    before = flow_logs_by_vpc(emulator, REGION)
+    before = flow_logs_of(emulator, REGION)
     policy = write_policy(tmp_path / "enable.yml", "vpc-flow-logs-serial",
                           filters=[{"type": "flow-log-compliance"}],
                           action={"type": "enable-flow-logs", "max-workers": 1})

@@ -12,6 +12,10 @@ from typing import Dict, List, Optional
 
 from localaws.estate import Row, seed
 from support.constants import ACCOUNT_ID, REGION
+from support.emulated import flow_logs_of
+
+# The old name of support.emulated.flow_logs_of, for the importers that have not moved yet.
+flow_logs_by_vpc = flow_logs_of
 
 # Any ARN does for the seeded flow logs: moto never checks the delivery role.
 SEED_ROLE = "arn:aws:iam::%s:role/seeded-flow-logs"
@@ -103,14 +107,6 @@ def seed_telemetry_rule(emulator, vpcs, region=REGION, retention=TELEMETRY_RETEN
     rows = [Row(None, region, None, kind, cidr, manager="telemetry-rule", retention=retention)
             for kind, cidr in vpcs.values()]
     return dict(zip(vpcs, seed(emulator.endpoint, rows, SEED_ROLE)))
-
-
-def flow_logs_by_vpc(emulator, region):
-    """{VPC id: [flow log, ...]} of one region."""
-    found = {}
-    for flow_log in emulator.client("ec2", region).describe_flow_logs()["FlowLogs"]:
-        found.setdefault(flow_log["ResourceId"], []).append(flow_log)
-    return found
 
 
 def snapshot(emulator, regions=("us-east-1", "eu-west-1")):
