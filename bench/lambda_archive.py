@@ -21,7 +21,8 @@ import sys
 import zipfile
 
 from localaws.estate import clients
-from localaws.lambda_boot import BOOT, evidence_vars, runtime_folder
+from localaws.lambda_boot import (
+    BOOT, created_functions, evidence_vars, runtime_folder, scheduled_event)
 from localaws.server import Recorder
 
 from . import estate as estates
@@ -31,22 +32,6 @@ POLICY = os.path.join(POLICIES, "vpc-flow-logs-periodic.yml")
 FUNCTION = "custodian-vpc-flow-logs-periodic"
 LAMBDA_ROLE = "c7n-vpcflow-lambda"
 DEFAULT_MEMORY_MB = 512      # Custodian's default for Lambda modes (c7n.mu)
-
-
-def create_function_calls(entries):
-    """The request bodies (dicts) of every CreateFunction among moto recorder entries."""
-    found = []
-    for entry in entries:
-        if not entry or not entry.get("body"):
-            continue
-        if not entry.get("url", "").split("?")[0].rstrip("/").endswith("/functions"):
-            continue
-        body = entry["body"]
-        try:
-            found.append(json.loads(base64.b64decode(body)))
-        except ValueError:
-            found.append(json.loads(body))
-    return found
 
 
 def deploy(ctx, region):
@@ -73,20 +58,11 @@ def deploy(ctx, region):
         entries = recorder.entries()
     if completed.returncode != 0:
         raise RuntimeError("deploying %s failed:\n%s" % (POLICY, completed.stderr[-3000:]))
-    bodies = [b for b in create_function_calls(entries) if b.get("FunctionName") == FUNCTION]
+    bodies = [c.params for c in created_functions(entries)
+              if c.params.get("FunctionName") == FUNCTION]
     if not bodies:
         raise RuntimeError("no CreateFunction for %s was recorded" % FUNCTION)
     return bodies[-1]
-
-
-def scheduled_event(account_id, region):
-    return {
-        "version": "0", "id": "89d1a02d-5ec7-412e-82f5-13505f849b41",
-        "detail-type": "Scheduled Event", "source": "aws.events", "account": account_id,
-        "time": "2026-11-27T03:00:00Z", "region": region,
-        "resources": ["arn:aws:events:%s:%s:rule/%s" % (region, account_id, FUNCTION)],
-        "detail": {},
-    }
 
 
 def lambda_environment(env, region, memory_mb, task):
@@ -124,7 +100,7 @@ def lambda_run(ctx):
     runtime = runtime_folder(os.path.join(os.path.dirname(ctx.workdir), "lambda-runtime"))
     event_file = os.path.join(ctx.workdir, "event.json")
     with open(event_file, "w") as f:
-        json.dump(scheduled_event(estates.DEFAULT_ACCOUNT, region), f)
+        json.dump(scheduled_event(estates.DEFAULT_ACCOUNT, region, FUNCTION), f)
     extra_file = os.path.join(ctx.workdir, "bench-extra.json")
     figures = archive_figures(function, archive)
     with open(extra_file, "w") as f:

@@ -1,11 +1,14 @@
 """Running a Custodian Lambda archive the way the Python Lambda runtime would, locally: the
-boot script of a bare interpreter, the folder of what the runtime provides, and the evidence
-bucket the Lambda policies write to. For the tests and the bench alike."""
+archives deployed to the emulator, the boot script of a bare interpreter, the folder of what
+the runtime provides, a scheduled event, and the evidence bucket the Lambda policies write
+to. For the tests and the bench alike."""
 import json
 import os
 import shutil
 
 import boto3
+
+from .wire import parse_recorded
 
 EVIDENCE_BUCKET = "c7n-vpcflow-evidence"
 # What the AWS Lambda Python runtime provides besides the standard library.
@@ -46,6 +49,24 @@ extra.update(handler_import_s=imported - started, handler_run_s=done - imported,
 with open(extra_file, "w") as f:
     json.dump(extra, f)
 """
+
+
+def created_functions(entries):
+    """The CreateFunction calls among moto recorder entries: the deployed archives, each
+    call's params the request body (FunctionName, Handler, Role, Code.ZipFile), its region
+    the signer's."""
+    return [c for c in map(parse_recorded, entries) if c.operation == "CreateFunction"]
+
+
+def scheduled_event(account_id, region, rule):
+    """The event EventBridge sends a function when its schedule `rule` fires."""
+    return {
+        "version": "0", "id": "89d1a02d-5ec7-412e-82f5-13505f849b41",
+        "detail-type": "Scheduled Event", "source": "aws.events", "account": account_id,
+        "time": "2026-11-27T03:00:00Z", "region": region,
+        "resources": ["arn:aws:events:%s:%s:rule/%s" % (region, account_id, rule)],
+        "detail": {},
+    }
 
 
 def evidence_vars(workdir, s3, region, bucket=EVIDENCE_BUCKET):

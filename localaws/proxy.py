@@ -176,10 +176,6 @@ class Proxy:
         return status, headers, body
 
 
-# The bench's old name, for the importers that have not moved yet.
-ThrottlingProxy = Proxy
-
-
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "localaws-proxy"

@@ -5,18 +5,21 @@ proxy must learn the accounts from c7n-org's assumed-role sessions and keep buck
 account-region), and the periodic policy's Lambda archive run in the bare runtime. Plus
 the pure parts: the accounts file, the floor of a multi-account estate, the findings.
 """
+import base64
 import os
 
 import jsonschema
 import pytest
 import yaml
 from c7n_org.cli import CONFIG_SCHEMA
+from support.aws import signed_request
 from support.constants import REGIONS
+
+from localaws.lambda_boot import created_functions
 
 from bench import org
 from bench.estate import EstateSpec
 from bench.findings import findings
-from bench.lambda_archive import create_function_calls
 from bench.report import floor_seconds
 from bench.runner import Bench, Measurement, run_suites, summarize
 from bench.scenarios import SUITES, RunContext, Suite
@@ -47,13 +50,19 @@ def test_the_floor_of_a_multi_account_estate_is_its_busiest_account_region():
     assert floor_seconds(200, SUITES["realistic-200"]) == 40.0
 
 
+def recorded(service, operation, **params):
+    """A moto recorder entry of the request botocore sends for the call."""
+    headers, body, method, url = signed_request(service, operation, **params)
+    return {"headers": headers, "body": base64.b64encode(body).decode(), "body_encoded": True,
+            "method": method, "url": url}
+
+
 def test_create_function_bodies_are_found_in_recorder_entries():
-    import base64
-    import json
-    body = json.dumps({"FunctionName": "f", "Handler": "h.run", "Code": {"ZipFile": "UEs="}})
-    entries = [None, {"url": "/2015-03-31/functions", "body": base64.b64encode(
-        body.encode()).decode()}, {"url": "/", "body": "Action=DescribeVpcs"}]
-    assert create_function_calls(entries) == [json.loads(body)]
+    body = {"FunctionName": "f", "Handler": "h.run", "Runtime": "python3.11",
+            "Role": "arn:aws:iam::111122223333:role/r", "Code": {"ZipFile": b"PK"}}
+    entries = [recorded("lambda", "create_function", **body), recorded("ec2", "describe_vpcs")]
+    assert [c.params for c in created_functions(entries)] == [
+        dict(body, Code={"ZipFile": "UEs="})]
 
 
 def measurement(suite, scenario, wall, **kw):

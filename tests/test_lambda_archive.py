@@ -12,12 +12,12 @@ import zipfile
 
 import pytest
 
-from localaws.lambda_boot import EVIDENCE_BUCKET, evidence_vars
+from localaws.lambda_boot import EVIDENCE_BUCKET, evidence_vars, scheduled_event
 from support.aws import RecordingSession
 from support.e2e import recording
 from support.evidence import bucket_evidence_problems
 from support.lambda_runtime import (
-    create_vpc_event, run_archive, scheduled_event, start_recording, uploaded_archives)
+    create_vpc_event, run_archive, start_recording, uploaded_archives)
 from support.policy import run_policy
 from support.constants import ACCOUNT_ID, REGION, policy_path
 

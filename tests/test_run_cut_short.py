@@ -13,10 +13,10 @@ import time
 
 import pytest
 
+from localaws.proxy import DROP
 from support.e2e import ENABLE_POLICY, assert_no_secret, custodian_run, read_output, write_policy
 from support.emulated import flow_logs_of
 from support.estate import seed_region
-from support.faults import DROP
 from support.constants import GROUP, REGION
 
 pytestmark = pytest.mark.emulator

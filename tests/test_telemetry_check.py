@@ -2,7 +2,7 @@
 ListResourceTelemetryForOrganization; the VPCs where they disagree are named, and only those.
 
 AWS's answers are flight data shaped on botocore's model: attached to a session for the
-comparison itself, served on the wire (FaultProxy in front of the emulator) for the
+comparison itself, served on the wire (localaws.proxy in front of the emulator) for the
 installed command, which builds its own sessions as Custodian does. The emulator alone has
 no Observability Admin: there the command ends in one line naming the call.
 """

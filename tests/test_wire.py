@@ -4,7 +4,6 @@ botocore reads as it reads AWS's own."""
 import base64
 import json
 
-import boto3
 import botocore.parsers
 import botocore.session
 import pytest
@@ -12,39 +11,14 @@ import pytest
 from localaws.wire import (
     Call, create_flow_logs_unsuccessful, error, error_code, parse_recorded, parse_request,
     throttle)
+from support.aws import signed_request
 
 SIGV4 = ("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/%s/%s/aws4_request, "
          "SignedHeaders=host;x-amz-date, Signature=abc")
 
 
-class Sent(Exception):
-    """Raised in place of sending: the request botocore was about to send."""
-
-    def __init__(self, request):
-        self.request = request
-
-
-def signed(service, operation, region="eu-west-1", **params):
-    """(headers, body, method, url) of the request botocore signs for the call."""
-    client = boto3.Session(
-        aws_access_key_id="AKIAWIRETEST", aws_secret_access_key="not-a-secret",
-        aws_session_token="session-token", region_name=region,
-    ).client(service, endpoint_url="http://127.0.0.1:9")
-
-    def stop(request, **kwargs):
-        raise Sent(request)
-    client.meta.events.register("before-send", stop)
-    with pytest.raises(Sent) as sent:
-        getattr(client, operation)(**params)
-    request = sent.value.request
-    body = request.body.read() if hasattr(request.body, "read") else request.body or b""
-    headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
-    return headers, body.encode() if isinstance(body, str) else body, \
-        request.method, request.url
-
-
 def parsed(service, operation, **params):
-    headers, body, method, url = signed(service, operation, **params)
+    headers, body, method, url = signed_request(service, operation, **params)
     return parse_request(headers, body, method, url)
 
 
@@ -98,7 +72,7 @@ def test_rest_calls_are_named_by_path_and_the_query_they_require():
 
 
 def test_a_recorded_entry_is_parsed_like_the_request_it_records():
-    headers, body, method, url = signed("ec2", "describe_vpcs")
+    headers, body, method, url = signed_request("ec2", "describe_vpcs")
     entry = {"headers": headers, "body": base64.b64encode(body).decode(), "body_encoded": True,
              "method": method, "url": url}
     assert parse_recorded(entry) == parse_request(headers, body, method, url)

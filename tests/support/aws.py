@@ -1,5 +1,5 @@
-"""AWS doubles for tests: sessions that record their calls, and placebo flight data (the moto
-server is localaws.server.Emulator)."""
+"""AWS doubles for tests: sessions that record their calls, placebo flight data, and requests
+as botocore signs them, never sent (the moto server is localaws.server.Emulator)."""
 import copy
 import json
 import os
@@ -55,3 +55,32 @@ class FlightData(RecordingSession):
         super().__init__(region)
         self.pill = placebo.attach(self.session, data_path=case_dir)
         self.pill.playback()
+
+
+class Sent(Exception):
+    """Raised in place of sending: the request botocore was about to send."""
+
+    def __init__(self, request):
+        self.request = request
+
+
+def signed_request(service, operation, region="eu-west-1", **params):
+    """(headers, body, method, url) of the request botocore signs for the call."""
+    client = boto3.Session(
+        aws_access_key_id="AKIAWIRETEST", aws_secret_access_key="not-a-secret",
+        aws_session_token="session-token", region_name=region,
+    ).client(service, endpoint_url="http://127.0.0.1:9")
+
+    def stop(request, **kwargs):
+        raise Sent(request)
+    client.meta.events.register("before-send", stop)
+    try:
+        getattr(client, operation)(**params)
+    except Sent as sent:
+        request = sent.request
+    else:
+        raise AssertionError("botocore sent nothing")
+    body = request.body.read() if hasattr(request.body, "read") else request.body or b""
+    headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
+    return headers, body.encode() if isinstance(body, str) else body, \
+        request.method, request.url

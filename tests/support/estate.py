@@ -12,10 +12,6 @@ from typing import Dict, List, Optional
 
 from localaws.estate import Row, seed
 from support.constants import ACCOUNT_ID, REGION
-from support.emulated import flow_logs_of
-
-# The old name of support.emulated.flow_logs_of, for the importers that have not moved yet.
-flow_logs_by_vpc = flow_logs_of
 
 # Any ARN does for the seeded flow logs: moto never checks the delivery role.
 SEED_ROLE = "arn:aws:iam::%s:role/seeded-flow-logs"

@@ -10,14 +10,9 @@ import os
 
 import pytest
 
-from localaws.proxy import DROP, Proxy
+from localaws.proxy import Proxy
 from localaws.wire import rest_json, throttle
 from support.hermetic import hermetic_environ
-
-# Old names, for the importers that have not moved to localaws.proxy yet.
-FaultProxy = Proxy
-__all__ = ["DROP", "FaultProxy", "every_mutating_call_throttled", "flight_data_answers",
-           "proxied_emulator", "proxying", "secrets_in"]
 
 
 def every_mutating_call_throttled(times):

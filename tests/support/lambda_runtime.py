@@ -13,7 +13,7 @@ import subprocess
 import sys
 import zipfile
 
-from localaws.lambda_boot import BOOT, runtime_folder
+from localaws.lambda_boot import BOOT, created_functions, runtime_folder
 from localaws.server import Recorder
 
 
@@ -27,14 +27,11 @@ def uploaded_archives(endpoint, by_account_region=False):
     recorder = Recorder(endpoint)
     recorder.stop()
     archives = {}
-    for request in recorder.entries():
-        if not request.get("body") or not request["url"].rstrip("/").endswith("/functions"):
-            continue
-        body = json.loads(base64.b64decode(request["body"]))
+    for call in created_functions(recorder.entries()):
+        body = call.params
         key = body["FunctionName"]
         if by_account_region:
-            scope = request["headers"].get("Authorization", "").split("Credential=")[1]
-            key = (key, body["Role"].split(":")[4], scope.split("/")[2])
+            key = (key, body["Role"].split(":")[4], call.region)
         archives[key] = (body["Handler"], base64.b64decode(body["Code"]["ZipFile"]))
     return archives
 
@@ -74,16 +71,6 @@ def run_archive(archive, handler, event, workdir, env):
             extra = json.load(f)
         report = {"outside": extra["outside_modules"], "result": extra["handler_result"]}
     return completed, report
-
-
-def scheduled_event(account_id, region, rule):
-    return {
-        "version": "0", "id": "89d1a02d-5ec7-412e-82f5-13505f849b41",
-        "detail-type": "Scheduled Event", "source": "aws.events", "account": account_id,
-        "time": "2026-11-27T03:00:00Z", "region": region,
-        "resources": ["arn:aws:events:%s:%s:rule/%s" % (region, account_id, rule)],
-        "detail": {},
-    }
 
 
 def create_vpc_event(account_id, region, vpc_id):
