@@ -1,6 +1,5 @@
 """Client-side pacing: each paced operation waits for its slot; others pass straight on."""
 import threading
-import time
 
 from c7n_vpcflow.pacing import PacedClient, Pacer
 
@@ -41,24 +40,25 @@ def test_operations_are_paced_independently_and_idle_time_is_not_banked():
 
 
 def test_threads_share_the_slots():
-    pacer = Pacer(50, ["create_log_group"])
-    starts = []
+    """Six threads asking at the same instant each get a slot of their own, 20 ms apart (the
+    clock stands still: each sleep is recorded, not slept, so the test cannot race)."""
+    now = 100.0
+    delays = []
     lock = threading.Lock()
 
-    def call():
-        pacer.wait("create_log_group")
+    def record(seconds):
         with lock:
-            starts.append(time.monotonic())
+            delays.append(round(seconds, 6))
 
-    threads = [threading.Thread(target=call) for _ in range(6)]
+    pacer = Pacer(50, ["create_log_group"], clock=lambda: now, sleep=record)
+    threads = [threading.Thread(target=pacer.wait, args=("create_log_group",))
+               for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    starts.sort()
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) > 0.015  # 20 ms slots, some scheduling slack
-    assert starts[-1] - starts[0] >= 0.09
+    # The first starts at once (no sleep); the others wait 1..5 slots, each a different one.
+    assert sorted(delays) == [0.02, 0.04, 0.06, 0.08, 0.1]
 
 
 def test_paced_client_paces_only_the_listed_operations():
