@@ -172,11 +172,12 @@ def latest_state(k, sequential):
         "",
         "- **(k) 32 workers (the default)**: **%.1f s** (target ≤ %d s: %s); %d requests "
         "(%s), **%.2f per account-region** (target ≤ %d: %s); mean requests in flight "
-        "%.1f (peak %d); client CPU %.1f s (%.2f ms a request); %s." % (
+        "%.1f (peak %d); client CPU %.1f s (%.2f ms a request; load average %.1f on %d "
+        "CPUs at its end); %s." % (
             k.wall, TARGET_MEASURED_S, _met(k.wall <= TARGET_MEASURED_S), requests,
             _by_operation(k), per, TARGET_PER_ACCOUNT_REGION,
             _met(per <= TARGET_PER_ACCOUNT_REGION), mean, k.extra.get("peak_in_flight", 0),
-            k.cpu, cpu_ms, _judged(k)),
+            k.cpu, cpu_ms, k.extra.get("load_average", 0.0), os.cpu_count() or 0, _judged(k)),
     ]
     if sequential is not None:
         lines.append(

@@ -161,6 +161,8 @@ class Bench:
         calls, unparsed = count_calls(entries)
         throttled = self.proxy.stats()["throttled"] if self.proxy else {}
         extra = read_extra(run_dir)
+        # What else ran meanwhile: on a shared machine CPU time per unit of work rises.
+        extra["load_average"] = os.getloadavg()[0]
         if self.proxy:
             extra.update(self.proxy_buckets())
             extra.update(self.proxy_concurrency(wall))

@@ -27,9 +27,9 @@ Where things live:
 - findings (flow-log-finding: Security Hub); telemetry_rules, telemetry_rule_spec,
   telemetry_rule_action, telemetry_check (CloudWatch telemetry rules).
 - evidence and outputs (the files a run leaves; their schemas in schemas/),
-  evidence_source, capped_read, evidence_tree, evidence_checks, our_runs, run_log
-  (reading them back and checking them), profiles and account_rows (what counts), report,
-  html_report, html_vpcs, report_chart, frameworks (rendering);
+  evidence_source, evidence_s3, capped_read, evidence_tree, evidence_checks, our_runs,
+  run_log (reading them back and checking them), profiles and account_rows (what counts),
+  report, html_report, html_vpcs, report_chart, frameworks (rendering);
   cli, permissions, reference (the c7n-vpcflow command and the generated docs).
 """
 # Registration happens at import (telemetry_rule_action's once Custodian loads aws.account).
