@@ -57,10 +57,10 @@ def test_default_pacing_meets_the_quota_with_no_throttled_call(emulator, cli, tm
     for name in PER_VPC:
         assert stats["calls"][name] == N, (name, stats["calls"])
     assert unfixed(emulator, ids) == set()
-    # Paced, not bursting: N calls of one operation at 5/s start over at least (N-1)/5 s;
-    # loose upper bound (interpreter start-up, role creation, 40 ms a call).
-    floor = N / RATE
-    assert (N - 1) / RATE <= wall <= floor + 10, wall
+    # Paced, not bursting: N calls of one operation at 5/s start over at least (N-1)/5 s.
+    # (How close a run comes to that floor is measured by `make bench`, not asserted here:
+    # an upper bound on wall time fails on a loaded machine.)
+    assert wall >= (N - 1) / RATE, wall
 
 
 def test_without_pacing_the_same_run_is_throttled(emulator, cli, tmp_path):
