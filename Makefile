@@ -39,8 +39,8 @@ demo: install
 # The configuration reference is generated from the filter's and action's schemas, the
 # permission table (docs/iam.md) from what `c7n-vpcflow permissions` lists per policy.
 docs: install
-	@$(PY) -m c7n_vpcflow.reference > docs/configuration.md
-	@$(PY) -m c7n_vpcflow.reference --permissions README.md docs/*.md
+	@$(PY) docs/reference.py > docs/configuration.md
+	@$(PY) docs/reference.py --permissions README.md docs/*.md
 
 # Performance figures (issue 6): moto + the throttling proxy, every scenario, median of 3;
 # prints the table and writes bench/RESULTS.md (minutes). BENCH_ARGS="--suite bare-100 --reps 1".

@@ -82,7 +82,7 @@ def archive_figures(function, archive):
         "archive_zipped_bytes": len(archive),
         "archive_unzipped_bytes": sum(m.file_size for m in members),
         "archive_files": len(members),
-        "archive_has_plugin": any(m.filename == "c7n_vpcflow/action.py" for m in members),
+        "archive_has_plugin": any(m.filename == "c7n_vpcflow/remediation/action.py" for m in members),
         "handler": function["Handler"],
         "runtime": function.get("Runtime"),
         "memory_mb": function.get("MemorySize", DEFAULT_MEMORY_MB),

@@ -1,205 +1,86 @@
 """`c7n-vpcflow`: the project's own command (the policies themselves run under the stock
-`custodian` and `c7n-org`)."""
+`custodian` and `c7n-org`): `report` (report.command), `telemetry-check` (telemetry.check)
+and `permissions`, here.
+
+`c7n-vpcflow permissions [POLICY...]`: the IAM actions policies declare they need, read
+from what Custodian itself asks each policy (`Policy.get_permissions()`: the resource, its
+filters and actions, with the options the policy sets), so the list cannot drift from the
+code. Without files: everything the filter and the actions may need, every option on.
+"""
 import argparse
-import re
 import sys
-from datetime import datetime, timedelta, timezone
 
-from .account_rows import (
-    DEFAULT_MAX_AGE, AccountsFileError, Gate, Terms, account_rows, gate, read_accounts)
-from .capped_read import MAX_FILE_BYTES, MIB
-from .evidence_checks import ACCOUNT_ID, REGION
-from .evidence_source import SourceError, open_source, stamp_of
-from .evidence_tree import ACTION, DEFAULT_WORKERS, FILTER, check_account_names, read_tree
-from .html_report import as_html
-from .permissions import register as register_permissions
-from .profiles import CIS, PROFILES, verdict_shortfall
-from .report import FORMATS
-from .telemetry_check import register as register_telemetry_check
+import yaml
+from c7n.config import Config
+from c7n.policy import Policy
+from c7n.resources import load_resources
 
-EXIT_CODES = """exit codes:
-  0  every account-region listed was judged and every non-compliant VPC was fixed
-  1  VPCs remain non-compliant, or a fix failed
-  2  usage error (bad arguments, OUT not a directory nor a listable S3 prefix,
-     unreadable accounts file)
-  3  some account-region was not judged: its run failed or left no verdict; its newest
-     verdict that counts is older than --max-age (stale), or with --require-lock not
-     under an S3 Object Lock in compliance mode (unlocked); it was judged only with
-     settings weaker than --profile; with -c or --regions, an account-region that must
-     be present left no output; also when OUT holds no output of a policy using
-     flow-log-compliance or enable-flow-logs
-  4  corrupt evidence: a file the report reads is truncated or invalid, larger than
-     --max-file-mib once decompressed, does not match its schema (c7n_vpcflow/schemas/),
-     or does not speak for its run (another account, region or policy; VPCs missing or
-     named twice): one stderr line names it
-the highest-numbered of 4, 3 and 1 that applies wins"""
-
-WHY = {Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
-       Gate.NOT_JUDGED: "some account-region was not judged",
-       Gate.CORRUPT: "corrupt evidence"}
-CLEAN = "every account-region judged, every VPC found non-compliant fixed"
+from c7n_vpcflow.analytics.action import FlowLogAnalytics
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.remediation.action import EnableFlowLogs
+from c7n_vpcflow.report import command as report_command
+from c7n_vpcflow.telemetry import check as telemetry_check
+from c7n_vpcflow.telemetry.action import PutVpcFlowLogTelemetryRule
+from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
 
 
-def say(text):
-    print("c7n-vpcflow report: %s" % text, file=sys.stderr)
+def policy_permissions(paths):
+    """The sorted union of what the policies in `paths` declare."""
+    documents = []
+    for path in paths:
+        with open(path) as f:
+            documents.extend((yaml.safe_load(f) or {}).get("policies") or ())
+    return declared(documents)
 
 
-DURATION = re.compile(r"^(\d+)([hd])$")
-READING = """reading (S3: a request per listing or file, --workers at once):
-  latest state  about 4 requests per account-region: the listings of its region folder
-                and of its policy's keys of the last two days (four more when its latest
-                run is older: its policy, newest year, month and day folders), and a
-                GetObject each of metadata.json and flow-log-compliance.json (and of
-                flow-log-results.json when the policy fixes); plus one listing per folder
-                above (root, each account)
-  history       --format html only: one more GetObject per run folder since --since (the
-                same listing finds them: ceil(keys / 1,000) requests); a daily run over
-                the default 30 days: about 30 more requests per account-region, e.g.
-                17,000 account-regions: about 510,000 requests, about 7 minutes at S3's
-                ~25 ms a request with 32 workers"""
+def declared(documents):
+    """The sorted union of what these policies (Custodian's policy data) declare."""
+    load_resources({d["resource"] for d in documents} or {"aws.vpc"})
+    needed = set()
+    for data in documents:
+        policy = Policy(data, Config.empty(region="us-east-1", account_id="123456789012"))
+        needed |= set(policy.get_permissions())
+    return sorted(needed)
 
 
-def duration(text):
-    """'48h' or '30d' as a timedelta; 'none' as None (no bound)."""
-    if text.strip().lower() == "none":
-        return None
-    match = DURATION.match(text.strip())
-    if not match:
-        raise argparse.ArgumentTypeError("%r is not a duration like 48h, 30d or none" % text)
-    number, unit = int(match.group(1)), match.group(2)
-    return timedelta(hours=number) if unit == "h" else timedelta(days=number)
+def everything():
+    return sorted(set().union(*(element.permissions for element in (
+        FlowLogCompliance, EnableFlowLogs, FlowLogAnalytics, VpcFlowLogTelemetryRule,
+        PutVpcFlowLogTelemetryRule))))
 
 
-def positive(text):
+def permissions(args):
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError("%r is not a whole number of at least 1" % text)
-    return value
+        needed = policy_permissions(args.policies) if args.policies else everything()
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+        print("c7n-vpcflow permissions: %s" % e, file=sys.stderr)
+        return 2
+    print("\n".join(needed))
+    return 0
 
 
-def matching(pattern, what):
-    def check(text):
-        if not pattern.match(text):
-            raise argparse.ArgumentTypeError("%r is not %s" % (text, what))
-        return text
-    return check
-
-
-def report(args):
-    if args.account_ids and not args.regions:
-        say("--account-id names the accounts whose --regions must be present: give --regions")
-        return Gate.USAGE
-    terms = Terms(args.profile, args.max_age, require_lock=args.require_lock)
-    since = None
-    if args.format == "html":
-        since = () if args.since is None else stamp_of(datetime.now(timezone.utc) - args.since)
-    try:
-        sources = [open_source(location, max_bytes=args.max_file_mib * MIB,
-                               connections=args.workers)
-                   for location in args.output_dir]
-        accounts = read_accounts(args.config) if args.config else ()
-        runs, notes, history = read_tree(sources, since, args.workers)
-    except (SourceError, AccountsFileError) as e:
-        say(str(e))
-        return Gate.USAGE
-    check_account_names(runs, accounts)
-    rows, row_notes = account_rows(runs, accounts, terms, args.regions or (),
-                                   args.account_ids or ())
-    corrupt = [problem for run in runs for problem in run.corrupt]
-    for problem in corrupt:
-        say("corrupt evidence: %s" % problem)
-    for note in notes + row_notes:
-        say(note)
-    if not runs:
-        say("no output of a policy using %s or %s under %s: nothing was judged" % (
-            FILTER, ACTION, " ".join(args.output_dir)))
-    code = gate(rows, bool(corrupt))
-    if args.format == "html":
-        # Compliance over time, too, shows only verdicts the profile counts.
-        history = [(parts, verdict) for parts, verdict in history
-                   if not verdict_shortfall(terms.profile, verdict["settings"])]
-        sys.stdout.write(as_html(rows, history, args.output_dir, (code, WHY.get(code, CLEAN)),
-                                 terms))
-    else:
-        sys.stdout.write(FORMATS[args.format](rows, terms))
-    if code:
-        say("exit %d: %s" % (code, WHY[code]))
-    return code
+def register_permissions(commands):
+    """Adds the `permissions` subcommand to the c7n-vpcflow parser."""
+    command = commands.add_parser(
+        "permissions", help="the IAM actions policies declare they need",
+        description="Print, one a line, the IAM actions the given Custodian policy files "
+                    "declare (resource, filters and actions, with their options); without "
+                    "files, every action flow-log-compliance, enable-flow-logs, "
+                    "flow-log-analytics, vpc-flow-log-telemetry-rule and "
+                    "put-vpc-flow-log-telemetry-rule (either scope) may call. Scope them as "
+                    "iam/runner-role.yml does.")
+    command.add_argument("policies", nargs="*", metavar="POLICY",
+                         help="a Custodian policy file (YAML)")
+    command.set_defaults(func=permissions)
 
 
 def parser():
     top = argparse.ArgumentParser(
         prog="c7n-vpcflow", description="CIS AWS 3.7 (VPC flow logs) tooling for Custodian")
     commands = top.add_subparsers(dest="command", required=True)
-    rep = commands.add_parser(
-        "report", help="compliance per account and region from custodian/c7n-org output",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXIT_CODES + "\n\n" + READING,
-        description="Per account and region: when it was judged, VPCs judged, "
-                    "non-compliant (with reason counts), fixed and failed, plus a total "
-                    "line; an account-region whose run judged nothing is shown as not "
-                    "judged, with the cause. Reads the output directory of `custodian run "
-                    "-s OUT` or `c7n-org run -s OUT`, local or s3://bucket[/prefix] "
-                    "(Custodian's run folders, gzipped or not); several OUTs are read "
-                    "together. The latest judged run of each account-region counts.")
-    rep.add_argument("output_dir", metavar="OUT", nargs="+")
-    rep.add_argument("--format", choices=sorted(FORMATS) + ["html"], default="md",
-                     help="md (default, readable in a terminal), csv, json, or html (one "
-                          "self-contained page; with several runs in the evidence, "
-                          "compliance over time: reads every run's verdict)")
-    rep.add_argument("-c", "--config", metavar="ACCOUNTS_YML",
-                     help="the c7n-org accounts file: its account-regions (as its "
-                          "`regions` list them) with no output are listed as not judged")
-    rep.add_argument("--workers", type=positive, default=DEFAULT_WORKERS, metavar="N",
-                     help="listings and file reads at once (default %d; 1 reads one after "
-                          "another)" % DEFAULT_WORKERS)
-    rep.add_argument("--since", type=duration, default=timedelta(days=30),
-                     metavar="DURATION",
-                     help="how far back the HTML report's history reads run folders, e.g. "
-                          "30d (the default) or 12h; none reads all of them (see the cost "
-                          "below); the latest run of each policy is read whatever its age")
-    rep.add_argument("--max-file-mib", type=positive, default=MAX_FILE_BYTES // MIB,
-                     metavar="MIB",
-                     help="an evidence file larger than this once decompressed is refused "
-                          "as corrupt (exit 4) without being read further (default %d; a "
-                          "verdict on 10,000 VPCs is a few MiB)" % (MAX_FILE_BYTES // MIB))
-    rep.add_argument("--profile", choices=PROFILES, default=CIS,
-                     help="which verdicts count, judged from the settings each records: cis "
-                          "(default) only those judged at least as strictly as CIS 3.7 "
-                          "(traffic-types without ACCEPT), and only fixes made with "
-                          "traffic-type ALL or REJECT; a weaker one is listed with its "
-                          "reason and never makes an account-region pass. as-judged: every "
-                          "one as it was judged (dashboards). The newest that counts counts")
-    rep.add_argument("--max-age", type=duration, default=DEFAULT_MAX_AGE, metavar="DURATION",
-                     help="how old the verdict that counts may be, e.g. 48h (the default: "
-                          "a daily schedule plus slack) or 30d; an account-region whose "
-                          "newest such verdict is older is stale: shown with its age and "
-                          "not judged (exit 3). none: any age")
-    rep.add_argument("--require-lock", action="store_true",
-                     help="count a verdict only when the S3 object it was read from is under "
-                          "an Object Lock retention in compliance mode (as "
-                          "iam/evidence-bucket.yml keeps every version): no one can rewrite "
-                          "it. Else its account-region is unlocked: not judged (exit 3). The "
-                          "report shows every verdict's lock either way (Locked until), read "
-                          "from the GetObject that fetched it; S3 shows it only to a reader "
-                          "allowed s3:GetObjectRetention")
-    rep.add_argument("--regions", nargs="+", metavar="REGION",
-                     type=matching(REGION, "a region name like us-east-1"),
-                     help="regions that must be present for every account (those of "
-                          "--account-id, else every account the evidence or -c names), as "
-                          "-c does for c7n-org: one that left no output is not judged. "
-                          "`custodian run` output names no regions of its own: give the "
-                          "ones you ran")
-    rep.add_argument("--account-id", nargs="+", metavar="ID", dest="account_ids",
-                     type=matching(ACCOUNT_ID, "a 12-digit account id"),
-                     help="with --regions: the accounts that must be present, even when "
-                          "the evidence holds nothing of them")
-    rep.set_defaults(func=report)
+    report_command.register(commands)
     register_permissions(commands)
-    register_telemetry_check(commands)
+    telemetry_check.register(commands)
     return top
 
 

@@ -10,8 +10,9 @@ unknown. Lambda-mode policies therefore set::
 
 which loads the plugin, then hands the event to Custodian's own dispatcher.
 """
-import c7n_vpcflow  # noqa: F401  (registers the filter and the action)
 from c7n import handler
+
+import c7n_vpcflow  # noqa: F401  (registers the filter and the action)
 
 
 def run(event, context):

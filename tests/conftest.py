@@ -11,7 +11,7 @@ import c7n.utils
 import hypothesis
 import pytest
 
-import c7n_vpcflow.identity
+import c7n_vpcflow.account
 from localaws.environment import isolate
 from localaws.evidence import audit_run
 from localaws.server import Emulator
@@ -50,7 +50,7 @@ def hermetic_aws(tmp_path, monkeypatch):
     # c7n caches one boto3 session per thread and region; never across tests.
     monkeypatch.setattr(c7n.utils, "CONN_CACHE", threading.local())
     # Whose credentials these are is settled once per process; each test is a new one.
-    monkeypatch.setattr(c7n_vpcflow.identity, "_CONFIRMED", {})
+    monkeypatch.setattr(c7n_vpcflow.account, "_CONFIRMED", {})
     yield
 
 

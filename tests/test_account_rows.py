@@ -3,8 +3,8 @@ which verdict and fixes count, and when a verdict is stale. The same rules end t
 on what stock custodian writes: tests/test_report_profiles.py."""
 from datetime import datetime, timedelta, timezone
 
-from c7n_vpcflow.account_rows import Terms, account_rows
-from c7n_vpcflow.evidence_tree import PolicyRun
+from c7n_vpcflow.report.rows import Terms, account_rows
+from c7n_vpcflow.report.tree import PolicyRun
 
 NOW = datetime(2026, 12, 6, 12, tzinfo=timezone.utc)
 VPC = "vpc-0123456789abcdef0"

@@ -1,9 +1,11 @@
 """enable-flow-logs when AWS pushes back: partial failures, races, throttling, access denied."""
 import pytest
 
-from c7n_vpcflow.action import RESULT, EnableFlowLogs, FlowLogRemediationError
-from support.results import capture_resources, read_results
+from c7n_vpcflow.errors import FlowLogRemediationError
+from c7n_vpcflow.remediation.action import EnableFlowLogs
+from c7n_vpcflow.vocabulary import RESULT
 from support.policy import ENABLE_NAME, enable_policy, run_policy
+from support.results import capture_resources, read_results
 
 # One worker: log-group units in name order, so recorded responses meet the calls they answer.
 ENABLE = enable_policy(**{"max-workers": 1})

@@ -5,10 +5,12 @@ import logging
 
 import pytest
 
-from c7n_vpcflow.action import RESULT, EnableFlowLogs, FlowLogRemediationError
-from support.results import capture_resources, read_results
-from support.policy import enable_policy, run_policy
+from c7n_vpcflow.errors import FlowLogRemediationError
+from c7n_vpcflow.remediation.action import EnableFlowLogs
+from c7n_vpcflow.vocabulary import RESULT
 from support.constants import ACCOUNT_ID
+from support.policy import enable_policy, run_policy
+from support.results import capture_resources, read_results
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
 MANAGED_BY = {"Key": "managed-by", "Value": "c7n-vpcflow"}

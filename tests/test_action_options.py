@@ -6,12 +6,11 @@ import json
 
 import pytest
 
-from c7n_vpcflow.action import FlowLogRemediationError
 from support.aws import RecordingSession
+from support.constants import ACCOUNT_ID, KMS_KEY, REGION
 from support.emulated import flow_logs_of, new_vpc
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import results_by_vpc
-from support.constants import ACCOUNT_ID, KMS_KEY, REGION
 
 pytestmark = pytest.mark.emulator
 

@@ -4,12 +4,13 @@ import re
 import pytest
 import yaml
 
-from c7n_vpcflow import formats
-from c7n_vpcflow.action import RESULT
-from c7n_vpcflow.errors import FlowLogRemediationError
-from c7n_vpcflow.analytics_action import FlowLogAnalytics
-from c7n_vpcflow.analytics_definitions import (
+from c7n_vpcflow.analytics.action import FlowLogAnalytics
+from c7n_vpcflow.analytics.definitions import (
     FILTER_NAME, METRIC_NAMESPACE, QUERIES, alarm_name, query_strings, reject_pattern)
+from c7n_vpcflow.errors import FlowLogRemediationError
+from c7n_vpcflow.remediation import formats
+from c7n_vpcflow.vocabulary import RESULT
+from localaws.wire import error, not_implemented
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, REGION
 from support.e2e import custodian_run, read_output
@@ -17,7 +18,6 @@ from support.emulated import flow_logs_of
 from support.estate import seed_region
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import capture_resources
-from localaws.wire import error, not_implemented
 
 GROUP = "/vpc/flow-logs/vpc-0c1d2e3f4a5b6c7d8"
 # The Logs Insights commands these queries may use, and the identifiers that are not fields.

@@ -9,15 +9,15 @@ import logging
 import pytest
 
 from c7n_vpcflow.errors import FlowLogRemediationError
-from c7n_vpcflow.evidence_checks import file_problem, validators
+from c7n_vpcflow.report.checks import file_problem, validators
 from c7n_vpcflow.vocabulary import RESULTS_FILE, RoleStep
+from localaws.wire import error
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, GROUP, REGION
 from support.e2e import read_output
 from support.emulated import log_groups_of, new_vpc
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import results_by_vpc
-from localaws.wire import error
 
 pytestmark = pytest.mark.emulator
 

@@ -8,20 +8,20 @@ import subprocess
 import threading
 from types import SimpleNamespace
 
+import c7n.utils
 import pytest
 
-import c7n.utils
-import c7n_vpcflow.apply
-from c7n_vpcflow.apply import Remediation
+import c7n_vpcflow.remediation.apply
+from c7n_vpcflow.remediation.apply import Remediation
 from localaws.proxy import Proxy
 from support.aws import RecordingSession
+from support.constants import REGION
 from support.e2e import ENABLE_POLICY, run_results
-from support.estate import ACCOUNT_ID, seed_region
 from support.emulated import flow_logs_of
+from support.estate import ACCOUNT_ID, seed_region
 from support.faults import every_mutating_call_throttled, proxied_emulator
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import read_results
-from support.constants import REGION
 
 pytestmark = pytest.mark.emulator
 
@@ -139,7 +139,7 @@ def storm(moto_server, tmp_path_factory):
         mp.setenv("AWS_MAX_ATTEMPTS", "1")  # no botocore retries: c7n's retry is tested
         mp.setattr(c7n.utils, "CONN_CACHE", threading.local())
         mp.setattr(c7n.utils.time, "sleep", delays.append)  # c7n's backoff, recorded
-        mp.setattr(c7n_vpcflow.apply, "ACTIVE_CHECK_DELAY", 0)
+        mp.setattr(c7n_vpcflow.remediation.apply, "ACTIVE_CHECK_DELAY", 0)
         estate = seed_region(moto_server, REGION, kinds=("bare", "named", "default", "failing"))
         before = flow_logs_of(moto_server, REGION)
         proxy.rules.append(every_mutating_call_throttled(STORM))

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from c7n_vpcflow.reference import elements, render
+from docs.reference import elements, render
 from support.constants import ROOT
 
 REFERENCE = os.path.join(ROOT, "docs", "configuration.md")

@@ -12,17 +12,17 @@ import pytest
 from c7n.utils import get_retry
 
 from c7n_vpcflow.account import Account
-from c7n_vpcflow.action import FlowLogRemediationError
-from c7n_vpcflow.handoff import DryRunFailed
-from c7n_vpcflow.role import DeliveryRole
-from c7n_vpcflow.role_policy import BOUNDARY_NAME, delivery_policy
-from c7n_vpcflow.settings import Settings
+from c7n_vpcflow.audit.handoff import DryRunFailed
+from c7n_vpcflow.errors import FlowLogRemediationError
+from c7n_vpcflow.remediation.role import DeliveryRole
+from c7n_vpcflow.remediation.role_policy import BOUNDARY_NAME, delivery_policy
+from c7n_vpcflow.remediation.settings import Settings
 from support.aws import RecordingSession
+from support.constants import ACCOUNT_ID, REGION
 from support.e2e import read_output
 from support.emulated import flow_logs_of, new_vpc
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import results_by_vpc
-from support.constants import ACCOUNT_ID, REGION
 
 pytestmark = pytest.mark.emulator
 

@@ -4,7 +4,7 @@ iam:TagRole; moto checks none of these, so recorded AWS answers stand in. Each d
 exactly the VPCs it affects, by name and with AWS's reason; the others are fixed."""
 import pytest
 
-from c7n_vpcflow.action import FlowLogRemediationError
+from c7n_vpcflow.errors import FlowLogRemediationError
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import read_results
 

@@ -7,15 +7,15 @@ import logging
 
 import pytest
 
-from c7n_vpcflow.analytics_definitions import alarm_name
-from c7n_vpcflow.handoff import DryRunFailed
+from c7n_vpcflow.analytics.definitions import alarm_name
+from c7n_vpcflow.audit.handoff import DryRunFailed
+from localaws.wire import error
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, GROUP, REGION, REGIONS
 from support.e2e import custodian_run, read_output, write_policy
 from support.emulated import new_vpc
 from support.estate import seed_region
 from support.policy import ENABLE_NAME, enable_policy, make_policy
-from localaws.wire import error
 
 pytestmark = pytest.mark.emulator
 

@@ -4,13 +4,13 @@ import subprocess
 
 import pytest
 
+from c7n_vpcflow.remediation.action import EnableFlowLogs
 from support.constants import ROOT
 from support.hermetic import hermetic_environ
 from support.packaging import (
     DEPS_DIR, HOOK, PLUGIN, VENV_PYTHON, dependencies_only, json_of, run_python,
     split_schema_output, under)
 
-from c7n_vpcflow.action import EnableFlowLogs
 
 def make_scratch_venv(path):
     """A venv without pip that sees this environment's dependencies, behind its own.

@@ -11,15 +11,15 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import c7n_vpcflow
-from c7n_vpcflow.action_schema import BY_DESTINATION, COMMON, properties, recorded_settings
-from c7n_vpcflow.compliance import FlowLogCompliance
-from c7n_vpcflow.evidence_checks import file_problem, schema_file, validators
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.remediation.schema import BY_DESTINATION, COMMON, properties, recorded_settings
+from c7n_vpcflow.report.checks import file_problem, schema_file, validators
 from c7n_vpcflow.vocabulary import (
     DESTINATION_TYPES, MANAGERS, REASONS, RESULTS_FILE, TRAFFIC_TYPES, VERDICTS_FILE, Status)
+from support.constants import REGION
 from support.e2e import custodian_run, write_policy
 from support.estate import seed_region
 from support.policy import run_policy
-from support.constants import REGION
 
 VERSIONS = {"c7n-vpcflow": c7n_vpcflow.__version__, "custodian": c7n.version.version}
 

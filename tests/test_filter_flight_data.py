@@ -3,9 +3,10 @@ import logging
 
 import pytest
 
-from c7n_vpcflow.compliance import FLOW_LOGS, VIOLATIONS, FlowLogCompliance
-from support.results import capture_resources, recorded
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.vocabulary import FLOW_LOGS, VIOLATIONS
 from support.policy import run_policy
+from support.results import capture_resources, recorded
 
 # filter_paging: VPCs on two DescribeVpcs pages, flow logs on three DescribeFlowLogs pages,
 # log groups on two DescribeLogGroups pages.

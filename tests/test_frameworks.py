@@ -11,10 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from c7n_vpcflow import frameworks
-from c7n_vpcflow.findings import Findings
-from c7n_vpcflow.account_rows import Terms
-from c7n_vpcflow.html_report import as_html
+from c7n_vpcflow.data import frameworks
+from c7n_vpcflow.report.html import as_html
+from c7n_vpcflow.report.rows import Terms
+from c7n_vpcflow.securityhub.finding import Findings
 from c7n_vpcflow.vocabulary import VIOLATIONS
 from support.constants import ROOT
 from support.page import ReportPage
@@ -51,7 +51,7 @@ def cis_headline(text):
 def edited_mapping(tmp_path, monkeypatch):
     """A copy of the package's data folder that a test may edit; frameworks.load reads it."""
     shutil.copytree(os.path.dirname(DATA), tmp_path / "data")
-    monkeypatch.setattr(frameworks, "files", lambda package: tmp_path)
+    monkeypatch.setattr(frameworks, "files", lambda package: tmp_path / "data")
     path = tmp_path / "data" / "frameworks.json"
 
     def edit(change):

@@ -21,19 +21,18 @@ from dataclasses import dataclass, field
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
-
 from c7n import schema as c7n_schema
 from c7n.config import Bag, Config
 from c7n.exceptions import PolicyValidationError
 from c7n.policy import Policy
 from c7n.resources import load_resources
 from c7n.structure import StructureParser
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
-from c7n_vpcflow.action import EnableFlowLogs
-from c7n_vpcflow.compliance import FlowLogCompliance
-from c7n_vpcflow.plan import plan_account
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.remediation.action import EnableFlowLogs
+from c7n_vpcflow.remediation.plan import plan_account
 from support.constants import KMS_KEY
 from support.results import recorded
 

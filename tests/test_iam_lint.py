@@ -14,7 +14,7 @@ import botocore.session
 import pytest
 from parliament import analyze_policy_string
 
-from c7n_vpcflow.role_policy import delivery_policy, trust_policy
+from c7n_vpcflow.remediation.role_policy import delivery_policy, trust_policy
 from support.cloudformation import load_template, resolve
 from support.constants import OTHER_ACCOUNT_ID, ROOT
 

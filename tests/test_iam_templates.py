@@ -11,7 +11,7 @@ from c7n.config import Config
 from c7n.policy import Policy
 from c7n.resources import load_resources
 
-from c7n_vpcflow.role_policy import BOUNDARY_NAME, delivery_policy, trust_policy
+from c7n_vpcflow.remediation.role_policy import BOUNDARY_NAME, delivery_policy, trust_policy
 from support.cloudformation import actions, load_template, resolve, statements
 from support.constants import OTHER_ACCOUNT_ID, ROOT, policy_path
 

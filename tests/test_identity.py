@@ -14,11 +14,11 @@ from collections import Counter
 import pytest
 import yaml
 
-from c7n_vpcflow.identity import AccountMismatch
+from c7n_vpcflow.account import AccountMismatch
+from support.constants import REGIONS
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, org_run, recording
 from support.estate import seed_region
 from support.policy import run_policy
-from support.constants import REGIONS
 
 REAL = "111111111111"
 TYPO = "111111111199"

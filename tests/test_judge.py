@@ -1,8 +1,8 @@
 """How one VPC's flow logs are judged against the rules, from what the account holds (no AWS)."""
 import pytest
 
-from c7n_vpcflow.inventory import Inventory
-from c7n_vpcflow.judge import Rules, judge_vpc, retention_enough
+from c7n_vpcflow.audit.inventory import Inventory
+from c7n_vpcflow.audit.judge import Rules, judge_vpc, retention_enough
 
 VPC_ID = "vpc-0a1b2c3d4e5f67890"
 GROUP = "/vpc/flow-logs/%s" % VPC_ID

@@ -14,12 +14,12 @@ import pytest
 
 from localaws.lambda_boot import EVIDENCE_BUCKET, evidence_vars, scheduled_event
 from support.aws import RecordingSession
+from support.constants import ACCOUNT_ID, REGION, policy_path
 from support.e2e import recording
 from support.evidence import bucket_evidence_problems
 from support.lambda_runtime import (
     create_vpc_event, run_archive, start_recording, uploaded_archives)
 from support.policy import run_policy
-from support.constants import ACCOUNT_ID, REGION, policy_path
 
 pytestmark = pytest.mark.emulator
 
@@ -101,7 +101,7 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     archives = deploy(emulator, cli, tmp_path, policy_path("vpc-flow-logs-periodic.yml"))
     handler, archive = archives["custodian-vpc-flow-logs-periodic"]
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
-    assert "c7n_vpcflow/lambda_handler.py" in names and "c7n_vpcflow/action.py" in names
+    assert "c7n_vpcflow/lambda_handler.py" in names and "c7n_vpcflow/remediation/action.py" in names
     assert not any(compliance(tmp_path).values())
 
     with recording(emulator) as recorder:

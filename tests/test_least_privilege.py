@@ -31,12 +31,12 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from c7n_vpcflow.role_policy import BOUNDARY_NAME, delivery_policy
+from c7n_vpcflow.remediation.role_policy import BOUNDARY_NAME, delivery_policy
 from localaws.server import Emulator
-from support.iam_enforced import PREFIX, REGION, client, runner_statements, user
 from support.cli import Cli
 from support.e2e import ENABLE_POLICY, write_policy
 from support.hermetic import hermetic_environ
+from support.iam_enforced import PREFIX, REGION, client, runner_statements, user
 from support.results import results_by_vpc
 
 pytestmark = pytest.mark.emulator

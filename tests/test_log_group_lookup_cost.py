@@ -14,9 +14,10 @@ from collections import Counter
 
 import pytest
 
-from c7n_vpcflow import inventory
-from c7n_vpcflow.compliance import VIOLATIONS, FlowLogCompliance
-from c7n_vpcflow.loggroup_lookup import plan_lookup
+from c7n_vpcflow.audit import inventory
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.audit.lookup import plan_lookup
+from c7n_vpcflow.vocabulary import VIOLATIONS
 from support.aws import RecordingSession
 from support.constants import ROOT
 from support.estate import seed_crowd

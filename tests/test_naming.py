@@ -2,9 +2,9 @@
 import pytest
 
 from c7n_vpcflow.account import Account
-from c7n_vpcflow.naming import (
-    TemplateError, check_log_group_template, fixed_prefix, render_log_group_name,
-    sanitize_name_tag, vpc_name)
+from c7n_vpcflow.audit.templates import TemplateError
+from c7n_vpcflow.remediation.naming import (
+    check_log_group_template, fixed_prefix, render_log_group_name, sanitize_name_tag, vpc_name)
 
 
 def vpc(vpc_id="vpc-0a1b2c3d4e5f67890", name=None):

@@ -8,14 +8,14 @@ from xml.etree import ElementTree
 
 import pytest
 
-from c7n_vpcflow.action import FlowLogRemediationError
+from c7n_vpcflow.errors import FlowLogRemediationError
 from support.aws import RecordingSession
+from support.constants import REGION
 from support.e2e import ENABLE_POLICY, custodian_run, read_output, write_policy
-from support.estate import seed_region
 from support.emulated import flow_logs_of, log_groups_of
+from support.estate import seed_region
 from support.policy import run_policy
 from support.results import read_results
-from support.constants import REGION
 
 pytestmark = pytest.mark.emulator
 

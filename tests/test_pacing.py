@@ -1,7 +1,7 @@
 """Client-side pacing: each paced operation waits for its slot; others pass straight on."""
 import threading
 
-from c7n_vpcflow.pacing import PacedClient, Pacer
+from c7n_vpcflow.remediation.pacing import PacedClient, Pacer
 
 
 class FakeClock:

@@ -15,9 +15,8 @@ import pytest
 from packaging.requirements import Requirement
 
 import c7n_vpcflow
-
-from support.hermetic import hermetic_environ
 from support.constants import ROOT
+from support.hermetic import hermetic_environ
 from support.packaging import HOOK, PLUGIN, VENV_PYTHON, json_of, run_python, under
 
 # -- 2. lazy loading through the .pth hook ---------------------------------------------
@@ -49,8 +48,8 @@ def test_loading_aws_vpc_registers_the_filter_and_action_without_importing_the_p
                           "finder_left": any(type(f).__module__ == "c7n_vpcflow_autoload"
                                              for f in sys.meta_path)}))
         """, cwd=tmp_path))
-    assert state["action"] == "c7n_vpcflow.action"
-    assert state["filter"] == "c7n_vpcflow.compliance"
+    assert state["action"] == "c7n_vpcflow.remediation.action"
+    assert state["filter"] == "c7n_vpcflow.audit.filter"
     assert state["finder_left"] is False  # it removes itself once it has fired
 
 
@@ -135,9 +134,9 @@ def dist_info(archive):
 
 def test_wheel_holds_every_plugin_module_and_the_hook_at_its_root(wheel):
     names = set(wheel.namelist())
-    source_modules = {"c7n_vpcflow/" + os.path.basename(p)
-                      for p in glob.glob(os.path.join(ROOT, PLUGIN, "*.py"))}
-    assert "c7n_vpcflow/__init__.py" in source_modules
+    source_modules = {os.path.relpath(p, ROOT).replace(os.sep, "/")
+                      for p in glob.glob(os.path.join(ROOT, PLUGIN, "**", "*.py"), recursive=True)}
+    assert {"c7n_vpcflow/__init__.py", "c7n_vpcflow/audit/filter.py"} <= source_modules
     assert source_modules <= names, source_modules - names
     schemas = {"c7n_vpcflow/schemas/" + os.path.basename(p)
                for p in glob.glob(os.path.join(ROOT, PLUGIN, "schemas", "*.schema.json"))}
@@ -160,7 +159,7 @@ def test_the_installed_plugin_reads_its_framework_mappings(tmp_path):
     state = json_of(run_python(VENV_PYTHON, """
         import json, os
         import c7n_vpcflow
-        from c7n_vpcflow.frameworks import load
+        from c7n_vpcflow.data.frameworks import load
         print(json.dumps({"from": os.path.dirname(c7n_vpcflow.__file__), "data": load()}))
         """, cwd=tmp_path))
     assert not under(state["from"], os.path.join(ROOT, PLUGIN))   # the installed copy

@@ -1,9 +1,9 @@
 """What enable-flow-logs decides for one VPC, from what the account holds (no AWS calls)."""
 from c7n_vpcflow.account import Account
-from c7n_vpcflow.inventory import Inventory
-from c7n_vpcflow.destinations import create_flow_logs_params
-from c7n_vpcflow.plan import plan_vpc
-from c7n_vpcflow.settings import Settings
+from c7n_vpcflow.audit.inventory import Inventory
+from c7n_vpcflow.remediation.destinations import create_flow_logs_params
+from c7n_vpcflow.remediation.plan import plan_vpc
+from c7n_vpcflow.remediation.settings import Settings
 from support.model import TARGET, VPC, flow_log, group, plan
 
 ROLE = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"

@@ -2,7 +2,7 @@
 the pure rules; tests/test_report_profiles.py shows them on what stock custodian writes."""
 import pytest
 
-from c7n_vpcflow.profiles import AS_JUDGED, CIS, fix_shortfall, verdict_shortfall
+from c7n_vpcflow.report.profiles import AS_JUDGED, CIS, fix_shortfall, verdict_shortfall
 
 WEAKER = "judged with traffic-types including ACCEPT, weaker than CIS 3.7"
 

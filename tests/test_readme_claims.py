@@ -8,8 +8,8 @@ import re
 import pytest
 import yaml
 
-from c7n_vpcflow.action import EnableFlowLogs
-from c7n_vpcflow.compliance import FlowLogCompliance
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.remediation.action import EnableFlowLogs
 from c7n_vpcflow.vocabulary import REASONS
 from support.cloudformation import actions, load_template
 from support.constants import ROOT

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from c7n_vpcflow.reference import (
+from docs.reference import (
     PERMISSIONS_BEGIN, PERMISSIONS_END, permission_table, refresh_permission_tables)
 from support.constants import ROOT, policy_path
 

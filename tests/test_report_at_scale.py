@@ -9,14 +9,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from c7n_vpcflow.report.source import stamp_of
+from c7n_vpcflow.report.tree import open_source, read_tree
 from localaws.evidence import POLICY, as_run, run_folder, seed_evidence
 from localaws.proxy import Proxy
-from localaws.wire import parse_recorded
 from localaws.server import Recorder
+from localaws.wire import parse_recorded
 from support.report_runs import report
-
-from c7n_vpcflow.evidence_source import open_source, stamp_of
-from c7n_vpcflow.evidence_tree import read_tree
 
 pytestmark = pytest.mark.emulator
 

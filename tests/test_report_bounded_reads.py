@@ -11,12 +11,11 @@ import tracemalloc
 import pytest
 
 from bench.runner import run_child
+from c7n_vpcflow.report.capped_read import MAX_FILE_BYTES, MIB, TooLarge, read_capped
 from localaws.environment import child_environment
 from support.e2e import AUDIT_POLICY, custodian_run
 from support.estate import seed_region
 from support.report_runs import BUCKET, keys, report, s3_url
-
-from c7n_vpcflow.capped_read import MAX_FILE_BYTES, MIB, TooLarge, read_capped
 
 MEMBER = 16 * MIB
 

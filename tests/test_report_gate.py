@@ -8,11 +8,11 @@ import os
 
 import pytest
 
-from c7n_vpcflow.account_rows import Gate
-from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, output_dir
-from support.estate import seed_region
+from c7n_vpcflow.report.rows import Gate
 from localaws.wire import error
 from support.constants import REGION, ROOT
+from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, output_dir
+from support.estate import seed_region
 
 AUDIT, ENABLE = "vpc-flow-logs-audit", "vpc-flow-logs-enable"
 KINDS = ("bare", "healthy", "accept_only", "default")   # 3 non-compliant of 4

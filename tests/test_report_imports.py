@@ -5,11 +5,12 @@ import os
 from support.constants import ROOT
 from support.packaging import VENV_PYTHON, json_of, run_python
 
-# What `c7n-vpcflow report` reads, checks and renders with (the command's module, cli,
-# also registers the other subcommands, which talk to AWS through Custodian).
-REPORT_PATH = ("vocabulary", "evidence_source", "evidence_checks", "run_log", "our_runs",
-               "evidence_tree", "profiles", "account_rows", "report", "report_chart",
-               "frameworks", "html_vpcs", "html_report")
+# What `c7n-vpcflow report` reads, checks and renders with, its command included (cli,
+# which also registers the other subcommands, talks to AWS through Custodian).
+REPORT_PATH = ("vocabulary", "report.source", "report.s3", "report.checks", "report.run_log",
+               "report.our_runs", "report.tree", "report.profiles", "report.rows",
+               "report.text", "report.chart", "data.frameworks", "report.html_vpcs",
+               "report.html", "report.command")
 
 
 def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):
@@ -31,14 +32,13 @@ def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):
         sys.modules["c7n_vpcflow"] = importlib.util.module_from_spec(spec)
         for name in %r:
             importlib.import_module("c7n_vpcflow." + name)
-        from c7n_vpcflow import account_rows, evidence_checks, evidence_source, evidence_tree
-        from c7n_vpcflow import html_report, report
-        runs, notes, history = evidence_tree.read_tree([evidence_source.open_source(%r)])
+        from c7n_vpcflow.report import checks, html, rows as account_rows, text, tree
+        runs, notes, history = tree.read_tree([tree.open_source(%r)])
         rows, _notes = account_rows.account_rows(runs, terms=account_rows.Terms())
         terms = account_rows.Terms()
-        pages = [render(rows, terms) for render in report.FORMATS.values()]
-        pages.append(html_report.as_html(rows, history, ["out"], (3, "nothing"), terms))
-        print(json.dumps({"validators": sorted(evidence_checks.validators()),
+        pages = [render(rows, terms) for render in text.FORMATS.values()]
+        pages.append(html.as_html(rows, history, ["out"], (3, "nothing"), terms))
+        print(json.dumps({"validators": sorted(checks.validators()),
                           "pages": len(pages), "custodian": sorted(
                               m for m in sys.modules if m.split(".")[0] == "c7n")}))
         """ % (os.path.join(ROOT, "c7n_vpcflow", "__init__.py"), REPORT_PATH, str(tmp_path / "out")),

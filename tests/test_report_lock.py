@@ -11,6 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from c7n_vpcflow.report.source import Lock, locked_until_text, unbound_text
+from c7n_vpcflow.report.tree import open_source, read_tree
 from localaws.evidence import seed_evidence
 from localaws.server import Recorder
 from localaws.wire import parse_recorded
@@ -19,9 +21,6 @@ from support.estate import seed_region
 from support.evidence_bucket import make_evidence_bucket
 from support.page import ReportPage
 from support.report_runs import report
-
-from c7n_vpcflow.evidence_source import Lock, locked_until_text, open_source, unbound_text
-from c7n_vpcflow.evidence_tree import read_tree
 
 NOW = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
 IN_400_DAYS = (datetime.now(timezone.utc) + timedelta(days=400)).strftime("%Y-%m-%d")

@@ -8,14 +8,11 @@ import json
 import boto3
 import pytest
 
-from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run
+from c7n_vpcflow.report.tree import open_source, read_tree
+from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, org_run
 from support.estate import seed_region
-from support.e2e import org_run
 from support.report_runs import (
     BUCKET, DENIED, deny_assume_role, keys, report, s3_url, write_accounts)
-
-from c7n_vpcflow.evidence_source import open_source
-from c7n_vpcflow.evidence_tree import read_tree
 
 pytestmark = pytest.mark.emulator
 

@@ -1,7 +1,7 @@
 """One VPC's result as c7n:flow-log-result and flow-log-results.json carry it (keys in order)."""
 from types import SimpleNamespace
 
-from c7n_vpcflow.results import RoleResult, VpcResult
+from c7n_vpcflow.remediation.results import RoleResult, VpcResult
 from c7n_vpcflow.vocabulary import Outcome, RoleStep, Status
 
 GROUP = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"

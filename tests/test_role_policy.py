@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from c7n_vpcflow.role_policy import delivery_gaps, delivery_policy, trust_verdict
+from c7n_vpcflow.remediation.role_policy import delivery_gaps, delivery_policy, trust_verdict
 from support.constants import ACCOUNT_ID
 
 SERVICE = {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},

@@ -3,10 +3,11 @@ across accounts, and batches of at most 1,000 VPCs per call (the emulator wrongl
 prefixed S3 destinations and ignores DestinationOptions)."""
 import pytest
 
-from c7n_vpcflow.action import RESULT, EnableFlowLogs
+from c7n_vpcflow.remediation.action import EnableFlowLogs
+from c7n_vpcflow.vocabulary import RESULT
+from support.constants import ACCOUNT_ID
 from support.policy import enable_policy, run_policy
 from support.results import capture_resources
-from support.constants import ACCOUNT_ID
 
 MANAGED = {"Key": "managed-by", "Value": "c7n-vpcflow"}
 

@@ -3,16 +3,15 @@ every key."""
 import pytest
 import yaml
 
+from c7n_vpcflow.analytics.action import FlowLogAnalytics
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.remediation.action import EnableFlowLogs
+from c7n_vpcflow.securityhub.finding import FlowLogFinding
+from c7n_vpcflow.telemetry.action import PutVpcFlowLogTelemetryRule
+from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
 from support.cli import Cli
 from support.hermetic import hermetic_environ
 from support.packaging import split_schema_output
-
-from c7n_vpcflow.action import EnableFlowLogs
-from c7n_vpcflow.analytics_action import FlowLogAnalytics
-from c7n_vpcflow.compliance import FlowLogCompliance
-from c7n_vpcflow.findings import FlowLogFinding
-from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
-from c7n_vpcflow.telemetry_rules import VpcFlowLogTelemetryRule
 
 ELEMENTS = {
     "aws.vpc.actions.enable-flow-logs": ("actions", EnableFlowLogs),

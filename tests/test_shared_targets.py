@@ -5,9 +5,9 @@ result claims a creation."""
 import pytest
 
 from c7n_vpcflow.account import Account
-from c7n_vpcflow.inventory import Inventory
-from c7n_vpcflow.plan import plan_vpc, refuse_shared_targets
-from c7n_vpcflow.settings import Settings
+from c7n_vpcflow.audit.inventory import Inventory
+from c7n_vpcflow.remediation.plan import plan_vpc, refuse_shared_targets
+from c7n_vpcflow.remediation.settings import Settings
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, REGION
 from support.emulated import flow_logs_of, log_groups_of, new_vpc

@@ -13,7 +13,7 @@ import threading
 import c7n.utils
 import pytest
 
-from c7n_vpcflow.telemetry_check import as_markdown, check
+from c7n_vpcflow.telemetry.check import as_markdown, check
 from support.constants import ACCOUNT_ID, OTHER_ACCOUNT_ID
 from support.policy import run_policy
 from support.results import recorded

@@ -1,5 +1,5 @@
 """What enable-flow-logs decides beside a CloudWatch telemetry rule's flow logs (no AWS calls)."""
-from c7n_vpcflow.ownership import managed_by
+from c7n_vpcflow.audit.ownership import managed_by
 from support.model import TARGET, flow_log, group, plan
 
 TELEMETRY = [{"Key": "CloudWatchTelemetryRuleManaged", "Value": "true"}]

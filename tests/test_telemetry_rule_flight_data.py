@@ -7,9 +7,10 @@ import pytest
 import yaml
 from c7n.resources import load_resources
 
-from c7n_vpcflow.handoff import DryRunFailed
-from c7n_vpcflow.telemetry_rule_action import PutVpcFlowLogTelemetryRule
-from c7n_vpcflow.telemetry_rules import TelemetryRuleError, VpcFlowLogTelemetryRule
+from c7n_vpcflow.audit.handoff import DryRunFailed
+from c7n_vpcflow.telemetry.action import PutVpcFlowLogTelemetryRule
+from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
+from c7n_vpcflow.telemetry.rules import TelemetryRuleError
 from c7n_vpcflow.vocabulary import TELEMETRY_RULE_VERDICT as ANNOTATION
 from support.constants import ACCOUNT_ID, REGION, policy_path
 from support.e2e import custodian_run

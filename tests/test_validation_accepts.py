@@ -7,12 +7,11 @@ import os
 import pytest
 import yaml
 
+from c7n_vpcflow.analytics.action import FlowLogAnalytics
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.remediation.action import EnableFlowLogs
 from support.constants import ROOT
 from support.validate_run import validate_all
-
-from c7n_vpcflow.action import EnableFlowLogs
-from c7n_vpcflow.analytics_action import FlowLogAnalytics
-from c7n_vpcflow.compliance import FlowLogCompliance
 
 SHIPPED_POLICIES = sorted(glob.glob(os.path.join(ROOT, "policies", "*.yml")))
 

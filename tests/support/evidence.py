@@ -4,7 +4,7 @@ import gzip
 import json
 import os
 
-from c7n_vpcflow.evidence_checks import file_problem, not_counted
+from c7n_vpcflow.report.checks import file_problem, not_counted
 from c7n_vpcflow.vocabulary import RESULTS_FILE, VERDICTS_FILE
 
 EVIDENCE = (VERDICTS_FILE, RESULTS_FILE)

@@ -1,8 +1,8 @@
 """A VPC, its flow logs and log groups as the account holds them, and the plan for it."""
 from c7n_vpcflow.account import Account
-from c7n_vpcflow.inventory import Inventory
-from c7n_vpcflow.plan import plan_vpc
-from c7n_vpcflow.settings import Settings
+from c7n_vpcflow.audit.inventory import Inventory
+from c7n_vpcflow.remediation.plan import plan_vpc
+from c7n_vpcflow.remediation.settings import Settings
 
 VPC = {"VpcId": "vpc-0a1b2c3d4e5f67890", "OwnerId": "123456789012"}
 TARGET = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"

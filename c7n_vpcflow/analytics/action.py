@@ -1,0 +1,156 @@
+"""The `flow-log-analytics` action on aws.vpc: saved Insights queries and a REJECT alarm per
+flow-log log group. It goes beyond CIS AWS Foundations 3.7, so it is not part of
+enable-flow-logs, which it follows in a policy when both are used."""
+import logging
+from functools import cached_property
+
+from c7n.actions import BaseAction
+from c7n.resources.vpc import Vpc
+from c7n.utils import local_session, type_schema
+
+from c7n_vpcflow.account import Account, confirm_account
+from c7n_vpcflow.analytics.dryrun import AnalyticsPlan
+from c7n_vpcflow.analytics.queries import (
+    Analytics, AnalyticsSettings, GroupResult, analytics_log_groups)
+from c7n_vpcflow.analytics.validation import validate_analytics
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.audit.handoff import hand_over
+from c7n_vpcflow.audit.inventory import owned_vpcs
+from c7n_vpcflow.audit.variables import Variables, check_mode
+from c7n_vpcflow.errors import FlowLogRemediationError, failed_vpcs
+from c7n_vpcflow.remediation.action import EnableFlowLogs
+from c7n_vpcflow.remediation.pacing import LOGS_WRITES, PacedClient, Pacer
+from c7n_vpcflow.remediation.settings import Settings
+from c7n_vpcflow.vocabulary import ACTION, ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, RESULT, Status
+
+log = logging.getLogger("custodian.vpcflow")
+
+PROPERTIES = {
+    "log-group-name": {
+        "type": "string", "minLength": 1, "default": Settings.log_group_template,
+        "description": "The flow-log log group of each VPC, as enable-flow-logs names it "
+                       "(read from its result when it runs first in the policy)."},
+    "log-format": {
+        "type": "string",
+        "description": "The flow logs' record format (${field} names or the preset "
+                       "security); AWS's default format when absent."},
+    "insights-queries": {
+        "type": "boolean", "default": False,
+        "description": "Save CloudWatch Logs Insights queries scoped to each log group (top "
+                       "rejected sources, top talkers, rejected SSH/RDP, unexpected ports)."},
+    "reject-alarm": {
+        "type": "object", "additionalProperties": False, "required": ["threshold"],
+        "properties": {
+            "threshold": {"type": "integer", "minimum": 1},
+            "period": {"enum": [60, 300, 900, 3600]},
+            "sns-topic": {"type": "string"},
+        },
+        "description": "A metric filter counting REJECT records and an alarm per log group "
+                       "when they reach `threshold` within `period` seconds (default 300), "
+                       "notifying `sns-topic`."},
+    "tags": {
+        "type": "object", "additionalProperties": {"type": "string"},
+        "description": "Tags for the alarms; managed-by: c7n-vpcflow is always added."},
+}
+
+
+@Vpc.action_registry.register(ANALYTICS_ACTION)
+class FlowLogAnalytics(BaseAction):
+    """Give each VPC's flow-log log group saved Logs Insights queries and a REJECT alarm.
+    The log group is the one enable-flow-logs wrote to when it ran first in the policy (VPCs
+    it failed are left out), otherwise the VPC's sound flow log into ``log-group-name``;
+    only missing or outdated queries, filters and alarms are written, and each VPC is
+    annotated with ``c7n:flow-log-analytics`` (status, changes, error; under ``--dryrun``,
+    ``c7n:flow-log-analytics-plan``). A listing that fails (denied, or not implemented
+    where the run points) writes nothing of its key, fails each VPC naming the call, and
+    stops nothing else. VPCs enable-flow-logs could not fix do not stop the others: this
+    action runs for them, then fails the policy naming those VPCs.
+
+    :example:
+
+    .. code-block:: yaml
+
+        policies:
+          - name: vpc-flow-logs-analytics   # match: all: compliant VPCs get them too
+            resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+                match: all
+            actions:
+              - type: enable-flow-logs
+                log-format: security
+              - type: flow-log-analytics
+                log-group-name: "/vpc/flow-logs/{vpc_id}"
+                log-format: security
+                insights-queries: true
+                reject-alarm:
+                  threshold: 500
+                  period: 300
+                  sns-topic: "arn:aws:sns:{region}:{account_id}:security-alerts"
+                tags:
+                  owner: security
+    """
+
+    schema = type_schema(ANALYTICS_ACTION, **PROPERTIES)
+    schema_alias = False
+    permissions = AnalyticsSettings(
+        insights_queries=True, reject_alarm={"threshold": 1}).permissions()
+
+    @cached_property
+    def settings(self):
+        return AnalyticsSettings.from_data(self.data)
+
+    def get_permissions(self):
+        return self.settings.permissions()
+
+    def validate(self):
+        actions = list(getattr(self.manager, "actions", ()))
+        before = actions[:actions.index(self)] if self in actions else []
+        enabling = [a for a in before if isinstance(a, EnableFlowLogs)]
+        elsewhere = [a.data.get("destination-type") for a in enabling
+                     if a.data.get("destination-type", CLOUDWATCH) != CLOUDWATCH]
+        variables = Variables.of(self.manager)
+        check_mode(self.manager, variables)
+        validate_analytics(self.settings, self.data, variables,
+                           elsewhere[0] if elsewhere else None)
+        for action in enabling:
+            action.leave_failures_to(ANALYTICS_ACTION)
+        hand_over(self.manager, AnalyticsPlan(self.settings), ANALYTICS_ACTION,
+                  FlowLogCompliance)
+        return self
+
+    def process(self, resources):
+        confirm_account(self.manager)
+        account = Account.of(self.manager)
+        vpcs = owned_vpcs(self.manager, resources)
+        groups, unknown = analytics_log_groups(self.manager, self.settings, vpcs, account)
+        outcome = {vpc_id: GroupResult(Status.FAILED, error=why)
+                   for vpc_id, why in unknown.items()}
+        if groups:
+            outcome.update(self.write(groups, account))
+        for vpc in vpcs:
+            if vpc["VpcId"] in outcome:
+                vpc[ANALYTICS] = outcome[vpc["VpcId"]].to_record()
+        not_fixed = sorted((v["VpcId"], v[RESULT]["error"]) for v in vpcs
+                           if v.get(RESULT, {}).get("status") == Status.FAILED)
+        failed = sorted((vpc_id, result.error) for vpc_id, result in outcome.items()
+                        if result.error)
+        messages = [failed_vpcs(ACTION, "could not fix", not_fixed, sum(
+            1 for v in vpcs if RESULT in v), account)] if not_fixed else []
+        if failed:
+            messages.append(failed_vpcs(ANALYTICS_ACTION, "could not finish", failed,
+                                        len(outcome), account))
+        if messages:
+            raise FlowLogRemediationError("\n".join(messages))
+
+    def write(self, groups, account):
+        """{VPC id: GroupResult}: each log group's missing queries and alarm written."""
+        settings = self.settings
+        session = local_session(self.manager.session_factory)
+        analytics = Analytics.listed(session, self.manager.retry, settings, account)
+        logs = PacedClient(session.client("logs"), Pacer(
+            Settings.logs_calls_per_second, LOGS_WRITES))
+        cloudwatch = session.client("cloudwatch") if settings.reject_alarm else None
+        by_group = {group: analytics.ensure(logs, cloudwatch, self.manager.retry, group)
+                    for group in sorted(set(groups.values()))}
+        return {vpc_id: by_group[group] for vpc_id, group in groups.items()}

@@ -1,0 +1,13 @@
+"""The audit: the `flow-log-compliance` filter on aws.vpc, and what every element of the
+plugin builds on.
+
+The filter gathers an account-region once (inventory: flow logs, and the log groups found
+by lookup), judges each VPC without calling AWS (judge; ownership says who manages a flow
+log) and writes the verdict file (verdicts, through evidence). Shared by the other
+subpackages: paging (every listing), variables and templates (policy variables and the
+{name} syntax of templated keys), evidence (writing a file next to resources.json) and
+handoff (the plan steps actions hand the filter under --dryrun).
+
+May import only the top-level modules (account, errors, vocabulary) and Custodian: never
+remediation, analytics, telemetry, securityhub or report.
+"""

@@ -1,0 +1,169 @@
+"""The `flow-log-compliance` filter on aws.vpc (CIS AWS Foundations 3.7)."""
+import logging
+
+from c7n.filters import Filter
+from c7n.resources.vpc import Vpc
+from c7n.utils import type_schema
+
+from c7n_vpcflow.account import Account, confirm_account
+from c7n_vpcflow.audit.handoff import PlansUnderDryrun
+from c7n_vpcflow.audit.inventory import gather, owned_vpcs
+from c7n_vpcflow.audit.judge import Rules, judge_vpc
+from c7n_vpcflow.audit.variables import Variables, check_mode
+from c7n_vpcflow.audit.verdicts import flow_log_entry, name_tag, write_verdicts
+from c7n_vpcflow.errors import VpcFlowError
+from c7n_vpcflow.remediation.destinations import log_group_targets
+from c7n_vpcflow.vocabulary import (
+    DESTINATION_TYPES, FILTER, FLOW_LOGS, RETENTION_DAYS, TRAFFIC_TYPES, VIOLATIONS)
+
+log = logging.getLogger("custodian.vpcflow")
+
+
+def compliance_filters(manager):
+    """The policy's flow-log-compliance filters, nested ones (or, and, not) too."""
+    if manager is None:
+        return []
+    return [f for f in manager.iter_filters() if isinstance(f, FlowLogCompliance)]
+
+
+@Vpc.filter_registry.register(FILTER)
+class FlowLogCompliance(PlansUnderDryrun, Filter):
+    """Which VPCs lack working flow logs (CIS AWS Foundations 3.7), and why.
+
+    A VPC is compliant when at least one of its flow logs is ACTIVE, is not failing
+    delivery, captures one of ``traffic-types``, writes to a CloudWatch log group that
+    exists (for CloudWatch Logs destinations) and meets the optional
+    ``min-retention-days`` and ``destination-types``.
+
+    Every VPC the account owns is annotated with ``c7n:flow-log-violations``: a list of
+    reason codes, empty when compliant: ``missing``, ``inactive``, ``delivery-failed``,
+    ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``.
+    Its flow logs are annotated under ``c7n:flow-logs``, each with ``c7n:managed-by``:
+    ``c7n-vpcflow``, ``cloudwatch-telemetry-rule`` (tagged
+    ``CloudWatchTelemetryRuleManaged=true`` by AWS) or ``other``. VPCs shared into the account
+    by another account are skipped (only their owner can add flow logs). Before judging,
+    the filter confirms that the credentials belong to the configured account (a mismatch
+    fails the policy, naming both accounts). The verdict on every VPC judged, compliant or
+    not (or why nothing was judged), is written to ``flow-log-compliance.json`` in the
+    policy's output directory.
+
+    Calls per account-region, for V VPCs whose F flow logs (and the action's targets)
+    name G distinct log groups of C naming conventions (a convention: a name's path up to
+    its last ``/``):
+
+    - DescribeFlowLogs: one listing of ceil(F/1000) pages (at least one), filtered to the
+      V VPCs when V is at most 200, else of every flow log of the account-region;
+    - DescribeLogGroups: none when G is 0; ceil(G/50) exact lookups when that is fewer
+      than C; otherwise one listing per convention, ceil(P/50) pages (at least one) for
+      the P log groups whose names start with the longest prefix the convention's names
+      share.
+
+    :example:
+
+    .. code-block:: yaml
+
+        policies:
+          - name: vpc-flow-logs-audit
+            resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+                match: non-compliant
+                traffic-types: [ALL, REJECT]
+                min-retention-days: 365
+                destination-types: [cloud-watch-logs, s3]
+    """
+
+    schema = type_schema(
+        FILTER,
+        match={"enum": ["non-compliant", "compliant", "all"], "default": "non-compliant",
+               "description": "Which VPCs the filter keeps (all: every VPC judged, e.g. "
+                              "for flow-log-finding)."},
+        **{
+            "traffic-types": {
+                "type": "array", "minItems": 1, "uniqueItems": True,
+                "items": {"enum": list(TRAFFIC_TYPES)},
+                "default": sorted(Rules().traffic_types),
+                "description": "Traffic types a flow log must capture to count."},
+            "min-retention-days": {
+                "enum": list(RETENTION_DAYS),
+                "description": "Minimum retention of the flow log's CloudWatch log group, one "
+                               "of CloudWatch's retention periods (never-expire counts as "
+                               "enough); not checked when absent."},
+            "destination-types": {
+                "type": "array", "minItems": 1, "uniqueItems": True,
+                "items": {"enum": list(DESTINATION_TYPES)},
+                "description": "Destination types that count; any when absent."},
+        }
+    )
+    schema_alias = False
+    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups")
+
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        # Settings of the policy's actions, handed over when they are validated (for the
+        # log groups they will write to).
+        self.target_settings = []
+
+    def validate(self):
+        check_mode(self.manager, Variables.of(self.manager))
+        return self
+
+    def look_up_targets_of(self, settings):
+        """Look up the log groups an action of the policy will write to in the same calls as
+        the flow logs' own."""
+        if settings not in self.target_settings:
+            self.target_settings.append(settings)
+
+    @property
+    def settings(self):
+        """Every key the filter judges by, defaults filled in (None: not checked): what its
+        verdict says it was judged under."""
+        return {key: self.data.get(key, spec.get("default"))
+                for key, spec in self.schema["properties"].items() if key != "type"}
+
+    @property
+    def rules(self):
+        destination_types = self.data.get("destination-types")
+        return Rules(
+            traffic_types=frozenset(self.data.get("traffic-types", Rules().traffic_types)),
+            min_retention_days=self.data.get("min-retention-days"),
+            destination_types=frozenset(destination_types) if destination_types else None,
+        )
+
+    def process(self, resources, event=None):
+        try:
+            confirm_account(self.manager)
+            vpcs = owned_vpcs(self.manager, resources)
+            account = Account.of(self.manager)
+            inventory = gather(self.manager, vpcs, set().union(*(
+                log_group_targets(s, vpcs, account)
+                for s in self.target_settings)))
+        except Exception as e:
+            # The account-region's evidence says it was not judged, and why.
+            write_verdicts(self.manager, self.settings, cause=str(e) if isinstance(e, VpcFlowError)
+                           else "%s: %s" % (type(e).__name__, e))
+            raise
+        rules = self.rules
+        match = self.data.get("match", "non-compliant")
+        matched = []
+        for vpc in vpcs:
+            violations = judge_vpc(vpc["VpcId"], inventory, rules)
+            vpc[VIOLATIONS] = violations
+            vpc[FLOW_LOGS] = inventory.flow_logs_for(vpc["VpcId"])
+            if match == "all" or (not violations) == (match == "compliant"):
+                matched.append(vpc)
+        judged_ids = {v["VpcId"] for v in vpcs}
+        write_verdicts(
+            self.manager, self.settings,
+            judged=[{
+                "vpc-id": v["VpcId"],
+                "name": name_tag(v),
+                "compliant": not v[VIOLATIONS],
+                "violations": v[VIOLATIONS],
+                "flow-log-ids": [f["FlowLogId"] for f in v[FLOW_LOGS]],
+                "flow-logs": [flow_log_entry(f) for f in v[FLOW_LOGS]],
+            } for v in vpcs],
+            shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
+                    for v in resources if v["VpcId"] not in judged_ids])
+        self.run_dry_run_steps(matched)
+        return matched

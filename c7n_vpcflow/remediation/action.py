@@ -1,0 +1,196 @@
+"""The `enable-flow-logs` action on aws.vpc: judge, plan, apply, report."""
+import logging
+from collections import Counter
+from functools import cached_property
+
+from c7n.actions import BaseAction
+from c7n.resources.vpc import Vpc
+from c7n.utils import FormatDate, type_schema
+
+from c7n_vpcflow.account import Account, AccountMismatch, confirm_account
+from c7n_vpcflow.audit.filter import FlowLogCompliance, compliance_filters
+from c7n_vpcflow.audit.handoff import hand_over
+from c7n_vpcflow.audit.inventory import owned_vpcs
+from c7n_vpcflow.audit.variables import Variables, check_mode, deploys_lambda
+from c7n_vpcflow.errors import FlowLogRemediationError, RunRefused, failed_vpcs
+from c7n_vpcflow.remediation.apply import Remediation, error_text
+from c7n_vpcflow.remediation.dryrun import RemediationPlan
+from c7n_vpcflow.remediation.plan import plan_account
+from c7n_vpcflow.remediation.results import VpcResult, write_results
+from c7n_vpcflow.remediation.schema import (
+    ALL_PERMISSIONS, permissions_for, properties, recorded_settings)
+from c7n_vpcflow.remediation.settings import Settings
+from c7n_vpcflow.remediation.validation import (
+    known_account, runnable_settings, settings_for_run, validate_action_data,
+    validate_against_filters)
+from c7n_vpcflow.vocabulary import ACTION, NOT_FIXED, RESULT, Status
+
+log = logging.getLogger("custodian.vpcflow")
+
+
+@Vpc.action_registry.register(ACTION)
+class EnableFlowLogs(BaseAction):
+    """Give each VPC a working flow log, by convention (CIS AWS Foundations 3.7).
+    VPCs with a sound flow log are left alone; each other VPC gets a flow log into a
+    CloudWatch Logs log group of its own (``log-group-name``, delivered by ``role``), an S3
+    ``bucket`` or a Firehose ``delivery-stream``, and is annotated with
+    ``c7n:flow-log-result`` (``c7n:flow-log-plan`` under ``--dryrun``, changing nothing);
+    results go to ``flow-log-results.json``, and a VPC that could not be fixed fails the
+    policy, named. How each key behaves: docs/remediation.md.
+
+    :example:
+
+    .. code-block:: yaml
+
+        policies:
+          - name: vpc-flow-logs-enable
+            resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+            actions:
+              - type: enable-flow-logs
+                destination-type: cloud-watch-logs
+                log-group-name: "/vpc/flow-logs/{vpc_id}"
+                retention-days: 365
+                kms-key-id: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                tags:
+                  owner: security
+                traffic-type: REJECT
+                log-format: security
+                max-aggregation-interval: 600
+                role: vpc-flow-logs-delivery
+                create-role: true
+                permissions-boundary: required
+                unscoped-delivery-role: false
+                replace-broken: false
+                max-workers: 4
+                logs-calls-per-second: 5
+          - name: vpc-flow-logs-enable-s3
+            resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+            actions:
+              - type: enable-flow-logs
+                destination-type: s3
+                bucket: "org-flow-logs-{region}"
+                prefix: "vpc/{account_id}"
+                file-format: parquet
+                hive-compatible-partitions: true
+                per-hour-partition: true
+          - name: vpc-flow-logs-enable-firehose
+            resource: aws.vpc
+            filters:
+              - type: flow-log-compliance
+            actions:
+              - type: enable-flow-logs
+                destination-type: kinesis-data-firehose
+                delivery-stream: "arn:aws:firehose:{region}:222233334444:deliverystream/siem"
+                cross-account-role: "arn:aws:iam::{account_id}:role/flow-logs-to-siem"
+    """
+
+    schema = type_schema(ACTION, **properties())
+    permissions = ALL_PERMISSIONS
+    failures_left_to = None
+
+    def validate(self):
+        variables = Variables.of(self.manager)
+        check_mode(self.manager, variables)
+        settings = validate_action_data(self.data, variables)
+        account = known_account(self.manager)
+        if account is not None and deploys_lambda(self.manager):
+            # It does not run here: refuse now what each of its runs would.
+            settings_for_run(settings, account, FormatDate.utcnow())
+        filters = compliance_filters(self.manager)
+        validate_against_filters(self.settings, filters)
+        for f in filters:
+            f.look_up_targets_of(self.settings)
+        hand_over(self.manager, RemediationPlan(self.settings), ACTION, FlowLogCompliance)
+        return self
+
+    def leave_failures_to(self, action):
+        """A later action of the policy (flow-log-analytics) runs for the VPCs this one fixed
+        and then fails the policy for the VPCs this one could not fix (their
+        c7n:flow-log-result says so): this action logs them instead of raising."""
+        self.failures_left_to = action
+
+    def get_permissions(self):
+        """What this action's settings need (the class lists every option's)."""
+        return permissions_for(self.settings)
+
+    @cached_property
+    def settings(self):
+        # Built when first read, not in __init__: validate() names a bad key before this runs.
+        return Settings.from_data(self.data)
+
+    @property
+    def recorded(self):
+        """The settings the results file says they were done under."""
+        return recorded_settings(self.data)
+
+    def process(self, resources):
+        account = Account.of(self.manager)
+        try:
+            settings = runnable_settings(self.settings, account)
+        except RunRefused as e:
+            write_results(self.manager, self.recorded, [], cause=str(e))
+            raise
+        try:
+            confirm_account(self.manager)
+        except AccountMismatch as e:
+            write_results(self.manager, self.recorded, [], cause=str(e))
+            raise
+        vpcs = owned_vpcs(self.manager, resources)
+        if not vpcs:
+            write_results(self.manager, self.recorded, [])
+            return
+        remediation = None
+        try:
+            inventory, plans = plan_account(self.manager, settings, vpcs)
+            remediation = Remediation(self.manager, settings, inventory, account)
+            results = remediation.run(plans)
+        except BaseException as e:
+            # Whatever stopped the run (an interrupt too), the evidence says what was done
+            # and what was not.
+            cause = error_text(e)
+            results = remediation.stopped(cause) if remediation else {
+                v["VpcId"]: VpcResult.unfinished(cause) for v in vpcs}
+            self.report(results, account, cause=cause, role=remediation and remediation.role)
+            if not isinstance(e, Exception):
+                raise
+            unfinished = sorted(v for v, r in results.items()
+                                if r.status in NOT_FIXED)
+            raise FlowLogRemediationError(
+                "enable-flow-logs stopped in %s/%s before it was done: %s; not done: %s" % (
+                    account.account_id, account.region, cause,
+                    ", ".join(unfinished) or "-")) from e
+        by_id = {v["VpcId"]: v for v in vpcs}
+        for vpc_id, result in results.items():
+            by_id[vpc_id][RESULT] = result.to_record()
+        self.report(results, account, remediation.retry.retries, role=remediation.role)
+
+    def report(self, results, account, retries=0, cause=None, role=None):
+        account_id, region = account.account_id, account.region
+        records = [dict(result.to_record(), **{
+            "vpc-id": vpc_id, "account-id": account_id, "region": region})
+            for vpc_id, result in sorted(results.items())]
+        write_results(self.manager, self.recorded, records, cause=cause,
+                      role=role.to_record() if role else None)
+        counts = Counter(result.status.value for result in results.values())
+        summary = ", ".join("%d %s" % (n, status) for status, n in sorted(counts.items()))
+        if retries:
+            summary += "; %d %s after throttling or transient errors" % (
+                retries, "retry" if retries == 1 else "retries")
+        if cause:
+            log.error("enable-flow-logs %s/%s stopped before it was done (%s): %s",
+                      account_id, region, cause, summary or "nothing done")
+            return
+        log.info("enable-flow-logs %s/%s: %s", account_id, region, summary)
+        failed = [(vpc_id, r.error) for vpc_id, r in sorted(results.items())
+                  if r.status == Status.FAILED]
+        if not failed:
+            return
+        message = failed_vpcs(ACTION, "could not fix", failed, len(results), account)
+        if self.failures_left_to is None:
+            raise FlowLogRemediationError(message)
+        log.error("%s\n(%s runs first for the others, then fails the policy)",
+                  message, self.failures_left_to)

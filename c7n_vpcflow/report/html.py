@@ -1,0 +1,202 @@
+"""The compliance report as one self-contained HTML page (inline CSS and SVG; nothing
+fetched): what counted, the headline figures (judged, not judged, stale, weaker; VPCs;
+the share compliant or fixed, of the judged account-regions only), a bar per
+account-region with the cause of each one not judged in its own row, the VPCs of each
+(non-compliant, fixed, and compliant collapsed) with reasons, flow logs and what was done,
+compliance over time when the evidence holds several runs, the frameworks that map the
+control, and where it came from.
+"""
+from collections import Counter
+from datetime import datetime, timezone
+from html import escape
+from importlib.metadata import PackageNotFoundError, version
+from string import Template
+
+from c7n_vpcflow.data.frameworks import cis_numbering
+from c7n_vpcflow.data.frameworks import load as load_frameworks
+from c7n_vpcflow.report.chart import bar, compliance_series, not_judged_bar, over_time, percent
+from c7n_vpcflow.report.html_vpcs import account_text, vpc_sections
+from c7n_vpcflow.report.rows import age_text, timestamp, total
+from c7n_vpcflow.report.source import locked_until_text
+from c7n_vpcflow.report.text import terms_text, weaker_lines
+from c7n_vpcflow.vocabulary import Figure, Standing
+
+STYLE = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
+       margin: 0 auto; max-width: 1100px; padding: 24px; background: #fff; }
+h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.gate { padding: 10px 14px; border-radius: 6px; font-weight: 600; margin: 12px 0; }
+.gate.pass { background: #e8f5e9; color: #1b5e20; }
+.gate.fail { background: #ffebee; color: #b71c1c; }
+.totals { display: flex; gap: 12px; flex-wrap: wrap; margin: 12px 0; }
+.total { border: 1px solid #d9e2ec; border-radius: 6px; padding: 8px 14px; min-width: 110px; }
+.total b { display: block; font-size: 22px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e4e7eb;
+         vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f5f7fa; font-weight: 600; } td.n { text-align: right; }
+tr.not-judged td, tr.stale td, tr.weaker td { color: #7b8794; } .cause { color: #9a3412; }
+tr.cause-row td { padding-top: 0; } h4 { font-size: 14px; margin: 10px 0 4px; }
+summary { cursor: pointer; margin: 8px 0; }
+.axis { font-size: 11px; fill: #52606d; } .muted { color: #7b8794; } code { font-size: 12px; }
+#frameworks td:first-child { width: 38%; }
+#account-regions td:nth-child(2), .vpcs td:first-child { white-space: nowrap; }
+.legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; }
+"""
+
+PAGE = Template("""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>VPC flow logs: CIS AWS Foundations compliance</title>
+<style>$style</style></head>
+<body>
+<h1>VPC flow logs: CIS AWS Foundations
+&ldquo;Ensure VPC flow logging is enabled in all VPCs&rdquo;</h1>
+<p class="muted">$cis</p>
+<p class="gate $gate_class" id="gate">$gate</p>
+<p class="muted" id="terms">$terms</p>
+<div class="totals" id="totals">$totals</div>
+<h2>Per account and region</h2>
+<p class="legend muted">Bar: <span style="background:#2e7d32"></span>$compliant when judged
+<span style="background:#4db6ac"></span>$fixed since
+<span style="background:#c62828"></span>still $non_compliant</p>
+<table id="account-regions"><thead><tr><th>Account</th><th>Region</th><th>$vpcs_heading</th>
+<th>$compliant_heading</th><th>$non_compliant_heading</th><th>$fixed_heading</th>\
+<th>$failed_heading</th><th>Compliance</th>
+<th>Locked until</th><th>Judged at</th></tr></thead><tbody>
+$rows
+</tbody></table>
+$weaker
+$history
+<h2>VPCs</h2>
+$details
+<h2>Frameworks</h2>
+$frameworks
+<h2>About this report</h2>
+<p id="generated">$generated</p>
+</body></html>
+""")
+# The figures' words and headings, as PAGE names them ($fixed, $fixed_heading).
+FIGURE_WORDS = {**{f.name.lower(): f.value for f in Figure},
+                **{f.name.lower() + "_heading": f.heading for f in Figure}}
+
+
+def _summary_row(row, now):
+    region = escape(row.region)
+    where = 'data-account="%s" data-region="%s"' % (
+        escape(row.account_id or row.account_name), region)
+    cells = ["<td>%s</td>" % escape(account_text(row)), "<td>%s</td>" % region]
+    if not row.judged:
+        when = "%s, %s" % (timestamp(row.judged_at), age_text(row.age)) \
+            if row.standing is Standing.STALE else ""
+        cells += ['<td><span class="cause">%s</span></td>' % row.standing.label] + \
+            ["<td></td>"] * 4 + ["<td>%s</td>" % not_judged_bar(),
+                                 "<td>%s</td>" % escape(locked_until_text(row.lock, now)),
+                                 "<td>%s</td>" % escape(when)]
+        # The cause in a row of its own, across the table: causes can be long.
+        return ('<tr class="%s" %s>%s</tr>\n<tr class="cause-row" %s><td colspan="10">'
+                '<span class="cause">%s</span></td></tr>' % (
+                    row.standing.value, where, "".join(cells), where, escape(row.cause or "")))
+    compliance = "%s %s" % (bar(row.compliant, row.fixed, row.remaining),
+                            "%.0f%%" % percent(row.compliant + row.fixed, row.vpcs)
+                            if row.vpcs else "no VPCs")
+    cells += ['<td class="n">%d</td>' % n for n in (
+        row.vpcs, row.compliant, row.non_compliant, row.fixed, row.failed)]
+    cells += ["<td>%s</td>" % compliance,
+              "<td>%s</td>" % escape(locked_until_text(row.lock, now)),
+              "<td>%s</td>" % escape(timestamp(row.judged_at))]
+    return '<tr class="judged" %s>%s</tr>' % (where, "".join(cells))
+
+
+def _totals(rows, terms):
+    overall = total(rows)
+    standings = Counter(r.standing for r in rows)
+    locks = [Standing.UNLOCKED] if terms.require_lock else []
+    figures = [("account-regions judged", "%d of %d" % (standings[Standing.JUDGED], len(rows))),
+               *((s.label, standings[s]) for s in [Standing.NOT_JUDGED, Standing.STALE, *locks,
+                                                   Standing.WEAKER]),
+               ("%s judged" % Figure.VPCS.heading, overall.vpcs),
+               (Figure.COMPLIANT, overall.vpcs - overall.non_compliant),
+               (Figure.NON_COMPLIANT, overall.non_compliant), (Figure.FIXED, overall.fixed),
+               (Figure.FAILED, overall.failed)]
+    boxes = ['<div class="total" data-total="%s"><b>%s</b>%s</div>' % (
+        escape(label), escape(str(value)), escape(label)) for label, value in figures]
+    if overall.vpcs:
+        boxes.append('<div class="total" data-total="share">%s<br>%.0f%% %s or %s, of the '
+                     '%d VPCs in the %d judged account-regions only</div>' % (
+                         bar(overall.vpcs - overall.non_compliant, overall.fixed,
+                             overall.non_compliant - overall.fixed),
+                         percent(overall.vpcs - overall.non_compliant + overall.fixed,
+                                 overall.vpcs),
+                         Figure.COMPLIANT, Figure.FIXED, overall.vpcs,
+                         standings[Standing.JUDGED]))
+    elif not rows:
+        boxes.append('<div class="total cause">nothing was judged</div>')
+    return "\n".join(boxes)
+
+
+def _weaker(rows, terms):
+    lines = weaker_lines(rows)
+    if not lines:
+        return ""
+    return ('<h2>Not counted: weaker than --profile %s</h2><ul id="weaker">%s</ul>' % (
+        escape(terms.profile), "".join("<li>%s</li>" % escape(line) for line in lines)))
+
+
+def _history(verdicts):
+    series = compliance_series(verdicts)
+    if len(series) < 2:
+        return ""
+    return ("<h2>Compliance over time</h2><p class=\"muted\">Share of the VPCs judged that "
+            "were compliant when judged, at each of %d sweeps (each account-region counted "
+            "with its latest verdict so far).</p>%s" % (len(series), over_time(series)))
+
+
+def _cis_text():
+    ids = {}
+    for cis_version, rid in cis_numbering(load_frameworks()["frameworks"]):
+        ids.setdefault(rid, []).append(cis_version)
+    return "CIS AWS Foundations Benchmark numbers this control " + "; ".join(
+        "%s in %s" % (rid, ", ".join(versions)) for rid, versions in ids.items()) + "."
+
+
+def _frameworks():
+    mapping = load_frameworks()
+    rows = ["<tr><td>%s</td><td>%s</td><td>%s</td></tr>" % (
+        escape(f["name"]), escape(f["version"]), escape(", ".join(
+            "%s (%s)" % (r["id"], r["name"]) if r["name"] else r["id"]
+            for r in f["requirements"])))
+        for f in mapping["frameworks"]]
+    source = mapping["source"]
+    return ('<p class="muted">Every framework requirement that Prowler maps its <code>%s</code> '
+            'check to, from Prowler\'s compliance files (%s, commit <code>%s</code>, %s). %s'
+            '</p><table id="frameworks"><thead><tr><th>Framework</th><th>Version</th>'
+            '<th>Requirements</th></tr></thead><tbody>%s</tbody></table>' % (
+                escape(source["check"]), escape(source["files"]),
+                escape(source["commit"][:12]), escape(source["date"]),
+                escape(source["caveat"]), "".join(rows)))
+
+
+def _tool_version():
+    try:
+        return version("c7n-vpcflow")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def as_html(rows, verdicts, sources, gate, terms, generated=None):
+    """The page; `gate` is (exit code, what it means), `sources` the locations read,
+    `terms` what counted (report.rows.Terms)."""
+    code, meaning = gate
+    generated = generated or datetime.now(timezone.utc)
+    about = ("Generated %s by c7n-vpcflow %s from %s: %d account-regions; the history "
+             "from %d verdicts." % (timestamp(generated), _tool_version(), ", ".join(sources),
+                                    len(rows), len(verdicts)))
+    return PAGE.substitute(
+        style=STYLE, cis=escape(_cis_text()),
+        gate_class="pass" if code == 0 else "fail",
+        gate=escape("Exit %d: %s" % (code, meaning)), terms=escape(terms_text(terms)),
+        totals=_totals(rows, terms), rows="\n".join(_summary_row(r, terms.now) for r in rows),
+        weaker=_weaker(rows, terms), history=_history(verdicts),
+        details=vpc_sections(rows), frameworks=_frameworks(), generated=escape(about),
+        **FIGURE_WORDS)
