@@ -1,6 +1,7 @@
 """Seeding the moto server: an estate described as a table of VPCs, one `Row` each, made
 through the API by `seed`; the calls it is made of (clients acting in an account,
-create_vpc, create_flow_log); and reading back the flow logs it holds.
+create_vpc, create_flow_log); the log groups' ingestion metrics (put_incoming_bytes); and
+reading back the flow logs it holds.
 
 The tests, the demo and the bench keep their own tables (every kind in a region; the named
 accounts of accounts.yml; N VPCs at scale) and seed them here. A row's kind says what the
@@ -153,6 +154,16 @@ def create_flow_log(ec2, vpc_id, traffic_type, group, role_arn, tags=None):
     if response.get("Unsuccessful"):
         raise RuntimeError("seeding a flow log failed: %s" % json.dumps(response["Unsuccessful"]))
     return response["FlowLogIds"]
+
+
+def put_incoming_bytes(cloudwatch, volumes, when):
+    """CloudWatch's AWS/Logs IncomingBytes as a log group's flow logs would leave it: one data
+    point at `when` per {log group: bytes}, 1,000 a call (PutMetricData's limit)."""
+    points = [{"MetricName": "IncomingBytes", "Timestamp": when, "Value": float(size),
+               "Unit": "Bytes", "Dimensions": [{"Name": "LogGroupName", "Value": group}]}
+              for group, size in volumes.items()]
+    for first in range(0, len(points), 1000):
+        cloudwatch.put_metric_data(Namespace="AWS/Logs", MetricData=points[first:first + 1000])
 
 
 def flow_logs_by_vpc(ec2):

@@ -6,8 +6,10 @@ by lookup), judges each VPC without calling AWS (judge; ownership says who manag
 log) and writes the verdict file (verdicts, through evidence). Shared by the other
 subpackages: paging (every listing), variables and templates (policy variables and the
 {name} syntax of templated keys), evidence (writing a file next to resources.json) and
-handoff (the plan steps actions hand the filter under --dryrun).
+handoff (the plan steps actions hand the filter under --dryrun). What flow logs cost:
+ingestion (the bytes each log group took in, from CloudWatch's metric), cost (a log
+group's monthly cost record, pure) and choices (the cheaper choices and their saving, pure).
 
-May import only the top-level modules (account, errors, vocabulary) and Custodian: never
-remediation, analytics, telemetry, securityhub or report.
+May import only the top-level modules (account, errors, vocabulary), data and Custodian:
+never remediation, analytics, telemetry, securityhub or report.
 """

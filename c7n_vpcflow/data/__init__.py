@@ -1,4 +1,5 @@
 """Data describing the world, each file with its source, and the one reader of each
-(frameworks.json: frameworks). Read by every user of it, never copied; imports nothing of
-the package.
+(frameworks.json: frameworks; prices.json: prices, checked against
+schemas/prices.schema.json). Read by every user of it, never copied; imports nothing of the
+package.
 """
