@@ -12,11 +12,14 @@ How the account is confirmed depends on where the configured id came from:
 - ``custodian run`` without a role, and Custodian's Lambda handler, asked STS for the
   account themselves (no call);
 - otherwise (c7n-org with a profile or ambient credentials, other embedders) one
-  GetCallerIdentity, which needs no permission, kept for the process so the filter and
-  the action of every policy run with the same credentials share it.
+  GetCallerIdentity, which needs no permission.
+
+Either way the account is confirmed once per policy run in an account-region: the first of
+the filter, the actions and the dry run to ask settles it for the others, on the policy's
+run context (Custodian's ExecutionContext: one per Policy object, so per account-region in
+`custodian run -r` and c7n-org), never in the process.
 """
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 from c7n.utils import get_partition, local_session
@@ -42,28 +45,35 @@ class Account:
                 "partition": self.partition}
 
 
-_CONFIRMED = {}
-_LOCK = threading.Lock()
+# The attribute of Custodian's ExecutionContext that holds the plugin's RunState.
+RUN_STATE = "c7n_vpcflow_run"
+
+
+@dataclass
+class RunState:
+    """What one policy run in one account-region has settled: that its credentials belong to
+    the configured account, and which warnings it has said."""
+    account_confirmed: bool = False
+    said: set = field(default_factory=set)
+
+
+def run_state(manager):
+    """The RunState of the manager's policy run (made when first asked for)."""
+    state = getattr(manager.ctx, RUN_STATE, None)
+    if state is None:
+        state = RunState()
+        setattr(manager.ctx, RUN_STATE, state)
+    return state
 
 
 class AccountMismatch(VpcFlowError):
     """The credentials do not belong to the account the run is configured for."""
 
 
-def _credentials_key(config):
-    """What decides whose credentials a run holds (the region does not)."""
-    return (config.account_id, getattr(config, "assume_role", None),
-            getattr(config, "profile", None), getattr(config, "external_id", None))
-
-
 def caller_account(manager):
-    """The account id of the manager's credentials (one STS call per credentials)."""
-    key = _credentials_key(manager.config)
-    with _LOCK:
-        if key not in _CONFIRMED:
-            sts = local_session(manager.session_factory).client("sts")
-            _CONFIRMED[key] = manager.retry(sts.get_caller_identity)["Account"]
-        return _CONFIRMED[key]
+    """The account id of the manager's credentials (one STS call)."""
+    sts = local_session(manager.session_factory).client("sts")
+    return manager.retry(sts.get_caller_identity)["Account"]
 
 
 def _account_of_role(role_arn):
@@ -82,7 +92,15 @@ def _custodian_established(manager):
 
 
 def confirm_account(manager):
-    """Raise AccountMismatch unless the credentials belong to the configured account."""
+    """Raise AccountMismatch unless the credentials belong to the configured account; once
+    confirmed, the rest of the policy run asks nothing."""
+    state = run_state(manager)
+    if not state.account_confirmed:
+        _confirm(manager)
+        state.account_confirmed = True
+
+
+def _confirm(manager):
     config = manager.config
     configured = config.account_id
     if not configured:
@@ -98,7 +116,8 @@ def confirm_account(manager):
         except (ClientError, BotoCoreError) as e:
             raise AccountMismatch(
                 "could not confirm that the credentials belong to account %s "
-                "(sts:GetCallerIdentity: %s); nothing was judged or changed" % (configured, e))
+                "(sts:GetCallerIdentity: %s); nothing was judged or changed" % (
+                    configured, e)) from None
         source = "its credentials belong to"
     if actual != configured:
         raise AccountMismatch(

@@ -11,7 +11,6 @@ import c7n.utils
 import hypothesis
 import pytest
 
-import c7n_vpcflow.account
 from localaws.environment import isolate
 from localaws.evidence import audit_run
 from localaws.server import Emulator
@@ -49,8 +48,6 @@ def hermetic_aws(tmp_path, monkeypatch):
     isolate(DEAD_ENDPOINT, str(home), monkeypatch, region=REGION, max_attempts=1)
     # c7n caches one boto3 session per thread and region; never across tests.
     monkeypatch.setattr(c7n.utils, "CONN_CACHE", threading.local())
-    # Whose credentials these are is settled once per process; each test is a new one.
-    monkeypatch.setattr(c7n_vpcflow.account, "_CONFIRMED", {})
     yield
 
 

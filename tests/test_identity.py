@@ -4,7 +4,8 @@ A mistyped account id in accounts.yml made every VPC look shared by another acco
 judged, exit 0, nothing done. Now the filter and the action confirm the account first; a
 mismatch fails the policy with one error naming both ids, changes nothing, makes the stock
 `c7n-org run` exit non-zero and leaves a verdict file saying the account-region was not
-judged.
+judged. The first of them to ask settles it for the rest of that policy run, and only that
+run (issue 22).
 """
 import json
 import logging
@@ -15,10 +16,12 @@ import pytest
 import yaml
 
 from c7n_vpcflow.account import AccountMismatch
-from support.constants import REGIONS
+from support.aws import RecordingSession
+from support.constants import REGION, REGIONS
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, org_run, recording
+from support.emulated import new_vpc
 from support.estate import seed_region
-from support.policy import run_policy
+from support.policy import enable_policy, run_policy
 
 REAL = "111111111111"
 TYPO = "111111111199"
@@ -161,3 +164,32 @@ def test_all_shared_vpcs_are_skipped_and_said_at_info(flight_data, tmp_path, cap
         found = json.load(f)
     assert found["status"] == "judged" and found["judged"] == []
     assert {s["owner-id"] for s in found["shared"]} == {"210987654321", "310987654321"}
+
+
+def enable_with_analytics():
+    policy = enable_policy()
+    policy["actions"].append({"type": "flow-log-analytics", "reject-alarm": {"threshold": 50}})
+    return policy
+
+
+@pytest.mark.parametrize("dryrun", [False, True], ids=["run", "dry-run"])
+def test_the_filter_and_every_action_of_a_policy_run_share_one_confirmation(
+        emulator, tmp_path, dryrun):
+    bare = new_vpc(emulator, "10.1.0.0/16")
+    session = RecordingSession(REGION)
+
+    found = {v["VpcId"]: v for v in run_policy(
+        enable_with_analytics(), session, tmp_path, dryrun=dryrun)}
+
+    assert session.operations().count("sts.GetCallerIdentity") == 1
+    key = "c7n:flow-log-plan" if dryrun else "c7n:flow-log-result"
+    assert key in found[bare]
+
+
+def test_each_policy_run_confirms_its_account_itself(emulator, tmp_path):
+    session = RecordingSession(REGION)
+
+    for _run in range(2):
+        run_policy(audit_policy(), session, tmp_path)
+
+    assert session.operations().count("sts.GetCallerIdentity") == 2
