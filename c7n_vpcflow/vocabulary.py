@@ -47,6 +47,8 @@ BROKEN = frozenset((INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING))
 FILTER = "flow-log-compliance"
 ACTION = "enable-flow-logs"
 ANALYTICS_ACTION = "flow-log-analytics"
+# The execution mode that puts the filter's verdicts into AWS Config (a custom rule).
+CONFIG_RULE_MODE = "vpc-flow-log-config-rule"
 
 # The evidence files a run leaves in its policy's output directory, and the version of their
 # format (their schemas: c7n_vpcflow/schemas/<file name without .json>.schema.json).

@@ -10,7 +10,8 @@ from support.packaging import VENV_PYTHON, json_of, run_python
 REPORT_PATH = ("vocabulary", "report.source", "report.s3", "report.checks", "report.run_log",
                "report.our_runs", "report.tree", "report.profiles", "report.rows",
                "report.text", "report.chart", "data.frameworks", "report.html_vpcs",
-               "report.html", "report.command")
+               "report.html", "report.command", "config.annotation", "config.evaluations",
+               "report.aggregator")
 
 
 def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):

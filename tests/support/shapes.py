@@ -6,6 +6,10 @@ import botocore.session
 
 SCALARS = {"string": str, "integer": int, "long": int, "boolean": bool,
            "float": (int, float), "double": (int, float), "timestamp": (str, int)}
+# A timestamp in placebo's own encoding, which it hands over as the datetime (UTC) botocore
+# parses: for code that reads the time, not just passes it on.
+PLACEBO_DATETIME = {"__class__", "year", "month", "day", "hour", "minute", "second",
+                    "microsecond"}
 
 
 def shape_errors(shape, value, path):
@@ -25,6 +29,10 @@ def shape_errors(shape, value, path):
         return [e for key, item in value.items()
                 for e in shape_errors(shape.value, item, "%s[%s]" % (path, key))] \
             if isinstance(value, dict) else [path]
+    if kind == "timestamp" and isinstance(value, dict):
+        return [] if set(value) == PLACEBO_DATETIME and value["__class__"] == "datetime" \
+            and all(isinstance(value[k], int) for k in PLACEBO_DATETIME - {"__class__"}) \
+            else [path + ": %r" % (value,)]
     ok = isinstance(value, SCALARS[kind]) and (kind == "boolean" or not isinstance(value, bool))
     enum = getattr(shape, "enum", None)
     return [] if ok and (not enum or value in enum) else [path + ": %r" % (value,)]
