@@ -42,6 +42,8 @@ REASONS = (MISSING, INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING, 
            DESTINATION_TYPE)
 # Problems that make a flow log useless (the action replaces these); the rest are policy.
 BROKEN = frozenset((INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING))
+# Given beside a VPC's real reasons when the register's exemption for it has expired.
+EXEMPTION_EXPIRED = "exemption-expired"
 
 # The registered names of the filter and the actions.
 FILTER = "flow-log-compliance"
@@ -131,6 +133,15 @@ class Status(_Word):
     UPDATED = "updated"
     FAILED = "failed"
     UNFINISHED = "unfinished"
+
+
+class ExemptionStatus(_Word):
+    """What the exemption register's entry for a VPC means in one run: its VPC is
+    non-compliant and exempt until the entry's date; non-compliant past that date (and
+    failed with exemption-expired); or compliant anyway, so the entry is not needed."""
+    EXEMPT = "exempt"
+    EXPIRED = "expired"
+    UNNEEDED = "unneeded"
 
 
 FIXED = (Status.CREATED, Status.REPAIRED, Status.UPDATED)
