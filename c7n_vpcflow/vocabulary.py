@@ -58,10 +58,13 @@ VERDICTS_FILE = "flow-log-compliance.json"
 RESULTS_FILE = "flow-log-results.json"
 EVIDENCE_FORMAT = 1
 
-# Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY).
+# Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY and PROBLEMS; on
+# each log group of LOG_GROUPS that a telemetry rule made: MANAGED_BY).
 VIOLATIONS = "c7n:flow-log-violations"
 FLOW_LOGS = "c7n:flow-logs"
+LOG_GROUPS = "c7n:log-groups"
 MANAGED_BY = "c7n:managed-by"
+PROBLEMS = "c7n:flow-log-problems"
 PLAN = "c7n:flow-log-plan"
 RESULT = "c7n:flow-log-result"
 ANALYTICS = "c7n:flow-log-analytics"

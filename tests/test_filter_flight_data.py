@@ -4,7 +4,7 @@ import logging
 import pytest
 
 from c7n_vpcflow.audit.filter import FlowLogCompliance
-from c7n_vpcflow.vocabulary import FLOW_LOGS, VIOLATIONS
+from c7n_vpcflow.vocabulary import FLOW_LOGS, LOG_GROUPS, PROBLEMS, VIOLATIONS
 from support.policy import run_policy
 from support.results import capture_resources, recorded
 
@@ -108,6 +108,22 @@ def test_each_problem_is_annotated_with_its_reason_code(filter_reasons, tmp_path
                           v["multi"]: ["traffic-type", "retention"]})
     failed = {r["VpcId"]: r for r in found}[v["delivery"]][FLOW_LOGS]
     assert [f["DeliverLogsErrorMessage"] for f in failed] == ["Access error"]
+
+
+def test_each_flow_log_carries_its_own_reason_codes_and_each_vpc_the_groups_they_name(
+        filter_reasons, tmp_path):
+    found = {r["VpcId"]: r for r in run_policy(
+        audit(**{"min-retention-days": 365, "destination-types": ["cloud-watch-logs"]}),
+        filter_reasons, tmp_path)}
+
+    v = REASON_VPCS
+    assert [f[PROBLEMS] for f in found[v["multi"]][FLOW_LOGS]] == [["traffic-type", "retention"]]
+    assert [f[PROBLEMS] for f in found[v["s3"]][FLOW_LOGS]] == [["destination-type"]]
+    assert found[v["nogroup"]][LOG_GROUPS] == {"/vpc/flow-logs/%s" % v["nogroup"]: None}
+    short = "/vpc/flow-logs/%s" % v["shortret"]
+    assert found[v["shortret"]][LOG_GROUPS][short]["retentionInDays"] == 90
+    assert (found[v["missing"]][FLOW_LOGS], found[v["missing"]][LOG_GROUPS]) == ([], {})
+    assert found[v["s3"]][LOG_GROUPS] == {}
 
 
 def test_match_compliant_returns_only_sound_vpcs_and_never_expire_is_long_enough(

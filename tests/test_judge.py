@@ -2,7 +2,8 @@
 import pytest
 
 from c7n_vpcflow.audit.inventory import Inventory
-from c7n_vpcflow.audit.judge import Rules, judge_vpc, retention_enough
+from c7n_vpcflow.audit.judge import Rules, judgement, retention_enough
+from c7n_vpcflow.vocabulary import VIOLATIONS
 
 VPC_ID = "vpc-0a1b2c3d4e5f67890"
 GROUP = "/vpc/flow-logs/%s" % VPC_ID
@@ -28,8 +29,8 @@ def group(name=GROUP, retention=None):
 
 
 def judged(flow_logs, groups=(group(),), **rules):
-    inventory = Inventory(list(flow_logs), [VPC_ID], list(groups), listed_prefix="/")
-    return judge_vpc(VPC_ID, inventory, Rules(**rules))
+    inventory = Inventory(list(flow_logs), list(groups))
+    return judgement(VPC_ID, inventory, Rules(**rules))[VIOLATIONS]
 
 
 def test_a_vpc_without_flow_logs_is_missing_them():

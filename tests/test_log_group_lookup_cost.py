@@ -17,7 +17,7 @@ import pytest
 from c7n_vpcflow.audit import inventory
 from c7n_vpcflow.audit.filter import FlowLogCompliance
 from c7n_vpcflow.audit.lookup import plan_lookup
-from c7n_vpcflow.vocabulary import VIOLATIONS
+from c7n_vpcflow.vocabulary import FLOW_LOGS, LOG_GROUPS, PLAN, PROBLEMS, VIOLATIONS
 from support.aws import RecordingSession
 from support.constants import ROOT
 from support.estate import seed_crowd
@@ -29,6 +29,12 @@ AUDIT = {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
          "filters": [{"type": "flow-log-compliance", "match": "compliant"}]}
 ENABLE = enable_policy(**{"log-group-name": "/vpc/flow-logs/{vpc_id}"})
 UNRELATED = "/aws/lambda/service-%04d"
+
+
+
+def described(vpc):
+    """{name: the name its DescribeLogGroups entry gives, None: absent} of c7n:log-groups."""
+    return {name: group and group["logGroupName"] for name, group in vpc[LOG_GROUPS].items()}
 
 
 def counted(session):
@@ -88,6 +94,25 @@ def test_twenty_vpcs_under_two_conventions_cost_one_exact_lookup(
     [asked] = dry.params("logs.DescribeLogGroups")
     assert len(asked["logGroupIdentifiers"]) == 30
     assert planned == []     # every VPC compliant: nothing to plan
+
+
+def test_each_vpc_is_annotated_with_its_flow_logs_groups_and_the_actions_and_planned_on_them(
+        twenty_groups_two_conventions, tmp_path):
+    # The filter asks the policy's enable-flow-logs for its log group of each VPC while it
+    # judges; the plans (match: all: one per VPC) read the annotations, and call nothing.
+    flight = twenty_groups_two_conventions
+    policy = dict(ENABLE, filters=[{"type": "flow-log-compliance", "match": "all"}])
+
+    found = {v["VpcId"]: v for v in run_policy(policy, flight, tmp_path, dryrun=True)}
+
+    assert counted(flight) == Counter({"DescribeFlowLogs": 1, "DescribeLogGroups": 1})
+    ours, rules = vpc_id(0), vpc_id(1)
+    assert described(found[ours]) == {"/vpc/flow-logs/%s" % ours: "/vpc/flow-logs/%s" % ours}
+    assert described(found[rules]) == {"/aws/vpc/%s" % rules: "/aws/vpc/%s" % rules,
+                                       "/vpc/flow-logs/%s" % rules: None}
+    assert [f[PROBLEMS] for f in found[rules][FLOW_LOGS]] == [[]]
+    assert {v[PLAN]["outcome"] for v in found.values()} == {"skip"}
+    assert len(found) == 20
 
 
 def test_a_thousand_groups_under_two_conventions_cost_one_listing_each(

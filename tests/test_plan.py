@@ -1,10 +1,10 @@
 """What enable-flow-logs decides for one VPC, from what the account holds (no AWS calls)."""
-from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.inventory import Inventory
 from c7n_vpcflow.remediation.destinations import create_flow_logs_params
 from c7n_vpcflow.remediation.plan import plan_vpc
 from c7n_vpcflow.remediation.settings import Settings
-from support.model import TARGET, VPC, flow_log, group, plan
+from c7n_vpcflow.vocabulary import FLOW_LOGS, LOG_GROUPS, MANAGED_BY, PROBLEMS
+from support.model import ACCOUNT, TARGET, VPC, flow_log, group, plan, planned
 
 ROLE = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
 
@@ -97,9 +97,8 @@ def test_inactive_flow_log_gets_a_healthy_sibling():
 
 def test_a_name_the_template_cannot_render_fails_that_vpc_only():
     vpc = dict(VPC, Tags=[{"Key": "Name", "Value": "n" * 600}])
-    inventory = Inventory([], [VPC["VpcId"]], [], listed_prefix="/")
     settings = Settings.from_data({"log-group-name": "/vpc/{vpc_name}"})
-    p = plan_vpc(vpc, inventory, settings, Account("123456789012", "us-east-1", "aws"))
+    p = planned(vpc, Inventory([]), settings)
     assert p.outcome == "fail" and "vpc-0a1b2c3d4e5f67890" in p.reason
 
 
@@ -123,3 +122,37 @@ def test_defaults_follow_the_conventions():
         "/vpc/flow-logs/{vpc_id}", 365, "REJECT", "vpc-flow-logs-delivery")
     assert (s.create_role, s.replace_broken, s.max_aggregation_interval) == (True, False, 600)
     assert "LogFormat" not in create_flow_logs_params(s, TARGET, ROLE)
+
+
+# --- after flow-log-compliance: the filter's judgement of each flow log, weighed ----------
+
+def as_filter_judged(flow_log_and_codes, groups):
+    """A VPC's annotations as the policy's flow-log-compliance filter leaves them."""
+    return {FLOW_LOGS: [dict(f, **{PROBLEMS: codes, MANAGED_BY: "other"})
+                        for f, codes in flow_log_and_codes],
+            LOG_GROUPS: groups}
+
+
+def filter_judged_plan(flow_log_and_codes, groups, **keys):
+    return plan_vpc(VPC, as_filter_judged(flow_log_and_codes, groups),
+                    Settings.from_data(keys), ACCOUNT)
+
+
+def test_the_plan_follows_the_filters_judgement_not_a_second_one():
+    # The same flow log: what the filter found decides, nothing is looked at again.
+    gone = filter_judged_plan([(flow_log("fl-1"), ["log-group-missing"])], {TARGET: None})
+    assert (gone.outcome, gone.reason) == ("repair", "recreate the log group of fl-1")
+    sound = filter_judged_plan([(flow_log("fl-1"), [])], {TARGET: group()})
+    assert (sound.outcome, sound.calls) == ("skip", [])
+
+
+def test_retention_the_filter_faults_is_a_step_of_the_plan_not_a_broken_flow_log():
+    p = filter_judged_plan([(flow_log("fl-1"), ["retention"])],
+                           {TARGET: group(retention=30)}, **{"retention-days": 365})
+    assert (p.outcome, p.calls) == ("update", ["logs:PutRetentionPolicy"])
+
+
+def test_a_traffic_type_the_filter_accepts_but_the_action_does_not_write_gets_a_sibling():
+    p = filter_judged_plan([(flow_log("fl-1", traffic="ACCEPT"), [])], {TARGET: group()},
+                           **{"traffic-type": "REJECT"})
+    assert p.outcome == "create" and "fl-1 traffic-type" in p.reason

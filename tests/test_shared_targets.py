@@ -6,12 +6,12 @@ import pytest
 
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.inventory import Inventory
-from c7n_vpcflow.remediation.plan import plan_vpc, refuse_shared_targets
+from c7n_vpcflow.remediation.plan import refuse_shared_targets
 from c7n_vpcflow.remediation.settings import Settings
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, REGION
 from support.emulated import flow_logs_of, log_groups_of, new_vpc
-from support.model import group
+from support.model import group, planned
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import read_results
 
@@ -24,10 +24,9 @@ def vpc(vpc_id, name):
 
 def plans(vpcs, flow_logs=(), groups=(), **keys):
     settings = Settings.from_data(keys)
-    inventory = Inventory(list(flow_logs), [v["VpcId"] for v in vpcs], list(groups),
-                          listed_prefix="/")
+    inventory = Inventory(list(flow_logs), list(groups))
     return {p.vpc_id: p for p in refuse_shared_targets(
-        [plan_vpc(v, inventory, settings, ACCOUNT) for v in vpcs], settings)}
+        [planned(v, inventory, settings, ACCOUNT) for v in vpcs], settings)}
 
 
 def test_vpcs_whose_names_collide_fail_naming_each_other_the_template_and_the_group():

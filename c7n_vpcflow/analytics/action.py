@@ -107,8 +107,8 @@ class FlowLogAnalytics(BaseAction):
         actions = list(getattr(self.manager, "actions", ()))
         before = actions[:actions.index(self)] if self in actions else []
         enabling = [a for a in before if isinstance(a, EnableFlowLogs)]
-        elsewhere = [a.data.get("destination-type") for a in enabling
-                     if a.data.get("destination-type", CLOUDWATCH) != CLOUDWATCH]
+        elsewhere = [a.settings.destination_type for a in enabling
+                     if a.settings.destination_type != CLOUDWATCH]
         variables = Variables.of(self.manager)
         check_mode(self.manager, variables)
         validate_analytics(self.settings, self.data, variables,

@@ -19,7 +19,7 @@ from c7n_vpcflow.analytics.definitions import (
     ALARM_PREFIX, FILTER_NAME, METRIC_NAMESPACE, NAME_PREFIX, alarm_name, alarm_outdated,
     alarm_params, query_strings, reject_pattern)
 from c7n_vpcflow.audit.inventory import gather
-from c7n_vpcflow.audit.judge import Rules, flow_log_problems
+from c7n_vpcflow.audit.judge import Rules, judge_flow_logs, weighed
 from c7n_vpcflow.audit.ownership import by_telemetry_rule
 from c7n_vpcflow.audit.paging import paginate
 from c7n_vpcflow.audit.templates import TemplateError, render_template
@@ -30,7 +30,8 @@ from c7n_vpcflow.remediation.destinations import writes_to
 from c7n_vpcflow.remediation.naming import render_log_group_name
 from c7n_vpcflow.remediation.settings import Settings, with_our_tag
 from c7n_vpcflow.vocabulary import (
-    ANALYTICS_ACTION, CLOUDWATCH, FLOW_LOGS, PLAN, RESULT, Outcome, Status)
+    ANALYTICS_ACTION, CLOUDWATCH, DESTINATION_TYPE, FLOW_LOGS, PLAN, RESULT, RETENTION, Outcome,
+    Status)
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -108,18 +109,24 @@ def analytics_log_groups(manager, settings, vpcs, account):
             log.warning("%s %s: %s", ANALYTICS_ACTION, vpc["VpcId"], e)
     if not named:
         return groups, {}
-    annotated = all(FLOW_LOGS in v for v in unknown)
-    try:
-        inventory = gather(manager, unknown, set(named.values()), [
-            f for v in unknown for f in v[FLOW_LOGS]] if annotated else None)
-    except ClientError as e:
-        client = local_session(manager.session_factory).client(GATHERED_BY[e.operation_name])
-        why = "its log group could not be found: " + failed_call(client, e.operation_name, e)
-        return groups, {vpc_id: why for vpc_id in named}
+    if all(FLOW_LOGS in v for v in unknown):    # as flow-log-compliance judged them
+        flow_logs = {v["VpcId"]: v[FLOW_LOGS] for v in unknown}
+    else:
+        try:
+            inventory = gather(manager, unknown)
+        except ClientError as e:
+            client = local_session(manager.session_factory).client(
+                GATHERED_BY[e.operation_name])
+            why = "its log group could not be found: " + failed_call(
+                client, e.operation_name, e)
+            return groups, {vpc_id: why for vpc_id in named}
+        flow_logs = {vpc_id: judge_flow_logs(
+            inventory.flow_logs_for(vpc_id), inventory.log_groups, Rules()) for vpc_id in named}
     for vpc_id, group in named.items():
+        # Retention and the filter's destination types mean nothing to the queries.
         if any(writes_to(f, CLOUDWATCH, group) and not by_telemetry_rule(f)
-               and not flow_log_problems(f, inventory, Rules())
-               for f in inventory.flow_logs_for(vpc_id)):
+               and not weighed(f, Rules().traffic_types, (RETENTION, DESTINATION_TYPE))
+               for f in flow_logs[vpc_id]):
             groups[vpc_id] = group
     return groups, {}
 

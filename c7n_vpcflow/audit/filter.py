@@ -6,24 +6,16 @@ from c7n.resources.vpc import Vpc
 from c7n.utils import type_schema
 
 from c7n_vpcflow.account import Account, confirm_account
-from c7n_vpcflow.audit.handoff import PlansUnderDryrun
+from c7n_vpcflow.audit.handoff import PlansUnderDryrun, log_groups_needed
 from c7n_vpcflow.audit.inventory import gather, owned_vpcs
-from c7n_vpcflow.audit.judge import Rules, judge_vpc
+from c7n_vpcflow.audit.judge import Rules, judgement
 from c7n_vpcflow.audit.variables import Variables, check_mode
-from c7n_vpcflow.audit.verdicts import flow_log_entry, name_tag, write_verdicts
+from c7n_vpcflow.audit.verdicts import verdict_record, write_verdicts
 from c7n_vpcflow.errors import VpcFlowError
-from c7n_vpcflow.remediation.destinations import log_group_targets
 from c7n_vpcflow.vocabulary import (
-    DESTINATION_TYPES, FILTER, FLOW_LOGS, RETENTION_DAYS, TRAFFIC_TYPES, VIOLATIONS)
+    DESTINATION_TYPES, FILTER, RETENTION_DAYS, TRAFFIC_TYPES, VIOLATIONS)
 
 log = logging.getLogger("custodian.vpcflow")
-
-
-def compliance_filters(manager):
-    """The policy's flow-log-compliance filters, nested ones (or, and, not) too."""
-    if manager is None:
-        return []
-    return [f for f in manager.iter_filters() if isinstance(f, FlowLogCompliance)]
 
 
 @Vpc.filter_registry.register(FILTER)
@@ -40,16 +32,19 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
     ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``.
     Its flow logs are annotated under ``c7n:flow-logs``, each with ``c7n:managed-by``:
     ``c7n-vpcflow``, ``cloudwatch-telemetry-rule`` (tagged
-    ``CloudWatchTelemetryRuleManaged=true`` by AWS) or ``other``. VPCs shared into the account
-    by another account are skipped (only their owner can add flow logs). Before judging,
+    ``CloudWatchTelemetryRuleManaged=true`` by AWS) or ``other``, and its own reason codes
+    (``c7n:flow-log-problems``); the log groups they and the policy's ``enable-flow-logs``
+    write to, under ``c7n:log-groups`` (each described, or null when absent). VPCs shared
+    into the account by another account are skipped (only their owner can add flow logs).
+    Before judging,
     the filter confirms that the credentials belong to the configured account (a mismatch
     fails the policy, naming both accounts). The verdict on every VPC judged, compliant or
     not (or why nothing was judged), is written to ``flow-log-compliance.json`` in the
     policy's output directory.
 
-    Calls per account-region, for V VPCs whose F flow logs (and the action's targets)
-    name G distinct log groups of C naming conventions (a convention: a name's path up to
-    its last ``/``):
+    Calls per account-region, for V VPCs whose F flow logs (and the log groups the
+    policy's actions write to) name G distinct log groups of C naming conventions (a
+    convention: a name's path up to its last ``/``):
 
     - DescribeFlowLogs: one listing of ceil(F/1000) pages (at least one), filtered to the
       V VPCs when V is at most 200, else of every flow log of the account-region;
@@ -98,21 +93,9 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
     schema_alias = False
     permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups")
 
-    def __init__(self, data, manager=None):
-        super().__init__(data, manager)
-        # Settings of the policy's actions, handed over when they are validated (for the
-        # log groups they will write to).
-        self.target_settings = []
-
     def validate(self):
         check_mode(self.manager, Variables.of(self.manager))
         return self
-
-    def look_up_targets_of(self, settings):
-        """Look up the log groups an action of the policy will write to in the same calls as
-        the flow logs' own."""
-        if settings not in self.target_settings:
-            self.target_settings.append(settings)
 
     @property
     def settings(self):
@@ -123,6 +106,7 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
 
     @property
     def rules(self):
+        """What the filter judges by (read by the policy's actions when they validate)."""
         destination_types = self.data.get("destination-types")
         return Rules(
             traffic_types=frozenset(self.data.get("traffic-types", Rules().traffic_types)),
@@ -134,10 +118,10 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
         try:
             confirm_account(self.manager)
             vpcs = owned_vpcs(self.manager, resources)
-            account = Account.of(self.manager)
-            inventory = gather(self.manager, vpcs, set().union(*(
-                log_group_targets(s, vpcs, account)
-                for s in self.target_settings)))
+            # The log groups the policy's actions will write to are looked up in the same
+            # calls as the flow logs' own.
+            needed = log_groups_needed(self.manager, vpcs, Account.of(self.manager))
+            inventory = gather(self.manager, vpcs, set().union(*needed.values()))
         except Exception as e:
             # The account-region's evidence says it was not judged, and why.
             write_verdicts(self.manager, self.settings, cause=str(e) if isinstance(e, VpcFlowError)
@@ -147,22 +131,12 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
         match = self.data.get("match", "non-compliant")
         matched = []
         for vpc in vpcs:
-            violations = judge_vpc(vpc["VpcId"], inventory, rules)
-            vpc[VIOLATIONS] = violations
-            vpc[FLOW_LOGS] = inventory.flow_logs_for(vpc["VpcId"])
-            if match == "all" or (not violations) == (match == "compliant"):
+            vpc.update(judgement(vpc["VpcId"], inventory, rules, needed[vpc["VpcId"]]))
+            if match == "all" or (not vpc[VIOLATIONS]) == (match == "compliant"):
                 matched.append(vpc)
         judged_ids = {v["VpcId"] for v in vpcs}
         write_verdicts(
-            self.manager, self.settings,
-            judged=[{
-                "vpc-id": v["VpcId"],
-                "name": name_tag(v),
-                "compliant": not v[VIOLATIONS],
-                "violations": v[VIOLATIONS],
-                "flow-log-ids": [f["FlowLogId"] for f in v[FLOW_LOGS]],
-                "flow-logs": [flow_log_entry(f) for f in v[FLOW_LOGS]],
-            } for v in vpcs],
+            self.manager, self.settings, judged=[verdict_record(v) for v in vpcs],
             shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
                     for v in resources if v["VpcId"] not in judged_ids])
         self.run_dry_run_steps(matched)

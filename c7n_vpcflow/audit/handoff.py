@@ -55,6 +55,22 @@ class PlansUnderDryrun:
             raise DryRunFailed("dry run: %s" % "\n".join(failures))
 
 
+class WritesToLogGroups:
+    """An action whose log groups the policy's flow-log-compliance filter looks up in the
+    same calls as the flow logs' own, and annotates on each VPC (c7n:log-groups)."""
+
+    def log_groups_for(self, vpc, account):
+        """The names of the log groups the action would write to for `vpc` in `account`."""
+        raise NotImplementedError
+
+
+def log_groups_needed(manager, vpcs, account):
+    """{VPC id: the names of the log groups the policy's actions would write to for it}."""
+    asking = [a for a in manager.actions if isinstance(a, WritesToLogGroups)]
+    return {vpc["VpcId"]: set().union(*(a.log_groups_for(vpc, account) for a in asking))
+            for vpc in vpcs}
+
+
 def _say_once(manager, what, message, *args):
     config = manager.config
     if not config.region:

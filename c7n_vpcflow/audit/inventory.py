@@ -1,9 +1,10 @@
 """What one account-region holds: its flow logs and the log groups they and we write to.
 
-Gathered once per resource manager (one account-region of one policy), then shared by the
-filter, the dry-run plan and the action. Calls per account-region, for V VPCs whose F flow
-logs and the action's targets name G distinct log groups of C naming conventions (a
-convention: a name's path up to its last '/'):
+Gathered once per policy run in an account-region, by the flow-log-compliance filter (or,
+when a policy has none, by the action that needs it), and annotated on the VPCs judged.
+Calls, for V VPCs whose F flow logs (and the log groups the policy's actions write to)
+name G distinct log groups of C naming conventions (a convention: a name's path up to its
+last '/'):
 
 - DescribeFlowLogs: one listing of ceil(F/1000) pages (at least one), filtered to the V
   VPCs when V is at most 200, else of every flow log of the account-region;
@@ -12,7 +13,6 @@ convention: a name's path up to its last '/'):
   groups whose names start with the longest prefix the convention's names share.
 """
 import logging
-import threading
 
 from c7n.utils import local_session
 
@@ -25,8 +25,6 @@ log = logging.getLogger("custodian.vpcflow")
 
 # EC2 accepts up to 200 values per filter; beyond that one unfiltered listing is cheaper.
 MAX_FILTER_VALUES = 200
-_CACHE_ATTR = "_c7n_vpcflow_inventory"
-_CACHE_LOCK = threading.Lock()
 
 
 def owned_vpcs(manager, vpcs):
@@ -49,9 +47,9 @@ def owned_vpcs(manager, vpcs):
 
 
 class Inventory:
-    """Flow logs by resource id and the log groups found so far, with what was looked up."""
+    """Flow logs by resource id, and the log groups found."""
 
-    def __init__(self, flow_logs, vpc_ids, log_groups=None, listed_prefix=None):
+    def __init__(self, flow_logs, log_groups=()):
         self.flow_logs_by_resource = {}
         # Log groups a CloudWatch telemetry rule made (with the flow logs that write to them).
         self.telemetry_log_groups = set()
@@ -60,35 +58,21 @@ class Inventory:
             self.flow_logs_by_resource.setdefault(flow_log["ResourceId"], []).append(flow_log)
             if flow_log[MANAGED_BY] == TELEMETRY_RULE and cloudwatch_log_group_name(flow_log):
                 self.telemetry_log_groups.add(cloudwatch_log_group_name(flow_log))
-        # None: every flow log of the account-region was listed.
-        self.vpc_ids = None if vpc_ids is None else set(vpc_ids)
-        self.log_groups = {g["logGroupName"]: g for g in (log_groups or ())}
-        # What the log groups were looked up by: listed prefixes and exact names.
-        self.listed_prefixes = set() if listed_prefix is None else {listed_prefix}
-        self.looked_up_names = set()
-        self.lock = threading.Lock()
-
-    def covers_vpcs(self, vpc_ids):
-        return self.vpc_ids is None or set(vpc_ids) <= self.vpc_ids
-
-    def covers_log_group(self, name):
-        return name in self.looked_up_names or any(
-            name.startswith(prefix) for prefix in self.listed_prefixes)
-
-    def record_lookup(self, plan, groups):
-        self.listed_prefixes.update(plan.prefixes)
-        self.looked_up_names |= plan.exact_names
-        self.log_groups.update((g["logGroupName"], g) for g in groups)
+        self.log_groups = {g["logGroupName"]: g for g in log_groups}
 
     def flow_logs_for(self, vpc_id):
         return self.flow_logs_by_resource.get(vpc_id, [])
 
-    def log_group(self, name):
-        return self.log_groups.get(name)
-
-    def record_log_group(self, group):
-        with self.lock:
-            self.log_groups[group["logGroupName"]] = group
+    def described(self, names):
+        """{name: its DescribeLogGroups entry, or None when it does not exist}; the group of a
+        telemetry rule says so (c7n:managed-by), as its flow logs do."""
+        described = {}
+        for name in sorted(names):
+            group = self.log_groups.get(name)
+            if group is not None and name in self.telemetry_log_groups:
+                group = dict(group, **{MANAGED_BY: TELEMETRY_RULE})
+            described[name] = group
+        return described
 
 
 def cloudwatch_log_group_name(flow_log):
@@ -114,33 +98,16 @@ def _list_flow_logs(manager, vpc_ids):
     return paginate(client, "describe_flow_logs", "FlowLogs", **params)
 
 
-def gather(manager, vpcs, target_log_group_names=(), flow_logs=None):
-    """The manager's inventory, covering `vpcs` and the given log groups.
-
-    Reuses what an earlier step of the same policy gathered, or `flow_logs` when they are
-    every flow log of `vpcs` (as the filter annotated them); looks up only the log groups it
-    does not cover yet (e.g. a target outside the conventions looked up before).
-    """
+def gather(manager, vpcs, log_group_names=()):
+    """The flow logs of `vpcs`, and the log groups they and `log_group_names` name."""
     vpc_ids = {v["VpcId"] for v in vpcs}
-    with _CACHE_LOCK:
-        inventory = getattr(manager, _CACHE_ATTR, None)
-        if inventory is None or not inventory.covers_vpcs(vpc_ids):
-            if flow_logs is not None:
-                inventory = Inventory(flow_logs, vpc_ids)
-            else:
-                wanted = vpc_ids if 0 < len(vpc_ids) <= MAX_FILTER_VALUES else None
-                listed = _list_flow_logs(manager, wanted) if vpc_ids else []
-                inventory = Inventory(listed, wanted if vpc_ids else ())
-            setattr(manager, _CACHE_ATTR, inventory)
-        names = set(target_log_group_names)
-        for vpc_id in vpc_ids:
-            for flow_log in inventory.flow_logs_for(vpc_id):
-                name = cloudwatch_log_group_name(flow_log)
-                if name:
-                    names.add(name)
-        missing = {name for name in names if not inventory.covers_log_group(name)}
-        if missing:
-            plan = plan_lookup(missing)
-            client = local_session(manager.session_factory).client("logs")
-            inventory.record_lookup(plan, find_log_groups(client, plan))
-    return inventory
+    if not vpc_ids:
+        return Inventory([])
+    wanted = vpc_ids if len(vpc_ids) <= MAX_FILTER_VALUES else None
+    flow_logs = _list_flow_logs(manager, wanted)
+    names = set(log_group_names) | {cloudwatch_log_group_name(f) for f in flow_logs
+                                    if f["ResourceId"] in vpc_ids} - {None}
+    if not names:
+        return Inventory(flow_logs)
+    client = local_session(manager.session_factory).client("logs")
+    return Inventory(flow_logs, find_log_groups(client, plan_lookup(names)))

@@ -1,7 +1,8 @@
 """The filter's verdict file, flow-log-compliance.json: the verdict on every VPC judged,
 compliant or not, under the settings it was judged by, or why nothing was judged."""
 from c7n_vpcflow.audit.evidence import run_header, write_output
-from c7n_vpcflow.vocabulary import CLOUDWATCH, MANAGED_BY, VERDICTS_FILE, Judgement
+from c7n_vpcflow.vocabulary import (
+    CLOUDWATCH, FLOW_LOGS, MANAGED_BY, VERDICTS_FILE, VIOLATIONS, Judgement)
 
 
 def name_tag(vpc):
@@ -15,6 +16,18 @@ def flow_log_entry(flow_log):
             "traffic-type": flow_log.get("TrafficType"),
             "destination-type": flow_log.get("LogDestinationType", CLOUDWATCH),
             "destination": flow_log.get("LogGroupName") or flow_log.get("LogDestination")}
+
+
+def verdict_record(vpc):
+    """The verdict on a judged VPC, as the verdict file names it."""
+    return {
+        "vpc-id": vpc["VpcId"],
+        "name": name_tag(vpc),
+        "compliant": not vpc[VIOLATIONS],
+        "violations": vpc[VIOLATIONS],
+        "flow-log-ids": [f["FlowLogId"] for f in vpc[FLOW_LOGS]],
+        "flow-logs": [flow_log_entry(f) for f in vpc[FLOW_LOGS]],
+    }
 
 
 def write_verdicts(manager, settings, judged=(), shared=(), cause=None):

@@ -8,12 +8,13 @@ from c7n.resources.vpc import Vpc
 from c7n.utils import FormatDate, type_schema
 
 from c7n_vpcflow.account import Account, AccountMismatch, confirm_account
-from c7n_vpcflow.audit.filter import FlowLogCompliance, compliance_filters
-from c7n_vpcflow.audit.handoff import hand_over
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.audit.handoff import WritesToLogGroups, hand_over
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode, deploys_lambda
 from c7n_vpcflow.errors import FlowLogRemediationError, RunRefused, failed_vpcs
 from c7n_vpcflow.remediation.apply import Remediation, error_text
+from c7n_vpcflow.remediation.destinations import log_group_targets
 from c7n_vpcflow.remediation.dryrun import RemediationPlan
 from c7n_vpcflow.remediation.plan import plan_account
 from c7n_vpcflow.remediation.results import VpcResult, write_results
@@ -29,7 +30,7 @@ log = logging.getLogger("custodian.vpcflow")
 
 
 @Vpc.action_registry.register(ACTION)
-class EnableFlowLogs(BaseAction):
+class EnableFlowLogs(WritesToLogGroups, BaseAction):
     """Give each VPC a working flow log, by convention (CIS AWS Foundations 3.7).
     VPCs with a sound flow log are left alone; each other VPC gets a flow log into a
     CloudWatch Logs log group of its own (``log-group-name``, delivered by ``role``), an S3
@@ -100,10 +101,8 @@ class EnableFlowLogs(BaseAction):
         if account is not None and deploys_lambda(self.manager):
             # It does not run here: refuse now what each of its runs would.
             settings_for_run(settings, account, FormatDate.utcnow())
-        filters = compliance_filters(self.manager)
-        validate_against_filters(self.settings, filters)
-        for f in filters:
-            f.look_up_targets_of(self.settings)
+        validate_against_filters(self.settings, [
+            f.rules for f in self.manager.iter_filters() if isinstance(f, FlowLogCompliance)])
         hand_over(self.manager, RemediationPlan(self.settings), ACTION, FlowLogCompliance)
         return self
 
@@ -112,6 +111,11 @@ class EnableFlowLogs(BaseAction):
         and then fails the policy for the VPCs this one could not fix (their
         c7n:flow-log-result says so): this action logs them instead of raising."""
         self.failures_left_to = action
+
+    def log_groups_for(self, vpc, account):
+        """The log group this action would write to for `vpc` (none but CloudWatch's), for
+        the policy's flow-log-compliance filter to look up."""
+        return log_group_targets(self.settings, [vpc], account)
 
     def get_permissions(self):
         """What this action's settings need (the class lists every option's)."""
@@ -145,8 +149,8 @@ class EnableFlowLogs(BaseAction):
             return
         remediation = None
         try:
-            inventory, plans = plan_account(self.manager, settings, vpcs)
-            remediation = Remediation(self.manager, settings, inventory, account)
+            log_groups, plans = plan_account(self.manager, settings, vpcs)
+            remediation = Remediation(self.manager, settings, log_groups, account)
             results = remediation.run(plans)
         except BaseException as e:
             # Whatever stopped the run (an interrupt too), the evidence says what was done

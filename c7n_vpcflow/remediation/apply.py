@@ -40,10 +40,10 @@ def error_text(error):
 class Remediation:
     """Applies the plans of one account-region and returns a result per VPC."""
 
-    def __init__(self, manager, settings, inventory, account):
+    def __init__(self, manager, settings, log_groups, account):
         self.manager = manager
         self.settings = settings
-        self.inventory = inventory
+        self.log_groups = log_groups    # {name: DescribeLogGroups entry or None}
         self.account = account
         self.results = {}
         self.role = None        # RoleResult, once the delivery role was needed
@@ -155,14 +155,12 @@ class Remediation:
                 self._changed([first], change)
 
             try:
-                group, tags_added = keeper.ensure(
-                    destination, self.inventory.log_group(destination), first.group_steps,
-                    record)
+                tags_added = keeper.ensure(
+                    destination, self.log_groups.get(destination), first.group_steps, record)
             except ClientError as e:
                 for plan in plans:
                     self._fail(plan, "log group %s: %s" % (destination, error_text(e)))
                 return
-            self.inventory.record_log_group(group)
             if tags_added:
                 self.results[first.vpc_id].tags_added = tags_added
             if made and sharing:

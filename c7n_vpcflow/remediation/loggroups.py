@@ -42,9 +42,9 @@ class LogGroupKeeper:
         self.tags = tags
 
     def ensure(self, name, group, steps, record):
-        """Run `steps` for log group `name`, telling `record` each change as it is made (a
-        write that fails later leaves the earlier ones recorded); returns (group, tags
-        added)."""
+        """Run `steps` for log group `name` (`group`: as described, None when absent),
+        telling `record` each change as it is made (a write that fails later leaves the
+        earlier ones recorded); returns the tags added."""
         tags_added = {}
         if "logs:CreateLogGroup" in steps:
             group, created = self._create(name)
@@ -73,7 +73,7 @@ class LogGroupKeeper:
             if tags_added:
                 record("added tags %s to log group %s (its other tags kept)" % (
                     tag_list(tags_added), name))
-        return group, tags_added
+        return tags_added
 
     def _add_missing_tags(self, arn):
         """Only the keys the group lacks: a key another owner set (managed-by: terraform)

@@ -1,19 +1,23 @@
 """Per-VPC plans: what enable-flow-logs will do, decided before any change is made.
 
 The plan is the one object the dry run prints, the action applies and the results report.
+It is decided from each VPC as the policy's flow-log-compliance filter annotated it (its
+flow logs, judged, and the log groups they and this action write to); in a policy without
+that filter the action gathers and judges the VPCs itself, by its own settings.
 """
 from dataclasses import dataclass, field
 from typing import List, Optional
 
 from c7n_vpcflow.account import Account
-from c7n_vpcflow.audit.filter import compliance_filters
 from c7n_vpcflow.audit.inventory import gather
-from c7n_vpcflow.audit.judge import flow_log_problems, ordered
+from c7n_vpcflow.audit.judge import judgement, ordered, weighed
 from c7n_vpcflow.audit.ownership import by_telemetry_rule
 from c7n_vpcflow.audit.templates import PER_VPC_VARIABLES, TemplateError, names_in
 from c7n_vpcflow.remediation.destinations import log_group_targets, target_for, writes_to
 from c7n_vpcflow.remediation.loggroups import log_group_steps
-from c7n_vpcflow.vocabulary import BROKEN, CLOUDWATCH, FLOW_LOGS, LOG_GROUP_MISSING, Outcome
+from c7n_vpcflow.vocabulary import (
+    ALL_TRAFFIC, BROKEN, CLOUDWATCH, FLOW_LOGS, LOG_GROUP_MISSING, LOG_GROUPS, MANAGED_BY,
+    RETENTION, TELEMETRY_RULE, Outcome)
 
 # AWS allows two flow logs per VPC; the quota cannot be raised.
 FLOW_LOGS_PER_VPC = 2
@@ -70,7 +74,7 @@ def _describe_problems(flow_log, problems):
     return "%s %s" % (flow_log["FlowLogId"], detail)
 
 
-def _telemetry_refusal(broken, problems, target, kind, inventory):
+def _telemetry_refusal(broken, problems, target, group):
     """Why a VPC is left to its CloudWatch telemetry rule, or None.
 
     A broken flow log of the rule is never deleted or replaced, and no flow log is added
@@ -83,27 +87,37 @@ def _telemetry_refusal(broken, problems, target, kind, inventory):
                 "it when the rule allows field updates (AllowFieldUpdates); otherwise fix the "
                 "rule (traffic type, format) or its log group" % "; ".join(
                     _describe_problems(f, problems[f["FlowLogId"]]) for f in managed))
-    if kind == CLOUDWATCH and target in inventory.telemetry_log_groups:
+    if _made_by_telemetry_rule(group):
         return ("log group %s belongs to a CloudWatch telemetry rule; choose a log-group-name "
                 "of your own" % target)
     return None
 
 
 def plan_account(manager, settings, vpcs):
-    """(inventory, plans) for the VPCs of the manager's account-region; reads only.
-
-    The flow logs are those the policy's filter annotated (c7n:flow-logs) when every VPC
-    carries them; the VPCs are judged again by the action's own rules.
-    """
+    """(log groups, plans) for the VPCs of the manager's account-region; reads only. The log
+    groups: {name: DescribeLogGroups entry or None} of every group the plans name."""
     account = Account.of(manager)
-    annotated = all(FLOW_LOGS in v for v in vpcs)
-    inventory = gather(manager, vpcs, log_group_targets(settings, vpcs, account), [
-        f for v in vpcs for f in v[FLOW_LOGS]] if annotated else None)
-    insisted = [f.data["destination-types"] for f in compliance_filters(manager)
-                if f.data.get("destination-types")]
-    destination_types = frozenset(insisted[0]) if insisted else None
-    plans = [plan_vpc(v, inventory, settings, account, destination_types) for v in vpcs]
-    return inventory, refuse_shared_targets(plans, settings)
+    judged = judgements(manager, settings, vpcs, account)
+    plans = [plan_vpc(v, judged[v["VpcId"]], settings, account) for v in vpcs]
+    log_groups = {}
+    for vpc_judgement in judged.values():
+        log_groups.update(vpc_judgement[LOG_GROUPS])
+    return log_groups, refuse_shared_targets(plans, settings)
+
+
+def judgements(manager, settings, vpcs, account):
+    """{VPC id: its flow logs, judged, and log groups}: as the filter annotated the VPCs;
+    gathered and judged by the action itself when no filter did."""
+    if all(FLOW_LOGS in v and LOG_GROUPS in v for v in vpcs):
+        return {v["VpcId"]: v for v in vpcs}
+    inventory = gather(manager, vpcs, log_group_targets(settings, vpcs, account))
+    return {v["VpcId"]: own_judgement(v, inventory, settings, account) for v in vpcs}
+
+
+def own_judgement(vpc, inventory, settings, account):
+    """A VPC as the action judges it by itself, by its own rules (see judge.judgement)."""
+    return judgement(vpc["VpcId"], inventory, settings.rules(),
+                     log_group_targets(settings, [vpc], account))
 
 
 def refuse_shared_targets(plans, settings):
@@ -133,35 +147,42 @@ def refuse_shared_targets(plans, settings):
     return refused
 
 
-def plan_vpc(vpc, inventory, settings, account, destination_types=None):
-    """Decide what one VPC needs; never calls AWS.
+def plan_vpc(vpc, judged, settings, account):
+    """Decide what one VPC needs from its judgement (`judged`: its flow logs, judged, and log
+    groups); never calls AWS.
 
     A VPC is left alone when one of its flow logs is sound (and, if the policy's filter
     asks for certain destination types, of one of them).
     """
-    plan = _decide(vpc, inventory, settings, account, destination_types)
+    plan = _decide(vpc, judged, settings, account)
     plan.destination_type = settings.destination_type
     return plan
 
 
-def _decide(vpc, inventory, settings, account, destination_types):
+def _made_by_telemetry_rule(group):
+    return (group or {}).get(MANAGED_BY) == TELEMETRY_RULE
+
+
+def _decide(vpc, judged, settings, account):
     vpc_id = vpc["VpcId"]
     try:
         target = target_for(settings, vpc, account)
     except TemplateError as e:
         return VpcPlan(vpc_id, Outcome.FAIL, str(e))
     kind = settings.destination_type
-    group = inventory.log_group(target) if kind == CLOUDWATCH else None
+    group = judged[LOG_GROUPS].get(target) if kind == CLOUDWATCH else None
 
     def group_steps(**options):
         # A telemetry rule's log group is AWS's to keep: never re-tagged, never re-kept.
-        if kind != CLOUDWATCH or target in inventory.telemetry_log_groups:
+        if kind != CLOUDWATCH or _made_by_telemetry_rule(group):
             return []
         return log_group_steps(group, settings.retention_days, **options)
 
-    rules = settings.rules(destination_types)
-    flow_logs = inventory.flow_logs_for(vpc_id)
-    problems = {f["FlowLogId"]: flow_log_problems(f, inventory, rules) for f in flow_logs}
+    flow_logs = judged[FLOW_LOGS]
+    # Retention is a step of the plan, never a fault of the flow log; and only ALL or the
+    # action's own traffic type will do.
+    problems = {f["FlowLogId"]: weighed(f, (ALL_TRAFFIC, settings.traffic_type), (RETENTION,))
+                for f in flow_logs}
     sound = [f for f in flow_logs if not problems[f["FlowLogId"]]]
     for flow_log in sound:
         if writes_to(flow_log, kind, target) and not by_telemetry_rule(flow_log):
@@ -173,7 +194,7 @@ def _decide(vpc, inventory, settings, account, destination_types):
             sound[0]["FlowLogId"], "managed by a CloudWatch telemetry rule, it is left to AWS"
             if by_telemetry_rule(sound[0]) else "its destination is left as is"))
     broken = [f for f in flow_logs if problems[f["FlowLogId"]]]
-    refusal = _telemetry_refusal(broken, problems, target, kind, inventory)
+    refusal = _telemetry_refusal(broken, problems, target, group)
     if refusal:
         return VpcPlan(vpc_id, Outcome.FAIL, refusal, target)
     same = [f for f in broken if writes_to(f, kind, target)

@@ -72,11 +72,10 @@ class Settings:
                                 for k, v in self.tags)
         return replace(self, **changes)
 
-    def rules(self, destination_types=None):
-        """A flow log is sound for us if it captures ALL or our traffic type (and goes to
-        one of `destination_types`, when the policy's filter insists on some)."""
-        return Rules(traffic_types=frozenset((ALL_TRAFFIC, self.traffic_type)),
-                     destination_types=destination_types)
+    def rules(self):
+        """What the action judges by in a policy without flow-log-compliance: a flow log is
+        sound for us if it captures ALL or our traffic type."""
+        return Rules(traffic_types=frozenset((ALL_TRAFFIC, self.traffic_type)))
 
     @property
     def needs_log_groups(self):

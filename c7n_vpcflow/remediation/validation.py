@@ -12,7 +12,6 @@ from c7n.exceptions import PolicyValidationError
 from c7n.utils import FormatDate
 
 from c7n_vpcflow.account import Account
-from c7n_vpcflow.audit.judge import Rules
 from c7n_vpcflow.audit.templates import (
     ACCOUNT_WIDE_VARIABLES, DATED, PER_REGION_VARIABLES, TEMPLATE_VARIABLES, TemplateError,
     parse_template, render_template)
@@ -211,24 +210,23 @@ def validate_action_data(data, variables):
     return settings
 
 
-def validate_against_filters(settings, filters):
-    """The action must produce what the policy's flow-log-compliance filters count as
-    compliant."""
+def validate_against_filters(settings, rules):
+    """The action must produce what the policy's flow-log-compliance filters (`rules`: what
+    each judges by) count as compliant."""
     traffic_type = settings.traffic_type
-    for f in filters:
-        accepted = f.data.get("traffic-types", sorted(Rules().traffic_types))
-        if traffic_type not in accepted:
+    for judged_by in rules:
+        if traffic_type not in judged_by.traffic_types:
             fail("traffic-type", "%s would not satisfy flow-log-compliance traffic-types %s"
-                 % (traffic_type, accepted))
-        minimum = f.data.get("min-retention-days")
+                 % (traffic_type, sorted(judged_by.traffic_types)))
+        minimum = judged_by.min_retention_days
         if (minimum is not None and settings.destination_type == CLOUDWATCH
                 and settings.retention_days < minimum):
             fail("retention-days", "%d would not satisfy flow-log-compliance "
                  "min-retention-days %d" % (settings.retention_days, minimum))
-        destinations = f.data.get("destination-types")
+        destinations = judged_by.destination_types
         if destinations and settings.destination_type not in destinations:
             fail("destination-type", "%s would not satisfy flow-log-compliance "
-                 "destination-types %s" % (settings.destination_type, destinations))
+                 "destination-types %s" % (settings.destination_type, sorted(destinations)))
 
 
 def known_account(manager):

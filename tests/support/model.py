@@ -1,11 +1,12 @@
 """A VPC, its flow logs and log groups as the account holds them, and the plan for it."""
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.inventory import Inventory
-from c7n_vpcflow.remediation.plan import plan_vpc
+from c7n_vpcflow.remediation.plan import own_judgement, plan_vpc
 from c7n_vpcflow.remediation.settings import Settings
 
 VPC = {"VpcId": "vpc-0a1b2c3d4e5f67890", "OwnerId": "123456789012"}
 TARGET = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"
+ACCOUNT = Account("123456789012", "us-east-1", "aws")
 
 
 def flow_log(flow_log_id, group=TARGET, traffic="REJECT", status="ACTIVE", delivery="SUCCESS",
@@ -26,7 +27,10 @@ def group(name=TARGET, retention=None):
 
 
 def plan(flow_logs=(), groups=(), **settings):
-    inventory = Inventory(list(flow_logs), [VPC["VpcId"]], list(groups), listed_prefix="/")
+    """The plan of enable-flow-logs for VPC, as it judges it in a policy without a filter."""
     data = {k.replace("_", "-"): v for k, v in settings.items()}
-    return plan_vpc(VPC, inventory, Settings.from_data(data),
-                    Account("123456789012", "us-east-1", "aws"))
+    return planned(VPC, Inventory(list(flow_logs), list(groups)), Settings.from_data(data))
+
+
+def planned(vpc, inventory, settings, account=ACCOUNT):
+    return plan_vpc(vpc, own_judgement(vpc, inventory, settings, account), settings, account)
