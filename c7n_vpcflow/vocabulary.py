@@ -49,13 +49,17 @@ EXEMPTION_EXPIRED = "exemption-expired"
 FILTER = "flow-log-compliance"
 ACTION = "enable-flow-logs"
 ANALYTICS_ACTION = "flow-log-analytics"
+TELEMETRY_FILTER = "vpc-flow-log-telemetry-rule"
+TELEMETRY_ACTION = "put-vpc-flow-log-telemetry-rule"
 # The execution mode that puts the filter's verdicts into AWS Config (a custom rule).
 CONFIG_RULE_MODE = "vpc-flow-log-config-rule"
 
 # The evidence files a run leaves in its policy's output directory, and the version of their
-# format (their schemas: c7n_vpcflow/schemas/<file name without .json>.schema.json).
+# format (their schemas: c7n_vpcflow/schemas/<file name without .json>.schema.json); a dry
+# run leaves its plans.
 VERDICTS_FILE = "flow-log-compliance.json"
 RESULTS_FILE = "flow-log-results.json"
+PLAN_FILE = "flow-log-plan.json"
 EVIDENCE_FORMAT = 1
 
 # Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY and PROBLEMS; on

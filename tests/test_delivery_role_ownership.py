@@ -19,7 +19,7 @@ from c7n_vpcflow.remediation.role_policy import BOUNDARY_NAME, delivery_policy
 from c7n_vpcflow.remediation.settings import Settings
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, REGION
-from support.e2e import read_output
+from support.e2e import read_plans
 from support.emulated import flow_logs_of, new_vpc
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import results_by_vpc
@@ -84,7 +84,7 @@ def test_a_role_not_ours_that_cannot_write_the_target_is_refused_by_name(emulato
     session = RecordingSession(REGION)
     with pytest.raises(DryRunFailed) as dry:
         run_policy(enable_policy(**template), session, tmp_path / "dry", dryrun=True)
-    [planned] = [r for r in read_output(tmp_path / "dry", REGION, ENABLE_NAME, regions=(
+    [planned] = [r for r in read_plans(tmp_path / "dry", REGION, ENABLE_NAME, regions=(
         REGION,)) if r["VpcId"] == vpc_id]
 
     with pytest.raises(FlowLogRemediationError) as raised:

@@ -1,18 +1,21 @@
 """--dryrun plans through the policy's filter, which stays as the policy file wrote it.
 
-Custodian runs no action under --dryrun; each action hands its plan step to the policy's
-flow-log-compliance (or vpc-flow-log-telemetry-rule) filter, which runs it on what it keeps.
+Custodian runs no action under --dryrun; the policy's flow-log-compliance (or
+vpc-flow-log-telemetry-rule) filter asks each action that plans for its plan of what it
+keeps, and annotates the answer.
 """
+import json
 import logging
 
 import pytest
+from c7n.policy import Policy
 
 from c7n_vpcflow.analytics.definitions import alarm_name
 from c7n_vpcflow.audit.handoff import DryRunFailed
 from localaws.wire import error
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, GROUP, REGION, REGIONS
-from support.e2e import custodian_run, read_output, write_policy
+from support.e2e import custodian_run, read_output, read_plans, write_policy
 from support.emulated import new_vpc
 from support.estate import seed_region
 from support.policy import ENABLE_NAME, enable_policy, make_policy
@@ -29,8 +32,8 @@ def with_analytics(policy, **analytics):
 
 
 def planned(output_dir, policy=ENABLE_NAME):
-    """The resources a dry run wrote, with their plans."""
-    return read_output(output_dir, REGION, policy, regions=(REGION,))
+    """The resources a dry run planned, with their plans."""
+    return read_plans(output_dir, REGION, policy, regions=(REGION,))
 
 
 def writes(session):
@@ -206,3 +209,34 @@ def test_a_role_that_cannot_be_read_fails_the_plans_that_need_it(fault_proxy, em
     assert plan["role"] == {"arn": "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ACCOUNT_ID,
                             "step": "unusable"}
     assert "  %s: %s" % (bare, plan["reason"]) in str(raised.value).splitlines()
+
+
+def test_a_dry_run_leaves_every_actions_plans_in_its_own_file_beside_resources_json(
+        emulator, tmp_path):
+    bare = new_vpc(emulator, "10.8.0.0/16")
+    policy = make_policy(with_analytics(enable_policy(), **{"reject-alarm": ALARM}),
+                         RecordingSession(REGION), tmp_path, dryrun=True)
+
+    kept = {v["VpcId"]: v for v in policy()}
+
+    with open(tmp_path / ENABLE_NAME / "flow-log-plan.json") as f:
+        plans = json.load(f)
+    assert [(a["action"], a["annotation"], a["failure"]) for a in plans["actions"]] == [
+        ("enable-flow-logs", "c7n:flow-log-plan", None),
+        ("flow-log-analytics", "c7n:flow-log-analytics-plan", None)]
+    for answer in plans["actions"]:
+        assert answer["plans"][bare] == kept[bare][answer["annotation"]]
+    assert {v["VpcId"] for v in planned(tmp_path)} == set(kept)
+
+
+def test_the_filter_asks_the_actions_while_it_filters_whether_or_not_they_were_validated(
+        emulator, tmp_path):
+    bare = new_vpc(emulator, "10.9.0.0/16")
+    validated = make_policy(enable_policy(), RecordingSession(REGION), tmp_path, dryrun=True)
+    # The same policy as Custodian would build it again, its actions never validated.
+    unvalidated = Policy(validated.data, validated.options,
+                         session_factory=RecordingSession(REGION))
+
+    found = {v["VpcId"]: v for v in unvalidated()}
+
+    assert found[bare]["c7n:flow-log-plan"]["outcome"] == "create"

@@ -11,7 +11,7 @@ import pytest
 from c7n_vpcflow.errors import FlowLogRemediationError
 from support.aws import RecordingSession
 from support.constants import REGION
-from support.e2e import ENABLE_POLICY, custodian_run, read_output, write_policy
+from support.e2e import ENABLE_POLICY, custodian_run, read_plans, write_policy
 from support.emulated import flow_logs_of, log_groups_of
 from support.estate import seed_region
 from support.policy import run_policy
@@ -145,7 +145,7 @@ def test_a_dry_run_makes_no_mutating_call(fault_proxy, emulator, cli, tmp_path):
     assert any(c.operation == "DescribeVpcs" for c in fault_proxy.calls)
     assert fault_proxy.mutating() == []
     assert (flow_logs_of(emulator, REGION), log_groups_of(emulator, REGION)) == before
-    plans = {r["VpcId"]: r["c7n:flow-log-plan"] for r in read_output(
+    plans = {r["VpcId"]: r["c7n:flow-log-plan"] for r in read_plans(
         tmp_path / "out", REGION, POLICY, regions=(REGION,))}
     # It did plan the destructive and the changing steps it then did not make.
     for kind in BROKEN_KINDS:

@@ -45,5 +45,6 @@ def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):
         """ % (os.path.join(ROOT, "c7n_vpcflow", "__init__.py"), REPORT_PATH, str(tmp_path / "out")),
         cwd=tmp_path))
 
-    assert shown == {"validators": ["flow-log-compliance.json", "flow-log-results.json"],
+    assert shown == {"validators": ["flow-log-compliance.json", "flow-log-plan.json",
+                                    "flow-log-results.json"],
                      "pages": 4, "custodian": []}

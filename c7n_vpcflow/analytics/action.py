@@ -9,12 +9,12 @@ from c7n.resources.vpc import Vpc
 from c7n.utils import local_session, type_schema
 
 from c7n_vpcflow.account import Account, confirm_account
-from c7n_vpcflow.analytics.dryrun import AnalyticsPlan
+from c7n_vpcflow.analytics.dryrun import dry_run
 from c7n_vpcflow.analytics.queries import (
     Analytics, AnalyticsSettings, GroupResult, analytics_log_groups)
 from c7n_vpcflow.analytics.validation import validate_analytics
 from c7n_vpcflow.audit.filter import FlowLogCompliance
-from c7n_vpcflow.audit.handoff import hand_over
+from c7n_vpcflow.audit.handoff import PlansUnderDryRun, say_when_unplanned
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode
 from c7n_vpcflow.errors import FlowLogRemediationError, failed_vpcs
@@ -55,7 +55,7 @@ PROPERTIES = {
 
 
 @Vpc.action_registry.register(ANALYTICS_ACTION)
-class FlowLogAnalytics(BaseAction):
+class FlowLogAnalytics(PlansUnderDryRun, BaseAction):
     """Give each VPC's flow-log log group saved Logs Insights queries and a REJECT alarm.
     The log group is the one enable-flow-logs wrote to when it ran first in the policy (VPCs
     it failed are left out), otherwise the VPC's sound flow log into ``log-group-name``;
@@ -115,9 +115,13 @@ class FlowLogAnalytics(BaseAction):
                            elsewhere[0] if elsewhere else None)
         for action in enabling:
             action.leave_failures_to(ANALYTICS_ACTION)
-        hand_over(self.manager, AnalyticsPlan(self.settings), ANALYTICS_ACTION,
-                  FlowLogCompliance)
+        say_when_unplanned(self.manager, ANALYTICS_ACTION, FlowLogCompliance)
         return self
+
+    def plan_dry_run(self, resources):
+        """Its plan of each VPC the filter keeps (c7n:flow-log-analytics-plan), under
+        --dryrun."""
+        return dry_run(self.manager, self.settings, resources)
 
     def process(self, resources):
         confirm_account(self.manager)

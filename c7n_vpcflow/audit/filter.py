@@ -6,7 +6,7 @@ from c7n.resources.vpc import Vpc
 from c7n.utils import type_schema
 
 from c7n_vpcflow.account import Account, confirm_account
-from c7n_vpcflow.audit.handoff import PlansUnderDryrun, log_groups_needed
+from c7n_vpcflow.audit.handoff import log_groups_needed, plan_dry_run
 from c7n_vpcflow.audit.inventory import gather, owned_vpcs
 from c7n_vpcflow.audit.judge import Rules, judgement
 from c7n_vpcflow.audit.variables import Variables, check_mode
@@ -19,7 +19,7 @@ log = logging.getLogger("custodian.vpcflow")
 
 
 @Vpc.filter_registry.register(FILTER)
-class FlowLogCompliance(PlansUnderDryrun, Filter):
+class FlowLogCompliance(Filter):
     """Which VPCs lack working flow logs (CIS AWS Foundations 3.7), and why.
 
     A VPC is compliant when at least one of its flow logs is ACTIVE, is not failing
@@ -139,5 +139,5 @@ class FlowLogCompliance(PlansUnderDryrun, Filter):
             self.manager, self.settings, judged=[verdict_record(v) for v in vpcs],
             shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
                     for v in resources if v["VpcId"] not in judged_ids])
-        self.run_dry_run_steps(matched)
+        plan_dry_run(self.manager, matched)
         return matched

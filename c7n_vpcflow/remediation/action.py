@@ -9,13 +9,13 @@ from c7n.utils import FormatDate, type_schema
 
 from c7n_vpcflow.account import Account, AccountMismatch, confirm_account
 from c7n_vpcflow.audit.filter import FlowLogCompliance
-from c7n_vpcflow.audit.handoff import WritesToLogGroups, hand_over
+from c7n_vpcflow.audit.handoff import PlansUnderDryRun, WritesToLogGroups, say_when_unplanned
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode, deploys_lambda
 from c7n_vpcflow.errors import FlowLogRemediationError, RunRefused, failed_vpcs
 from c7n_vpcflow.remediation.apply import Remediation, error_text
 from c7n_vpcflow.remediation.destinations import log_group_targets
-from c7n_vpcflow.remediation.dryrun import RemediationPlan
+from c7n_vpcflow.remediation.dryrun import dry_run
 from c7n_vpcflow.remediation.plan import plan_account
 from c7n_vpcflow.remediation.results import VpcResult, write_results
 from c7n_vpcflow.remediation.schema import (
@@ -30,7 +30,7 @@ log = logging.getLogger("custodian.vpcflow")
 
 
 @Vpc.action_registry.register(ACTION)
-class EnableFlowLogs(WritesToLogGroups, BaseAction):
+class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, BaseAction):
     """Give each VPC a working flow log, by convention (CIS AWS Foundations 3.7).
     VPCs with a sound flow log are left alone; each other VPC gets a flow log into a
     CloudWatch Logs log group of its own (``log-group-name``, delivered by ``role``), an S3
@@ -103,7 +103,7 @@ class EnableFlowLogs(WritesToLogGroups, BaseAction):
             settings_for_run(settings, account, FormatDate.utcnow())
         validate_against_filters(self.settings, [
             f.rules for f in self.manager.iter_filters() if isinstance(f, FlowLogCompliance)])
-        hand_over(self.manager, RemediationPlan(self.settings), ACTION, FlowLogCompliance)
+        say_when_unplanned(self.manager, ACTION, FlowLogCompliance)
         return self
 
     def leave_failures_to(self, action):
@@ -116,6 +116,10 @@ class EnableFlowLogs(WritesToLogGroups, BaseAction):
         """The log group this action would write to for `vpc` (none but CloudWatch's), for
         the policy's flow-log-compliance filter to look up."""
         return log_group_targets(self.settings, [vpc], account)
+
+    def plan_dry_run(self, resources):
+        """Its plan of each VPC the filter keeps (c7n:flow-log-plan), under --dryrun."""
+        return dry_run(self.manager, self.settings, resources)
 
     def get_permissions(self):
         """What this action's settings need (the class lists every option's)."""

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
-from c7n_vpcflow.vocabulary import EVIDENCE_FORMAT, RESULTS_FILE, VERDICTS_FILE, Judgement
+from c7n_vpcflow.vocabulary import EVIDENCE_FORMAT, PLAN_FILE, RESULTS_FILE, VERDICTS_FILE, Judgement
 
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -29,10 +29,11 @@ def schema_file(name):
 
 @lru_cache(maxsize=None)
 def validators():
-    """{evidence file name: validator}; the results schema refers to the verdict's."""
+    """{evidence file name: validator}; the others' schemas refer to the verdict's. The
+    report reads verdicts and results; a dry run's plans are checked all the same."""
     schemas = {name: json.loads(files("c7n_vpcflow").joinpath(
         "schemas", schema_file(name)).read_text(encoding="utf-8"))
-        for name in (VERDICTS_FILE, RESULTS_FILE)}
+        for name in (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE)}
     registry = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values())
     return {name: Draft202012Validator(schema, registry=registry)
@@ -77,6 +78,8 @@ def _repeated(ids):
 
 def consistency_problem(name, data):
     """What the schema cannot say about one file."""
+    if name == PLAN_FILE:
+        return None
     if name == VERDICTS_FILE:
         ids = [v["vpc-id"] for v in data["judged"]] + [v["vpc-id"] for v in data["shared"]]
         repeated = _repeated(ids)

@@ -6,21 +6,21 @@ from botocore.exceptions import BotoCoreError, ClientError
 from c7n.actions import BaseAction
 from c7n.utils import type_schema
 
-from c7n_vpcflow.audit.handoff import hand_over
+from c7n_vpcflow.audit.handoff import PlansUnderDryRun, say_when_unplanned
 from c7n_vpcflow.errors import failed_call
 from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
-from c7n_vpcflow.telemetry.plan import TelemetryRulePlan, plan_rule
+from c7n_vpcflow.telemetry.plan import dry_run, plan_rule
 from c7n_vpcflow.telemetry.rules import (
     ACTION_KEYS, READS, RULE_KEYS, WRITES, TelemetryRuleError, inspect, permissions_of,
     validate_spec)
 from c7n_vpcflow.telemetry.spec import NOT_CARRIED, WHEN_DENIED
-from c7n_vpcflow.vocabulary import TELEMETRY_RULE_RESULT, RuleOutcome
+from c7n_vpcflow.vocabulary import TELEMETRY_ACTION, TELEMETRY_RULE_RESULT, RuleOutcome
 
 log = logging.getLogger("custodian.vpcflow")
 
 
-class PutVpcFlowLogTelemetryRule(BaseAction):
+class PutVpcFlowLogTelemetryRule(PlansUnderDryRun, BaseAction):
     """Create or update the CloudWatch telemetry rule that enables VPC flow logs.
 
     From the same keys as ``enable-flow-logs`` (``traffic-type``, ``log-format``,
@@ -70,7 +70,7 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
                 replace-broken: false
     """
 
-    type = "put-vpc-flow-log-telemetry-rule"
+    type = TELEMETRY_ACTION
     schema = type_schema(type, **dict(ACTION_KEYS, **RULE_KEYS))
     schema_alias = False
     permissions = permissions_of("organization", READS + WRITES) + permissions_of(
@@ -81,9 +81,12 @@ class PutVpcFlowLogTelemetryRule(BaseAction):
 
     def validate(self):
         validate_spec(self.data, self.manager)
-        hand_over(self.manager, TelemetryRulePlan(self.data), self.type,
-                  VpcFlowLogTelemetryRule)
+        say_when_unplanned(self.manager, self.type, VpcFlowLogTelemetryRule)
         return self
+
+    def plan_dry_run(self, resources):
+        """Its plan of the rule (c7n:vpc-flow-log-telemetry-rule-plan), under --dryrun."""
+        return dry_run(self.manager, self.data, resources)
 
     def process(self, resources):
         client, status, rules = inspect(self.manager, self.data)

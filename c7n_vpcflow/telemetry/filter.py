@@ -8,11 +8,11 @@ rule). The telemetry package registers it on aws.account.
 from c7n.filters import Filter
 from c7n.utils import type_schema
 
-from c7n_vpcflow.audit.handoff import PlansUnderDryrun
+from c7n_vpcflow.audit.handoff import plan_dry_run
 from c7n_vpcflow.telemetry.rules import (
     FILTER_KEYS, READS, RULE_KEYS, inspect, permissions_of, validate_spec)
 from c7n_vpcflow.telemetry.spec import DEVIATIONS, RUNNING, desired_rule, deviations
-from c7n_vpcflow.vocabulary import TELEMETRY_RULE_VERDICT, Deviation
+from c7n_vpcflow.vocabulary import TELEMETRY_FILTER, TELEMETRY_RULE_VERDICT, Deviation
 
 
 def judge(status, rules, data, region):
@@ -32,7 +32,7 @@ def judge(status, rules, data, region):
                 {d for r in judged for d in r["deviations"]}, key=DEVIATIONS.index)}
 
 
-class VpcFlowLogTelemetryRule(PlansUnderDryrun, Filter):
+class VpcFlowLogTelemetryRule(Filter):
     """Whether a CloudWatch telemetry rule enables VPC flow logs, and how it deviates.
 
     Reads the organization's (``scope: organization``) or the account's telemetry rules
@@ -70,7 +70,7 @@ class VpcFlowLogTelemetryRule(PlansUnderDryrun, Filter):
                 allow-field-updates: true
     """
 
-    type = "vpc-flow-log-telemetry-rule"
+    type = TELEMETRY_FILTER
     schema = type_schema(
         type, match={"enum": ["non-conforming", "conforming"], "default": "non-conforming",
                      "description": "Which accounts the filter keeps: non-conforming (no "
@@ -94,5 +94,5 @@ class VpcFlowLogTelemetryRule(PlansUnderDryrun, Filter):
         for account in resources:
             account[TELEMETRY_RULE_VERDICT] = verdict
         kept = [a for a in resources if verdict["conforming"] == want]
-        self.run_dry_run_steps(kept)
+        plan_dry_run(self.manager, kept)
         return kept

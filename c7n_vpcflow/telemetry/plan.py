@@ -2,16 +2,16 @@
 account holds (reading only): the plan the action carries out, and its step under --dryrun
 (see audit.handoff).
 """
-import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
+from c7n_vpcflow.audit.handoff import DryRunAnswer, calls_text
 from c7n_vpcflow.telemetry.rules import inspect, operation
 from c7n_vpcflow.telemetry.spec import (
     DEFAULT_RULE_NAME, RUNNING, amended, desired_rule, deviations)
-from c7n_vpcflow.vocabulary import TELEMETRY_RULE_PLAN, RuleOutcome
+from c7n_vpcflow.vocabulary import TELEMETRY_ACTION, TELEMETRY_RULE_PLAN, RuleOutcome
 
-log = logging.getLogger("custodian.vpcflow")
+LABEL = "dry run telemetry rule"
 
 
 @dataclass
@@ -70,22 +70,17 @@ def plan_rule(status, rules, data, region):
     return plan
 
 
-@dataclass(frozen=True)
-class TelemetryRulePlan:
-    """The action's plan (c7n:vpc-flow-log-telemetry-rule-plan), from its keys, made while
-    the policy's vpc-flow-log-telemetry-rule filter runs under --dryrun (see audit.handoff)."""
-    data: dict
-
-    def annotate(self, manager, accounts):
-        """Annotate the plan; returns the message saying why it would fail, if it would."""
-        if not accounts:
-            return []
-        _client, status, rules = inspect(manager, self.data)
-        plan = plan_rule(status, rules, self.data, manager.config.region)
-        for account in accounts:
-            account[TELEMETRY_RULE_PLAN] = plan.to_record()
-        failing = plan.outcome == RuleOutcome.FAIL
-        (log.error if failing else log.info)(
-            "dry run telemetry rule %s: %s (%s)%s", plan.rule_name, plan.outcome, plan.reason,
-            " -> " + ", ".join(plan.calls) if plan.calls else "")
-        return ["put-vpc-flow-log-telemetry-rule would fail: " + plan.reason] if failing else []
+def dry_run(manager, data, accounts):
+    """The DryRunAnswer of put-vpc-flow-log-telemetry-rule (c7n:vpc-flow-log-telemetry-rule-
+    plan), from its keys `data`: one plan for the administering account."""
+    if not accounts:
+        return DryRunAnswer(TELEMETRY_ACTION, TELEMETRY_RULE_PLAN, LABEL)
+    _client, status, rules = inspect(manager, data)
+    plan = plan_rule(status, rules, data, manager.config.region)
+    failing = plan.outcome == RuleOutcome.FAIL
+    said = {plan.rule_name: (plan.reason if failing else None, "%s (%s)%s" % (
+        plan.outcome, plan.reason, calls_text(plan.calls)))}
+    return DryRunAnswer(
+        TELEMETRY_ACTION, TELEMETRY_RULE_PLAN, LABEL,
+        {a["account_id"]: plan.to_record() for a in accounts}, said,
+        "%s would fail: %s" % (TELEMETRY_ACTION, plan.reason) if failing else None)

@@ -57,6 +57,16 @@ def read_output(out_dir, region, policy, name="resources.json", regions=REGIONS)
         return json.load(f)
 
 
+def read_plans(out_dir, region, policy, regions=REGIONS):
+    """The resources a dry run planned, as annotated ([{"VpcId": id, plan key: plan}]), from
+    its flow-log-plan.json (Custodian writes no resources.json when a plan would fail)."""
+    planned = {}
+    for answer in read_output(out_dir, region, policy, "flow-log-plan.json", regions)["actions"]:
+        for vpc_id, plan in answer["plans"].items():
+            planned.setdefault(vpc_id, {"VpcId": vpc_id})[answer["annotation"]] = plan
+    return list(planned.values())
+
+
 def run_results(out_dir, region, policy, regions=REGIONS):
     """{VPC id: result} of the policy's flow-log-results.json."""
     return {r["vpc-id"]: r for r in read_output(

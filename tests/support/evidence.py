@@ -1,13 +1,13 @@
 """Every evidence file a test left behind, checked as the report checks it (its format,
-its schema, what the schema cannot say)."""
+its schema, what the schema cannot say); a dry run's plans too."""
 import gzip
 import json
 import os
 
 from c7n_vpcflow.report.checks import file_problem, not_counted
-from c7n_vpcflow.vocabulary import RESULTS_FILE, VERDICTS_FILE
+from c7n_vpcflow.vocabulary import PLAN_FILE, RESULTS_FILE, VERDICTS_FILE
 
-EVIDENCE = (VERDICTS_FILE, RESULTS_FILE)
+EVIDENCE = (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE)
 
 
 def evidence_problem(name, body):
@@ -22,8 +22,8 @@ def evidence_problem(name, body):
 
 
 def evidence_problems(root):
-    """['path: problem'] of every flow-log-compliance.json and flow-log-results.json
-    (or .gz) under root."""
+    """['path: problem'] of every flow-log-compliance.json, flow-log-results.json and
+    flow-log-plan.json (or .gz) under root."""
     problems = []
     for directory, _dirs, files in os.walk(str(root)):
         for stored in files:
