@@ -16,6 +16,7 @@ errors, account.
 # Registration happens at import (the telemetry package's once Custodian loads aws.account).
 import c7n_vpcflow.analytics.action  # noqa: F401
 import c7n_vpcflow.audit.filter  # noqa: F401
+import c7n_vpcflow.config.mode  # noqa: F401
 import c7n_vpcflow.remediation.action  # noqa: F401
 import c7n_vpcflow.securityhub.finding  # noqa: F401
 import c7n_vpcflow.telemetry  # noqa: F401

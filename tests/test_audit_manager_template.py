@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import botocore.session
+import yaml
 from botocore.validate import validate_parameters
 from c7n.config import Config
 from c7n.mu import PolicyLambda
@@ -14,19 +15,19 @@ from c7n.policy import Policy
 from c7n.resources import load_resources
 
 from support.cloudformation import load_template
-from support.constants import ROOT
+from support.constants import ROOT, policy_path
 
 TEMPLATE = os.path.join(ROOT, "iam", "audit-manager.yml")
 CONTROL = os.path.join(ROOT, "iam", "audit-manager-control.json")
-SHIPPED_POLICY = "vpc-flow-logs-config-rule"
 AUDITMANAGER = botocore.session.get_session().get_service_model("auditmanager")
 
 
 def shipped_rule_name():
     """The Config rule Custodian creates for policies/vpc-flow-logs-config-rule.yml: its
-    Lambda function's name (the policy's name with Custodian's function prefix)."""
+    Lambda function's name."""
     load_resources(("aws.vpc",))
-    data = {"name": SHIPPED_POLICY, "resource": "aws.vpc", "mode": {"type": "periodic"}}
+    with open(policy_path("vpc-flow-logs-config-rule.yml")) as f:
+        [data] = yaml.safe_load(f)["policies"]
     return PolicyLambda(Policy(data, Config.empty(region="us-east-1"))).name
 
 
