@@ -4,19 +4,23 @@ and `permissions`, here.
 
 `c7n-vpcflow permissions [POLICY...]`: the IAM actions policies declare they need, read
 from what Custodian itself asks each policy (`Policy.get_permissions()`: the resource, its
-filters and actions, with the options the policy sets), so the list cannot drift from the
-code. Without files: everything the filter and the actions may need, every option on.
+filters and actions, with the options the policy sets) and its execution mode (which
+Custodian leaves out), so the list cannot drift from the code. Without files: everything
+the filter, the actions and the Config rule mode may need, every option on. With
+--deploy: what deploying the Lambda policies among them calls instead (the function, its
+trigger, passing its role).
 """
 import argparse
 import sys
 
 import yaml
 from c7n.config import Config
-from c7n.policy import Policy
+from c7n.policy import Policy, ServerlessExecutionMode
 from c7n.resources import load_resources
 
 from c7n_vpcflow.analytics.action import FlowLogAnalytics
 from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.config.mode import ScheduledRuleSource, VpcFlowLogConfigRule
 from c7n_vpcflow.remediation.action import EnableFlowLogs
 from c7n_vpcflow.report import command as report_command
 from c7n_vpcflow.telemetry import check as telemetry_check
@@ -24,35 +28,79 @@ from c7n_vpcflow.telemetry.action import PutVpcFlowLogTelemetryRule
 from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
 
 
-def policy_permissions(paths):
-    """The sorted union of what the policies in `paths` declare."""
+# What Custodian's deployment of a policy's Lambda function calls, whatever triggers it
+# (c7n.mu.LambdaManager.publish, with its waiters: create or update, tag), and passing the
+# function its role; then what deploying its trigger calls, by mode: an EventBridge rule
+# (c7n.mu.CloudWatchEventSource) for Custodian's periodic and cloudtrail modes.
+FUNCTION_DEPLOYMENT = (
+    "lambda:CreateFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
+    "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:TagResource",
+    "lambda:ListTags", "lambda:AddPermission", "iam:PassRole")
+EVENT_RULE_DEPLOYMENT = (
+    "events:PutRule", "events:DescribeRule", "events:PutTargets", "events:ListTargetsByRule")
+TRIGGER_DEPLOYMENT = {"periodic": EVENT_RULE_DEPLOYMENT, "cloudtrail": EVENT_RULE_DEPLOYMENT,
+                      VpcFlowLogConfigRule.type: ScheduledRuleSource.permissions}
+
+
+def read_policies(paths):
+    """Custodian's policy data of every policy in the files `paths`."""
     documents = []
     for path in paths:
         with open(path) as f:
             documents.extend((yaml.safe_load(f) or {}).get("policies") or ())
-    return declared(documents)
+    return documents
+
+
+def policy_permissions(paths):
+    """The sorted union of what the policies in `paths` declare."""
+    return declared(read_policies(paths))
+
+
+def loaded(documents):
+    load_resources({d["resource"] for d in documents} or {"aws.vpc"})
+    return [Policy(data, Config.empty(region="us-east-1", account_id="123456789012"))
+            for data in documents]
 
 
 def declared(documents):
-    """The sorted union of what these policies (Custodian's policy data) declare."""
-    load_resources({d["resource"] for d in documents} or {"aws.vpc"})
+    """The sorted union of what these policies (Custodian's policy data) declare: their
+    resources, filters and actions, and their execution modes."""
     needed = set()
-    for data in documents:
-        policy = Policy(data, Config.empty(region="us-east-1", account_id="123456789012"))
+    for policy in loaded(documents):
         needed |= set(policy.get_permissions())
+        needed |= set(policy.get_execution_mode().get_permissions())
+    return sorted(needed)
+
+
+def deploy_permissions(paths):
+    """The sorted union of what deploying the Lambda policies in `paths` calls; every mode's
+    without files. ValueError for a Lambda mode this does not know."""
+    if not paths:
+        return sorted(set(FUNCTION_DEPLOYMENT).union(*TRIGGER_DEPLOYMENT.values()))
+    needed = set()
+    for policy in loaded(read_policies(paths)):
+        mode = policy.get_execution_mode()
+        if isinstance(mode, ServerlessExecutionMode):
+            if mode.type not in TRIGGER_DEPLOYMENT:
+                raise ValueError("policy %s: what deploying mode %s calls is not known" % (
+                    policy.name, mode.type))
+            needed |= set(FUNCTION_DEPLOYMENT) | set(TRIGGER_DEPLOYMENT[mode.type])
     return sorted(needed)
 
 
 def everything():
     return sorted(set().union(*(element.permissions for element in (
         FlowLogCompliance, EnableFlowLogs, FlowLogAnalytics, VpcFlowLogTelemetryRule,
-        PutVpcFlowLogTelemetryRule))))
+        PutVpcFlowLogTelemetryRule, VpcFlowLogConfigRule))))
 
 
 def permissions(args):
     try:
-        needed = policy_permissions(args.policies) if args.policies else everything()
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+        if args.deploy:
+            needed = deploy_permissions(args.policies)
+        else:
+            needed = policy_permissions(args.policies) if args.policies else everything()
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         print("c7n-vpcflow permissions: %s" % e, file=sys.stderr)
         return 2
     print("\n".join(needed))
@@ -64,13 +112,20 @@ def register_permissions(commands):
     command = commands.add_parser(
         "permissions", help="the IAM actions policies declare they need",
         description="Print, one a line, the IAM actions the given Custodian policy files "
-                    "declare (resource, filters and actions, with their options); without "
-                    "files, every action flow-log-compliance, enable-flow-logs, "
-                    "flow-log-analytics, vpc-flow-log-telemetry-rule and "
-                    "put-vpc-flow-log-telemetry-rule (either scope) may call. Scope them as "
-                    "iam/runner-role.yml does.")
+                    "declare (resource, filters and actions, with their options, and the "
+                    "execution mode); without files, every action flow-log-compliance, "
+                    "enable-flow-logs, flow-log-analytics, vpc-flow-log-telemetry-rule, "
+                    "put-vpc-flow-log-telemetry-rule (either scope) and the "
+                    "vpc-flow-log-config-rule mode may call. Scope them as "
+                    "iam/runner-role.yml and iam/lambda-role.yml do.")
     command.add_argument("policies", nargs="*", metavar="POLICY",
                          help="a Custodian policy file (YAML)")
+    command.add_argument("--deploy", action="store_true",
+                         help="instead, what deploying the Lambda policies among them calls "
+                              "(custodian run / c7n-org run of a policy with a Lambda mode: "
+                              "the function, its trigger, iam:PassRole on its role); without "
+                              "files, every Lambda mode's. iam/runner-role.yml grants it with "
+                              "AllowLambdaDeployment=true")
     command.set_defaults(func=permissions)
 
 

@@ -11,6 +11,8 @@ import boto3
 from .wire import parse_recorded
 
 EVIDENCE_BUCKET = "c7n-vpcflow-evidence"
+# The role the shipped Lambda policies run as (iam/lambda-role.yml).
+LAMBDA_ROLE = "c7n-vpcflow-lambda"
 # What the AWS Lambda Python runtime provides besides the standard library.
 RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "dateutil", "s3transfer", "urllib3", "six")
 
@@ -69,8 +71,30 @@ def scheduled_event(account_id, region, rule):
     }
 
 
-def evidence_vars(workdir, s3, region, bucket=EVIDENCE_BUCKET):
-    """The evidence bucket (created) and a --vars-file naming it, for the Lambda policies."""
+def create_lambda_role(iam):
+    """The Lambda policies' role, trusting Lambda (the emulator checks it exists when a
+    function is created); its ARN."""
+    return iam.create_role(RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+
+
+def config_rule_event(account_id, region, rule, token="result-token-1"):
+    """What AWS Config sends the function of a periodic custom rule `rule`."""
+    return {"invokingEvent": json.dumps({
+                "awsAccountId": account_id, "notificationCreationTime": "2026-12-06T09:00:00.000Z",
+                "messageType": "ScheduledNotification", "recordVersion": "1.0"}),
+            "ruleParameters": "{}", "resultToken": token, "eventLeftScope": False,
+            "configRuleArn": "arn:aws:config:%s:%s:config-rule/config-rule-0a1b2c" % (
+                region, account_id),
+            "configRuleName": rule, "configRuleId": "config-rule-0a1b2c",
+            "accountId": account_id, "version": "1.0"}
+
+
+def evidence_vars(workdir, s3, region, bucket=EVIDENCE_BUCKET, **more):
+    """The evidence bucket (created) and a --vars-file naming it, for the Lambda policies;
+    `more`: other policy variables the file holds."""
     try:
         s3.create_bucket(Bucket=bucket, **({} if region == "us-east-1" else {
             "CreateBucketConfiguration": {"LocationConstraint": region}}))
@@ -78,7 +102,7 @@ def evidence_vars(workdir, s3, region, bucket=EVIDENCE_BUCKET):
         pass
     path = os.path.join(str(workdir), "evidence-vars.yml")
     with open(path, "w") as f:
-        json.dump({"evidence_bucket": bucket, "evidence_region": region}, f)
+        json.dump(dict(more, evidence_bucket=bucket, evidence_region=region), f)
     return path
 
 

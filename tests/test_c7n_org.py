@@ -11,6 +11,7 @@ import pytest
 import yaml
 from c7n_org.cli import CONFIG_SCHEMA
 
+from localaws.lambda_boot import create_lambda_role
 from support.e2e import org_run
 from support.estate import seed_region
 from support.constants import ROOT, policy_path
@@ -37,11 +38,7 @@ def org_run_valid(cli, out_dir, policy):
 
 
 def lambda_role(emulator, account_id):
-    emulator.client("iam", account_id=account_id).create_role(
-        RoleName="c7n-vpcflow-lambda", AssumeRolePolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole"}]}))
+    create_lambda_role(emulator.client("iam", account_id=account_id))
 
 
 def resources(out_dir, account, region, policy):

@@ -4,11 +4,14 @@ import json
 from datetime import datetime
 
 import pytest
+from c7n.config import Config
 from c7n.exceptions import PolicyValidationError
+from c7n.policy import Policy
 
 from c7n_vpcflow.config import mode as config_mode
 from c7n_vpcflow.errors import VpcFlowError
 from c7n_vpcflow.vocabulary import VERDICTS_FILE
+from localaws.lambda_boot import config_rule_event, create_lambda_role
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, REGION
 from support.policy import make_policy
@@ -27,16 +30,8 @@ def config_rule_policy(**mode):
             "filters": [{"type": "flow-log-compliance", "match": "all"}]}
 
 
-def scheduled_event(token="result-token-1"):
-    """What AWS Config sends a periodic custom rule's function."""
-    return {"invokingEvent": json.dumps({
-                "awsAccountId": ACCOUNT_ID, "notificationCreationTime": "2026-12-06T09:00:00.000Z",
-                "messageType": "ScheduledNotification", "recordVersion": "1.0"}),
-            "ruleParameters": "{}", "resultToken": token, "eventLeftScope": False,
-            "configRuleArn": "arn:aws:config:us-east-1:%s:config-rule/config-rule-0a1b2c" % (
-                ACCOUNT_ID),
-            "configRuleName": RULE, "configRuleId": "config-rule-0a1b2c",
-            "accountId": ACCOUNT_ID, "version": "1.0"}
+def scheduled_event():
+    return config_rule_event(ACCOUNT_ID, REGION, RULE)
 
 
 def run_rule(flight, tmp_path, event=None):
@@ -149,21 +144,32 @@ def test_a_policy_that_would_not_judge_every_vpc_is_refused(filters, why, tmp_pa
         make_policy(data, None, tmp_path)
 
 
-@pytest.mark.parametrize("schedule", [None, "One_Hour"])
+def test_a_schedule_variable_filled_with_another_value_is_refused_naming_it(tmp_path):
+    data = config_rule_policy(schedule="{config_rule_schedule}")
+    policy = Policy(data, Config.empty(region=REGION, account_id=ACCOUNT_ID))
+    policy.expand_variables(policy.get_variables({"config_rule_schedule": "Two_Hours"}))
+    with pytest.raises(PolicyValidationError) as refused:
+        policy.validate()
+    assert str(refused.value) == (
+        "policy:vpc-flow-logs-config-rule mode vpc-flow-log-config-rule: schedule "
+        "'Two_Hours' is not one of One_Hour, Three_Hours, Six_Hours, Twelve_Hours, "
+        "TwentyFour_Hours")
+
+
+@pytest.mark.parametrize("schedule, frequency", [
+    (None, "TwentyFour_Hours"), ("One_Hour", "One_Hour"),
+    ("{config_rule_schedule}", "TwentyFour_Hours"),
+], ids=["absent", "given", "variable-left-unfilled"])
 def test_deploying_makes_a_periodic_rule_invoking_the_plugins_function(
-        emulator, schedule, tmp_path):
-    emulator.client("iam").create_role(RoleName="c7n-vpcflow-lambda", AssumeRolePolicyDocument=(
-        json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole"}]})))
-    data = config_rule_policy(role="arn:aws:iam::%s:role/c7n-vpcflow-lambda" % ACCOUNT_ID,
+        emulator, schedule, frequency, tmp_path):
+    data = config_rule_policy(role=create_lambda_role(emulator.client("iam")),
                               **({"schedule": schedule} if schedule else {}))
     make_policy(data, RecordingSession(REGION), tmp_path).provision()
 
     [rule] = emulator.client("config").describe_config_rules(ConfigRuleNames=[RULE])[
         "ConfigRules"]
     function = emulator.client("lambda").get_function(FunctionName=RULE)["Configuration"]
-    assert rule["MaximumExecutionFrequency"] == (schedule or "TwentyFour_Hours")
+    assert rule["MaximumExecutionFrequency"] == frequency
     assert rule["Source"]["Owner"] == "CUSTOM_LAMBDA"
     assert rule["Source"]["SourceIdentifier"] == function["FunctionArn"]
     assert [(d["EventSource"], d["MessageType"]) for d in rule["Source"]["SourceDetails"]] == [

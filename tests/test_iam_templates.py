@@ -11,6 +11,7 @@ from c7n.config import Config
 from c7n.policy import Policy
 from c7n.resources import load_resources
 
+from c7n_vpcflow.cli import deploy_permissions
 from c7n_vpcflow.remediation.role_policy import BOUNDARY_NAME, delivery_policy, trust_policy
 from support.cloudformation import actions, load_template, resolve, statements
 from support.constants import OTHER_ACCOUNT_ID, ROOT, policy_path
@@ -22,15 +23,20 @@ PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
               "EvidenceBucket": "org-c7n-vpcflow-evidence",
               "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs"}
 TELEMETRY_RULE_POLICIES = "vpc-flow-logs-telemetry-rule.yml"
+LAMBDA_POLICIES = ("vpc-flow-logs-periodic.yml", "vpc-flow-logs-on-create.yml",
+                   "vpc-flow-logs-config-rule.yml")
 
 
 def declared(policy_file):
-    """{policy name: what Custodian says it needs (resource, filters and actions)}."""
+    """{policy name: what Custodian says it needs (resource, filters and actions) and what
+    its execution mode declares (Custodian's Policy.get_permissions leaves the mode out)}."""
     load_resources(("aws.vpc", "aws.account"))
     with open(policy_path(policy_file)) as f:
         documents = yaml.safe_load(f)["policies"]
     config = Config.empty(region="us-east-1", account_id=OTHER_ACCOUNT_ID)
-    return {data["name"]: set(Policy(data, config).get_permissions()) for data in documents}
+    policies = [Policy(data, config) for data in documents]
+    return {p.name: set(p.get_permissions()) | set(p.get_execution_mode().get_permissions())
+            for p in policies}
 
 
 def declared_permissions(*policy_files):
@@ -166,8 +172,23 @@ def test_lambda_role_grants_what_the_lambda_policies_declare_plus_its_own_logs()
     assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
     granted = actions(allowed(lambda_role, "c7n-vpcflow"))
     own_logs = {"logs:CreateLogStream", "logs:PutLogEvents"}
-    assert granted == declared_permissions(
-        "vpc-flow-logs-periodic.yml", "vpc-flow-logs-on-create.yml") | own_logs
+    assert granted == declared_permissions(*LAMBDA_POLICIES) | own_logs
+    assert {"config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"} <= granted
+
+
+def test_runner_may_deploy_exactly_what_deploying_the_lambda_policies_calls():
+    deployment = runner_policies(AllowLambdaDeployment="true")["c7n-vpcflow-lambda-deployment"]
+    assert actions(deployment) == set(deploy_permissions(map(policy_path, LAMBDA_POLICIES)))
+    assert "c7n-vpcflow-lambda-deployment" not in runner_policies()
+    by_sid = {s["Sid"]: s for s in deployment}
+    assert by_sid["PassLambdaRole"]["Resource"] == (
+        "arn:aws:iam::%s:role/c7n-vpcflow-lambda" % OTHER_ACCOUNT_ID)
+    # The functions and EventBridge rules are this pack's only; Config rules' ARNs carry
+    # ids, so only the account's.
+    assert by_sid["DeployPolicyFunctions"]["Resource"].endswith(
+        ":function:custodian-vpc-flow-logs-*")
+    assert by_sid["ConfigRules"]["Resource"] == (
+        "arn:aws:config:*:%s:config-rule/*" % OTHER_ACCOUNT_ID)
 
 
 def test_delivery_role_template_is_what_enable_flow_logs_would_create():

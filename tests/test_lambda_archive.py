@@ -4,7 +4,6 @@ The archive each deployment uploads is captured from the emulator, extracted, an
 handler run in an interpreter that sees only the archive, the Lambda runtime's packages and
 the standard library.
 """
-import gzip
 import io
 import json
 import os
@@ -12,31 +11,22 @@ import zipfile
 
 import pytest
 
-from localaws.lambda_boot import EVIDENCE_BUCKET, evidence_vars, scheduled_event
+from localaws.lambda_boot import (
+    EVIDENCE_BUCKET, LAMBDA_ROLE, create_lambda_role, evidence_vars, scheduled_event)
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, REGION, policy_path
 from support.e2e import recording
-from support.evidence import bucket_evidence_problems
+from support.evidence import bucket_evidence_problems, lambda_evidence
 from support.lambda_runtime import (
     create_vpc_event, run_archive, start_recording, uploaded_archives)
 from support.policy import run_policy
 
 pytestmark = pytest.mark.emulator
 
-LAMBDA_ROLE = "c7n-vpcflow-lambda"
-
-
-def lambda_role(emulator):
-    emulator.client("iam").create_role(
-        RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole"}]}))
-
 
 def deploy(emulator, cli, tmp_path, policy_file):
     """Deploy with the stock command; returns {function name: (handler, archive bytes)}."""
-    lambda_role(emulator)
+    create_lambda_role(emulator.client("iam"))
     vars_file = evidence_vars(tmp_path, emulator.client("s3", REGION), REGION)
     start_recording(emulator.endpoint)
     deployed = cli("custodian", "run", "-s", tmp_path / "out", "-r", REGION,
@@ -54,23 +44,6 @@ def compliance(tmp_path):
     compliant = {v["VpcId"] for v in judged}
     vpcs = RecordingSession(REGION).session.client("ec2").describe_vpcs()["Vpcs"]
     return {v["VpcId"]: v["VpcId"] in compliant for v in vpcs}
-
-
-def evidence(emulator, policy_name):
-    """{file name: parsed JSON} of the policy's run folders in the evidence bucket."""
-    s3 = emulator.client("s3", REGION)
-    prefix = "vpc-flow-logs/%s/%s/%s/" % (ACCOUNT_ID, REGION, policy_name)
-    found = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(
-            Bucket=EVIDENCE_BUCKET, Prefix=prefix):
-        for item in page.get("Contents", ()):
-            body = s3.get_object(Bucket=EVIDENCE_BUCKET, Key=item["Key"])["Body"].read()
-            name = item["Key"].rsplit("/", 1)[1]
-            if name.endswith(".gz"):
-                body, name = gzip.decompress(body), name[:-3]
-            if name.endswith(".json"):
-                found[name] = json.loads(body)
-    return found
 
 
 def assert_ran_only_from_the_archive(completed, report):
@@ -116,7 +89,7 @@ def test_periodic_archive_runs_isolated_and_leaves_every_vpc_compliant(
     verdicts = compliance(tmp_path)
     assert len(verdicts) == 3 and all(verdicts.values()), verdicts
     # The function's evidence is in the bucket, under its account's and region's prefix.
-    left = evidence(emulator, "vpc-flow-logs-periodic")
+    left = lambda_evidence(emulator.client("s3", REGION), "vpc-flow-logs-periodic")
     judged = left["flow-log-compliance.json"]
     assert judged["status"] == "judged" and len(judged["judged"]) == 3
     assert (judged["account-id"], judged["region"]) == (ACCOUNT_ID, REGION)
@@ -155,7 +128,7 @@ def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
     assert verdicts[other] is False
     assert sum(verdicts.values()) == 1
     # Custodian filtered before its output existed: the verdict still reaches the bucket.
-    left = evidence(emulator, "vpc-flow-logs-on-create")
+    left = lambda_evidence(emulator.client("s3", REGION), "vpc-flow-logs-on-create")
     judged = left["flow-log-compliance.json"]
     assert [v["vpc-id"] for v in judged["judged"]] == [created]
     assert judged["execution-id"] == left["flow-log-results.json"]["execution-id"]

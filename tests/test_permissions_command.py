@@ -2,6 +2,8 @@
 template grants exactly that."""
 import os
 
+import yaml
+
 from support.cloudformation import actions, load_template, statements
 from support.constants import ROOT, policy_path
 
@@ -57,3 +59,32 @@ def test_a_missing_file_is_a_usage_error(cli, tmp_path):
     completed = cli("c7n-vpcflow", "permissions", tmp_path / "nope.yml")
     assert completed.returncode == 2
     assert "nope.yml" in completed.stderr and completed.stdout == ""
+
+
+def test_the_config_rule_policy_needs_the_audit_and_its_modes_evaluation_calls(cli):
+    needed = listed(cli, policy_path("vpc-flow-logs-config-rule.yml"))
+    assert needed == ["config:GetComplianceDetailsByConfigRule", "config:PutEvaluations",
+                      "ec2:DescribeFlowLogs", "ec2:DescribeVpcs", "logs:DescribeLogGroups"]
+    assert {"config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"} <= set(
+        listed(cli))
+
+
+def test_deploying_the_config_rule_policy_needs_its_function_and_its_rule(cli):
+    needed = listed(cli, "--deploy", policy_path("vpc-flow-logs-config-rule.yml"))
+    assert {"config:PutConfigRule", "config:DescribeConfigRules", "lambda:AddPermission",
+            "lambda:CreateFunction", "iam:PassRole"} <= set(needed)
+    assert not {a for a in needed if a.startswith("events:")}
+    periodic = listed(cli, "--deploy", policy_path("vpc-flow-logs-periodic.yml"))
+    assert "events:PutRule" in periodic and "config:PutConfigRule" not in periodic
+    assert listed(cli, "--deploy", policy_path("vpc-flow-logs-audit.yml")) == []
+    assert set(needed) | set(periodic) <= set(listed(cli, "--deploy"))
+
+
+def test_deploying_a_lambda_mode_it_does_not_know_is_a_usage_error(cli, tmp_path):
+    (tmp_path / "hub.yml").write_text(yaml.safe_dump({"policies": [{
+        "name": "hub", "resource": "aws.vpc",
+        "mode": {"type": "config-rule", "role": "arn:aws:iam::123456789012:role/x"}}]}))
+    completed = cli("c7n-vpcflow", "permissions", "--deploy", tmp_path / "hub.yml")
+    assert completed.returncode == 2 and completed.stdout == ""
+    assert completed.stderr.strip() == ("c7n-vpcflow permissions: policy hub: what deploying "
+                                        "mode config-rule calls is not known")

@@ -81,6 +81,10 @@ def test_a_lambda_mode_names_every_variable_it_lacks_and_only_with_the_runs_vari
     # member-role is Custodian's to fill in each member account
     assert Variables({}).mode_problem({"member-role": "arn:aws:iam::{account_id}:role/x"}) \
         is None
+    # a key the execution mode defaults when its variable is not given
+    scheduled = {"schedule": "{config_rule_schedule}"}
+    assert "uses {config_rule_schedule}" in Variables({}).mode_problem(scheduled)
+    assert Variables({}).mode_problem(scheduled, defaulted=("schedule",)) is None
 
 
 def policy(config, mode=None):

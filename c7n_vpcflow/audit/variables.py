@@ -61,9 +61,11 @@ def given_variables(manager):
 
 
 def check_mode(manager, variables):
-    """Refuse to deploy a Lambda policy whose mode uses a variable nothing defines."""
+    """Refuse to deploy a Lambda policy whose mode uses a variable nothing defines, but in a
+    key its execution mode fills with a default then (its `defaulted_keys`)."""
     if deploys_lambda(manager):
-        problem = variables.mode_problem(manager.data.get("mode") or {})
+        defaulted = getattr(manager.ctx.policy.get_execution_mode(), "defaulted_keys", ())
+        problem = variables.mode_problem(manager.data.get("mode") or {}, defaulted)
         if problem:
             raise PolicyValidationError("%s: mode %s" % (manager.data.get("name"), problem))
 
@@ -129,12 +131,13 @@ class Variables:
                 ", ".join("{%s}" % n for n in undefined), HOW_TO_DEFINE)
         return None
 
-    def mode_problem(self, mode):
-        """Why a Lambda policy's mode cannot be deployed (a name nothing defines), or None."""
+    def mode_problem(self, mode, defaulted=()):
+        """Why a Lambda policy's mode cannot be deployed (a name nothing defines), or None;
+        `defaulted`: keys whose variable may go undefined."""
         if self.given is None:
             return None
         for path, value in strings_in(mode):
-            if path.split(".")[0] in UNEXPANDED_MODE_KEYS:
+            if path.split(".")[0] in UNEXPANDED_MODE_KEYS + tuple(defaulted):
                 continue
             try:
                 names = names_in(value)

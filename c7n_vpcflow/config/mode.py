@@ -1,6 +1,7 @@
 """The ``vpc-flow-log-config-rule`` execution mode: the filter's verdicts as an AWS Config
 custom rule, one evaluation per VPC (see evaluations)."""
 import logging
+import re
 from datetime import datetime, timezone
 
 from botocore.exceptions import ClientError
@@ -12,7 +13,7 @@ from c7n.utils import chunks, local_session, type_schema
 from ..account import Account
 from ..audit.filter import FlowLogCompliance
 from ..audit.inventory import owned_vpcs
-from ..errors import VpcFlowError, failed_vpcs
+from ..errors import VpcFlowError, failed_call, failed_vpcs
 from ..vocabulary import CONFIG_RULE_MODE, FILTER
 from .evaluations import evaluations
 
@@ -20,6 +21,9 @@ log = logging.getLogger("custodian.vpcflow")
 
 SCHEDULES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
 DEFAULT_SCHEDULE = "TwentyFour_Hours"
+# A policy variable as a whole value: Custodian checks the schema before it fills variables,
+# so the schema takes one in place of a schedule, and validate checks what it was filled with.
+VARIABLE = re.compile(r"^\{[A-Za-z_][A-Za-z0-9_]*\}$")
 # PutEvaluations takes at most 100 evaluations a call (botocore's config model).
 MAX_EVALUATIONS = 100
 
@@ -27,6 +31,10 @@ MAX_EVALUATIONS = 100
 class ScheduledRuleSource(ConfigRule):
     """Custodian's Config rule event source for a rule that runs on its schedule only, as
     for ``config-poll-rule`` (Custodian wires the source by mode name, so not for ours)."""
+
+    # What deploying it calls (Custodian's ConfigRule.add): the rule, looked up then put,
+    # and AWS Config's permission to invoke the function.
+    permissions = ("config:DescribeConfigRules", "config:PutConfigRule", "lambda:AddPermission")
 
     def get_rule_params(self, func):
         params = super().get_rule_params(func)
@@ -46,8 +54,8 @@ class RuleLambda(PolicyLambda):
     """The policy's Lambda function, invoked by its Config rule on the rule's schedule."""
 
     def get_events(self, session_factory):
-        mode = self.policy.data["mode"]
-        return [ScheduledRuleSource(dict(mode, schedule=mode.get("schedule", DEFAULT_SCHEDULE)),
+        schedule = self.policy.get_execution_mode().schedule
+        return [ScheduledRuleSource(dict(self.policy.data["mode"], schedule=schedule),
                                     session_factory)]
 
 
@@ -56,7 +64,8 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
     """Puts the flow-log-compliance verdict on every VPC into AWS Config as a custom rule.
 
     A Lambda function, run by its AWS Config rule on ``schedule`` (TwentyFour_Hours unless
-    given), judges every VPC of its account-region and puts one evaluation per VPC:
+    given; a policy variable such as ``{config_rule_schedule}`` that no variable fills is
+    TwentyFour_Hours too), judges every VPC of its account-region and puts one evaluation per VPC:
     NON_COMPLIANT with the reason codes and the flow-log ids in the annotation, COMPLIANT
     with the flow logs that make it so, NOT_APPLICABLE for a VPC shared into the account
     (only its owner can add flow logs), each dated by the time it was judged, at most 100
@@ -84,10 +93,19 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
                 match: all
     """
 
-    schema = type_schema(CONFIG_RULE_MODE, schedule={"enum": list(SCHEDULES)},
-                         rinherit=LambdaMode.schema)
+    schema = type_schema(CONFIG_RULE_MODE, schedule={"anyOf": [
+        {"enum": list(SCHEDULES)}, {"type": "string", "pattern": VARIABLE.pattern}]},
+        rinherit=LambdaMode.schema)
     permissions = ("config:PutEvaluations", "config:GetComplianceDetailsByConfigRule")
+    # Keys of the mode that may hold a policy variable no variable fills: the default then.
+    defaulted_keys = ("schedule",)
     policy_lambda = RuleLambda
+
+    @property
+    def schedule(self):
+        """The Config rule's MaximumExecutionFrequency."""
+        given = self.policy.data["mode"].get("schedule", DEFAULT_SCHEDULE)
+        return DEFAULT_SCHEDULE if VARIABLE.match(given) else given
 
     def validate(self):
         # Not ConfigPollRuleMode's checks: they ask to opt out of Config's own VPC support,
@@ -97,6 +115,9 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
         if self.policy.resource_type not in ("aws.vpc", "vpc"):
             raise PolicyValidationError("policy:%s mode %s is for aws.vpc, not %s" % (
                 name, CONFIG_RULE_MODE, data["resource"]))
+        if self.schedule not in SCHEDULES:
+            raise PolicyValidationError("policy:%s mode %s: schedule %r is not one of %s" % (
+                name, CONFIG_RULE_MODE, self.schedule, ", ".join(SCHEDULES)))
         if data["mode"].get("pattern"):
             raise PolicyValidationError("policy:%s mode %s: AWS Config does not filter "
                                         "events by pattern" % (name, CONFIG_RULE_MODE))
@@ -147,7 +168,7 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
                 answer = self.policy.resource_manager.retry(
                     client.put_evaluations, Evaluations=batch, ResultToken=token)
             except ClientError as e:
-                error = "%s: %s" % (e.response["Error"]["Code"], e.response["Error"]["Message"])
+                error = failed_call(client, "put_evaluations", e)
                 failed.extend((item["ComplianceResourceId"], error) for item in batch)
                 continue
             failed.extend((item["ComplianceResourceId"], "refused by AWS Config")
@@ -164,6 +185,7 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
                 client, event["configRuleName"], judged_at, found), None
         except ClientError as e:
             unread = ("%s could not read the rule's earlier evaluations, so VPCs deleted since "
-                      "keep theirs: %s" % (CONFIG_RULE_MODE, e))
+                      "keep theirs: %s" % (CONFIG_RULE_MODE, failed_call(
+                          client, "get_compliance_details_by_config_rule", e)))
             log.error(unread)
             return [], unread

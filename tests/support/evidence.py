@@ -6,6 +6,8 @@ import os
 
 from c7n_vpcflow.report.checks import file_problem, not_counted
 from c7n_vpcflow.vocabulary import PLAN_FILE, RESULTS_FILE, VERDICTS_FILE
+from localaws.lambda_boot import EVIDENCE_BUCKET
+from support.constants import ACCOUNT_ID, REGION
 
 EVIDENCE = (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE)
 
@@ -52,3 +54,20 @@ def bucket_evidence_problems(s3, bucket, prefix=""):
                     problems.append("s3://%s/%s: %s" % (bucket, item["Key"], problem))
     assert found, "no evidence under s3://%s/%s" % (bucket, prefix)
     return problems
+
+
+def lambda_evidence(s3, policy_name, account_id=ACCOUNT_ID, region=REGION,
+                    bucket=EVIDENCE_BUCKET):
+    """{file name: parsed JSON} of a Lambda policy's run folders in the evidence bucket
+    (under the prefix the shipped policies write to), gunzipped."""
+    prefix = "vpc-flow-logs/%s/%s/%s/" % (account_id, region, policy_name)
+    found = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", ()):
+            body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+            name = item["Key"].rsplit("/", 1)[1]
+            if name.endswith(".gz"):
+                body, name = gzip.decompress(body), name[:-3]
+            if name.endswith(".json"):
+                found[name] = json.loads(body)
+    return found
