@@ -9,7 +9,8 @@ Custodian loads ``aws.vpc``. On ``aws.account`` (when Custodian loads it) it reg
 Subpackages, by capability (each one's docstring says what it holds and may import):
 audit (the filter, and what every element builds on), remediation (enable-flow-logs),
 analytics (flow-log-analytics), securityhub (flow-log-finding), telemetry (CloudWatch
-telemetry rules), report (`c7n-vpcflow report`: reads evidence files, imports no Custodian);
+telemetry rules), report (`c7n-vpcflow report`: reads evidence files, imports no Custodian),
+cost (what flow logs cost: prices and the cost model, pure, shared by audit and report);
 data and schemas hold files. Top level: registration, cli, lambda_handler, vocabulary,
 errors, account.
 """

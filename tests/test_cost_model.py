@@ -1,11 +1,11 @@
-"""The flow-log cost model (c7n_vpcflow/audit/cost.py, choices.py): what a VPC's flow logs
+"""The flow-log cost model (c7n_vpcflow/cost/model.py, choices.py): what a VPC's flow logs
 cost a month from what was measured, at the prices given, and what each cheaper choice
 would save; every figure labelled measured or estimated, nothing priced without a price."""
 import pytest
 
-from c7n_vpcflow.data import prices as price_data
-from c7n_vpcflow.audit.choices import cheaper_choices
-from c7n_vpcflow.audit.cost import (DAYS_A_MONTH, ESTIMATED, GB, MEASURED, Usage, cost,
+from c7n_vpcflow.cost import prices as price_data
+from c7n_vpcflow.cost.choices import cheaper_choices
+from c7n_vpcflow.cost.model import (DAYS_A_MONTH, ESTIMATED, GB, MEASURED, Usage, cost,
                                     monthly_gb, share_usd, tiered_usd)
 
 REGION = "eu-west-1"

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from c7n_vpcflow.data import prices as price_data
-from c7n_vpcflow.data.prices import PricesError
+from c7n_vpcflow.cost import prices as price_data
+from c7n_vpcflow.cost.prices import PricesError
 from support.constants import ROOT
 
 RATE_CARD = {"name": "EDP rate card 2027", "read": "2027-01-05", "confirmed": True}

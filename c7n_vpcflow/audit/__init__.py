@@ -7,13 +7,13 @@ log) and writes the verdict file (verdicts, through evidence). Shared by the oth
 subpackages: paging (every listing), variables and templates (policy variables and the
 {name} syntax of templated keys), evidence (writing a file next to resources.json) and
 handoff (the plan steps actions hand the filter under --dryrun). What flow logs cost:
-ingestion (the bytes each log group took in, from CloudWatch's metric), cost (a log
-group's monthly cost record, pure) and choices (the cheaper choices and their saving, pure).
+ingestion (the bytes each log group took in, from CloudWatch's metric); the pricing is the
+pure subpackage cost.
 Exemptions: register_source reads the exemption register (a file or an S3 object), register
 checks it (schemas/exemptions.schema.json and what a schema cannot say), exemptions says
 which entry applies to a VPC and what it means there (pure); unused names the non-compliant
 VPCs without a network interface.
 
-May import only the top-level modules (account, errors, vocabulary), data and Custodian:
-never remediation, analytics, telemetry, securityhub or report.
+May import only the top-level modules (account, errors, vocabulary), data, cost and
+Custodian: never remediation, analytics, telemetry, securityhub or report.
 """

@@ -83,7 +83,7 @@ def _read(path):
 @lru_cache(maxsize=None)
 def package_prices():
     """The package's prices (checked: a broken data file is a bug, said as such)."""
-    prices = json.loads(files(__package__).joinpath("prices.json").read_text("utf-8"))
+    prices = json.loads(files("c7n_vpcflow").joinpath("data", "prices.json").read_text("utf-8"))
     if problem(prices):
         raise PricesError("prices %s: %s" % (PACKAGE_PRICES, problem(prices)))
     return prices

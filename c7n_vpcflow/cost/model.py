@@ -1,5 +1,5 @@
 """What a VPC's flow logs cost a month, and what each cheaper choice would save: pure
-functions of measured volumes and the prices (data/prices.py); no AWS call.
+functions of measured volumes and the prices (cost.prices); no AWS call.
 
 Measured: the bytes a log group ingested over the last `days` (CloudWatch's IncomingBytes),
 the bytes it stores (storedBytes), its class, retention and age. Estimated: every volume
@@ -19,7 +19,7 @@ projected to a month and every amount in USD. The record says which is which.
 from dataclasses import dataclass
 from typing import Optional
 
-from c7n_vpcflow.data import prices as price_data
+from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.vocabulary import CLOUDWATCH
 
 GB = 10 ** 9

@@ -1,6 +1,6 @@
 """The cheaper choices for a VPC whose flow logs write to CloudWatch Logs, each named as the
 enable-flow-logs key that makes it, with its estimated saving a month (USD) over the cost
-record of audit/cost.py, or why it is blocked or cannot be estimated. Pure: no AWS call.
+record of cost.model, or why it is blocked or cannot be estimated. Pure: no AWS call.
 
 - `log-group-class: INFREQUENT_ACCESS`: the lower ingestion price; needs a new log group
   (a group's class is fixed at creation). Blocked by flow-log-analytics' reject-alarm, whose
@@ -13,8 +13,8 @@ record of audit/cost.py, or why it is blocked or cannot be estimated. Pure: no A
 - `retention-days: <min-retention-days>` where the retention is longer (or never expires):
   the storage the shorter retention implies.
 """
-from c7n_vpcflow.audit.cost import INFREQUENT_ACCESS, STANDARD, monthly_gb, share_usd, stored_gb
-from c7n_vpcflow.data import prices as price_data
+from c7n_vpcflow.cost import prices as price_data
+from c7n_vpcflow.cost.model import INFREQUENT_ACCESS, STANDARD, monthly_gb, share_usd, stored_gb
 from c7n_vpcflow.vocabulary import ALL_TRAFFIC, CLOUDWATCH, S3
 
 # flow-log-analytics' keys, as its schema names them.
@@ -25,7 +25,7 @@ METRIC_FILTERS = "metric-filters"
 
 def cheaper_choices(usage, record, prices, region, traffic_type, min_retention_days=None,
                     analytics=(), pool_gb=None):
-    """[choice] for the VPC whose usage and cost record (audit/cost.py) are given;
+    """[choice] for the VPC whose usage and cost record (cost.model) are given;
     `analytics`: the flow-log-analytics keys its policy uses."""
     context = (usage, record, prices, region, pool_gb)
     found = [_infrequent_access(context, analytics), _s3(context, analytics),
