@@ -1,28 +1,26 @@
-"""The errors that end a run (unfixed VPCs, the wrong account, refused findings), and how
-Custodian logs them.
+"""The errors that end a run (unfixed VPCs, the wrong account, refused findings), and the
+rule by which our actions fail a policy.
 
-Raising is the only way for an action to make `custodian run` exit non-zero; Custodian
-then logs the exception with its traceback, twice (c7n/output.py and c7n/commands.py).
-For these errors the traceback says nothing the message does not (it lists every VPC and
-why), so those two log records carry the message instead.
+Custodian has no failure path without a traceback: `custodian run` logs the exception a
+policy raises with its traceback (c7n/commands.py run), c7n-org logs one line. So each
+failure is said first, as one ERROR line of our own logger (custodian.vpcflow) with the
+VPC id, and the policy ends with one exception, raised without chained causes, whose
+message names every failure; Custodian prints it its own way. Its loggers are left as they
+are.
+
+An action that raises stops the policy (Custodian runs no later action). So an action whose
+failures are annotated on the VPCs (AnnotatesFailures: c7n:flow-log-result,
+c7n:flow-log-analytics) raises only when it is the last such action of the policy, naming
+every failure annotated by it and by those before it (fail_if_last): a failure on one VPC
+stops no other action, and no action calls another.
 """
-import logging
-
 from botocore.exceptions import ClientError
 
-CUSTODIAN_LOGGERS = ("custodian.output", "custodian.commands")
+from c7n_vpcflow.vocabulary import Status
 
 
 class VpcFlowError(Exception):
-    """An error whose message says all there is to say: logged without a traceback.
-
-    Custodian's loggers learn that only when such an error is first made (never at import:
-    importing the plugin leaves Custodian's logging as it is).
-    """
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        quiet_custodian_tracebacks()
+    """An error whose message says all there is to say."""
 
 
 class FlowLogRemediationError(VpcFlowError):
@@ -34,22 +32,30 @@ class RunRefused(VpcFlowError):
     changed."""
 
 
-class MessageInsteadOfTraceback(logging.Filter):
-    def filter(self, record):
-        error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, VpcFlowError):
-            record.msg = "%s: %s" % (record.getMessage(), error)
-            record.args = ()
-            record.exc_info = None
-            record.exc_text = None
-        return True
+class AnnotatesFailures:
+    """An action of ours whose result on each VPC is annotated under `failure_key`: a record
+    whose status is failed, with its error, when the action failed for that VPC; said as
+    `<type> <failure_verb> N of M VPCs`."""
+    failure_key = None
+    failure_verb = None
 
 
-def quiet_custodian_tracebacks():
-    for name in CUSTODIAN_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, MessageInsteadOfTraceback) for f in logger.filters):
-            logger.addFilter(MessageInsteadOfTraceback())
+def fail_if_last(action, resources, account):
+    """When `action` is the policy's last AnnotatesFailures action: raise one
+    FlowLogRemediationError naming every VPC that it, or one before it, failed for."""
+    ours = [a for a in action.manager.actions if isinstance(a, AnnotatesFailures)]
+    if ours[-1] is not action:
+        return
+    messages = []
+    for acted_by in ours:
+        acted_on = [r for r in resources if acted_by.failure_key in r]
+        failed = sorted((r["VpcId"], r[acted_by.failure_key]["error"]) for r in acted_on
+                        if r[acted_by.failure_key]["status"] == Status.FAILED)
+        if failed:
+            messages.append(failed_vpcs(acted_by.type, acted_by.failure_verb, failed,
+                                        len(acted_on), account))
+    if messages:
+        raise FlowLogRemediationError("\n".join(messages))
 
 
 def failed_vpcs(action, verb, failed, total, account):

@@ -1,4 +1,5 @@
 """Analyst-ready records: the `security` preset, saved Insights queries, the REJECT alarm."""
+import logging
 import re
 
 import pytest
@@ -13,9 +14,9 @@ from c7n_vpcflow.vocabulary import RESULT
 from localaws.wire import error, not_implemented
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, REGION
-from support.e2e import custodian_run, read_output, read_plans
+from support.e2e import custodian_reported, custodian_run, read_output, read_plans
 from support.emulated import flow_logs_of
-from support.estate import seed_region
+from support.estate import HEALTHY_GROUP, seed_region
 from support.policy import ENABLE_NAME, enable_policy, run_policy
 from support.results import capture_resources
 
@@ -229,7 +230,35 @@ def test_a_failed_listing_fails_every_vpc_naming_the_call_and_the_other_kind_is_
 
 
 @pytest.mark.emulator
-def test_stock_custodian_ends_a_failed_listing_with_one_error_and_no_traceback_dry_run_too(
+def test_the_last_of_the_actions_fails_the_policy_so_one_placed_first_stops_nothing(
+        fault_proxy, emulator, tmp_path, caplog):
+    estate = seed_region(emulator, REGION, kinds=("bare", "healthy"))
+    bare, healthy = estate.vpcs["bare"], estate.vpcs["healthy"]
+    fault_proxy.rules.append(lambda call: error(
+        call, "AccessDeniedException", "not authorized to perform: logs:PutMetricFilter")
+        if call.operation == "PutMetricFilter" else None)
+    policy = enable_policy()
+    policy["filters"] = [{"type": "flow-log-compliance", "match": "all"}]
+    policy["actions"].insert(0, {"type": "flow-log-analytics", "log-group-name": HEALTHY_GROUP,
+                                 "reject-alarm": {"threshold": 50}})
+
+    with caplog.at_level(logging.ERROR, logger="custodian.vpcflow"):
+        with pytest.raises(FlowLogRemediationError) as raised:
+            run_policy(policy, RecordingSession(REGION), tmp_path)
+
+    # flow-log-analytics failed for the healthy VPC and raised nothing: enable-flow-logs,
+    # the last, ran for the bare one and then failed the policy, naming that failure.
+    assert flow_logs_of(emulator).get(bare)
+    lines = str(raised.value).splitlines()
+    assert lines[0].startswith("flow-log-analytics could not finish 1 of ")
+    assert lines[1].startswith("  %s: saved queries / alarm for " % healthy)
+    assert len(lines) == 2
+    [said] = [r.getMessage() for r in caplog.records if healthy in r.getMessage()]
+    assert said.startswith("flow-log-analytics %s: saved queries / alarm for " % healthy)
+
+
+@pytest.mark.emulator
+def test_stock_custodian_ends_a_failed_listing_with_one_error_dry_run_too(
         fault_proxy, emulator, cli, tmp_path):
     estate = seed_region(emulator, REGION, kinds=("bare",))
     fault_proxy.rules.append(failing_listing("DescribeQueryDefinitions", DENIED))
@@ -239,19 +268,22 @@ def test_stock_custodian_ends_a_failed_listing_with_one_error_and_no_traceback_d
     denied = "insights-queries not written: logs:DescribeQueryDefinitions in %s: %s" % (
         REGION, DENIED.format(operation="DescribeQueryDefinitions"))
 
-    for mode, options, verb in (("dry", ("--dryrun",), "dry run: flow-log-analytics would fail"),
-                                ("run", (), "flow-log-analytics could not finish")):
+    for mode, options, error, verb in (
+            ("dry", ("--dryrun",), "c7n_vpcflow.audit.handoff.DryRunFailed",
+             "dry run: flow-log-analytics would fail"),
+            ("run", (), "c7n_vpcflow.errors.FlowLogRemediationError",
+             "flow-log-analytics could not finish")):
         proc = custodian_run(cli, tmp_path / mode, policy, *options, regions=(REGION,))
 
         assert proc.returncode == 2, proc.stderr
-        assert "Traceback" not in proc.stderr
+        reported = custodian_reported(proc.stderr)
+        assert {name for name, _message in reported} == {error}
         # A dry run that would fail leaves its plans in flow-log-plan.json alone.
         read = read_plans if options else read_output
         vpc_ids = [v["VpcId"] for v in read(
             tmp_path / mode, REGION, ENABLE_NAME, regions=(REGION,))]
         assert estate.vpcs["bare"] in vpc_ids and len(vpc_ids) == 2
-        ending = "Error while executing policy %s, continuing: %s 2 of 2 VPCs in %s/%s:\n" % (
-            ENABLE_NAME, verb, ACCOUNT_ID, REGION)
+        ending = "%s: %s 2 of 2 VPCs in %s/%s:\n" % (error, verb, ACCOUNT_ID, REGION)
         assert ending + "".join(sorted("  %s: %s\n" % (v, denied) for v in vpc_ids)) in (
             proc.stderr), proc.stderr
         if options:

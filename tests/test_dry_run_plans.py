@@ -15,7 +15,8 @@ from c7n_vpcflow.audit.handoff import DryRunFailed
 from localaws.wire import error
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, GROUP, REGION, REGIONS
-from support.e2e import custodian_run, read_output, read_plans, write_policy
+from support.e2e import (
+    custodian_reported, custodian_run, read_output, read_plans, write_policy)
 from support.emulated import new_vpc
 from support.estate import seed_region
 from support.policy import ENABLE_NAME, enable_policy, make_policy
@@ -174,7 +175,7 @@ def test_a_plan_that_would_fail_is_an_error_and_fails_the_dry_run_after_every_vp
     assert writes(session) == []
 
 
-def test_stock_custodian_exits_non_zero_on_a_dry_run_that_would_fail_with_no_traceback(
+def test_stock_custodian_exits_non_zero_on_a_dry_run_that_would_fail_with_one_error(
         emulator, cli, tmp_path):
     stuck = seed_region(emulator, REGION, kinds=(), at_limit=True).vpcs["at_limit"]
     policy = write_policy(tmp_path / "enable.yml", ENABLE_NAME, [{"type": "flow-log-compliance"}],
@@ -183,11 +184,14 @@ def test_stock_custodian_exits_non_zero_on_a_dry_run_that_would_fail_with_no_tra
     proc = custodian_run(cli, tmp_path / "out", policy, "--dryrun", regions=(REGION,))
 
     assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
     [said] = [l for l in proc.stderr.splitlines() if "vpcflow:ERROR dry run %s:" % stuck in l]
     assert "fail already has 2 flow logs" in said
-    assert "Error while executing policy %s, continuing: dry run: enable-flow-logs would fail" % (
-        ENABLE_NAME) in proc.stderr
+    # Custodian's report of the failed policy names our one exception, not chained.
+    reported = custodian_reported(proc.stderr)
+    assert {name for name, _message in reported} == {"c7n_vpcflow.audit.handoff.DryRunFailed"}
+    for _name, message in reported:
+        assert message.startswith("dry run: enable-flow-logs would fail 1 of ")
+        assert message.splitlines()[1].startswith("  %s: already has 2 flow logs" % stuck)
     plans = {v["VpcId"]: v["c7n:flow-log-plan"] for v in planned(tmp_path / "out")}
     assert plans[stuck]["outcome"] == "fail"
 

@@ -34,7 +34,7 @@ import yaml
 from c7n_vpcflow.remediation.role_policy import BOUNDARY_NAME, delivery_policy
 from localaws.server import Emulator
 from support.cli import Cli
-from support.e2e import ENABLE_POLICY, write_policy
+from support.e2e import ENABLE_POLICY, custodian_reported, write_policy
 from support.hermetic import hermetic_environ
 from support.iam_enforced import PREFIX, REGION, client, runner_statements, user
 from support.results import results_by_vpc
@@ -197,15 +197,18 @@ def test_without_one_mutating_permission_the_affected_vpcs_fail_by_name(
         assert run.results[vpc_id]["status"] == "created", run.results[vpc_id]
 
 
-def test_a_denied_run_reports_the_vpcs_without_a_traceback(enforced):
+def test_a_denied_run_reports_the_vpcs_in_one_error(enforced):
     run = enforced["ec2:CreateFlowLogs"]
     assert run.proc.returncode != 0
     output = run.proc.stderr + run.proc.stdout
-    assert "Traceback" not in output
-    # the message that replaced it still names every failed VPC
+    reported = custodian_reported(run.proc.stderr)
+    assert {name for name, _message in reported} == {"c7n_vpcflow.errors.FlowLogRemediationError"}
+    # it names every failed VPC, each on its own line
     for vpc_id, result in run.results.items():
         if result["status"] == "failed":
             assert "Error while executing policy" in output and vpc_id in output
+            for _name, message in reported:
+                assert "  %s: %s" % (vpc_id, result["error"]) in message.splitlines()
 
 
 # -- the delivery role the action created, read back as its own user -------------------

@@ -53,26 +53,20 @@ def test_loading_aws_vpc_registers_the_filter_and_action_without_importing_the_p
     assert state["finder_left"] is False  # it removes itself once it has fired
 
 
-def test_loading_the_plugin_leaves_custodians_loggers_alone_until_a_run_fails(tmp_path):
+def test_the_plugin_adds_no_filter_to_custodians_loggers_even_when_a_run_fails(tmp_path):
     state = json_of(run_python(VENV_PYTHON, """
         import json, logging
         from c7n.resources import load_resources
         load_resources(("aws.vpc", "aws.account"))
-        loggers = ("custodian.output", "custodian.commands")
-        before = [len(logging.getLogger(n).filters) for n in loggers]
+        loggers = ("custodian", "custodian.output", "custodian.commands", "custodian.policy")
         from c7n_vpcflow.errors import FlowLogRemediationError
-        error = FlowLogRemediationError("enable-flow-logs could not fix vpc-1: why")
-        record = logging.LogRecord("custodian.output", logging.ERROR, "", 0,
-                                   "Error while executing policy", (),
-                                   (type(error), error, None))
-        kept = logging.getLogger("custodian.output").filter(record)
-        print(json.dumps({"before": before, "kept": bool(kept), "message": record.msg,
-                          "traceback": record.exc_info is not None}))
+        try:
+            raise FlowLogRemediationError("enable-flow-logs could not fix vpc-1: why")
+        except FlowLogRemediationError:
+            logging.getLogger("custodian.output").exception("Error while executing policy")
+        print(json.dumps([logging.getLogger(n).filters for n in loggers]))
         """, cwd=tmp_path))
-    assert state["before"] == [0, 0]
-    assert state["kept"] and not state["traceback"]
-    assert state["message"] == (
-        "Error while executing policy: enable-flow-logs could not fix vpc-1: why")
+    assert state == [[], [], [], []]
 
 
 def test_without_the_hooks_finder_aws_vpc_has_neither_filter_nor_action(tmp_path):

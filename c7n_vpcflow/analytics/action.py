@@ -17,11 +17,11 @@ from c7n_vpcflow.audit.filter import FlowLogCompliance
 from c7n_vpcflow.audit.handoff import PlansUnderDryRun, say_when_unplanned
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode
-from c7n_vpcflow.errors import FlowLogRemediationError, failed_vpcs
+from c7n_vpcflow.errors import AnnotatesFailures, fail_if_last
 from c7n_vpcflow.remediation.action import EnableFlowLogs
 from c7n_vpcflow.remediation.pacing import LOGS_WRITES, PacedClient, Pacer
 from c7n_vpcflow.remediation.settings import Settings
-from c7n_vpcflow.vocabulary import ACTION, ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, RESULT, Status
+from c7n_vpcflow.vocabulary import ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, Status
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -55,7 +55,7 @@ PROPERTIES = {
 
 
 @Vpc.action_registry.register(ANALYTICS_ACTION)
-class FlowLogAnalytics(PlansUnderDryRun, BaseAction):
+class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, BaseAction):
     """Give each VPC's flow-log log group saved Logs Insights queries and a REJECT alarm.
     The log group is the one enable-flow-logs wrote to when it ran first in the policy (VPCs
     it failed are left out), otherwise the VPC's sound flow log into ``log-group-name``;
@@ -63,8 +63,8 @@ class FlowLogAnalytics(PlansUnderDryRun, BaseAction):
     annotated with ``c7n:flow-log-analytics`` (status, changes, error; under ``--dryrun``,
     ``c7n:flow-log-analytics-plan``). A listing that fails (denied, or not implemented
     where the run points) writes nothing of its key, fails each VPC naming the call, and
-    stops nothing else. VPCs enable-flow-logs could not fix do not stop the others: this
-    action runs for them, then fails the policy naming those VPCs.
+    stops nothing else. A VPC enable-flow-logs could not fix stops neither action: the
+    last of the two in the policy fails it, naming each VPC either could not finish.
 
     :example:
 
@@ -93,6 +93,7 @@ class FlowLogAnalytics(PlansUnderDryRun, BaseAction):
 
     schema = type_schema(ANALYTICS_ACTION, **PROPERTIES)
     schema_alias = False
+    failure_key, failure_verb = ANALYTICS, "could not finish"
     permissions = AnalyticsSettings(
         insights_queries=True, reject_alarm={"threshold": 1}).permissions()
 
@@ -113,8 +114,6 @@ class FlowLogAnalytics(PlansUnderDryRun, BaseAction):
         check_mode(self.manager, variables)
         validate_analytics(self.settings, self.data, variables,
                            elsewhere[0] if elsewhere else None)
-        for action in enabling:
-            action.leave_failures_to(ANALYTICS_ACTION)
         say_when_unplanned(self.manager, ANALYTICS_ACTION, FlowLogCompliance)
         return self
 
@@ -133,19 +132,12 @@ class FlowLogAnalytics(PlansUnderDryRun, BaseAction):
         if groups:
             outcome.update(self.write(groups, account))
         for vpc in vpcs:
-            if vpc["VpcId"] in outcome:
-                vpc[ANALYTICS] = outcome[vpc["VpcId"]].to_record()
-        not_fixed = sorted((v["VpcId"], v[RESULT]["error"]) for v in vpcs
-                           if v.get(RESULT, {}).get("status") == Status.FAILED)
-        failed = sorted((vpc_id, result.error) for vpc_id, result in outcome.items()
-                        if result.error)
-        messages = [failed_vpcs(ACTION, "could not fix", not_fixed, sum(
-            1 for v in vpcs if RESULT in v), account)] if not_fixed else []
-        if failed:
-            messages.append(failed_vpcs(ANALYTICS_ACTION, "could not finish", failed,
-                                        len(outcome), account))
-        if messages:
-            raise FlowLogRemediationError("\n".join(messages))
+            result = outcome.get(vpc["VpcId"])
+            if result is not None:
+                vpc[ANALYTICS] = result.to_record()
+                if result.error:
+                    log.error("%s %s: %s", ANALYTICS_ACTION, vpc["VpcId"], result.error)
+        fail_if_last(self, resources, account)
 
     def write(self, groups, account):
         """{VPC id: GroupResult}: each log group's missing queries and alarm written."""

@@ -12,7 +12,8 @@ from c7n_vpcflow.audit.filter import FlowLogCompliance
 from c7n_vpcflow.audit.handoff import PlansUnderDryRun, WritesToLogGroups, say_when_unplanned
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode, deploys_lambda
-from c7n_vpcflow.errors import FlowLogRemediationError, RunRefused, failed_vpcs
+from c7n_vpcflow.errors import (
+    AnnotatesFailures, FlowLogRemediationError, RunRefused, fail_if_last)
 from c7n_vpcflow.remediation.apply import Remediation, error_text
 from c7n_vpcflow.remediation.destinations import log_group_targets
 from c7n_vpcflow.remediation.dryrun import dry_run
@@ -24,13 +25,13 @@ from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.remediation.validation import (
     known_account, runnable_settings, settings_for_run, validate_action_data,
     validate_against_filters)
-from c7n_vpcflow.vocabulary import ACTION, NOT_FIXED, RESULT, Status
+from c7n_vpcflow.vocabulary import ACTION, NOT_FIXED, RESULT
 
 log = logging.getLogger("custodian.vpcflow")
 
 
 @Vpc.action_registry.register(ACTION)
-class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, BaseAction):
+class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, AnnotatesFailures, BaseAction):
     """Give each VPC a working flow log, by convention (CIS AWS Foundations 3.7).
     VPCs with a sound flow log are left alone; each other VPC gets a flow log into a
     CloudWatch Logs log group of its own (``log-group-name``, delivered by ``role``), an S3
@@ -91,7 +92,7 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, BaseAction):
 
     schema = type_schema(ACTION, **properties())
     permissions = ALL_PERMISSIONS
-    failures_left_to = None
+    failure_key, failure_verb = RESULT, "could not fix"
 
     def validate(self):
         variables = Variables.of(self.manager)
@@ -105,12 +106,6 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, BaseAction):
             f.rules for f in self.manager.iter_filters() if isinstance(f, FlowLogCompliance)])
         say_when_unplanned(self.manager, ACTION, FlowLogCompliance)
         return self
-
-    def leave_failures_to(self, action):
-        """A later action of the policy (flow-log-analytics) runs for the VPCs this one fixed
-        and then fails the policy for the VPCs this one could not fix (their
-        c7n:flow-log-result says so): this action logs them instead of raising."""
-        self.failures_left_to = action
 
     def log_groups_for(self, vpc, account):
         """The log group this action would write to for `vpc` (none but CloudWatch's), for
@@ -150,6 +145,7 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, BaseAction):
         vpcs = owned_vpcs(self.manager, resources)
         if not vpcs:
             write_results(self.manager, self.recorded, [])
+            fail_if_last(self, resources, account)
             return
         remediation = None
         try:
@@ -170,11 +166,12 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, BaseAction):
             raise FlowLogRemediationError(
                 "enable-flow-logs stopped in %s/%s before it was done: %s; not done: %s" % (
                     account.account_id, account.region, cause,
-                    ", ".join(unfinished) or "-")) from e
+                    ", ".join(unfinished) or "-")) from None
         by_id = {v["VpcId"]: v for v in vpcs}
         for vpc_id, result in results.items():
             by_id[vpc_id][RESULT] = result.to_record()
         self.report(results, account, remediation.retry.retries, role=remediation.role)
+        fail_if_last(self, resources, account)
 
     def report(self, results, account, retries=0, cause=None, role=None):
         account_id, region = account.account_id, account.region
@@ -193,12 +190,3 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, BaseAction):
                       account_id, region, cause, summary or "nothing done")
             return
         log.info("enable-flow-logs %s/%s: %s", account_id, region, summary)
-        failed = [(vpc_id, r.error) for vpc_id, r in sorted(results.items())
-                  if r.status == Status.FAILED]
-        if not failed:
-            return
-        message = failed_vpcs(ACTION, "could not fix", failed, len(results), account)
-        if self.failures_left_to is None:
-            raise FlowLogRemediationError(message)
-        log.error("%s\n(%s runs first for the others, then fails the policy)",
-                  message, self.failures_left_to)

@@ -57,6 +57,8 @@ class Remediation:
     def run(self, plans):
         for plan in plans:
             self.results[plan.vpc_id] = VpcResult.planned(plan)
+            if plan.outcome == Outcome.FAIL:
+                log.error("enable-flow-logs %s: %s", plan.vpc_id, plan.reason)
         role_arn = None
         if self.settings.needs_delivery_role and any(p.create_flow_log for p in plans):
             role_arn = self._ensure_role(plans)

@@ -164,6 +164,8 @@ class FlowLogFinding(BaseAction):
         log.info("flow-log-finding %s/%s: %d findings (%d FAILED, %d PASSED, %d archived), "
                  "%d refused", account_id, region, len(batch), len(judged) - passed, passed,
                  len(batch) - len(judged), len(failed))
+        for vpc_id, error in sorted(failed):
+            log.error("flow-log-finding %s: %s", vpc_id, error)
         if failed:
             raise FindingImportError(
                 "Security Hub refused %d of %d findings in %s/%s:\n%s" % (

@@ -100,8 +100,9 @@ class PutVpcFlowLogTelemetryRule(PlansUnderDryRun, BaseAction):
             try:
                 self._write(client, call, plan)
             except (ClientError, BotoCoreError) as e:
-                failures.append("put-vpc-flow-log-telemetry-rule %s: %s" % (
-                    plan.rule_name, failed_call(client, call, e, WHEN_DENIED[plan.scope])))
+                failures.append("%s %s: %s" % (self.type, plan.rule_name, failed_call(
+                    client, call, e, WHEN_DENIED[plan.scope])))
+                log.error("%s", failures[-1])
                 continue
             plan.done.append(call)
             log.info("put-vpc-flow-log-telemetry-rule %s: %s", plan.rule_name, call)

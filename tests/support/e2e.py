@@ -3,6 +3,7 @@ import contextlib
 import glob
 import json
 import os
+import re
 
 import yaml
 
@@ -71,6 +72,31 @@ def run_results(out_dir, region, policy, regions=REGIONS):
     """{VPC id: result} of the policy's flow-log-results.json."""
     return {r["vpc-id"]: r for r in read_output(
         out_dir, region, policy, "flow-log-results.json", regions=regions)["results"]}
+
+
+# The line that ends a Python traceback with its exception, and the line that opens a log
+# record (Custodian's format: a timestamp first).
+RAISED = re.compile(r"^(c7n_vpcflow(?:\.\w+)+): (.*)$")
+LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+def custodian_reported(stderr):
+    """[(exception class, message)] of each of our exceptions `custodian run` reported a
+    failed policy with (its standard report: the traceback, then the exception and its whole
+    message), asserting that none was chained to another exception."""
+    assert "During handling of the above exception" not in stderr, stderr
+    assert "The above exception was the direct cause" not in stderr, stderr
+    reported, lines = [], stderr.splitlines()
+    for number, line in enumerate(lines):
+        raised = RAISED.match(line)
+        if raised:
+            message = [raised.group(2)]
+            for more in lines[number + 1:]:
+                if LOG_RECORD.match(more):
+                    break
+                message.append(more)
+            reported.append((raised.group(1), "\n".join(message)))
+    return reported
 
 
 def write_policy(path, name, filters=None, action=None):
