@@ -187,6 +187,20 @@ def not_implemented(call):
     return 500, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
 
 
+def aws_json(call, status, data):
+    """(status, headers, body) of a JSON-protocol service (X-Amz-Target, e.g. AWS Config)
+    answering `call` with placebo's `data`: the output members as the body, datetimes as
+    the epoch seconds the protocol sends; or for an error its code and message."""
+    if status >= 300:
+        return error(call, data["Error"]["Code"], data["Error"]["Message"], status)
+    model = _model(call.service)
+    body = {k: v for k, v in data.items() if k != "ResponseMetadata"}
+    return status, {
+        "Content-Type": "application/x-amz-json-" + model.metadata.get("jsonVersion", "1.1"),
+        "x-amzn-RequestId": _request_id()}, json.dumps(
+            body, default=lambda when: when.timestamp()).encode()
+
+
 def rest_json(status, data):
     """(status, headers, body) of a REST-JSON service (e.g. observabilityadmin) answering
     with placebo's `data`: the output members as the body, or for an error its code in

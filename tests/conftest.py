@@ -132,16 +132,26 @@ def fault_proxy(emulator, monkeypatch):
         yield proxy
 
 
+def answering(proxy, service):
+    """answers(case): `proxy` serves `service` from tests/data/placebo/<case>/; the proxy."""
+    def answers(case):
+        proxy.rules.append(flight_data_answers(os.path.join(DATA_DIR, case), service))
+        return proxy
+    return answers
+
+
 @pytest.fixture
 def observabilityadmin_answers(fault_proxy):
     """The emulator behind a Proxy that answers Observability Admin (which the emulator
     lacks) from flight data on the wire: answers(case) serves tests/data/placebo/<case>/ and
     returns the proxy, so the console scripts build their own sessions and clients."""
-    def answers(case):
-        fault_proxy.rules.append(
-            flight_data_answers(os.path.join(DATA_DIR, case), "observabilityadmin"))
-        return fault_proxy
-    return answers
+    return answering(fault_proxy, "observabilityadmin")
+
+
+@pytest.fixture
+def config_answers(fault_proxy):
+    """The same for AWS Config, whose aggregators the emulator lacks."""
+    return answering(fault_proxy, "config")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 has: its own sessions, clients and file reading, end to end, no traceback. Each
 subcommand's detailed behaviour is in its own module (test_report*, test_permissions_command,
 test_telemetry_check); a subcommand added to the script must get its case here."""
+import json
 import re
 
 import yaml
@@ -55,6 +56,19 @@ def test_report_reads_an_audit_output_and_exits_1_on_non_compliant_vpcs(
     assert "us-east-1" in row
     assert shown.stderr.splitlines()[-1] == (
         "c7n-vpcflow report: exit 1: VPCs remain non-compliant or failed")
+
+
+def test_report_from_config_reads_an_aggregator_with_its_own_client(config_answers, cli):
+    proxy = config_answers("aggregator_org")
+
+    shown = run(cli, "report", "--from-config", "org-aggregator", "--max-age", "none",
+                "--format", "json")
+
+    assert shown.returncode == 3
+    assert len(json.loads(shown.stdout)["accounts"]) == 3
+    [listing] = proxy.calls_of("DescribeAggregateComplianceByConfigRules")[:1]
+    assert (listing.region, listing.params["ConfigurationAggregatorName"]) == (
+        "us-east-1", "org-aggregator")
 
 
 def test_telemetry_check_at_account_scope_lists_this_accounts_vpcs_and_exits_0_on_agreement(

@@ -102,6 +102,8 @@ def test_a_vpc_evaluated_before_and_since_deleted_becomes_not_applicable(estate,
     [[deleted]] = put_calls(estate)[2:]
     assert (deleted["ComplianceResourceId"], deleted["ComplianceType"]) == (
         DELETED, "NOT_APPLICABLE")
+    assert deleted["Annotation"] == (
+        "no longer in this account-region when judged: deleted, or no longer shared into it")
     [lookup] = estate.params("config.GetComplianceDetailsByConfigRule")
     assert lookup["ConfigRuleName"] == RULE
 

@@ -9,6 +9,7 @@ verdict first, then what it was judged with, then the flow logs (id and manager)
     min-retention-days 365; flow logs: fl-0a1b2c3d4e5f67890 (other)
     compliant; judged with: traffic-types ALL/REJECT; flow logs: fl-0b2c... (c7n-vpcflow)
     shared by account 444455556666: only its owner can add flow logs
+    no longer in this account-region when judged: deleted, or no longer shared into it
 
 Config keeps at most 256 characters: a longer annotation is cut and ends with "…". The
 verdict, what it was judged with and the "flow logs: " label always fit (at most 247
@@ -74,6 +75,11 @@ def verdict_annotation(violations, settings, flow_logs):
 
 def shared_annotation(owner_id):
     return "shared by account %s: only its owner can add flow logs" % owner_id
+
+
+# A VPC the rule evaluated before that the run no longer found (Custodian says only "The
+# rule does not apply.").
+GONE = "no longer in this account-region when judged: deleted, or no longer shared into it"
 
 
 def exempt_annotation(exemption, expires):

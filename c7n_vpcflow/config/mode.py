@@ -15,6 +15,7 @@ from ..audit.filter import FlowLogCompliance
 from ..audit.inventory import owned_vpcs
 from ..errors import VpcFlowError, failed_call, failed_vpcs
 from ..vocabulary import CONFIG_RULE_MODE, FILTER
+from .annotation import GONE
 from .evaluations import evaluations
 
 log = logging.getLogger("custodian.vpcflow")
@@ -181,8 +182,8 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
         """(NOT_APPLICABLE evaluations of the VPCs the rule evaluated before and that are
         gone, why they could not be looked up or None)."""
         try:
-            return self.get_obsolete_evaluations(
-                client, event["configRuleName"], judged_at, found), None
+            return [dict(gone, Annotation=GONE) for gone in self.get_obsolete_evaluations(
+                client, event["configRuleName"], judged_at, found)], None
         except ClientError as e:
             unread = ("%s could not read the rule's earlier evaluations, so VPCs deleted since "
                       "keep theirs: %s" % (CONFIG_RULE_MODE, failed_call(

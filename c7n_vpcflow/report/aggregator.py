@@ -15,18 +15,26 @@ listed), no VPC's name, and of each flow log only what the annotation names (id,
 an account-region whose rule has no evaluation yet is not listed (the accounts file or
 --regions make it a row not judged). An account-region is dated by its oldest evaluation,
 and is not judged when an evaluation is not one this plugin wrote.
+
+Account-regions are read `workers` at a time, each one's pages in order; a throttled call
+is retried (botocore's standard retries).
 """
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timezone
 
 from ..config.annotation import SETTINGS, NotOurs, parse_verdict
 from ..config.evaluations import COMPLIANT, VPC_RESOURCE_TYPE
 from ..vocabulary import CONFIG_RULE_MODE, FILTER, Judgement
+from .source import SourceError
 from .tree import PolicyRun
 
 # The rule Custodian creates for policies/vpc-flow-logs-config-rule.yml.
 DEFAULT_RULE = "custodian-vpc-flow-logs-config-rule"
 # GetAggregateComplianceDetailsByConfigRule's largest page (botocore's config model).
 PAGE_SIZE = 100
+# What reading an aggregator takes (on the aggregator's ARN).
+READER_PERMISSIONS = ("config:DescribeAggregateComplianceByConfigRules",
+                      "config:GetAggregateComplianceDetailsByConfigRule")
 
 
 def account_regions(client, aggregator, rule):
@@ -105,12 +113,52 @@ def read_run(results, aggregator, rule, account_id, region):
     return run, notes
 
 
-def read_aggregator(client, aggregator, rule=DEFAULT_RULE):
-    """(a PolicyRun per account-region of the rule in the aggregator, notes for stderr)."""
-    runs, notes = [], []
-    for account_id, region in account_regions(client, aggregator, rule):
-        run, run_notes = read_run(evaluation_results(client, aggregator, rule, account_id,
-                                                     region), aggregator, rule, account_id, region)
-        runs.append(run)
-        notes.extend(run_notes)
-    return runs, notes
+def read_aggregator(client, aggregator, rule=DEFAULT_RULE, workers=1):
+    """(a PolicyRun per account-region of the rule in the aggregator, notes for stderr),
+    reading `workers` account-regions at once."""
+    def read(place):
+        account_id, region = place
+        return read_run(evaluation_results(client, aggregator, rule, account_id, region),
+                        aggregator, rule, account_id, region)
+    places = account_regions(client, aggregator, rule)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        read_places = list(pool.map(read, places))
+    return [run for run, _ in read_places], [note for _, notes in read_places for note in notes]
+
+
+def read_from_config(aggregator, rule=DEFAULT_RULE, workers=1):
+    """read_aggregator with a config client of the environment's (the aggregator's region:
+    AWS_REGION or the profile's); SourceError, in one line, when AWS Config cannot be read:
+    no such aggregator, access denied, no region or credentials, any other refusal."""
+    # boto3 only on this path: reading evidence folders needs none.
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
+    client = None
+    try:
+        client = boto3.client("config", config=Config(retries={"mode": "standard"},
+                                                      max_pool_connections=workers))
+        return read_aggregator(client, aggregator, rule, workers)
+    except ClientError as e:
+        raise SourceError(refusal(e, client, aggregator)) from None
+    except NoRegionError:
+        raise SourceError("cannot read AWS Config: no region; set AWS_REGION to the "
+                          "aggregator's") from None
+    except BotoCoreError as e:
+        raise SourceError("cannot read AWS Config: %s" % " ".join(str(e).split())) from None
+
+
+def refusal(error, client, aggregator):
+    """One line on AWS Config's refusal to read `aggregator`."""
+    answer = error.response.get("Error", {})
+    code, message = str(answer.get("Code", "")), " ".join(str(answer.get("Message", "")).split())
+    where = "AWS Config in %s" % client.meta.region_name
+    if code == "NoSuchConfigurationAggregatorException":
+        return "%s has no configuration aggregator %s (run in the aggregator's region: " \
+               "AWS_REGION)" % (where, aggregator)
+    if "AccessDenied" in code:
+        return "%s: %s: %s; reading the aggregator takes %s on it" % (
+            where, code, message, " and ".join(READER_PERMISSIONS))
+    if code.isdigit():   # botocore's code for an answer that holds no AWS error
+        return "%s: HTTP %s and no AWS error from %s" % (where, code, client.meta.endpoint_url)
+    return "%s: %s: %s" % (where, code, message)

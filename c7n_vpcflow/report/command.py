@@ -5,6 +5,7 @@ import re
 import sys
 from datetime import datetime, timedelta, timezone
 
+from c7n_vpcflow.report.aggregator import DEFAULT_RULE, read_from_config
 from c7n_vpcflow.report.capped_read import MAX_FILE_BYTES, MIB
 from c7n_vpcflow.report.checks import ACCOUNT_ID, REGION
 from c7n_vpcflow.report.html import as_html
@@ -20,13 +21,13 @@ EXIT_CODES = """exit codes:
   0  every account-region listed was judged and every non-compliant VPC was fixed
   1  VPCs remain non-compliant, or a fix failed
   2  usage error (bad arguments, OUT not a directory nor a listable S3 prefix,
-     unreadable accounts file)
+     unreadable accounts file; with --from-config, no such aggregator, access denied)
   3  some account-region was not judged: its run failed or left no verdict; its newest
      verdict that counts is older than --max-age (stale), or with --require-lock not
      under an S3 Object Lock in compliance mode (unlocked); it was judged only with
      settings weaker than --profile; with -c or --regions, an account-region that must
      be present left no output; also when OUT holds no output of a policy using
-     flow-log-compliance or enable-flow-logs
+     flow-log-compliance or enable-flow-logs (or the aggregator no evaluation of the rule)
   4  corrupt evidence: a file the report reads is truncated or invalid, larger than
      --max-file-mib once decompressed, does not match its schema (c7n_vpcflow/schemas/),
      or does not speak for its run (another account, region or policy; VPCs missing or
@@ -55,7 +56,12 @@ READING = """reading (S3: a request per listing or file, --workers at once):
                 same listing finds them: ceil(keys / 1,000) requests); a daily run over
                 the default 30 days: about 30 more requests per account-region, e.g.
                 17,000 account-regions: about 510,000 requests, about 7 minutes at S3's
-                ~25 ms a request with 32 workers"""
+                ~25 ms a request with 32 workers
+  --from-config no evidence folders: ceil(R / 1,000) DescribeAggregateComplianceByConfigRules
+                for the R account-regions of the rule, then
+                GetAggregateComplianceDetailsByConfigRule per account-region, ceil(VPCs /
+                100) each, --workers account-regions at once: 17,000 account-regions of
+                up to 100 VPCs, about 17,017 requests; no history"""
 
 
 def duration(text):
@@ -87,20 +93,45 @@ def matching(pattern, what):
     return check
 
 
-def report(args):
+def usage_problem(args):
+    """Why these arguments cannot make a report, or None."""
     if args.account_ids and not args.regions:
-        say("--account-id names the accounts whose --regions must be present: give --regions")
-        return Gate.USAGE
-    terms = Terms(args.profile, args.max_age, require_lock=args.require_lock)
+        return "--account-id names the accounts whose --regions must be present: give --regions"
+    if bool(args.output_dir) == bool(args.from_config):
+        return "give OUT (evidence folders) or --from-config AGGREGATOR (one of them)"
+    if args.rule and not args.from_config:
+        return "--rule names the rule --from-config reads: give --from-config"
+    if args.from_config and args.require_lock:
+        return ("--require-lock reads the S3 Object Lock of evidence files; AWS Config "
+                "keeps the evaluations --from-config reads")
+    return None
+
+
+def read_runs(args):
+    """(runs, notes, history, what was read) from OUT or the Config aggregator."""
+    if args.from_config:
+        rule = args.rule or DEFAULT_RULE
+        runs, notes = read_from_config(args.from_config, rule, args.workers)
+        return runs, notes, [], ["AWS Config aggregator %s (rule %s)" % (args.from_config, rule)]
     since = None
     if args.format == "html":
         since = () if args.since is None else stamp_of(datetime.now(timezone.utc) - args.since)
+    sources = [open_source(location, max_bytes=args.max_file_mib * MIB,
+                           connections=args.workers)
+               for location in args.output_dir]
+    runs, notes, history = read_tree(sources, since, args.workers)
+    return runs, notes, history, args.output_dir
+
+
+def report(args):
+    problem = usage_problem(args)
+    if problem:
+        say(problem)
+        return Gate.USAGE
+    terms = Terms(args.profile, args.max_age, require_lock=args.require_lock)
     try:
-        sources = [open_source(location, max_bytes=args.max_file_mib * MIB,
-                               connections=args.workers)
-                   for location in args.output_dir]
         accounts = read_accounts(args.config) if args.config else ()
-        runs, notes, history = read_tree(sources, since, args.workers)
+        runs, notes, history, read = read_runs(args)
     except (SourceError, AccountsFileError) as e:
         say(str(e))
         return Gate.USAGE
@@ -113,15 +144,15 @@ def report(args):
     for note in notes + row_notes:
         say(note)
     if not runs:
-        say("no output of a policy using %s or %s under %s: nothing was judged" % (
-            FILTER, ACTION, " ".join(args.output_dir)))
+        say("%s holds no evaluation: nothing was judged" % read[0] if args.from_config else
+            "no output of a policy using %s or %s under %s: nothing was judged" % (
+                FILTER, ACTION, " ".join(read)))
     code = gate(rows, bool(corrupt))
     if args.format == "html":
         # Compliance over time, too, shows only verdicts the profile counts.
         history = [(parts, verdict) for parts, verdict in history
                    if not verdict_shortfall(terms.profile, verdict["settings"])]
-        sys.stdout.write(as_html(rows, history, args.output_dir, (code, WHY.get(code, CLEAN)),
-                                 terms))
+        sys.stdout.write(as_html(rows, history, read, (code, WHY.get(code, CLEAN)), terms))
     else:
         sys.stdout.write(FORMATS[args.format](rows, terms))
     if code:
@@ -141,8 +172,20 @@ def register(commands):
                     "judged, with the cause. Reads the output directory of `custodian run "
                     "-s OUT` or `c7n-org run -s OUT`, local or s3://bucket[/prefix] "
                     "(Custodian's run folders, gzipped or not); several OUTs are read "
-                    "together. The latest judged run of each account-region counts.")
-    rep.add_argument("output_dir", metavar="OUT", nargs="+")
+                    "together. The latest judged run of each account-region counts. Or, "
+                    "with --from-config, the evaluations the Config rule put in every "
+                    "account-region of an AWS Config aggregator (reasons read back from "
+                    "their annotations).")
+    rep.add_argument("output_dir", metavar="OUT", nargs="*")
+    rep.add_argument("--from-config", metavar="AGGREGATOR",
+                     help="instead of OUT: read the verdicts the vpc-flow-log-config-rule "
+                          "mode put into AWS Config, across the organisation, from this "
+                          "configuration aggregator (in the region of your AWS "
+                          "configuration); for organisations too large to read evidence "
+                          "folders (see the reading costs below)")
+    rep.add_argument("--rule", metavar="NAME",
+                     help="with --from-config: the Config rule (default %s, the one "
+                          "policies/vpc-flow-logs-config-rule.yml deploys)" % DEFAULT_RULE)
     rep.add_argument("--format", choices=sorted(FORMATS) + ["html"], default="md",
                      help="md (default, readable in a terminal), csv, json, or html (one "
                           "self-contained page; with several runs in the evidence, "

@@ -8,10 +8,11 @@ import contextlib
 import json
 import os
 
+import placebo.serializer
 import pytest
 
 from localaws.proxy import Proxy
-from localaws.wire import rest_json, throttle
+from localaws.wire import aws_json, rest_json, throttle
 from support.hermetic import hermetic_environ
 
 
@@ -37,8 +38,9 @@ def every_mutating_call_throttled(times):
 def flight_data_answers(case_dir, service):
     """A rule answering `service`'s calls from placebo flight data (case_dir's
     <service>.<Operation>_<n>.json, in order, starting over after the last as placebo does),
-    for a REST-JSON service the emulator lacks; the console scripts then build their own
-    sessions and clients and parse real answers off the wire."""
+    for a REST-JSON or JSON service the emulator lacks (or lacks outside its test mode); the
+    console scripts then build their own sessions and clients and parse real answers off
+    the wire."""
     served = {}
 
     def rule(call):
@@ -50,7 +52,9 @@ def flight_data_answers(case_dir, service):
             n, path = 1, os.path.join(case_dir, "%s.%s_1.json" % (service, call.operation))
         served[call.operation] = n
         with open(path) as f:
-            recorded = json.load(f)
+            recorded = json.load(f, object_hook=placebo.serializer.deserialize)
+        if call.protocol == "json":
+            return aws_json(call, recorded["status_code"], recorded["data"])
         return rest_json(recorded["status_code"], recorded["data"])
     return rule
 
