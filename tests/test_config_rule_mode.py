@@ -9,6 +9,7 @@ from c7n.exceptions import PolicyValidationError
 from c7n.policy import Policy
 
 from c7n_vpcflow.config import mode as config_mode
+from c7n_vpcflow.config.annotation import parse_verdict
 from c7n_vpcflow.errors import VpcFlowError
 from c7n_vpcflow.vocabulary import VERDICTS_FILE
 from localaws.lambda_boot import config_rule_event, create_lambda_role
@@ -106,6 +107,31 @@ def test_a_vpc_evaluated_before_and_since_deleted_becomes_not_applicable(estate,
         "no longer in this account-region when judged: deleted, or no longer shared into it")
     [lookup] = estate.params("config.GetComplianceDetailsByConfigRule")
     assert lookup["ConfigRuleName"] == RULE
+
+
+def test_a_long_annotation_is_cut_to_256_characters_as_put(flight_data, tmp_path):
+    """Two broken flow logs of a CloudWatch telemetry rule, judged strictly: more than
+    Config keeps."""
+    flight = flight_data()
+    strict = {"type": "flow-log-compliance", "match": "all", "min-retention-days": 3653,
+              "destination-types": ["cloud-watch-logs", "kinesis-data-firehose", "s3"]}
+    make_policy(dict(config_rule_policy(), filters=[strict]), flight, tmp_path).push(
+        scheduled_event())
+
+    [[evaluation]] = put_calls(flight)
+    annotation = evaluation["Annotation"]
+    assert len(annotation) == 256 and annotation.endswith("…")
+    assert annotation.startswith(
+        "non-compliant: delivery-failed, traffic-type, log-group-missing; judged with: "
+        "traffic-types ALL/REJECT, min-retention-days 3653, destination-types "
+        "cloud-watch-logs/kinesis-data-firehose/s3; flow logs: "
+        "fl-0c0f1a000000000b1 (cloudwatch-telemetry-rule), fl-0")
+    assert evaluation["ComplianceType"] == "NON_COMPLIANT"
+    # The report reads it back: every reason, the flow log that is whole, and that it was cut.
+    verdict = parse_verdict(annotation)
+    assert (verdict.violations, verdict.flow_logs, verdict.cut) == (
+        ("delivery-failed", "traffic-type", "log-group-missing"),
+        (("fl-0c0f1a000000000b1", "cloudwatch-telemetry-rule"),), True)
 
 
 def test_a_throttled_put_evaluations_is_retried_after_a_wait(
