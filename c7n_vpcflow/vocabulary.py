@@ -60,7 +60,7 @@ CONFIG_RULE_MODE = "vpc-flow-log-config-rule"
 VERDICTS_FILE = "flow-log-compliance.json"
 RESULTS_FILE = "flow-log-results.json"
 PLAN_FILE = "flow-log-plan.json"
-EVIDENCE_FORMAT = 1
+EVIDENCE_FORMAT = 2
 
 # Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY and PROBLEMS; on
 # each log group of LOG_GROUPS that a telemetry rule made: MANAGED_BY).

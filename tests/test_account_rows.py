@@ -55,3 +55,27 @@ def test_a_verdict_exactly_max_age_old_counts_and_one_older_is_stale():
     assert (stale.standing.value, stale.judged, stale.vpcs, stale.age_hours) == (
         "stale", False, None, 49.0)
     assert row_of(run("audit", 49, ["REJECT"]), max_age=None).judged
+
+
+def event_run(hours_ago, status="created"):
+    """An on-create (cloudtrail) run that fixed VPC: its result carries its verdict, and it
+    wrote no verdict file."""
+    found = PolicyRun(directory="on-create", policy="on-create", account_id="123456789012",
+                      region="us-east-1", started=NOW - timedelta(hours=hours_ago),
+                      mode="cloudtrail")
+    found.results = {"settings": {"traffic-type": "REJECT"}, "mode": "cloudtrail",
+                     "event": True, "results": [{
+                         "vpc-id": VPC, "status": status, "changes": [], "error": "why",
+                         "verdict": {"vpc-id": VPC, "violations": ["missing"]}}]}
+    found.cause = "an event-mode run"
+    return found
+
+
+def test_an_event_mode_run_fixes_against_the_account_regions_verdict_and_never_judges_it():
+    row = row_of(run("audit", 10, ["REJECT"]), event_run(1))
+    assert (row.standing.value, row.judged_at, row.vpcs, row.fixed) == (
+        "judged", NOW - timedelta(hours=10), 1, 1)
+    failed = row_of(run("audit", 10, ["REJECT"]), event_run(1, status="failed"))
+    assert failed.failures == [(VPC, "why")]
+    alone = row_of(event_run(1))
+    assert (alone.standing.value, alone.judged, alone.vpcs) == ("not-judged", False, None)

@@ -80,7 +80,7 @@ def test_a_verdict_says_the_settings_policy_versions_and_format_it_was_judged_un
     verdict = read(tmp_path, "strict-audit", VERDICTS_FILE)
     assert file_problem(VERDICTS_FILE, verdict) is None
     assert (verdict["format"], verdict["policy"], verdict["versions"]) == (
-        1, "strict-audit", VERSIONS)
+        2, "strict-audit", VERSIONS)
     assert verdict["settings"] == {"match": "non-compliant", "traffic-types": ["REJECT"],
                                    "min-retention-days": 365, "destination-types": None}
     assert list(verdict)[:8] == ["format", "execution-id", "started", "account-id", "region",
@@ -105,4 +105,4 @@ def test_stock_custodian_writes_the_filters_and_the_actions_settings(emulator, c
         "/vpc/flow-logs/{vpc_id}", None)
     for data in (verdict, results):
         assert (data["policy"], data["versions"], data["format"]) == (
-            "fix-all-traffic", VERSIONS, 1)
+            "fix-all-traffic", VERSIONS, 2)

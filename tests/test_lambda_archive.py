@@ -127,10 +127,22 @@ def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
     assert verdicts[created] is True
     assert verdicts[other] is False
     assert sum(verdicts.values()) == 1
-    # Custodian filtered before its output existed: the verdict still reaches the bucket.
+    # Custodian filtered before its output existed: no verdict file (it would pass the one
+    # VPC of the event off as the account-region's verdict); its result carries its verdict.
     left = lambda_evidence(emulator.client("s3", REGION), "vpc-flow-logs-on-create")
-    judged = left["flow-log-compliance.json"]
-    assert [v["vpc-id"] for v in judged["judged"]] == [created]
-    assert judged["execution-id"] == left["flow-log-results.json"]["execution-id"]
-    assert judged["execution-id"] == left["metadata.json"]["execution"]["id"]
+    assert "flow-log-compliance.json" not in left
+    results = left["flow-log-results.json"]
+    assert (results["mode"], results["event"]) == ("cloudtrail", True)
+    [result] = results["results"]
+    assert (result["vpc-id"], result["status"]) == (created, "created")
+    assert (result["verdict"]["vpc-id"], result["verdict"]["violations"]) == (
+        created, ["missing"])
+    assert results["execution-id"] == left["metadata.json"]["execution"]["id"]
     assert not bucket_evidence_problems(emulator.client("s3"), EVIDENCE_BUCKET)
+    # The report judges no account-region by it (a fix counts against a verdict that does).
+    shown = cli("c7n-vpcflow", "report", "s3://%s/vpc-flow-logs" % EVIDENCE_BUCKET,
+                "--format", "json")
+    assert shown.returncode == 3, shown.stderr
+    [row] = json.loads(shown.stdout)["accounts"]
+    assert (row["account-id"], row["region"], row["judged"]) == (ACCOUNT_ID, REGION, False)
+    assert "event mode cloudtrail judges only the VPCs of its events" in row["cause"]

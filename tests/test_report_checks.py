@@ -116,7 +116,13 @@ def unknown_status(data):
 
 
 def stranger_result(data):
-    data["results"].append(dict(data["results"][0], **{"vpc-id": STRANGER}))
+    stranger = dict(data["results"][0], **{"vpc-id": STRANGER})
+    stranger.pop("verdict")     # of the VPC it was copied from
+    data["results"].append(stranger)
+
+
+def result_with_another_vpcs_verdict(data):
+    data["results"][0]["verdict"]["vpc-id"] = STRANGER
 
 
 def result_of_another_region(data):
@@ -138,6 +144,7 @@ def result_without_error(data):
     (RESULTS, stranger_result, "has results for %s, which this run neither judged nor kept"
      % STRANGER),
     (RESULTS, result_of_another_region, "results of another account-region"),
+    (RESULTS, result_with_another_vpcs_verdict, "whose verdict names another VPC"),
     (RESULTS, result_without_error, "results/0/error"),
 ], ids=lambda case: getattr(case, "__name__", None))
 def test_an_edited_file_is_refused_naming_it_and_the_problem(cli, tree, name, change, problem):

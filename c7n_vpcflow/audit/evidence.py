@@ -6,17 +6,18 @@ directory that writes no file of ours, because nothing matched and Custodian nev
 the action, leaves the earlier files behind, and only those ids tell a reader they are not
 the current run's), its account and region, the policy, the plugin's and Custodian's
 versions, and the format. The files' schemas are in c7n_vpcflow/schemas/.
+
+Each file is written by its owner only: the verdicts by the filter, the results by
+enable-flow-logs, the plans by the filter under --dryrun.
 """
 from datetime import datetime, timezone
 
+from c7n.policy import PullMode
 from c7n.utils import dumps
 from c7n.version import version as custodian_version
 
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.vocabulary import EVIDENCE_FORMAT
-
-_DEFERRED = "_c7n_vpcflow_deferred_outputs"
-
 
 def _plugin_version():
     # Read when writing: the package's __init__ is still running when this module loads.
@@ -40,31 +41,21 @@ def run_header(manager):
     }
 
 
-def write_output(manager, filename, data, stamp=None):
-    """Write JSON next to resources.json; `stamp(manager)` adds keys known only then.
+def event_mode(manager):
+    """True for a run of an event-driven Lambda mode (cloudtrail, config-rule, ...):
+    Custodian filters its resources before it opens the run's output, so the filter writes
+    no verdict file, and the results carry each VPC's verdict instead."""
+    policy = getattr(manager.ctx, "policy", None)
+    return policy is not None and not isinstance(policy.get_execution_mode(), PullMode)
 
-    Event-driven Lambda modes (cloudtrail, config-rule) filter resources before the policy
-    context, and so its output, exists: what the filter writes then is kept on the manager
-    and written by `write_deferred` once the action runs inside the context.
-    """
+
+def write_output(manager, filename, data, stamp=None):
+    """Write JSON next to resources.json, when the run's output is open (not while an
+    event mode filters, see event_mode: nothing is written then, nor kept for later);
+    `stamp(manager)` adds keys known only then."""
     output = getattr(manager.ctx, "output", None)
     if output is None:
-        deferred = getattr(manager, _DEFERRED, None)
-        if deferred is None:
-            deferred = {}
-            setattr(manager, _DEFERRED, deferred)
-        deferred[filename] = (data, stamp)
         return
     if stamp is not None:
         data = dict(stamp(manager), **data)
     output.write_file(filename, dumps(data, indent=2))
-
-
-def write_deferred(manager):
-    """Write what was kept for lack of an output (see write_output), once there is one."""
-    deferred = getattr(manager, _DEFERRED, None)
-    if not deferred or getattr(manager.ctx, "output", None) is None:
-        return
-    while deferred:
-        filename, (data, stamp) = deferred.popitem()
-        write_output(manager, filename, data, stamp)

@@ -12,6 +12,7 @@ from c7n_vpcflow.audit.filter import FlowLogCompliance
 from c7n_vpcflow.audit.handoff import PlansUnderDryRun, WritesToLogGroups, say_when_unplanned
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode, deploys_lambda
+from c7n_vpcflow.audit.verdicts import verdict_record
 from c7n_vpcflow.errors import (
     AnnotatesFailures, FlowLogRemediationError, RunRefused, fail_if_last)
 from c7n_vpcflow.remediation.apply import Remediation, error_text
@@ -25,7 +26,7 @@ from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.remediation.validation import (
     known_account, runnable_settings, settings_for_run, validate_action_data,
     validate_against_filters)
-from c7n_vpcflow.vocabulary import ACTION, NOT_FIXED, RESULT
+from c7n_vpcflow.vocabulary import ACTION, NOT_FIXED, RESULT, VIOLATIONS
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -158,7 +159,8 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, AnnotatesFailures, Bas
             cause = error_text(e)
             results = remediation.stopped(cause) if remediation else {
                 v["VpcId"]: VpcResult.unfinished(cause) for v in vpcs}
-            self.report(results, account, cause=cause, role=remediation and remediation.role)
+            self.report(vpcs, results, account, cause=cause,
+                        role=remediation and remediation.role)
             if not isinstance(e, Exception):
                 raise
             unfinished = sorted(v for v, r in results.items()
@@ -170,13 +172,17 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, AnnotatesFailures, Bas
         by_id = {v["VpcId"]: v for v in vpcs}
         for vpc_id, result in results.items():
             by_id[vpc_id][RESULT] = result.to_record()
-        self.report(results, account, remediation.retry.retries, role=remediation.role)
+        self.report(vpcs, results, account, remediation.retry.retries, role=remediation.role)
         fail_if_last(self, resources, account)
 
-    def report(self, results, account, retries=0, cause=None, role=None):
+    def report(self, vpcs, results, account, retries=0, cause=None, role=None):
+        """Write the results file and say the run's summary. Each record of a VPC the
+        filter judged carries that verdict (in an event mode, the only one written)."""
         account_id, region = account.account_id, account.region
+        judged = {v["VpcId"]: verdict_record(v) for v in vpcs if VIOLATIONS in v}
         records = [dict(result.to_record(), **{
-            "vpc-id": vpc_id, "account-id": account_id, "region": region})
+            "vpc-id": vpc_id, "account-id": account_id, "region": region},
+            **({"verdict": judged[vpc_id]} if vpc_id in judged else {}))
             for vpc_id, result in sorted(results.items())]
         write_results(self.manager, self.recorded, records, cause=cause,
                       role=role.to_record() if role else None)

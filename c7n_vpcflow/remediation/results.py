@@ -3,7 +3,7 @@ into records only where they are written: its annotations and flow-log-results.j
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from c7n_vpcflow.audit.evidence import run_header, write_deferred, write_output
+from c7n_vpcflow.audit.evidence import event_mode, run_header, write_output
 from c7n_vpcflow.vocabulary import CLOUDWATCH, RESULTS_FILE, Outcome, RoleStep, Status
 
 _STARTING = {Outcome.FAIL: Status.FAILED, Outcome.SKIP: Status.SKIPPED}
@@ -77,8 +77,10 @@ def tag_list(tags):
 def write_results(manager, settings, records, cause=None, role=None):
     """flow-log-results.json: per-VPC results under the action's `settings`; with a cause,
     the run stopped before it was done; `role`: what the run did with the delivery role
-    (None: it needed none)."""
-    write_deferred(manager)
+    (None: it needed none). It says whether the run was of an event mode (see
+    audit.evidence.event_mode), whose records carry their VPC's verdict."""
     write_output(manager, RESULTS_FILE, {
-        "settings": settings, "complete": cause is None, "cause": cause, "role": role,
-        "results": list(records)}, stamp=run_header)
+        "settings": settings, "mode": manager.ctx.policy.execution_mode,
+        "event": event_mode(manager),
+        "complete": cause is None, "cause": cause, "role": role, "results": list(records)},
+        stamp=run_header)

@@ -89,6 +89,10 @@ def consistency_problem(name, data):
     repeated = _repeated(r["vpc-id"] for r in data["results"])
     if repeated:
         return "has more than one result for %s" % ", ".join(repeated)
+    misnamed = [r["vpc-id"] for r in data["results"]
+                if r.get("verdict", r)["vpc-id"] != r["vpc-id"]]
+    if misnamed:
+        return "has results for %s whose verdict names another VPC" % ", ".join(misnamed)
     elsewhere = [r["vpc-id"] for r in data["results"]
                  if (r["account-id"], r["region"]) != (data["account-id"], data["region"])]
     if elsewhere:

@@ -127,6 +127,8 @@ def _check_against_run(folder, run, metadata):
                 raise CorruptEvidence(folder.where(name), problem)
     if run.results is not None:
         judged = [v["vpc-id"] for v in (run.verdicts or {}).get("judged", ())]
+        if run.results["event"]:    # no verdict file: each result carries its verdict
+            judged += [r["vpc-id"] for r in run.results["results"] if "verdict" in r]
         strangers = {r["vpc-id"] for r in run.results["results"]} - set(judged)
         problem = results_run_problem(run.results, judged, _kept_vpcs(folder, run)
                                       if strangers else ())
@@ -216,6 +218,9 @@ def _why_not_judged(run, folder, metadata, verdicts):
         return logged
     if run.results and run.results["cause"]:
         return run.results["cause"]
+    if run.results and run.results["event"]:
+        return ("a run of the event mode %s judges only the VPCs of its events (its results "
+                "carry their verdicts), never the account-region" % run.results["mode"])
     if FILTER not in run.uses:
         return "the policy uses enable-flow-logs without the flow-log-compliance filter"
     if run.matched:
