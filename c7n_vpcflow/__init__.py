@@ -1,10 +1,11 @@
 """c7n-vpcflow: CIS AWS Foundations 3.7 (VPC flow logging) for Cloud Custodian.
 
-Importing this package registers, on ``aws.vpc``, the ``flow-log-compliance`` filter and
-the ``enable-flow-logs``, ``flow-log-analytics`` and ``flow-log-finding`` actions. With the
-package installed, the start-up hook ``c7n_vpcflow_autoload`` does this by itself as soon as
-Custodian loads ``aws.vpc``. On ``aws.account`` (when Custodian loads it) it registers the
-``vpc-flow-log-telemetry-rule`` filter and the ``put-vpc-flow-log-telemetry-rule`` action.
+Importing this package registers, on ``aws.vpc``, the ``flow-log-compliance`` and
+``flow-log-cost`` filters and the ``enable-flow-logs``, ``flow-log-analytics`` and
+``flow-log-finding`` actions. With the package installed, the start-up hook
+``c7n_vpcflow_autoload`` does this by itself as soon as Custodian loads ``aws.vpc``. On
+``aws.account`` (when Custodian loads it) it registers the ``vpc-flow-log-telemetry-rule``
+filter and the ``put-vpc-flow-log-telemetry-rule`` action.
 
 Subpackages, by capability (each one's docstring says what it holds and may import):
 audit (the filter, and what every element builds on), remediation (enable-flow-logs),
@@ -16,6 +17,7 @@ errors, account.
 """
 # Registration happens at import (the telemetry package's once Custodian loads aws.account).
 import c7n_vpcflow.analytics.action  # noqa: F401
+import c7n_vpcflow.audit.cost_filter  # noqa: F401
 import c7n_vpcflow.audit.filter  # noqa: F401
 import c7n_vpcflow.config.mode  # noqa: F401
 import c7n_vpcflow.remediation.action  # noqa: F401

@@ -17,6 +17,12 @@ ALL_TRAFFIC = "ALL"
 TRAFFIC_TYPES = (ALL_TRAFFIC, "ACCEPT", "REJECT")
 DEFAULT_TRAFFIC_TYPE = "REJECT"
 
+# Log group classes, as CloudWatch Logs names them (fixed when a group is created; a group
+# listed without one is STANDARD).
+STANDARD = "STANDARD"
+INFREQUENT_ACCESS = "INFREQUENT_ACCESS"
+LOG_GROUP_CLASSES = (STANDARD, INFREQUENT_ACCESS)
+
 # The retention periods (days) CloudWatch Logs accepts (PutRetentionPolicy's retentionInDays).
 RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
@@ -49,6 +55,7 @@ EXEMPTION_EXPIRED = "exemption-expired"
 FILTER = "flow-log-compliance"
 ACTION = "enable-flow-logs"
 ANALYTICS_ACTION = "flow-log-analytics"
+COST_FILTER = "flow-log-cost"
 TELEMETRY_FILTER = "vpc-flow-log-telemetry-rule"
 TELEMETRY_ACTION = "put-vpc-flow-log-telemetry-rule"
 # The execution mode that puts the filter's verdicts into AWS Config (a custom rule).
@@ -60,6 +67,7 @@ CONFIG_RULE_MODE = "vpc-flow-log-config-rule"
 VERDICTS_FILE = "flow-log-compliance.json"
 RESULTS_FILE = "flow-log-results.json"
 PLAN_FILE = "flow-log-plan.json"
+COST_FILE = "flow-log-cost.json"
 EVIDENCE_FORMAT = 2
 
 # Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY and PROBLEMS; on
@@ -73,6 +81,7 @@ PLAN = "c7n:flow-log-plan"
 RESULT = "c7n:flow-log-result"
 ANALYTICS = "c7n:flow-log-analytics"
 ANALYTICS_PLAN = "c7n:flow-log-analytics-plan"
+COST = "c7n:flow-log-cost"
 
 # Annotation keys on the account (aws.account): the telemetry-rule filter's verdict, and the
 # put action's plan (--dryrun) and result.

@@ -11,7 +11,8 @@ REPORT_PATH = ("vocabulary", "report.source", "report.s3", "report.checks", "rep
                "report.our_runs", "report.tree", "report.profiles", "report.rows",
                "report.text", "report.chart", "data.frameworks", "report.html_vpcs",
                "report.html", "report.command", "config.annotation", "config.evaluations",
-               "report.aggregator")
+               "report.aggregator", "cost.prices", "cost.model", "cost.choices",
+               "cost.account_region", "report.costs", "report.cost_text", "report.html_cost")
 
 
 def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):
@@ -45,6 +46,6 @@ def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):
         """ % (os.path.join(ROOT, "c7n_vpcflow", "__init__.py"), REPORT_PATH, str(tmp_path / "out")),
         cwd=tmp_path))
 
-    assert shown == {"validators": ["flow-log-compliance.json", "flow-log-plan.json",
-                                    "flow-log-results.json"],
+    assert shown == {"validators": ["flow-log-compliance.json", "flow-log-cost.json",
+                                    "flow-log-plan.json", "flow-log-results.json"],
                      "pages": 4, "custodian": []}

@@ -14,9 +14,11 @@ from c7n_vpcflow.analytics.queries import (
     Analytics, AnalyticsSettings, GroupResult, analytics_log_groups)
 from c7n_vpcflow.analytics.validation import validate_analytics
 from c7n_vpcflow.audit.filter import FlowLogCompliance
-from c7n_vpcflow.audit.handoff import PlansUnderDryRun, say_when_unplanned
+from c7n_vpcflow.audit.handoff import (
+    PlansUnderDryRun, UsesLogGroupFeatures, say_when_unplanned)
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode
+from c7n_vpcflow.cost.choices import INSIGHTS_QUERIES, REJECT_ALARM
 from c7n_vpcflow.errors import AnnotatesFailures, fail_if_last
 from c7n_vpcflow.remediation.action import EnableFlowLogs
 from c7n_vpcflow.remediation.pacing import LOGS_WRITES, PacedClient, Pacer
@@ -55,7 +57,7 @@ PROPERTIES = {
 
 
 @Vpc.action_registry.register(ANALYTICS_ACTION)
-class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, BaseAction):
+class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, UsesLogGroupFeatures, BaseAction):
     """Give each VPC's flow-log log group saved Logs Insights queries and a REJECT alarm.
     The log group is the one enable-flow-logs wrote to when it ran first in the policy (VPCs
     it failed are left out), otherwise the VPC's sound flow log into ``log-group-name``;
@@ -103,6 +105,10 @@ class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, BaseAction):
 
     def get_permissions(self):
         return self.settings.permissions()
+
+    def analytics_keys(self):
+        """The keys of this action that need the log group's features (flow-log-cost)."""
+        return {key for key in (REJECT_ALARM, INSIGHTS_QUERIES) if self.data.get(key)}
 
     def validate(self):
         actions = list(getattr(self.manager, "actions", ()))

@@ -7,6 +7,8 @@ beforehand.
 - PlansUnderDryRun: the action's plan of what the filter keeps, under --dryrun. Custodian
   runs no action under --dryrun (c7n/policy.py: PullMode.run returns before the actions,
   after writing resources.json), so a plan can only be made while the policy filters.
+- UsesLogGroupFeatures: the flow-log-analytics keys an action uses, which decide the cheaper
+  choices flow-log-cost offers (no Infrequent Access class under a REJECT alarm).
 
 The filter finds the actions with isinstance among the policy's actions, and asks them in
 the policy's order (flow-log-analytics plans on the log group enable-flow-logs planned).
@@ -141,3 +143,18 @@ def _say_once(manager, what, message, *args):
     if what not in said:
         said.add(what)
         log.warning(message, *args)
+
+
+class UsesLogGroupFeatures:
+    """An action that relies on features of the log groups flow logs write to (metric
+    filters, Logs Insights), which decide the cheaper choices flow-log-cost offers."""
+
+    def analytics_keys(self):
+        """The flow-log-analytics keys this action uses (reject-alarm, insights-queries)."""
+        raise NotImplementedError
+
+
+def analytics_in_use(manager):
+    """The flow-log-analytics keys the policy's actions use."""
+    return set().union(*(a.analytics_keys() for a in manager.actions
+                         if isinstance(a, UsesLogGroupFeatures)))

@@ -20,13 +20,10 @@ from dataclasses import dataclass
 from typing import Optional
 
 from c7n_vpcflow.cost import prices as price_data
-from c7n_vpcflow.vocabulary import CLOUDWATCH
+from c7n_vpcflow.vocabulary import CLOUDWATCH, STANDARD
 
 GB = 10 ** 9
 DAYS_A_MONTH = 365.25 / 12
-# Log group classes, as CloudWatch Logs names them.
-STANDARD = "STANDARD"
-INFREQUENT_ACCESS = "INFREQUENT_ACCESS"
 MEASURED = ("ingested-bytes", "stored-bytes", "days", "log-group-class", "retention-days")
 ESTIMATED = ("monthly-gb", "stored-gb", "ingestion-usd", "storage-usd", "monthly-usd")
 

@@ -118,3 +118,13 @@ def lacks(prices, log_group_class):
     """The features a log group class lacks, as the prices' data says (a set, maybe empty)."""
     classes = prices.get("log-group-classes", {}).get(log_group_class, {})
     return set(classes.get("lacks", {}).get("features", ()))
+
+
+def for_region(prices, region):
+    """The part of `prices` that prices `region` (and what the log group classes lack): a
+    prices mapping of the same format, as an evidence file records what it was priced at."""
+    regions = prices["regions"]
+    part = {key: prices[key] for key in ("format", "currency", "log-group-classes")
+            if key in prices}
+    part["regions"] = {region: regions[region]} if region in regions else {}
+    return part

@@ -1,8 +1,10 @@
 """What the report checks before an evidence file counts: its format, its schema
 (c7n_vpcflow/schemas/, JSON Schema draft 2020-12, validated by `jsonschema`), what a
-schema cannot say (each VPC named once), and that it speaks for the run it was found in
-(account, region and policy of metadata.json and of the folders it lies in; no fewer VPCs
-judged than the run matched; results only for VPCs the run judged or matched).
+schema cannot say (each VPC named once; a cost file's figures what its measurements come
+to at its prices: report.costs), and that it speaks for the run it was found in (account,
+region and policy of metadata.json and of the folders it lies in; no fewer VPCs judged than
+the run matched; results only for VPCs the run judged or matched; costs only of VPCs it
+judged).
 
 Each check returns one line saying what is wrong, or None.
 """
@@ -15,10 +17,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
-from c7n_vpcflow.vocabulary import EVIDENCE_FORMAT, PLAN_FILE, RESULTS_FILE, VERDICTS_FILE, Judgement
+from c7n_vpcflow.report import costs
+from c7n_vpcflow.vocabulary import (
+    COST_FILE, EVIDENCE_FORMAT, PLAN_FILE, RESULTS_FILE, VERDICTS_FILE, Judgement)
 
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
+PRICES_SCHEMA = "prices.schema.json"
 LONGEST = 240   # characters of a schema error's message kept on its one line
 
 
@@ -27,15 +32,20 @@ def schema_file(name):
     return name[:-len(".json")] + ".schema.json"
 
 
+def _schema(name):
+    return json.loads(files("c7n_vpcflow").joinpath("schemas", name).read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=None)
 def validators():
-    """{evidence file name: validator}; the others' schemas refer to the verdict's. The
-    report reads verdicts and results; a dry run's plans are checked all the same."""
-    schemas = {name: json.loads(files("c7n_vpcflow").joinpath(
-        "schemas", schema_file(name)).read_text(encoding="utf-8"))
-        for name in (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE)}
+    """{evidence file name: validator}; the others' schemas refer to the verdict's (and the
+    cost file's to the prices'). The report reads verdicts, results and costs; a dry run's
+    plans are checked all the same."""
+    schemas = {name: _schema(schema_file(name))
+               for name in (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE, COST_FILE)}
     registry = Registry().with_resources(
-        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values())
+        (schema["$id"], Resource.from_contents(schema))
+        for schema in [*schemas.values(), _schema(PRICES_SCHEMA)])
     return {name: Draft202012Validator(schema, registry=registry)
             for name, schema in schemas.items()}
 
@@ -80,6 +90,8 @@ def consistency_problem(name, data):
     """What the schema cannot say about one file."""
     if name == PLAN_FILE:
         return None
+    if name == COST_FILE:
+        return costs.consistency_problem(data)
     if name == VERDICTS_FILE:
         ids = [v["vpc-id"] for v in data["judged"]] + [v["vpc-id"] for v in data["shared"]]
         repeated = _repeated(ids)
@@ -148,4 +160,14 @@ def results_run_problem(results, judged_ids, matched_ids):
         return "has results for %s, which this run neither judged nor kept (%s)" % (
             ", ".join(strangers), "resources.json" if matched_ids is not None
             else "resources.json is not this run's")
+    return None
+
+
+def costs_run_problem(costs, verdict):
+    """The cost filter of a run measures only VPCs its flow-log-compliance judged."""
+    strangers = sorted({v["vpc-id"] for v in costs["vpcs"]}
+                       - {v["vpc-id"] for v in verdict["judged"]})
+    if strangers:
+        return "measures %s, which the run's %s does not judge" % (
+            ", ".join(strangers), VERDICTS_FILE)
     return None

@@ -5,10 +5,13 @@ import re
 import sys
 from datetime import datetime, timedelta, timezone
 
+from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.report.aggregator import DEFAULT_RULE, read_from_config
 from c7n_vpcflow.report.capped_read import MAX_FILE_BYTES, MIB
 from c7n_vpcflow.report.checks import ACCOUNT_ID, REGION
+from c7n_vpcflow.report.costs import newest_costs
 from c7n_vpcflow.report.html import as_html
+from c7n_vpcflow.report.our_runs import judging
 from c7n_vpcflow.report.profiles import CIS, PROFILES, verdict_shortfall
 from c7n_vpcflow.report.rows import (
     DEFAULT_MAX_AGE, AccountsFileError, Gate, Terms, account_rows, gate, read_accounts)
@@ -21,7 +24,8 @@ EXIT_CODES = """exit codes:
   0  every account-region listed was judged and every non-compliant VPC was fixed
   1  VPCs remain non-compliant, or a fix failed
   2  usage error (bad arguments, OUT not a directory nor a listable S3 prefix,
-     unreadable accounts file; with --from-config, no such aggregator, access denied)
+     unreadable accounts file, a --prices file that cannot be used; with --from-config,
+     no such aggregator, access denied)
   3  some account-region was not judged: its run failed or left no verdict; its newest
      verdict that counts is older than --max-age (stale), or with --require-lock not
      under an S3 Object Lock in compliance mode (unlocked); it was judged only with
@@ -130,20 +134,27 @@ def report(args):
         return Gate.USAGE
     terms = Terms(args.profile, args.max_age, require_lock=args.require_lock)
     try:
+        prices = price_data.load(args.prices) if args.prices else None
+    except price_data.PricesError as e:
+        say("--%s" % e)
+        return Gate.USAGE
+    try:
         accounts = read_accounts(args.config) if args.config else ()
         runs, notes, history, read = read_runs(args)
     except (SourceError, AccountsFileError) as e:
         say(str(e))
         return Gate.USAGE
     check_account_names(runs, accounts)
-    rows, row_notes = account_rows(runs, accounts, terms, args.regions or (),
+    judged_runs = judging(runs)
+    rows, row_notes = account_rows(judged_runs, accounts, terms, args.regions or (),
                                    args.account_ids or ())
+    costs = newest_costs(runs, prices, args.prices)
     corrupt = [problem for run in runs for problem in run.corrupt]
     for problem in corrupt:
         say("corrupt evidence: %s" % problem)
     for note in notes + row_notes:
         say(note)
-    if not runs:
+    if not judged_runs:
         say("%s holds no evaluation: nothing was judged" % read[0] if args.from_config else
             "no output of a policy using %s or %s under %s: nothing was judged" % (
                 FILTER, ACTION, " ".join(read)))
@@ -152,9 +163,10 @@ def report(args):
         # Compliance over time, too, shows only verdicts the profile counts.
         history = [(parts, verdict) for parts, verdict in history
                    if not verdict_shortfall(terms.profile, verdict["settings"])]
-        sys.stdout.write(as_html(rows, history, read, (code, WHY.get(code, CLEAN)), terms))
+        sys.stdout.write(as_html(rows, history, read, (code, WHY.get(code, CLEAN)), terms,
+                                 costs=costs))
     else:
-        sys.stdout.write(FORMATS[args.format](rows, terms))
+        sys.stdout.write(FORMATS[args.format](rows, terms, costs))
     if code:
         say("exit %d: %s" % (code, WHY[code]))
     return code
@@ -226,6 +238,11 @@ def register(commands):
                           "report shows every verdict's lock either way (Locked until), read "
                           "from the GetObject that fetched it; S3 shows it only to a reader "
                           "allowed s3:GetObjectRetention")
+    rep.add_argument("--prices", metavar="FILE",
+                     help="re-price the bytes the flow-log-cost evidence measured with these "
+                          "prices (c7n_vpcflow/data/prices.json's format, holding only what "
+                          "it changes: docs/cost.md); without it, each run's figures are "
+                          "shown at the prices it recorded")
     rep.add_argument("--regions", nargs="+", metavar="REGION",
                      type=matching(REGION, "a region name like us-east-1"),
                      help="regions that must be present for every account (those of "

@@ -3,8 +3,9 @@ fetched): what counted, the headline figures (judged, not judged, stale, weaker;
 the share compliant or fixed, of the judged account-regions only), a bar per
 account-region with the cause of each one not judged in its own row, the VPCs of each
 (non-compliant, fixed, and compliant collapsed) with reasons, flow logs and what was done,
-compliance over time when the evidence holds several runs, the frameworks that map the
-control, and where it came from.
+compliance over time when the evidence holds several runs, what flow logs cost when the
+evidence measured it (html_cost), the frameworks that map the control, and where it came
+from.
 """
 from collections import Counter
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from string import Template
 from c7n_vpcflow.data.frameworks import cis_numbering
 from c7n_vpcflow.data.frameworks import load as load_frameworks
 from c7n_vpcflow.report.chart import bar, compliance_series, not_judged_bar, over_time, percent
+from c7n_vpcflow.report.html_cost import cost_section
 from c7n_vpcflow.report.html_vpcs import account_text, vpc_sections
 from c7n_vpcflow.report.rows import age_text, timestamp, total
 from c7n_vpcflow.report.source import locked_until_text
@@ -68,6 +70,7 @@ $rows
 </tbody></table>
 $weaker
 $history
+$cost
 <h2>VPCs</h2>
 $details
 <h2>Frameworks</h2>
@@ -184,9 +187,10 @@ def _tool_version():
         return "unknown"
 
 
-def as_html(rows, verdicts, sources, gate, terms, generated=None):
+def as_html(rows, verdicts, sources, gate, terms, generated=None, costs=()):
     """The page; `gate` is (exit code, what it means), `sources` the locations read,
-    `terms` what counted (report.rows.Terms)."""
+    `terms` what counted (report.rows.Terms), `costs` the cost of each account-region whose
+    evidence has it (report.costs)."""
     code, meaning = gate
     generated = generated or datetime.now(timezone.utc)
     about = ("Generated %s by c7n-vpcflow %s from %s: %d account-regions; the history "
@@ -198,5 +202,6 @@ def as_html(rows, verdicts, sources, gate, terms, generated=None):
         gate=escape("Exit %d: %s" % (code, meaning)), terms=escape(terms_text(terms)),
         totals=_totals(rows, terms), rows="\n".join(_summary_row(r, terms.now) for r in rows),
         weaker=_weaker(rows, terms), history=_history(verdicts),
-        details=vpc_sections(rows), frameworks=_frameworks(), generated=escape(about),
+        cost=cost_section(costs), details=vpc_sections(rows), frameworks=_frameworks(),
+        generated=escape(about),
         **FIGURE_WORDS)

@@ -1,18 +1,20 @@
-"""Which policy runs are ours: those of policies that use our filter or action."""
+"""Which policy runs are ours: those of policies that use our filters or action."""
 from collections import Counter
 
-from c7n_vpcflow.vocabulary import ACTION, FILTER
+from c7n_vpcflow.vocabulary import ACTION, COST_FILTER, FILTER
+
+OURS = (FILTER, ACTION, COST_FILTER)
 
 
 def policy_uses(policy):
-    """Which of our filter and action a policy's data names, in nested blocks too."""
+    """Which of our filters and action a policy's data names, in nested blocks too."""
     found = set()
 
     def visit(node):
-        if isinstance(node, str) and node in (FILTER, ACTION):
+        if isinstance(node, str) and node in OURS:
             found.add(node)
         elif isinstance(node, dict):
-            if node.get("type") in (FILTER, ACTION):
+            if node.get("type") in OURS:
                 found.add(node["type"])
             for value in node.values():
                 visit(value)
@@ -24,8 +26,14 @@ def policy_uses(policy):
     return found
 
 
+def judging(runs):
+    """The runs that count for compliance: of policies that judge or fix (a policy that only
+    measures cost counts for the cost section alone), or whose policy is unknown."""
+    return [run for run in runs if run.uses is None or run.corrupt or run.uses & {FILTER, ACTION}]
+
+
 def ours(runs):
-    """(the runs of policies that use our filter or action, notes for stderr on the others:
+    """(the runs of policies that use our filters or action, notes for stderr on the others:
     policies that use neither, and the output of deploying Lambda policies)."""
     known = {}
     for run in runs:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+from c7n_vpcflow.report import cost_text
 from c7n_vpcflow.report.profiles import CIS
 from c7n_vpcflow.report.rows import age_text, duration_text, timestamp, total
 from c7n_vpcflow.report.source import locked_until_text
@@ -60,7 +61,7 @@ def _cell(text):
     return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
 
 
-def as_markdown(rows, terms):
+def as_markdown(rows, terms, costs=()):
     header = (["Account", "Region"] + [f.heading for f in COUNTS]
               + ["Reasons", "Flow logs by manager"] + [f.heading for f in OUTCOMES]
               + ["Locked until", "Judged at"])
@@ -100,6 +101,7 @@ def as_markdown(rows, terms):
         out += ["", "%s:" % Figure.FAILED.heading]
         out += ["- %s %s/%s: %s" % (vpc, r.account_name, r.region, error.splitlines()[0])
                 for r, vpc, error in failures]
+    out += cost_text.markdown(costs)
     return "\n".join(out + ["", terms_text(terms)]) + "\n"
 
 
@@ -129,13 +131,13 @@ def vpc_records(rows):
             for row in rows for entry, figure, result in row.vpc_outcomes()]
 
 
-def as_json(rows, terms):
+def as_json(rows, terms, costs=()):
     return json.dumps({
         "profile": terms.profile,
         "max-age-hours": None if terms.max_age is None else terms.max_age.total_seconds() / 3600,
         "require-lock": terms.require_lock,
         "accounts": [_record(r) for r in rows], "total": _record(total(rows)),
-        "vpcs": vpc_records(rows)}, indent=2) + "\n"
+        "vpcs": vpc_records(rows), "cost": cost_text.json_record(costs)}, indent=2) + "\n"
 
 
 def _column(word):
@@ -143,7 +145,7 @@ def _column(word):
     return word.replace("-", "_")
 
 
-def as_csv(rows, _terms):
+def as_csv(rows, _terms, costs=()):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["account_name", "account_id", "region"] + [_column(f) for f in COUNTS]
@@ -151,7 +153,8 @@ def as_csv(rows, _terms):
                     + ["managed_by_" + _column(m) for m in MANAGERS]
                     + [_column(f) for f in OUTCOMES]
                     + ["judged", "judged_at", "standing", "age_hours", "locked_until",
-                       "lock_mode", "cause", "weaker"])
+                       "lock_mode", "cause", "weaker", "monthly_gb_estimated",
+                       "monthly_usd_estimated"])
     for row in rows + [total(rows)]:
         reasons = ["" if row.vpcs is None else row.reasons.get(r, 0) for r in REASONS]
         reasons += ["" if row.vpcs is None else row.managed_by.get(m, 0) for m in MANAGERS]
@@ -162,7 +165,8 @@ def as_csv(rows, _terms):
                                      row.standing.value, _count(row.age_hours, ""),
                                      row.lock.until.isoformat() if row.lock else "",
                                      row.lock.mode if row.lock else "", row.cause or "",
-                                     "; ".join(weaker_lines([row]))])
+                                     "; ".join(weaker_lines([row]))]
+                        + list(cost_text.csv_figures(costs, row)))
     return buffer.getvalue()
 
 

@@ -3,8 +3,8 @@
 A policy's output directory (single-region `OUT/<policy>/`, multi-region
 `OUT/<region>/<policy>/`, c7n-org `OUT/<account>/<region>/<policy>/`) holds Custodian's
 metadata.json and custodian-run.log, rewritten or appended by every run into it, and our
-flow-log-compliance.json and flow-log-results.json, written only when the filter or the
-action ran. Only files whose execution id is that of metadata.json speak for the latest run.
+flow-log-compliance.json, flow-log-results.json and flow-log-cost.json, written only when the
+filter, the action or the cost filter ran. Only files whose execution id is that of metadata.json speak for the latest run.
 On S3 each run has its own folder below the policy directory (report.source): the newest
 one is read as the policy directory's latest run.
 """
@@ -15,19 +15,21 @@ from datetime import datetime, timezone
 
 from c7n_vpcflow.report.capped_read import MAX_FILE_BYTES
 from c7n_vpcflow.report.checks import (
-    REGION, file_problem, location_problem, matched_count, not_counted, results_run_problem,
-    verdict_run_problem)
+    REGION, costs_run_problem, file_problem, location_problem, matched_count, not_counted,
+    results_run_problem, verdict_run_problem)
 from c7n_vpcflow.report.our_runs import ours, policy_uses
 from c7n_vpcflow.report.run_log import RUN_LOG, first_error
 from c7n_vpcflow.report.s3 import S3Prefix
 from c7n_vpcflow.report.source import LocalTree
-from c7n_vpcflow.vocabulary import ACTION, FILTER, RESULTS_FILE, VERDICTS_FILE, Judgement
+from c7n_vpcflow.vocabulary import (
+    ACTION, COST_FILE, COST_FILTER, FILTER, RESULTS_FILE, VERDICTS_FILE, Judgement)
 
 METADATA_FILE, RESOURCES_FILE = "metadata.json", "resources.json"
 # Reads at once: S3 serves thousands of GETs a second per prefix; 32 keeps one client's
 # connections few while hiding ~25 ms of latency per request.
 DEFAULT_WORKERS = 32
-RUN_FILES = {METADATA_FILE, RUN_LOG, VERDICTS_FILE, RESULTS_FILE}
+RUN_FILES = {METADATA_FILE, RUN_LOG, VERDICTS_FILE, RESULTS_FILE, COST_FILE}
+EVIDENCE = (VERDICTS_FILE, RESULTS_FILE, COST_FILE)
 # resources.json is read only to check results for VPCs the run's verdict does not name.
 LISTED = RUN_FILES | {RESOURCES_FILE}
 
@@ -61,6 +63,7 @@ class PolicyRun:
     started: datetime = None
     verdicts: dict = None     # flow-log-compliance.json, when it is this run's and checked
     results: dict = None      # flow-log-results.json, when it is this run's and checked
+    costs: dict = None        # flow-log-cost.json, when it is this run's and checked
     cause: str = None         # why this run judged nothing
     verdicts_found: dict = None   # flow-log-compliance.json, this run's or an earlier one's
     corrupt: list = field(default_factory=list)
@@ -118,13 +121,18 @@ def _kept_vpcs(folder, run):
 
 
 def _check_against_run(folder, run, metadata):
-    """The current verdict and results must speak for this run (report.checks)."""
-    for name, data in ((VERDICTS_FILE, run.verdicts), (RESULTS_FILE, run.results)):
+    """The current verdict, results and costs must speak for this run (report.checks)."""
+    for name, data in ((VERDICTS_FILE, run.verdicts), (RESULTS_FILE, run.results),
+                       (COST_FILE, run.costs)):
         if data is not None:
             problem = location_problem(data, metadata, folder.parts) or (
                 verdict_run_problem(data, metadata) if name == VERDICTS_FILE else None)
             if problem:
                 raise CorruptEvidence(folder.where(name), problem)
+    if run.costs is not None and run.verdicts is not None:
+        problem = costs_run_problem(run.costs, run.verdicts)
+        if problem:
+            raise CorruptEvidence(folder.where(COST_FILE), problem)
     if run.results is not None:
         judged = [v["vpc-id"] for v in (run.verdicts or {}).get("judged", ())]
         if run.results["event"]:    # no verdict file: each result carries its verdict
@@ -157,7 +165,7 @@ def read_run(folder):
     parts = folder.parts
     run = PolicyRun(directory=folder.where(), policy=parts[-1])
     loaded = {}
-    for name in sorted(set(folder.files) & {METADATA_FILE, VERDICTS_FILE, RESULTS_FILE}):
+    for name in sorted(set(folder.files) & {METADATA_FILE, *EVIDENCE}):
         run.paths[name] = folder.where(name)
         try:
             loaded[name] = read_evidence(folder, name)
@@ -167,8 +175,8 @@ def read_run(folder):
         except CorruptEvidence as e:
             run.corrupt.append(str(e))
     metadata = loaded.get(METADATA_FILE)
-    verdicts, results = loaded.get(VERDICTS_FILE), loaded.get(RESULTS_FILE)
-    headers = [h for h in (verdicts, results) if h]
+    verdicts, results, costs = (loaded.get(name) for name in EVIDENCE)
+    headers = [h for h in (verdicts, results, costs) if h]
     sources = [(h["account-id"], h["region"]) for h in headers]
     if metadata:
         config = metadata.get("config") or {}
@@ -179,13 +187,16 @@ def read_run(folder):
         run.started = _when(metadata["execution"].get("start"))
         run.matched = matched_count(metadata)
     elif headers or run.not_counted:
-        run.uses = {FILTER} if verdicts or VERDICTS_FILE in run.not_counted else {ACTION}
+        run.uses = {FILTER} if verdicts or VERDICTS_FILE in run.not_counted else {
+            ACTION} if results or RESULTS_FILE in run.not_counted else {COST_FILTER}
     run.account_name, run.account_id, run.region = _location(parts, sources)
     execution_id = metadata["execution"]["id"] if metadata else None
     if results and execution_id and results["execution-id"] == execution_id:
         run.results = results
     if verdicts and execution_id and verdicts["execution-id"] == execution_id:
         run.verdicts, run.lock = verdicts, folder.lock(VERDICTS_FILE)
+    if costs and execution_id and costs["execution-id"] == execution_id:
+        run.costs = costs
     run.verdicts_found = verdicts
     if metadata and not run.corrupt:
         try:
@@ -193,7 +204,7 @@ def read_run(folder):
         except CorruptEvidence as e:
             run.corrupt.append(str(e))
     if run.corrupt:
-        run.verdicts = run.results = run.verdicts_found = None
+        run.verdicts = run.results = run.verdicts_found = run.costs = None
     if not run.judged:
         run.cause = _why_not_judged(run, folder, metadata, verdicts)
     return run
@@ -287,5 +298,5 @@ def check_account_names(runs, accounts):
             run.corrupt.append("%s: says account %s, but the accounts file gives its folder "
                                "%s account %s" % (run.paths[name], said["account-id"],
                                                   run.account_name, expected))
-            run.verdicts = run.results = run.verdicts_found = None
+            run.verdicts = run.results = run.verdicts_found = run.costs = None
             run.cause = "corrupt evidence: " + "; ".join(run.corrupt)

@@ -1,15 +1,15 @@
 """Every evidence file a test left behind, checked as the report checks it (its format,
-its schema, what the schema cannot say); a dry run's plans too."""
+its schema, what the schema cannot say); a dry run's plans and the cost filter's file too."""
 import gzip
 import json
 import os
 
 from c7n_vpcflow.report.checks import file_problem, not_counted
-from c7n_vpcflow.vocabulary import PLAN_FILE, RESULTS_FILE, VERDICTS_FILE
+from c7n_vpcflow.vocabulary import COST_FILE, PLAN_FILE, RESULTS_FILE, VERDICTS_FILE
 from localaws.lambda_boot import EVIDENCE_BUCKET
 from support.constants import ACCOUNT_ID, REGION
 
-EVIDENCE = (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE)
+EVIDENCE = (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE, COST_FILE)
 
 
 def evidence_problem(name, body):
@@ -24,8 +24,7 @@ def evidence_problem(name, body):
 
 
 def evidence_problems(root):
-    """['path: problem'] of every flow-log-compliance.json, flow-log-results.json and
-    flow-log-plan.json (or .gz) under root."""
+    """['path: problem'] of every evidence file of EVIDENCE (or .gz) under root."""
     problems = []
     for directory, _dirs, files in os.walk(str(root)):
         for stored in files:

@@ -5,7 +5,8 @@
 Each case is one account-region of VPCs, each with one healthy flow log into a log group
 named by `naming(index, vpc_id)`, in a folder named after the fixture of
 tests/test_log_group_lookup_cost.py that plays it. DescribeLogGroups files answer the calls
-the audit is expected to make, in order. Compact JSON: the thousand-VPC case stays small.
+the audit is expected to make, in order; GetMetricData files those flow-log-cost makes
+(tests/test_cost_filter.py). Compact JSON: the thousand-VPC case stays small.
 """
 import json
 import math
@@ -14,6 +15,7 @@ import string
 from support.constants import ACCOUNT_ID, DATA_DIR, GROUP, REGION
 
 PAGE = 50
+METRIC_QUERIES = 500        # GetMetricData's queries a call
 CREATED_MS = 1748853677000
 CREATED = "2025-06-02T08:41:17.412000+00:00"
 FIRST_CHARACTERS = string.ascii_letters + string.digits
@@ -94,11 +96,22 @@ def answers(names, existing, kind):
     return pages
 
 
-def write(case_dir, files):
+def metric_answers(names):
+    """GetMetricData's answers to flow-log-cost, 500 groups a call in the order it asks
+    (names sorted): one day's IncomingBytes each, a MB more for each group after the first."""
+    return [{"MetricDataResults": [
+        {"Id": "g%d" % i, "Label": "IncomingBytes", "StatusCode": "Complete",
+         "Timestamps": ["2026-12-06T00:00:00+00:00"],
+         "Values": [float((first + i + 1) * 10 ** 6)]}
+        for i in range(len(names[first:first + METRIC_QUERIES]))], "Messages": []}
+        for first in range(0, len(names), METRIC_QUERIES)]
+
+
+def write(case_dir, files, status_code=200):
     os.makedirs(case_dir, exist_ok=True)
     for name, data in files.items():
         with open(os.path.join(case_dir, name + ".json"), "w") as f:
-            json.dump({"status_code": 200, "data": data}, f, separators=(",", ":"))
+            json.dump({"status_code": status_code, "data": data}, f, separators=(",", ":"))
             f.write("\n")
 
 
@@ -115,6 +128,8 @@ def write_case(case):
     }
     for n, page in enumerate(answers(sorted(groups), existing, kind), 1):
         files["logs.DescribeLogGroups_%d" % n] = page
+    for n, answer in enumerate(metric_answers(sorted(existing)), 1):
+        files["monitoring.GetMetricData_%d" % n] = answer
     write(os.path.join(DATA_DIR, case), files)
 
 
