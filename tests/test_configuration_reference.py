@@ -38,7 +38,8 @@ def test_committed_reference_is_what_the_schemas_generate():
 
 def test_every_filter_and_action_of_the_plugin_has_its_section():
     assert set(sections()) == {
-        ("Filter", "flow-log-compliance", "aws.vpc"), ("Action", "enable-flow-logs", "aws.vpc"),
+        ("Filter", "flow-log-compliance", "aws.vpc"), ("Filter", "flow-log-cost", "aws.vpc"),
+        ("Action", "enable-flow-logs", "aws.vpc"),
         ("Action", "flow-log-analytics", "aws.vpc"), ("Action", "flow-log-finding", "aws.vpc"),
         TELEMETRY_FILTER, ("Action", "put-vpc-flow-log-telemetry-rule", "aws.account")}
 

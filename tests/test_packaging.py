@@ -134,7 +134,7 @@ def test_wheel_holds_every_plugin_module_and_the_hook_at_its_root(wheel):
     assert source_modules <= names, source_modules - names
     schemas = {"c7n_vpcflow/schemas/" + os.path.basename(p)
                for p in glob.glob(os.path.join(ROOT, PLUGIN, "schemas", "*.schema.json"))}
-    assert len(schemas) == 5 and schemas <= names, schemas - names
+    assert len(schemas) == 6 and schemas <= names, schemas - names
     assert {HOOK + ".py", HOOK + ".pth"} <= names
 
 
