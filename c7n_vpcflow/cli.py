@@ -12,6 +12,7 @@ trigger, passing its role).
 """
 import argparse
 import sys
+from types import MappingProxyType
 
 import yaml
 from c7n.config import Config
@@ -38,8 +39,9 @@ FUNCTION_DEPLOYMENT = (
     "lambda:ListTags", "lambda:AddPermission", "iam:PassRole")
 EVENT_RULE_DEPLOYMENT = (
     "events:PutRule", "events:DescribeRule", "events:PutTargets", "events:ListTargetsByRule")
-TRIGGER_DEPLOYMENT = {"periodic": EVENT_RULE_DEPLOYMENT, "cloudtrail": EVENT_RULE_DEPLOYMENT,
-                      VpcFlowLogConfigRule.type: ScheduledRuleSource.permissions}
+TRIGGER_DEPLOYMENT = MappingProxyType({
+    "periodic": EVENT_RULE_DEPLOYMENT, "cloudtrail": EVENT_RULE_DEPLOYMENT,
+    VpcFlowLogConfigRule.type: ScheduledRuleSource.permissions})
 
 
 def read_policies(paths):

@@ -17,6 +17,7 @@ from c7n_vpcflow.audit.filter import FlowLogCompliance
 from c7n_vpcflow.audit.handoff import (
     PlansUnderDryRun, UsesLogGroupFeatures, say_when_unplanned)
 from c7n_vpcflow.audit.inventory import owned_vpcs
+from c7n_vpcflow.audit.readonly import as_json, read_only
 from c7n_vpcflow.audit.variables import Variables, check_mode
 from c7n_vpcflow.cost.choices import INSIGHTS_QUERIES, REJECT_ALARM
 from c7n_vpcflow.errors import AnnotatesFailures, fail_if_last
@@ -27,7 +28,7 @@ from c7n_vpcflow.vocabulary import ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, Stat
 
 log = logging.getLogger("custodian.vpcflow")
 
-PROPERTIES = {
+PROPERTIES = read_only({
     "log-group-name": {
         "type": "string", "minLength": 1, "default": Settings.log_group_template,
         "description": "The flow-log log group of each VPC, as enable-flow-logs names it "
@@ -53,7 +54,7 @@ PROPERTIES = {
     "tags": {
         "type": "object", "additionalProperties": {"type": "string"},
         "description": "Tags for the alarms; managed-by: c7n-vpcflow is always added."},
-}
+})
 
 
 @Vpc.action_registry.register(ANALYTICS_ACTION)
@@ -93,7 +94,7 @@ class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, UsesLogGroupFeatures
                   owner: security
     """
 
-    schema = type_schema(ANALYTICS_ACTION, **PROPERTIES)
+    schema = type_schema(ANALYTICS_ACTION, **as_json(PROPERTIES))
     schema_alias = False
     failure_key, failure_verb = ANALYTICS, "could not finish"
     permissions = AnalyticsSettings(

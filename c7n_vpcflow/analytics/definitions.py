@@ -5,9 +5,10 @@ The queries and the filter parse records with the log group's own format (its fi
 order), so they work for any format that carries the fields they use (QUERY_FIELDS,
 ALARM_FIELDS: validation refuses a format without them).
 """
+from types import MappingProxyType
 
 NAME_PREFIX = "c7n-vpcflow"
-QUERIES = {
+QUERIES = MappingProxyType({
     "top-rejected-sources":
         'filter action = "REJECT" | stats count(*) as rejected by srcaddr '
         '| sort rejected desc | limit 25',
@@ -20,7 +21,7 @@ QUERIES = {
         "filter dstport not in [53, 80, 123, 443] "
         "| stats count(*) as flows, sum(bytes) as total_bytes by dstport "
         "| sort flows desc | limit 25",
-}
+})
 QUERY_FIELDS = ("srcaddr", "dstaddr", "dstport", "action", "bytes")
 ALARM_FIELDS = ("action",)
 FILTER_NAME = NAME_PREFIX + "-rejects"

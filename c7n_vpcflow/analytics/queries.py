@@ -10,6 +10,7 @@ nothing of its kind is written blind: the other kind still is.
 """
 import logging
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Optional
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -40,7 +41,7 @@ ALARM_PERMISSIONS = (
     "logs:DescribeMetricFilters", "logs:PutMetricFilter", "cloudwatch:DescribeAlarms",
     "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource")
 # The service of each listing `gather` makes, to name a failed one.
-GATHERED_BY = {"DescribeFlowLogs": "ec2", "DescribeLogGroups": "logs"}
+GATHERED_BY = MappingProxyType({"DescribeFlowLogs": "ec2", "DescribeLogGroups": "logs"})
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,15 @@ Each page's call goes through c7n's retry, or through the retry given (the actio
 counting one), as c7n/query.py's RetryPageIterator does. DescribeQueryDefinitions has no
 botocore paginator; one is built from its tokens, as c7n/query.py builds Config's.
 """
+from types import MappingProxyType
+
 from botocore.paginate import Paginator
 from c7n.query import RetryPageIterator
 
 # Operations botocore has no paginator for: their input token, output token and result key.
-UNMODELLED = {
+UNMODELLED = MappingProxyType({
     "describe_query_definitions": ("nextToken", "nextToken", "queryDefinitions"),
-}
+})
 
 
 def _paginator(client, operation):

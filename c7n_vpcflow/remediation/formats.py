@@ -1,5 +1,6 @@
 """Flow log record formats: the fields AWS knows, the default, and named presets."""
 import re
+from types import MappingProxyType
 
 # Fields of VPC flow log records, versions 2 to 10.
 FIELDS = frozenset((
@@ -24,13 +25,13 @@ DEFAULT_FIELDS = (
 # see through NAT (pkt-*), read TCP flags and tell direction and path (version 5 fields).
 # About 22 fields against the default 14: records are roughly 50-60% larger, so ingestion
 # and storage cost grow by about as much.
-PRESETS = {
+PRESETS = MappingProxyType({
     "security": (
         "version", "account-id", "interface-id", "vpc-id", "subnet-id", "instance-id",
         "srcaddr", "dstaddr", "srcport", "dstport", "pkt-srcaddr", "pkt-dstaddr",
         "protocol", "packets", "bytes", "start", "end", "action", "log-status",
         "tcp-flags", "flow-direction", "traffic-path"),
-}
+})
 
 
 class LogFormatError(ValueError):

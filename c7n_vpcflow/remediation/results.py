@@ -1,12 +1,13 @@
 """What enable-flow-logs did for each VPC, and once per run for the delivery role, turned
 into records only where they are written: its annotations and flow-log-results.json."""
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Dict, List, Optional
 
 from c7n_vpcflow.audit.evidence import event_mode, run_header, write_output
 from c7n_vpcflow.vocabulary import CLOUDWATCH, RESULTS_FILE, Outcome, RoleStep, Status
 
-_STARTING = {Outcome.FAIL: Status.FAILED, Outcome.SKIP: Status.SKIPPED}
+_STARTING = MappingProxyType({Outcome.FAIL: Status.FAILED, Outcome.SKIP: Status.SKIPPED})
 
 
 @dataclass

@@ -1,4 +1,7 @@
 """The enable-flow-logs schema and permissions, per destination type."""
+from types import MappingProxyType
+
+from c7n_vpcflow.audit.readonly import as_json, read_only
 from c7n_vpcflow.remediation.role import ROLE_READS
 from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.vocabulary import (
@@ -6,7 +9,7 @@ from c7n_vpcflow.vocabulary import (
 
 DEFAULTS = Settings()
 
-COMMON = {
+COMMON = read_only({
     "destination-type": {
         "enum": list(DESTINATION_TYPES), "default": DEFAULTS.destination_type,
         "description": "Where flow logs go."},
@@ -31,9 +34,9 @@ COMMON = {
     "max-workers": {
         "type": "integer", "minimum": 1, "maximum": 32, "default": DEFAULTS.max_workers,
         "description": "Log groups / destinations worked on at once, per account-region."},
-}
+})
 
-BY_DESTINATION = {
+BY_DESTINATION = read_only({
     CLOUDWATCH: {
         "log-group-name": {
             "type": "string", "minLength": 1, "default": DEFAULTS.log_group_template,
@@ -108,16 +111,17 @@ BY_DESTINATION = {
             "description": "kinesis-data-firehose: role ARN (in this account) that delivers "
                            "to a stream in another account."},
     },
-}
+})
 
-REQUIRED = {S3: "bucket", FIREHOSE: "delivery-stream"}
+REQUIRED = MappingProxyType({S3: "bucket", FIREHOSE: "delivery-stream"})
 
 
 def properties():
+    """Every key's JSON Schema, as plain JSON (Custodian's schema takes nothing else)."""
     merged = dict(COMMON)
     for keys in BY_DESTINATION.values():
         merged.update(keys)
-    return merged
+    return as_json(merged)
 
 
 def recorded_settings(data):
@@ -129,7 +133,7 @@ def recorded_settings(data):
 COMMON_PERMISSIONS = (
     "ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "ec2:CreateTags", "ec2:DeleteFlowLogs",
     "logs:DescribeLogGroups")
-PERMISSIONS = {
+PERMISSIONS = MappingProxyType({
     CLOUDWATCH: (
         "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:ListTagsForResource",
         "logs:TagResource", "iam:CreateRole", "iam:PutRolePolicy", "iam:TagRole",
@@ -138,7 +142,7 @@ PERMISSIONS = {
     FIREHOSE: (
         "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "firehose:TagDeliveryStream",
         "iam:CreateServiceLinkedRole", "iam:PassRole"),
-}
+})
 
 
 def permissions_for(settings):

@@ -7,6 +7,7 @@ account's or region's ARN nor a variable nobody defined gets as far as a write.
 """
 import re
 from dataclasses import replace
+from types import MappingProxyType
 
 from c7n.exceptions import PolicyValidationError
 from c7n.utils import FormatDate
@@ -38,7 +39,7 @@ SAMPLE_ACCOUNT = Account("111122223333", "us-east-1", "aws")
 PLACEHOLDER_ACCOUNT = Account("{account_id}", "{region}", "{partition}")
 # Each templated key of enable-flow-logs: its Settings attribute, the variables of ours it
 # may use. Tag values may use the account-region's and {now}; tag keys none.
-TEMPLATED = {
+TEMPLATED = MappingProxyType({
     "log-group-name": ("log_group_template", TEMPLATE_VARIABLES),
     "prefix": ("prefix", TEMPLATE_VARIABLES),
     "bucket": ("bucket", PER_REGION_VARIABLES),
@@ -47,7 +48,7 @@ TEMPLATED = {
     "role": ("role", ACCOUNT_WIDE_VARIABLES),
     "permissions-boundary": ("permissions_boundary", ACCOUNT_WIDE_VARIABLES),
     "cross-account-role": ("cross_account_role", ACCOUNT_WIDE_VARIABLES),
-}
+})
 TAG_VALUE_VARIABLES = PER_REGION_VARIABLES + DATED
 
 

@@ -4,6 +4,7 @@ import argparse
 import re
 import sys
 from datetime import datetime, timedelta, timezone
+from types import MappingProxyType
 
 from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.report.aggregator import DEFAULT_RULE, read_from_config
@@ -38,9 +39,9 @@ EXIT_CODES = """exit codes:
      named twice): one stderr line names it
 the highest-numbered of 4, 3 and 1 that applies wins"""
 
-WHY = {Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
+WHY = MappingProxyType({Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
        Gate.NOT_JUDGED: "some account-region was not judged",
-       Gate.CORRUPT: "corrupt evidence"}
+       Gate.CORRUPT: "corrupt evidence"})
 CLEAN = "every account-region judged, every VPC found non-compliant fixed"
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from string import Template
+from types import MappingProxyType
 
 from c7n_vpcflow.data.frameworks import cis_numbering
 from c7n_vpcflow.data.frameworks import load as load_frameworks
@@ -80,8 +81,8 @@ $frameworks
 </body></html>
 """)
 # The figures' words and headings, as PAGE names them ($fixed, $fixed_heading).
-FIGURE_WORDS = {**{f.name.lower(): f.value for f in Figure},
-                **{f.name.lower() + "_heading": f.heading for f in Figure}}
+FIGURE_WORDS = MappingProxyType({**{f.name.lower(): f.value for f in Figure},
+                                 **{f.name.lower() + "_heading": f.heading for f in Figure}})
 
 
 def _summary_row(row, now):

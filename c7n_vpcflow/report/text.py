@@ -6,6 +6,7 @@ judged only with weaker settings, or not at all) shows no VPC counts, never zero
 import csv
 import io
 import json
+from types import MappingProxyType
 
 from c7n_vpcflow.report import cost_text
 from c7n_vpcflow.report.profiles import CIS
@@ -170,4 +171,4 @@ def as_csv(rows, _terms, costs=()):
     return buffer.getvalue()
 
 
-FORMATS = {"md": as_markdown, "csv": as_csv, "json": as_json}
+FORMATS = MappingProxyType({"md": as_markdown, "csv": as_csv, "json": as_json})

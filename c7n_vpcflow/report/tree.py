@@ -28,7 +28,7 @@ METADATA_FILE, RESOURCES_FILE = "metadata.json", "resources.json"
 # Reads at once: S3 serves thousands of GETs a second per prefix; 32 keeps one client's
 # connections few while hiding ~25 ms of latency per request.
 DEFAULT_WORKERS = 32
-RUN_FILES = {METADATA_FILE, RUN_LOG, VERDICTS_FILE, RESULTS_FILE, COST_FILE}
+RUN_FILES = frozenset((METADATA_FILE, RUN_LOG, VERDICTS_FILE, RESULTS_FILE, COST_FILE))
 EVIDENCE = (VERDICTS_FILE, RESULTS_FILE, COST_FILE)
 # resources.json is read only to check results for VPCs the run's verdict does not name.
 LISTED = RUN_FILES | {RESOURCES_FILE}

@@ -7,6 +7,7 @@ from c7n.actions import BaseAction
 from c7n.utils import type_schema
 
 from c7n_vpcflow.audit.handoff import PlansUnderDryRun, say_when_unplanned
+from c7n_vpcflow.audit.readonly import as_json
 from c7n_vpcflow.errors import failed_call
 from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
@@ -71,7 +72,7 @@ class PutVpcFlowLogTelemetryRule(PlansUnderDryRun, BaseAction):
     """
 
     type = TELEMETRY_ACTION
-    schema = type_schema(type, **dict(ACTION_KEYS, **RULE_KEYS))
+    schema = type_schema(type, **as_json(dict(ACTION_KEYS, **RULE_KEYS)))
     schema_alias = False
     permissions = permissions_of("organization", READS + WRITES) + permissions_of(
         "account", READS + WRITES)

@@ -8,6 +8,7 @@ not onboarded, or evaluation is not running). Only account-regions we judged are
 import json
 import sys
 from dataclasses import asdict, dataclass
+from types import MappingProxyType
 from typing import List
 
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
@@ -118,7 +119,7 @@ def as_json(disagreements):
     return json.dumps([d.as_dict() for d in disagreements], indent=2) + "\n"
 
 
-FORMATS = {"md": as_markdown, "json": as_json}
+FORMATS = MappingProxyType({"md": as_markdown, "json": as_json})
 
 
 def say(text):

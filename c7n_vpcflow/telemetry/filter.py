@@ -9,6 +9,7 @@ from c7n.filters import Filter
 from c7n.utils import type_schema
 
 from c7n_vpcflow.audit.handoff import plan_dry_run
+from c7n_vpcflow.audit.readonly import as_json
 from c7n_vpcflow.telemetry.rules import (
     FILTER_KEYS, READS, RULE_KEYS, inspect, permissions_of, validate_spec)
 from c7n_vpcflow.telemetry.spec import DEVIATIONS, RUNNING, desired_rule, deviations
@@ -76,7 +77,7 @@ class VpcFlowLogTelemetryRule(Filter):
                      "description": "Which accounts the filter keeps: non-conforming (no "
                                     "rule conforms, or evaluation is not running) or "
                                     "conforming."},
-        **dict(FILTER_KEYS, **RULE_KEYS))
+        **as_json(dict(FILTER_KEYS, **RULE_KEYS)))
     schema_alias = False
     permissions = permissions_of("organization", READS) + permissions_of("account", READS)
 

@@ -2,11 +2,14 @@
 the calls in either scope (organization or account) and the permissions they need, and
 reading what the administering account holds.
 """
+from types import MappingProxyType
+
 from botocore.exceptions import BotoCoreError, ClientError
 from c7n.exceptions import PolicyValidationError
 from c7n.utils import local_session
 
 from c7n_vpcflow.audit.paging import paginate
+from c7n_vpcflow.audit.readonly import read_only
 from c7n_vpcflow.audit.variables import Variables, check_mode
 from c7n_vpcflow.errors import VpcFlowError, failed_call
 from c7n_vpcflow.remediation.schema import properties
@@ -18,7 +21,7 @@ READS = ("ListTelemetryRules", "GetTelemetryRule", "GetTelemetryEvaluationStatus
 WRITES = ("CreateTelemetryRule", "UpdateTelemetryRule", "StartTelemetryEvaluation",
           "TagResource")
 
-RULE_KEYS = {
+RULE_KEYS = read_only({
     "scope": {"enum": list(SCOPES), "default": "organization",
               "description": "organization: the organization's rules (management or "
                              "delegated-admin account); account: this account's rules."},
@@ -34,7 +37,7 @@ RULE_KEYS = {
                            "description": "The rule's SelectionCriteria; every VPC when absent."},
     "allow-field-updates": {"type": "boolean", "default": True,
                             "description": "Let AWS replace drifted flow logs it made."},
-}
+})
 # enable-flow-logs keys a rule expresses (the filter compares them) ...
 EXPRESSED = ("traffic-type", "retention-days", "log-group-name", "log-format",
              "max-aggregation-interval")
@@ -42,7 +45,7 @@ EXPRESSED = ("traffic-type", "retention-days", "log-group-name", "log-format",
 DECLINED = ("destination-type", "kms-key-id", "tags", "role", "create-role",
             "replace-broken")
 # What those keys mean for a rule, where it differs from enable-flow-logs.
-FOR_A_RULE = {
+FOR_A_RULE = MappingProxyType({
     "retention-days": "Retention of the log groups the rule creates.",
     "log-group-name": "The rule's per-VPC log-group pattern: {vpc_id} and {account_id} "
                       "only (AWS's <resourceId> and <accountId>).",
@@ -54,7 +57,7 @@ FOR_A_RULE = {
     "create-role": "Not carried by a rule: logged.",
     "replace-broken": "Not carried by a rule (AWS repairs drift when allow-field-updates): "
                       "logged.",
-}
+})
 
 
 def _keys(names):
@@ -62,8 +65,8 @@ def _keys(names):
             for k, v in properties().items() if k in names}
 
 
-FILTER_KEYS = _keys(EXPRESSED)
-ACTION_KEYS = _keys(EXPRESSED + DECLINED)
+FILTER_KEYS = read_only(_keys(EXPRESSED))
+ACTION_KEYS = read_only(_keys(EXPRESSED + DECLINED))
 
 
 def operation(scope, name):

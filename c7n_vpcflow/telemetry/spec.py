@@ -6,6 +6,7 @@ log-group pattern, regions and scope; what it cannot express is named in `not_ca
 """
 import copy
 import re
+from types import MappingProxyType
 
 from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.vocabulary import ALL_TRAFFIC, CLOUDWATCH, OUR_TAG, Deviation
@@ -16,31 +17,31 @@ DEFAULT_RULE_NAME = "c7n-vpcflow-vpc-flow-logs"
 # AWS's pattern when a rule names none (the user guide's default).
 AWS_DEFAULT_PATTERN = "/aws/vpc/<resourceId>"
 # Our template variables the service's pattern macros can stand for.
-MACROS = {"vpc_id": "<resourceId>", "account_id": "<accountId>"}
+MACROS = MappingProxyType({"vpc_id": "<resourceId>", "account_id": "<accountId>"})
 RUNNING = ("RUNNING", "STARTING")
 # What Observability Admin's calls of each scope ask of the caller: said when refused.
-WHEN_DENIED = {"organization": "; organization-wide calls need trusted access for "
-                               "Observability Admin and the management or a delegated-admin "
-                               "account",
-               "account": ""}
+WHEN_DENIED = MappingProxyType({
+    "organization": "; organization-wide calls need trusted access for Observability Admin and "
+                    "the management or a delegated-admin account",
+    "account": ""})
 
 # Reason codes of a rule (or of its absence), in the order they are annotated.
 DEVIATIONS = tuple(Deviation)
 
 # What enable-flow-logs does that a telemetry rule cannot, said whenever a rule is planned.
-ALWAYS_NOT_CARRIED = {
+ALWAYS_NOT_CARRIED = MappingProxyType({
     "tags": "flow logs and log groups a rule creates carry only AWS's tag "
             "CloudWatchTelemetryRuleManaged=true, not ours (%s: %s) nor `tags`; those go on "
             "the rule itself" % OUR_TAG,
     "role": "AWS delivers through its service-linked role, not our delivery role",
-}
-NOT_CARRIED = {
+})
+NOT_CARRIED = MappingProxyType({
     "kms-key-id": "one KMS key for every log group, only for a rule in the key's own region "
                   "(a key is regional; no key per log group)",
     "replace-broken": "AWS replaces the flow logs it made when they drift, if the rule allows "
                       "field updates; it never touches others'",
     "create-role": "no delivery role is involved",
-}
+})
 
 
 class RuleSpecError(ValueError):
@@ -141,7 +142,7 @@ def ordered(codes):
 
 
 # Where each deviation lives: (rule part, keys), the part a path from the rule's top.
-FIELDS = {
+FIELDS = MappingProxyType({
     Deviation.TRAFFIC_TYPE: (("DestinationConfiguration", "VPCFlowLogParameters"),
                              ("TrafficType",)),
     Deviation.LOG_FORMAT: (("DestinationConfiguration", "VPCFlowLogParameters"),
@@ -154,7 +155,7 @@ FIELDS = {
     Deviation.SCOPE: ((), ("Scope",)),
     Deviation.SELECTION_CRITERIA: ((), ("SelectionCriteria",)),
     Deviation.FIELD_UPDATES: ((), ("AllowFieldUpdates",)),
-}
+})
 
 
 def _part(rule, path):
