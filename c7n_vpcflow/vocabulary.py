@@ -55,6 +55,10 @@ EXEMPTION_EXPIRED = "exemption-expired"
 FILTER = "flow-log-compliance"
 ACTION = "enable-flow-logs"
 ANALYTICS_ACTION = "flow-log-analytics"
+# flow-log-analytics' keys that need the log group's features (metric filters, Logs
+# Insights), as its schema names them; the cost model's choices depend on them.
+REJECT_ALARM = "reject-alarm"
+INSIGHTS_QUERIES = "insights-queries"
 COST_FILTER = "flow-log-cost"
 TELEMETRY_FILTER = "vpc-flow-log-telemetry-rule"
 TELEMETRY_ACTION = "put-vpc-flow-log-telemetry-rule"

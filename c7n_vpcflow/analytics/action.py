@@ -19,12 +19,12 @@ from c7n_vpcflow.audit.handoff import (
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.readonly import as_json, read_only
 from c7n_vpcflow.audit.variables import Variables, check_mode
-from c7n_vpcflow.cost.choices import INSIGHTS_QUERIES, REJECT_ALARM
 from c7n_vpcflow.errors import AnnotatesFailures, fail_if_last
 from c7n_vpcflow.remediation.action import EnableFlowLogs
 from c7n_vpcflow.remediation.pacing import LOGS_WRITES, PacedClient, Pacer
 from c7n_vpcflow.remediation.settings import Settings
-from c7n_vpcflow.vocabulary import ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, Status
+from c7n_vpcflow.vocabulary import (
+    ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, INSIGHTS_QUERIES, REJECT_ALARM, Status)
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -37,11 +37,11 @@ PROPERTIES = read_only({
         "type": "string",
         "description": "The flow logs' record format (${field} names or the preset "
                        "security); AWS's default format when absent."},
-    "insights-queries": {
+    INSIGHTS_QUERIES: {
         "type": "boolean", "default": False,
         "description": "Save CloudWatch Logs Insights queries scoped to each log group (top "
                        "rejected sources, top talkers, rejected SSH/RDP, unexpected ports)."},
-    "reject-alarm": {
+    REJECT_ALARM: {
         "type": "object", "additionalProperties": False, "required": ["threshold"],
         "properties": {
             "threshold": {"type": "integer", "minimum": 1},

@@ -15,11 +15,9 @@ record of cost.model, or why it is blocked or cannot be estimated. Pure: no AWS 
 """
 from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.cost.model import monthly_gb, share_usd, stored_gb
-from c7n_vpcflow.vocabulary import ALL_TRAFFIC, CLOUDWATCH, INFREQUENT_ACCESS, S3, STANDARD
+from c7n_vpcflow.vocabulary import (
+    ALL_TRAFFIC, CLOUDWATCH, INFREQUENT_ACCESS, INSIGHTS_QUERIES, REJECT_ALARM, S3, STANDARD)
 
-# flow-log-analytics' keys, as its schema names them.
-REJECT_ALARM = "reject-alarm"
-INSIGHTS_QUERIES = "insights-queries"
 METRIC_FILTERS = "metric-filters"
 
 

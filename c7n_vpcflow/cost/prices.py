@@ -11,8 +11,6 @@ import json
 from functools import lru_cache
 from importlib.resources import files
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 PACKAGE_PRICES = "c7n_vpcflow/data/prices.json"
 # The keys that hold a figure (and its source) rather than more keys.
@@ -25,16 +23,27 @@ class PricesError(ValueError):
 
 @lru_cache(maxsize=None)
 def _validator():
+    """The prices schema's validator; None where jsonschema cannot be imported: in a Lambda
+    function, whose archive carries the plugin and c7n only (jsonschema needs the compiled
+    rpds-py). There the package's prices were checked by its tests, and a policy's were
+    checked by `custodian run` when it validated the policy before deploying it."""
+    try:
+        from jsonschema import Draft202012Validator
+    except ImportError:
+        return None
     schema = files("c7n_vpcflow").joinpath("schemas", "prices.schema.json").read_text("utf-8")
     return Draft202012Validator(json.loads(schema))
 
 
 def problem(prices):
     """What makes `prices` unusable, in one line; None when it is usable."""
-    error = best_match(_validator().iter_errors(prices))
-    if error is not None:
-        where = "/".join(str(step) for step in error.absolute_path) or "(top)"
-        return "%s: %s" % (where, error.message)
+    validator = _validator()
+    if validator is not None:
+        from jsonschema.exceptions import best_match
+        error = best_match(validator.iter_errors(prices))
+        if error is not None:
+            where = "/".join(str(step) for step in error.absolute_path) or "(top)"
+            return "%s: %s" % (where, error.message)
     for path, figure in _figures(prices["regions"], ("regions",)):
         if "tiers" in figure and _tier_problem(figure["tiers"]):
             return "%s/tiers: %s" % ("/".join(path), _tier_problem(figure["tiers"]))
