@@ -51,6 +51,9 @@ BROKEN = frozenset((INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING))
 # Given beside a VPC's real reasons when the register's exemption for it has expired.
 EXEMPTION_EXPIRED = "exemption-expired"
 
+# What AWS Config, CloudFormation and Observability Admin call a VPC.
+VPC_RESOURCE_TYPE = "AWS::EC2::VPC"
+
 # The registered names of the filter and the actions.
 FILTER = "flow-log-compliance"
 ACTION = "enable-flow-logs"

@@ -4,9 +4,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from c7n_vpcflow.config.annotation import (
+from c7n_vpcflow.evaluations.annotation import (
     MAX_ANNOTATION, NotOurs, parse_verdict, shared_owner, verdict_annotation)
-from c7n_vpcflow.config.evaluations import Exemption, evaluations
+from c7n_vpcflow.evaluations.records import Exemption, evaluations
 from c7n_vpcflow.vocabulary import FLOW_LOGS, MANAGED_BY, MISSING, REASONS, VIOLATIONS
 
 JUDGED_AT = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)

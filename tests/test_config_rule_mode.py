@@ -9,7 +9,7 @@ from c7n.exceptions import PolicyValidationError
 from c7n.policy import Policy
 
 from c7n_vpcflow.config import mode as config_mode
-from c7n_vpcflow.config.annotation import parse_verdict
+from c7n_vpcflow.evaluations.annotation import parse_verdict
 from c7n_vpcflow.errors import VpcFlowError
 from c7n_vpcflow.vocabulary import VERDICTS_FILE
 from localaws.lambda_boot import config_rule_event, create_lambda_role

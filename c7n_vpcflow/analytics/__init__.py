@@ -5,6 +5,7 @@ action (the action), queries (which log group per VPC; listing and writing the q
 metric filter and alarm), definitions (what is written, as AWS takes it), validation
 (checks beyond the schema), dryrun (its plan under --dryrun).
 
-May import the top-level modules, audit and remediation (enable-flow-logs' settings,
-naming and formats); never telemetry, securityhub or report.
+May import the top-level modules, audit, remediation (enable-flow-logs' settings,
+naming and formats) and cost (what its queries and alarm cost); never telemetry,
+securityhub, config or report.
 """

@@ -1,5 +1,5 @@
 """The ``vpc-flow-log-config-rule`` execution mode: the filter's verdicts as an AWS Config
-custom rule, one evaluation per VPC (see evaluations)."""
+custom rule, one evaluation per VPC (see c7n_vpcflow.evaluations)."""
 import logging
 import re
 from datetime import datetime, timezone
@@ -14,9 +14,9 @@ from ..account import Account
 from ..audit.filter import FlowLogCompliance
 from ..audit.inventory import owned_vpcs
 from ..errors import VpcFlowError, failed_call, failed_vpcs
+from ..evaluations.annotation import GONE
+from ..evaluations.records import evaluations
 from ..vocabulary import CONFIG_RULE_MODE, FILTER
-from .annotation import GONE
-from .evaluations import evaluations
 
 log = logging.getLogger("custodian.vpcflow")
 

@@ -22,9 +22,9 @@ is retried (botocore's standard retries).
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timezone
 
-from ..config.annotation import SETTINGS, NotOurs, parse_verdict
-from ..config.evaluations import COMPLIANT, VPC_RESOURCE_TYPE
-from ..vocabulary import CONFIG_RULE_MODE, FILTER, Judgement
+from ..evaluations.annotation import SETTINGS, NotOurs, parse_verdict
+from ..evaluations.records import COMPLIANT
+from ..vocabulary import CONFIG_RULE_MODE, FILTER, VPC_RESOURCE_TYPE, Judgement
 from .source import SourceError
 from .tree import PolicyRun
 

@@ -1,11 +1,13 @@
 """CloudWatch telemetry rules for VPC flow logs, on aws.account: the
-`vpc-flow-log-telemetry-rule` filter (report the rules), the `put-vpc-flow-log-telemetry-rule`
-action (drive one), the rule they describe (spec), and `c7n-vpcflow telemetry-check` (our
-verdicts beside AWS's own view).
+`vpc-flow-log-telemetry-rule` filter (filter: report the rules), the
+`put-vpc-flow-log-telemetry-rule` action (action: drive one; plan: its plan, under --dryrun
+too), the rule they describe (spec, pure), reading and writing rules in either scope
+(rules), and `c7n-vpcflow telemetry-check` (check: our verdicts beside AWS's own view).
 
 Importing it registers the filter and the action on aws.account, now if Custodian has loaded
 that resource, else when it does. May import the top-level modules, audit and remediation
-(the rule is described by enable-flow-logs' keys); check reads evidence through report.
+(the rule is described by enable-flow-logs' keys); check alone reads evidence through
+report; never analytics, securityhub or config.
 """
 from c7n.manager import resources as aws_resources
 

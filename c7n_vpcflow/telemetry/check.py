@@ -19,8 +19,8 @@ from c7n_vpcflow.audit.paging import paginate
 from c7n_vpcflow.errors import failed_call, one_line
 from c7n_vpcflow.report.source import SourceError
 from c7n_vpcflow.report.tree import open_source, read_tree
-from c7n_vpcflow.telemetry.spec import RESOURCE_TYPE, WHEN_DENIED
-from c7n_vpcflow.vocabulary import Judgement
+from c7n_vpcflow.telemetry.spec import WHEN_DENIED
+from c7n_vpcflow.vocabulary import VPC_RESOURCE_TYPE, Judgement
 
 ENABLED = "Enabled"
 UNKNOWN_TO_AWS = "not evaluated"
@@ -59,7 +59,7 @@ def aws_view(session_factory, scope="organization"):
     found = {}
     try:
         listing = paginate(client, operation, "TelemetryConfigurations",
-                           ResourceTypes=[RESOURCE_TYPE])
+                           ResourceTypes=[VPC_RESOURCE_TYPE])
     except (ClientError, BotoCoreError) as e:
         raise ListingFailed(failed_call(client, operation, e, WHEN_DENIED[scope])) from None
     for item in listing:

@@ -9,9 +9,9 @@ import re
 from types import MappingProxyType
 
 from c7n_vpcflow.remediation.settings import Settings
-from c7n_vpcflow.vocabulary import ALL_TRAFFIC, CLOUDWATCH, OUR_TAG, Deviation
+from c7n_vpcflow.vocabulary import (
+    ALL_TRAFFIC, CLOUDWATCH, OUR_TAG, VPC_RESOURCE_TYPE, Deviation)
 
-RESOURCE_TYPE = "AWS::EC2::VPC"
 SOURCE_TYPE = "VPC_FLOW_LOGS"
 DEFAULT_RULE_NAME = "c7n-vpcflow-vpc-flow-logs"
 # AWS's pattern when a rule names none (the user guide's default).
@@ -79,7 +79,7 @@ def desired_rule(data, home_region):
                    "DestinationPattern": destination_pattern(settings.log_group_template),
                    "RetentionInDays": settings.retention_days,
                    "VPCFlowLogParameters": parameters}
-    rule = {"ResourceType": RESOURCE_TYPE, "TelemetryType": "Logs",
+    rule = {"ResourceType": VPC_RESOURCE_TYPE, "TelemetryType": "Logs",
             "TelemetrySourceTypes": [SOURCE_TYPE], "DestinationConfiguration": destination,
             "AllowFieldUpdates": data.get("allow-field-updates", True)}
     if data.get("regions"):
@@ -100,7 +100,7 @@ def desired_rule(data, home_region):
 
 
 def is_vpc_flow_log_rule(rule):
-    return (rule.get("ResourceType") == RESOURCE_TYPE
+    return (rule.get("ResourceType") == VPC_RESOURCE_TYPE
             and SOURCE_TYPE in (rule.get("TelemetrySourceTypes") or ()))
 
 

@@ -9,11 +9,10 @@ time (OrderingTimestamp), so Config orders it after any earlier run's.
 from dataclasses import dataclass
 from datetime import date
 
-from ..vocabulary import FLOW_LOGS, MANAGED_BY, VIOLATIONS
-from .annotation import exempt_annotation, shared_annotation, verdict_annotation
+from c7n_vpcflow.evaluations.annotation import (
+    exempt_annotation, shared_annotation, verdict_annotation)
+from c7n_vpcflow.vocabulary import FLOW_LOGS, MANAGED_BY, VIOLATIONS, VPC_RESOURCE_TYPE
 
-# What Config calls a VPC (the resource type's CloudFormation name).
-VPC_RESOURCE_TYPE = "AWS::EC2::VPC"
 COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE = "COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"
 
 

@@ -19,7 +19,7 @@ only the flow-log list is ever cut; a reader takes the ids that are whole.
 import re
 from dataclasses import dataclass, field
 
-from ..vocabulary import MANAGERS, REASONS
+from c7n_vpcflow.vocabulary import MANAGERS, REASONS
 
 # PutEvaluations' Annotation: 1 to 256 characters (botocore's config model).
 MAX_ANNOTATION = 256
