@@ -21,7 +21,6 @@ DEFAULT_TRAFFIC_TYPE = "REJECT"
 # listed without one is STANDARD).
 STANDARD = "STANDARD"
 INFREQUENT_ACCESS = "INFREQUENT_ACCESS"
-LOG_GROUP_CLASSES = (STANDARD, INFREQUENT_ACCESS)
 
 # The retention periods (days) CloudWatch Logs accepts (PutRetentionPolicy's retentionInDays).
 RETENTION_DAYS = (

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from c7n_vpcflow.evaluations.annotation import (
-    MAX_ANNOTATION, NotOurs, parse_verdict, shared_owner, verdict_annotation)
+    MAX_ANNOTATION, NotOurs, parse_verdict, verdict_annotation)
 from c7n_vpcflow.evaluations.records import Exemption, evaluations
 from c7n_vpcflow.vocabulary import FLOW_LOGS, MANAGED_BY, MISSING, REASONS, VIOLATIONS
 
@@ -44,7 +44,8 @@ def test_a_shared_vpc_is_not_applicable_and_comes_after_the_judged():
                         [{"VpcId": "vpc-0f9", "OwnerId": "444455556666"}], CIS, JUDGED_AT)
     assert [(e["ComplianceResourceId"], e["ComplianceType"]) for e in found] == [
         ("vpc-0a1", "NON_COMPLIANT"), ("vpc-0f9", "NOT_APPLICABLE")]
-    assert shared_owner(found[1]["Annotation"]) == "444455556666"
+    assert found[1]["Annotation"] == (
+        "shared by account 444455556666: only its owner can add flow logs")
 
 
 def test_an_exempt_vpc_is_not_applicable_naming_the_exemption_until_it_expires():

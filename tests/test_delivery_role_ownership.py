@@ -9,12 +9,9 @@ import json
 import logging
 
 import pytest
-from c7n.utils import get_retry
 
-from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.handoff import DryRunFailed
 from c7n_vpcflow.errors import FlowLogRemediationError
-from c7n_vpcflow.remediation.role import DeliveryRole
 from c7n_vpcflow.remediation.role_policy import BOUNDARY_NAME, delivery_policy
 from c7n_vpcflow.remediation.settings import Settings
 from support.aws import RecordingSession
@@ -220,16 +217,3 @@ def test_a_role_given_by_arn_is_planned_created_and_used_at_that_arn_path_includ
     assert [f["DeliverLogsPermissionArn"] for f in flow_logs_of(emulator)[vpc_id]] == [arn]
 
 
-def test_a_role_in_another_account_is_named_by_its_own_arn_and_refused_without_a_call():
-    session = RecordingSession(REGION)
-    foreign = "arn:aws:iam::210987654321:role/" + ROLE
-    role = DeliveryRole(session.session, get_retry(()), Account(ACCOUNT_ID, REGION),
-                        Settings(role=foreign))
-
-    status = role.assess("/vpc/flow-logs/", {"/vpc/flow-logs/vpc-1"})
-
-    assert status.arn == foreign and status.action == "unusable"
-    assert status.refusal("/vpc/flow-logs/vpc-1") == (
-        "delivery role %s is in account 210987654321; flow logs need a role in the same "
-        "account (%s)" % (foreign, ACCOUNT_ID))
-    assert session.calls == []

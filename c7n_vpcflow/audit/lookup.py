@@ -47,10 +47,6 @@ class LookupPlan:
     prefixes: tuple = ()
     chunks: tuple = ()
 
-    @property
-    def exact_names(self):
-        return {name for chunk in self.chunks for name in chunk}
-
 
 def plan_lookup(names):
     """The cheaper provable way to find `names`: see the module's docstring."""

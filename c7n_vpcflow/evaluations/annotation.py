@@ -31,7 +31,6 @@ JUDGED_WITH = "judged with: "
 FLOW_LOGS = "flow logs: "
 NO_FLOW_LOGS = "none"
 LIST = "/"
-SHARED = re.compile(r"^shared by account (\d{12}): only its owner can add flow logs$")
 FLOW_LOG = re.compile(r"^(fl-[0-9a-f]+) \((%s)\)$" % "|".join(map(re.escape, MANAGERS)))
 # The filter's settings named in "judged with", in this order; lists joined with "/".
 SETTINGS = ("traffic-types", "min-retention-days", "destination-types")
@@ -85,12 +84,6 @@ GONE = "no longer in this account-region when judged: deleted, or no longer shar
 def exempt_annotation(exemption, expires):
     """A VPC exempt under `exemption` until `expires` (a date)."""
     return truncated("exempt under %s until %s" % (exemption, expires.isoformat()))
-
-
-def shared_owner(annotation):
-    """The owner's account id of a VPC the annotation says is shared, else None."""
-    match = SHARED.match(annotation or "")
-    return match.group(1) if match else None
 
 
 def _parse_settings(text):

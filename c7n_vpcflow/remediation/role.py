@@ -87,10 +87,9 @@ class DeliveryRole:
         values = account.values()
         rendered = render_template(settings.role, values, "role")
         self.name, role_account = parse_role(rendered)
-        # A role given by ARN is that role, in the account and under the path it names.
+        # A role given by ARN is that role, under the path it names (a role of another
+        # account was refused before the run: validation.validate_run_account).
         self.given_arn = rendered if role_account else None
-        self.foreign_account = role_account if role_account not in (None, self.account_id) \
-            else None
         self.create_allowed = settings.create_role
         self.tags = settings.tag_map
         boundary = settings.permissions_boundary
@@ -114,10 +113,6 @@ class DeliveryRole:
 
     def assess(self, prefix, log_groups):
         """RoleStatus for flow logs into `log_groups` (all under `prefix`); reads only."""
-        if self.foreign_account:
-            return RoleStatus(self.name, self.arn(), False, (
-                "delivery role %s is in account %s; flow logs need a role in the same "
-                "account (%s)" % (self.arn(), self.foreign_account, self.account_id)))
         try:
             role = self.retry(self.iam.get_role, RoleName=self.name)["Role"]
         except ClientError as e:

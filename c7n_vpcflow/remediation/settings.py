@@ -78,9 +78,5 @@ class Settings:
         return Rules(traffic_types=frozenset((ALL_TRAFFIC, self.traffic_type)))
 
     @property
-    def needs_log_groups(self):
-        return self.destination_type == CLOUDWATCH
-
-    @property
     def needs_delivery_role(self):
         return self.destination_type == CLOUDWATCH
