@@ -13,9 +13,10 @@ then do the policies run. Variables left without a value (no default, none given
 gives them type defaults, a count of 0) are warned about.
 
 By default the gate judges what the CIS 3.7 audit asks, as the live audit does. With
---min-retention-days N it also runs the opt-in policies (<policy dir>/opt-in): a flow log's
-CloudWatch log group whose retention is set below N fails; one that never expires keeps
-enough, as the live filter's `min-retention-days` judges.
+--min-retention-days N (one of CloudWatch's retention periods, as the live filter's
+`min-retention-days` takes) it also runs the opt-in policies (<policy dir>/opt-in): a flow
+log's CloudWatch log group whose retention is set below N fails; one that never expires keeps
+enough, as the live filter judges.
 
 Exit status: 0 no finding; 1 findings; 2 a root could not be judged (HCL does not parse,
 module not present, no Terraform files). Output defaults to `github` (annotations) when
@@ -23,6 +24,7 @@ GITHUB_ACTIONS=true, else `cli`. Standard library only; c7n-left and tfparse run
 child processes (the `iac` extra).
 """
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -197,9 +199,22 @@ def with_opt_in(policy_dir, into):
     return into
 
 
-def positive(text):
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"a whole number of days, 1 or more: {text!r}")
+def retention_periods():
+    """CloudWatch Logs' retention periods (days), from the plugin's vocabulary: the live
+    filter's list. Read from its file, which imports only the standard library, so the gate
+    needs neither the plugin installed nor Custodian imported."""
+    spec = importlib.util.spec_from_file_location(
+        "c7n_vpcflow_vocabulary", HERE.parent / "c7n_vpcflow" / "vocabulary.py")
+    vocabulary = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(vocabulary)
+    return vocabulary.RETENTION_DAYS
+
+
+def retention_period(text):
+    periods = retention_periods()
+    if not text.isdigit() or int(text) not in periods:
+        raise argparse.ArgumentTypeError(
+            f"one of CloudWatch's retention periods ({', '.join(map(str, periods))}): {text!r}")
     return int(text)
 
 
@@ -210,9 +225,10 @@ def main(argv=None):
     ap.add_argument("-o", "--output", choices=["cli", "github", "json", "junit"],
                     default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "cli")
     ap.add_argument("--var-file", action="append", default=[], help="repeatable")
-    ap.add_argument("--min-retention-days", type=positive, metavar="N",
+    ap.add_argument("--min-retention-days", type=retention_period, metavar="N",
                     help="opt in: also fail a flow log's log group whose retention_in_days "
-                         "is set below N (one that never expires keeps enough)")
+                         "is set below N, one of CloudWatch's retention periods (one that "
+                         "never expires keeps enough)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="iac-policies-") as merged:
         policy_dir = args.policy_dir

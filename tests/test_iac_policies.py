@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.vocabulary import RETENTION_DAYS
 from support.iac import CHECK, C7N_LEFT, MISSING, POLICY_DIR, RETENTION, TRAFFIC, TREES, run
 
 pytest.importorskip("c7n_left")
@@ -78,11 +80,11 @@ def test_opt_in_retention_fails_only_groups_whose_retention_is_set_below_the_min
     below N fails; none (or 0) never expires and keeps enough."""
     ninety = (RETENTION, "module.vpc_with_flow_logs_cloudwatch_logs_90_days")
     assert retention_findings("vpc_module_flow_logs", tmp_path, 365) == [ninety]
-    assert retention_findings("vpc_module_flow_logs", tmp_path, 91) == [ninety]
+    assert retention_findings("vpc_module_flow_logs", tmp_path, 120) == [ninety]
     assert retention_findings("vpc_module_flow_logs", tmp_path, 90) == []
     # retention_in_days from a variable (365); absent and 0 never fail
     assert retention_findings("log_group_retention", tmp_path, 365) == []
-    assert retention_findings("log_group_retention", tmp_path, 366) == [
+    assert retention_findings("log_group_retention", tmp_path, 400) == [
         (RETENTION, "aws_cloudwatch_log_group.year")]
 
 
@@ -90,10 +92,15 @@ def test_opt_in_retention_adds_to_the_default_policies_in_one_report(tmp_path):
     assert sorted(retention_findings("missing", tmp_path, 365)) == sorted(EXPECTED["missing"])
 
 
-def test_min_retention_days_must_be_a_whole_number_of_days(tmp_path):
-    for days in ("0", "-1", "a year"):
+def test_min_retention_days_takes_only_the_retention_periods_the_live_filter_takes(tmp_path):
+    # One list: the live filter's min-retention-days enum is vocabulary.RETENTION_DAYS.
+    periods = "(%s)" % ", ".join(map(str, RETENTION_DAYS))
+    for days in ("0", "-1", "a year", "91", "366", "3654"):
         proc = check(tree(tmp_path / days, "compliant"), options=("--min-retention-days", days))
-        assert proc.returncode == 2 and "1 or more" in proc.stderr, days
+        assert proc.returncode == 2 and "one of CloudWatch's retention periods %s: %r" % (
+            periods, days) in proc.stderr, days
+    assert FlowLogCompliance.schema["properties"]["min-retention-days"]["enum"] == list(
+        RETENTION_DAYS)
 
 
 def test_module_finding_is_reported_on_the_call_and_names_the_resource(tmp_path):
