@@ -88,6 +88,9 @@ BY_DESTINATION = {
              "arn:aws:iam::123456789012:role/x"]),
         "unscoped-delivery-role": ([True, False], ["yes", 1]),
         "logs-calls-per-second": ([5, 0.5, 100], [0, -1, 101, "5"]),
+        "log-group-class": (["STANDARD", "INFREQUENT_ACCESS"],
+                            ["standard", "DELIVERY", "ESSENTIALS", "IA"]),
+        "deletion-protection": ([True, False], ["yes", 1]),
     },
     S3: {
         "bucket": (["my-flow-logs", "arn:aws:s3:::my-flow-logs", "flow-logs-{account_id}",

@@ -28,9 +28,12 @@ PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
               "Bucket": "org-c7n-vpcflow-evidence"}
 
 
-# The operations of CloudWatch Observability Admin (telemetry rules), as botocore models them.
-OBSERVABILITYADMIN = frozenset(
-    botocore.session.get_session().get_service_model("observabilityadmin").operation_names)
+# The operations botocore models of the services whose newer actions parliament's database
+# lacks: CloudWatch Observability Admin (telemetry rules) and CloudWatch Logs
+# (PutLogGroupDeletionProtection, for enable-flow-logs' deletion-protection).
+NEWER_THAN_PARLIAMENT = {
+    service: frozenset(botocore.session.get_session().get_service_model(service).operation_names)
+    for service in ("observabilityadmin", "logs")}
 
 
 def false_alarm(finding, document):
@@ -47,11 +50,12 @@ def false_alarm(finding, document):
     # them is how a role holding e.g. CloudWatchLogsFullAccess is judged.
     if finding.issue == "INVALID_ARN":
         return "INVALID_ARN" not in issues(without_aws_managed_policies(document))
-    # parliament's database predates telemetry rules: an observabilityadmin action it does not
-    # know passes when it is an operation of the service (TagResource too), nothing else.
+    # parliament's database predates telemetry rules and log-group deletion protection: an
+    # observabilityadmin or logs action it does not know passes when it is an operation of
+    # that service as botocore models it, nothing else.
     if finding.issue == "UNKNOWN_ACTION":
         service, _, operation = finding.location["string"].partition(":")
-        return service == "observabilityadmin" and operation in OBSERVABILITYADMIN
+        return operation in NEWER_THAN_PARLIAMENT.get(service, ())
     return False
 
 

@@ -156,3 +156,47 @@ def test_a_traffic_type_the_filter_accepts_but_the_action_does_not_write_gets_a_
     p = filter_judged_plan([(flow_log("fl-1", traffic="ACCEPT"), [])], {TARGET: group()},
                            **{"traffic-type": "REJECT"})
     assert p.outcome == "create" and "fl-1 traffic-type" in p.reason
+
+
+def test_a_created_group_gets_the_asked_class_and_deletion_protection_in_its_create_call():
+    p = plan(**{"log_group_class": "INFREQUENT_ACCESS", "deletion_protection": True})
+    assert p.calls == ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs"]
+    described = p.describe()
+    assert (described["log-group-class"], described["deletion-protection"]) == (
+        "INFREQUENT_ACCESS", True)
+    assert "warnings" not in described
+
+
+def test_an_existing_group_is_given_deletion_protection_once_and_never_has_it_taken_away():
+    unprotected = plan([flow_log("fl-1")], [group(retention=365)], deletion_protection=True)
+    assert (unprotected.outcome, unprotected.calls) == (
+        "update", ["logs:PutLogGroupDeletionProtection"])
+    assert unprotected.describe()["deletion-protection"] is True
+    protected = [group(retention=365, deletionProtectionEnabled=True)]
+    assert plan([flow_log("fl-1")], protected, deletion_protection=True).calls == []
+    # Without the key a protected group stays protected: no call turns it off.
+    kept = plan([flow_log("fl-1")], protected)
+    assert (kept.outcome, kept.calls, kept.describe()["deletion-protection"]) == (
+        "skip", [], True)
+
+
+def test_an_existing_group_of_another_class_is_kept_and_its_plan_warns():
+    p = plan([flow_log("fl-1")], [group(retention=365)], log_group_class="INFREQUENT_ACCESS")
+    assert (p.outcome, p.calls) == ("skip", [])
+    assert p.describe()["warnings"] == [
+        "log group %s is STANDARD; log-group-class INFREQUENT_ACCESS applies to the groups "
+        "enable-flow-logs creates (a group's class is fixed at creation; it is never "
+        "recreated)" % TARGET]
+    assert p.describe()["log-group-class"] == "STANDARD"
+    creating = plan(groups=[group(retention=365, logGroupClass="INFREQUENT_ACCESS")])
+    assert creating.calls == ["logs:TagResource", "ec2:CreateFlowLogs"]
+    assert "is INFREQUENT_ACCESS; log-group-class STANDARD" in creating.describe()["warnings"][0]
+
+
+def test_a_group_of_the_asked_class_or_one_the_vpc_does_not_write_to_gives_no_warning():
+    same = plan([flow_log("fl-1")], [group(retention=365, logGroupClass="INFREQUENT_ACCESS")],
+                log_group_class="INFREQUENT_ACCESS")
+    assert "warnings" not in same.describe()
+    elsewhere = plan([flow_log("fl-1", group="/team/netlogs")], [group("/team/netlogs")],
+                     log_group_class="INFREQUENT_ACCESS")
+    assert elsewhere.outcome == "skip" and "warnings" not in elsewhere.describe()

@@ -7,10 +7,13 @@ from c7n_vpcflow.vocabulary import Outcome, RoleStep, Status
 GROUP = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"
 
 
-def planned(outcome, reason="", destination_type="cloud-watch-logs", destination=GROUP):
-    return VpcResult.planned(SimpleNamespace(
-        outcome=outcome, reason=reason, destination_type=destination_type,
-        destination=destination))
+def plan(outcome, reason="", destination_type="cloud-watch-logs", destination=GROUP):
+    return SimpleNamespace(outcome=outcome, reason=reason, destination_type=destination_type,
+                           destination=destination, warnings=[])
+
+
+def planned(*args, **kwargs):
+    return VpcResult.planned(plan(*args, **kwargs))
 
 
 def test_a_created_cloudwatch_result_names_its_log_group_and_nothing_unset():
@@ -40,6 +43,16 @@ def test_error_warnings_and_tags_added_follow_only_when_set():
     record = result.to_record()
     assert list(record)[-3:] == ["error", "warnings", "tags-added"]
     assert (record["status"], record["error"]) == ("failed", "AccessDenied")
+
+
+def test_a_plans_warnings_are_its_results_and_stay_its_own():
+    warning = "log group %s is STANDARD; log-group-class INFREQUENT_ACCESS applies" % GROUP
+    skip = plan(Outcome.SKIP, "flow log fl-1 already writes there")
+    skip.warnings.append(warning)
+    result = VpcResult.planned(skip)
+    result.warnings.append("trust has no SourceArn")
+    assert result.to_record()["warnings"] == [warning, "trust has no SourceArn"]
+    assert skip.warnings == [warning]
 
 
 def test_failed_and_skipped_plans_are_final_and_a_failed_one_carries_its_reason():

@@ -35,6 +35,8 @@ EVERY_CLOUDWATCH_KEY = {
     "replace-broken": True,
     "max-workers": 8,
     "logs-calls-per-second": 2.5,
+    "log-group-class": "STANDARD",      # the policy's reject-alarm needs metric filters
+    "deletion-protection": True,
 }
 EVERY_ANALYTICS_KEY = {
     "type": "flow-log-analytics",
@@ -119,6 +121,12 @@ GOOD = {
         "actions": [{"type": "enable-flow-logs", "destination-type": "s3",
                      "bucket": "arn:aws:s3:::{flow_log_bucket}",
                      "prefix": "{env}/{{vpc_name}}"}]}]},
+    # Infrequent Access keeps Logs Insights: saved queries go with it, an alarm does not.
+    "infrequent-access-with-insights-queries": {"policies": [{
+        "name": "good-infrequent-access", "resource": "aws.vpc",
+        "actions": [{"type": "enable-flow-logs", "log-group-class": "INFREQUENT_ACCESS",
+                     "deletion-protection": True},
+                    {"type": "flow-log-analytics", "insights-queries": True}]}]},
     "after-builtin-flow-logs-filter": {"policies": [{
         "name": "good-after-builtin-filter", "resource": "aws.vpc",
         "filters": [{"type": "flow-logs", "count": 0}],

@@ -119,8 +119,11 @@ class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, UsesLogGroupFeatures
                      if a.settings.destination_type != CLOUDWATCH]
         variables = Variables.of(self.manager)
         check_mode(self.manager, variables)
+        # Wherever enable-flow-logs stands in the policy, its log groups carry the alarm.
+        classes = [a.settings.log_group_class for a in actions if isinstance(
+            a, EnableFlowLogs) and a.settings.destination_type == CLOUDWATCH]
         validate_analytics(self.settings, self.data, variables,
-                           elsewhere[0] if elsewhere else None)
+                           elsewhere[0] if elsewhere else None, classes)
         say_when_unplanned(self.manager, ANALYTICS_ACTION, FlowLogCompliance)
         return self
 

@@ -56,6 +56,8 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, AnnotatesFailures, Bas
                 log-group-name: "/vpc/flow-logs/{vpc_id}"
                 retention-days: 365
                 kms-key-id: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                log-group-class: STANDARD
+                deletion-protection: true
                 tags:
                   owner: security
                 traffic-type: REJECT

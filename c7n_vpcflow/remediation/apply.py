@@ -59,6 +59,8 @@ class Remediation:
             self.results[plan.vpc_id] = VpcResult.planned(plan)
             if plan.outcome == Outcome.FAIL:
                 log.error("enable-flow-logs %s: %s", plan.vpc_id, plan.reason)
+            for warning in plan.warnings:
+                log.warning("enable-flow-logs %s: %s", plan.vpc_id, warning)
         role_arn = None
         if self.settings.needs_delivery_role and any(p.create_flow_log for p in plans):
             role_arn = self._ensure_role(plans)
@@ -145,9 +147,7 @@ class Remediation:
     def _apply_unit_steps(self, destination, plans, role_arn):
         """Ensure the destination's log group (CloudWatch), then its flow logs."""
         if plans[0].group_steps:
-            keeper = LogGroupKeeper(
-                self.logs, self.retry, self.settings.retention_days,
-                self.settings.kms_key_id, self.settings.tag_map)
+            keeper = LogGroupKeeper(self.logs, self.retry, self.settings)
             # The group is changed once: its first VPC's result says how; a VPC sharing it
             # (a template without {vpc_id}) claims no creation of its own.
             first, sharing, made = plans[0], plans[1:], []

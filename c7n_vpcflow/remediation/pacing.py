@@ -12,7 +12,8 @@ import time
 
 # Calls a second, per operation of the CloudWatch Logs client.
 LOGS_WRITES = ("create_log_group", "put_retention_policy", "tag_resource",
-               "put_query_definition", "put_metric_filter")
+               "put_log_group_deletion_protection", "put_query_definition",
+               "put_metric_filter")
 
 
 class Pacer:

@@ -14,7 +14,8 @@ from c7n_vpcflow.audit.judge import judgement, ordered, weighed
 from c7n_vpcflow.audit.ownership import by_telemetry_rule
 from c7n_vpcflow.audit.templates import PER_VPC_VARIABLES, TemplateError, names_in
 from c7n_vpcflow.remediation.destinations import log_group_targets, target_for, writes_to
-from c7n_vpcflow.remediation.loggroups import log_group_steps
+from c7n_vpcflow.remediation.loggroups import (
+    PROTECT, class_warning, group_class, log_group_steps)
 from c7n_vpcflow.vocabulary import (
     ALL_TRAFFIC, BROKEN, CLOUDWATCH, FLOW_LOGS, LOG_GROUP_MISSING, LOG_GROUPS, MANAGED_BY,
     RETENTION, TELEMETRY_RULE, Outcome)
@@ -33,6 +34,9 @@ class VpcPlan:
     destination_type: str = CLOUDWATCH
     create_flow_log: bool = False
     replace: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+    # cloud-watch-logs: the log group's class and deletion protection once the plan is done
+    log_group: Optional[dict] = None
 
     @property
     def calls(self):
@@ -54,8 +58,11 @@ class VpcPlan:
                      "destination": self.destination, "calls": self.calls}
         if self.destination_type == CLOUDWATCH:
             described["log-group"] = self.destination
+            if self.log_group:
+                described.update(self.log_group)
         if self.replace:
             described["replace"] = self.replace
+        warnings = list(self.warnings)
         if role_status is not None and self.create_flow_log:
             described["role"] = {"arn": role_status.arn, "step": role_status.action.value}
             if role_status.calls:
@@ -63,7 +70,9 @@ class VpcPlan:
             if role_status.boundary:
                 described["role"]["permissions-boundary"] = role_status.boundary
             if role_status.warning:
-                described["warnings"] = [role_status.warning]
+                warnings.append(role_status.warning)
+        if warnings:
+            described["warnings"] = warnings
         return described
 
 
@@ -156,7 +165,23 @@ def plan_vpc(vpc, judged, settings, account):
     """
     plan = _decide(vpc, judged, settings, account)
     plan.destination_type = settings.destination_type
+    if plan.destination_type == CLOUDWATCH and plan.destination and plan.outcome != Outcome.FAIL:
+        _log_group_outcome(plan, judged[LOG_GROUPS].get(plan.destination), settings)
     return plan
+
+
+def _log_group_outcome(plan, group, settings):
+    """The class and deletion protection the plan leaves its log group with; a warning when
+    the existing group's class is not the one asked for (it cannot be changed)."""
+    if group is None:   # the plan creates it
+        plan.log_group = {"log-group-class": settings.log_group_class,
+                          "deletion-protection": settings.deletion_protection}
+    else:
+        plan.log_group = {"log-group-class": group_class(group), "deletion-protection": bool(
+            group.get("deletionProtectionEnabled")) or PROTECT in plan.group_steps}
+    warning = class_warning(plan.destination, group, settings.log_group_class)
+    if warning:
+        plan.warnings.append(warning)
 
 
 def _made_by_telemetry_rule(group):
@@ -176,7 +201,8 @@ def _decide(vpc, judged, settings, account):
         # A telemetry rule's log group is AWS's to keep: never re-tagged, never re-kept.
         if kind != CLOUDWATCH or _made_by_telemetry_rule(group):
             return []
-        return log_group_steps(group, settings.retention_days, **options)
+        return log_group_steps(group, settings.retention_days,
+                               deletion_protection=settings.deletion_protection, **options)
 
     flow_logs = judged[FLOW_LOGS]
     # Retention is a step of the plan, never a fault of the flow log; and only ALL or the

@@ -27,7 +27,8 @@ class VpcResult:
         """Where a VPC stands before anything is applied: failed and skipped plans are final."""
         return cls(_STARTING.get(plan.outcome, Status.PLANNED), plan.reason,
                    plan.destination_type, plan.destination,
-                   error=plan.reason if plan.outcome == Outcome.FAIL else None)
+                   error=plan.reason if plan.outcome == Outcome.FAIL else None,
+                   warnings=list(plan.warnings))
 
     @classmethod
     def unfinished(cls, cause):

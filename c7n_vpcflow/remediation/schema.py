@@ -5,7 +5,8 @@ from c7n_vpcflow.audit.readonly import as_json, read_only
 from c7n_vpcflow.remediation.role import ROLE_READS
 from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.vocabulary import (
-    CLOUDWATCH, DESTINATION_TYPES, FIREHOSE, RETENTION_DAYS, S3, TRAFFIC_TYPES)
+    CLOUDWATCH, DESTINATION_TYPES, FIREHOSE, LOG_GROUP_CLASSES, RETENTION_DAYS, S3,
+    TRAFFIC_TYPES)
 
 DEFAULTS = Settings()
 
@@ -48,6 +49,19 @@ BY_DESTINATION = read_only({
             "enum": list(RETENTION_DAYS), "default": DEFAULTS.retention_days,
             "description": "cloud-watch-logs: retention of created log groups; existing "
                            "groups are only ever raised to it."},
+        "log-group-class": {
+            "enum": list(LOG_GROUP_CLASSES), "default": DEFAULTS.log_group_class,
+            "description": "cloud-watch-logs: class of created log groups (CreateLogGroup's "
+                           "logGroupClass). INFREQUENT_ACCESS costs about half to ingest but "
+                           "has no metric filters, so not with flow-log-analytics' "
+                           "reject-alarm; a group's class is fixed at creation, so an "
+                           "existing group of another class is kept and its VPC's result "
+                           "warns (docs/cost.md)."},
+        "deletion-protection": {
+            "type": "boolean", "default": DEFAULTS.deletion_protection,
+            "description": "cloud-watch-logs: protect the log groups from deletion: created "
+                           "groups are made protected, existing ones have it turned on "
+                           "(PutLogGroupDeletionProtection); it is never turned off."},
         "kms-key-id": {
             "type": "string",
             "description": "cloud-watch-logs: KMS key ARN to encrypt created log groups "
@@ -136,7 +150,7 @@ COMMON_PERMISSIONS = (
 PERMISSIONS = MappingProxyType({
     CLOUDWATCH: (
         "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:ListTagsForResource",
-        "logs:TagResource", "iam:CreateRole", "iam:PutRolePolicy", "iam:TagRole",
+        "logs:TagResource", "logs:PutLogGroupDeletionProtection", "iam:CreateRole", "iam:PutRolePolicy", "iam:TagRole",
         "iam:PassRole") + ROLE_READS,
     S3: ("logs:CreateLogDelivery", "logs:DeleteLogDelivery"),
     FIREHOSE: (

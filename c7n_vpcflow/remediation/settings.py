@@ -5,7 +5,8 @@ from typing import Optional
 from c7n_vpcflow.audit.judge import Rules
 from c7n_vpcflow.audit.templates import render_template
 from c7n_vpcflow.remediation import formats
-from c7n_vpcflow.vocabulary import ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, OUR_TAG
+from c7n_vpcflow.vocabulary import (
+    ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, OUR_TAG, STANDARD)
 
 
 def with_our_tag(tags):
@@ -33,6 +34,8 @@ class Settings:
     create_role: bool = True
     permissions_boundary: Optional[str] = None   # None: ours if deployed; required / ARN
     unscoped_delivery_role: bool = False
+    log_group_class: str = STANDARD
+    deletion_protection: bool = False
     # s3
     bucket: Optional[str] = None
     prefix: Optional[str] = None

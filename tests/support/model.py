@@ -19,10 +19,12 @@ def flow_log(flow_log_id, group=TARGET, traffic="REJECT", status="ACTIVE", deliv
     return f
 
 
-def group(name=TARGET, retention=None):
+def group(name=TARGET, retention=None, **described):
+    """A DescribeLogGroups entry; `described`: more of its keys (logGroupClass, ...)."""
     g = {"logGroupName": name, "arn": "arn:aws:logs:us-east-1:123456789012:log-group:%s:*" % name}
     if retention is not None:
         g["retentionInDays"] = retention
+    g.update(described)
     return g
 
 
