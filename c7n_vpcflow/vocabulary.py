@@ -21,6 +21,8 @@ DEFAULT_TRAFFIC_TYPE = "REJECT"
 # listed without one is STANDARD).
 STANDARD = "STANDARD"
 INFREQUENT_ACCESS = "INFREQUENT_ACCESS"
+# What enable-flow-logs' log-group-class may be.
+LOG_GROUP_CLASSES = (STANDARD, INFREQUENT_ACCESS)
 
 # The retention periods (days) CloudWatch Logs accepts (PutRetentionPolicy's retentionInDays).
 RETENTION_DAYS = (
