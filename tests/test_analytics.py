@@ -74,10 +74,12 @@ def test_reject_pattern_names_every_field_and_matches_action_reject():
                        'log_status]')
 
 
-def test_new_log_group_gets_its_four_queries_scoped_to_it(flight_data, tmp_path, monkeypatch):
+def test_new_log_group_gets_its_four_queries_scoped_to_it(
+        flight_data, tmp_path, monkeypatch, caplog):
     flight = flight_data()
     seen = capture_resources(monkeypatch, FlowLogAnalytics)
-    run_policy(enable(**{"insights-queries": True}), flight, tmp_path)
+    with caplog.at_level(logging.INFO, logger="custodian.vpcflow"):
+        run_policy(enable(**{"insights-queries": True}), flight, tmp_path)
 
     saved = flight.params("logs.PutQueryDefinition")
     assert sorted(q["name"] for q in saved) == sorted(query_strings(GROUP, formats.DEFAULT_FIELDS))
@@ -88,6 +90,10 @@ def test_new_log_group_gets_its_four_queries_scoped_to_it(flight_data, tmp_path,
     [vpc] = seen[0]
     assert vpc[RESULT]["status"] == "created"
     assert sum("saved query" in c for c in vpc[ANALYTICS]["changes"]) == 4
+    # The run log is these writes' record (no evidence file: docs/analytics.md).
+    said = "flow-log-analytics %s: " % GROUP
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith(said)] == [
+        said + change for change in vpc[ANALYTICS]["changes"]]
 
 
 def test_rerun_writes_only_the_missing_and_outdated_queries(flight_data, tmp_path, monkeypatch):
