@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
 
 from c7n_vpcflow.cost import prices as price_data
+from c7n_vpcflow.report.accounts import AccountsFileError, check_account_names, read_accounts
 from c7n_vpcflow.report.aggregator import DEFAULT_RULE, read_from_config
 from c7n_vpcflow.report.capped_read import MAX_FILE_BYTES, MIB
 from c7n_vpcflow.report.checks import ACCOUNT_ID, REGION
@@ -14,12 +15,10 @@ from c7n_vpcflow.report.costs import newest_costs
 from c7n_vpcflow.report.html import as_html
 from c7n_vpcflow.report.our_runs import judging
 from c7n_vpcflow.report.profiles import CIS, PROFILES, verdict_shortfall
-from c7n_vpcflow.report.rows import (
-    DEFAULT_MAX_AGE, AccountsFileError, Gate, Terms, account_rows, gate, read_accounts)
+from c7n_vpcflow.report.rows import DEFAULT_MAX_AGE, Gate, Terms, account_rows, gate
 from c7n_vpcflow.report.source import SourceError, stamp_of
 from c7n_vpcflow.report.text import FORMATS
-from c7n_vpcflow.report.tree import (
-    ACTION, DEFAULT_WORKERS, FILTER, check_account_names, open_source, read_tree)
+from c7n_vpcflow.report.tree import ACTION, DEFAULT_WORKERS, FILTER, open_source, read_tree
 
 EXIT_CODES = """exit codes:
   0  every account-region listed was judged and every non-compliant VPC was fixed

@@ -14,14 +14,11 @@ from datetime import datetime, timedelta, timezone
 from enum import IntEnum
 from typing import Optional
 
-import yaml
-
+from c7n_vpcflow.report.accounts import declared
 from c7n_vpcflow.report.profiles import CIS, fix_shortfall, verdict_shortfall
 from c7n_vpcflow.report.source import unbound_text
 from c7n_vpcflow.vocabulary import FIXED, NOT_FIXED, Figure, Standing
 
-# What c7n-org runs an account in when accounts.yml gives it no regions.
-C7N_ORG_DEFAULT_REGIONS = ("us-east-1", "us-west-2")
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 # A daily schedule plus slack: a verdict older than this is stale by default.
 DEFAULT_MAX_AGE = timedelta(hours=48)
@@ -45,10 +42,6 @@ class Gate(IntEnum):
     USAGE = 2           # bad arguments, OUT not a directory, unreadable accounts file
     NOT_JUDGED = 3      # some account-region was not judged (or nothing at all was)
     CORRUPT = 4         # a file the report reads is truncated or invalid
-
-
-class AccountsFileError(Exception):
-    """The c7n-org accounts file cannot be read."""
 
 
 @dataclass
@@ -101,25 +94,6 @@ class Row:
                       if status in FIXED else Figure.FAILED if status in NOT_FIXED
                       else Figure.NON_COMPLIANT)
             yield entry, figure, result
-
-
-def read_accounts(path):
-    """[(account name, account id, [region, ...])] of a c7n-org accounts file."""
-    try:
-        with open(path) as f:
-            config = yaml.safe_load(f)
-        found = []
-        for account in config["accounts"]:
-            regions = account.get("regions") or C7N_ORG_DEFAULT_REGIONS
-            found.append((account.get("name") or str(account["account_id"]),
-                          str(account["account_id"]),
-                          [r.strip() for value in regions for r in value.split(",")]))
-        return found
-    except OSError as e:
-        raise AccountsFileError("cannot read %s: %s" % (path, e.strerror))
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as e:
-        raise AccountsFileError("%s is not a c7n-org accounts file (%s: %s)" % (
-            path, type(e).__name__, e))
 
 
 def _started(run):
@@ -224,18 +198,6 @@ def _row(account_id, region, runs, names, terms):
     row.failures = [(vpc_id, r.get("error") or r["status"])
                     for vpc_id, r in sorted(latest_result.items()) if r["status"] in NOT_FIXED]
     return row, notes
-
-
-def declared(accounts, rows, regions, account_ids):
-    """The accounts that must be present, as read_accounts gives them: those of the accounts
-    file, and `regions` (--regions) of each of `account_ids` (--account-id) or, without
-    them, of every account the evidence or the file names."""
-    if not regions:
-        return list(accounts)
-    names = {a[1]: a[0] for a in accounts}
-    names.update((r.account_id, r.account_name) for r in rows if r.account_id)
-    ids = account_ids or sorted(set(names))
-    return list(accounts) + [(names.get(i, i), i, list(regions)) for i in ids]
 
 
 def account_rows(runs, accounts=(), terms=None, regions=(), account_ids=()):

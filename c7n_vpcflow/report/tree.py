@@ -284,19 +284,3 @@ def _read_folder(folder):
         return None, read_evidence(folder, VERDICTS_FILE)
     except UnusableEvidence as e:
         return None, e
-
-
-def check_account_names(runs, accounts):
-    """A run in a c7n-org account folder must be of the account the accounts file gives
-    that name; one that is not is corrupt evidence."""
-    ids = {name: account_id for name, account_id, _regions in accounts}
-    for run in runs:
-        expected = ids.get(run.account_name)
-        said = run.verdicts or run.results
-        if said and expected and said["account-id"] != expected:
-            name = VERDICTS_FILE if run.verdicts else RESULTS_FILE
-            run.corrupt.append("%s: says account %s, but the accounts file gives its folder "
-                               "%s account %s" % (run.paths[name], said["account-id"],
-                                                  run.account_name, expected))
-            run.verdicts = run.results = run.verdicts_found = run.costs = None
-            run.cause = "corrupt evidence: " + "; ".join(run.corrupt)
