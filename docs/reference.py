@@ -146,6 +146,7 @@ PERMISSION_ROWS = (   # (label, policy, the policy it adds to)
      "vpc-flow-logs-audit.yml"),
     ("the remediation into Firehose instead", "vpc-flow-logs-enable-firehose",
      "vpc-flow-logs-audit.yml"),
+    ("what flow logs cost", "vpc-flow-logs-cost.yml", "vpc-flow-logs-audit.yml"),
     ("Security Hub findings", "vpc-flow-logs-securityhub.yml", "vpc-flow-logs-audit.yml"),
     ("the verdicts as an AWS Config rule (its function's role)",
      "vpc-flow-logs-config-rule.yml", "vpc-flow-logs-audit.yml"),

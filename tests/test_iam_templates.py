@@ -74,7 +74,7 @@ def test_runner_grants_exactly_what_the_shipped_policies_declare():
     granted = actions(allowed(runner, "c7n-vpcflow"))
     assert granted == declared_permissions(
         "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml", "vpc-flow-logs-enable-s3.yml",
-        "vpc-flow-logs-securityhub.yml")
+        "vpc-flow-logs-securityhub.yml", "vpc-flow-logs-cost.yml")
 
 
 def holds(condition, conditions, parameters):

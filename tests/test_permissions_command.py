@@ -8,7 +8,8 @@ from support.cloudformation import actions, load_template, statements
 from support.constants import ROOT, policy_path
 
 RUNNER_POLICIES = ["vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml",
-                   "vpc-flow-logs-enable-s3.yml", "vpc-flow-logs-securityhub.yml"]
+                   "vpc-flow-logs-enable-s3.yml", "vpc-flow-logs-securityhub.yml",
+                   "vpc-flow-logs-cost.yml"]
 
 
 def listed(cli, *args):

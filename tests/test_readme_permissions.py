@@ -46,6 +46,7 @@ def test_the_committed_table_is_what_the_policies_declare():
     ("vpc-flow-logs-audit.yml", ()),
     ("vpc-flow-logs-enable.yml", ("vpc-flow-logs-audit.yml",)),
     ("vpc-flow-logs-enable-s3.yml", ("vpc-flow-logs-audit.yml",)),
+    ("vpc-flow-logs-cost.yml", ("vpc-flow-logs-audit.yml",)),
     ("vpc-flow-logs-securityhub.yml", ("vpc-flow-logs-audit.yml",)),
     ("vpc-flow-logs-config-rule.yml", ("vpc-flow-logs-audit.yml",)),
     ("vpc-flow-logs-telemetry-rule.yml", ()),

@@ -4,8 +4,8 @@ expensive VPCs, and the cheaper choices with their estimated saving, every figur
 measured or estimated; `--prices FILE` re-prices the bytes measured; a cost file is checked
 before it counts.
 
-The evidence: the cost policy run in-process over recorded answers (cost_estate) in two
-account-regions, each its own `custodian run -s OUT`.
+The evidence: the shipped cost policy (policies/vpc-flow-logs-cost.yml) run in-process over
+recorded answers (cost_estate) in two account-regions, each its own `custodian run -s OUT`.
 """
 import csv
 import io
@@ -14,13 +14,14 @@ import os
 import shutil
 
 import pytest
+import yaml
 
 from c7n_vpcflow import cli
 from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.report.costs import AccountRegionCost, most_expensive, repriced
 from c7n_vpcflow.vocabulary import COST_FILE, VERDICTS_FILE
 from support.aws import FlightData
-from support.constants import DATA_DIR
+from support.constants import DATA_DIR, policy_path
 from support.cost_flights import vpc_ids
 from support.hermetic import hermetic_environ
 from support.policy import run_policy
@@ -31,9 +32,12 @@ VPCS = vpc_ids()
 
 
 def cost_policy(compliance=True):
-    filters = [{"type": "flow-log-compliance", "match": "all"}] if compliance else []
-    return {"name": POLICY, "resource": "aws.vpc",
-            "filters": filters + [{"type": "flow-log-cost", "days": 30}]}
+    """The shipped cost policy; without compliance, only its flow-log-cost filter."""
+    with open(policy_path(POLICY + ".yml")) as f:
+        [policy] = yaml.safe_load(f)["policies"]
+    if not compliance:
+        policy["filters"] = [f for f in policy["filters"] if f["type"] == "flow-log-cost"]
+    return policy
 
 
 @pytest.fixture(scope="module")
