@@ -3,10 +3,12 @@
 `python -m demo` starts the emulator on a free 127.0.0.1 port, seeds three accounts x two
 regions with about twenty VPCs (a few whose flow log an organization's CloudWatch telemetry
 rule made), and runs the stock `c7n-org` and `c7n-vpcflow report`: audit, report, enable
-(which leaves the telemetry rule's flow logs alone), audit again; then shows one remediated
-VPC as the emulator holds it.
+(which leaves the telemetry rule's flow logs alone), audit again with what the flow logs
+cost (policies/vpc-flow-logs-cost.yml over a month of IncomingBytes put on the emulator);
+then shows one remediated VPC as the emulator holds it.
 
     estate.py        the seeded accounts, regions and VPCs
+    cost.py          the IncomingBytes of their log groups; the report's cost section, shown
     commands.py      the stock c7n-org and c7n-vpcflow commands, output captured
     showcase.py      one remediated VPC: flow log, log group, delivery role trust; the
                      telemetry rule's flow logs and log groups

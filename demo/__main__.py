@@ -9,8 +9,8 @@ import warnings
 from localaws.environment import child_environment, isolate
 from localaws.server import Emulator, EmulatorError
 
+from . import cost, showcase
 from . import estate as seeding
-from . import showcase
 from .commands import Commands, StepFailed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -129,15 +129,20 @@ def run(emulator, workdir):
     say("\n".join(showcase.held_lines(rule)))
     print()
 
-    with Step("Audit again: c7n-org run vpc-flow-logs-audit.yml"):
-        commands.org_run("vpc-flow-logs-audit.yml", os.path.join(out, "after"))
+    with Step("Audit again, and cost: c7n-org run vpc-flow-logs-cost.yml"):
+        ingested = cost.seed_ingestion(emulator.endpoint, estate)
+        commands.org_run("vpc-flow-logs-cost.yml", os.path.join(out, "after"))
         # Exit 0: every account-region judged, no VPC non-compliant (else the table shows).
-        commands.report(os.path.join(out, "after"))
+        table = commands.report(os.path.join(out, "after"))
         after = commands.report(os.path.join(out, "after"), "json")
         check_coverage(after, estate, "the second audit")
     total = after["total"]
     say("all %d VPCs compliant: %d non-compliant in %d account-regions" % (
         total["vpcs"], total["non-compliant"], len(after["accounts"])))
+    say("what their flow logs cost, from %.0f GB of IncomingBytes put on the emulator for "
+        "the last %d days:" % (ingested, cost.DAYS))
+    print(cost.section(table))
+    say("the ten most expensive VPCs, each with its cheaper choices: c7n-vpcflow report OUT")
 
     vpc = estate.find(*seeding.SHOWCASE)
     with Step("Remediated: %s (%s)" % (vpc.name, vpc.vpc_id)):

@@ -121,6 +121,7 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
                       out)
     assert final, out
     assert (int(final.group(1)), int(final.group(2)), int(final.group(3))) == (seeded, 0, 6)
+    assert_the_cost_of_the_estate(out.split("[5/6]", 1)[1].split("[6/6]", 1)[0])
     # The remediated VPC, as the emulator holds it.
     shown = out.split("[6/6]", 1)[1]
     assert re.search(r"flow log +fl-\w+ +traffic REJECT +status ACTIVE +delivery SUCCESS", shown)
@@ -133,7 +134,25 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     assert re.search(r'query +parse @message \(14 fields\) \| filter action = "REJECT"', shown)
     assert re.search(r"alarm +c7n-vpcflow-reject-spike:/vpc/flow-logs/vpc-\w+ +>= 100 REJECT "
                      r"records in 300 s", shown)
-    assert len(out.splitlines()) <= 60
+    assert len(out.splitlines()) <= 80
+
+
+def assert_the_cost_of_the_estate(step):
+    """The shipped cost policy measured the IncomingBytes the demo put, and the report's cost
+    section says what that costs, per account-region, labelled measured or estimated."""
+    assert "c7n-org run vpc-flow-logs-cost.yml" in step
+    put = float(re.search(r"from (\d+) GB of IncomingBytes put on the emulator for the last "
+                          r"30 days", step).group(1))
+    rows = [line.split("|")[1:-1] for line in step.splitlines()
+            if re.match(r"\| [\w-]+ \| [a-z]{2}-[a-z]+-\d \|", line)]
+    assert len(rows) == 6
+    [total] = [line.split("|")[1:-1] for line in step.splitlines() if line.startswith("| TOTAL")]
+    # A month of the 30 days measured: GB a month = GB put x 30.4375 / 30 (estimated).
+    assert float(total[4]) == pytest.approx(put * 30.4375 / 30, abs=0.1)
+    assert float(total[7]) > 0
+    assert "Measured: the bytes each VPC's log group ingested" in step
+    assert re.search(r"^- log-group-class: INFREQUENT_ACCESS: about [\d.]+ USD a month saved",
+                     step, re.M)
 
 
 def assert_left_to_the_telemetry_rule(out, audit_total):
