@@ -14,10 +14,17 @@ from dataclasses import replace
 
 from localaws.server import Emulator
 
-from . import report_org
+from . import cost, report_org
 from .report import merge_section, render, render_section, table
 from .runner import Bench, run_suites, summarize, to_json
 from .scenarios import REPO, SCENARIOS, SUITES
+
+# The sections of RESULTS.md whose suites are measured apart: (heading, its lines from the
+# summaries, its suites).
+OWN_SECTIONS = (
+    (report_org.REPORTS_HEADING, report_org.section, ("report-org", "report-history")),
+    (cost.HEADING, cost.section, (cost.SUITE,)),
+)
 
 
 def parse(argv):
@@ -64,10 +71,14 @@ def main(argv=None):
     # the checkout look modified to render's `git status`.
     elapsed = time.monotonic() - started
     if all(not s.vpc_table for s in suites) and os.path.exists(args.out):
-        # Suites with a section of their own replace only that section.
+        # Suites with a section of their own replace only their sections.
         with open(args.out) as f:
-            text = merge_section(f.read(), render_section(
-                report_org.REPORTS_HEADING, report_org.section(summaries), results, args.reps, elapsed))
+            text = f.read()
+        for heading, lines, names in OWN_SECTIONS:
+            ran = [m for m in results if m.suite in names]
+            if ran:
+                text = merge_section(text, render_section(
+                    heading, lines(summaries), ran, args.reps, elapsed))
     else:
         text = render(summaries, results, args.reps, elapsed)
     with open(args.out, "w") as f:

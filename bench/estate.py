@@ -9,16 +9,19 @@ of its own, named by two conventions in turn: ours (/vpc/flow-logs/<vpc>) and Cl
 telemetry rules' default (/aws/vpc/<vpc>); `unrelated_log_groups` adds that many other
 groups (/aws/lambda/...) to every account-region. They are created through the API like
 everything else, about 2.5 ms each on moto (threads do not help: moto is CPU-bound), so
-20,000 take about 50 s.
+20,000 take about 50 s. `incoming_bytes` (issue 25) puts that many bytes of CloudWatch's
+AWS/Logs IncomingBytes on every flow-log group, yesterday, for the cost filter to measure.
 
 Seeding and checking talk to the emulator directly (never through the proxy) and happen
 while its request recorder is off, so they are neither counted nor throttled.
 """
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from botocore.config import Config
 
-from localaws.estate import EMULATOR_ACCOUNT, Row, clients, flow_logs_by_vpc, seed as seed_table
+from localaws.estate import (
+    EMULATOR_ACCOUNT, Row, clients, flow_logs_by_vpc, put_incoming_bytes, seed as seed_table)
 from localaws.server import post
 
 DEFAULT_ACCOUNT = EMULATOR_ACCOUNT   # moto's account for credentials it did not issue
@@ -36,6 +39,7 @@ class EstateSpec:
     regions: tuple = ("us-east-1",)
     remediated: bool = False          # every VPC with a healthy flow log (two conventions)
     unrelated_log_groups: int = 0     # other log groups per account-region
+    incoming_bytes: int = 0           # bytes each flow-log group ingested yesterday (issue 25)
 
     @property
     def account_regions(self):
@@ -72,10 +76,20 @@ def seed(endpoint, spec):
     """Reset the emulator and create the estate; returns {(account, region): [VPC id]}."""
     post(endpoint, "/moto-api/reset")
     created = {place: [] for place in spec.account_regions}
+    ingested = {place: {} for place in spec.account_regions}
     for one in seed_table(endpoint, table(spec), DELIVERY_ROLE,
                           [UNRELATED % n for n in range(spec.unrelated_log_groups)],
                           workers=WORKERS, config=DIRECT):
-        created[(one.row.account, one.row.region)].append(one.vpc_id)
+        place = (one.row.account, one.row.region)
+        created[place].append(one.vpc_id)
+        if one.row.group:
+            ingested[place][one.row.group % one.vpc_id] = spec.incoming_bytes
+    if spec.incoming_bytes:
+        # Inside the last whole days the cost filter measures.
+        yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+        for (account_id, region), volumes in ingested.items():
+            cloudwatch, = clients(endpoint, account_id, region, "cloudwatch", config=DIRECT)
+            put_incoming_bytes(cloudwatch, volumes, yesterday)
     return created
 
 

@@ -7,7 +7,7 @@ import math
 
 from localaws.quotas import DEFAULT_QUOTAS
 from .report import FLOOR_RULE, by_operation, floor_seconds
-from . import report_org
+from . import cost, report_org
 from .scenarios import SUITES
 
 PACING_TARGET = 1.1          # item 4: (b) within 1.1x the quota floor
@@ -240,7 +240,9 @@ def findings(summaries):
     scale = audit_scale(summaries)
     if scale:
         parts += ["## Issue 15: the audit at real account sizes", ""] + scale
-    reports = report_org.section(summaries)
-    if reports:
-        parts += ["", "## " + report_org.REPORTS_HEADING, ""] + reports
+    for heading, section in ((report_org.REPORTS_HEADING, report_org.section),
+                             (cost.HEADING, cost.section)):
+        lines = section(summaries)
+        if lines:
+            parts += ["", "## " + heading, ""] + lines
     return "\n".join(parts).rstrip()

@@ -154,4 +154,4 @@ def plain_boto3(ctx):
 # --- issue 6, items 5 and 6 (org.py also loads issue 15's account_scale.py, built on it)
 # and issue 20, item 7 (report_org.py): these modules register their scenarios and suites
 
-from . import org, lambda_archive, report_org  # noqa: E402,F401,I100  (after the registries)
+from . import org, lambda_archive, report_org, cost  # noqa: E402,F401,I100  (after the registries)
