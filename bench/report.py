@@ -30,6 +30,24 @@ def _blob_sha(path):
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+# Both keyed by the path inside the package: its subpackages hold files of the same name.
+def committed_files():
+    """{path in c7n_vpcflow/: blob sha} of the package's .py files at HEAD."""
+    found = {}
+    for line in git("ls-tree", "-r", "HEAD", "c7n_vpcflow").splitlines():
+        meta, path = line.split("\t", 1)
+        if path.endswith(".py"):
+            found[os.path.relpath(path, "c7n_vpcflow")] = meta.split()[2]
+    return found
+
+
+def package_files(location):
+    """{path in the package at `location`: blob sha} of its .py files, as git hashes them."""
+    return {os.path.relpath(os.path.join(folder, name), location): _blob_sha(
+        os.path.join(folder, name)) for folder, _dirs, names in os.walk(location)
+        for name in names if name.endswith(".py")}
+
+
 def installed_plugin():
     """How the plugin the `custodian` children load compares with the commit measured."""
     code = ("import importlib.util as u; "
@@ -39,13 +57,7 @@ def installed_plugin():
     location = probe.stdout.strip()
     if not location:
         return "not found (%s)" % probe.stderr.strip()[-200:]
-    committed = {}
-    for line in git("ls-tree", "-r", "HEAD", "c7n_vpcflow").splitlines():
-        meta, path = line.split("\t", 1)
-        if path.endswith(".py"):
-            committed[os.path.basename(path)] = meta.split()[2]
-    installed = {name: _blob_sha(os.path.join(location, name))
-                 for name in os.listdir(location) if name.endswith(".py")}
+    committed, installed = committed_files(), package_files(location)
     differing = sorted(n for n in set(committed) | set(installed)
                        if committed.get(n) != installed.get(n))
     if not differing:

@@ -8,9 +8,10 @@ import pytest
 from bench.cost import HEADING, SUITE, cost, section
 from bench.estate import EstateSpec
 from bench.findings import findings
-from bench.report import merge_section
+from bench.report import committed_files, merge_section, package_files
 from bench.runner import Bench, Measurement, run_suites, summarize
 from bench.scenarios import SUITES, RunContext, Suite
+from support.constants import ROOT
 
 
 def test_the_cost_suite_runs_the_shipped_cost_policy_beside_the_audit(tmp_path):
@@ -76,3 +77,13 @@ def test_on_the_emulator_the_cost_policy_adds_one_getmetricdata_to_the_audit(
         measured_groups = json.load(f)["log-groups"]
     assert len(measured_groups) == 6      # the default VPC's too: the estate is remediated
     assert {g["ingested-bytes"] for g in measured_groups} == {10 ** 9}
+
+
+def test_the_plugin_measured_is_compared_file_by_file_subpackages_included():
+    # RESULTS.md's "Plugin measured" line: the package's files by their path inside it, so
+    # remediation/action.py and analytics/action.py are two files, not one name.
+    committed = committed_files()
+    here = package_files(os.path.join(ROOT, "c7n_vpcflow"))
+    assert {"remediation/action.py", "analytics/action.py", "__init__.py"} <= set(committed)
+    assert set(here) >= set(committed)
+    assert here["remediation/action.py"] != here["analytics/action.py"]
