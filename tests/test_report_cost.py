@@ -253,3 +253,25 @@ def test_a_policy_that_only_measures_cost_counts_for_the_cost_section_alone(
     assert json.loads(shown.out)["cost"]["total"]["vpcs"] == 8
     assert "nothing was judged" in shown.err
 
+
+
+def test_a_region_the_prices_do_not_cover_shows_no_usd_rather_than_zero(
+        flight_data, tmp_path, capsys):
+    # eu-west-1 has no price in the package: its GB are measured, its USD not estimated.
+    run_policy(cost_policy(), flight_data("cost_estate", "eu-west-1"), tmp_path / "eu",
+               region="eu-west-1")
+    totals = recorded(tmp_path / "eu")["totals"]
+    assert totals["log-groups-not-priced"] == totals["log-groups"] > 0
+
+    section = report(capsys, [tmp_path / "eu"]).out.split("## What flow logs cost")[1]
+    assert "| 123456789012 | eu-west-1 |" in section
+    assert "| %d | %.1f | - | - | - | %d |" % (
+        totals["log-groups"], totals["monthly-gb"], totals["vpcs-not-measured"]) in section
+    assert "Not priced (no price for their region or class): %d log groups" % (
+        totals["log-groups"]) in section
+    page = report(capsys, [tmp_path / "eu"], "--format", "html").out
+    assert "<b>-</b>" in page and "<b>0.00</b>" not in page
+    [row] = [r for r in csv.DictReader(io.StringIO(report(
+        capsys, [tmp_path / "eu"], "--format", "csv").out)) if r["region"] == "eu-west-1"]
+    assert (row["monthly_usd_estimated"], float(row["monthly_gb_estimated"])) == (
+        "", totals["monthly-gb"])

@@ -64,13 +64,13 @@ def markdown(costs):
         "| Ingestion USD (estimated) | Storage USD (estimated) | USD a month (estimated) "
         "| VPCs not measured |"), "|---|---|---|--:|--:|--:|--:|--:|--:|"]
     for cost in costs:
-        figures = cost.totals
+        figures = cost_figures.shown(cost.totals)
         out.append("| %s | %s | %s | %d | %s | %s | %s | %s | %d |" % (
             cost.account_name or cost.account_id, cost.region, timestamp(cost.measured_at),
             figures["log-groups"], gb(figures["monthly-gb"]), usd(figures["ingestion-usd"]),
             usd(figures["storage-usd"]), usd(figures["monthly-usd"]),
             figures["vpcs-not-measured"]))
-    overall = cost_figures.total(costs)
+    overall = cost_figures.shown(cost_figures.total(costs))
     out.append("| TOTAL | | | %d | %s | %s | %s | %s | %d |" % (
         overall["log-groups"], gb(overall["monthly-gb"]), usd(overall["ingestion-usd"]),
         usd(overall["storage-usd"]), usd(overall["monthly-usd"]), overall["vpcs-not-measured"]))
@@ -108,7 +108,10 @@ def csv_figures(costs, row):
         found = [c.totals for c in costs if (c.account_id, c.region) == (row.account_id,
                                                                          row.region)]
         figures = found[0] if found else None
-    return (figures["monthly-gb"], figures["monthly-usd"]) if figures else ("", "")
+    if not figures:
+        return "", ""
+    usd_a_month = cost_figures.shown(figures)["monthly-usd"]
+    return figures["monthly-gb"], "" if usd_a_month is None else usd_a_month
 
 
 def json_record(costs):

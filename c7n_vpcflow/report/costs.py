@@ -112,6 +112,15 @@ def newest_costs(runs, prices=None, prices_file=None):
             for _key, run in sorted(newest.items())]
 
 
+def shown(figures):
+    """An account-region's (or the total's) figures as the report shows them: its USD None
+    (not estimated) when none of the log groups it measured could be priced, rather than
+    the 0.00 their sum over nothing would read as."""
+    if figures["log-groups"] and figures["log-groups-not-priced"] == figures["log-groups"]:
+        return dict(figures, **{key: None for key in USD})
+    return figures
+
+
 def total(costs):
     """The figures of every account-region together."""
     summed = {key: round(sum(c.totals[key] for c in costs), 4) for key in USD}

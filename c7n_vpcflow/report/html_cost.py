@@ -31,6 +31,7 @@ def _total_row(overall):
 
 
 def _figures(figures):
+    figures = cost_figures.shown(figures)
     return [str(figures["log-groups"]), gb(figures["monthly-gb"]), usd(figures["ingestion-usd"]),
             usd(figures["storage-usd"]), "<b>%s</b>" % usd(figures["monthly-usd"]),
             str(figures["vpcs-not-measured"])]
