@@ -15,6 +15,11 @@ from support.constants import ROOT
 
 RATE_CARD = {"name": "EDP rate card 2027", "read": "2027-01-05", "confirmed": True}
 STANDARD_TIERS = {"tiers": [{"up-to-gb": None, "usd-per-gb": 0.4}], "source": RATE_CARD}
+# The regions AWS enables by default (the others need opting in).
+DEFAULT_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
+                   "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+                   "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+                   "ap-southeast-1", "ap-southeast-2", "sa-east-1")
 
 
 def figures(tree, path=()):
@@ -36,13 +41,22 @@ def override_file(tmp_path, data):
 def test_the_package_prices_meet_their_schema_and_the_tier_rules():
     package = price_data.package_prices()
     assert price_data.problem(package) is None
-    assert set(package["regions"]) >= {"us-east-1", "ap-northeast-1"}
+    assert set(package["regions"]) == set(DEFAULT_REGIONS)
+
+
+def test_every_default_region_prices_cloudwatch_logs_standard_delivery_and_storage():
+    # A region is listed only with a source for what the cost model prices first: flow logs
+    # delivered to a Standard log group, and what that group stores.
+    package = price_data.package_prices()
+    for region in DEFAULT_REGIONS:
+        assert price_data.vended_logs(package, region, "cloud-watch-logs", "STANDARD"), region
+        assert price_data.storage(package, region, "cloud-watch-logs", "STANDARD"), region
 
 
 def test_every_package_figure_says_where_and_when_it_was_read_and_if_it_was_confirmed():
     package = price_data.package_prices()
     found = list(figures(package["regions"])) + list(figures(package["log-group-classes"]))
-    assert len(found) == 2 * 7 + 2
+    assert {path[0] for path, _ in found} == set(package["regions"]) | {"INFREQUENT_ACCESS"}
     for path, figure in found:
         source = figure["source"]
         assert source["url"].startswith("https://"), path
@@ -71,12 +85,13 @@ def test_an_override_changes_only_the_figures_it_gives(tmp_path):
 
 
 def test_an_override_adds_a_region_the_package_does_not_price():
-    given = {"format": 1, "regions": {"eu-west-1": {"storage": {"s3": {
+    assert "ap-south-2" not in price_data.package_prices()["regions"]
+    given = {"format": 1, "regions": {"ap-south-2": {"storage": {"s3": {
         "usd-per-gb-month": 0.024, "source": RATE_CARD}}}}}
     prices = price_data.load(given)
-    assert price_data.storage(prices, "eu-west-1", "s3")["usd-per-gb-month"] == 0.024
-    assert price_data.storage(prices, "eu-west-1", "cloud-watch-logs", "STANDARD") is None
-    assert price_data.vended_logs(prices, "eu-west-1", "s3") is None
+    assert price_data.storage(prices, "ap-south-2", "s3")["usd-per-gb-month"] == 0.024
+    assert price_data.storage(prices, "ap-south-2", "cloud-watch-logs", "STANDARD") is None
+    assert price_data.vended_logs(prices, "ap-south-2", "s3") is None
 
 
 def test_a_region_or_destination_without_a_price_has_none():
@@ -160,7 +175,9 @@ def test_the_override_shown_in_the_docs_is_accepted(tmp_path):
     with open(os.path.join(ROOT, "docs", "cost.md"), encoding="utf-8") as f:
         [example] = re.findall(r"```json\n(.*?)```", f.read(), re.S)
     prices = price_data.load(override_file(tmp_path, example))
-    assert price_data.vended_logs(prices, "eu-west-1", "cloud-watch-logs", "STANDARD")
+    [(region, given)] = json.loads(example)["regions"].items()
+    assert price_data.vended_logs(prices, region, "cloud-watch-logs", "STANDARD") \
+        == given["vended-logs"]["cloud-watch-logs"]["STANDARD"]
 
 
 def docs_price_rows():

@@ -257,21 +257,23 @@ def test_a_policy_that_only_measures_cost_counts_for_the_cost_section_alone(
 
 def test_a_region_the_prices_do_not_cover_shows_no_usd_rather_than_zero(
         flight_data, tmp_path, capsys):
-    # eu-west-1 has no price in the package: its GB are measured, its USD not estimated.
-    run_policy(cost_policy(), flight_data("cost_estate", "eu-west-1"), tmp_path / "eu",
-               region="eu-west-1")
-    totals = recorded(tmp_path / "eu")["totals"]
+    # A region the package does not price: its GB are measured, its USD not estimated.
+    unpriced = "ap-south-2"
+    assert unpriced not in price_data.package_prices()["regions"]
+    run_policy(cost_policy(), flight_data("cost_estate", unpriced), tmp_path / "unpriced",
+               region=unpriced)
+    totals = recorded(tmp_path / "unpriced")["totals"]
     assert totals["log-groups-not-priced"] == totals["log-groups"] > 0
 
-    section = report(capsys, [tmp_path / "eu"]).out.split("## What flow logs cost")[1]
-    assert "| 123456789012 | eu-west-1 |" in section
+    section = report(capsys, [tmp_path / "unpriced"]).out.split("## What flow logs cost")[1]
+    assert "| 123456789012 | %s |" % unpriced in section
     assert "| %d | %.1f | - | - | - | %d |" % (
         totals["log-groups"], totals["monthly-gb"], totals["vpcs-not-measured"]) in section
     assert "Not priced (no price for their region or class): %d log groups" % (
         totals["log-groups"]) in section
-    page = report(capsys, [tmp_path / "eu"], "--format", "html").out
+    page = report(capsys, [tmp_path / "unpriced"], "--format", "html").out
     assert "<b>-</b>" in page and "<b>0.00</b>" not in page
     [row] = [r for r in csv.DictReader(io.StringIO(report(
-        capsys, [tmp_path / "eu"], "--format", "csv").out)) if r["region"] == "eu-west-1"]
+        capsys, [tmp_path / "unpriced"], "--format", "csv").out)) if r["region"] == unpriced]
     assert (row["monthly_usd_estimated"], float(row["monthly_gb_estimated"])) == (
         "", totals["monthly-gb"])
