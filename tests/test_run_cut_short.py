@@ -67,7 +67,7 @@ def test_an_interrupted_run_records_what_was_done_and_what_was_not(
     policy = write_policy(tmp_path / "enable.yml", "vpc-flow-logs-serial",
                           filters=[{"type": "flow-log-compliance"}],
                           action={"type": "enable-flow-logs", "max-workers": 1})
-    second_in_flight = threading.Event()
+    second_in_flight, interrupted = threading.Event(), threading.Event()
     creates = []
 
     def hold_the_second_create(call):
@@ -75,7 +75,10 @@ def test_an_interrupted_run_records_what_was_done_and_what_was_not(
             creates.append(call.params["ResourceId.1"])
             if len(creates) == 2:
                 second_in_flight.set()
-                time.sleep(2)  # the interrupt lands while this call is on the wire
+                # The interrupt lands while this call is on the wire: held until it is sent
+                # (however busy the machine), then a moment for the run to take it.
+                interrupted.wait(120)
+                time.sleep(0.5)
         return None
     fault_proxy.rules.append(hold_the_second_create)
 
@@ -86,8 +89,10 @@ def test_an_interrupted_run_records_what_was_done_and_what_was_not(
     try:
         assert second_in_flight.wait(120), "the run never reached its second flow log"
         proc.send_signal(signal.SIGINT)
+        interrupted.set()
         stdout, stderr = proc.communicate(timeout=120)
     finally:
+        interrupted.set()
         if proc.poll() is None:
             proc.kill()
     assert_no_secret(stdout, stderr)
