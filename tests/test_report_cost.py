@@ -18,6 +18,8 @@ import yaml
 
 from c7n_vpcflow import cli
 from c7n_vpcflow.cost import prices as price_data
+from c7n_vpcflow.cost.account_region import price_account_region
+from c7n_vpcflow.report import cost_text, html_cost
 from c7n_vpcflow.report.costs import AccountRegionCost, most_expensive, repriced
 from c7n_vpcflow.vocabulary import COST_FILE, VERDICTS_FILE
 from support.aws import FlightData
@@ -277,3 +279,29 @@ def test_a_region_the_prices_do_not_cover_shows_no_usd_rather_than_zero(
         capsys, [tmp_path / "unpriced"], "--format", "csv").out)) if r["region"] == unpriced]
     assert (row["monthly_usd_estimated"], float(row["monthly_gb_estimated"])) == (
         "", totals["monthly-gb"])
+
+
+def two_group_vpc():
+    """An AccountRegionCost of one VPC whose flow logs write to two log groups, priced by
+    the filter's own code (cost.account_region) at the package's prices."""
+    groups = [{"name": name, "vpc-ids": ["vpc-two"], "traffic-types": ["REJECT"],
+               "ingested-bytes": gb * 10 ** 9, "stored-bytes": 10 ** 9, "days": 30,
+               "log-group-class": "STANDARD", "retention-days": 365, "age-days": 400}
+              for name, gb in (("/vpc/flow-logs/a", 90), ("/vpc/flow-logs/b", 30))]
+    _groups, records, totals = price_account_region(
+        groups, [{"vpc-id": "vpc-two", "log-groups": [g["name"] for g in groups]}],
+        price_data.package_prices(), "us-east-1", {"min-retention-days": None, "analytics": []})
+    return AccountRegionCost("a", "123456789012", "us-east-1", None, POLICY, 30, "x", totals,
+                             [("vpc-two", None, records["vpc-two"])])
+
+
+def test_a_vpc_writing_to_several_log_groups_has_each_cheaper_choice_named_by_its_group():
+    cost = two_group_vpc()
+    [row] = [line for line in cost_text.markdown([cost]) if line.startswith("| vpc-two |")]
+    choices = row.split(" | ")[-1]
+
+    for group in ("/vpc/flow-logs/a", "/vpc/flow-logs/b"):
+        assert "%s: log-group-class: INFREQUENT_ACCESS: saves about" % group in choices
+        assert "%s: destination-type: s3: saves about" % group in choices
+        assert "%s: log-group-class: INFREQUENT_ACCESS: saves about" % group in (
+            html_cost.cost_section([cost]))

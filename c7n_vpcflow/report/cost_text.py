@@ -33,6 +33,14 @@ def choice_text(choice):
                                                            usd(choice["saving-usd"]))
 
 
+def choices_text(record):
+    """A VPC's cheaper choices as a person reads them: each one names its log group when the
+    VPC writes to several, whose choices would otherwise read as the same one repeated."""
+    several = len(record.get("log-groups", ())) > 1
+    return ["%s: %s" % (choice["log-group"], choice_text(choice)) if several
+            else choice_text(choice) for choice in record["choices"]]
+
+
 def summary_text(counts):
     """What one cheaper choice comes to over every log group measured."""
     parts = ["about %s USD a month saved over %d log groups (estimated)" % (
@@ -89,7 +97,7 @@ def markdown(costs):
                 record.get("log-group-class", "several groups"), retention_text(record),
                 gb(record["monthly-gb"]), usd(record["monthly-usd"]),
                 ", ".join(shared) or "-",
-                "; ".join(choice_text(c) for c in record["choices"]).replace("|", "\\|")
+                "; ".join(choices_text(record)).replace("|", "\\|")
                 or "-"))
     summary = cost_figures.choice_summary(costs)
     if summary:

@@ -4,7 +4,8 @@ their estimated saving (collapsed), each figure labelled measured or estimated."
 from html import escape
 
 from c7n_vpcflow.report import costs as cost_figures
-from c7n_vpcflow.report.cost_text import basis_lines, choice_text, gb, retention_text, usd
+from c7n_vpcflow.report.cost_text import (
+    basis_lines, choices_text, gb, retention_text, usd)
 from c7n_vpcflow.report.rows import timestamp
 
 TOTALS_HEAD = ("<tr><th>Account</th><th>Region</th><th>Measured at</th><th>Log groups "
@@ -50,8 +51,8 @@ def _vpc_row(cost, vpc_id, name, record):
                    '<td class="n">%s%s</td>' % (usd(record["monthly-usd"]), (
                        "<br><span class=\"muted\">log group shared with %s</span>" % escape(
                            ", ".join(shared))) if shared else ""),
-                   "<td>%s</td>" % "<br>".join(escape(choice_text(c))
-                                               for c in record["choices"])]
+                   "<td>%s</td>" % "<br>".join(escape(text)
+                                               for text in choices_text(record))]
     return '<tr data-vpc-id="%s"><td><code>%s</code>%s</td><td>%s / %s</td>%s</tr>' % (
         escape(vpc_id), escape(vpc_id), "<br>%s" % escape(name) if name else "",
         escape(cost.account_name or cost.account_id), escape(cost.region), "".join(figures))
