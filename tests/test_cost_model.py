@@ -158,6 +158,32 @@ def test_s3_saves_the_delivery_and_storage_difference():
     assert s3["saving-usd"] == pytest.approx((50 - 25) + 30 * (0.03 - 0.02))
 
 
+def test_s3_without_a_storage_price_saves_the_delivery_difference_and_says_so():
+    # The package prices S3 delivery in eu-west-1 but not S3 storage there.
+    package = price_data.package_prices()
+    assert price_data.storage(package, "eu-west-1", "s3") is None
+    measured = usage(gb_a_month=10.0)
+    record = cost(measured, package, "eu-west-1")
+    s3 = choice_named(cheaper_choices(measured, record, package, "eu-west-1", "REJECT"),
+                      "destination-type: s3")
+
+    delivery = price_data.vended_logs(package, "eu-west-1", "s3")["tiers"]
+    assert s3["saving-usd"] == pytest.approx(
+        record["ingestion-usd"] - tiered_usd(10.0, delivery), abs=1e-3)
+    assert s3["why"] == "no storage price for S3 in eu-west-1: the saving counts delivery only"
+
+
+def test_s3_without_a_delivery_price_is_not_estimated_and_says_which_price_is_missing():
+    package = price_data.package_prices()
+    assert price_data.vended_logs(package, "eu-central-1", "s3") is None
+    measured = usage()
+    s3 = choice_named(cheaper_choices(measured, cost(measured, package, "eu-central-1"),
+                                      package, "eu-central-1", "REJECT"),
+                      "destination-type: s3")
+
+    assert (s3["saving-usd"], s3["why"]) == (None, "no delivery price for S3 in eu-central-1")
+
+
 @pytest.mark.parametrize("analytics", [{"reject-alarm"}, {"insights-queries"}])
 def test_s3_is_blocked_by_flow_log_analytics_which_needs_cloudwatch_logs(analytics):
     measured = usage()

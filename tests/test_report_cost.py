@@ -281,7 +281,7 @@ def test_a_region_the_prices_do_not_cover_shows_no_usd_rather_than_zero(
         "", totals["monthly-gb"])
 
 
-def two_group_vpc():
+def two_group_vpc(region="us-east-1"):
     """An AccountRegionCost of one VPC whose flow logs write to two log groups, priced by
     the filter's own code (cost.account_region) at the package's prices."""
     groups = [{"name": name, "vpc-ids": ["vpc-two"], "traffic-types": ["REJECT"],
@@ -290,8 +290,8 @@ def two_group_vpc():
               for name, gb in (("/vpc/flow-logs/a", 90), ("/vpc/flow-logs/b", 30))]
     _groups, records, totals = price_account_region(
         groups, [{"vpc-id": "vpc-two", "log-groups": [g["name"] for g in groups]}],
-        price_data.package_prices(), "us-east-1", {"min-retention-days": None, "analytics": []})
-    return AccountRegionCost("a", "123456789012", "us-east-1", None, POLICY, 30, "x", totals,
+        price_data.package_prices(), region, {"min-retention-days": None, "analytics": []})
+    return AccountRegionCost("a", "123456789012", region, None, POLICY, 30, "x", totals,
                              [("vpc-two", None, records["vpc-two"])])
 
 
@@ -305,3 +305,12 @@ def test_a_vpc_writing_to_several_log_groups_has_each_cheaper_choice_named_by_it
         assert "%s: destination-type: s3: saves about" % group in choices
         assert "%s: log-group-class: INFREQUENT_ACCESS: saves about" % group in (
             html_cost.cost_section([cost]))
+
+
+def test_a_saving_that_leaves_a_price_out_says_which_beside_the_figure():
+    # eu-west-1: S3 delivery priced, S3 storage not (the package's prices).
+    text = "\n".join(cost_text.markdown([two_group_vpc("eu-west-1")]))
+
+    assert "destination-type: s3: saves about" in text
+    assert "USD a month (estimated; no storage price for S3 in eu-west-1: the saving counts " \
+           "delivery only)" in text

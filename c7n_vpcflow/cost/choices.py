@@ -13,12 +13,15 @@ record of cost.model, or why it is blocked or cannot be estimated. Pure: no AWS 
 - `retention-days: <min-retention-days>` where the retention is longer (or never expires):
   the storage the shorter retention implies.
 """
+from types import MappingProxyType
+
 from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.cost.model import monthly_gb, share_usd, stored_gb
 from c7n_vpcflow.vocabulary import (
     ALL_TRAFFIC, CLOUDWATCH, INFREQUENT_ACCESS, INSIGHTS_QUERIES, REJECT_ALARM, S3, STANDARD)
 
 METRIC_FILTERS = "metric-filters"
+DESTINATION_NAMES = MappingProxyType({CLOUDWATCH: "CloudWatch Logs", S3: "S3"})
 
 
 def cheaper_choices(usage, record, prices, region, traffic_type, min_retention_days=None,
@@ -36,22 +39,31 @@ def _saving(context, destination, log_group_class, retention_days):
     usage, record, prices, region, pool_gb = context
     if record.get("not-priced"):
         return None, record["not-priced"]
+    where = "%s in %s" % (" ".join(filter(None, (DESTINATION_NAMES[destination],
+                                                 log_group_class))), region)
     ingestion = price_data.vended_logs(prices, region, destination, log_group_class)
-    storage = price_data.storage(prices, region, destination, log_group_class)
-    if ingestion is None or storage is None:
-        return None, "no price for %s in %s" % (
-            " ".join(filter(None, (destination, log_group_class))), region)
+    if ingestion is None:
+        return None, "no delivery price for %s" % where
     saving = record["ingestion-usd"] - share_usd(monthly_gb(usage), ingestion["tiers"], pool_gb)
-    if record["storage-usd"] is not None:
-        size, _ = stored_gb(usage, retention_days)
-        saving += record["storage-usd"] - size * storage["usd-per-gb-month"]
+    if record["storage-usd"] is None:
+        return round(saving, 4), None
+    storage = price_data.storage(prices, region, destination, log_group_class)
+    if storage is None:
+        # The delivery saving alone: storage on both sides is left out rather than guessed.
+        return round(saving, 4), "no storage price for %s: the saving counts delivery " \
+                                 "only" % where
+    size, _ = stored_gb(usage, retention_days)
+    saving += record["storage-usd"] - size * storage["usd-per-gb-month"]
     return round(saving, 4), None
 
 
 def _estimate(choice, saving, why, note):
+    """The choice with its saving, or why it is not estimated; beside a saving, `why` says
+    what the saving leaves out."""
     if saving is None:
         return {**choice, "saving-usd": None, "why": why, "note": note}
-    return {**choice, "saving-usd": saving, "estimated": ["saving-usd"], "note": note}
+    estimated = {**choice, "saving-usd": saving, "estimated": ["saving-usd"], "note": note}
+    return {**estimated, "why": why} if why else estimated
 
 
 def _infrequent_access(context, analytics):

@@ -29,8 +29,9 @@ def choice_text(choice):
         return "%s: blocked (%s)" % (choice["choice"], choice["blocked"])
     if choice.get("saving-usd") is None:
         return "%s: saving not estimated (%s)" % (choice["choice"], choice["why"])
-    return "%s: saves about %s USD a month (estimated)" % (choice["choice"],
-                                                           usd(choice["saving-usd"]))
+    return "%s: saves about %s USD a month (estimated%s)" % (
+        choice["choice"], usd(choice["saving-usd"]),
+        "; %s" % choice["why"] if choice.get("why") else "")
 
 
 def choices_text(record):
