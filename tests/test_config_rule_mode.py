@@ -76,6 +76,13 @@ def test_a_shared_vpc_is_not_applicable_naming_its_owner(estate, tmp_path):
         "shared by account %s: only its owner can add flow logs" % OWNER)
 
 
+def test_the_vpcs_are_listed_once_a_run_shared_ones_included(estate, tmp_path):
+    run_rule(estate, tmp_path)
+    assert estate.operations().count("ec2.DescribeVpcs") == 1
+    evaluated = {e["ComplianceResourceId"] for call in put_calls(estate)[:2] for e in call}
+    assert SHARED in evaluated and GOOD in evaluated
+
+
 def test_each_judged_vpc_carries_its_verdict_and_flow_logs(estate, tmp_path):
     run_rule(estate, tmp_path)
     evaluations = by_vpc(put_calls(estate)[0] + put_calls(estate)[1])

@@ -91,6 +91,7 @@ class FlowLogCompliance(Filter):
         }
     )
     schema_alias = False
+    _shared = ()
     permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups")
 
     def validate(self):
@@ -114,6 +115,13 @@ class FlowLogCompliance(Filter):
             destination_types=frozenset(destination_types) if destination_types else None,
         )
 
+    @property
+    def shared_vpcs(self):
+        """The VPCs shared into the account that its last run left unjudged, as listed
+        (only their owner can add flow logs): the Config rule mode evaluates them
+        NOT_APPLICABLE without listing the VPCs again."""
+        return list(self._shared)
+
     def process(self, resources, event=None):
         try:
             confirm_account(self.manager)
@@ -135,9 +143,10 @@ class FlowLogCompliance(Filter):
             if match == "all" or (not vpc[VIOLATIONS]) == (match == "compliant"):
                 matched.append(vpc)
         judged_ids = {v["VpcId"] for v in vpcs}
+        self._shared = tuple(v for v in resources if v["VpcId"] not in judged_ids)
         write_verdicts(
             self.manager, self.settings, judged=[verdict_record(v) for v in vpcs],
             shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
-                    for v in resources if v["VpcId"] not in judged_ids])
+                    for v in self._shared])
         plan_dry_run(self.manager, matched)
         return matched

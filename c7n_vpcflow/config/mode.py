@@ -12,7 +12,6 @@ from c7n.utils import chunks, local_session, type_schema
 
 from ..account import Account
 from ..audit.filter import FlowLogCompliance
-from ..audit.inventory import owned_vpcs
 from ..errors import VpcFlowError, failed_call, failed_vpcs
 from ..evaluations.annotation import GONE
 from ..evaluations.records import evaluations
@@ -135,16 +134,10 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
         manager = self.policy.resource_manager
         judged = PullMode.run(self) or []
         judged_at = datetime.fromtimestamp(self.policy.ctx.start_time, timezone.utc)
-        judged_ids = {vpc["VpcId"] for vpc in judged}
-        unfiltered = {k: v for k, v in self.policy.data.items() if k not in ("filters", "actions")}
-        listed = manager.get_resource_manager(self.policy.resource_type, unfiltered).resources()
-        owned = {vpc["VpcId"] for vpc in owned_vpcs(manager, listed)}
-        shared = [vpc for vpc in listed if vpc["VpcId"] not in owned]
-        for vpc in listed:
-            if vpc["VpcId"] in owned and vpc["VpcId"] not in judged_ids:
-                log.info("%s: not judged (created while the run judged); evaluated next run",
-                         vpc["VpcId"])
-        found = evaluations(judged, shared, manager.filters[0].settings, judged_at)
+        # The shared VPCs of the same listing the filter judged: no second DescribeVpcs,
+        # and no VPC created in between that is neither judged nor evaluated.
+        compliance = manager.filters[0]
+        found = evaluations(judged, compliance.shared_vpcs, compliance.settings, judged_at)
         token = event.get("resultToken")
         if not token:
             log.warning("policy:%s: no resultToken in the event (not run by AWS Config): "
