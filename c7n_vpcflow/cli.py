@@ -15,9 +15,12 @@ import sys
 from types import MappingProxyType
 
 import yaml
+from c7n import schema as c7n_schema
 from c7n.config import Config
+from c7n.exceptions import PolicyValidationError
 from c7n.policy import Policy, ServerlessExecutionMode
 from c7n.resources import load_resources
+from c7n.structure import StructureParser
 
 from c7n_vpcflow.analytics.action import FlowLogAnalytics
 from c7n_vpcflow.audit.filter import FlowLogCompliance
@@ -44,13 +47,46 @@ TRIGGER_DEPLOYMENT = MappingProxyType({
     VpcFlowLogConfigRule.type: ScheduledRuleSource.permissions})
 
 
+class PolicyFileError(ValueError):
+    """A policy file the command cannot use; the message is one line naming it."""
+
+
 def read_policies(paths):
-    """Custodian's policy data of every policy in the files `paths`."""
+    """Custodian's policy data of every policy in the files `paths`, each file checked as
+    `custodian validate` checks it: its structure, then Custodian's schema (which holds the
+    plugin's keys); PolicyFileError naming the file, the policy and the key otherwise, so no
+    list is printed for a policy that would not run."""
     documents = []
     for path in paths:
-        with open(path) as f:
-            documents.extend((yaml.safe_load(f) or {}).get("policies") or ())
+        try:
+            with open(path) as f:
+                data = yaml.safe_load(f)
+        except OSError as e:
+            raise PolicyFileError("%s: cannot be read (%s)" % (path, e.strerror)) from None
+        except yaml.YAMLError as e:
+            raise PolicyFileError("%s: not YAML (%s)" % (path, " ".join(str(e).split())))
+        documents.extend(_checked(path, data))
     return documents
+
+
+def _checked(path, data):
+    try:
+        structure = StructureParser()
+        structure.validate(data)
+    except PolicyValidationError as e:
+        raise PolicyFileError("%s: %s" % (path, " ".join(str(e).split()))) from None
+    unknown = load_resources(structure.get_resource_types(data))
+    if unknown:
+        raise PolicyFileError("%s: unknown resource type %s" % (path, ", ".join(unknown)))
+    errors = c7n_schema.validate(data, c7n_schema.generate())
+    if errors:
+        where = list(errors[0].absolute_path)
+        policy = data["policies"][where[1]].get("name") if where[1:] else None
+        key = "/".join(str(step) for step in where[2:])
+        raise PolicyFileError("%s: %s%s%s" % (
+            path, "policy %s: " % policy if policy else "", "%s: " % key if key else "",
+            errors[0].message.splitlines()[-1]))
+    return data["policies"]
 
 
 def policy_permissions(paths):
@@ -59,9 +95,17 @@ def policy_permissions(paths):
 
 
 def loaded(documents):
+    """The policies, each validated as `custodian validate` does after the schema (the
+    plugin's own checks: prices files, key combinations, ...)."""
     load_resources({d["resource"] for d in documents} or {"aws.vpc"})
-    return [Policy(data, Config.empty(region="us-east-1", account_id="123456789012"))
-            for data in documents]
+    policies = [Policy(data, Config.empty(region="us-east-1", account_id="123456789012"))
+                for data in documents]
+    for policy in policies:
+        try:
+            policy.validate()
+        except PolicyValidationError as e:
+            raise PolicyFileError("policy %s: %s" % (policy.name, " ".join(str(e).split())))
+    return policies
 
 
 def declared(documents):
@@ -131,8 +175,16 @@ def register_permissions(commands):
     command.set_defaults(func=permissions)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser (and its subcommands'), whose usage error is the one line naming
+    the option, without the usage block before it that hides it."""
+
+    def error(self, message):
+        self.exit(2, "%s: error: %s (see %s --help)\n" % (self.prog, message, self.prog))
+
+
 def parser():
-    top = argparse.ArgumentParser(
+    top = Parser(
         prog="c7n-vpcflow", description="CIS AWS 3.7 (VPC flow logs) tooling for Custodian")
     commands = top.add_subparsers(dest="command", required=True)
     report_command.register(commands)

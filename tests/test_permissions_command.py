@@ -2,7 +2,10 @@
 template grants exactly that."""
 import os
 
+import pytest
 import yaml
+
+from c7n_vpcflow import cli as command_line
 
 from support.cloudformation import actions, load_template, statements
 from support.constants import ROOT, policy_path
@@ -89,3 +92,36 @@ def test_deploying_a_lambda_mode_it_does_not_know_is_a_usage_error(cli, tmp_path
     assert completed.returncode == 2 and completed.stdout == ""
     assert completed.stderr.strip() == ("c7n-vpcflow permissions: policy hub: what deploying "
                                         "mode config-rule calls is not known")
+
+
+def policy_file(tmp_path, text):
+    path = tmp_path / "policy.yml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("text, said", [
+    ("policies: [{name: p, resource: aws.vpc, filters: [{type: flow-log-compliance, "
+     "bogus: 1}]}]", "policy p: filters/0: Additional properties are not allowed ('bogus'"),
+    ("policies: [{name: p, resource: aws.vpc, filters: [{type: flow-log-cost, days: 0}]}]",
+     "policy p: filters/0/days: 0 is less than the minimum of 1"),
+    ("policies: [{name: p, resource: aws.vpc, actions: [{type: enable-flow-logs, "
+     "log-group-class: DELIVERY}]}]", "policy p: actions/0/log-group-class: 'DELIVERY' is not"),
+    ("policies: [{name: p, resource: aws.vpc, filters: [{type: flow-log-cost, "
+     "prices: /nowhere/prices.json}]}]",
+     "policy p: flow-log-cost: prices /nowhere/prices.json: cannot be read"),
+    ("policies: [{name: p, resource: aws.nothing}]", "unknown resource type aws.nothing"),
+    ("policies: [{name: p}]", "policy missing required keys (name, resource)"),
+    ("just a string", "top level data structure should be a mapping"),
+    ("policies: [oops", "not YAML (while parsing"),
+])
+def test_a_policy_custodian_would_refuse_is_refused_in_one_line_naming_the_key(
+        tmp_path, capsys, text, said):
+    path = policy_file(tmp_path, text)
+    assert command_line.main(["permissions", str(path)]) == 2
+
+    shown = capsys.readouterr()
+    [line] = shown.err.splitlines()
+    assert line.startswith("c7n-vpcflow permissions: ") and said in line, line
+    assert shown.out == ""
+

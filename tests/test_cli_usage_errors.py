@@ -1,0 +1,21 @@
+"""A usage error of any `c7n-vpcflow` subcommand is one line on stderr naming the option
+(argparse's usage block left out: `--help` shows it), and exit 2."""
+import pytest
+
+from c7n_vpcflow import cli
+
+
+@pytest.mark.parametrize("args, said", [
+    (["report", "out", "--max-age", "5x"],
+     "c7n-vpcflow report: error: argument --max-age: '5x' is not a duration"),
+    (["telemetry-check"], "c7n-vpcflow telemetry-check: error: the following arguments are "
+                          "required: OUT"),
+    (["report", "out", "--bogus"], "c7n-vpcflow: error: unrecognized arguments: --bogus"),
+])
+def test_a_usage_error_is_one_line_naming_the_option(capsys, args, said):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(args)
+
+    assert exited.value.code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(said) and line.endswith("--help)"), line
