@@ -1,5 +1,6 @@
-"""A usage error of any `c7n-vpcflow` subcommand is one line on stderr naming the option
-(argparse's usage block left out: `--help` shows it), and exit 2."""
+"""A usage error of any `c7n-vpcflow` subcommand, or a location it cannot list, is one line
+on stderr naming the option or location (argparse's usage block left out: `--help` shows
+it), and exit 2."""
 import pytest
 
 from c7n_vpcflow import cli
@@ -19,3 +20,15 @@ def test_a_usage_error_is_one_line_naming_the_option(capsys, args, said):
     assert exited.value.code == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(said) and line.endswith("--help)"), line
+
+
+@pytest.mark.parametrize("location, said", [
+    ("s3://", "c7n-vpcflow report: s3:// names no bucket: give s3://bucket[/prefix]"),
+    ("s3://not a bucket/x", "c7n-vpcflow report: cannot list s3://not a bucket/x/: "
+                            "Parameter validation failed: Invalid bucket name"),
+])
+def test_an_s3_location_the_report_cannot_list_is_one_line(capsys, location, said):
+    assert cli.main(["report", location]) == 2
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(said), line

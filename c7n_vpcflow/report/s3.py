@@ -35,6 +35,8 @@ class S3Prefix:
 
     def __init__(self, url, client=None, max_bytes=MAX_FILE_BYTES, connections=10):
         parsed = urlparse(url)
+        if not parsed.netloc:
+            raise SourceError("%s names no bucket: give s3://bucket[/prefix]" % url)
         self.url, self.bucket, self.max_bytes = url, parsed.netloc, max_bytes
         self.locks = {}     # key -> the Lock of the version read, from its GetObject
         prefix = parsed.path.strip("/")
@@ -91,7 +93,8 @@ class S3Prefix:
                 folders += [p["Prefix"][len(prefix):-1] for p in page.get("CommonPrefixes", ())]
                 files += [o["Key"][len(prefix):] for o in page.get("Contents", ())]
         except (ClientError, BotoCoreError) as e:
-            raise SourceError("cannot list %s: %s" % (self.where(prefix), e))
+            raise SourceError("cannot list %s: %s" % (self.where(prefix), " ".join(
+                str(e).split())))
         return folders, files
 
     def folders(self, wanted, pool, since=None):
