@@ -45,12 +45,14 @@ TRAFFIC_TYPE = "traffic-type"
 LOG_GROUP_MISSING = "log-group-missing"
 RETENTION = "retention"
 DESTINATION_TYPE = "destination-type"
-REASONS = (MISSING, INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING, RETENTION,
-           DESTINATION_TYPE)
-# Problems that make a flow log useless (the action replaces these); the rest are policy.
-BROKEN = frozenset((INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING))
+# How many days after a run an exemption of the register may expire at most, by default.
+MAX_EXEMPTION_DAYS = 365
 # Given beside a VPC's real reasons when the register's exemption for it has expired.
 EXEMPTION_EXPIRED = "exemption-expired"
+REASONS = (MISSING, INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING, RETENTION,
+           DESTINATION_TYPE, EXEMPTION_EXPIRED)
+# Problems that make a flow log useless (the action replaces these); the rest are policy.
+BROKEN = frozenset((INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING))
 
 # What AWS Config, CloudFormation and Observability Admin call a VPC.
 VPC_RESOURCE_TYPE = "AWS::EC2::VPC"
@@ -76,7 +78,7 @@ VERDICTS_FILE = "flow-log-compliance.json"
 RESULTS_FILE = "flow-log-results.json"
 PLAN_FILE = "flow-log-plan.json"
 COST_FILE = "flow-log-cost.json"
-EVIDENCE_FORMAT = 2
+EVIDENCE_FORMAT = 3
 
 # Annotation keys on each VPC (and on each of its flow logs: MANAGED_BY and PROBLEMS; on
 # each log group of LOG_GROUPS that a telemetry rule made: MANAGED_BY).
@@ -90,6 +92,10 @@ RESULT = "c7n:flow-log-result"
 ANALYTICS = "c7n:flow-log-analytics"
 ANALYTICS_PLAN = "c7n:flow-log-analytics-plan"
 COST = "c7n:flow-log-cost"
+# The register's entry for the VPC (its keys, `entry` and `status`: an ExemptionStatus),
+# annotated only when one applies; whether a non-compliant VPC has no network interface.
+EXEMPTION = "c7n:flow-log-exemption"
+UNUSED = "c7n:vpc-unused"
 
 # Annotation keys on the account (aws.account): the telemetry-rule filter's verdict, and the
 # put action's plan (--dryrun) and result.
@@ -168,6 +174,14 @@ class ExemptionStatus(_Word):
     UNNEEDED = "unneeded"
 
 
+class Verdict(_Word):
+    """Where one VPC stands in a verdict (its `status` in flow-log-compliance.json): exempt
+    is non-compliant under a current exemption, never compliant."""
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non-compliant"
+    EXEMPT = "exempt"
+
+
 FIXED = (Status.CREATED, Status.REPAIRED, Status.UPDATED)
 NOT_FIXED = (Status.FAILED, Status.UNFINISHED)
 
@@ -204,6 +218,7 @@ class Figure(_Word):
     """A figure the report counts per account-region, as its JSON key."""
     VPCS = "vpcs"
     COMPLIANT = "compliant"
+    EXEMPT = "exempt"
     NON_COMPLIANT = "non-compliant"
     FIXED = "fixed"
     FAILED = "failed"

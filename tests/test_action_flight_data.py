@@ -71,7 +71,7 @@ def test_each_vpc_costs_three_calls_with_tags_riding_inside_the_create_calls(rol
     flight, vpcs = role_created
 
     once = ["ec2.DescribeVpcs", "sts.GetCallerIdentity", "ec2.DescribeFlowLogs",
-            "logs.DescribeLogGroups", "iam.GetRole", "iam.GetPolicy", "iam.CreateRole",
+            "logs.DescribeLogGroups", "ec2.DescribeNetworkInterfaces", "iam.GetRole", "iam.GetPolicy", "iam.CreateRole",
             "iam.PutRolePolicy"]
     per_vpc = ["logs.CreateLogGroup", "logs.PutRetentionPolicy", "ec2.CreateFlowLogs"]
     assert collections.Counter(flight.operations()) == collections.Counter(

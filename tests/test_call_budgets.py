@@ -4,7 +4,8 @@ The stock `custodian` runs our policies over two regions, at two estate sizes. B
 per account-region:
 
 * audit: 1 DescribeVpcs + 1 DescribeFlowLogs + one paged DescribeLogGroups listing
-  (ceil(groups under the listed prefix / 50) pages, one nextToken chain), whatever N:
+  (ceil(groups under the listed prefix / 50) pages, one nextToken chain) + 1
+  DescribeNetworkInterfaces (some VPCs are non-compliant: which are unused), whatever N:
   every log group here follows one naming convention (tests/test_log_group_lookup_cost.py
   covers several, and names that share no prefix);
 * remediation: at most 3 calls per VPC fixed, plus calls whose number does not change
@@ -33,7 +34,7 @@ PAGE = 50                    # DescribeLogGroups returns at most 50 groups a pag
 RETIRED = "/vpc/flow-logs/vpc-retired-%03d"
 # Made once per account-region (or per run) by design; every other call is per VPC.
 RUN_LEVEL = {"GetCallerIdentity", "DescribeVpcs", "DescribeFlowLogs", "DescribeLogGroups",
-             "GetRole", "CreateRole", "PutRolePolicy", "TagRole"}
+             "DescribeNetworkInterfaces", "GetRole", "CreateRole", "PutRolePolicy", "TagRole"}
 GLOBAL_SERVICES = ("sts", "iam")
 
 
@@ -99,7 +100,8 @@ def test_audit_budget_is_one_listing_of_each_kind_per_account_region(emulator, c
     for region in REGIONS:
         pages[region] = assert_one_paged_listing(emulator, calls, region)
         assert found[region] == Counter({"DescribeVpcs": 1, "DescribeFlowLogs": 1,
-                                         "DescribeLogGroups": pages[region]}), region
+                                         "DescribeLogGroups": pages[region],
+                                         "DescribeNetworkInterfaces": 1}), region
         assert len(missing[region]) == SIZES[region] - SIZES[region] // 2
     assert pages == {"us-east-1": 1, "eu-west-1": 2}
 
@@ -156,7 +158,8 @@ def test_remediation_budget_is_three_calls_per_vpc_plus_a_constant(emulator, cli
                                    "CreateFlowLogs": fixed[region]})
     # The rest does not grow with N: the same calls for 5 VPCs as for 40.
     assert runs["us-east-1"] == runs["eu-west-1"] == Counter(
-        {"DescribeVpcs": 1, "DescribeFlowLogs": 1, "DescribeLogGroups": 1})
+        {"DescribeVpcs": 1, "DescribeFlowLogs": 1, "DescribeLogGroups": 1,
+         "DescribeNetworkInterfaces": 1})
 
 
 def test_throttled_calls_are_reported_by_the_proxy_not_spent_from_the_budget(

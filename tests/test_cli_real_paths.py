@@ -52,7 +52,8 @@ def test_report_reads_an_audit_output_and_exits_1_on_non_compliant_vpcs(
     shown = run(cli, "report", out)
 
     assert shown.returncode == 1
-    (row,) = [line for line in shown.stdout.splitlines() if ACCOUNT_ID in line]
+    (row,) = [line for line in shown.stdout.splitlines()
+              if ACCOUNT_ID in line and line.startswith("|")]
     assert "us-east-1" in row
     assert shown.stderr.splitlines()[-1] == (
         "c7n-vpcflow report: exit 1: VPCs remain non-compliant or failed")

@@ -1,13 +1,14 @@
 """One AWS Config evaluation per VPC from the filter's annotations, and the annotation
 grammar the rule writes and the report reads back (pure: no AWS)."""
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 
 from c7n_vpcflow.evaluations.annotation import (
     MAX_ANNOTATION, NotOurs, parse_verdict, verdict_annotation)
-from c7n_vpcflow.evaluations.records import Exemption, evaluations
-from c7n_vpcflow.vocabulary import FLOW_LOGS, MANAGED_BY, MISSING, REASONS, VIOLATIONS
+from c7n_vpcflow.evaluations.records import evaluations
+from c7n_vpcflow.vocabulary import (
+    EXEMPTION, EXEMPTION_EXPIRED, FLOW_LOGS, MANAGED_BY, MISSING, REASONS, VIOLATIONS)
 
 JUDGED_AT = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
 CIS = {"match": "all", "traffic-types": ["ALL", "REJECT"], "min-retention-days": None,
@@ -48,15 +49,24 @@ def test_a_shared_vpc_is_not_applicable_and_comes_after_the_judged():
         "shared by account 444455556666: only its owner can add flow logs")
 
 
-def test_an_exempt_vpc_is_not_applicable_naming_the_exemption_until_it_expires():
-    vpc = judged("vpc-0a1", [MISSING])
-    exemption = Exemption("EXC-42 lab network", date(2026, 12, 31))
-    [found] = evaluations([vpc], [], CIS, JUDGED_AT, {"vpc-0a1": exemption})
+def exemption(status, ticket="EXC-42"):
+    """The filter's record of a register entry (c7n:flow-log-exemption)."""
+    return {"vpc-id": "vpc-0a1", "account-id": None, "region": None, "reason": "lab network",
+            "approved-by": "jane.doe@example.com", "ticket": ticket, "expires": "2026-12-31",
+            "entry": 3, "status": status}
+
+
+def test_an_exempt_vpc_is_not_applicable_naming_the_exemption_as_the_filter_annotated_it():
+    vpc = dict(judged("vpc-0a1", [MISSING]), **{EXEMPTION: exemption("exempt")})
+    [found] = evaluations([vpc], [], CIS, JUDGED_AT)
     assert (found["ComplianceType"], found["Annotation"]) == (
-        "NOT_APPLICABLE", "exempt under EXC-42 lab network until 2026-12-31")
-    expired = Exemption("EXC-41", date(2026, 12, 5))
-    [found] = evaluations([vpc], [], CIS, JUDGED_AT, {"vpc-0a1": expired})
+        "NOT_APPLICABLE", "exempt until 2026-12-31: lab network; approved by "
+                          "jane.doe@example.com; ticket EXC-42")
+    expired = dict(judged("vpc-0a1", [MISSING, EXEMPTION_EXPIRED]),
+                   **{EXEMPTION: exemption("expired", ticket=None)})
+    [found] = evaluations([expired], [], CIS, JUDGED_AT)
     assert found["ComplianceType"] == "NON_COMPLIANT"
+    assert parse_verdict(found["Annotation"]).violations == (MISSING, EXEMPTION_EXPIRED)
 
 
 def test_a_long_annotation_is_cut_to_256_characters_ending_with_an_ellipsis():

@@ -131,7 +131,7 @@ def test_a_long_annotation_is_cut_to_256_characters_as_put(flight_data, tmp_path
     assert annotation.startswith(
         "non-compliant: delivery-failed, traffic-type, log-group-missing; judged with: "
         "traffic-types ALL/REJECT, min-retention-days 3653, destination-types "
-        "cloud-watch-logs/kinesis-data-firehose/s3; flow logs: "
+        "cloud-watch-logs/firehose/s3; flow logs: "
         "fl-0c0f1a000000000b1 (cloudwatch-telemetry-rule), fl-0")
     assert evaluation["ComplianceType"] == "NON_COMPLIANT"
     # The report reads it back: every reason, the flow log that is whole, and that it was cut.

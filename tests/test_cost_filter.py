@@ -90,6 +90,7 @@ def test_the_audits_annotations_are_read_and_only_getmetricdata_is_added(
 
     assert flight.operations() == ["ec2.DescribeVpcs", "sts.GetCallerIdentity",
                                    "ec2.DescribeFlowLogs", "logs.DescribeLogGroups",
+                                   "ec2.DescribeNetworkInterfaces",
                                    "cloudwatch.GetMetricData"]
     [asked] = flight.params("cloudwatch.GetMetricData")
     # The groups that exist, sorted; not the missing one.

@@ -56,7 +56,8 @@ def test_every_filter_key_is_recorded_with_its_default_and_described_by_the_sche
     assert set(described["properties"]) == set(described["required"]) == keys
     assert FlowLogCompliance({"type": "flow-log-compliance"}).settings == {
         "match": "non-compliant", "traffic-types": ["ALL", "REJECT"],
-        "min-retention-days": None, "destination-types": None}
+        "min-retention-days": None, "destination-types": None, "exemptions": None,
+        "max-exemption-days": 365}
 
 
 @pytest.mark.parametrize("destination", DESTINATION_TYPES)
@@ -80,9 +81,11 @@ def test_a_verdict_says_the_settings_policy_versions_and_format_it_was_judged_un
     verdict = read(tmp_path, "strict-audit", VERDICTS_FILE)
     assert file_problem(VERDICTS_FILE, verdict) is None
     assert (verdict["format"], verdict["policy"], verdict["versions"]) == (
-        2, "strict-audit", VERSIONS)
+        3, "strict-audit", VERSIONS)
     assert verdict["settings"] == {"match": "non-compliant", "traffic-types": ["REJECT"],
-                                   "min-retention-days": 365, "destination-types": None}
+                                   "min-retention-days": 365, "destination-types": None,
+                                   "exemptions": None, "max-exemption-days": 365}
+    assert verdict["register"] is None
     assert list(verdict)[:8] == ["format", "execution-id", "started", "account-id", "region",
                                  "policy", "versions", "settings"]
 
@@ -105,4 +108,4 @@ def test_stock_custodian_writes_the_filters_and_the_actions_settings(emulator, c
         "/vpc/flow-logs/{vpc_id}", None)
     for data in (verdict, results):
         assert (data["policy"], data["versions"], data["format"]) == (
-            "fix-all-traffic", VERSIONS, 2)
+            "fix-all-traffic", VERSIONS, 3)

@@ -68,7 +68,11 @@ def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_si
         "ec2.DescribeVpcs", "ec2.DescribeVpcs", "sts.GetCallerIdentity",
         "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs",
         "logs.DescribeLogGroups", "logs.DescribeLogGroups",
+        # Two of the six are non-compliant: one listing asks about those two alone.
+        "ec2.DescribeNetworkInterfaces",
     ]
+    [interfaces] = flight.params("ec2.DescribeNetworkInterfaces")
+    assert interfaces["Filters"] == [{"Name": "vpc-id", "Values": sorted(PAGED[4:])}]
     flow_pages = flight.params("ec2.DescribeFlowLogs")
     tokens = [recorded("filter_paging", "ec2.DescribeFlowLogs_%d.json" % n)["NextToken"]
               for n in (1, 2)]

@@ -121,6 +121,10 @@ FILTER = {
     "min-retention-days": ([1, 30, 365, 400, 3653], [-5, 0, 100, 10000, "365", 7.5]),
     "destination-types": (
         [[CW], [CW, S3], [S3], [FH], [CW, S3, FH]], [["ftp"], [S3, S3], "s3"]),
+    # An S3 register is read by the run, not when the policy is validated.
+    "exemptions": (["s3://org-exemptions/cis/exemptions.yml",
+                    "s3://org-exemptions/cis.yml?versionId=v1"], ["", 5, ["a"]]),
+    "max-exemption-days": ([1, 30, 365, 730], [0, -1, "365", 7.5]),
 }
 ALL_KEYS = ({"destination-type"} | set(COMMON) | set(FILTER) | set(UNKNOWN_KEYS)
             | {k for pools in BY_DESTINATION.values() for k in pools})

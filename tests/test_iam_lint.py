@@ -23,6 +23,7 @@ PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
               "TrustedAccountId": "111122223333", "ExternalId": "c7n-org-external-id",
               "AWS::NoValue": None, "EvidenceBucket": "org-c7n-vpcflow-evidence",
               "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs",
+              "ExemptionRegister": "org-exemptions/cis/exemptions.yml",
               # iam/evidence-bucket.yml (Bucket: its Ref, the bucket's name)
               "OrganizationId": "o-exampleorgid", "RetentionDays": 400,
               "Bucket": "org-c7n-vpcflow-evidence"}

@@ -21,7 +21,8 @@ PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
               "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
               "TrustedAccountId": "111122223333", "ExternalId": "", "AWS::NoValue": None,
               "EvidenceBucket": "org-c7n-vpcflow-evidence",
-              "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs"}
+              "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs",
+              "ExemptionRegister": "org-exemptions/cis/exemptions.yml"}
 TELEMETRY_RULE_POLICIES = "vpc-flow-logs-telemetry-rule.yml"
 LAMBDA_POLICIES = ("vpc-flow-logs-periodic.yml", "vpc-flow-logs-on-create.yml",
                    "vpc-flow-logs-config-rule.yml")
@@ -105,6 +106,19 @@ def runner_policies(**chosen):
         if policy is not None:
             deployed[policy["PolicyName"]] = policy["PolicyDocument"]["Statement"]
     return deployed
+
+
+def test_runner_reads_the_s3_exemption_register_named_and_nothing_else_of_s3(tmp_path):
+    assert "c7n-vpcflow-exemptions" not in runner_policies(ExemptionRegister="")
+    [read] = runner_policies()["c7n-vpcflow-exemptions"]
+    assert read["Resource"] == "arn:aws:s3:::org-exemptions/cis/exemptions.yml"
+    # Exactly what an audit reading that object, at a pinned version, declares.
+    policy = tmp_path / "audit.yml"
+    policy.write_text(yaml.safe_dump({"policies": [{
+        "name": "audit", "resource": "aws.vpc", "filters": [{
+            "type": "flow-log-compliance",
+            "exemptions": "s3://org-exemptions/cis/exemptions.yml?versionId=v1"}]}]}))
+    assert actions([read]) == {a for a in declared(str(policy))["audit"] if a.startswith("s3:")}
 
 
 def test_runner_grants_telemetry_rules_nothing_unless_asked():

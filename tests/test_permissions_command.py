@@ -32,11 +32,29 @@ def test_the_runner_template_grants_exactly_what_the_command_lists_for_its_polic
 
 def test_the_audit_needs_only_reads_and_the_remediation_passes_the_delivery_role(cli):
     audit = listed(cli, policy_path("vpc-flow-logs-audit.yml"))
-    assert audit == ["ec2:DescribeFlowLogs", "ec2:DescribeVpcs", "logs:DescribeLogGroups"]
+    assert audit == ["ec2:DescribeFlowLogs", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+                     "logs:DescribeLogGroups"]
     enable = listed(cli, policy_path("vpc-flow-logs-enable.yml"))
     assert {"iam:PassRole", "iam:CreateRole", "ec2:CreateFlowLogs"} <= set(enable)
     assert "logs:CreateLogDelivery" not in enable   # S3 only
     assert "ec2:DeleteFlowLogs" in enable   # declared whatever replace-broken says
+
+
+def test_an_s3_exemption_register_adds_its_read_and_a_pinned_version_its_version_read(
+        cli, tmp_path):
+    def audit(location):
+        path = tmp_path / "audit.yml"
+        path.write_text(yaml.safe_dump({"policies": [{
+            "name": "audit", "resource": "aws.vpc", "filters": [
+                {"type": "flow-log-compliance", "exemptions": location}]}]}))
+        return set(listed(cli, path))
+    plain = listed(cli, policy_path("vpc-flow-logs-audit.yml"))
+    assert audit("s3://org-exemptions/cis/exemptions.yml") == set(plain) | {"s3:GetObject"}
+    assert audit("s3://org-exemptions/cis/exemptions.yml?versionId=3HL4kqtJlcpXroDTDmJ") == set(
+        plain) | {"s3:GetObject", "s3:GetObjectVersion"}
+    local = tmp_path / "exemptions.yml"
+    local.write_text("exemptions: []\n")
+    assert audit(str(local)) == set(plain)
 
 
 def test_the_telemetry_rule_policies_need_observabilityadmin_at_organization_scope(cli):
@@ -68,7 +86,8 @@ def test_a_missing_file_is_a_usage_error(cli, tmp_path):
 def test_the_config_rule_policy_needs_the_audit_and_its_modes_evaluation_calls(cli):
     needed = listed(cli, policy_path("vpc-flow-logs-config-rule.yml"))
     assert needed == ["config:GetComplianceDetailsByConfigRule", "config:PutEvaluations",
-                      "ec2:DescribeFlowLogs", "ec2:DescribeVpcs", "logs:DescribeLogGroups"]
+                      "ec2:DescribeFlowLogs", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+                      "logs:DescribeLogGroups"]
     assert {"config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"} <= set(
         listed(cli))
 

@@ -52,15 +52,19 @@ def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_pa
     lines = markdown.splitlines()
     assert lines[0].split("|")[1].strip() == "Account"
     cells = [c.strip() for c in lines[2].split("|")[1:-1]]
-    assert cells == ["123456789012", "us-east-1", "5", "1", "4",
+    assert cells == ["123456789012", "us-east-1", "5", "1", "0", "4",
                      "missing 2, delivery-failed 1, traffic-type 1, log-group-missing 1",
                      "other 3", "0", "0", "-",    # Locked until: a local file has none
                      row["judged-at"][:19].replace("T", " ") + " UTC"]
     table, said = lines[:lines.index("")], lines[lines.index("") + 1:]
     assert table[-1].startswith("| TOTAL ")
     assert len({len(line) for line in table}) == 1  # aligned for a terminal
-    assert said == ["Counted: verdicts judged at least as strictly as CIS 3.7 (--profile cis), "
-                    "at most 48h old (--max-age)."]
+    # The emulator's VPCs have no network interface: each non-compliant one is unused.
+    assert said[0] == "Unused (no network interface: delete rather than log):"
+    assert len([line for line in said if line.startswith("- vpc-")]) == 4
+    assert said[-1] == ("Counted: verdicts judged at least as strictly as CIS 3.7 (--profile "
+                        "cis), at most 48h old (--max-age); exemptions applied: an exempt VPC "
+                        "is counted apart and fails no gate.")
 
 
 def test_multi_region_enable_tree_counts_fixed_and_names_failures(emulator, cli, tmp_path):
@@ -130,5 +134,5 @@ def test_an_account_name_with_a_pipe_keeps_the_markdown_table_whole(cli, tmp_pat
     lines = shown.stdout.splitlines()
     table = lines[:lines.index("")]
     cells = [re.split(r"(?<!\\)\|", line) for line in table]
-    assert {len(line) for line in cells} == {13}   # 11 columns in every line
+    assert {len(line) for line in cells} == {14}   # 12 columns in every line
     assert cells[2][1].strip() == r"prod\|eu \\ edge (111111111111)"

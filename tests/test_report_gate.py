@@ -202,8 +202,10 @@ def test_evidence_of_an_older_or_unknown_format_is_not_counted(emulator, cli, tm
                          "older c7n-vpcflow"),
                         (dict(load(out, ENABLE, "flow-log-compliance.json"), format=1),
                          "format 1, which this c7n-vpcflow does not read"),
-                        (dict(load(out, ENABLE, "flow-log-compliance.json"), format=3),
-                         "format 3, which this c7n-vpcflow does not read")]:
+                        (dict(load(out, ENABLE, "flow-log-compliance.json"), format=2),
+                         "format 2, which this c7n-vpcflow does not read"),
+                        (dict(load(out, ENABLE, "flow-log-compliance.json"), format=4),
+                         "format 4, which this c7n-vpcflow does not read")]:
         with open(verdicts, "w") as f:
             json.dump(older, f)
         code, data, stderr = report(cli, out)

@@ -81,11 +81,12 @@ def test_html_from_s3_shows_each_non_compliant_vpc_what_was_done_and_the_history
     cause = "no output of this account-region in the tree"
     assert others == {("333333333333", "us-east-1"): ("not-judged", cause)}
     assert text.count(cause) == 1   # said once, in its own full-width row
-    assert judged == {key: [r["vpcs"], r["compliant"], r["non-compliant"], r["fixed"], r["failed"]]
+    assert judged == {key: [r["vpcs"], r["compliant"], r["exempt"], r["non-compliant"],
+                            r["fixed"], r["failed"]]
                       for key, r in rows.items() if r["judged"]}
-    assert judged[ACCOUNT_ID, "eu-west-1"] == [6, 1, 5, 4, 1]
+    assert judged[ACCOUNT_ID, "eu-west-1"] == [6, 1, 0, 5, 4, 1]
     assert page.totals == {"account-regions judged": "2 of 3", "not judged": "1", "stale": "0",
-                           "weaker": "0", "VPCs judged": "11", "compliant": "2",
+                           "weaker": "0", "VPCs judged": "11", "compliant": "2", "exempt": "0",
                            "non-compliant": "9", "fixed": "8", "failed": "1"}
     assert "91% compliant or fixed, of the 11 VPCs in the 2 judged account-regions only" in text
     where = ACCOUNT_ID + "/eu-west-1"
@@ -129,7 +130,7 @@ def test_several_local_trees_together_render_in_chromium(emulator, cli, tmp_path
     assert_self_contained(text, page)
     assert json_rows(cli, before, after) == json_rows(cli, after)
     judged, not_judged = page.summary()
-    assert judged == {(ACCOUNT_ID, "us-east-1"): [5, 5, 0, 0, 0]} and not not_judged
+    assert judged == {(ACCOUNT_ID, "us-east-1"): [5, 5, 0, 0, 0, 0]} and not not_judged
     assert page.points == 2   # seven days ago, and now (the enable run and the audit after)
     report = tmp_path / "report.html"
     report.write_text(text)

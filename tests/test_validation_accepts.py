@@ -69,6 +69,8 @@ EVERY_FILTER_KEY = {
     "traffic-types": ["ALL", "REJECT"],
     "min-retention-days": 365,
     "destination-types": ["cloud-watch-logs", "s3"],
+    "exemptions": "s3://org-exemptions/cis/{account_id}.yml",
+    "max-exemption-days": 180,
 }
 # AWS's default flow log format, written out.
 AWS_DEFAULT_FORMAT = ("${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} "

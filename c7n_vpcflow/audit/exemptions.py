@@ -54,6 +54,11 @@ class Exemption:
                 "entry": self.entry}
 
 
+def is_s3(location):
+    """Whether a register's location names an S3 object (s3://bucket/key), not a file."""
+    return location.startswith("s3://")
+
+
 class Register:
     """The exemptions read from `location`; `sha256` of its bytes and, for an S3 object,
     the `version_id` read (None: a local file, or a bucket without versioning)."""

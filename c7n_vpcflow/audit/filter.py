@@ -6,6 +6,9 @@ from c7n.resources.vpc import Vpc
 from c7n.utils import type_schema
 
 from c7n_vpcflow.account import Account, confirm_account
+from c7n_vpcflow.audit.exempting import (
+    EXEMPTIONS_KEY, MAX_DAYS_KEY, apply_register, check_register, mark_unused, read_register,
+    register_permissions, register_record, run_day)
 from c7n_vpcflow.audit.handoff import log_groups_needed, plan_dry_run
 from c7n_vpcflow.audit.inventory import gather, owned_vpcs
 from c7n_vpcflow.audit.judge import Rules, judgement
@@ -13,7 +16,7 @@ from c7n_vpcflow.audit.variables import Variables, check_mode
 from c7n_vpcflow.audit.verdicts import verdict_record, write_verdicts
 from c7n_vpcflow.errors import VpcFlowError
 from c7n_vpcflow.vocabulary import (
-    DESTINATION_TYPES, FILTER, RETENTION_DAYS, TRAFFIC_TYPES, VIOLATIONS)
+    DESTINATION_TYPES, FILTER, MAX_EXEMPTION_DAYS, RETENTION_DAYS, TRAFFIC_TYPES, VIOLATIONS)
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -29,7 +32,12 @@ class FlowLogCompliance(Filter):
 
     Every VPC the account owns is annotated with ``c7n:flow-log-violations``: a list of
     reason codes, empty when compliant: ``missing``, ``inactive``, ``delivery-failed``,
-    ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``.
+    ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``,
+    ``exemption-expired``. ``exemptions`` names an exemption register (a YAML file or an
+    S3 object under change control; docs/exemptions.md): a non-compliant VPC under a
+    current exemption is exempt, never compliant (``c7n:flow-log-exemption``), and one
+    whose exemption has expired has the reason ``exemption-expired``. A non-compliant VPC
+    without a network interface is annotated ``c7n:vpc-unused``.
     Its flow logs are annotated under ``c7n:flow-logs``, each with ``c7n:managed-by``:
     ``c7n-vpcflow``, ``cloudwatch-telemetry-rule`` (tagged
     ``CloudWatchTelemetryRuleManaged=true`` by AWS) or ``other``, and its own reason codes
@@ -51,7 +59,11 @@ class FlowLogCompliance(Filter):
     - DescribeLogGroups: none when G is 0; ceil(G/50) exact lookups when that is fewer
       than C; otherwise one listing per convention, ceil(P/50) pages (at least one) for
       the P log groups whose names start with the longest prefix the convention's names
-      share.
+      share;
+    - DescribeNetworkInterfaces: none when every VPC is compliant; otherwise one listing
+      for the N non-compliant VPCs, ceil(N/200) chunks, each paged 1,000 interfaces at a
+      time until every VPC of the chunk has shown one;
+    - GetObject: one, when ``exemptions`` names an S3 object.
 
     :example:
 
@@ -66,6 +78,8 @@ class FlowLogCompliance(Filter):
                 traffic-types: [ALL, REJECT]
                 min-retention-days: 365
                 destination-types: [cloud-watch-logs, s3]
+                exemptions: s3://org-exemptions/cis/exemptions.yml
+                max-exemption-days: 365
     """
 
     schema = type_schema(
@@ -88,15 +102,32 @@ class FlowLogCompliance(Filter):
                 "type": "array", "minItems": 1, "uniqueItems": True,
                 "items": {"enum": list(DESTINATION_TYPES)},
                 "description": "Destination types that count; any when absent."},
+            EXEMPTIONS_KEY: {
+                "type": "string", "minLength": 1,
+                "description": "The exemption register: a YAML file's path or an S3 object "
+                               "(s3://bucket/key[?versionId=...]); policy variables allowed. "
+                               "Checked whole before any VPC is judged (a local file when "
+                               "the policy is validated); none when absent."},
+            MAX_DAYS_KEY: {
+                "type": "integer", "minimum": 1, "default": MAX_EXEMPTION_DAYS,
+                "description": "How many days after the run an exemption may expire at "
+                               "most; a register with a later expiry is refused."},
         }
     )
     schema_alias = False
     _shared = ()
-    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups")
+    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups",
+                   "ec2:DescribeNetworkInterfaces")
 
     def validate(self):
         check_mode(self.manager, Variables.of(self.manager))
+        check_register(self.manager, self.data)
         return self
+
+    def get_permissions(self):
+        """Its calls, and s3:GetObject when its register is an S3 object (with
+        s3:GetObjectVersion, which S3 asks for when a version is named)."""
+        return self.permissions + register_permissions(self.data.get(EXEMPTIONS_KEY))
 
     @property
     def settings(self):
@@ -123,8 +154,10 @@ class FlowLogCompliance(Filter):
         return list(self._shared)
 
     def process(self, resources, event=None):
+        register = None
         try:
             confirm_account(self.manager)
+            register = read_register(self.manager, self.data)
             vpcs = owned_vpcs(self.manager, resources)
             # The log groups the policy's actions will write to are looked up in the same
             # calls as the flow logs' own.
@@ -132,20 +165,23 @@ class FlowLogCompliance(Filter):
             inventory = gather(self.manager, vpcs, set().union(*needed.values()))
         except Exception as e:
             # The account-region's evidence says it was not judged, and why.
-            write_verdicts(self.manager, self.settings, cause=str(e) if isinstance(e, VpcFlowError)
+            write_verdicts(self.manager, self.settings, register_record(register),
+                           cause=str(e) if isinstance(e, VpcFlowError)
                            else "%s: %s" % (type(e).__name__, e))
             raise
         rules = self.rules
-        match = self.data.get("match", "non-compliant")
-        matched = []
         for vpc in vpcs:
             vpc.update(judgement(vpc["VpcId"], inventory, rules, needed[vpc["VpcId"]]))
-            if match == "all" or (not vpc[VIOLATIONS]) == (match == "compliant"):
-                matched.append(vpc)
+        apply_register(vpcs, register, Account.of(self.manager), run_day(self.manager))
+        mark_unused(self.manager, vpcs)
+        match = self.data.get("match", "non-compliant")
+        matched = [v for v in vpcs
+                   if match == "all" or (not v[VIOLATIONS]) == (match == "compliant")]
         judged_ids = {v["VpcId"] for v in vpcs}
         self._shared = tuple(v for v in resources if v["VpcId"] not in judged_ids)
         write_verdicts(
-            self.manager, self.settings, judged=[verdict_record(v) for v in vpcs],
+            self.manager, self.settings, register_record(register),
+            judged=[verdict_record(v) for v in vpcs],
             shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
                     for v in self._shared])
         plan_dry_run(self.manager, matched)

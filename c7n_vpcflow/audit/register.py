@@ -20,8 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from c7n_vpcflow.audit.exemptions import Exemption
-
-MAX_EXEMPTION_DAYS = 365
+from c7n_vpcflow.vocabulary import MAX_EXEMPTION_DAYS  # noqa: F401 (the default, said here)
 SCHEMA_FILE = "exemptions.schema.json"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 LONGEST_VALUE = 60     # characters of a wrong value shown in its problem

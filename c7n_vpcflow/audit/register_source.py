@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from c7n_vpcflow.audit.exemptions import Register
+from c7n_vpcflow.audit.exemptions import Register, is_s3
 from c7n_vpcflow.audit.register import MAX_EXEMPTION_DAYS, RegisterError, parse_register
 from c7n_vpcflow.audit.templates import TemplateError, names_in
 from c7n_vpcflow.audit.variables import HOW_TO_DEFINE
@@ -23,10 +23,6 @@ from c7n_vpcflow.errors import failed_call
 # 1 MiB, about 5,000 entries of 200 bytes: far more than a reviewed register holds.
 MAX_REGISTER_BYTES = 1 << 20
 TOTAL_SIZE = re.compile(r"/(\d+)$")     # Content-Range: bytes 0-1048576/2000000
-
-
-def is_s3(location):
-    return location.startswith("s3://")
 
 
 def s3_object(location):

@@ -2,7 +2,8 @@
 compliant or not, under the settings it was judged by, or why nothing was judged."""
 from c7n_vpcflow.audit.evidence import run_header, write_output
 from c7n_vpcflow.vocabulary import (
-    CLOUDWATCH, FLOW_LOGS, MANAGED_BY, VERDICTS_FILE, VIOLATIONS, Judgement)
+    CLOUDWATCH, EXEMPTION, FLOW_LOGS, MANAGED_BY, UNUSED, VERDICTS_FILE, VIOLATIONS,
+    ExemptionStatus, Judgement, Verdict)
 
 
 def name_tag(vpc):
@@ -18,25 +19,39 @@ def flow_log_entry(flow_log):
             "destination": flow_log.get("LogGroupName") or flow_log.get("LogDestination")}
 
 
+def verdict_status(vpc):
+    """Where a judged VPC stands: exempt is non-compliant under a current exemption."""
+    if not vpc[VIOLATIONS]:
+        return Verdict.COMPLIANT
+    exemption = vpc.get(EXEMPTION)
+    if exemption and exemption["status"] == ExemptionStatus.EXEMPT:
+        return Verdict.EXEMPT
+    return Verdict.NON_COMPLIANT
+
+
 def verdict_record(vpc):
     """The verdict on a judged VPC, as the verdict file names it."""
     return {
         "vpc-id": vpc["VpcId"],
         "name": name_tag(vpc),
+        "status": verdict_status(vpc).value,
         "compliant": not vpc[VIOLATIONS],
         "violations": vpc[VIOLATIONS],
+        "exemption": vpc.get(EXEMPTION),
+        "unused": vpc.get(UNUSED) if vpc[VIOLATIONS] else None,
         "flow-log-ids": [f["FlowLogId"] for f in vpc[FLOW_LOGS]],
         "flow-logs": [flow_log_entry(f) for f in vpc[FLOW_LOGS]],
     }
 
 
-def write_verdicts(manager, settings, judged=(), shared=(), cause=None):
-    """The verdict on every VPC judged under the filter's `settings`; with a cause, the
-    account-region was not judged."""
+def write_verdicts(manager, settings, register, judged=(), shared=(), cause=None):
+    """The verdict on every VPC judged under the filter's `settings` and the exemption
+    `register` (its record, or None); with a cause, the account-region was not judged."""
     write_output(manager, VERDICTS_FILE, {
         "settings": settings,
         "status": (Judgement.NOT_JUDGED if cause else Judgement.JUDGED).value,
         "cause": cause,
+        "register": register,
         "judged": list(judged),
         "shared": list(shared),
     }, stamp=run_header)

@@ -9,12 +9,14 @@ verdict first, then what it was judged with, then the flow logs (id and manager)
     min-retention-days 365; flow logs: fl-0a1b2c3d4e5f67890 (other)
     compliant; judged with: traffic-types ALL/REJECT; flow logs: fl-0b2c... (c7n-vpcflow)
     shared by account 444455556666: only its owner can add flow logs
+    exempt until 2027-03-31: vendor-managed VPC; approved by jane.doe@example.com; ticket SEC-4411
     no longer in this account-region when judged: deleted, or no longer shared into it
 
 Config keeps at most 256 characters: a longer annotation is cut and ends with "…". The
-verdict, what it was judged with and the "flow logs: " label always fit (at most 247
-characters, with every setting and every reason but ``missing``, which comes alone), so
-only the flow-log list is ever cut; a reader takes the ids that are whole.
+verdict, what it was judged with and the "flow logs: " label always fit (at most 253
+characters, with every setting and every reason but ``missing``, which comes alone;
+``kinesis-data-firehose`` is written ``firehose`` to keep it so), so only the flow-log list
+is ever cut; a reader takes the ids that are whole.
 """
 import re
 from dataclasses import dataclass, field
@@ -34,6 +36,8 @@ LIST = "/"
 FLOW_LOG = re.compile(r"^(fl-[0-9a-f]+) \((%s)\)$" % "|".join(map(re.escape, MANAGERS)))
 # The filter's settings named in "judged with", in this order; lists joined with "/".
 SETTINGS = ("traffic-types", "min-retention-days", "destination-types")
+# Destination types written shorter than EC2 names them (read back to EC2's names).
+SHORT_NAMES = {"kinesis-data-firehose": "firehose"}
 
 
 class NotOurs(ValueError):
@@ -59,7 +63,8 @@ def _settings_text(settings):
     for key in SETTINGS:
         value = settings.get(key)
         if value is not None:
-            parts.append("%s %s" % (key, LIST.join(sorted(value)) if isinstance(
+            parts.append("%s %s" % (key, LIST.join(sorted(
+                SHORT_NAMES.get(v, v) for v in value)) if isinstance(
                 value, (list, tuple, set, frozenset)) else value))
     return JUDGED_WITH + ", ".join(parts)
 
@@ -81,9 +86,11 @@ def shared_annotation(owner_id):
 GONE = "no longer in this account-region when judged: deleted, or no longer shared into it"
 
 
-def exempt_annotation(exemption, expires):
-    """A VPC exempt under `exemption` until `expires` (a date)."""
-    return truncated("exempt under %s until %s" % (exemption, expires.isoformat()))
+def exempt_annotation(exemption):
+    """A VPC exempt under `exemption` (the filter's record of the register's entry)."""
+    return truncated("exempt until %s: %s; approved by %s%s" % (
+        exemption["expires"], exemption["reason"], exemption["approved-by"],
+        "; ticket %s" % exemption["ticket"] if exemption.get("ticket") else ""))
 
 
 def _parse_settings(text):
@@ -94,8 +101,9 @@ def _parse_settings(text):
         key, _, value = part.partition(" ")
         if key not in SETTINGS or not value or key in settings:
             raise NotOurs("unknown setting %r" % part)
+        long_names = {short: name for name, short in SHORT_NAMES.items()}
         settings[key] = int(value) if key == "min-retention-days" and value.isdigit() \
-            else value.split(LIST)
+            else [long_names.get(v, v) for v in value.split(LIST)]
     if "traffic-types" not in settings:
         raise NotOurs("no traffic-types")
     return settings

@@ -2,28 +2,18 @@
 
 Pure (no AWS call): a judged VPC is NON_COMPLIANT with its reason codes and flow logs in
 the annotation, or COMPLIANT with the flow logs that make it so; a VPC shared into the
-account is NOT_APPLICABLE (only its owner can add flow logs), and so is a VPC under an
-exemption that has not expired at judging time. Every evaluation is dated by the judging
-time (OrderingTimestamp), so Config orders it after any earlier run's.
+account is NOT_APPLICABLE (only its owner can add flow logs), and so is a VPC the filter
+found exempt (c7n:flow-log-exemption: a current exemption of the register it applied),
+its annotation naming the exemption; one whose exemption has expired is NON_COMPLIANT with
+the reason exemption-expired. Every evaluation is dated by the judging time
+(OrderingTimestamp), so Config orders it after any earlier run's.
 """
-from dataclasses import dataclass
-from datetime import date
-
 from c7n_vpcflow.evaluations.annotation import (
     exempt_annotation, shared_annotation, verdict_annotation)
-from c7n_vpcflow.vocabulary import FLOW_LOGS, MANAGED_BY, VIOLATIONS, VPC_RESOURCE_TYPE
+from c7n_vpcflow.vocabulary import (
+    EXEMPTION, FLOW_LOGS, MANAGED_BY, VIOLATIONS, VPC_RESOURCE_TYPE, ExemptionStatus)
 
 COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE = "COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"
-
-
-@dataclass(frozen=True)
-class Exemption:
-    """A VPC's exemption from the control: its name (or reference) and its last day."""
-    name: str
-    expires: date
-
-    def holds_on(self, day):
-        return day <= self.expires
 
 
 def evaluation(vpc_id, compliance_type, annotation, judged_at):
@@ -41,16 +31,15 @@ def judged_evaluation(vpc, settings, judged_at):
                       verdict_annotation(violations, settings, flow_logs), judged_at)
 
 
-def evaluations(judged, shared, settings, judged_at, exemptions=None):
+def evaluations(judged, shared, settings, judged_at):
     """The evaluations of one run: of every VPC in `judged` (annotated by the filter) and
-    `shared` (shared into the account), in that order; `exemptions`: {VPC id: Exemption}."""
-    exemptions = exemptions or {}
+    `shared` (shared into the account), in that order."""
     found = []
     for vpc in judged:
-        exemption = exemptions.get(vpc["VpcId"])
-        if exemption and exemption.holds_on(judged_at.date()):
-            found.append(evaluation(vpc["VpcId"], NOT_APPLICABLE, exempt_annotation(
-                exemption.name, exemption.expires), judged_at))
+        exemption = vpc.get(EXEMPTION)
+        if exemption and exemption["status"] == ExemptionStatus.EXEMPT:
+            found.append(evaluation(vpc["VpcId"], NOT_APPLICABLE, exempt_annotation(exemption),
+                                    judged_at))
         else:
             found.append(judged_evaluation(vpc, settings, judged_at))
     found.extend(evaluation(vpc["VpcId"], NOT_APPLICABLE, shared_annotation(vpc["OwnerId"]),

@@ -17,8 +17,8 @@ from c7n_vpcflow.remediation.destinations import log_group_targets, target_for, 
 from c7n_vpcflow.remediation.loggroups import (
     PROTECT, class_warning, group_class, log_group_steps)
 from c7n_vpcflow.vocabulary import (
-    ALL_TRAFFIC, BROKEN, CLOUDWATCH, FLOW_LOGS, LOG_GROUP_MISSING, LOG_GROUPS, MANAGED_BY,
-    RETENTION, TELEMETRY_RULE, Outcome)
+    ALL_TRAFFIC, BROKEN, CLOUDWATCH, EXEMPTION, FLOW_LOGS, LOG_GROUP_MISSING, LOG_GROUPS,
+    MANAGED_BY, RETENTION, TELEMETRY_RULE, ExemptionStatus, Outcome)
 
 # AWS allows two flow logs per VPC; the quota cannot be raised.
 FLOW_LOGS_PER_VPC = 2
@@ -161,9 +161,14 @@ def plan_vpc(vpc, judged, settings, account):
     groups); never calls AWS.
 
     A VPC is left alone when one of its flow logs is sound (and, if the policy's filter
-    asks for certain destination types, of one of them).
+    asks for certain destination types, of one of them), or when the filter found it exempt
+    (its annotation, c7n:flow-log-exemption: the register is the filter's to read).
     """
-    plan = _decide(vpc, judged, settings, account)
+    exemption = vpc.get(EXEMPTION)
+    if exemption and exemption["status"] == ExemptionStatus.EXEMPT:
+        plan = VpcPlan(vpc["VpcId"], Outcome.SKIP, exempt_reason(exemption))
+    else:
+        plan = _decide(vpc, judged, settings, account)
     plan.destination_type = settings.destination_type
     if plan.destination_type == CLOUDWATCH and plan.destination and plan.outcome != Outcome.FAIL:
         _log_group_outcome(plan, judged[LOG_GROUPS].get(plan.destination), settings)
@@ -182,6 +187,13 @@ def _log_group_outcome(plan, group, settings):
     warning = class_warning(plan.destination, group, settings.log_group_class)
     if warning:
         plan.warnings.append(warning)
+
+
+def exempt_reason(exemption):
+    """Why an exempt VPC is left alone, as its plan and result say it."""
+    return "exempt until %s: %s (approved by %s%s; entry %d of the exemption register)" % (
+        exemption["expires"], exemption["reason"], exemption["approved-by"],
+        ", %s" % exemption["ticket"] if exemption.get("ticket") else "", exemption["entry"])
 
 
 def _made_by_telemetry_rule(group):

@@ -14,6 +14,7 @@ from c7n_vpcflow.vocabulary import Figure, Judgement
 GAP = timedelta(minutes=30)
 LABELLED = 12   # points up to this many carry their figures; more only in their tooltips
 GREEN, TEAL, RED, GREY = "#2e7d32", "#4db6ac", "#c62828", "#9e9e9e"
+AMBER = "#f9a825"
 
 
 def _moment(verdict):
@@ -51,12 +52,13 @@ def percent(part, whole):
     return 100.0 * part / whole
 
 
-def bar(compliant, fixed, remaining, width=220, height=14):
-    """A horizontal bar: compliant, fixed since judged, still non-compliant."""
-    total = compliant + fixed + remaining
+def bar(compliant, fixed, remaining, exempt=0, width=220, height=14):
+    """A horizontal bar: compliant, fixed since judged, exempt, still non-compliant."""
+    total = compliant + fixed + exempt + remaining
     x, rects = 0.0, []
     for count, colour, label in ((compliant, GREEN, "%s when judged" % Figure.COMPLIANT),
                                  (fixed, TEAL, "%s since" % Figure.FIXED),
+                                 (exempt, AMBER, Figure.EXEMPT),
                                  (remaining, RED, Figure.NON_COMPLIANT)):
         if count:
             w = width * count / total

@@ -22,6 +22,7 @@ from c7n_vpcflow.report.tree import ACTION, DEFAULT_WORKERS, FILTER, open_source
 
 EXIT_CODES = """exit codes:
   0  every account-region listed was judged and every non-compliant VPC was fixed
+     (an exempt VPC is not non-compliant here, unless --no-exemptions)
   1  VPCs remain non-compliant, or a fix failed
   2  usage error (bad arguments, OUT not a directory nor a listable S3 prefix,
      unreadable accounts file, a --prices file that cannot be used; with --from-config,
@@ -132,7 +133,8 @@ def report(args):
     if problem:
         say(problem)
         return Gate.USAGE
-    terms = Terms(args.profile, args.max_age, require_lock=args.require_lock)
+    terms = Terms(args.profile, args.max_age, require_lock=args.require_lock,
+                  exemptions=not args.no_exemptions)
     try:
         prices = price_data.load(args.prices) if args.prices else None
     except price_data.PricesError as e:
@@ -225,6 +227,12 @@ def register(commands):
                           "traffic-type ALL or REJECT; a weaker one is listed with its "
                           "reason and never makes an account-region pass. as-judged: every "
                           "one as it was judged (dashboards). The newest that counts counts")
+    rep.add_argument("--no-exemptions", action="store_true",
+                     help="the raw state: count a VPC the verdict found exempt (under a "
+                          "current exemption of the register the filter applied) as "
+                          "non-compliant, as if no register applied. By default an exempt "
+                          "VPC is counted apart (Exempt) and fails no gate; one whose "
+                          "exemption has expired is non-compliant either way")
     rep.add_argument("--max-age", type=duration, default=DEFAULT_MAX_AGE, metavar="DURATION",
                      help="how old the verdict that counts may be, e.g. 48h (the default: "
                           "a daily schedule plus slack) or 30d; an account-region whose "

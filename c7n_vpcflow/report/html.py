@@ -21,7 +21,8 @@ from c7n_vpcflow.report.html_cost import cost_section
 from c7n_vpcflow.report.html_vpcs import account_text, vpc_sections
 from c7n_vpcflow.report.rows import age_text, timestamp, total
 from c7n_vpcflow.report.source import locked_until_text
-from c7n_vpcflow.report.text import terms_text, weaker_lines
+from c7n_vpcflow.report.exemptions import EXPIRING_WITHIN_DAYS
+from c7n_vpcflow.report.text import expiring_lines, terms_text, unused_lines, weaker_lines
 from c7n_vpcflow.vocabulary import Figure, Standing
 
 STYLE = """
@@ -62,14 +63,16 @@ PAGE = Template("""<!DOCTYPE html>
 <h2>Per account and region</h2>
 <p class="legend muted">Bar: <span style="background:#2e7d32"></span>$compliant when judged
 <span style="background:#4db6ac"></span>$fixed since
+<span style="background:#f9a825"></span>$exempt
 <span style="background:#c62828"></span>still $non_compliant</p>
 <table id="account-regions"><thead><tr><th>Account</th><th>Region</th><th>$vpcs_heading</th>
-<th>$compliant_heading</th><th>$non_compliant_heading</th><th>$fixed_heading</th>\
-<th>$failed_heading</th><th>Compliance</th>
+<th>$compliant_heading</th><th>$exempt_heading</th><th>$non_compliant_heading</th>\
+<th>$fixed_heading</th><th>$failed_heading</th><th>Compliance</th>
 <th>Locked until</th><th>Judged at</th></tr></thead><tbody>
 $rows
 </tbody></table>
 $weaker
+$expiring
 $history
 $cost
 <h2>VPCs</h2>
@@ -94,18 +97,18 @@ def _summary_row(row, now):
         when = "%s, %s" % (timestamp(row.judged_at), age_text(row.age)) \
             if row.standing is Standing.STALE else ""
         cells += ['<td><span class="cause">%s</span></td>' % row.standing.label] + \
-            ["<td></td>"] * 4 + ["<td>%s</td>" % not_judged_bar(),
+            ["<td></td>"] * 5 + ["<td>%s</td>" % not_judged_bar(),
                                  "<td>%s</td>" % escape(locked_until_text(row.lock, now)),
                                  "<td>%s</td>" % escape(when)]
         # The cause in a row of its own, across the table: causes can be long.
-        return ('<tr class="%s" %s>%s</tr>\n<tr class="cause-row" %s><td colspan="10">'
+        return ('<tr class="%s" %s>%s</tr>\n<tr class="cause-row" %s><td colspan="11">'
                 '<span class="cause">%s</span></td></tr>' % (
                     row.standing.value, where, "".join(cells), where, escape(row.cause or "")))
-    compliance = "%s %s" % (bar(row.compliant, row.fixed, row.remaining),
+    compliance = "%s %s" % (bar(row.compliant, row.fixed, row.remaining, row.exempt),
                             "%.0f%%" % percent(row.compliant + row.fixed, row.vpcs)
                             if row.vpcs else "no VPCs")
     cells += ['<td class="n">%d</td>' % n for n in (
-        row.vpcs, row.compliant, row.non_compliant, row.fixed, row.failed)]
+        row.vpcs, row.compliant, row.exempt, row.non_compliant, row.fixed, row.failed)]
     cells += ["<td>%s</td>" % compliance,
               "<td>%s</td>" % escape(locked_until_text(row.lock, now)),
               "<td>%s</td>" % escape(timestamp(row.judged_at))]
@@ -120,7 +123,7 @@ def _totals(rows, terms):
                *((s.label, standings[s]) for s in [Standing.NOT_JUDGED, Standing.STALE, *locks,
                                                    Standing.WEAKER]),
                ("%s judged" % Figure.VPCS.heading, overall.vpcs),
-               (Figure.COMPLIANT, overall.vpcs - overall.non_compliant),
+               (Figure.COMPLIANT, overall.compliant), (Figure.EXEMPT, overall.exempt),
                (Figure.NON_COMPLIANT, overall.non_compliant), (Figure.FIXED, overall.fixed),
                (Figure.FAILED, overall.failed)]
     boxes = ['<div class="total" data-total="%s"><b>%s</b>%s</div>' % (
@@ -128,10 +131,9 @@ def _totals(rows, terms):
     if overall.vpcs:
         boxes.append('<div class="total" data-total="share">%s<br>%.0f%% %s or %s, of the '
                      '%d VPCs in the %d judged account-regions only</div>' % (
-                         bar(overall.vpcs - overall.non_compliant, overall.fixed,
-                             overall.non_compliant - overall.fixed),
-                         percent(overall.vpcs - overall.non_compliant + overall.fixed,
-                                 overall.vpcs),
+                         bar(overall.compliant, overall.fixed,
+                             overall.non_compliant - overall.fixed, overall.exempt),
+                         percent(overall.compliant + overall.fixed, overall.vpcs),
                          Figure.COMPLIANT, Figure.FIXED, overall.vpcs,
                          standings[Standing.JUDGED]))
     elif not rows:
@@ -145,6 +147,20 @@ def _weaker(rows, terms):
         return ""
     return ('<h2>Not counted: weaker than --profile %s</h2><ul id="weaker">%s</ul>' % (
         escape(terms.profile), "".join("<li>%s</li>" % escape(line) for line in lines)))
+
+
+def _lists(rows, terms):
+    """The exemptions running out soon and the unused VPCs, each a list of its own."""
+    parts = []
+    for key, title, lines in (
+            ("expiring", "Exempt, expiring within %d days" % EXPIRING_WITHIN_DAYS,
+             expiring_lines(rows, terms)),
+            ("unused", "Unused VPCs: no network interface (delete rather than log)",
+             unused_lines(rows))):
+        if lines:
+            parts.append('<h2>%s</h2><ul id="%s">%s</ul>' % (escape(title), key, "".join(
+                "<li>%s</li>" % escape(line) for line in lines)))
+    return "\n".join(parts)
 
 
 def _history(verdicts):
@@ -202,7 +218,7 @@ def as_html(rows, verdicts, sources, gate, terms, generated=None, costs=()):
         gate_class="pass" if code == 0 else "fail",
         gate=escape("Exit %d: %s" % (code, meaning)), terms=escape(terms_text(terms)),
         totals=_totals(rows, terms), rows="\n".join(_summary_row(r, terms.now) for r in rows),
-        weaker=_weaker(rows, terms), history=_history(verdicts),
+        weaker=_weaker(rows, terms), expiring=_lists(rows, terms), history=_history(verdicts),
         cost=cost_section(costs), details=vpc_sections(rows), frameworks=_frameworks(),
         generated=escape(about),
         **FIGURE_WORDS)

@@ -1,12 +1,14 @@
 """The HTML report's VPC sections: per judged account-region, the VPCs still non-compliant
-(a failed fix among them), those fixed since the verdict, and the compliant ones (collapsed),
-each with its reasons, flow logs and what was done."""
+(a failed fix among them), the exempt ones (with their exemption), those fixed since the
+verdict, and the compliant ones (collapsed), each with its reasons, flow logs and what was
+done."""
 from html import escape
 
 from c7n_vpcflow.vocabulary import Figure
 
 # Which VPCs each table lists, its heading, and whether it opens collapsed.
 SECTIONS = ((Figure.NON_COMPLIANT, (Figure.NON_COMPLIANT, Figure.FAILED), False),
+            (Figure.EXEMPT, (Figure.EXEMPT,), False),
             (Figure.FIXED, (Figure.FIXED,), False),
             (Figure.COMPLIANT, (Figure.COMPLIANT,), True))
 
@@ -25,6 +27,17 @@ def _flow_logs(entry):
     return ", ".join(escape(i) for i in entry.get("flow-log-ids") or ()) or "none"
 
 
+def _exemption(entry):
+    """An exemption as its row says it (the reasons cell)."""
+    record = entry.get("exemption")
+    if not record or record["status"] == "unneeded":
+        return ""
+    return "<br>%s until %s: %s (approved by %s%s)" % (
+        escape(record["status"]), escape(record["expires"]), escape(record["reason"]),
+        escape(record["approved-by"]), escape(", %s" % record["ticket"])
+        if record.get("ticket") else "")
+
+
 def _done(result):
     if not result:
         return "nothing yet: no enable-flow-logs result since this verdict"
@@ -39,7 +52,8 @@ def _table(row, kind, outcomes):
     lines = ['<tr data-vpc-id="%s" data-status="%s"><td><code>%s</code></td><td>%s</td>'
              '<td>%s</td><td>%s</td><td>%s</td></tr>' % (
                  escape(entry["vpc-id"]), figure, escape(entry["vpc-id"]),
-                 escape(entry.get("name") or ""), escape(", ".join(entry["violations"])) or "-",
+                 escape(entry.get("name") or ""),
+                 (escape(", ".join(entry["violations"])) or "-") + _exemption(entry),
                  _flow_logs(entry), _done(result) if entry["violations"] else "-")
              for entry, figure, result in outcomes]
     return ('<table class="vpcs" id="%s:%s"><thead><tr><th>VPC</th><th>Name</th>'

@@ -6,7 +6,10 @@ as fixed only when the results of a run started at or after that verdict's run, 
 settings the profile accepts, say it was created, repaired or updated; a VPC whose latest
 result is failed or unfinished is a failure. An account-region with corrupt evidence, no
 verdict that counts, or one older than the maximum age (stale) is not judged: none of its
-VPCs are counted.
+VPCs are counted. A VPC the verdict found exempt (non-compliant under a current exemption of
+the register it applied) is counted as exempt, neither compliant nor non-compliant, and
+fails no gate; without exemptions (Terms.exemptions False) it counts as non-compliant, as
+judged before the register applied.
 """
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from typing import Optional
 from c7n_vpcflow.report.accounts import declared
 from c7n_vpcflow.report.profiles import CIS, fix_shortfall, verdict_shortfall
 from c7n_vpcflow.report.source import unbound_text
-from c7n_vpcflow.vocabulary import FIXED, NOT_FIXED, Figure, Standing
+from c7n_vpcflow.vocabulary import FIXED, NOT_FIXED, Figure, Standing, Verdict
 
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 # A daily schedule plus slack: a verdict older than this is stale by default.
@@ -27,12 +30,13 @@ DEFAULT_MAX_AGE = timedelta(hours=48)
 @dataclass(frozen=True)
 class Terms:
     """What counts: the profile, how old a verdict that counts may be (None: any age),
-    whether it must be under an S3 Object Lock no one can lift, and the moment ages and
-    locks are measured at."""
+    whether it must be under an S3 Object Lock no one can lift, the moment ages and locks
+    are measured at, and whether the exemptions each verdict applied count."""
     profile: str = CIS
     max_age: Optional[timedelta] = DEFAULT_MAX_AGE
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     require_lock: bool = False
+    exemptions: bool = True
 
 
 class Gate(IntEnum):
@@ -56,19 +60,21 @@ class Row:
     lock: object = None           # its S3 Object Lock (report.source.Lock), if any
     weaker: list = field(default_factory=list)   # (policy, started, why) not counted
     cause: str = None
-    vpcs: int = None              # None (and the two below) when not judged
+    vpcs: int = None              # None (and the three below) when not judged
     non_compliant: int = None
+    exempt: int = None
     reasons: Counter = field(default_factory=Counter)
     managed_by: Counter = field(default_factory=Counter)   # flow logs per manager
     fixed: int = 0
     failures: list = field(default_factory=list)   # (VPC id, error)
     non_compliant_vpcs: list = field(default_factory=list)   # the verdict's entries
     judged_vpcs: list = field(default_factory=list)   # every entry of the verdict counted
+    exempt_vpcs: list = field(default_factory=list)   # its entries counted as exempt
     latest_results: dict = field(default_factory=dict)   # VPC id -> result since the verdict
 
     @property
     def compliant(self):
-        return None if self.vpcs is None else self.vpcs - self.non_compliant
+        return None if self.vpcs is None else self.vpcs - self.non_compliant - self.exempt
 
     @property
     def age_hours(self):
@@ -90,10 +96,20 @@ class Row:
         for entry in self.judged_vpcs:
             result = self.latest_results.get(entry["vpc-id"])
             status = result and result["status"]
-            figure = (Figure.COMPLIANT if not entry["violations"] else Figure.FIXED
+            figure = (Figure.COMPLIANT if not entry["violations"] else Figure.EXEMPT
+                      if entry["vpc-id"] in self.exempt_ids else Figure.FIXED
                       if status in FIXED else Figure.FAILED if status in NOT_FIXED
                       else Figure.NON_COMPLIANT)
             yield entry, figure, result
+
+    @property
+    def exempt_ids(self):
+        return {v["vpc-id"] for v in self.exempt_vpcs}
+
+    @property
+    def unused_vpcs(self):
+        """The verdict's non-compliant VPCs without a network interface (exempt ones too)."""
+        return [v for v in self.judged_vpcs if v["violations"] and v.get("unused")]
 
 
 def _started(run):
@@ -154,9 +170,13 @@ def _judge(row, latest, terms):
         return set()
     row.judged, row.standing = True, Standing.JUDGED
     verdicts = latest.verdicts["judged"]
-    row.non_compliant_vpcs = [v for v in verdicts if v["violations"]]
+    row.exempt_vpcs = [v for v in verdicts if terms.exemptions
+                       and v.get("status") == Verdict.EXEMPT]
+    row.non_compliant_vpcs = [v for v in verdicts
+                              if v["violations"] and v not in row.exempt_vpcs]
     non_compliant = {v["vpc-id"] for v in row.non_compliant_vpcs}
     row.vpcs, row.non_compliant = len(verdicts), len(non_compliant)
+    row.exempt = len(row.exempt_vpcs)
     row.reasons = Counter(r for v in verdicts for r in v["violations"])
     row.managed_by = Counter(
         f["managed-by"] for v in verdicts for f in v.get("flow-logs", ()))
@@ -250,7 +270,10 @@ def total(rows):
     judged = [r for r in rows if r.judged]
     overall = Row("TOTAL", "", "", judged=len(judged) == len(rows) and bool(rows),
                   vpcs=sum(r.vpcs for r in judged),
-                  non_compliant=sum(r.non_compliant for r in judged))
+                  non_compliant=sum(r.non_compliant for r in judged),
+                  exempt=sum(r.exempt for r in judged),
+                  judged_vpcs=[v for r in judged for v in r.judged_vpcs],
+                  exempt_vpcs=[v for r in judged for v in r.exempt_vpcs])
     if overall.judged:
         overall.standing = Standing.JUDGED
     if not rows:

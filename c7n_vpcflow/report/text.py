@@ -1,7 +1,9 @@
 """The compliance report: one row per account-region, as Markdown, CSV or JSON.
 
 The rows come from report.rows (which reads report.tree); a row not judged (stale,
-judged only with weaker settings, or not at all) shows no VPC counts, never zeros.
+judged only with weaker settings, or not at all) shows no VPC counts, never zeros. Exempt
+VPCs have their own count; those whose exemption runs out within 30 days and the unused
+VPCs (no network interface: delete rather than log) are listed after the table.
 """
 import csv
 import io
@@ -9,12 +11,13 @@ import json
 from types import MappingProxyType
 
 from c7n_vpcflow.report import cost_text
+from c7n_vpcflow.report.exemptions import EXPIRING_WITHIN_DAYS, expiring
 from c7n_vpcflow.report.profiles import CIS
 from c7n_vpcflow.report.rows import age_text, duration_text, timestamp, total
 from c7n_vpcflow.report.source import locked_until_text
 from c7n_vpcflow.vocabulary import MANAGERS, REASONS, Figure, Standing
 
-COUNTS = (Figure.VPCS, Figure.COMPLIANT, Figure.NON_COMPLIANT)
+COUNTS = (Figure.VPCS, Figure.COMPLIANT, Figure.EXEMPT, Figure.NON_COMPLIANT)
 OUTCOMES = (Figure.FIXED, Figure.FAILED)
 
 
@@ -37,7 +40,30 @@ def terms_text(terms):
            else "at most %s old" % duration_text(terms.max_age))
     lock = (", under an S3 Object Lock retention in compliance mode (--require-lock)"
             if terms.require_lock else "")
-    return "Counted: %s (--profile %s), %s (--max-age)%s." % (which, terms.profile, age, lock)
+    exemptions = ("exemptions applied: an exempt VPC is counted apart and fails no gate"
+                  if terms.exemptions else "exemptions not applied (--no-exemptions): an "
+                  "exempt VPC counts as non-compliant")
+    return "Counted: %s (--profile %s), %s (--max-age)%s; %s." % (
+        which, terms.profile, age, lock, exemptions)
+
+
+def expiring_exemptions(rows, terms):
+    """(row, exemption record) of each exempt VPC whose exemption runs out soon."""
+    return [(row, record) for row in rows if row.judged
+            for record in expiring([v["exemption"] for v in row.exempt_vpcs], terms.now.date())]
+
+
+def expiring_lines(rows, terms):
+    return ["%s %s/%s: expires %s: %s (approved by %s%s)" % (
+        record["vpc-id"], row.account_name, row.region, record["expires"], record["reason"],
+        record["approved-by"], ", %s" % record["ticket"] if record.get("ticket") else "")
+        for row, record in expiring_exemptions(rows, terms)]
+
+
+def unused_lines(rows):
+    return ["%s%s %s/%s: %s" % (v["vpc-id"], " (%s)" % v["name"] if v.get("name") else "",
+                                row.account_name, row.region, ", ".join(v["violations"]))
+            for row in rows for v in row.unused_vpcs]
 
 
 def weaker_lines(rows):
@@ -66,13 +92,13 @@ def as_markdown(rows, terms, costs=()):
     header = (["Account", "Region"] + [f.heading for f in COUNTS]
               + ["Reasons", "Flow logs by manager"] + [f.heading for f in OUTCOMES]
               + ["Locked until", "Judged at"])
-    numeric = {2, 3, 4, 7, 8}
+    numeric = {2, 3, 4, 5, 8, 9}
 
     def cells(row):
         account = row.account_name if row.account_name == row.account_id or not row.account_id \
             else "%s (%s)" % (row.account_name, row.account_id)
         return [_cell(c) for c in (
-            account, row.region, _count(row.vpcs), _count(row.compliant),
+            account, row.region, _count(row.vpcs), _count(row.compliant), _count(row.exempt),
             _count(row.non_compliant), reason_text(row.reasons), managed_by_text(row),
             str(row.fixed), str(row.failed), locked_until_text(row.lock, terms.now),
             _judged_text(row))]
@@ -102,6 +128,12 @@ def as_markdown(rows, terms, costs=()):
         out += ["", "%s:" % Figure.FAILED.heading]
         out += ["- %s %s/%s: %s" % (vpc, r.account_name, r.region, error.splitlines()[0])
                 for r, vpc, error in failures]
+    for title, lines in (
+            ("Exempt, expiring within %d days:" % EXPIRING_WITHIN_DAYS,
+             expiring_lines(rows, terms)),
+            ("Unused (no network interface: delete rather than log):", unused_lines(rows))):
+        if lines:
+            out += ["", title] + ["- " + _cell(line) for line in lines]
     out += cost_text.markdown(costs)
     return "\n".join(out + ["", terms_text(terms)]) + "\n"
 
@@ -114,7 +146,8 @@ def _record(row):
             "locked-until": row.lock.until.isoformat() if row.lock else None,
             "lock-mode": row.lock.mode if row.lock else None,
             "cause": row.cause, Figure.VPCS: row.vpcs, Figure.COMPLIANT: row.compliant,
-            Figure.NON_COMPLIANT: row.non_compliant,
+            Figure.EXEMPT: row.exempt, Figure.NON_COMPLIANT: row.non_compliant,
+            "unused": None if row.vpcs is None else len(row.unused_vpcs),
             "reasons": {r: row.reasons[r] for r in REASONS if row.reasons.get(r)},
             "managed-by": {m: row.managed_by[m] for m in MANAGERS if row.managed_by.get(m)},
             Figure.FIXED: row.fixed, Figure.FAILED: row.failed,
@@ -128,6 +161,7 @@ def vpc_records(rows):
     return [{"account-id": row.account_id, "account-name": row.account_name,
              "region": row.region, "vpc-id": entry["vpc-id"], "name": entry["name"],
              "status": figure.value, "reasons": entry["violations"],
+             "exemption": entry.get("exemption"), "unused": entry.get("unused"),
              "flow-logs": entry["flow-logs"], "done": result}
             for row in rows for entry, figure, result in row.vpc_outcomes()]
 
@@ -136,7 +170,10 @@ def as_json(rows, terms, costs=()):
     return json.dumps({
         "profile": terms.profile,
         "max-age-hours": None if terms.max_age is None else terms.max_age.total_seconds() / 3600,
-        "require-lock": terms.require_lock,
+        "require-lock": terms.require_lock, "exemptions-applied": terms.exemptions,
+        "expiring-within-%d-days" % EXPIRING_WITHIN_DAYS: [
+            dict(record, **{"account-name": row.account_name, "account-id": row.account_id})
+            for row, record in expiring_exemptions(rows, terms)],
         "accounts": [_record(r) for r in rows], "total": _record(total(rows)),
         "vpcs": vpc_records(rows), "cost": cost_text.json_record(costs)}, indent=2) + "\n"
 
@@ -152,7 +189,7 @@ def as_csv(rows, _terms, costs=()):
     writer.writerow(["account_name", "account_id", "region"] + [_column(f) for f in COUNTS]
                     + [_column(r) for r in REASONS]
                     + ["managed_by_" + _column(m) for m in MANAGERS]
-                    + [_column(f) for f in OUTCOMES]
+                    + [_column(f) for f in OUTCOMES] + ["unused"]
                     + ["judged", "judged_at", "standing", "age_hours", "locked_until",
                        "lock_mode", "cause", "weaker", "monthly_gb_estimated",
                        "monthly_usd_estimated"])
@@ -160,8 +197,11 @@ def as_csv(rows, _terms, costs=()):
         reasons = ["" if row.vpcs is None else row.reasons.get(r, 0) for r in REASONS]
         reasons += ["" if row.vpcs is None else row.managed_by.get(m, 0) for m in MANAGERS]
         writer.writerow([row.account_name, row.account_id, row.region, _count(row.vpcs, ""),
-                         _count(row.compliant, ""), _count(row.non_compliant, "")]
-                        + reasons + [row.fixed, row.failed, "yes" if row.judged else "no",
+                         _count(row.compliant, ""), _count(row.exempt, ""),
+                         _count(row.non_compliant, "")]
+                        + reasons + [row.fixed, row.failed,
+                                     "" if row.vpcs is None else len(row.unused_vpcs),
+                                     "yes" if row.judged else "no",
                                      row.judged_at.isoformat() if row.judged_at else "",
                                      row.standing.value, _count(row.age_hours, ""),
                                      row.lock.until.isoformat() if row.lock else "",

@@ -5,7 +5,7 @@ VPC, and only ever posts what the policy matched: a VPC that is fixed is never p
 and its FAILED finding stays active. Here the finding's Id is derived from the account,
 region and VPC alone, so every run (any account's runner, any host) updates the same
 finding: FAILED and NEW while the VPC fails, PASSED and RESOLVED once it complies, ARCHIVED
-when the VPC is gone.
+when the VPC is gone; an exempt VPC's stays FAILED, its workflow SUPPRESSED (workflow).
 """
 import logging
 from datetime import datetime, timezone
@@ -21,7 +21,8 @@ from c7n_vpcflow.audit.paging import paginate
 from c7n_vpcflow.data.frameworks import cis_requirements
 from c7n_vpcflow.data.frameworks import load as load_frameworks
 from c7n_vpcflow.errors import VpcFlowError
-from c7n_vpcflow.vocabulary import VIOLATIONS
+from c7n_vpcflow.securityhub.workflow import send_updates, workflow_updates
+from c7n_vpcflow.vocabulary import EXEMPTION, VIOLATIONS, ExemptionStatus
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -86,6 +87,9 @@ class Findings:
         title = "CIS AWS Foundations: VPC flow logging %s" % ("failing" if reasons else "enabled")
         description = ("VPC %s fails '%s': %s." % (vpc_id, CONTROL, ", ".join(reasons)) if reasons
                        else "VPC %s has a working flow log ('%s')." % (vpc_id, CONTROL))
+        exemption = vpc.get(EXEMPTION)
+        if exemption and exemption["status"] == ExemptionStatus.EXEMPT:
+            description += " Exempt until %s by the exemption register." % exemption["expires"]
         finding.update({
             "Title": title, "Description": description,
             "Severity": {"Label": "MEDIUM" if reasons else "INFORMATIONAL"},
@@ -116,7 +120,12 @@ class FlowLogFinding(BaseAction):
     one finding whose Id depends only on the partition, region, account and VPC, so every
     run updates it in place and no tag is written on the VPC: ``Compliance.Status`` FAILED
     with the reasons in the description and ``Workflow.Status`` NEW while the VPC fails,
-    PASSED and RESOLVED once it complies; ``Compliance.RelatedRequirements`` names the
+    PASSED and RESOLVED once it complies. A VPC the filter found exempt (its
+    ``exemptions`` register) stays FAILED with ``Workflow.Status`` SUPPRESSED and a
+    ``Note`` naming the exemption's reason, approver, ticket and expiry (BatchUpdateFindings:
+    Security Hub keeps Workflow and Note for the customer once a finding exists); it goes
+    back to NEW once the exemption has expired or left the register.
+    ``Compliance.RelatedRequirements`` names the
     control in every CIS AWS Foundations Benchmark version of the framework mappings the
     HTML report shows (``c7n_vpcflow/data/frameworks.json``, from Prowler). Earlier
     findings of VPCs that no longer exist are archived. Findings go to
@@ -139,8 +148,8 @@ class FlowLogFinding(BaseAction):
 
     schema = type_schema("flow-log-finding")
     schema_alias = False
-    permissions = ("securityhub:BatchImportFindings", "securityhub:GetFindings",
-                   "ec2:DescribeVpcs")
+    permissions = ("securityhub:BatchImportFindings", "securityhub:BatchUpdateFindings",
+                   "securityhub:GetFindings", "ec2:DescribeVpcs")
 
     def validate(self):
         if not any(isinstance(f, FlowLogCompliance) for f in self.manager.iter_filters()):
@@ -156,10 +165,17 @@ class FlowLogFinding(BaseAction):
         hub = session.client("securityhub")
         judged = [v for v in resources if VIOLATIONS in v]
         earlier = self._earlier(hub, findings)
+        before = {arn.rsplit("/", 1)[1]: finding for arn, finding in earlier.items()}
         batch = [findings.judged(v, earlier.pop(findings.vpc_arn(v["VpcId"]), None))
                  for v in judged]
         batch += [findings.gone(f) for f in self._vanished(session, earlier)]
         failed = self._import(hub, batch)
+        imported = [v for v in judged if v["VpcId"] not in {vpc_id for vpc_id, _ in failed}]
+        updates = workflow_updates(imported, before, lambda vpc_id: {
+            "Id": finding_id(findings.partition, region, account_id, vpc_id),
+            "ProductArn": findings.product_arn})
+        failed += [(finding.rsplit("/", 1)[1], error)
+                   for finding, error in send_updates(hub, self.manager.retry, updates)]
         passed = sum(1 for v in judged if not v[VIOLATIONS])
         log.info("flow-log-finding %s/%s: %d findings (%d FAILED, %d PASSED, %d archived), "
                  "%d refused", account_id, region, len(batch), len(judged) - passed, passed,

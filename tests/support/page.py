@@ -21,14 +21,14 @@ class ReportPage(HTMLParser):
         self.totals = dict(re.findall(r'data-total="([^"]+)"><b>([^<]*)</b>', text))
 
     def summary(self):
-        """({(account, region): [VPCs, compliant, non-compliant, fixed, failed]} of the judged
+        """({(account, region): [VPCs, compliant, exempt, non-compliant, fixed, failed]} of the judged
         rows, {(account, region): (standing, its cause row)} of the others)."""
         table, attrs = self.tables["account-regions"], self.row_attrs["account-regions"]
         judged, others = {}, {}
         for cells, row in zip(table[1:], attrs):
             key = (row["data-account"], row["data-region"])
             if row["class"] == "judged":
-                judged[key] = [int(c) for c in cells[2:7]]
+                judged[key] = [int(c) for c in cells[2:8]]
             elif row["class"] == "cause-row":
                 assert len(cells) == 1 and key in others   # one full-width cell under its row
                 others[key] = (others[key][0], cells[0])
