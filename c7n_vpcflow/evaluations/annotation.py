@@ -20,6 +20,7 @@ is ever cut; a reader takes the ids that are whole.
 """
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from c7n_vpcflow.vocabulary import MANAGERS, REASONS
 
@@ -37,7 +38,7 @@ FLOW_LOG = re.compile(r"^(fl-[0-9a-f]+) \((%s)\)$" % "|".join(map(re.escape, MAN
 # The filter's settings named in "judged with", in this order; lists joined with "/".
 SETTINGS = ("traffic-types", "min-retention-days", "destination-types")
 # Destination types written shorter than EC2 names them (read back to EC2's names).
-SHORT_NAMES = {"kinesis-data-firehose": "firehose"}
+SHORT_NAMES = MappingProxyType({"kinesis-data-firehose": "firehose"})
 
 
 class NotOurs(ValueError):
