@@ -55,6 +55,9 @@ def test_the_plan_comes_from_the_filter_and_the_policy_keeps_its_filters(
 
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("dry run")]
     assert sum(1 for m in said if m.startswith("dry run %s:" % bare)) == 1
+    # The outcome, then why in brackets: never read as one phrase ("create no flow log").
+    assert "dry run %s: create (no flow log) -> logs:CreateLogGroup, logs:PutRetentionPolicy, " \
+           "ec2:CreateFlowLogs" % bare in said
     assert sum(1 for m in said if m.startswith("dry run analytics %s:" % bare)) == 1
 
     assert [f.type for f in policy.resource_manager.filters] == written == [

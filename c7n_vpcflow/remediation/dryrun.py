@@ -25,7 +25,7 @@ def dry_run(manager, settings, vpcs):
     confirm_account(manager)
     described = described_plans(manager, settings, vpcs, account)
     said = {vpc_id: (plan["reason"], None) if plan["outcome"] == Outcome.FAIL else (
-        None, "%s %s%s%s" % (plan["outcome"], plan["reason"], calls_text(plan["calls"]),
+        None, "%s (%s)%s%s" % (plan["outcome"], plan["reason"], calls_text(plan["calls"]),
                              "".join("; warning: " + w for w in plan.get("warnings", ()))))
         for vpc_id, plan in described.items()}
     return DryRunAnswer.of_vpcs(ACTION, PLAN, "dry run", described, said, account)
