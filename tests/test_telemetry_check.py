@@ -143,7 +143,9 @@ def test_on_the_emulator_the_missing_service_is_one_line_naming_the_call_and_exi
         "c7n-vpcflow telemetry-check: observabilityadmin:%s in us-east-1: HTTP 500 and no "
         "AWS error from %s: it does not support this call; not compared" % (
             LISTING, emulator.endpoint)]
-    assert out == "Our verdicts and AWS's resource telemetry agree on every VPC compared.\n"
+    # No listing came back: nothing was compared, and it does not say they agree.
+    assert out == ("Nothing compared: AWS's resource telemetry could not be listed in any "
+                   "region judged.\n")
 
 
 def test_assume_role_lists_with_the_roles_credentials(

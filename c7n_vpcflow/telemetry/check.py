@@ -153,6 +153,12 @@ def telemetry_check(args):
         return 2
     for failure in failures:
         say(failure + "; not compared")
+    regions = {v["region"] for v in verdicts if v.get("status") == "judged"}
+    if args.format == "md" and len(failures) == len(regions):
+        # Not "they agree": no listing came back, so no VPC was compared.
+        sys.stdout.write("Nothing compared: AWS's resource telemetry could not be listed "
+                         "in any region judged.\n")
+        return 3
     sys.stdout.write(FORMATS[args.format](found))
     return 3 if failures else 1 if found else 0
 
