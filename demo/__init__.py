@@ -5,9 +5,12 @@ regions with about twenty VPCs (a few whose flow log an organization's CloudWatc
 rule made), and runs the stock `c7n-org` and `c7n-vpcflow report`: audit, report, enable
 (which leaves the telemetry rule's flow logs alone), audit again with what the flow logs
 cost (policies/vpc-flow-logs-cost.yml over a month of IncomingBytes put on the emulator);
-then shows one remediated VPC as the emulator holds it.
+then shows one remediated VPC as the emulator holds it. Every policy names the demo's
+exemption register: one VPC exempt (left alone, listed as expiring and unused, and the gate
+still passes), one whose exemption expired (fixed like the others).
 
     estate.py        the seeded accounts, regions and VPCs
+    exemptions.py    the exemption register, and the policies that name it
     cost.py          the IncomingBytes of their log groups; the report's cost section, shown
     commands.py      the stock c7n-org and c7n-vpcflow commands, output captured
     showcase.py      one remediated VPC: flow log, log group, delivery role trust; the

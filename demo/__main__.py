@@ -5,11 +5,12 @@ import sys
 import tempfile
 import time
 import warnings
+from datetime import datetime, timezone
 
 from localaws.environment import child_environment, isolate
 from localaws.server import Emulator, EmulatorError
 
-from . import cost, showcase
+from . import cost, exemptions, showcase
 from . import estate as seeding
 from .commands import Commands, StepFailed
 
@@ -101,13 +102,27 @@ def check_coverage(report, estate, what):
             len(estate.account_regions)))
 
 
+def with_register(estate, workdir):
+    """Write the demo's exemption register; the folder of the policies that name it."""
+    register = os.path.join(workdir, "exemptions.yml")
+    exemptions.write_register(estate, register, datetime.now(timezone.utc).date())
+    policies = os.path.join(workdir, "policies")
+    os.mkdir(policies)
+    for policy in ("policies/vpc-flow-logs-audit.yml", "demo/policies/vpc-flow-logs-enable.yml",
+                   "policies/vpc-flow-logs-cost.yml"):
+        exemptions.with_register(os.path.join(ROOT, policy), register, policies)
+    return policies
+
+
 def run(emulator, workdir):
     out = os.path.join(workdir, "out")
     commands = Commands(ROOT, workdir, child_environment(emulator.endpoint, workdir))
     estate, rule = seed(emulator)
+    policies = with_register(estate, workdir)
 
     with Step("Audit: c7n-org run vpc-flow-logs-audit.yml"):
-        commands.org_run("vpc-flow-logs-audit.yml", os.path.join(out, "audit"))
+        commands.org_run("vpc-flow-logs-audit.yml", os.path.join(out, "audit"),
+                         policy_dir=policies)
     with Step("Report: c7n-vpcflow report (per account and region)"):
         # A gate: exit 1 while VPCs remain non-compliant, as they do before remediation.
         table = commands.report(os.path.join(out, "audit"), expect=1)
@@ -117,13 +132,15 @@ def run(emulator, workdir):
     say("exit 1: VPCs remain non-compliant (0 once every account-region is judged and fixed)")
     say('the telemetry rule\'s %d flow logs: cloudwatch-telemetry-rule in "Flow logs by manager"'
         % sum(len(one.flow_logs) for one in rule))
+    say("\n".join(exemptions.lines(estate, datetime.now(timezone.utc).date())))
 
     with Step("Enable: c7n-org run vpc-flow-logs-enable.yml (+ queries, alarm)"):
         commands.org_run("vpc-flow-logs-enable.yml", os.path.join(out, "enable"),
-                         policy_dir=os.path.join("demo", "policies"))
+                         policy_dir=policies)
         table = commands.report(os.path.join(out, "enable"))
         rule = left_to_the_rule(emulator, rule)
-    print(table, end="")
+    # The table alone: its lists (exempt, unused) are the audit's, shown above.
+    print(table.split("\n\n", 1)[0])
     say("left to the telemetry rule (its VPCs are compliant): as seeded, not replaced, "
         "re-tagged or deleted")
     say("\n".join(showcase.held_lines(rule)))
@@ -131,14 +148,17 @@ def run(emulator, workdir):
 
     with Step("Audit again, and cost: c7n-org run vpc-flow-logs-cost.yml"):
         ingested = cost.seed_ingestion(emulator.endpoint, estate)
-        commands.org_run("vpc-flow-logs-cost.yml", os.path.join(out, "after"))
+        commands.org_run("vpc-flow-logs-cost.yml", os.path.join(out, "after"),
+                         policy_dir=policies)
         # Exit 0: every account-region judged, no VPC non-compliant (else the table shows).
         table = commands.report(os.path.join(out, "after"))
         after = commands.report(os.path.join(out, "after"), "json")
         check_coverage(after, estate, "the second audit")
     total = after["total"]
-    say("all %d VPCs compliant: %d non-compliant in %d account-regions" % (
-        total["vpcs"], total["non-compliant"], len(after["accounts"])))
+    say("%d VPCs: %d compliant, %d exempt (left alone), %d non-compliant in %d account-regions;"
+        " exit 0: an exempt VPC fails no gate" % (
+            total["vpcs"], total["compliant"], total["exempt"], total["non-compliant"],
+            len(after["accounts"])))
     say("what their flow logs cost, from %.0f GB of IncomingBytes put on the emulator for "
         "the last %d days:" % (ingested, cost.DAYS))
     print(cost.section(table))

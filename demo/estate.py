@@ -7,6 +7,8 @@ failing, delivery fails while its log group exists). The teams' own log groups a
 /flow-logs/<Name tag> and keep events 90 days. An organization's CloudWatch telemetry rule
 made the flow logs of a few VPCs (localaws.estate's telemetry-rule manager): they and their
 log groups /aws/vpc/<VPC id> are tagged CloudWatchTelemetryRuleManaged=true, 30 days.
+Every VPC but those in UNUSED has a network interface (in a subnet of its own): the audit
+names the others unused.
 """
 from dataclasses import dataclass, field
 from typing import Optional
@@ -38,6 +40,8 @@ TELEMETRY_RULE_VPCS = (
     ("sandbox", "eu-west-1", "data-lake-eu", "healthy", "10.92.0.0/16"),
 )
 TELEMETRY_RULE = "telemetry-rule"
+# VPCs left without a network interface: the sandbox VPC being torn down.
+UNUSED = (("sandbox", "us-east-1", "dev-alice"),)
 # The remediated VPC the demo shows at the end.
 SHOWCASE = ("network-prod", "us-east-1", "payments-prod")
 # ((kind, manager), how the demo says it), in the order it counts them.
@@ -119,4 +123,26 @@ def seed(endpoint, accounts_file):
         row = one.row
         estate.vpcs.append(Vpc(by_id[row.account], row.region, one.vpc_id, row.name, row.kind,
                                row.manager))
+    give_interfaces(endpoint, estate)
     return estate
+
+
+def give_interfaces(endpoint, estate):
+    """A network interface in every VPC but the UNUSED ones: in a subnet of the VPC's own
+    (its first, or a /24 at the start of its CIDR)."""
+    unused = {estate.find(*where).vpc_id for where in UNUSED}
+    for account, region in estate.account_regions:
+        (ec2,) = seeding.clients(endpoint, account.account_id, region, "ec2")
+        for vpc in estate.vpcs:
+            if (vpc.account, vpc.region) != (account, region) or vpc.vpc_id in unused:
+                continue
+            subnets = ec2.describe_subnets(
+                Filters=[{"Name": "vpc-id", "Values": [vpc.vpc_id]}])["Subnets"]
+            if subnets:
+                subnet = subnets[0]["SubnetId"]
+            else:
+                [cidr] = [v["CidrBlock"] for v in ec2.describe_vpcs(
+                    VpcIds=[vpc.vpc_id])["Vpcs"]]
+                subnet = ec2.create_subnet(VpcId=vpc.vpc_id, CidrBlock=cidr.replace(
+                    ".0.0/16", ".0.0/24"))["Subnet"]["SubnetId"]
+            ec2.create_network_interface(SubnetId=subnet, Description="workload")

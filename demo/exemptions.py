@@ -2,8 +2,10 @@
 lists it as expiring) and one expired, both on VPCs the audit finds non-compliant.
 
 VPC ids come from the emulator and expiry dates from the day of the run, so the register is
-written after seeding, from the table below, as a security team would keep it.
+written after seeding, from the table below, as a security team would keep it; the demo's
+policies are the shipped ones with the register named in their flow-log-compliance filter.
 """
+import os
 from datetime import timedelta
 
 import yaml
@@ -39,3 +41,30 @@ def write_register(estate, path, today):
     with open(path, "w") as f:
         f.write(HEADER)
         yaml.safe_dump(register(estate, today), f, sort_keys=False, width=100)
+
+
+def with_register(policy_file, register_path, out_dir):
+    """A copy of `policy_file` in `out_dir` whose flow-log-compliance filters name the
+    register at `register_path`; its path."""
+    with open(policy_file) as f:
+        document = yaml.safe_load(f)
+    for policy in document["policies"]:
+        for found in policy.get("filters", ()):
+            if isinstance(found, dict) and found.get("type") == "flow-log-compliance":
+                found["exemptions"] = register_path
+    path = os.path.join(out_dir, os.path.basename(policy_file))
+    with open(path, "w") as f:
+        yaml.safe_dump(document, f, sort_keys=False)
+    return path
+
+
+def lines(estate, today):
+    """What the demo says of its register: each exemption, by VPC, until when."""
+    said = []
+    for account_name, region, name, reason, _by, ticket, days in EXEMPTIONS:
+        vpc = estate.find(account_name, region, name)
+        until = today + timedelta(days=days)
+        said.append("register: %s (%s %s) %s %s (%s): %s" % (
+            vpc.name, account_name, region, "exempt until" if days >= 0 else "expired on",
+            until if days >= 0 else until + timedelta(days=1), ticket, reason))
+    return said

@@ -116,11 +116,12 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
         assert reason in total, total
     assert int(re.findall(r"\d+", total)[1]) < seeded   # compliant, of seeded
     assert_left_to_the_telemetry_rule(out, total)
-    # After the enable: everything compliant.
-    final = re.search(r"all (\d+) VPCs compliant: (\d+) non-compliant in (\d+) account-regions",
-                      out)
+    assert_one_exempt_and_one_expired(audit, total)
+    # After the enable: everything compliant but the exempt VPC, left alone; the gate passes.
+    final = re.search(r"(\d+) VPCs: (\d+) compliant, (\d+) exempt \(left alone\), (\d+) "
+                      r"non-compliant in (\d+) account-regions; exit 0", out)
     assert final, out
-    assert (int(final.group(1)), int(final.group(2)), int(final.group(3))) == (seeded, 0, 6)
+    assert [int(n) for n in final.groups()] == [seeded, seeded - 1, 1, 0, 6]
     assert_the_cost_of_the_estate(out.split("[5/6]", 1)[1].split("[6/6]", 1)[0])
     # The remediated VPC, as the emulator holds it.
     shown = out.split("[6/6]", 1)[1]
@@ -135,6 +136,20 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     assert re.search(r"alarm +c7n-vpcflow-reject-spike:/vpc/flow-logs/vpc-\w+ +>= 100 REJECT "
                      r"records in 300 s", shown)
     assert len(out.splitlines()) <= 80
+
+
+def assert_one_exempt_and_one_expired(audit, total):
+    """The audit's report: dev-alice exempt (its own column, expiring within 30 days, unused:
+    the demo gives every other VPC a network interface), legacy-app's exemption expired."""
+    header = next(line for line in audit.splitlines() if line.startswith("| Account"))
+    exempt = [c.strip() for c in header.split("|")].index("Exempt")
+    assert [c.strip() for c in total.split("|")][exempt] == "1"
+    assert "exemption-expired 1" in total
+    expiring = audit.split("Exempt, expiring within 30 days:\n", 1)[1].splitlines()[0]
+    assert "sandbox/us-east-1" in expiring and "SEC-4411" in expiring
+    unused = audit.split("Unused (no network interface: delete rather than log):\n", 1)[1]
+    assert re.match(r"- vpc-\w+ \(dev-alice\) sandbox/us-east-1: missing\n\n", unused)
+    assert re.search(r"register: legacy-app \(workloads-prod us-east-1\) expired on", audit)
 
 
 def assert_the_cost_of_the_estate(step):
