@@ -11,7 +11,7 @@ throttled, paged) are flight data in test_config_rule_mode.py.
 """
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import yaml
@@ -24,13 +24,15 @@ from support.cloudformation import actions, load_template, resolve
 from support.constants import ACCOUNT_ID, REGION, ROOT, policy_path
 from support.e2e import org_run, recording
 from support.evidence import bucket_evidence_problems, lambda_evidence
-from support.lambda_runtime import run_archive, uploaded_archives
+from support.lambda_runtime import (
+    publish_register, run_archive, uploaded_archives, with_register)
 
 pytestmark = pytest.mark.emulator
 
 POLICY = policy_path("vpc-flow-logs-config-rule.yml")
 RULE = "custodian-vpc-flow-logs-config-rule"
 SEED_ROLE = "arn:aws:iam::%s:role/vpc-flow-logs-delivery"
+EXPIRES = (datetime.now(timezone.utc).date() + timedelta(days=60)).isoformat()
 
 
 def seed_vpcs(emulator):
@@ -42,14 +44,14 @@ def seed_vpcs(emulator):
     return {one.row.kind: one for one in made}
 
 
-def deploy(emulator, cli, tmp_path, **variables):
-    """`custodian run` of the shipped policy: (its process, {function: (handler, archive)},
-    the requests deploying made)."""
+def deploy(emulator, cli, tmp_path, policy=POLICY, **variables):
+    """`custodian run` of the shipped policy (or `policy`): (its process, {function:
+    (handler, archive)}, the requests deploying made)."""
     create_lambda_role(emulator.client("iam"))
     vars_file = evidence_vars(tmp_path, emulator.client("s3", REGION), REGION, **variables)
     with recording(emulator) as recorder:
         deployed = cli("custodian", "run", "-s", tmp_path / "out", "-r", REGION,
-                       "--vars-file", vars_file, POLICY)
+                       "--vars-file", vars_file, policy)
         archives = uploaded_archives(emulator.endpoint)
         calls = recorder.calls()
     return deployed, archives, calls
@@ -93,7 +95,12 @@ def test_deploying_makes_the_function_and_its_rule_calling_only_what_the_runner_
 def test_the_function_evaluates_every_vpc_and_its_evidence_reaches_the_bucket(
         emulator, cli, tmp_path):
     vpcs = seed_vpcs(emulator)
-    _deployed, archives, _calls = deploy(emulator, cli, tmp_path)
+    # The default VPC is exempt by the register in S3, which the function reads itself.
+    publish_register(emulator.client("s3", REGION), {
+        "vpc-id": vpcs["default"].vpc_id, "reason": "landing-zone default VPC",
+        "approved-by": "jane.doe@example.com", "expires": EXPIRES})
+    _deployed, archives, _calls = deploy(emulator, cli, tmp_path, with_register(
+        POLICY, tmp_path / "config-rule.yml"))
     [(handler, archive)] = archives.values()
 
     with recording(emulator) as recorder:
@@ -113,10 +120,12 @@ def test_the_function_evaluates_every_vpc_and_its_evidence_reaches_the_bucket(
     assert put[good.vpc_id]["Annotation"] == (
         "compliant; judged with: traffic-types ALL/REJECT; flow logs: %s (other)"
         % good.flow_logs[0])
-    for vpc in (bare, default):
-        assert put[vpc.vpc_id]["ComplianceType"] == "NON_COMPLIANT"
-        assert put[vpc.vpc_id]["Annotation"] == (
-            "non-compliant: missing; judged with: traffic-types ALL/REJECT; flow logs: none")
+    assert put[bare.vpc_id]["ComplianceType"] == "NON_COMPLIANT"
+    assert put[bare.vpc_id]["Annotation"] == (
+        "non-compliant: missing; judged with: traffic-types ALL/REJECT; flow logs: none")
+    assert put[default.vpc_id]["ComplianceType"] == "NOT_APPLICABLE"
+    assert put[default.vpc_id]["Annotation"] == (
+        "exempt until %s: landing-zone default VPC; approved by jane.doe@example.com" % EXPIRES)
     assert {e["ComplianceResourceType"] for e in put.values()} == {"AWS::EC2::VPC"}
 
     # AWS Config took none of them: the invocation fails, one line per VPC.
@@ -136,7 +145,7 @@ def test_the_function_evaluates_every_vpc_and_its_evidence_reaches_the_bucket(
     shown = cli("c7n-vpcflow", "report", "s3://%s/vpc-flow-logs" % EVIDENCE_BUCKET,
                 "--format", "json")
     [row] = json.loads(shown.stdout)["accounts"]
-    assert (row["judged"], row["vpcs"], row["non-compliant"]) == (True, 3, 2)
+    assert (row["judged"], row["vpcs"], row["non-compliant"], row["exempt"]) == (True, 3, 1, 1)
     assert shown.returncode == 1, shown.stderr
 
 

@@ -17,7 +17,7 @@ from c7n_vpcflow.audit.exempting import RegisterRefused
 from c7n_vpcflow.report.checks import file_problem
 from c7n_vpcflow.vocabulary import EXEMPTION, UNUSED, VERDICTS_FILE, VIOLATIONS
 from support.aws import RecordingSession
-from support.constants import REGION
+from support.constants import REGION, ROOT
 from support.policy import make_policy, run_policy
 from test_filter_flight_data import REASON_VPCS
 
@@ -206,15 +206,86 @@ def test_a_register_named_by_a_policy_variable_is_read_once_the_run_fills_it(
     assert found[V["missing"]][EXEMPTION]["status"] == "exempt"
 
 
-@pytest.mark.parametrize("location", ["exemptions.yml", "s3://%s/%s" % (BUCKET, KEY)])
-def test_a_lambda_policy_naming_a_register_is_refused_before_it_is_deployed(
-        location, tmp_path):
-    data = dict(audit(exemptions=location), mode={
-        "type": "periodic", "schedule": "rate(1 day)", "role": "arn:aws:iam::%s:role/x" % ACCOUNT})
+LAMBDA_MODES = {
+    "periodic": {"type": "periodic", "schedule": "rate(1 day)"},
+    "on-create": {"type": "cloudtrail", "events": [
+        {"source": "ec2.amazonaws.com", "event": "CreateVpc",
+         "ids": "responseElements.vpc.vpcId"}]},
+    "config-rule": {"type": "vpc-flow-log-config-rule"},
+}
+REGISTER_PACKAGES = ["c7n_vpcflow", "yaml", "fastjsonschema"]
+
+
+def lambda_audit(mode, packages, location="s3://%s/%s" % (BUCKET, KEY)):
+    return dict(audit(exemptions=location, match="all"), mode=dict(
+        LAMBDA_MODES[mode], role="arn:aws:iam::%s:role/x" % ACCOUNT, packages=packages,
+        handler="c7n_vpcflow.lambda_handler.run"))
+
+
+@pytest.mark.parametrize("mode", list(LAMBDA_MODES))
+@pytest.mark.parametrize("packages,missing", [
+    (["c7n_vpcflow"], "yaml, fastjsonschema"),
+    (["c7n_vpcflow", "yaml"], "fastjsonschema"),
+    (["yaml", "fastjsonschema"], "c7n_vpcflow"),
+], ids=["plugin-only", "no-checker", "no-plugin"])
+def test_a_lambda_policy_naming_a_register_must_carry_its_readers(
+        mode, packages, missing, tmp_path):
+    session = RecordingSession(REGION)
+    with pytest.raises(PolicyValidationError) as raised:
+        make_policy(lambda_audit(mode, packages), session, tmp_path / "out")
+    assert str(raised.value) == (
+        "exemption register s3://%s/%s: policy vpc-flow-logs-audit runs as a Lambda "
+        "function whose archive needs %s to read it: its mode must have packages: "
+        "[c7n_vpcflow, yaml, fastjsonschema]" % (BUCKET, KEY, missing))
+    assert session.operations() == []
+
+
+@pytest.mark.parametrize("mode", list(LAMBDA_MODES))
+def test_a_lambda_policy_carrying_the_registers_readers_validates(mode, tmp_path):
+    session = RecordingSession(REGION)
+    policy = make_policy(lambda_audit(mode, REGISTER_PACKAGES + ["botocore"]), session,
+                         tmp_path / "out")
+    assert policy.data["filters"][0]["exemptions"] == "s3://%s/%s" % (BUCKET, KEY)
+    assert session.operations() == []
+
+
+def test_a_lambda_policy_cannot_name_a_local_register(tmp_path):
+    location = write_register(tmp_path / "exemptions.yml", entry(V["missing"], 30))
+    with pytest.raises(PolicyValidationError) as raised:
+        make_policy(lambda_audit("periodic", REGISTER_PACKAGES, location),
+                    RecordingSession(REGION), tmp_path / "out")
+    assert str(raised.value) == (
+        "exemption register %s: policy vpc-flow-logs-audit runs as a Lambda function, "
+        "which has no checkout: name an S3 object (s3://bucket/key)" % location)
+
+
+def test_a_lambda_policy_without_a_register_needs_no_more_packages(tmp_path):
+    data = lambda_audit("periodic", ["c7n_vpcflow"])
+    del data["filters"][0]["exemptions"]
+    assert make_policy(data, RecordingSession(REGION), tmp_path / "out").is_lambda
+
+
+def test_the_docs_lambda_example_validates_and_their_refusal_line_is_what_validate_says(
+        tmp_path):
+    page = open(os.path.join(ROOT, "docs", "audit.md"), encoding="utf-8").read()
+    section = page[page.index("A policy deployed as a Lambda function"):]
+    example = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    data = dict(example, name="vpc-flow-logs-periodic", resource="aws.vpc")
+    assert make_policy(data, RecordingSession(REGION), tmp_path / "out").is_lambda
+    data["mode"]["packages"] = ["c7n_vpcflow"]
     with pytest.raises(PolicyValidationError) as raised:
         make_policy(data, RecordingSession(REGION), tmp_path / "out")
-    assert str(raised.value).startswith(
-        "exemption register %s: not read in a Lambda function" % location)
+    assert str(raised.value) == section.split("```text\n", 1)[1].split("```", 1)[0].strip()
+
+
+def test_custodian_validate_names_the_packages_a_lambda_register_needs(cli, tmp_path):
+    policy = tmp_path / "periodic.yml"
+    policy.write_text(yaml.safe_dump({"policies": [lambda_audit("periodic", ["c7n_vpcflow"])]}))
+    done = cli("custodian", "validate", policy)
+    assert done.returncode != 0
+    [line] = [x for x in done.stderr.splitlines() if "exemption register" in x]
+    assert "policy vpc-flow-logs-audit runs as a Lambda function whose archive needs yaml, " \
+           "fastjsonschema to read it" in line
 
 
 @pytest.fixture

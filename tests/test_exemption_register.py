@@ -9,7 +9,7 @@ from importlib.resources import files
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator
 
 from c7n_vpcflow.audit.register import RegisterError, parse_register
 from support.constants import ROOT
@@ -198,18 +198,59 @@ def test_the_first_problem_in_the_files_order_is_the_one_said():
     assert problem(text).startswith("entry 2 (vpc-0123456789abcdef0, line 9): reason:")
 
 
-def test_the_schema_is_draft_2020_12_shipped_in_the_package_and_holds_the_issues_keys():
+def test_the_schema_is_draft_07_shipped_in_the_package_and_holds_the_issues_keys():
     schema = json.loads(files("c7n_vpcflow").joinpath(
         "schemas", "exemptions.schema.json").read_text())
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(schema)
-    exemption = schema["$defs"]["exemption"]
+    # draft-07: the newest draft fastjsonschema implements, which checks the register in
+    # a Lambda archive too.
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    Draft7Validator.check_schema(schema)
+    exemption = schema["definitions"]["exemption"]
     assert list(exemption["properties"]) == [
         "vpc-id", "account-id", "region", "reason", "approved-by", "ticket", "expires"]
     assert exemption["required"] == ["vpc-id", "reason", "approved-by", "expires"]
     # Any JSON Schema tool checks a register as c7n-vpcflow reads it (dates as text).
     document = yaml.safe_load(ISSUE_EXAMPLE.replace("2027-03-31", '"2027-03-31"'))
-    assert not list(Draft202012Validator(schema).iter_errors(document))
+    checker = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+    assert not list(checker.iter_errors(document))
+    assert list(checker.iter_errors({"exemptions": [dict(
+        document["exemptions"][0], expires="2027-02-30")]}))
+
+
+@pytest.mark.parametrize("expires", ["2028-02-29", "2027-12-31", "2026-12-10"],
+                         ids=["leap-day", "year-end", "today"])
+def test_a_real_calendar_date_is_an_expiry(expires):
+    [exemption] = parse_register(register(entry(expires=expires)), WHERE, TODAY,
+                                 max_days=500)
+    assert exemption.expires.isoformat() == expires
+
+
+@pytest.mark.parametrize("key,value,shown", [
+    ("expires", "2027-02-29", "'2027-02-29'"),
+    ("expires", "20270331", "20270331"),
+    ("expires", '"2027-3-31"', "'2027-3-31'"),
+    ("ticket", "", "null"),
+    ("vpc-id", "[vpc-0a1b2c3d]", '["vpc-0a1b2c3d"]'),
+    ("reason", "{text: why}", '{"text": "why"}'),
+], ids=["no-leap-day", "date-as-number", "unpadded-month", "empty-ticket", "vpc-id-list",
+        "reason-mapping"])
+def test_a_value_of_the_wrong_kind_is_named_with_its_key(key, value, shown):
+    message = problem(register(entry(**{key: value})))
+    named = VPC if key != "vpc-id" else "no vpc-id"
+    assert message.startswith("entry 1 (%s, line 2): %s: %s: expected %s" % (
+        named, key, shown, json.loads(files("c7n_vpcflow").joinpath(
+            "schemas", "exemptions.schema.json").read_text())[
+            "definitions"]["exemption"]["properties"][key]["description"]))
+
+
+def test_within_an_entry_a_missing_key_is_said_before_a_wrong_value():
+    message = problem(register(entry(vpc_id="vpc-xyz", reason=None)))
+    assert message == "entry 1 (vpc-xyz, line 2): reason: missing (required)"
+
+
+def test_within_an_entry_the_keys_are_checked_in_the_schemas_order():
+    message = problem(register(entry(region="Ireland", expires="2027-02-30")))
+    assert message.startswith("entry 1 (%s, line 2): region: 'Ireland'" % VPC)
 
 
 def test_the_docs_example_is_a_register_and_their_error_line_is_what_a_run_says():

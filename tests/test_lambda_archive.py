@@ -8,6 +8,7 @@ import io
 import json
 import os
 import zipfile
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -18,7 +19,8 @@ from support.constants import ACCOUNT_ID, REGION, policy_path
 from support.e2e import recording
 from support.evidence import bucket_evidence_problems, lambda_evidence
 from support.lambda_runtime import (
-    create_vpc_event, run_archive, start_recording, uploaded_archives)
+    REGISTER_LOCATION, create_vpc_event, publish_register, run_archive, start_recording,
+    uploaded_archives, with_register)
 from support.policy import run_policy
 
 pytestmark = pytest.mark.emulator
@@ -146,3 +148,62 @@ def test_on_create_archive_fixes_the_new_vpc_only(emulator, cli, tmp_path):
     [row] = json.loads(shown.stdout)["accounts"]
     assert (row["account-id"], row["region"], row["judged"]) == (ACCOUNT_ID, REGION, False)
     assert "event mode cloudtrail judges only the VPCs of its events" in row["cause"]
+
+
+def test_periodic_archive_applies_an_s3_register_and_refuses_a_malformed_one_first(
+        emulator, cli, tmp_path):
+    ec2, s3 = emulator.client("ec2", REGION), emulator.client("s3", REGION)
+    exempt = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    expires = (datetime.now(timezone.utc).date() + timedelta(days=30)).isoformat()
+
+    def publish(vpc_id):
+        return publish_register(s3, {
+            "vpc-id": vpc_id, "account-id": ACCOUNT_ID, "region": REGION,
+            "reason": "vendor-managed VPC", "approved-by": "jane.doe@example.com",
+            "ticket": "SEC-4411", "expires": expires})
+    version = publish(exempt)
+    periodic = policy_path("vpc-flow-logs-periodic.yml")
+    # Without the register's readers in its archive the policy is refused, nothing deployed.
+    refused = cli("custodian", "run", "-s", tmp_path / "out", "-r", REGION, "--vars-file",
+                  evidence_vars(tmp_path, s3, REGION),
+                  with_register(periodic, tmp_path / "bare.yml", ["c7n_vpcflow"]))
+    assert refused.returncode != 0
+    [line] = [x for x in refused.stderr.splitlines() if "exemption register" in x]
+    assert "needs yaml, fastjsonschema to read it" in line
+    assert emulator.client("lambda", REGION).list_functions()["Functions"] == []
+
+    archives = deploy(emulator, cli, tmp_path, with_register(periodic, tmp_path / "p.yml"))
+    handler, archive = archives["custodian-vpc-flow-logs-periodic"]
+    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
+    assert "yaml/__init__.py" in names and "fastjsonschema/__init__.py" in names
+    event = scheduled_event(ACCOUNT_ID, REGION, "custodian-vpc-flow-logs-periodic")
+    completed, report = run_archive(archive, handler, event, tmp_path / "lambda",
+                                    dict(os.environ, AWS_REGION=REGION))
+
+    assert_ran_only_from_the_archive(completed, report)
+    verdicts = compliance(tmp_path)
+    assert verdicts.pop(exempt) is False and all(verdicts.values()), verdicts
+    left = lambda_evidence(s3, "vpc-flow-logs-periodic")
+    judged = {v["vpc-id"]: v for v in left["flow-log-compliance.json"]["judged"]}
+    assert (judged[exempt]["status"], judged[exempt]["exemption"]["expires"]) == (
+        "exempt", expires)
+    register = left["flow-log-compliance.json"]["register"]
+    assert (register["version-id"], register["entries"]) == (version, 1)
+    [skipped] = [r for r in left["flow-log-results.json"]["results"] if r["vpc-id"] == exempt]
+    assert skipped["status"] == "skipped"
+    assert skipped["reason"].startswith("exempt until %s: vendor-managed VPC" % expires)
+
+    # A malformed register fails the next invocation in one line before any VPC is judged.
+    publish("vpc-123")
+    with recording(emulator) as recorder:
+        failed, _ = run_archive(archive, handler, event, tmp_path / "lambda-2",
+                                dict(os.environ, AWS_REGION=REGION))
+    assert failed.returncode != 0
+    # What Lambda reports as the invocation's error: the exception, its message one line.
+    line = failed.stderr.strip().splitlines()[-1]
+    assert line.startswith("c7n_vpcflow.audit.exempting.RegisterRefused: exemption register")
+    assert "exemption register %s: entry 1 (vpc-123, line 2): vpc-id: 'vpc-123': " \
+           "expected" % REGISTER_LOCATION in line
+    operations = [c.operation for c in recorder.calls()]
+    assert "GetObject" in operations and "DescribeFlowLogs" not in operations
+    assert "CreateFlowLogs" not in operations

@@ -183,7 +183,7 @@ def test_wheel_metadata_names_the_distribution_and_its_requirements(wheel):
     assert metadata["Version"] == c7n_vpcflow.__version__   # the one every evidence file records
     requirements = [Requirement(r) for r in metadata.get_all("Requires-Dist")]
     runtime = {r.name for r in requirements if r.marker is None}
-    assert {"c7n", "c7n-org", "boto3", "jsonschema"} <= runtime
+    assert {"c7n", "c7n-org", "boto3", "jsonschema", "fastjsonschema", "pyyaml"} <= runtime
     assert "test" in metadata.get_all("Provides-Extra")
     test_extra = {r.name: r for r in requirements
                   if r.marker is not None and r.marker.evaluate({"extra": "test"})}

@@ -4,8 +4,15 @@ the VPCs and writing its verdict.
 The register named by the filter's `exemptions` key is checked when the policy is validated
 if it is a local file whose name needs no variable still unfilled (`custodian validate`
 included), and read again by each run before it judges any VPC (an S3 object only then),
-so the run records the bytes it applied. A Lambda function has no checkout: a policy
-deployed as one must name an S3 object.
+so the run records the bytes it applied.
+
+A Lambda function reads it too, with the same code: the register is parsed by PyYAML's
+pure-Python loader and checked by fastjsonschema, which Custodian's archive carries when
+the mode lists them (`packages: [c7n_vpcflow, yaml, fastjsonschema]`; it packs c7n and
+those packages only). They are imported only where a register is read, so a function
+without one loads without them; a Lambda policy that names a register without listing
+them, or that names a local file (a function has no checkout), is refused when validated,
+before anything is deployed.
 
 Then each judged VPC the register has an entry for is annotated with it
 (c7n:flow-log-exemption, see exemptions.exemption_status), an expired one adding the reason
@@ -13,11 +20,6 @@ exemption-expired; and, in one DescribeNetworkInterfaces listing per account-reg
 only when some VPC is non-compliant (see unused), each non-compliant VPC says whether it is
 unused (c7n:vpc-unused). The listing names unused VPCs for their owners; when it fails the
 run says so once and records them as not looked up (null), judging the rest as usual.
-
-The register is read with PyYAML and checked with jsonschema, neither of which a Lambda
-function's archive carries (Custodian packs c7n and the mode's `packages`, pure Python;
-jsonschema needs the compiled rpds): they are imported only where a register is read, so
-a function without one loads, and a Lambda policy that names one is refused when validated.
 """
 import logging
 from datetime import datetime, timezone
@@ -35,6 +37,9 @@ from c7n_vpcflow.vocabulary import EXEMPTION, MAX_EXEMPTION_DAYS, UNUSED, VIOLAT
 log = logging.getLogger("custodian.vpcflow")
 
 EXEMPTIONS_KEY, MAX_DAYS_KEY = "exemptions", "max-exemption-days"
+# What a Lambda function needs in its archive to read a register: the plugin, the YAML
+# reader and the schema checker that register.py imports.
+REGISTER_PACKAGES = ("c7n_vpcflow", "yaml", "fastjsonschema")
 
 
 class RegisterRefused(VpcFlowError):
@@ -51,15 +56,14 @@ def run_day(manager):
 
 def check_register(manager, data):
     """At validation: PolicyValidationError naming the register's first problem, when it
-    can be read here (a local file, its name filled in); a Lambda policy must name S3."""
+    can be read here (a local file, its name filled in); a Lambda policy must carry what
+    reads it (REGISTER_PACKAGES) and name an S3 object."""
     location = data.get(EXEMPTIONS_KEY)
     if location is None:
         return
-    if deploys_lambda(manager):
-        raise PolicyValidationError(
-            "exemption register %s: not read in a Lambda function (its archive cannot carry "
-            "PyYAML and jsonschema, which check the register): judge exemptions with "
-            "`custodian run` or c7n-org in pull mode" % location)
+    in_lambda = deploys_lambda(manager)
+    if in_lambda:
+        check_lambda_packages(manager, location)
     from c7n_vpcflow.audit.register import RegisterError
     from c7n_vpcflow.audit.register_source import load_register, s3_object
     try:
@@ -75,10 +79,26 @@ def check_register(manager, data):
         return
     if unfilled:
         return      # validated without the run's variables: the run reads it
+    if in_lambda:
+        raise PolicyValidationError(str(RegisterError(location, (
+            "policy %s runs as a Lambda function, which has no checkout: name an S3 object "
+            "(s3://bucket/key)" % manager.data.get("name")))))
     try:
         load_register(location, run_day(manager), max_days=max_days(data))
     except RegisterError as e:
         raise PolicyValidationError(str(e))
+
+
+def check_lambda_packages(manager, location):
+    """A Lambda policy naming a register: its mode's packages hold what reads it."""
+    packages = (manager.data.get("mode") or {}).get("packages") or ()
+    missing = [name for name in REGISTER_PACKAGES if name not in packages]
+    if missing:
+        raise PolicyValidationError(
+            "exemption register %s: policy %s runs as a Lambda function whose archive needs "
+            "%s to read it: its mode must have packages: [%s]" % (
+                location, manager.data.get("name"), ", ".join(missing),
+                ", ".join(REGISTER_PACKAGES)))
 
 
 def register_permissions(location):

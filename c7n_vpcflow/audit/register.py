@@ -1,12 +1,15 @@
 """The exemption register's text checked and read into exemptions.
 
-Its format is c7n_vpcflow/schemas/exemptions.schema.json (JSON Schema draft 2020-12,
-checked by `jsonschema`, dates by its format checker). The YAML is read as written: dates
-stay text for the schema to check, and a key given twice or an alias (*name) is refused,
-so every entry says all it says where it stands, as its reviewer saw it. What the schema
-cannot say is checked after it: `expires` at most `max-exemption-days` after the run's
-date, and one entry per VPC (two entries for one vpc-id may stand only when their
-account-id or their region differ; an absent one means any, so it overlaps every value).
+Its format is c7n_vpcflow/schemas/exemptions.schema.json (JSON Schema draft-07, checked by
+`fastjsonschema`, dates by its `date` format). Both the YAML reader (PyYAML's pure-Python
+SafeLoader) and the checker are pure Python, so a Lambda function's archive carries them
+(mode `packages: [c7n_vpcflow, yaml, fastjsonschema]`) and checks a register exactly as a
+pull-mode run does. The YAML is read as written: dates stay text for the schema to check,
+and a key given twice or an alias (*name) is refused, so every entry says all it says
+where it stands, as its reviewer saw it. What the schema cannot say is checked after it:
+`expires` at most `max-exemption-days` after the run's date, and one entry per VPC (two
+entries for one vpc-id may stand only when their account-id or their region differ; an
+absent one means any, so it overlaps every value).
 
 Every problem is one line naming the register, then the entry (its position from 1, its
 vpc-id and line) and the key; the first problem in the file's order is the one said.
@@ -16,8 +19,8 @@ from datetime import date
 from functools import lru_cache
 from importlib.resources import files
 
+import fastjsonschema
 import yaml
-from jsonschema import Draft202012Validator
 
 from c7n_vpcflow.audit.exemptions import Exemption
 from c7n_vpcflow.vocabulary import MAX_EXEMPTION_DAYS  # noqa: F401 (the default, said here)
@@ -69,11 +72,24 @@ def schema():
 
 @lru_cache(maxsize=None)
 def validator():
-    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    # Every error, not only the first the generated code meets: the one said is the first
+    # in the file's order (schema_problem).
+    return fastjsonschema.compile(schema(), fast_fail=False)
 
 
 def entry_schema():
-    return schema()["$defs"]["exemption"]
+    return schema()["definitions"]["exemption"]
+
+
+def schema_errors(document):
+    """The schema's errors in `document`, each with its path inside it (list indexes as
+    numbers): [(path, error)]."""
+    try:
+        validator()(document)
+    except fastjsonschema.JsonSchemaValuesException as e:
+        return [([int(step) if step.isdigit() else step for step in error.path[1:]], error)
+                for error in e.errors]
+    return []
 
 
 def read_yaml(text):
@@ -114,44 +130,44 @@ def text_of(value):
     return text if len(text) <= LONGEST_VALUE else text[:LONGEST_VALUE - 3] + "..."
 
 
-def key_problem(error):
+def key_problem(path, error):
     """The problem of one error of the schema within an entry, naming its key."""
     entry = entry_schema()
-    if error.validator == "required":
+    if error.rule == "required":
         return "%s: missing (required)" % next(
-            key for key in entry["required"] if key not in error.instance)
-    if error.validator == "additionalProperties":
+            key for key in entry["required"] if key not in error.value)
+    if error.rule == "additionalProperties":
         return "%s: not a key of an exemption (its keys: %s)" % (
-            next(key for key in error.instance if key not in entry["properties"]),
+            next(key for key in error.value if key not in entry["properties"]),
             ", ".join(entry["properties"]))
-    if error.validator == "type" and len(error.absolute_path) == 2:
+    if error.rule == "type" and len(path) == 2:
         return "not a mapping of %s" % ", ".join(entry["properties"])
-    key = error.absolute_path[2]
-    return "%s: %s: expected %s" % (key, text_of(error.instance),
+    key = path[2]
+    return "%s: %s: expected %s" % (key, text_of(error.value),
                                     entry["properties"][key]["description"])
 
 
 def schema_problem(document, lines):
     """The first problem the schema finds, in the file's order; None."""
-    errors = list(validator().iter_errors(document))
+    errors = schema_errors(document)
     if not errors:
         return None
     keys = list(entry_schema()["properties"])
 
-    def place(error):
-        path = list(error.absolute_path)
+    def place(found):
+        path = found[0]
         index = path[1] if len(path) > 1 else -1
         return index, keys.index(path[2]) if len(path) > 2 else -1
-    error = min(errors, key=place)
-    path = list(error.absolute_path)
+    path, error = min(errors, key=place)
     if not path:
-        if error.validator == "additionalProperties":
+        if error.rule == "additionalProperties":
             return "%s: not a key of a register: %s" % (next(
                 key for key in document if key != "exemptions"), WHAT_A_REGISTER_IS)
         return "not a register: %s" % WHAT_A_REGISTER_IS
     if len(path) == 1:
         return "exemptions: not a list of entries"
-    return "%s: %s" % (unchecked_entry_name(document, lines, path[1]), key_problem(error))
+    return "%s: %s" % (unchecked_entry_name(document, lines, path[1]),
+                       key_problem(path, error))
 
 
 def exemption_of(entry, number, line):

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import zipfile
 
+import yaml
+
 from localaws.lambda_boot import BOOT, created_functions, runtime_folder
 from localaws.server import Recorder
 
@@ -100,3 +102,36 @@ def create_vpc_event(account_id, region, vpc_id):
             "recipientAccountId": account_id, "eventCategory": "Management",
         },
     }
+
+
+# What a Lambda policy naming an exemption register carries (docs/audit.md).
+REGISTER_PACKAGES = ["c7n_vpcflow", "yaml", "fastjsonschema"]
+REGISTER_BUCKET, REGISTER_KEY = "org-exemptions", "cis/exemptions.yml"
+REGISTER_LOCATION = "s3://%s/%s" % (REGISTER_BUCKET, REGISTER_KEY)
+
+
+def with_register(policy_file, path, packages=REGISTER_PACKAGES):
+    """A copy of the shipped Lambda policy at `policy_file`, written to `path`, whose filter
+    names the S3 register REGISTER_LOCATION and whose mode carries `packages`."""
+    with open(policy_file) as f:
+        document = yaml.safe_load(f)
+    [policy] = document["policies"]
+    policy["mode"]["packages"] = list(packages)
+    policy["filters"][0]["exemptions"] = REGISTER_LOCATION
+    with open(str(path), "w") as f:
+        yaml.safe_dump(document, f)
+    return path
+
+
+def publish_register(s3, *exemptions):
+    """Put a register of `exemptions` (entries as dicts) at REGISTER_LOCATION in a versioned
+    bucket (created); its version id."""
+    try:
+        s3.create_bucket(Bucket=REGISTER_BUCKET)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    s3.put_bucket_versioning(Bucket=REGISTER_BUCKET,
+                             VersioningConfiguration={"Status": "Enabled"})
+    text = yaml.safe_dump({"exemptions": list(exemptions)}, sort_keys=False)
+    return s3.put_object(Bucket=REGISTER_BUCKET, Key=REGISTER_KEY,
+                         Body=text.encode())["VersionId"]
