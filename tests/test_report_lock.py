@@ -85,7 +85,7 @@ def test_custodians_evidence_in_the_templates_bucket_is_locked_until_in_every_fo
 
     markdown = report(cli, location, "md", "--require-lock").stdout
     assert locked_until_cell(markdown) == IN_400_DAYS
-    assert "S3 Object Lock retention in compliance mode (--require-lock)." in markdown
+    assert "S3 Object Lock retention in compliance mode (--require-lock);" in markdown
     [line] = [r for r in csv.DictReader(io.StringIO(report(cli, location, "csv").stdout))
               if r["account_name"] != "TOTAL"]
     assert (line["lock_mode"], line["locked_until"][:10]) == ("COMPLIANCE", IN_400_DAYS)

@@ -42,7 +42,7 @@ def test_a_dropped_connection_fails_that_vpc_only(emulator, fault_proxy, cli, tm
 
     proc = custodian_run(cli, tmp_path / "out", ENABLE_POLICY, regions=(REGION,))
 
-    assert proc.returncode != 0
+    assert proc.returncode != 0, stderr[-4000:]
     assert [c.injected for c in fault_proxy.injected()] == ["connection dropped"] * 2
     written = results_file(tmp_path / "out", "vpc-flow-logs-enable")
     assert written["complete"] is True and written["cause"] is None
@@ -97,7 +97,7 @@ def test_an_interrupted_run_records_what_was_done_and_what_was_not(
             proc.kill()
     assert_no_secret(stdout, stderr)
 
-    assert proc.returncode != 0
+    assert proc.returncode != 0, stderr[-4000:]
     written = results_file(tmp_path / "out", "vpc-flow-logs-serial")
     assert written["complete"] is False and "KeyboardInterrupt" in written["cause"]
     results = {r["vpc-id"]: r for r in written["results"]}

@@ -34,7 +34,7 @@ class FlowLogCompliance(Filter):
     reason codes, empty when compliant: ``missing``, ``inactive``, ``delivery-failed``,
     ``traffic-type``, ``log-group-missing``, ``retention``, ``destination-type``,
     ``exemption-expired``. ``exemptions`` names an exemption register (a YAML file or an
-    S3 object under change control; docs/exemptions.md): a non-compliant VPC under a
+    S3 object under change control; docs/audit.md): a non-compliant VPC under a
     current exemption is exempt, never compliant (``c7n:flow-log-exemption``), and one
     whose exemption has expired has the reason ``exemption-expired``. A non-compliant VPC
     without a network interface is annotated ``c7n:vpc-unused``.
