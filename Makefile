@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEPS_STAMP := $(VENV)/.deps-installed
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: test unit install demo docs bench iac-check clean
+.PHONY: test unit lint install demo docs bench iac-check clean
 
 $(PY):
 	@echo "creating $(VENV)"
@@ -26,8 +26,13 @@ install: $(DEPS_STAMP)
 # emulator tests spend much of their time waiting (child processes, paced writes), and four
 # measured 7.5 min where two took 11 (docs/development.md).
 TEST_WORKERS ?= 4
-test: install
+test: install lint
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# ruff: the lint rules and the formatting of pyproject.toml's [tool.ruff] (make test runs it).
+lint: $(DEPS_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # The unit tests alone: no emulator, CPU-bound, so one worker per core (about a minute).
 unit: install

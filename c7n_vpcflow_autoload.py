@@ -8,6 +8,7 @@ would tax every Python process in the environment, so this module imports nothin
 after the first of them executes, the finder imports ``c7n_vpcflow``, which registers the
 filter and the action on ``aws.vpc`` and, once Custodian announces it, ``aws.account``.
 """
+
 import sys
 
 TRIGGERS = ("c7n.resources.vpc", "c7n.resources.account")

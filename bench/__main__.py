@@ -5,6 +5,7 @@ print the table and write bench/RESULTS.md.
     python -m bench --suite bare-100 --reps 1 --out /tmp/quick.md
     python -m bench --scenario enable --suite realistic-200
 """
+
 import argparse
 import os
 import sys
@@ -29,10 +30,18 @@ OWN_SECTIONS = (
 
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--suite", action="append", choices=sorted(SUITES),
-                        help="suites to run (repeatable; default: all, in order)")
-    parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
-                        help="only these scenarios of each suite (repeatable)")
+    parser.add_argument(
+        "--suite",
+        action="append",
+        choices=sorted(SUITES),
+        help="suites to run (repeatable; default: all, in order)",
+    )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=sorted(SCENARIOS),
+        help="only these scenarios of each suite (repeatable)",
+    )
     parser.add_argument("--reps", type=int, default=3, help="runs per scenario (median)")
     parser.add_argument("--out", default=os.path.join(REPO, "bench", "RESULTS.md"))
     parser.add_argument("--json", help="also write every run as JSON here")
@@ -43,8 +52,10 @@ def parse(argv):
 def selected_suites(args):
     suites = [SUITES[name] for name in (args.suite or SUITES)]
     if args.scenario:
-        suites = [replace(s, scenarios=tuple(n for n in s.scenarios if n in args.scenario))
-                  for s in suites]
+        suites = [
+            replace(s, scenarios=tuple(n for n in s.scenarios if n in args.scenario))
+            for s in suites
+        ]
     return [s for s in suites if s.scenarios]
 
 
@@ -55,12 +66,15 @@ def main(argv=None):
     emulator = Emulator(workdir)
     started = time.monotonic()
     emulator.start()
-    print("emulator: moto on %s (pid %d); scratch %s" % (
-        emulator.endpoint, emulator.pid, workdir), flush=True)
+    print(
+        "emulator: moto on %s (pid %d); scratch %s" % (emulator.endpoint, emulator.pid, workdir),
+        flush=True,
+    )
     bench = Bench(emulator, workdir)
     try:
-        results = run_suites(bench, suites, args.reps,
-                             progress=lambda line: print(line, flush=True))
+        results = run_suites(
+            bench, suites, args.reps, progress=lambda line: print(line, flush=True)
+        )
     finally:
         bench.close_proxy()
         emulator.stop()
@@ -77,8 +91,9 @@ def main(argv=None):
         for heading, lines, names in OWN_SECTIONS:
             ran = [m for m in results if m.suite in names]
             if ran:
-                text = merge_section(text, render_section(
-                    heading, lines(summaries), ran, args.reps, elapsed))
+                text = merge_section(
+                    text, render_section(heading, lines(summaries), ran, args.reps, elapsed)
+                )
     else:
         text = render(summaries, results, args.reps, elapsed)
     with open(args.out, "w") as f:
@@ -89,6 +104,7 @@ def main(argv=None):
             f.write(to_json(results))
     if not args.keep:
         import shutil
+
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
 

@@ -8,6 +8,7 @@ filter alone. Suite `org-audit-20x2` (realistic mode): the same shape across c7n
 audit via c7n-org against (f) the built-in filter alone. Neither audit changes anything,
 so each suite is seeded once for all its runs (see runner.py).
 """
+
 import os
 
 from .estate import EstateSpec
@@ -31,10 +32,14 @@ def org_audit(ctx):
 
 
 SUITES["estate-1000"] = Suite(
-    "estate-1000", "realistic",
+    "estate-1000",
+    "realistic",
     EstateSpec(ESTATE_VPCS, remediated=True, unrelated_log_groups=ESTATE_UNRELATED),
-    ("audit", "builtin-audit"))
+    ("audit", "builtin-audit"),
+)
 SUITES["org-audit-20x2"] = Suite(
-    "org-audit-20x2", "realistic",
+    "org-audit-20x2",
+    "realistic",
     org_estate(10, remediated=True, unrelated_log_groups=ORG_UNRELATED),
-    ("org-audit", "org-filter"))
+    ("org-audit", "org-filter"),
+)

@@ -3,17 +3,19 @@
 Every figure here comes from the summaries of this bench run; the targets and AWS limits
 are constants below. A section is left out when its suite was not run.
 """
+
 import math
 
 from localaws.quotas import DEFAULT_QUOTAS
-from .report import FLOOR_RULE, by_operation, floor_seconds
+
 from . import cost, report_org
+from .report import FLOOR_RULE, by_operation, floor_seconds
 from .scenarios import SUITES
 
-PACING_TARGET = 1.1          # item 4: (b) within 1.1x the quota floor
-AUDIT_TARGET = 1.1           # issue 15: our audit within 1.1x the built-in filter alone
-LAMBDA_TIMEOUT_S = 900       # the longest a Lambda invocation may run
-LAMBDA_MB_PER_VCPU = 1769    # Lambda's CPU share grows with memory: 1 vCPU at 1,769 MB
+PACING_TARGET = 1.1  # item 4: (b) within 1.1x the quota floor
+AUDIT_TARGET = 1.1  # issue 15: our audit within 1.1x the built-in filter alone
+LAMBDA_TIMEOUT_S = 900  # the longest a Lambda invocation may run
+LAMBDA_MB_PER_VCPU = 1769  # Lambda's CPU share grows with memory: 1 vCPU at 1,769 MB
 RATE = DEFAULT_QUOTAS[FLOOR_RULE]
 
 
@@ -47,10 +49,21 @@ def pacing(summaries):
         "",
         "- **(b) our enable policy**: %.1f s = **%.2f×** the quota floor of %.0f s (median of "
         "%d, slowest %.1f s = %.2f×); target ≤ %.1f× (≤ %.0f s): %s. Failed VPCs: %s (target 0). "
-        "Throttled calls: %s of %d attempts." % (
-            b.wall, b.wall / floor, floor, b.reps, b.wall_range[1], worst, PACING_TARGET,
-            PACING_TARGET * floor, verdict(worst <= PACING_TARGET and b.failed_vpcs == 0),
-            b.failed_vpcs, throttles(b), attempts(b)),
+        "Throttled calls: %s of %d attempts."
+        % (
+            b.wall,
+            b.wall / floor,
+            floor,
+            b.reps,
+            b.wall_range[1],
+            worst,
+            PACING_TARGET,
+            PACING_TARGET * floor,
+            verdict(worst <= PACING_TARGET and b.failed_vpcs == 0),
+            b.failed_vpcs,
+            throttles(b),
+            attempts(b),
+        ),
         "- How: the plugin's defaults, a bounded thread pool per account-region "
         "(`max-workers: 4`) and client-side pacing of each CloudWatch Logs write operation "
         "at its quota (`logs-calls-per-second: 5`), with c7n's and botocore's retries "
@@ -60,7 +73,8 @@ def pacing(summaries):
     if d is not None:
         lines.append(
             "- **(d) plain sequential boto3** beside it: %.1f s = %.2f× the floor, throttled "
-            "%s, failed VPCs %s." % (d.wall, d.wall / floor, throttles(d), d.failed_vpcs))
+            "%s, failed VPCs %s." % (d.wall, d.wall / floor, throttles(d), d.failed_vpcs)
+        )
     return lines
 
 
@@ -76,40 +90,51 @@ def org_scale(summaries):
     workers = int(enable.extra.get("c7n_org_workers", 0)) or places
     waves = math.ceil(places / workers)
     lines = [
-        "### Item 5: org scale (c7n-org, %d accounts × %d regions, realistic mode)" % (
-            len(spec.account_ids), len(spec.regions)),
+        "### Item 5: org scale (c7n-org, %d accounts × %d regions, realistic mode)"
+        % (len(spec.account_ids), len(spec.regions)),
         "",
         "- Estate: %d account-regions × %d VPCs = %d. c7n-org runs one account-region per "
-        "worker process, %d at once (its default: 4 per CPU)." % (
-            places, per, spec.vpcs, workers),
+        "worker process, %d at once (its default: 4 per CPU)." % (places, per, spec.vpcs, workers),
         "- Floor: the quotas are per account-region, so each needs ≥ %d / %g = %.0f s; with "
         "every account-region at once that is the whole floor (%.0f s, the × floor column); "
-        "with c7n-org's %d workers, %d waves × %.0f s = **%.0f s**." % (
-            per, RATE, floor, floor, workers, waves, floor, waves * floor),
+        "with c7n-org's %d workers, %d waves × %.0f s = **%.0f s**."
+        % (per, RATE, floor, floor, workers, waves, floor, waves * floor),
         "- **(e) our enable policy**: %.1f s (%.1f× the %d-worker floor), failed VPCs %s, "
         "throttled %s. The proxy kept token buckets for %s account-regions in %s accounts: "
-        "every account-region paced on its own." % (
-            enable.wall, enable.wall / (waves * floor), workers, enable.failed_vpcs,
-            throttles(enable), _int(enable.extra.get("bucket_account_regions")),
-            _int(enable.extra.get("bucket_accounts"))),
+        "every account-region paced on its own."
+        % (
+            enable.wall,
+            enable.wall / (waves * floor),
+            workers,
+            enable.failed_vpcs,
+            throttles(enable),
+            _int(enable.extra.get("bucket_account_regions")),
+            _int(enable.extra.get("bucket_accounts")),
+        ),
     ]
     creates = enable.calls.get("iam:CreateRole", 0)
     if creates > len(spec.account_ids):
         lines.append(
             "- IAM: CreateRole %s and PutRolePolicy %s for %d accounts: an account's regions "
             "run at once and race for the delivery role; the loser reuses the winner's role "
-            "(EntityAlreadyExists) or puts the same policy again, and no VPC failed." % (
-                _int(creates), _int(enable.calls.get("iam:PutRolePolicy")),
-                len(spec.account_ids)))
+            "(EntityAlreadyExists) or puts the same policy again, and no VPC failed."
+            % (_int(creates), _int(enable.calls.get("iam:PutRolePolicy")), len(spec.account_ids))
+        )
     if alone is not None:
         lines += [
-            "- **(f) the built-in filter alone**: %.1f s, throttled %s." % (
-                alone.wall, throttles(alone)),
+            "- **(f) the built-in filter alone**: %.1f s, throttled %s."
+            % (alone.wall, throttles(alone)),
             "- **Ratio (e) / (f) = %.2f**: remediating costs %.1f s over finding the same "
             "VPCs. CPU (all processes): (e) %.0f s, (f) %.0f s for %.0f s and %.0f s of wall "
-            "time. Peak RSS is the largest single process." % (
-                enable.wall / alone.wall, enable.wall - alone.wall, enable.cpu, alone.cpu,
-                enable.wall, alone.wall),
+            "time. Peak RSS is the largest single process."
+            % (
+                enable.wall / alone.wall,
+                enable.wall - alone.wall,
+                enable.cpu,
+                alone.cpu,
+                enable.wall,
+                alone.wall,
+            ),
         ]
     return lines
 
@@ -130,26 +155,47 @@ def lambda_fit(summaries, realistic=None):
     rss_mb = run.peak_rss_kb / 1024.0
     vcpu = memory / float(LAMBDA_MB_PER_VCPU)
     cpu_bound = run.cpu / vcpu
-    fits = (run.wall_range[1] <= LAMBDA_TIMEOUT_S and run.failed_vpcs == 0
-            and rss_mb < memory and cpu_bound < LAMBDA_TIMEOUT_S)
+    fits = (
+        run.wall_range[1] <= LAMBDA_TIMEOUT_S
+        and run.failed_vpcs == 0
+        and rss_mb < memory
+        and cpu_bound < LAMBDA_TIMEOUT_S
+    )
     lines = [
-        "### Item 6: Lambda (%s, %s VPCs, bare emulator)" % (
-            "policies/vpc-flow-logs-periodic.yml", _n(run.vpcs)),
+        "### Item 6: Lambda (%s, %s VPCs, bare emulator)"
+        % ("policies/vpc-flow-logs-periodic.yml", _n(run.vpcs)),
         "",
         "- **Archive** (as the stock `custodian run` uploads it): %s bytes zipped (%.0f KiB), "
         "%s bytes unzipped (%.1f MiB), %s files, plugin inside: %s; handler `%s`, %s, "
-        "MemorySize %d MB, Timeout %d s." % (
-            _n(x.get("archive_zipped_bytes")), x.get("archive_zipped_bytes", 0) / 1024.0,
-            _n(x.get("archive_unzipped_bytes")), x.get("archive_unzipped_bytes", 0) / 2 ** 20,
-            _n(x.get("archive_files")), "yes" if x.get("archive_has_plugin") else "NO",
-            x.get("handler"), x.get("runtime"), memory, timeout),
+        "MemorySize %d MB, Timeout %d s."
+        % (
+            _n(x.get("archive_zipped_bytes")),
+            x.get("archive_zipped_bytes", 0) / 1024.0,
+            _n(x.get("archive_unzipped_bytes")),
+            x.get("archive_unzipped_bytes", 0) / 2**20,
+            _n(x.get("archive_files")),
+            "yes" if x.get("archive_has_plugin") else "NO",
+            x.get("handler"),
+            x.get("runtime"),
+            memory,
+            timeout,
+        ),
         "- **Bare-runtime run** (archive + the Lambda runtime's packages + stdlib; modules "
         "imported from anywhere else: %s): %.1f s wall (%.1f-%.1f), of which %.1f s in the "
         "handler and %.2f s importing it; peak RSS **%.0f MB**; CPU %.1f s; failed VPCs %s; "
-        "throttled %s." % (
-            len(x.get("outside_modules") or []) or "none", run.wall, run.wall_range[0],
-            run.wall_range[1], x.get("handler_run_s", 0), x.get("handler_import_s", 0),
-            rss_mb, run.cpu, run.failed_vpcs, throttles(run)),
+        "throttled %s."
+        % (
+            len(x.get("outside_modules") or []) or "none",
+            run.wall,
+            run.wall_range[0],
+            run.wall_range[1],
+            x.get("handler_run_s", 0),
+            x.get("handler_import_s", 0),
+            rss_mb,
+            run.cpu,
+            run.failed_vpcs,
+            throttles(run),
+        ),
         "- The quota floor: %s log groups / %g per s = %.0f s. The plugin paces itself at the "
         "quota even on the bare emulator, so this run *is* a run at the floor: %.2f× it, "
         "%.0f s of overhead." % (_n(run.vpcs), RATE, floor, run.wall / floor, overhead),
@@ -158,19 +204,26 @@ def lambda_fit(summaries, realistic=None):
         ratio = realistic.wall / floor_seconds(realistic.vpcs, SUITES[realistic.suite])
         lines.append(
             "- With AWS's latency: realistic mode (40 ms a call) ran (b) at %.2f× its floor "
-            "at N = %d; at that ratio %s VPCs take about %.0f s." % (
-                ratio, realistic.vpcs, _n(run.vpcs), ratio * floor))
+            "at N = %d; at that ratio %s VPCs take about %.0f s."
+            % (ratio, realistic.vpcs, _n(run.vpcs), ratio * floor)
+        )
     lines += [
         "- Memory and CPU: %.0f MB peak is %.0f%% of the function's %d MB. At %d MB Lambda "
         "gives about %.2f vCPU; the run's %.1f s of CPU would take about %.0f s on it, "
-        "overlapped with the paced calls." % (
-            rss_mb, 100.0 * rss_mb / memory, memory, memory, vcpu, run.cpu, cpu_bound),
+        "overlapped with the paced calls."
+        % (rss_mb, 100.0 * rss_mb / memory, memory, memory, vcpu, run.cpu, cpu_bound),
         "- **Can one 15-minute Lambda remediate %s VPCs at the quota floor? %s** %.0f s "
         "(slowest run %.0f s) against the %d s limit, %.0f s to spare; at this overhead one "
-        "invocation has room for about %s log groups (one per VPC)." % (
-            _n(run.vpcs), "Yes." if fits else "No.", run.wall, run.wall_range[1], LAMBDA_TIMEOUT_S,
+        "invocation has room for about %s log groups (one per VPC)."
+        % (
+            _n(run.vpcs),
+            "Yes." if fits else "No.",
+            run.wall,
+            run.wall_range[1],
+            LAMBDA_TIMEOUT_S,
             LAMBDA_TIMEOUT_S - run.wall_range[1],
-            _n((LAMBDA_TIMEOUT_S - max(overhead, 0)) * RATE)),
+            _n((LAMBDA_TIMEOUT_S - max(overhead, 0)) * RATE),
+        ),
     ]
     return lines
 
@@ -181,17 +234,21 @@ def _n(value):
 
 def audit_scale(summaries):
     """Issue 15: our audit beside the built-in filter on remediated, crowded estates."""
-    ours, builtin = find(summaries, "estate-1000", "audit"), find(summaries, "estate-1000",
-                                                                   "builtin-audit")
-    org_ours, org_alone = (find(summaries, "org-audit-20x2", "org-audit"),
-                           find(summaries, "org-audit-20x2", "org-filter"))
+    ours, builtin = (
+        find(summaries, "estate-1000", "audit"),
+        find(summaries, "estate-1000", "builtin-audit"),
+    )
+    org_ours, org_alone = (
+        find(summaries, "org-audit-20x2", "org-audit"),
+        find(summaries, "org-audit-20x2", "org-filter"),
+    )
     lines = []
     if ours is not None:
         spec = SUITES["estate-1000"].estate
         groups = spec.vpcs + spec.unrelated_log_groups
         lines += [
-            "### One account-region: %s VPCs amid %s unrelated log groups (realistic mode)" % (
-                _n(spec.vpcs), _n(spec.unrelated_log_groups)),
+            "### One account-region: %s VPCs amid %s unrelated log groups (realistic mode)"
+            % (_n(spec.vpcs), _n(spec.unrelated_log_groups)),
             "",
             "- Every VPC has a healthy flow log into a group of its own, half under "
             "`/vpc/flow-logs/`, half under `/aws/vpc/` (two conventions).",
@@ -199,14 +256,21 @@ def audit_scale(summaries):
             "- The formula (docs/audit.md): DescribeLogGroups = one listing per convention of "
             "ceil(%d/50) pages each = %d calls, whatever else the account holds. Before issue "
             "15 the single listing under the names' common prefix (`/`) would have paged "
-            "through all %s groups: ceil(%s/50) = %d calls (computed, not measured)." % (
-                spec.vpcs // 2, 2 * math.ceil(spec.vpcs / 2 / 50), _n(groups), _n(groups),
-                math.ceil(groups / 50)),
+            "through all %s groups: ceil(%s/50) = %d calls (computed, not measured)."
+            % (
+                spec.vpcs // 2,
+                2 * math.ceil(spec.vpcs / 2 / 50),
+                _n(groups),
+                _n(groups),
+                math.ceil(groups / 50),
+            ),
         ]
         if builtin is not None:
-            lines.append("- **(i) the built-in filter alone**, same estate, same run: %s; %.1f s"
-                         " (ratio (h) / (i) = %.2f; it judges only whether a flow log exists)."
-                         % (by_operation(builtin.calls), builtin.wall, ours.wall / builtin.wall))
+            lines.append(
+                "- **(i) the built-in filter alone**, same estate, same run: %s; %.1f s"
+                " (ratio (h) / (i) = %.2f; it judges only whether a flow log exists)."
+                % (by_operation(builtin.calls), builtin.wall, ours.wall / builtin.wall)
+            )
         lines.append("")
     if org_ours is not None and org_alone is not None:
         spec = SUITES["org-audit-20x2"].estate
@@ -216,18 +280,22 @@ def audit_scale(summaries):
             "alone (realistic mode)" % (len(spec.account_ids), len(spec.regions)),
             "",
             "- Estate: %d account-regions × %d VPCs, remediated under two conventions, amid "
-            "%s unrelated log groups each (%s in all)." % (
-                len(spec.account_regions), spec.share(0), _n(spec.unrelated_log_groups),
-                _n(spec.unrelated_log_groups * len(spec.account_regions))),
+            "%s unrelated log groups each (%s in all)."
+            % (
+                len(spec.account_regions),
+                spec.share(0),
+                _n(spec.unrelated_log_groups),
+                _n(spec.unrelated_log_groups * len(spec.account_regions)),
+            ),
             "- **(j) our audit**: %.1f s, %s. Per account-region the %d names of 2 "
             "conventions take one exact lookup on AWS (ceil(%d/50) = 1 < 2); moto ignores its "
-            "identifiers, so here the audit then lists both conventions: 3 calls." % (
-                org_ours.wall, by_operation(org_ours.calls), spec.share(0), spec.share(0)),
-            "- **(f) the built-in filter alone**: %.1f s, %s." % (
-                org_alone.wall, by_operation(org_alone.calls)),
+            "identifiers, so here the audit then lists both conventions: 3 calls."
+            % (org_ours.wall, by_operation(org_ours.calls), spec.share(0), spec.share(0)),
+            "- **(f) the built-in filter alone**: %.1f s, %s."
+            % (org_alone.wall, by_operation(org_alone.calls)),
             "- **Ratio (j) / (f) = %.2f** (target ≤ %.1f: %s). CPU (all processes): (j) %.0f s,"
-            " (f) %.0f s." % (ratio, AUDIT_TARGET, verdict(ratio <= AUDIT_TARGET), org_ours.cpu,
-                             org_alone.cpu),
+            " (f) %.0f s."
+            % (ratio, AUDIT_TARGET, verdict(ratio <= AUDIT_TARGET), org_ours.cpu, org_alone.cpu),
         ]
     return lines
 
@@ -240,8 +308,10 @@ def findings(summaries):
     scale = audit_scale(summaries)
     if scale:
         parts += ["## Issue 15: the audit at real account sizes", ""] + scale
-    for heading, section in ((report_org.REPORTS_HEADING, report_org.section),
-                             (cost.HEADING, cost.section)):
+    for heading, section in (
+        (report_org.REPORTS_HEADING, report_org.section),
+        (cost.HEADING, cost.section),
+    ):
         lines = section(summaries)
         if lines:
             parts += ["", "## " + heading, ""] + lines

@@ -12,6 +12,7 @@ Its figures (archive size zipped and unzipped, the function's memory and timeout
 spent in the handler, modules imported from outside archive/runtime/stdlib) go to
 `bench-extra.json` for the report.
 """
+
 import base64
 import io
 import json
@@ -22,7 +23,12 @@ import zipfile
 
 from localaws.estate import clients
 from localaws.lambda_boot import (
-    BOOT, created_functions, evidence_vars, runtime_folder, scheduled_event)
+    BOOT,
+    created_functions,
+    evidence_vars,
+    runtime_folder,
+    scheduled_event,
+)
 from localaws.server import Recorder
 
 from . import estate as estates
@@ -31,35 +37,62 @@ from .scenarios import BIN, POLICIES, SUITES, Suite, scenario
 POLICY = os.path.join(POLICIES, "vpc-flow-logs-periodic.yml")
 FUNCTION = "custodian-vpc-flow-logs-periodic"
 LAMBDA_ROLE = "c7n-vpcflow-lambda"
-DEFAULT_MEMORY_MB = 512      # Custodian's default for Lambda modes (c7n.mu)
+DEFAULT_MEMORY_MB = 512  # Custodian's default for Lambda modes (c7n.mu)
 
 
 def deploy(ctx, region):
     """Deploy the periodic policy with the stock custodian; returns the CreateFunction body."""
-    iam, s3 = clients(ctx.endpoint, estates.DEFAULT_ACCOUNT, region, "iam", "s3",
-                      config=estates.DIRECT)
+    iam, s3 = clients(
+        ctx.endpoint, estates.DEFAULT_ACCOUNT, region, "iam", "s3", config=estates.DIRECT
+    )
     vars_file = evidence_vars(ctx.workdir, s3, region)
     try:
-        iam.create_role(RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole"}]}))
+        iam.create_role(
+            RoleName=LAMBDA_ROLE,
+            AssumeRolePolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+        )
     except iam.exceptions.EntityAlreadyExistsException:
         pass
     recorder = Recorder(ctx.endpoint)
     recorder.start()
     try:
         completed = subprocess.run(
-            [os.path.join(BIN, "custodian"), "run", "-s", os.path.join(ctx.workdir, "deploy"),
-             "-r", region, "--vars-file", vars_file, POLICY], env=ctx.env, cwd=ctx.workdir, capture_output=True,
-            text=True, timeout=600)
+            [
+                os.path.join(BIN, "custodian"),
+                "run",
+                "-s",
+                os.path.join(ctx.workdir, "deploy"),
+                "-r",
+                region,
+                "--vars-file",
+                vars_file,
+                POLICY,
+            ],
+            env=ctx.env,
+            cwd=ctx.workdir,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     finally:
         recorder.stop()
         entries = recorder.entries()
     if completed.returncode != 0:
         raise RuntimeError("deploying %s failed:\n%s" % (POLICY, completed.stderr[-3000:]))
-    bodies = [c.params for c in created_functions(entries)
-              if c.params.get("FunctionName") == FUNCTION]
+    bodies = [
+        c.params for c in created_functions(entries) if c.params.get("FunctionName") == FUNCTION
+    ]
     if not bodies:
         raise RuntimeError("no CreateFunction for %s was recorded" % FUNCTION)
     return bodies[-1]
@@ -67,12 +100,17 @@ def deploy(ctx, region):
 
 def lambda_environment(env, region, memory_mb, task):
     """The variables a Lambda function sees (here: the emulator's endpoint and dummies)."""
-    lambda_env = {k: v for k, v in env.items()
-                  if k.startswith("AWS_") or k in ("HOME", "PATH", "LANG", "TZ")}
-    lambda_env.update(AWS_REGION=region, AWS_DEFAULT_REGION=region,
-                      AWS_LAMBDA_FUNCTION_NAME=FUNCTION,
-                      AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(memory_mb),
-                      AWS_EXECUTION_ENV="AWS_Lambda_python3.11", LAMBDA_TASK_ROOT=task)
+    lambda_env = {
+        k: v for k, v in env.items() if k.startswith("AWS_") or k in ("HOME", "PATH", "LANG", "TZ")
+    }
+    lambda_env.update(
+        AWS_REGION=region,
+        AWS_DEFAULT_REGION=region,
+        AWS_LAMBDA_FUNCTION_NAME=FUNCTION,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(memory_mb),
+        AWS_EXECUTION_ENV="AWS_Lambda_python3.11",
+        LAMBDA_TASK_ROOT=task,
+    )
     return lambda_env
 
 
@@ -82,7 +120,9 @@ def archive_figures(function, archive):
         "archive_zipped_bytes": len(archive),
         "archive_unzipped_bytes": sum(m.file_size for m in members),
         "archive_files": len(members),
-        "archive_has_plugin": any(m.filename == "c7n_vpcflow/remediation/action.py" for m in members),
+        "archive_has_plugin": any(
+            m.filename == "c7n_vpcflow/remediation/action.py" for m in members
+        ),
         "handler": function["Handler"],
         "runtime": function.get("Runtime"),
         "memory_mb": function.get("MemorySize", DEFAULT_MEMORY_MB),
@@ -109,8 +149,18 @@ def lambda_run(ctx):
     ctx.env.clear()
     ctx.env.update(lambda_env)
     # -I: no user site, no PYTHON* variables, no script directory; -S: no site-packages.
-    return [sys.executable, "-I", "-S", "-c", BOOT, task, runtime, function["Handler"],
-            event_file, extra_file]
+    return [
+        sys.executable,
+        "-I",
+        "-S",
+        "-c",
+        BOOT,
+        task,
+        runtime,
+        function["Handler"],
+        event_file,
+        extra_file,
+    ]
 
 
 SUITES["lambda-1000"] = Suite("lambda-1000", "bare", estates.EstateSpec(1000), ("lambda",))

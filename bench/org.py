@@ -9,6 +9,7 @@ worker process, `C7N_ORG_PARALLEL` of them at once (default 4 per CPU).
 (`count: 0`, no action), the cheapest way c7n-org can find the same VPCs. The ratio of
 their wall times is what remediation costs over merely looking.
 """
+
 import json
 import multiprocessing
 import os
@@ -41,9 +42,15 @@ def worker_count(env=None):
 
 
 def accounts_file(ctx):
-    accounts = [{"name": "bench-%02d" % n, "account_id": account_id,
-                 "role": RUNNER_ROLE % account_id, "regions": list(ctx.estate.regions)}
-                for n, account_id in enumerate(ctx.estate.account_ids, 1)]
+    accounts = [
+        {
+            "name": "bench-%02d" % n,
+            "account_id": account_id,
+            "role": RUNNER_ROLE % account_id,
+            "regions": list(ctx.estate.regions),
+        }
+        for n, account_id in enumerate(ctx.estate.account_ids, 1)
+    ]
     path = os.path.join(ctx.workdir, "accounts.yml")
     with open(path, "w") as f:
         yaml.safe_dump({"accounts": accounts}, f, sort_keys=False)
@@ -53,10 +60,25 @@ def accounts_file(ctx):
 def c7n_org(ctx, policy_file):
     """c7n-org's argv; the run's shape goes to bench-extra.json for the report."""
     with open(os.path.join(ctx.workdir, "bench-extra.json"), "w") as f:
-        json.dump({"c7n_org_workers": worker_count(ctx.env),
-                   "account_regions": len(ctx.estate.account_regions)}, f)
-    return [os.path.join(BIN, "c7n-org"), "run", "-c", accounts_file(ctx),
-            "-s", os.path.join(ctx.workdir, "out"), "-u", policy_file, "--cache-period", "0"]
+        json.dump(
+            {
+                "c7n_org_workers": worker_count(ctx.env),
+                "account_regions": len(ctx.estate.account_regions),
+            },
+            f,
+        )
+    return [
+        os.path.join(BIN, "c7n-org"),
+        "run",
+        "-c",
+        accounts_file(ctx),
+        "-s",
+        os.path.join(ctx.workdir, "out"),
+        "-u",
+        policy_file,
+        "--cache-period",
+        "0",
+    ]
 
 
 @scenario("org-enable", "(e) our enable policy via c7n-org")
@@ -64,8 +86,9 @@ def org_enable(ctx):
     return c7n_org(ctx, os.path.join(POLICIES, "vpc-flow-logs-enable.yml"))
 
 
-@scenario("org-filter", "(f) built-in flow-logs filter alone (count: 0) via c7n-org",
-          remediates=False)
+@scenario(
+    "org-filter", "(f) built-in flow-logs filter alone (count: 0) via c7n-org", remediates=False
+)
 def org_filter(ctx):
     return c7n_org(ctx, write_policy(ctx, "builtin-filter.yml", BUILTIN_FILTER))
 

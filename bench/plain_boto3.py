@@ -10,6 +10,7 @@ default retries and nothing else. Standalone (boto3 only), run by path.
 Prints one JSON line: {"vpcs": judged, "fixed": n, "failed": {vpc id: error}}; exits 1
 when a VPC could not be fixed.
 """
+
 import argparse
 import json
 import sys
@@ -37,16 +38,34 @@ def delivery_role(iam, account_id):
     except ClientError as e:
         if e.response["Error"]["Code"] != "NoSuchEntity":
             raise
-    trust = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Action": "sts:AssumeRole",
-        "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
     arn = iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    access = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow",
-        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
-                   "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-        "Resource": "arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % account_id}]}
+    access = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "logs:CreateLogGroup",
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:DescribeLogGroups",
+                    "logs:DescribeLogStreams",
+                ],
+                "Resource": "arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % account_id,
+            }
+        ],
+    }
     iam.put_role_policy(RoleName=ROLE, PolicyName="delivery", PolicyDocument=json.dumps(access))
     return arn
 
@@ -56,8 +75,10 @@ def fix_region(session, region, account_id, role_arn, failed):
     logs = session.client("logs", region_name=region)
     vpcs = [v for v in everything(ec2, "describe_vpcs", "Vpcs") if v["OwnerId"] == account_id]
     logged = {f["ResourceId"] for f in everything(ec2, "describe_flow_logs", "FlowLogs")}
-    groups = {g["logGroupName"] for g in everything(
-        logs, "describe_log_groups", "logGroups", logGroupNamePrefix=GROUP % "")}
+    groups = {
+        g["logGroupName"]
+        for g in everything(logs, "describe_log_groups", "logGroups", logGroupNamePrefix=GROUP % "")
+    }
     fixed = 0
     for vpc in vpcs:
         vpc_id = vpc["VpcId"]
@@ -69,11 +90,20 @@ def fix_region(session, region, account_id, role_arn, failed):
                 logs.create_log_group(logGroupName=group, tags=TAGS)
             logs.put_retention_policy(logGroupName=group, retentionInDays=RETENTION_DAYS)
             response = ec2.create_flow_logs(
-                ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="REJECT",
-                LogDestinationType="cloud-watch-logs", LogGroupName=group,
-                DeliverLogsPermissionArn=role_arn, MaxAggregationInterval=600,
-                TagSpecifications=[{"ResourceType": "vpc-flow-log", "Tags": [
-                    {"Key": k, "Value": v} for k, v in TAGS.items()]}])
+                ResourceIds=[vpc_id],
+                ResourceType="VPC",
+                TrafficType="REJECT",
+                LogDestinationType="cloud-watch-logs",
+                LogGroupName=group,
+                DeliverLogsPermissionArn=role_arn,
+                MaxAggregationInterval=600,
+                TagSpecifications=[
+                    {
+                        "ResourceType": "vpc-flow-log",
+                        "Tags": [{"Key": k, "Value": v} for k, v in TAGS.items()],
+                    }
+                ],
+            )
             if response.get("Unsuccessful"):
                 raise RuntimeError(response["Unsuccessful"][0]["Error"]["Code"])
             fixed += 1

@@ -1,4 +1,5 @@
 """bench/RESULTS.md: the table, the machine, the date, the commit, and every run."""
+
 import datetime
 import hashlib
 import os
@@ -8,18 +9,31 @@ import sys
 from importlib import metadata
 
 from localaws.quotas import DEFAULT_QUOTAS
+
 from .scenarios import BIN, MODES, REPO, SCENARIOS, SUITES
 
 FLOOR_RULE = "logs:CreateLogGroup"
-FIRST = ("GetCallerIdentity", "DescribeVpcs", "DescribeFlowLogs", "DescribeLogGroups",
-         "GetRole", "CreateRole", "PutRolePolicy", "CreateLogGroup", "PutRetentionPolicy",
-         "TagResource", "CreateFlowLogs", "CreateTags")
+FIRST = (
+    "GetCallerIdentity",
+    "DescribeVpcs",
+    "DescribeFlowLogs",
+    "DescribeLogGroups",
+    "GetRole",
+    "CreateRole",
+    "PutRolePolicy",
+    "CreateLogGroup",
+    "PutRetentionPolicy",
+    "TagResource",
+    "CreateFlowLogs",
+    "CreateTags",
+)
 
 
 def git(*args):
     try:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
-                              timeout=30).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=30
+        ).stdout.strip()
     except OSError:
         return ""
 
@@ -43,23 +57,30 @@ def committed_files():
 
 def package_files(location):
     """{path in the package at `location`: blob sha} of its .py files, as git hashes them."""
-    return {os.path.relpath(os.path.join(folder, name), location): _blob_sha(
-        os.path.join(folder, name)) for folder, _dirs, names in os.walk(location)
-        for name in names if name.endswith(".py")}
+    return {
+        os.path.relpath(os.path.join(folder, name), location): _blob_sha(os.path.join(folder, name))
+        for folder, _dirs, names in os.walk(location)
+        for name in names
+        if name.endswith(".py")
+    }
 
 
 def installed_plugin():
     """How the plugin the `custodian` children load compares with the commit measured."""
-    code = ("import importlib.util as u; "
-            "print(u.find_spec('c7n_vpcflow').submodule_search_locations[0])")
-    probe = subprocess.run([os.path.join(BIN, "python"), "-c", code], cwd="/",
-                           capture_output=True, text=True)
+    code = (
+        "import importlib.util as u; "
+        "print(u.find_spec('c7n_vpcflow').submodule_search_locations[0])"
+    )
+    probe = subprocess.run(
+        [os.path.join(BIN, "python"), "-c", code], cwd="/", capture_output=True, text=True
+    )
     location = probe.stdout.strip()
     if not location:
         return "not found (%s)" % probe.stderr.strip()[-200:]
     committed, installed = committed_files(), package_files(location)
-    differing = sorted(n for n in set(committed) | set(installed)
-                       if committed.get(n) != installed.get(n))
+    differing = sorted(
+        n for n in set(committed) | set(installed) if committed.get(n) != installed.get(n)
+    )
     if not differing:
         return "identical to c7n_vpcflow/ at the commit above (%s)" % location
     return "differs from the commit above in %s (%s)" % (", ".join(differing), location)
@@ -69,14 +90,14 @@ def machine():
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     memory = ""
     try:
         with open("/proc/meminfo") as f:
             kib = int(f.readline().split()[1])
-        memory = ", %.0f GiB RAM" % (kib / 2 ** 20)
+        memory = ", %.0f GiB RAM" % (kib / 2**20)
     except (OSError, ValueError, IndexError):
         pass
     return "%s, %s, %d CPUs%s" % (platform.platform(), cpu, os.cpu_count() or 0, memory)
@@ -99,8 +120,9 @@ def op_name(key):
 
 def ordered(counts):
     rank = {op: i for i, op in enumerate(FIRST)}
-    return sorted(counts.items(), key=lambda kv: (rank.get(op_name(kv[0]), len(FIRST)),
-                                                  op_name(kv[0])))
+    return sorted(
+        counts.items(), key=lambda kv: (rank.get(op_name(kv[0]), len(FIRST)), op_name(kv[0]))
+    )
 
 
 def fmt(n):
@@ -111,8 +133,10 @@ def by_operation(counts):
     items = [(k, v) for k, v in ordered(counts) if v]
     if not items:
         return "0"
-    return "**%s**: %s" % (fmt(sum(v for _, v in items)), ", ".join(
-        "%s %s" % (op_name(k), fmt(v)) for k, v in items))
+    return "**%s**: %s" % (
+        fmt(sum(v for _, v in items)),
+        ", ".join("%s %s" % (op_name(k), fmt(v)) for k, v in items),
+    )
 
 
 def floor_seconds(vpcs, suite=None):
@@ -129,7 +153,11 @@ def estate_size(s, suite):
     if places == 1:
         return "%d" % s.vpcs
     return "%d (%d accounts × %d regions × %d)" % (
-        s.vpcs, len(suite.estate.account_ids), len(suite.estate.regions), s.vpcs // places)
+        s.vpcs,
+        len(suite.estate.account_ids),
+        len(suite.estate.regions),
+        s.vpcs // places,
+    )
 
 
 def table(summaries):
@@ -143,23 +171,47 @@ def table(summaries):
         if suite and not suite.vpc_table:
             continue
         mode = suite.mode if suite else s.suite
-        lines.append("| %s | %s | %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.0f | %.2f |" % (
-            mode, estate_size(s, suite), SCENARIOS[s.scenario].label, by_operation(s.calls),
-            by_operation(s.throttled) if s.throttled else "0",
-            "n/a" if s.failed_vpcs is None else fmt(s.failed_vpcs),
-            s.wall, s.wall_range[0], s.wall_range[1], s.peak_rss_kb / 1024.0,
-            s.wall / floor_seconds(s.vpcs, suite)))
+        lines.append(
+            "| %s | %s | %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.0f | %.2f |"
+            % (
+                mode,
+                estate_size(s, suite),
+                SCENARIOS[s.scenario].label,
+                by_operation(s.calls),
+                by_operation(s.throttled) if s.throttled else "0",
+                "n/a" if s.failed_vpcs is None else fmt(s.failed_vpcs),
+                s.wall,
+                s.wall_range[0],
+                s.wall_range[1],
+                s.peak_rss_kb / 1024.0,
+                s.wall / floor_seconds(s.vpcs, suite),
+            )
+        )
     return "\n".join(lines)
 
 
 def runs_table(results):
-    lines = ["| suite | scenario | rep | exit | wall s | CPU s | peak RSS MB | calls | throttled "
-             "| failed VPCs |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| suite | scenario | rep | exit | wall s | CPU s | peak RSS MB | calls | throttled "
+        "| failed VPCs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for m in results:
-        lines.append("| %s | %s | %d | %d | %.1f | %.1f | %.0f | %d | %d | %s |" % (
-            m.suite, m.scenario, m.rep, m.exit_code, m.wall, m.cpu, m.peak_rss_kb / 1024.0,
-            sum(m.calls.values()), sum(m.throttled.values()),
-            "n/a" if m.failed_vpcs is None else m.failed_vpcs))
+        lines.append(
+            "| %s | %s | %d | %d | %.1f | %.1f | %.0f | %d | %d | %s |"
+            % (
+                m.suite,
+                m.scenario,
+                m.rep,
+                m.exit_code,
+                m.wall,
+                m.cpu,
+                m.peak_rss_kb / 1024.0,
+                sum(m.calls.values()),
+                sum(m.throttled.values()),
+                "n/a" if m.failed_vpcs is None else m.failed_vpcs,
+            )
+        )
     return "\n".join(lines)
 
 
@@ -167,13 +219,18 @@ def settings():
     lines = []
     for mode in MODES.values():
         if mode.proxied and mode.quotas:
-            quotas = ", ".join("%s %g/s (burst %g)" % (r, q, mode.bursts.get(r, max(1.0, q)))
-                               for r, q in sorted(mode.quotas.items()))
-            lines.append("- **%s**: proxy adds %g ms per call; token buckets per account-region: "
-                         "%s." % (mode.name, mode.latency_ms, quotas))
+            quotas = ", ".join(
+                "%s %g/s (burst %g)" % (r, q, mode.bursts.get(r, max(1.0, q)))
+                for r, q in sorted(mode.quotas.items())
+            )
+            lines.append(
+                "- **%s**: proxy adds %g ms per call; token buckets per account-region: "
+                "%s." % (mode.name, mode.latency_ms, quotas)
+            )
         elif mode.proxied:
-            lines.append("- **%s**: proxy adds %g ms per call, no quota." % (
-                mode.name, mode.latency_ms))
+            lines.append(
+                "- **%s**: proxy adds %g ms per call, no quota." % (mode.name, mode.latency_ms)
+            )
         else:
             lines.append("- **%s**: the moto server itself, no latency, no quota." % mode.name)
     return "\n".join(lines)
@@ -182,51 +239,69 @@ def settings():
 def render(summaries, results, reps, elapsed):
     from .findings import findings
     from .notes import METHOD
-    return "\n".join([
-        "# Benchmark results (issue 6)",
-        "",
-        "Generated by `make bench` (`python -m bench`); do not edit by hand.",
-        "",
-        *provenance(elapsed),
-        "- **Runs**: median of %d per row, scenarios interleaved (rep 1 of each, then rep 2...)."
-        % reps,
-        settings(),
-        "",
-        table(summaries),
-        "",
-        findings(summaries),
-        "",
-        (METHOD % {"floor_rule": FLOOR_RULE, "floor_rate": DEFAULT_QUOTAS[FLOOR_RULE],
-                  "python": os.path.basename(sys.executable)}).rstrip(),
-        "",
-        "## Every run",
-        "",
-        runs_table(results),
-        "",
-    ])
+
+    return "\n".join(
+        [
+            "# Benchmark results (issue 6)",
+            "",
+            "Generated by `make bench` (`python -m bench`); do not edit by hand.",
+            "",
+            *provenance(elapsed),
+            "- **Runs**: median of %d per row, scenarios interleaved "
+            "(rep 1 of each, then rep 2...)." % reps,
+            settings(),
+            "",
+            table(summaries),
+            "",
+            findings(summaries),
+            "",
+            (
+                METHOD
+                % {
+                    "floor_rule": FLOOR_RULE,
+                    "floor_rate": DEFAULT_QUOTAS[FLOOR_RULE],
+                    "python": os.path.basename(sys.executable),
+                }
+            ).rstrip(),
+            "",
+            "## Every run",
+            "",
+            runs_table(results),
+            "",
+        ]
+    )
 
 
 def provenance(elapsed):
     head = git("rev-parse", "HEAD")
     dirty = git("status", "--porcelain", "--untracked-files=no")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return ["- **Date**: %s (this bench: %.0f s)" % (now, elapsed),
-            "- **Machine**: %s" % machine(),
-            "- **Commit**: %s%s" % (head or "unknown",
-                                    " (tracked files modified)" if dirty else ""),
-            "- **Plugin measured** (the installed one the children load): %s"
-            % installed_plugin(),
-            "- **Software**: %s" % versions()]
+    return [
+        "- **Date**: %s (this bench: %.0f s)" % (now, elapsed),
+        "- **Machine**: %s" % machine(),
+        "- **Commit**: %s%s" % (head or "unknown", " (tracked files modified)" if dirty else ""),
+        "- **Plugin measured** (the installed one the children load): %s" % installed_plugin(),
+        "- **Software**: %s" % versions(),
+    ]
 
 
 def render_section(heading, lines, results, reps, elapsed):
     """A section of its own suites, measured apart from the rest of RESULTS.md: its
     provenance, its findings and its runs."""
-    return "\n".join(["## " + heading, "", "Measured apart from the sections above by "
-                      "`python -m bench --suite %s --reps %d`." % (
-                          " --suite ".join(dict.fromkeys(m.suite for m in results)), reps),
-                      ""] + provenance(elapsed) + [settings(), ""] + lines + [
-                      "", "Its runs:", "", runs_table(results), ""])
+    return "\n".join(
+        [
+            "## " + heading,
+            "",
+            "Measured apart from the sections above by "
+            "`python -m bench --suite %s --reps %d`."
+            % (" --suite ".join(dict.fromkeys(m.suite for m in results)), reps),
+            "",
+        ]
+        + provenance(elapsed)
+        + [settings(), ""]
+        + lines
+        + ["", "Its runs:", "", runs_table(results), ""]
+    )
 
 
 def merge_section(existing, section):
@@ -236,7 +311,7 @@ def merge_section(existing, section):
     if heading in existing:
         start = existing.index(heading)
         end = existing.find("\n## ", start + len(heading))
-        return existing[:start] + section + (existing[end + 1:] if end >= 0 else "")
+        return existing[:start] + section + (existing[end + 1 :] if end >= 0 else "")
     before = existing.find("## How to read it")
     if before < 0:
         return existing.rstrip("\n") + "\n\n" + section

@@ -15,6 +15,7 @@ account-regions with a daily run over 45 days; (m) the HTML report with its hist
 the default 30 days beside (n) `--since none`. The report changes nothing, so each suite
 is seeded once for all its runs.
 """
+
 import json
 import os
 import shutil
@@ -31,15 +32,30 @@ BUCKET = "org-c7n-vpcflow-evidence"
 EVIDENCE = "s3://%s/vpc-flow-logs" % BUCKET
 S3_LATENCY_MS = 100.0
 # The 17 regions AWS enables by default.
-REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1",
-           "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
-           "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1",
-           "ap-southeast-2", "sa-east-1")
+REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "sa-east-1",
+)
 # The extrapolation: an organisation of 1,000 accounts in those regions, on S3.
 ORG_ACCOUNT_REGIONS = 1000 * len(REGIONS)
 AWS_S3_LATENCY_MS = 25.0
 TARGET_MEASURED_S, TARGET_ORG_S, TARGET_PER_ACCOUNT_REGION = 120, 180, 10
-LOCK_DAYS = 400       # as iam/evidence-bucket.yml locks every version
+LOCK_DAYS = 400  # as iam/evidence-bucket.yml locks every version
 REPORTS_HEADING = "Issue 20: reports at organisation scale"
 MODES["s3-latency"] = Mode("s3-latency", S3_LATENCY_MS, {})
 
@@ -48,10 +64,11 @@ MODES["s3-latency"] = Mode("s3-latency", S3_LATENCY_MS, {})
 class EvidenceSpec:
     """An evidence bucket: a run of the audit policy in every account-region at each age
     (hours before the hour it is seeded in)."""
+
     accounts: int
     regions: int
     ages_hours: tuple = (1,)
-    vpcs_per_run: int = 3         # the audit run copied: a healthy, a bare, the default VPC
+    vpcs_per_run: int = 3  # the audit run copied: a healthy, a bare, the default VPC
 
     @property
     def account_ids(self):
@@ -59,7 +76,7 @@ class EvidenceSpec:
 
     @property
     def account_regions(self):
-        return [(a, r) for a in self.account_ids for r in REGIONS[:self.regions]]
+        return [(a, r) for a in self.account_ids for r in REGIONS[: self.regions]]
 
     @property
     def vpcs(self):
@@ -74,63 +91,90 @@ class EvidenceSpec:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
-        return seed_evidence(endpoint, BUCKET, files, self.account_regions,
-                             [now - timedelta(hours=h) for h in self.ages_hours],
-                             lock_days=LOCK_DAYS)
+        return seed_evidence(
+            endpoint,
+            BUCKET,
+            files,
+            self.account_regions,
+            [now - timedelta(hours=h) for h in self.ages_hours],
+            lock_days=LOCK_DAYS,
+        )
 
 
 def report(ctx, *options):
     """The report's argv; the estate's shape goes to bench-extra.json."""
     with open(os.path.join(ctx.workdir, "bench-extra.json"), "w") as f:
-        json.dump({"account_regions": len(ctx.estate.account_regions),
-                   "accounts": len(ctx.estate.account_ids)}, f)
+        json.dump(
+            {
+                "account_regions": len(ctx.estate.account_regions),
+                "accounts": len(ctx.estate.account_ids),
+            },
+            f,
+        )
     return [os.path.join(BIN, "c7n-vpcflow"), "report", EVIDENCE, *options]
 
 
-@scenario("report-latest", "(k) c7n-vpcflow report, JSON, default 32 workers",
-          remediates=False)
+@scenario("report-latest", "(k) c7n-vpcflow report, JSON, default 32 workers", remediates=False)
 def report_latest(ctx):
     return report(ctx, "--format", "json")
 
 
-@scenario("report-sequential", "(l) c7n-vpcflow report, JSON, --workers 1 (sequential)",
-          remediates=False)
+@scenario(
+    "report-sequential", "(l) c7n-vpcflow report, JSON, --workers 1 (sequential)", remediates=False
+)
 def report_sequential(ctx):
     return report(ctx, "--format", "json", "--workers", "1")
 
 
-@scenario("report-history", "(m) c7n-vpcflow report, HTML, history --since 30d (default)",
-          remediates=False)
+@scenario(
+    "report-history",
+    "(m) c7n-vpcflow report, HTML, history --since 30d (default)",
+    remediates=False,
+)
 def report_history(ctx):
     return report(ctx, "--format", "html")
 
 
-@scenario("report-history-all", "(n) c7n-vpcflow report, HTML, history --since none",
-          remediates=False)
+@scenario(
+    "report-history-all", "(n) c7n-vpcflow report, HTML, history --since none", remediates=False
+)
 def report_history_all(ctx):
     return report(ctx, "--format", "html", "--since", "none")
 
 
-SUITES["report-org"] = Suite("report-org", "s3-latency", EvidenceSpec(125, 16),
-                             ("report-latest", "report-sequential"), vpc_table=False)
+SUITES["report-org"] = Suite(
+    "report-org",
+    "s3-latency",
+    EvidenceSpec(125, 16),
+    ("report-latest", "report-sequential"),
+    vpc_table=False,
+)
 SUITES["report-history"] = Suite(
-    "report-history", "s3-latency", EvidenceSpec(10, 10, tuple(1 + 24 * d for d in range(45))),
-    ("report-history", "report-history-all"), vpc_table=False)
-
+    "report-history",
+    "s3-latency",
+    EvidenceSpec(10, 10, tuple(1 + 24 * d for d in range(45))),
+    ("report-history", "report-history-all"),
+    vpc_table=False,
+)
 
 
 # --- RESULTS.md -----------------------------------------------------------------------
+
 
 def section(summaries):
     """The lines of RESULTS.md on these suites (none when neither ran)."""
     found = {(s.suite, s.scenario): s for s in summaries}
     lines = []
-    latest, sequential = found.get(("report-org", "report-latest")), found.get(
-        ("report-org", "report-sequential"))
+    latest, sequential = (
+        found.get(("report-org", "report-latest")),
+        found.get(("report-org", "report-sequential")),
+    )
     if latest is not None:
         lines += latest_state(latest, sequential)
-    history, everything = found.get(("report-history", "report-history")), found.get(
-        ("report-history", "report-history-all"))
+    history, everything = (
+        found.get(("report-history", "report-history")),
+        found.get(("report-history", "report-history-all")),
+    )
     if history is not None:
         lines += history_cost(history, everything)
     return lines
@@ -167,36 +211,65 @@ def latest_state(k, sequential):
     estimate = max(latency_bound, cpu_bound)
     lines = [
         "### Item 7: the latest state of %s account-regions (%d accounts × %d regions), "
-        "+%g ms a request" % ("{:,}".format(places), spec.accounts, spec.regions,
-                              S3_LATENCY_MS),
+        "+%g ms a request" % ("{:,}".format(places), spec.accounts, spec.regions, S3_LATENCY_MS),
         "",
         "- **(k) 32 workers (the default)**: **%.1f s** (target ≤ %d s: %s); %d requests "
         "(%s), **%.2f per account-region** (target ≤ %d: %s); mean requests in flight "
         "%.1f (peak %d); client CPU %.1f s (%.2f ms a request; load average %.1f on %d "
-        "CPUs at its end); %s." % (
-            k.wall, TARGET_MEASURED_S, _met(k.wall <= TARGET_MEASURED_S), requests,
-            _by_operation(k), per, TARGET_PER_ACCOUNT_REGION,
-            _met(per <= TARGET_PER_ACCOUNT_REGION), mean, k.extra.get("peak_in_flight", 0),
-            k.cpu, cpu_ms, k.extra.get("load_average", 0.0), os.cpu_count() or 0, _judged(k)),
+        "CPUs at its end); %s."
+        % (
+            k.wall,
+            TARGET_MEASURED_S,
+            _met(k.wall <= TARGET_MEASURED_S),
+            requests,
+            _by_operation(k),
+            per,
+            TARGET_PER_ACCOUNT_REGION,
+            _met(per <= TARGET_PER_ACCOUNT_REGION),
+            mean,
+            k.extra.get("peak_in_flight", 0),
+            k.cpu,
+            cpu_ms,
+            k.extra.get("load_average", 0.0),
+            os.cpu_count() or 0,
+            _judged(k),
+        ),
     ]
     if sequential is not None:
         lines.append(
             "- **(l) sequential (`--workers 1`)**, same run: **%.1f s**, %d requests, mean in "
-            "flight %.2f: %.0f ms a request; (k) is **%.1f×** faster." % (
-                sequential.wall, _requests(sequential),
+            "flight %.2f: %.0f ms a request; (k) is **%.1f×** faster."
+            % (
+                sequential.wall,
+                _requests(sequential),
                 sequential.extra.get("mean_in_flight", 0.0),
-                1000.0 * sequential.wall / _requests(sequential), sequential.wall / k.wall))
+                1000.0 * sequential.wall / _requests(sequential),
+                sequential.wall / k.wall,
+            )
+        )
     lines += [
         "- **Extrapolated to %s account-regions** (1,000 accounts × %d regions) on S3 "
         "(~%g ms a request): %.2f × %s = %s requests. Waiting on S3 with 32 at once: "
         "%s × %g ms / 32 = %.0f s; the client's own CPU (one process, %.2f ms a request as "
         "measured): %.0f s. The larger bounds it: **about %.0f s** (target ≤ %d s: %s). "
-        "One after another it would take about %.0f min." % (
-            "{:,}".format(ORG_ACCOUNT_REGIONS), len(REGIONS), AWS_S3_LATENCY_MS, per,
-            "{:,}".format(ORG_ACCOUNT_REGIONS), "{:,.0f}".format(org_requests),
-            "{:,.0f}".format(org_requests), AWS_S3_LATENCY_MS, latency_bound, cpu_ms,
-            cpu_bound, estimate, TARGET_ORG_S, _met(estimate <= TARGET_ORG_S),
-            org_requests * (AWS_S3_LATENCY_MS + cpu_ms) / 60000.0),
+        "One after another it would take about %.0f min."
+        % (
+            "{:,}".format(ORG_ACCOUNT_REGIONS),
+            len(REGIONS),
+            AWS_S3_LATENCY_MS,
+            per,
+            "{:,}".format(ORG_ACCOUNT_REGIONS),
+            "{:,.0f}".format(org_requests),
+            "{:,.0f}".format(org_requests),
+            AWS_S3_LATENCY_MS,
+            latency_bound,
+            cpu_ms,
+            cpu_bound,
+            estimate,
+            TARGET_ORG_S,
+            _met(estimate <= TARGET_ORG_S),
+            org_requests * (AWS_S3_LATENCY_MS + cpu_ms) / 60000.0,
+        ),
         "",
     ]
     return lines
@@ -210,13 +283,19 @@ def history_cost(m, everything):
         "+%g ms a request" % (places, len(spec.ages_hours), S3_LATENCY_MS),
         "",
         "- **(m) `--since 30d` (the default)**: %.1f s; %d requests (%s), %.1f per "
-        "account-region; %s." % (m.wall, _requests(m), _by_operation(m),
-                                 _requests(m) / places, _judged(m)),
+        "account-region; %s."
+        % (m.wall, _requests(m), _by_operation(m), _requests(m) / places, _judged(m)),
     ]
     if everything is not None:
-        lines.append("- **(n) `--since none`**: %.1f s; %d requests (%s), %.1f per "
-                     "account-region." % (everything.wall, _requests(everything),
-                                          _by_operation(everything),
-                                          _requests(everything) / places))
+        lines.append(
+            "- **(n) `--since none`**: %.1f s; %d requests (%s), %.1f per "
+            "account-region."
+            % (
+                everything.wall,
+                _requests(everything),
+                _by_operation(everything),
+                _requests(everything) / places,
+            )
+        )
     lines.append("")
     return lines

@@ -9,6 +9,7 @@ throttle counts and the account-regions it kept buckets for, and ask the emulato
 VPCs still lack a working flow log. A scenario may leave figures of its own in
 `<run dir>/bench-extra.json` (a JSON object); they land in `Measurement.extra`.
 """
+
 import json
 import os
 import resource
@@ -42,13 +43,13 @@ class Measurement:
     exit_code: int
     wall: float
     peak_rss_kb: int
-    calls: dict                      # "service:Operation" -> calls that reached the emulator
-    throttled: dict = field(default_factory=dict)   # refused by the proxy
-    failed_vpcs: int = None          # still without a working flow log (None: n/a)
-    unparsed: int = 0                # recorder lines that did not parse
+    calls: dict  # "service:Operation" -> calls that reached the emulator
+    throttled: dict = field(default_factory=dict)  # refused by the proxy
+    failed_vpcs: int = None  # still without a working flow log (None: n/a)
+    unparsed: int = 0  # recorder lines that did not parse
     log_tail: str = ""
-    cpu: float = 0.0                 # user + system seconds of the child (and its children)
-    extra: dict = field(default_factory=dict)   # the scenario's own figures
+    cpu: float = 0.0  # user + system seconds of the child (and its children)
+    extra: dict = field(default_factory=dict)  # the scenario's own figures
 
 
 def count_calls(entries):
@@ -112,7 +113,7 @@ class Bench:
         self.workdir = workdir
         self.proxy = None
         self.mode = None
-        self.intact = None      # the estate the emulator holds unchanged, if any
+        self.intact = None  # the estate the emulator holds unchanged, if any
 
     def use_mode(self, name):
         mode = MODES[name]
@@ -169,23 +170,41 @@ class Bench:
         failed = None
         if scenario.remediates:
             failed = len(estates.unfixed(self.emulator.endpoint, spec))
-        return Measurement(suite.name, scenario_name, rep, spec.vpcs, exit_code, wall, rss,
-                           dict(calls), throttled, failed, unparsed, tail, cpu, extra)
+        return Measurement(
+            suite.name,
+            scenario_name,
+            rep,
+            spec.vpcs,
+            exit_code,
+            wall,
+            rss,
+            dict(calls),
+            throttled,
+            failed,
+            unparsed,
+            tail,
+            cpu,
+            extra,
+        )
 
     def proxy_concurrency(self, wall):
         """Requests in flight at the proxy during the run: the mean (their summed time
         over the run's wall time) and the peak."""
         stats = self.proxy.stats()
-        return {"mean_in_flight": stats["busy_seconds"] / wall if wall else 0.0,
-                "peak_in_flight": stats["peak_in_flight"]}
+        return {
+            "mean_in_flight": stats["busy_seconds"] / wall if wall else 0.0,
+            "peak_in_flight": stats["peak_in_flight"],
+        }
 
     def proxy_buckets(self):
         """The account-regions the proxy kept token buckets for during the run."""
         quotas = self.proxy.quotas
         with quotas.lock:
             places = {(account, region) for _rule, account, region in quotas.buckets}
-        return {"bucket_account_regions": len(places),
-                "bucket_accounts": len({account for account, _ in places})}
+        return {
+            "bucket_account_regions": len(places),
+            "bucket_accounts": len({account for account, _ in places}),
+        }
 
 
 def read_extra(run_dir):
@@ -204,10 +223,19 @@ def run_suites(bench, suites, reps, progress=print):
             for name in suite.scenarios:
                 m = bench.measure(suite, name, rep)
                 results.append(m)
-                progress("%-14s %-8s rep %d: exit %d, %.1f s, %d calls, %d throttled%s" % (
-                    suite.name, name, rep, m.exit_code, m.wall, sum(m.calls.values()),
-                    sum(m.throttled.values()),
-                    "" if m.failed_vpcs is None else ", %d VPCs unfixed" % m.failed_vpcs))
+                progress(
+                    "%-14s %-8s rep %d: exit %d, %.1f s, %d calls, %d throttled%s"
+                    % (
+                        suite.name,
+                        name,
+                        rep,
+                        m.exit_code,
+                        m.wall,
+                        sum(m.calls.values()),
+                        sum(m.throttled.values()),
+                        "" if m.failed_vpcs is None else ", %d VPCs unfixed" % m.failed_vpcs,
+                    )
+                )
     return results
 
 
@@ -230,7 +258,7 @@ class Summary:
     peak_rss_kb: float
     exit_codes: list
     cpu: float = 0.0
-    extra: dict = field(default_factory=dict)   # medians of numbers, else the first value
+    extra: dict = field(default_factory=dict)  # medians of numbers, else the first value
 
 
 def summarize(results):
@@ -242,13 +270,23 @@ def summarize(results):
     for (suite, scenario), runs in groups.items():
         walls = [m.wall for m in runs]
         failed = [m.failed_vpcs for m in runs if m.failed_vpcs is not None]
-        summaries.append(Summary(
-            suite, scenario, runs[0].vpcs, len(runs),
-            median_counts([m.calls for m in runs]), median_counts([m.throttled for m in runs]),
-            statistics.median(failed) if failed else None,
-            statistics.median(walls), (min(walls), max(walls)),
-            statistics.median([m.peak_rss_kb for m in runs]), [m.exit_code for m in runs],
-            statistics.median([m.cpu for m in runs]), median_extra([m.extra for m in runs])))
+        summaries.append(
+            Summary(
+                suite,
+                scenario,
+                runs[0].vpcs,
+                len(runs),
+                median_counts([m.calls for m in runs]),
+                median_counts([m.throttled for m in runs]),
+                statistics.median(failed) if failed else None,
+                statistics.median(walls),
+                (min(walls), max(walls)),
+                statistics.median([m.peak_rss_kb for m in runs]),
+                [m.exit_code for m in runs],
+                statistics.median([m.cpu for m in runs]),
+                median_extra([m.extra for m in runs]),
+            )
+        )
     return summaries
 
 

@@ -12,14 +12,16 @@ limiter), register a function::
 and name it in a `Suite`. A mode is the emulator bare (None) or behind the proxy with the
 given latency and quotas; a suite is a mode, an estate and the scenarios run on it.
 """
+
 import os
 import sys
 from dataclasses import dataclass, field
 
 import yaml
 
-from .estate import DEFAULT_ACCOUNT, EstateSpec
 from localaws.quotas import DEFAULT_LATENCY_MS, DEFAULT_QUOTAS
+
+from .estate import DEFAULT_ACCOUNT, EstateSpec
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POLICIES = os.path.join(REPO, "policies")
@@ -30,18 +32,18 @@ DELIVERY_ROLE = "arn:aws:iam::%s:role/vpc-flow-logs-delivery"
 
 @dataclass
 class RunContext:
-    endpoint: str          # where the child's AWS calls go: the emulator or the proxy
-    workdir: str           # fresh, empty, the child's cwd
+    endpoint: str  # where the child's AWS calls go: the emulator or the proxy
+    workdir: str  # fresh, empty, the child's cwd
     estate: EstateSpec
-    env: dict              # the child's environment (AWS_ENDPOINT_URL = endpoint)
+    env: dict  # the child's environment (AWS_ENDPOINT_URL = endpoint)
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
     label: str
-    command: object        # RunContext -> argv
-    remediates: bool = True   # False: "failed VPCs" does not apply
+    command: object  # RunContext -> argv
+    remediates: bool = True  # False: "failed VPCs" does not apply
 
 
 SCENARIOS = {}
@@ -51,6 +53,7 @@ def scenario(name, label, remediates=True):
     def register(function):
         SCENARIOS[name] = Scenario(name, label, function, remediates)
         return function
+
     return register
 
 
@@ -58,7 +61,7 @@ def scenario(name, label, remediates=True):
 class Mode:
     name: str
     latency_ms: float = 0.0
-    quotas: dict = None    # None: the bare emulator, no proxy
+    quotas: dict = None  # None: the bare emulator, no proxy
     bursts: dict = field(default_factory=dict)
 
     @property
@@ -78,21 +81,31 @@ class Suite:
     mode: str
     estate: EstateSpec
     scenarios: tuple = ("audit", "enable", "builtin", "boto3")
-    vpc_table: bool = True    # False: the suite's rows are in a section of their own
+    vpc_table: bool = True  # False: the suite's rows are in a section of their own
 
 
-SUITES = {s.name: s for s in (
-    Suite("bare-100", "bare", EstateSpec(100)),
-    Suite("bare-1000", "bare", EstateSpec(1000)),
-    Suite("realistic-200", "realistic", EstateSpec(200)),
-)}
+SUITES = {
+    s.name: s
+    for s in (
+        Suite("bare-100", "bare", EstateSpec(100)),
+        Suite("bare-1000", "bare", EstateSpec(1000)),
+        Suite("realistic-200", "realistic", EstateSpec(200)),
+    )
+}
 
 
 # --- helpers for scenario commands ---------------------------------------------------
 
+
 def custodian(ctx, policy_file):
-    args = [os.path.join(BIN, "custodian"), "run", "-s", os.path.join(ctx.workdir, "out"),
-            "--cache-period", "0"]
+    args = [
+        os.path.join(BIN, "custodian"),
+        "run",
+        "-s",
+        os.path.join(ctx.workdir, "out"),
+        "--cache-period",
+        "0",
+    ]
     for region in ctx.estate.regions:
         args += ["-r", region]
     return args + [policy_file]
@@ -113,6 +126,7 @@ def single_account(ctx):
 
 # --- the scenarios of issue 6, items 1-3 -----------------------------------------------
 
+
 @scenario("audit", "(a) our audit policy", remediates=False)
 def audit(ctx):
     single_account(ctx)
@@ -128,17 +142,29 @@ def enable(ctx):
 @scenario("builtin", "(c) built-in flow-logs + set-flow-log, shared group")
 def builtin(ctx):
     account_id = single_account(ctx)
-    return custodian(ctx, write_policy(ctx, "builtin.yml", {
-        "name": "builtin-flow-logs",
-        "resource": "aws.vpc",
-        "filters": [{"type": "flow-logs", "count": 0}],
-        "actions": [{"type": "set-flow-log", "attrs": {
-            "LogDestinationType": "cloud-watch-logs",
-            "LogGroupName": SHARED_LOG_GROUP,
-            "DeliverLogsPermissionArn": DELIVERY_ROLE % account_id,
-            "TrafficType": "REJECT",
-        }}],
-    }))
+    return custodian(
+        ctx,
+        write_policy(
+            ctx,
+            "builtin.yml",
+            {
+                "name": "builtin-flow-logs",
+                "resource": "aws.vpc",
+                "filters": [{"type": "flow-logs", "count": 0}],
+                "actions": [
+                    {
+                        "type": "set-flow-log",
+                        "attrs": {
+                            "LogDestinationType": "cloud-watch-logs",
+                            "LogGroupName": SHARED_LOG_GROUP,
+                            "DeliverLogsPermissionArn": DELIVERY_ROLE % account_id,
+                            "TrafficType": "REJECT",
+                        },
+                    }
+                ],
+            },
+        ),
+    )
 
 
 @scenario("boto3", "(d) plain sequential boto3, default retries")
@@ -150,8 +176,7 @@ def plain_boto3(ctx):
     return args
 
 
-
 # --- issue 6, items 5 and 6 (org.py also loads issue 15's account_scale.py, built on it)
 # and issue 20, item 7 (report_org.py): these modules register their scenarios and suites
 
-from . import org, lambda_archive, report_org, cost  # noqa: E402,F401,I100  (after the registries)
+from . import cost, lambda_archive, org, report_org  # noqa: E402,F401,I100  (after the registries)

@@ -17,6 +17,7 @@ files, imports no Custodian); pure and shared by both sides: cost (prices and th
 model), evaluations (what a Config evaluation of a VPC says); data and schemas hold files.
 Top level: registration, cli, lambda_handler, vocabulary, errors, account.
 """
+
 # Registration happens at import (the telemetry package's once Custodian loads aws.account).
 import c7n_vpcflow.analytics.action  # noqa: F401
 import c7n_vpcflow.audit.cost_filter  # noqa: F401

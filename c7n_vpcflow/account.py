@@ -19,6 +19,7 @@ the filter, the actions and the dry run to ask settles it for the others, on the
 run context (Custodian's ExecutionContext: one per Policy object, so per account-region in
 `custodian run -r` and c7n-org), never in the process.
 """
+
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -41,8 +42,7 @@ class Account:
 
     def values(self):
         """The account's template variables ({account_id}, {region}, {partition})."""
-        return {"account_id": self.account_id, "region": self.region,
-                "partition": self.partition}
+        return {"account_id": self.account_id, "region": self.region, "partition": self.partition}
 
 
 # The attribute of Custodian's ExecutionContext that holds the plugin's RunState.
@@ -53,6 +53,7 @@ RUN_STATE = "c7n_vpcflow_run"
 class RunState:
     """What one policy run in one account-region has settled: that its credentials belong to
     the configured account, and which warnings it has said."""
+
     account_confirmed: bool = False
     said: set = field(default_factory=set)
 
@@ -88,7 +89,8 @@ def _custodian_established(manager):
         return True
     mode = (getattr(manager, "data", None) or {}).get("mode") or {}
     return mode.get("type", "pull") != "pull" and "account_id" not in mode.get(
-        "execution-options", {})
+        "execution-options", {}
+    )
 
 
 def confirm_account(manager):
@@ -116,11 +118,12 @@ def _confirm(manager):
         except (ClientError, BotoCoreError) as e:
             raise AccountMismatch(
                 "could not confirm that the credentials belong to account %s "
-                "(sts:GetCallerIdentity: %s); nothing was judged or changed" % (
-                    configured, e)) from None
+                "(sts:GetCallerIdentity: %s); nothing was judged or changed" % (configured, e)
+            ) from None
         source = "its credentials belong to"
     if actual != configured:
         raise AccountMismatch(
             "the run is configured for account %s but %s account %s; nothing was judged "
-            "or changed in %s/%s (check account_id in accounts.yml)" % (
-                configured, source, actual, configured, config.region))
+            "or changed in %s/%s (check account_id in accounts.yml)"
+            % (configured, source, actual, configured, config.region)
+        )

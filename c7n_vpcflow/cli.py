@@ -10,6 +10,7 @@ the filter, the actions and the Config rule mode may need, every option on. With
 --deploy: what deploying the Lambda policies among them calls instead (the function, its
 trigger, passing its role).
 """
+
 import argparse
 import sys
 from types import MappingProxyType
@@ -31,20 +32,34 @@ from c7n_vpcflow.telemetry import check as telemetry_check
 from c7n_vpcflow.telemetry.action import PutVpcFlowLogTelemetryRule
 from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
 
-
 # What Custodian's deployment of a policy's Lambda function calls, whatever triggers it
 # (c7n.mu.LambdaManager.publish, with its waiters: create or update, tag), and passing the
 # function its role; then what deploying its trigger calls, by mode: an EventBridge rule
 # (c7n.mu.CloudWatchEventSource) for Custodian's periodic and cloudtrail modes.
 FUNCTION_DEPLOYMENT = (
-    "lambda:CreateFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
-    "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:TagResource",
-    "lambda:ListTags", "lambda:AddPermission", "iam:PassRole")
+    "lambda:CreateFunction",
+    "lambda:GetFunction",
+    "lambda:GetFunctionConfiguration",
+    "lambda:UpdateFunctionCode",
+    "lambda:UpdateFunctionConfiguration",
+    "lambda:TagResource",
+    "lambda:ListTags",
+    "lambda:AddPermission",
+    "iam:PassRole",
+)
 EVENT_RULE_DEPLOYMENT = (
-    "events:PutRule", "events:DescribeRule", "events:PutTargets", "events:ListTargetsByRule")
-TRIGGER_DEPLOYMENT = MappingProxyType({
-    "periodic": EVENT_RULE_DEPLOYMENT, "cloudtrail": EVENT_RULE_DEPLOYMENT,
-    VpcFlowLogConfigRule.type: ScheduledRuleSource.permissions})
+    "events:PutRule",
+    "events:DescribeRule",
+    "events:PutTargets",
+    "events:ListTargetsByRule",
+)
+TRIGGER_DEPLOYMENT = MappingProxyType(
+    {
+        "periodic": EVENT_RULE_DEPLOYMENT,
+        "cloudtrail": EVENT_RULE_DEPLOYMENT,
+        VpcFlowLogConfigRule.type: ScheduledRuleSource.permissions,
+    }
+)
 
 
 class PolicyFileError(ValueError):
@@ -64,7 +79,7 @@ def read_policies(paths):
         except OSError as e:
             raise PolicyFileError("%s: cannot be read (%s)" % (path, e.strerror)) from None
         except yaml.YAMLError as e:
-            raise PolicyFileError("%s: not YAML (%s)" % (path, " ".join(str(e).split())))
+            raise PolicyFileError("%s: not YAML (%s)" % (path, " ".join(str(e).split()))) from None
         documents.extend(_checked(path, data))
     return documents
 
@@ -83,9 +98,15 @@ def _checked(path, data):
         where = list(errors[0].absolute_path)
         policy = data["policies"][where[1]].get("name") if where[1:] else None
         key = "/".join(str(step) for step in where[2:])
-        raise PolicyFileError("%s: %s%s%s" % (
-            path, "policy %s: " % policy if policy else "", "%s: " % key if key else "",
-            errors[0].message.splitlines()[-1]))
+        raise PolicyFileError(
+            "%s: %s%s%s"
+            % (
+                path,
+                "policy %s: " % policy if policy else "",
+                "%s: " % key if key else "",
+                errors[0].message.splitlines()[-1],
+            )
+        )
     return data["policies"]
 
 
@@ -98,13 +119,17 @@ def loaded(documents):
     """The policies, each validated as `custodian validate` does after the schema (the
     plugin's own checks: prices files, key combinations, ...)."""
     load_resources({d["resource"] for d in documents} or {"aws.vpc"})
-    policies = [Policy(data, Config.empty(region="us-east-1", account_id="123456789012"))
-                for data in documents]
+    policies = [
+        Policy(data, Config.empty(region="us-east-1", account_id="123456789012"))
+        for data in documents
+    ]
     for policy in policies:
         try:
             policy.validate()
         except PolicyValidationError as e:
-            raise PolicyFileError("policy %s: %s" % (policy.name, " ".join(str(e).split())))
+            raise PolicyFileError(
+                "policy %s: %s" % (policy.name, " ".join(str(e).split()))
+            ) from None
     return policies
 
 
@@ -128,16 +153,30 @@ def deploy_permissions(paths):
         mode = policy.get_execution_mode()
         if isinstance(mode, ServerlessExecutionMode):
             if mode.type not in TRIGGER_DEPLOYMENT:
-                raise ValueError("policy %s: what deploying mode %s calls is not known" % (
-                    policy.name, mode.type))
+                raise ValueError(
+                    "policy %s: what deploying mode %s calls is not known"
+                    % (policy.name, mode.type)
+                )
             needed |= set(FUNCTION_DEPLOYMENT) | set(TRIGGER_DEPLOYMENT[mode.type])
     return sorted(needed)
 
 
 def everything():
-    return sorted(set().union(*(element.permissions for element in (
-        FlowLogCompliance, EnableFlowLogs, FlowLogAnalytics, VpcFlowLogTelemetryRule,
-        PutVpcFlowLogTelemetryRule, VpcFlowLogConfigRule))))
+    return sorted(
+        set().union(
+            *(
+                element.permissions
+                for element in (
+                    FlowLogCompliance,
+                    EnableFlowLogs,
+                    FlowLogAnalytics,
+                    VpcFlowLogTelemetryRule,
+                    PutVpcFlowLogTelemetryRule,
+                    VpcFlowLogConfigRule,
+                )
+            )
+        )
+    )
 
 
 def permissions(args):
@@ -156,22 +195,28 @@ def permissions(args):
 def register_permissions(commands):
     """Adds the `permissions` subcommand to the c7n-vpcflow parser."""
     command = commands.add_parser(
-        "permissions", help="the IAM actions policies declare they need",
+        "permissions",
+        help="the IAM actions policies declare they need",
         description="Print, one a line, the IAM actions the given Custodian policy files "
-                    "declare (resource, filters and actions, with their options, and the "
-                    "execution mode); without files, every action flow-log-compliance, "
-                    "enable-flow-logs, flow-log-analytics, vpc-flow-log-telemetry-rule, "
-                    "put-vpc-flow-log-telemetry-rule (either scope) and the "
-                    "vpc-flow-log-config-rule mode may call. Scope them as "
-                    "iam/runner-role.yml and iam/lambda-role.yml do.")
-    command.add_argument("policies", nargs="*", metavar="POLICY",
-                         help="a Custodian policy file (YAML)")
-    command.add_argument("--deploy", action="store_true",
-                         help="instead, what deploying the Lambda policies among them calls "
-                              "(custodian run / c7n-org run of a policy with a Lambda mode: "
-                              "the function, its trigger, iam:PassRole on its role); without "
-                              "files, every Lambda mode's. iam/runner-role.yml grants it with "
-                              "AllowLambdaDeployment=true")
+        "declare (resource, filters and actions, with their options, and the "
+        "execution mode); without files, every action flow-log-compliance, "
+        "enable-flow-logs, flow-log-analytics, vpc-flow-log-telemetry-rule, "
+        "put-vpc-flow-log-telemetry-rule (either scope) and the "
+        "vpc-flow-log-config-rule mode may call. Scope them as "
+        "iam/runner-role.yml and iam/lambda-role.yml do.",
+    )
+    command.add_argument(
+        "policies", nargs="*", metavar="POLICY", help="a Custodian policy file (YAML)"
+    )
+    command.add_argument(
+        "--deploy",
+        action="store_true",
+        help="instead, what deploying the Lambda policies among them calls "
+        "(custodian run / c7n-org run of a policy with a Lambda mode: "
+        "the function, its trigger, iam:PassRole on its role); without "
+        "files, every Lambda mode's. iam/runner-role.yml grants it with "
+        "AllowLambdaDeployment=true",
+    )
     command.set_defaults(func=permissions)
 
 
@@ -185,7 +230,8 @@ class Parser(argparse.ArgumentParser):
 
 def parser():
     top = Parser(
-        prog="c7n-vpcflow", description="CIS AWS 3.7 (VPC flow logs) tooling for Custodian")
+        prog="c7n-vpcflow", description="CIS AWS 3.7 (VPC flow logs) tooling for Custodian"
+    )
     commands = top.add_subparsers(dest="command", required=True)
     report_command.register(commands)
     register_permissions(commands)

@@ -14,6 +14,7 @@ c7n:flow-log-analytics) raises only when it is the last such action of the polic
 every failure annotated by it and by those before it (fail_if_last): a failure on one VPC
 stops no other action, and no action calls another.
 """
+
 from botocore.exceptions import ClientError
 
 from c7n_vpcflow.vocabulary import Status
@@ -36,6 +37,7 @@ class AnnotatesFailures:
     """An action of ours whose result on each VPC is annotated under `failure_key`: a record
     whose status is failed, with its error, when the action failed for that VPC; said as
     `<type> <failure_verb> N of M VPCs`."""
+
     failure_key = None
     failure_verb = None
 
@@ -49,11 +51,15 @@ def fail_if_last(action, resources, account):
     messages = []
     for acted_by in ours:
         acted_on = [r for r in resources if acted_by.failure_key in r]
-        failed = sorted((r["VpcId"], r[acted_by.failure_key]["error"]) for r in acted_on
-                        if r[acted_by.failure_key]["status"] == Status.FAILED)
+        failed = sorted(
+            (r["VpcId"], r[acted_by.failure_key]["error"])
+            for r in acted_on
+            if r[acted_by.failure_key]["status"] == Status.FAILED
+        )
         if failed:
-            messages.append(failed_vpcs(acted_by.type, acted_by.failure_verb, failed,
-                                        len(acted_on), account))
+            messages.append(
+                failed_vpcs(acted_by.type, acted_by.failure_verb, failed, len(acted_on), account)
+            )
     if messages:
         raise FlowLogRemediationError("\n".join(messages))
 
@@ -61,8 +67,14 @@ def fail_if_last(action, resources, account):
 def failed_vpcs(action, verb, failed, total, account):
     """The message naming each VPC (id, error) `action` could not finish in `account`."""
     return "%s %s %d of %d VPCs in %s/%s:\n%s" % (
-        action, verb, len(failed), total, account.account_id, account.region,
-        "\n".join("  %s: %s" % (vpc_id, error) for vpc_id, error in failed))
+        action,
+        verb,
+        len(failed),
+        total,
+        account.account_id,
+        account.region,
+        "\n".join("  %s: %s" % (vpc_id, error) for vpc_id, error in failed),
+    )
 
 
 def failed_call(client, method, error, when_denied=""):
@@ -74,18 +86,27 @@ def failed_call(client, method, error, when_denied=""):
     came from an endpoint that does not support the call, such as an emulator lacking the
     service: said so, instead of the page it sent.
     """
-    call = "%s:%s in %s" % (client.meta.service_model.service_name,
-                            client.meta.method_to_api_mapping.get(method, method),
-                            client.meta.region_name)
+    call = "%s:%s in %s" % (
+        client.meta.service_model.service_name,
+        client.meta.method_to_api_mapping.get(method, method),
+        client.meta.region_name,
+    )
     if not isinstance(error, ClientError):
         return "%s: %s" % (call, one_line(str(error)))
     err = error.response.get("Error", {})
     code = str(err.get("Code", ""))
     if code.isdigit():
         return "%s: HTTP %s and no AWS error from %s: it does not support this call" % (
-            call, code, client.meta.endpoint_url)
-    return "%s: %s: %s%s" % (call, code, one_line(err.get("Message", "")),
-                             when_denied if "AccessDenied" in code else "")
+            call,
+            code,
+            client.meta.endpoint_url,
+        )
+    return "%s: %s: %s%s" % (
+        call,
+        code,
+        one_line(err.get("Message", "")),
+        when_denied if "AccessDenied" in code else "",
+    )
 
 
 def one_line(text):

@@ -10,6 +10,7 @@ unknown. Lambda-mode policies therefore set::
 
 which loads the plugin, then hands the event to Custodian's own dispatcher.
 """
+
 from c7n import handler
 
 import c7n_vpcflow  # noqa: F401  (registers the filter and the action)

@@ -4,6 +4,7 @@ Destination and traffic types (as EC2 names them), the managed-by tags, the reas
 VPC is judged by, the plan outcomes and result statuses, and the annotation keys the filter
 and actions leave on each VPC.
 """
+
 from enum import Enum
 
 # Destination types, as EC2's LogDestinationType names them.
@@ -26,8 +27,29 @@ LOG_GROUP_CLASSES = (STANDARD, INFREQUENT_ACCESS)
 
 # The retention periods (days) CloudWatch Logs accepts (PutRetentionPolicy's retentionInDays).
 RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-    2557, 2922, 3288, 3653)
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 # Who manages a flow log, and the tag each manager writes (see ownership).
 OUR_TAG = ("managed-by", "c7n-vpcflow")
@@ -49,8 +71,16 @@ DESTINATION_TYPE = "destination-type"
 MAX_EXEMPTION_DAYS = 365
 # Given beside a VPC's real reasons when the register's exemption for it has expired.
 EXEMPTION_EXPIRED = "exemption-expired"
-REASONS = (MISSING, INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING, RETENTION,
-           DESTINATION_TYPE, EXEMPTION_EXPIRED)
+REASONS = (
+    MISSING,
+    INACTIVE,
+    DELIVERY_FAILED,
+    TRAFFIC_TYPE,
+    LOG_GROUP_MISSING,
+    RETENTION,
+    DESTINATION_TYPE,
+    EXEMPTION_EXPIRED,
+)
 # Problems that make a flow log useless (the action replaces these); the rest are policy.
 BROKEN = frozenset((INACTIVE, DELIVERY_FAILED, TRAFFIC_TYPE, LOG_GROUP_MISSING))
 
@@ -116,6 +146,7 @@ class _Word(str, Enum):
 
 class Outcome(_Word):
     """What the plan decides for one VPC."""
+
     CREATE = "create"
     REPAIR = "repair"
     UPDATE = "update"
@@ -125,6 +156,7 @@ class Outcome(_Word):
 
 class Deviation(_Word):
     """Why a CloudWatch telemetry rule (or its absence) falls short, in annotated order."""
+
     ABSENT = "absent"
     EVALUATION_NOT_RUNNING = "evaluation-not-running"
     TRAFFIC_TYPE = "traffic-type"
@@ -140,6 +172,7 @@ class Deviation(_Word):
 
 class RuleOutcome(_Word):
     """What put-vpc-flow-log-telemetry-rule decides for its rule."""
+
     CREATE = "create"
     UPDATE = "update"
     NONE = "none"
@@ -148,6 +181,7 @@ class RuleOutcome(_Word):
 
 class RoleStep(_Word):
     """What enable-flow-logs does with the delivery role (its plan's role step)."""
+
     UNUSABLE = "unusable"
     CREATE = "create"
     WIDEN = "widen its policy"
@@ -156,6 +190,7 @@ class RoleStep(_Word):
 
 class Status(_Word):
     """Where one VPC's remediation stands (c7n:flow-log-result's status)."""
+
     PLANNED = "planned"
     SKIPPED = "skipped"
     CREATED = "created"
@@ -169,6 +204,7 @@ class ExemptionStatus(_Word):
     """What the exemption register's entry for a VPC means in one run: its VPC is
     non-compliant and exempt until the entry's date; non-compliant past that date (and
     failed with exemption-expired); or compliant anyway, so the entry is not needed."""
+
     EXEMPT = "exempt"
     EXPIRED = "expired"
     UNNEEDED = "unneeded"
@@ -177,6 +213,7 @@ class ExemptionStatus(_Word):
 class Verdict(_Word):
     """Where one VPC stands in a verdict (its `status` in flow-log-compliance.json): exempt
     is non-compliant under a current exemption, never compliant."""
+
     COMPLIANT = "compliant"
     NON_COMPLIANT = "non-compliant"
     EXEMPT = "exempt"
@@ -188,6 +225,7 @@ NOT_FIXED = (Status.FAILED, Status.UNFINISHED)
 
 class Judgement(_Word):
     """Whether a run judged its account-region (the verdict file's status)."""
+
     JUDGED = "judged"
     NOT_JUDGED = "not-judged"
 
@@ -202,6 +240,7 @@ class Standing(_Word):
     newest such verdict too old; that verdict not under an S3 Object Lock no one can lift
     (with --require-lock); judged only with settings weaker than the profile; or not
     judged at all."""
+
     JUDGED = "judged"
     STALE = "stale"
     UNLOCKED = "unlocked"
@@ -216,6 +255,7 @@ class Standing(_Word):
 
 class Figure(_Word):
     """A figure the report counts per account-region, as its JSON key."""
+
     VPCS = "vpcs"
     COMPLIANT = "compliant"
     EXEMPT = "exempt"

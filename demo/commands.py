@@ -2,6 +2,7 @@
 
 Their output (c7n-org's logging included) is captured, never shown unless a step fails.
 """
+
 import json
 import os
 import sys
@@ -29,10 +30,17 @@ class Commands:
 
     def _run(self, name, *args):
         """(exit code, stdout, stderr) of .venv/bin/<name> args."""
-        with tempfile.TemporaryFile(dir=self.workdir) as out, \
-                tempfile.TemporaryFile(dir=self.workdir) as err:
-            child = processes.spawn([os.path.join(BIN, name), *args], env=self.env,
-                                    cwd=self.workdir, stdout=out, stderr=err)
+        with (
+            tempfile.TemporaryFile(dir=self.workdir) as out,
+            tempfile.TemporaryFile(dir=self.workdir) as err,
+        ):
+            child = processes.spawn(
+                [os.path.join(BIN, name), *args],
+                env=self.env,
+                cwd=self.workdir,
+                stdout=out,
+                stderr=err,
+            )
             try:
                 code = child.wait()
             finally:
@@ -40,18 +48,30 @@ class Commands:
                 processes.stop(child)
             out.seek(0)
             err.seek(0)
-            return (code, out.read().decode("utf-8", "replace"),
-                    err.read().decode("utf-8", "replace"))
+            return (
+                code,
+                out.read().decode("utf-8", "replace"),
+                err.read().decode("utf-8", "replace"),
+            )
 
     def org_run(self, policy, out_dir, policy_dir="policies"):
         """`c7n-org run` of <policy_dir>/<policy> over accounts.yml into out_dir."""
         code, stdout, stderr = self._run(
-            "c7n-org", "run", "-c", os.path.join(self.root, "accounts.yml"),
-            "-u", os.path.join(self.root, policy_dir, policy), "-s", out_dir,
-            "--cache-period", "0")
+            "c7n-org",
+            "run",
+            "-c",
+            os.path.join(self.root, "accounts.yml"),
+            "-u",
+            os.path.join(self.root, policy_dir, policy),
+            "-s",
+            out_dir,
+            "--cache-period",
+            "0",
+        )
         if code != 0:
-            raise StepFailed("c7n-org run %s exited %d" % (policy, code),
-                             stdout + stderr + _policy_logs(out_dir))
+            raise StepFailed(
+                "c7n-org run %s exited %d" % (policy, code), stdout + stderr + _policy_logs(out_dir)
+            )
         return stdout + stderr
 
     def report(self, out_dir, fmt="md", expect=0):
@@ -62,8 +82,9 @@ class Commands:
         """
         code, stdout, stderr = self._run("c7n-vpcflow", "report", out_dir, "--format", fmt)
         if code != expect:
-            raise StepFailed("c7n-vpcflow report exited %d, expected %d" % (code, expect),
-                             stdout + stderr)
+            raise StepFailed(
+                "c7n-vpcflow report exited %d, expected %d" % (code, expect), stdout + stderr
+            )
         return json.loads(stdout) if fmt == "json" else stdout
 
 
@@ -74,6 +95,8 @@ def _policy_logs(out_dir):
         for name in files:
             if name.endswith(".log"):
                 with open(os.path.join(directory, name), errors="replace") as f:
-                    found.append("== %s\n%s" % (os.path.relpath(
-                        os.path.join(directory, name), out_dir), f.read()))
+                    found.append(
+                        "== %s\n%s"
+                        % (os.path.relpath(os.path.join(directory, name), out_dir), f.read())
+                    )
     return "\n".join(found)

@@ -10,6 +10,7 @@ log groups /aws/vpc/<VPC id> are tagged CloudWatchTelemetryRuleManaged=true, 30 
 Every VPC but those in UNUSED has a network interface (in a subnet of its own): the audit
 names the others unused.
 """
+
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -45,10 +46,14 @@ UNUSED = (("sandbox", "us-east-1", "dev-alice"),)
 # The remediated VPC the demo shows at the end.
 SHOWCASE = ("network-prod", "us-east-1", "payments-prod")
 # ((kind, manager), how the demo says it), in the order it counts them.
-KINDS = ((("default", None), "default"), (("healthy", None), "healthy"),
-         (("healthy", TELEMETRY_RULE), "healthy by a telemetry rule"),
-         (("bare", None), "without flow log"), (("accept_only", None), "ACCEPT-only"),
-         (("failing", None), "failing delivery"))
+KINDS = (
+    (("default", None), "default"),
+    (("healthy", None), "healthy"),
+    (("healthy", TELEMETRY_RULE), "healthy by a telemetry rule"),
+    (("bare", None), "without flow log"),
+    (("accept_only", None), "ACCEPT-only"),
+    (("failing", None), "failing delivery"),
+)
 # The teams' own, older delivery role: the emulator never checks it.
 LEGACY_ROLE = "arn:aws:iam::%s:role/legacy-flow-logs"
 RETENTION_DAYS = 90
@@ -73,7 +78,7 @@ class Vpc:
     vpc_id: str
     name: str
     kind: str
-    manager: Optional[str] = None   # who made its flow log: None, the team
+    manager: Optional[str] = None  # who made its flow log: None, the team
 
 
 @dataclass
@@ -87,8 +92,9 @@ class Estate:
 
     def counts(self):
         """(kind's label, number of VPCs of that kind), in KINDS' order."""
-        return [(label, sum((v.kind, v.manager) == kind for v in self.vpcs))
-                for kind, label in KINDS]
+        return [
+            (label, sum((v.kind, v.manager) == kind for v in self.vpcs)) for kind, label in KINDS
+        ]
 
     def managed_by(self, manager):
         return [vpc for vpc in self.vpcs if vpc.manager == manager]
@@ -102,8 +108,10 @@ class Estate:
 
 def read_accounts(path):
     with open(path) as f:
-        return [Account(a["name"], str(a["account_id"]), list(a["regions"]))
-                for a in yaml.safe_load(f)["accounts"]]
+        return [
+            Account(a["name"], str(a["account_id"]), list(a["regions"]))
+            for a in yaml.safe_load(f)["accounts"]
+        ]
 
 
 def seed(endpoint, accounts_file):
@@ -113,16 +121,28 @@ def seed(endpoint, accounts_file):
     rows = []
     for account, region in estate.account_regions:
         rows.append(seeding.Row(account.account_id, region, None, "default"))
-        for table, manager, retention in ((VPCS, None, None), (
-                TELEMETRY_RULE_VPCS, TELEMETRY_RULE, TELEMETRY_RULE_RETENTION_DAYS)):
-            rows.extend(seeding.Row(account.account_id, region, name, kind, cidr,
-                                    manager=manager, retention=retention)
-                        for account_name, vpc_region, name, kind, cidr in table
-                        if (account_name, vpc_region) == (account.name, region))
+        for table, manager, retention in (
+            (VPCS, None, None),
+            (TELEMETRY_RULE_VPCS, TELEMETRY_RULE, TELEMETRY_RULE_RETENTION_DAYS),
+        ):
+            rows.extend(
+                seeding.Row(
+                    account.account_id,
+                    region,
+                    name,
+                    kind,
+                    cidr,
+                    manager=manager,
+                    retention=retention,
+                )
+                for account_name, vpc_region, name, kind, cidr in table
+                if (account_name, vpc_region) == (account.name, region)
+            )
     for one in seeding.seed(endpoint, rows, LEGACY_ROLE, retention=RETENTION_DAYS):
         row = one.row
-        estate.vpcs.append(Vpc(by_id[row.account], row.region, one.vpc_id, row.name, row.kind,
-                               row.manager))
+        estate.vpcs.append(
+            Vpc(by_id[row.account], row.region, one.vpc_id, row.name, row.kind, row.manager)
+        )
     give_interfaces(endpoint, estate)
     return estate
 
@@ -136,13 +156,14 @@ def give_interfaces(endpoint, estate):
         for vpc in estate.vpcs:
             if (vpc.account, vpc.region) != (account, region) or vpc.vpc_id in unused:
                 continue
-            subnets = ec2.describe_subnets(
-                Filters=[{"Name": "vpc-id", "Values": [vpc.vpc_id]}])["Subnets"]
+            subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc.vpc_id]}])[
+                "Subnets"
+            ]
             if subnets:
                 subnet = subnets[0]["SubnetId"]
             else:
-                [cidr] = [v["CidrBlock"] for v in ec2.describe_vpcs(
-                    VpcIds=[vpc.vpc_id])["Vpcs"]]
-                subnet = ec2.create_subnet(VpcId=vpc.vpc_id, CidrBlock=cidr.replace(
-                    ".0.0/16", ".0.0/24"))["Subnet"]["SubnetId"]
+                [cidr] = [v["CidrBlock"] for v in ec2.describe_vpcs(VpcIds=[vpc.vpc_id])["Vpcs"]]
+                subnet = ec2.create_subnet(
+                    VpcId=vpc.vpc_id, CidrBlock=cidr.replace(".0.0/16", ".0.0/24")
+                )["Subnet"]["SubnetId"]
             ec2.create_network_interface(SubnetId=subnet, Description="workload")

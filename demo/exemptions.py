@@ -5,6 +5,7 @@ VPC ids come from the emulator and expiry dates from the day of the run, so the 
 written after seeding, from the table below, as a security team would keep it; the demo's
 policies are the shipped ones with the register named in their flow-log-compliance filter.
 """
+
 import os
 from datetime import timedelta
 
@@ -12,12 +13,24 @@ import yaml
 
 # (account name, region, Name tag, reason, approved by, ticket, days from the run to expiry)
 EXEMPTIONS = (
-    ("sandbox", "us-east-1", "dev-alice",
-     "sandbox VPC being torn down after the quarter's review", "cloud-security@example.com",
-     "SEC-4411", 21),
-    ("workloads-prod", "us-east-1", "legacy-app",
-     "legacy app migrating to the new landing zone; delivery role fix pending",
-     "jane.doe@example.com", "SEC-4102", -10),
+    (
+        "sandbox",
+        "us-east-1",
+        "dev-alice",
+        "sandbox VPC being torn down after the quarter's review",
+        "cloud-security@example.com",
+        "SEC-4411",
+        21,
+    ),
+    (
+        "workloads-prod",
+        "us-east-1",
+        "legacy-app",
+        "legacy app migrating to the new landing zone; delivery role fix pending",
+        "jane.doe@example.com",
+        "SEC-4102",
+        -10,
+    ),
 )
 HEADER = """\
 # The exemption register of the demo's organisation (written by demo/exemptions.py).
@@ -30,9 +43,17 @@ def register(estate, today):
     entries = []
     for account_name, region, name, reason, approved_by, ticket, days in EXEMPTIONS:
         vpc = estate.find(account_name, region, name)
-        entries.append({"vpc-id": vpc.vpc_id, "account-id": vpc.account.account_id,
-                        "region": region, "reason": reason, "approved-by": approved_by,
-                        "ticket": ticket, "expires": today + timedelta(days=days)})
+        entries.append(
+            {
+                "vpc-id": vpc.vpc_id,
+                "account-id": vpc.account.account_id,
+                "region": region,
+                "reason": reason,
+                "approved-by": approved_by,
+                "ticket": ticket,
+                "expires": today + timedelta(days=days),
+            }
+        )
     return {"exemptions": entries}
 
 
@@ -64,7 +85,16 @@ def lines(estate, today):
     for account_name, region, name, reason, _by, ticket, days in EXEMPTIONS:
         vpc = estate.find(account_name, region, name)
         until = today + timedelta(days=days)
-        said.append("register: %s (%s %s) %s %s (%s): %s" % (
-            vpc.name, account_name, region, "exempt until" if days >= 0 else "expired on",
-            until if days >= 0 else until + timedelta(days=1), ticket, reason))
+        said.append(
+            "register: %s (%s %s) %s %s (%s): %s"
+            % (
+                vpc.name,
+                account_name,
+                region,
+                "exempt until" if days >= 0 else "expired on",
+                until if days >= 0 else until + timedelta(days=1),
+                ticket,
+                reason,
+            )
+        )
     return said

@@ -5,6 +5,7 @@ part of the plugin:
     python docs/reference.py > docs/configuration.md           (or: make docs)
     python docs/reference.py --permissions README.md docs/*.md
 """
+
 import inspect
 import json
 import os
@@ -33,8 +34,7 @@ and the dry run), [analytics](analytics.md) (flow-log-analytics), [Security Hub]
 """
 
 
-BOUNDS = (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"),
-          ("exclusiveMaximum", "<"))
+BOUNDS = (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<"))
 
 
 def type_text(schema):
@@ -55,7 +55,8 @@ def mapping_text(schema):
         required = set(schema.get("required", ()))
         keys = ", ".join(
             "`%s` (%s%s)" % (key, type_text(value), ", required" if key in required else "")
-            for key, value in schema["properties"].items())
+            for key, value in schema["properties"].items()
+        )
         closed = schema.get("additionalProperties") is False
         return "mapping with " + keys + (" and no other key" if closed else "")
     values = schema.get("additionalProperties")
@@ -102,10 +103,15 @@ def elements():
     found = []
     for resource in RESOURCES:
         manager = resources.get(resource.split(".", 1)[1])
-        for kind, registry in (("Filter", manager.filter_registry),
-                               ("Action", manager.action_registry)):
-            found += [(kind, resource, cls) for _name, cls in sorted(registry.items())
-                      if cls.__module__.startswith(PLUGIN + ".")]
+        for kind, registry in (
+            ("Filter", manager.filter_registry),
+            ("Action", manager.action_registry),
+        ):
+            found += [
+                (kind, resource, cls)
+                for _name, cls in sorted(registry.items())
+                if cls.__module__.startswith(PLUGIN + ".")
+            ]
     return found
 
 
@@ -115,41 +121,58 @@ def section(kind, resource, cls):
     examples = example_values(kind.lower() + "s", cls)
     keys = sorted(set(cls.schema["properties"]) - {"type"})
     out = ["## %s `%s` (%s)" % (kind, cls.type, resource), "", purpose, ""]
-    out += ["| key | type | default | example | what it does |", "|---|---|---|---|---|"] \
-        if keys else ["No keys besides `type`."]
+    out += (
+        ["| key | type | default | example | what it does |", "|---|---|---|---|---|"]
+        if keys
+        else ["No keys besides `type`."]
+    )
     for key in keys:
         schema = cls.schema["properties"][key]
         example = examples.get(key)
         description = re.sub(r"\s+", " ", schema.get("description", "")).replace("|", "\\|")
-        out.append("| `%s` | %s | %s | %s | %s |" % (
-            key, type_text(schema), value_text(schema.get("default")), value_text(example),
-            description))
+        out.append(
+            "| `%s` | %s | %s | %s | %s |"
+            % (
+                key,
+                type_text(schema),
+                value_text(schema.get("default")),
+                value_text(example),
+                description,
+            )
+        )
     out += ["", "Example:", "", "```yaml", example_yaml(cls), "```", ""]
     return "\n".join(out)
 
 
 def render():
     documented = elements()
-    commands = ",\n".join("`custodian schema %s.%ss.%s`" % (resource, kind.lower(), cls.type)
-                          for kind, resource, cls in documented)
+    commands = ",\n".join(
+        "`custodian schema %s.%ss.%s`" % (resource, kind.lower(), cls.type)
+        for kind, resource, cls in documented
+    )
     return "\n".join([HEADER % commands] + [section(*element) for element in documented])
 
 
 # The permission table: each row is what `c7n-vpcflow permissions` lists for a policy, less
 # what the row it adds to lists. A policy is a file under policies/ or, for what no shipped
 # policy does, the plugin's docstring example of that name (`custodian schema` prints it).
-PERMISSION_ROWS = (   # (label, policy, the policy it adds to)
+PERMISSION_ROWS = (  # (label, policy, the policy it adds to)
     ("the audit", "vpc-flow-logs-audit.yml", None),
     ("the remediation", "vpc-flow-logs-enable.yml", "vpc-flow-logs-audit.yml"),
     ("saved queries and a REJECT alarm", "vpc-flow-logs-analytics", "vpc-flow-logs-enable.yml"),
-    ("the remediation into S3 instead", "vpc-flow-logs-enable-s3.yml",
-     "vpc-flow-logs-audit.yml"),
-    ("the remediation into Firehose instead", "vpc-flow-logs-enable-firehose",
-     "vpc-flow-logs-audit.yml"),
+    ("the remediation into S3 instead", "vpc-flow-logs-enable-s3.yml", "vpc-flow-logs-audit.yml"),
+    (
+        "the remediation into Firehose instead",
+        "vpc-flow-logs-enable-firehose",
+        "vpc-flow-logs-audit.yml",
+    ),
     ("what flow logs cost", "vpc-flow-logs-cost.yml", "vpc-flow-logs-audit.yml"),
     ("Security Hub findings", "vpc-flow-logs-securityhub.yml", "vpc-flow-logs-audit.yml"),
-    ("the verdicts as an AWS Config rule (its function's role)",
-     "vpc-flow-logs-config-rule.yml", "vpc-flow-logs-audit.yml"),
+    (
+        "the verdicts as an AWS Config rule (its function's role)",
+        "vpc-flow-logs-config-rule.yml",
+        "vpc-flow-logs-audit.yml",
+    ),
     ("CloudWatch telemetry rules", "vpc-flow-logs-telemetry-rule.yml", None),
 )
 PERMISSIONS_BEGIN = "<!-- generated by `make docs` from `c7n-vpcflow permissions`: do not edit -->"
@@ -158,10 +181,12 @@ PERMISSIONS_END = "<!-- end of the generated permission table -->"
 
 def example_policies(name):
     """[(policy data, `custodian schema` element)] of the docstring examples named `name`."""
-    return [(policy, "%s.%ss.%s" % (resource, kind.lower(), cls.type))
-            for kind, resource, cls in elements()
-            for policy in yaml.safe_load(example_yaml(cls))["policies"]
-            if policy["name"] == name]
+    return [
+        (policy, "%s.%ss.%s" % (resource, kind.lower(), cls.type))
+        for kind, resource, cls in elements()
+        for policy in yaml.safe_load(example_yaml(cls))["policies"]
+        if policy["name"] == name
+    ]
 
 
 def policy_source(name, policy_dir):
@@ -192,7 +217,7 @@ def with_permission_table(text, table):
     start, end = text.find(PERMISSIONS_BEGIN), text.find(PERMISSIONS_END)
     if start < 0 or end < start:
         return text
-    return "%s\n%s\n%s" % (text[:start + len(PERMISSIONS_BEGIN)], table, text[end:])
+    return "%s\n%s\n%s" % (text[: start + len(PERMISSIONS_BEGIN)], table, text[end:])
 
 
 def refresh_permission_tables(paths, policy_dir="policies"):

@@ -23,6 +23,7 @@ module not present, no Terraform files). Output defaults to `github` (annotation
 GITHUB_ACTIONS=true, else `cli`. Standard library only; c7n-left and tfparse run in
 child processes (the `iac` extra).
 """
+
 import argparse
 import importlib.util
 import json
@@ -70,7 +71,9 @@ class Gate:
         if self.github:
             props = [f"title={escape(title, True)}"]
             if file:
-                props.insert(0, f"file={escape(str(file), True)}" + (f",line={line}" if line else ""))
+                props.insert(
+                    0, f"file={escape(str(file), True)}" + (f",line={line}" if line else "")
+                )
             print(f"::{level} {','.join(props)}::{escape(message)}", flush=True)
 
     def var_args(self):
@@ -80,14 +83,20 @@ class Gate:
         lines = [ln for ln in stderr.strip().splitlines() if ln.strip()]
         reason = (lines[-1] if lines else "no parse").split("TerraformConverter: ", 1)[-1]
         at = HCL_POSITION.search(reason)
-        self.annotate("error", "Terraform does not parse",
-                      f"{root}: HCL errors in {where}, policies not run: {reason}",
-                      at and where / at.group(1), at and at.group(2))
+        self.annotate(
+            "error",
+            "Terraform does not parse",
+            f"{root}: HCL errors in {where}, policies not run: {reason}",
+            at and where / at.group(1),
+            at and at.group(2),
+        )
 
     def parse(self, root):
         """The parse c7n-left's `run` skips: modules and variables, or None."""
-        query = ("{modules: graph.module, uninitialized: input_vars.uninitialized, "
-                 "with_default: graph.variable[?contains(keys(@), 'default')].__tfmeta.path}")
+        query = (
+            "{modules: graph.module, uninitialized: input_vars.uninitialized, "
+            "with_default: graph.variable[?contains(keys(@), 'default')].__tfmeta.path}"
+        )
         cmd = [self.exe, "dump", "-d", str(root), "--err-invalid", "--output-query", query]
         proc = subprocess.run(cmd + self.var_args(), capture_output=True, text=True)
         if proc.returncode == 0:
@@ -98,18 +107,26 @@ class Gate:
     def parse_modules(self, root, module_dirs):
         """`dump --err-invalid` stops on the root's HCL only: a broken module just loses
         its resources. Parse every module directory on its own (tfparse, no download)."""
-        code = ("import json, sys, tfparse\nerrors = {}\nfor d in sys.argv[1:]:\n"
-                "    try: tfparse.load_from_path(d, stop_on_hcl_error=True)\n"
-                "    except tfparse.ParseError as e: errors[d] = str(e)\nprint(json.dumps(errors))")
+        code = (
+            "import json, sys, tfparse\nerrors = {}\nfor d in sys.argv[1:]:\n"
+            "    try: tfparse.load_from_path(d, stop_on_hcl_error=True)\n"
+            "    except tfparse.ParseError as e: errors[d] = str(e)\nprint(json.dumps(errors))"
+        )
         python = Path(self.exe).parent / "python"
         dirs = sorted(set(map(str, module_dirs)))
         if not dirs:
             return True
-        proc = subprocess.run([str(python) if python.exists() else sys.executable, "-c", code,
-                               *dirs], capture_output=True, text=True)
+        proc = subprocess.run(
+            [str(python) if python.exists() else sys.executable, "-c", code, *dirs],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode:
-            self.annotate("error", "Terraform does not parse",
-                          f"{root}: modules not parsed: {proc.stderr.strip()[-400:]}")
+            self.annotate(
+                "error",
+                "Terraform does not parse",
+                f"{root}: modules not parsed: {proc.stderr.strip()[-400:]}",
+            )
             return False
         errors = json.loads(proc.stdout)
         for where, error in errors.items():
@@ -152,26 +169,43 @@ class Gate:
             if where is None:
                 meta = call["__tfmeta"]
                 self.annotate(
-                    "error", "Terraform module not present",
+                    "error",
+                    "Terraform module not present",
                     f"{root}: {meta['path']} (source {call.get('source')!r}) is not on disk, "
                     f"so c7n-left would not see its resources: run `terraform init` (or "
-                    f"`terraform get`) in {root} first", root / meta["filename"],
-                    meta.get("line_start"))
+                    f"`terraform get`) in {root} first",
+                    root / meta["filename"],
+                    meta.get("line_start"),
+                )
         present = [relative(where) for _, where in modules if where]
         if len(present) < len(modules) or not self.parse_modules(root, present):
             return 2
         # c7n-left also gives type defaults to variables whose default is false, null, 0 or
         # empty: declared on purpose, not worth a warning.
         with_default = set(parsed.get("with_default") or ())
-        defaulted = [name for name in parsed.get("uninitialized") or {}
-                     if f"variable.{name}" not in with_default]
+        defaulted = [
+            name
+            for name in parsed.get("uninitialized") or {}
+            if f"variable.{name}" not in with_default
+        ]
         if defaulted:
             self.annotate(
-                "warning", "Terraform variables without a value",
+                "warning",
+                "Terraform variables without a value",
                 f"{root}: evaluated with type defaults for {', '.join(sorted(defaulted))} "
-                f"(a count or for_each built on them may evaluate to nothing); pass --var-file")
-        cmd = [self.exe, "run", "-p", str(self.policy_dir), "-d", str(root),
-               "-o", self.args.output, "--err-invalid"]
+                f"(a count or for_each built on them may evaluate to nothing); pass --var-file",
+            )
+        cmd = [
+            self.exe,
+            "run",
+            "-p",
+            str(self.policy_dir),
+            "-d",
+            str(root),
+            "-o",
+            self.args.output,
+            "--err-invalid",
+        ]
         days = self.args.min_retention_days
         env = {**os.environ, MIN_RETENTION_VARIABLE: str(days)} if days else None
         sys.stdout.flush()
@@ -190,8 +224,12 @@ def with_opt_in(policy_dir, into):
     """The default and the opt-in policies in one directory (c7n-left reads one, not its
     subdirectories), so one run gives one report."""
     opt_in = Path(policy_dir) / OPT_IN
-    files = [f for d in (Path(policy_dir), opt_in) for pattern in POLICY_FILES
-             for f in sorted(d.glob(pattern))]
+    files = [
+        f
+        for d in (Path(policy_dir), opt_in)
+        for pattern in POLICY_FILES
+        for f in sorted(d.glob(pattern))
+    ]
     if not any(f.parent == opt_in for f in files):
         sys.exit(f"iac/check.py: --min-retention-days: no policies in {opt_in}")
     for f in files:
@@ -204,7 +242,8 @@ def retention_periods():
     filter's list. Read from its file, which imports only the standard library, so the gate
     needs neither the plugin installed nor Custodian imported."""
     spec = importlib.util.spec_from_file_location(
-        "c7n_vpcflow_vocabulary", HERE.parent / "c7n_vpcflow" / "vocabulary.py")
+        "c7n_vpcflow_vocabulary", HERE.parent / "c7n_vpcflow" / "vocabulary.py"
+    )
     vocabulary = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(vocabulary)
     return vocabulary.RETENTION_DAYS
@@ -214,7 +253,8 @@ def retention_period(text):
     periods = retention_periods()
     if not text.isdigit() or int(text) not in periods:
         raise argparse.ArgumentTypeError(
-            f"one of CloudWatch's retention periods ({', '.join(map(str, periods))}): {text!r}")
+            f"one of CloudWatch's retention periods ({', '.join(map(str, periods))}): {text!r}"
+        )
     return int(text)
 
 
@@ -222,13 +262,21 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("roots", nargs="+", metavar="DIR", help="Terraform root module")
     ap.add_argument("-p", "--policy-dir", default=relative(DEFAULT_POLICIES))
-    ap.add_argument("-o", "--output", choices=["cli", "github", "json", "junit"],
-                    default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "cli")
+    ap.add_argument(
+        "-o",
+        "--output",
+        choices=["cli", "github", "json", "junit"],
+        default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "cli",
+    )
     ap.add_argument("--var-file", action="append", default=[], help="repeatable")
-    ap.add_argument("--min-retention-days", type=retention_period, metavar="N",
-                    help="opt in: also fail a flow log's log group whose retention_in_days "
-                         "is set below N, one of CloudWatch's retention periods (one that "
-                         "never expires keeps enough)")
+    ap.add_argument(
+        "--min-retention-days",
+        type=retention_period,
+        metavar="N",
+        help="opt in: also fail a flow log's log group whose retention_in_days "
+        "is set below N, one of CloudWatch's retention periods (one that "
+        "never expires keeps enough)",
+    )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="iac-policies-") as merged:
         policy_dir = args.policy_dir

@@ -6,6 +6,7 @@ user is ever read: a process is isolated by dropping those variables for ours (d
 emulator accepts, our endpoint, a throwaway HOME, config files that do not exist), and
 children get only PATH, that HOME and our values.
 """
+
 import os
 
 REGION = "us-east-1"
@@ -52,8 +53,11 @@ def isolate(endpoint, home, monkeypatch=None, **settings):
     """Make this process hermetic (boto3 reads os.environ): the user's variables dropped,
     ours set (`settings`: aws_variables' region, max_attempts) and HOME at `home`. Through
     `monkeypatch` when given (pytest's: undone after the test), else for good."""
-    setenv, delenv = ((monkeypatch.setenv, monkeypatch.delenv) if monkeypatch
-                      else (os.environ.__setitem__, os.environ.pop))
+    setenv, delenv = (
+        (monkeypatch.setenv, monkeypatch.delenv)
+        if monkeypatch
+        else (os.environ.__setitem__, os.environ.pop)
+    )
     for name in [n for n in os.environ if n.startswith(FOREIGN_PREFIXES)]:
         delenv(name)
     for name, value in dict(aws_variables(endpoint, home, **settings), HOME=home).items():

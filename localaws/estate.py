@@ -27,6 +27,7 @@ A row's manager says who made its flow logs and log groups, whatever its kind:
                     the rule's default pattern /aws/vpc/<VPC id>, the rule's retention (the
                     row's; none given: never expire)
 """
+
 import functools
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -62,16 +63,17 @@ MANAGERS = {
 @dataclass(frozen=True)
 class Row:
     """One VPC of an estate table."""
-    account: Optional[str]      # account id; None: the emulator's own
+
+    account: Optional[str]  # account id; None: the emulator's own
     region: str
-    name: Optional[str]         # Name tag of the VPC made
-    kind: str                   # one of KINDS
+    name: Optional[str]  # Name tag of the VPC made
+    kind: str  # one of KINDS
     cidr: Optional[str] = None  # None: the account-region's default VPC, never made
     # Its flow logs' log group: a name ("%s" for the VPC id) or a function of the VPC id;
     # by default its manager's.
     group: Union[str, Callable, None] = None
-    traffic: Optional[str] = None   # its flow logs' traffic instead of the kind's
-    manager: Optional[str] = None   # one of MANAGERS
+    traffic: Optional[str] = None  # its flow logs' traffic instead of the kind's
+    manager: Optional[str] = None  # one of MANAGERS
     # Days its groups keep events; None: seed()'s retention (a telemetry rule's: never expire).
     retention: Optional[int] = None
 
@@ -90,8 +92,7 @@ class Row:
         if callable(self.group):
             group = self.group(vpc_id)
         else:
-            group = (self.group or MANAGERS[self.manager][1]
-                     or "/flow-logs/" + (self.name or vpc_id))
+            group = self.group or MANAGERS[self.manager][1] or "/flow-logs/" + (self.name or vpc_id)
             group = group % vpc_id if "%s" in group else group
         groups = [group] + ["%s-%d" % (group, n) for n in range(2, len(traffics) + 1)]
         return [(self.traffic or t, g) for t, g in zip(traffics, groups)]
@@ -100,9 +101,10 @@ class Row:
 @dataclass
 class Seeded:
     """What `seed` made of a row: the VPC (or found, the default one) and its flow logs."""
+
     row: Row
     vpc_id: str
-    flow_logs: list = field(default_factory=list)     # ids, in the order made
+    flow_logs: list = field(default_factory=list)  # ids, in the order made
 
 
 @functools.lru_cache(maxsize=None)
@@ -121,13 +123,20 @@ def clients(endpoint, account_id, region, *services, config=None):
     credentials = {}
     if account_id is not None:
         sts = base.client("sts", region_name=region, endpoint_url=endpoint)
-        creds = sts.assume_role(RoleArn=RUNNER_ROLE % account_id,
-                                RoleSessionName="c7n-vpcflow-seeding")["Credentials"]
-        credentials = dict(aws_access_key_id=creds["AccessKeyId"],
-                           aws_secret_access_key=creds["SecretAccessKey"],
-                           aws_session_token=creds["SessionToken"])
-    return [base.client(service, region_name=region, endpoint_url=endpoint, config=config,
-                        **credentials) for service in services]
+        creds = sts.assume_role(
+            RoleArn=RUNNER_ROLE % account_id, RoleSessionName="c7n-vpcflow-seeding"
+        )["Credentials"]
+        credentials = dict(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
+    return [
+        base.client(
+            service, region_name=region, endpoint_url=endpoint, config=config, **credentials
+        )
+        for service in services
+    ]
 
 
 def create_vpc(ec2, cidr, tags=None):
@@ -139,8 +148,14 @@ def _tagged(resource_type, tags):
     """The TagSpecifications parameter tagging the resource made with `tags`, if any."""
     if not tags:
         return {}
-    return {"TagSpecifications": [{"ResourceType": resource_type, "Tags": [
-        {"Key": k, "Value": v} for k, v in tags.items()]}]}
+    return {
+        "TagSpecifications": [
+            {
+                "ResourceType": resource_type,
+                "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
+            }
+        ]
+    }
 
 
 def create_flow_log(ec2, vpc_id, traffic_type, group, role_arn, tags=None):
@@ -148,9 +163,14 @@ def create_flow_log(ec2, vpc_id, traffic_type, group, role_arn, tags=None):
     value}) in the same call; its ids (the emulator never checks the role). Seeding stops
     on an Unsuccessful entry."""
     response = ec2.create_flow_logs(
-        ResourceIds=[vpc_id], ResourceType="VPC", TrafficType=traffic_type,
-        LogDestinationType="cloud-watch-logs", LogGroupName=group,
-        DeliverLogsPermissionArn=role_arn, **_tagged("vpc-flow-log", tags))
+        ResourceIds=[vpc_id],
+        ResourceType="VPC",
+        TrafficType=traffic_type,
+        LogDestinationType="cloud-watch-logs",
+        LogGroupName=group,
+        DeliverLogsPermissionArn=role_arn,
+        **_tagged("vpc-flow-log", tags),
+    )
     if response.get("Unsuccessful"):
         raise RuntimeError("seeding a flow log failed: %s" % json.dumps(response["Unsuccessful"]))
     return response["FlowLogIds"]
@@ -159,11 +179,18 @@ def create_flow_log(ec2, vpc_id, traffic_type, group, role_arn, tags=None):
 def put_incoming_bytes(cloudwatch, volumes, when):
     """CloudWatch's AWS/Logs IncomingBytes as a log group's flow logs would leave it: one data
     point at `when` per {log group: bytes}, 1,000 a call (PutMetricData's limit)."""
-    points = [{"MetricName": "IncomingBytes", "Timestamp": when, "Value": float(size),
-               "Unit": "Bytes", "Dimensions": [{"Name": "LogGroupName", "Value": group}]}
-              for group, size in volumes.items()]
+    points = [
+        {
+            "MetricName": "IncomingBytes",
+            "Timestamp": when,
+            "Value": float(size),
+            "Unit": "Bytes",
+            "Dimensions": [{"Name": "LogGroupName", "Value": group}],
+        }
+        for group, size in volumes.items()
+    ]
     for first in range(0, len(points), 1000):
-        cloudwatch.put_metric_data(Namespace="AWS/Logs", MetricData=points[first:first + 1000])
+        cloudwatch.put_metric_data(Namespace="AWS/Logs", MetricData=points[first : first + 1000])
 
 
 def flow_logs_by_vpc(ec2):
@@ -191,8 +218,15 @@ def seed(endpoint, rows, role, log_groups=(), retention=None, workers=1, config=
     seeded = [None] * len(rows)
     for (account, region), indexes in places.items():
         ec2, logs = clients(endpoint, account, region, "ec2", "logs", config=config)
-        made = _seed_place(ec2, logs, [rows[i] for i in indexes],
-                           role % (account or EMULATOR_ACCOUNT), log_groups, retention, workers)
+        made = _seed_place(
+            ec2,
+            logs,
+            [rows[i] for i in indexes],
+            role % (account or EMULATOR_ACCOUNT),
+            log_groups,
+            retention,
+            workers,
+        )
         for index, one in zip(indexes, made):
             seeded[index] = one
     return seeded
@@ -204,12 +238,20 @@ def _seed_place(ec2, logs, rows, role_arn, log_groups, retention, workers):
     if any(row.cidr is None for row in rows):
         (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]
         default = vpc["VpcId"]
-    seeded = [Seeded(row, default if row.cidr is None else create_vpc(
-        ec2, row.cidr, {"Name": row.name} if row.name else None)) for row in rows]
-    wanted = [(one, traffic, group) for one in seeded
-              for traffic, group in one.row.flow_logs(one.vpc_id)]
+    seeded = [
+        Seeded(
+            row,
+            default
+            if row.cidr is None
+            else create_vpc(ec2, row.cidr, {"Name": row.name} if row.name else None),
+        )
+        for row in rows
+    ]
+    wanted = [
+        (one, traffic, group) for one in seeded for traffic, group in one.row.flow_logs(one.vpc_id)
+    ]
 
-    owner = {}      # group: the first row writing to it
+    owner = {}  # group: the first row writing to it
     for one, _traffic, group in wanted:
         owner.setdefault(group, one.row)
 
@@ -226,8 +268,11 @@ def _seed_place(ec2, logs, rows, role_arn, log_groups, retention, workers):
 
     before = list(dict.fromkeys(list(log_groups) + groups("before")))
     _each(workers, make_group, before)
-    ids = _each(workers, lambda w: create_flow_log(ec2, w[0].vpc_id, w[1], w[2], role_arn,
-                                                   w[0].row.tags), wanted)
+    ids = _each(
+        workers,
+        lambda w: create_flow_log(ec2, w[0].vpc_id, w[1], w[2], role_arn, w[0].row.tags),
+        wanted,
+    )
     for (one, _traffic, _group), made in zip(wanted, ids):
         one.flow_logs.extend(made)
     _each(workers, make_group, [g for g in dict.fromkeys(groups("after")) if g not in before])

@@ -10,6 +10,7 @@ Custodian's metadata.json and in our flow-log-compliance.json, the rest unchange
 (`<prefix>/<account id>/<region>/<policy>/YYYY/MM/DD/HH/`, as the Lambda policies and
 `c7n-org run -s s3://...` write it), straight to the emulator.
 """
+
 import gzip
 import json
 import os
@@ -34,17 +35,35 @@ UPLOADS = Config(retries={"max_attempts": 3, "mode": "standard"}, max_pool_conne
 
 def audit_run(endpoint, workdir, region="us-east-1"):
     """{file name: bytes} of one stock `custodian run` of our audit policy."""
-    seed(endpoint, [Row(None, region, None, "default"),
-                    Row(None, region, None, "bare", "10.1.0.0/16"),
-                    Row(None, region, None, "healthy", "10.2.0.0/16", "/seeded/healthy")],
-         SEED_ROLE)
+    seed(
+        endpoint,
+        [
+            Row(None, region, None, "default"),
+            Row(None, region, None, "bare", "10.1.0.0/16"),
+            Row(None, region, None, "healthy", "10.2.0.0/16", "/seeded/healthy"),
+        ],
+        SEED_ROLE,
+    )
     home, out = os.path.join(workdir, "home"), os.path.join(workdir, "out")
     os.makedirs(home, exist_ok=True)
     ran = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "custodian"), "run", "-s", out,
-         "-r", region, "--cache-period", "0", AUDIT_POLICY],
-        env=child_environment(endpoint, home), cwd=workdir, capture_output=True, text=True,
-        timeout=300)
+        [
+            os.path.join(os.path.dirname(sys.executable), "custodian"),
+            "run",
+            "-s",
+            out,
+            "-r",
+            region,
+            "--cache-period",
+            "0",
+            AUDIT_POLICY,
+        ],
+        env=child_environment(endpoint, home),
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if ran.returncode:
         raise RuntimeError("custodian run failed: %s" % ran.stderr[-2000:])
     directory = os.path.join(out, POLICY)
@@ -57,42 +76,55 @@ def audit_run(endpoint, workdir, region="us-east-1"):
 
 def as_run(files, account_id, region, moment):
     """The files as the run of `account_id` in `region` started at `moment` (aware)."""
-    execution_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "%s/%s/%s" % (
-        account_id, region, moment.isoformat())))
+    execution_id = str(
+        uuid.uuid5(uuid.NAMESPACE_URL, "%s/%s/%s" % (account_id, region, moment.isoformat()))
+    )
     copied = dict(files)
     metadata = json.loads(files[METADATA])
     metadata["execution"].update(id=execution_id, start=moment.timestamp())
     metadata["config"].update(account_id=account_id, region=region)
     copied[METADATA] = json.dumps(metadata).encode()
     verdicts = json.loads(files[VERDICTS])
-    verdicts.update({"execution-id": execution_id, "started": moment.isoformat(),
-                     "account-id": account_id, "region": region})
+    verdicts.update(
+        {
+            "execution-id": execution_id,
+            "started": moment.isoformat(),
+            "account-id": account_id,
+            "region": region,
+        }
+    )
     copied[VERDICTS] = json.dumps(verdicts).encode()
     return copied
 
 
 def run_folder(account_id, region, moment, prefix=PREFIX):
-    return "%s/%s/%s/%s/%s/" % (prefix, account_id, region, POLICY,
-                                moment.strftime("%Y/%m/%d/%H"))
+    return "%s/%s/%s/%s/%s/" % (prefix, account_id, region, POLICY, moment.strftime("%Y/%m/%d/%H"))
 
 
-def seed_evidence(endpoint, bucket, files, places, moments, workers=8, lock_days=None,
-                  lock_mode="COMPLIANCE"):
+def seed_evidence(
+    endpoint, bucket, files, places, moments, workers=8, lock_days=None, lock_mode="COMPLIANCE"
+):
     """Creates the bucket (with `lock_days`, every version locked that long, in compliance
     mode unless told, as iam/evidence-bucket.yml makes it) and uploads a run of every
     (account id, region) of `places` at every one of `moments`; the keys made."""
     (s3,) = clients(endpoint, None, "us-east-1", "s3", config=UPLOADS)
     s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=bool(lock_days))
     if lock_days:
-        s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
-            "ObjectLockEnabled": "Enabled",
-            "Rule": {"DefaultRetention": {"Mode": lock_mode, "Days": lock_days}}})
+        s3.put_object_lock_configuration(
+            Bucket=bucket,
+            ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": lock_mode, "Days": lock_days}},
+            },
+        )
     uploads = []
     for account_id, region in places:
         for moment in moments:
             folder = run_folder(account_id, region, moment)
-            uploads += [(folder + name + ".gz", data)
-                        for name, data in as_run(files, account_id, region, moment).items()]
+            uploads += [
+                (folder + name + ".gz", data)
+                for name, data in as_run(files, account_id, region, moment).items()
+            ]
 
     def put(upload):
         key, data = upload

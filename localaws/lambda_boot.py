@@ -2,6 +2,7 @@
 archives deployed to the emulator, the boot script of a bare interpreter, the folder of what
 the runtime provides, a scheduled event, and the evidence bucket the Lambda policies write
 to. For the tests and the bench alike."""
+
 import json
 import os
 import shutil
@@ -63,9 +64,13 @@ def created_functions(entries):
 def scheduled_event(account_id, region, rule):
     """The event EventBridge sends a function when its schedule `rule` fires."""
     return {
-        "version": "0", "id": "89d1a02d-5ec7-412e-82f5-13505f849b41",
-        "detail-type": "Scheduled Event", "source": "aws.events", "account": account_id,
-        "time": "2026-11-27T03:00:00Z", "region": region,
+        "version": "0",
+        "id": "89d1a02d-5ec7-412e-82f5-13505f849b41",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": account_id,
+        "time": "2026-11-27T03:00:00Z",
+        "region": region,
         "resources": ["arn:aws:events:%s:%s:rule/%s" % (region, account_id, rule)],
         "detail": {},
     }
@@ -74,30 +79,58 @@ def scheduled_event(account_id, region, rule):
 def create_lambda_role(iam):
     """The Lambda policies' role, trusting Lambda (the emulator checks it exists when a
     function is created); its ARN."""
-    return iam.create_role(RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    return iam.create_role(
+        RoleName=LAMBDA_ROLE,
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
 
 
 def config_rule_event(account_id, region, rule, token="result-token-1"):
     """What AWS Config sends the function of a periodic custom rule `rule`."""
-    return {"invokingEvent": json.dumps({
-                "awsAccountId": account_id, "notificationCreationTime": "2026-12-06T09:00:00.000Z",
-                "messageType": "ScheduledNotification", "recordVersion": "1.0"}),
-            "ruleParameters": "{}", "resultToken": token, "eventLeftScope": False,
-            "configRuleArn": "arn:aws:config:%s:%s:config-rule/config-rule-0a1b2c" % (
-                region, account_id),
-            "configRuleName": rule, "configRuleId": "config-rule-0a1b2c",
-            "accountId": account_id, "version": "1.0"}
+    return {
+        "invokingEvent": json.dumps(
+            {
+                "awsAccountId": account_id,
+                "notificationCreationTime": "2026-12-06T09:00:00.000Z",
+                "messageType": "ScheduledNotification",
+                "recordVersion": "1.0",
+            }
+        ),
+        "ruleParameters": "{}",
+        "resultToken": token,
+        "eventLeftScope": False,
+        "configRuleArn": "arn:aws:config:%s:%s:config-rule/config-rule-0a1b2c"
+        % (region, account_id),
+        "configRuleName": rule,
+        "configRuleId": "config-rule-0a1b2c",
+        "accountId": account_id,
+        "version": "1.0",
+    }
 
 
 def evidence_vars(workdir, s3, region, bucket=EVIDENCE_BUCKET, **more):
     """The evidence bucket (created) and a --vars-file naming it, for the Lambda policies;
     `more`: other policy variables the file holds."""
     try:
-        s3.create_bucket(Bucket=bucket, **({} if region == "us-east-1" else {
-            "CreateBucketConfiguration": {"LocationConstraint": region}}))
+        s3.create_bucket(
+            Bucket=bucket,
+            **(
+                {}
+                if region == "us-east-1"
+                else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+            ),
+        )
     except s3.exceptions.BucketAlreadyOwnedByYou:
         pass
     path = os.path.join(str(workdir), "evidence-vars.yml")

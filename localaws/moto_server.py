@@ -6,6 +6,7 @@ bench; the tests of the queries' content replay recorded responses) keeps query
 definitions in memory, per account and region, the way the CloudWatch Logs API describes
 them.
 """
+
 import json
 import sys
 import time

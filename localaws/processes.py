@@ -5,6 +5,7 @@ reaches only the demo, which then stops every child *group* (c7n-org's workers i
 itself, in order. On Linux a child also gets SIGTERM should the demo die without cleaning
 up (PR_SET_PDEATHSIG), e.g. when it is killed with SIGKILL.
 """
+
 import ctypes
 import os
 import signal
@@ -25,9 +26,15 @@ def _die_with_parent():
 def spawn(args, env, cwd, stdout, stderr):
     """Popen in a new session; stdin is /dev/null (the child is not in the foreground)."""
     return subprocess.Popen(
-        args, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+        args,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=stderr,
         start_new_session=True,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
 
 
 def _signal_group(process, signum):

@@ -27,6 +27,7 @@ Run on its own, in realistic mode: ``python -m localaws.proxy --upstream
 http://127.0.0.1:5000 --port 5001 [--latency-ms 40] [--quota logs:CreateLogGroup=5 ...]``
 (``--quota`` replaces the default quotas). Standard library only.
 """
+
 import argparse
 import http.client
 import json
@@ -40,8 +41,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .quotas import DEFAULT_LATENCY_MS, Quotas, parse_quota
 from .wire import error_code, parse_request, throttle
 
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "te",
-              "trailer", "upgrade"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+}
 # Set by this server itself on every reply.
 OWN_HEADERS = {"server", "date", "content-length"}
 CONTROL = "/bench-proxy/"
@@ -65,7 +73,7 @@ class Proxy:
         self.calls = []
         self.lock = threading.Lock()
         self.in_flight = self.peak_in_flight = 0
-        self.busy_seconds = 0.0     # the summed time requests spent here
+        self.busy_seconds = 0.0  # the summed time requests spent here
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.server.proxy = self
@@ -73,8 +81,12 @@ class Proxy:
         self.thread = None
 
     def start(self):
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
-                                       kwargs={"poll_interval": 0.05}, name="localaws-proxy")
+        self.thread = threading.Thread(
+            target=self.server.serve_forever,
+            daemon=True,
+            kwargs={"poll_interval": 0.05},
+            name="localaws-proxy",
+        )
         self.thread.start()
         return self
 
@@ -110,10 +122,14 @@ class Proxy:
             calls = Counter(c.name for c in self.calls)
             throttled = Counter(c.name for c in self.calls if c.quota)
             busy, peak = self.busy_seconds, self.peak_in_flight
-        return {"calls": dict(calls), "throttled": dict(throttled),
-                "peak_in_flight": peak, "busy_seconds": busy,
-                "latency_ms": self.latency_ms,
-                "quotas": self.quotas.describe() if self.quotas else {}}
+        return {
+            "calls": dict(calls),
+            "throttled": dict(throttled),
+            "peak_in_flight": peak,
+            "busy_seconds": busy,
+            "latency_ms": self.latency_ms,
+            "quotas": self.quotas.describe() if self.quotas else {},
+        }
 
     def reset(self):
         with self.lock:
@@ -141,8 +157,9 @@ class Proxy:
             self.latency_ms = float(config["latency_ms"])
         if "quotas" in config or "bursts" in config:
             old = self.quotas or Quotas({})
-            self.quotas = Quotas(config.get("quotas", old.rules),
-                                 config.get("bursts", old.bursts), old.clock)
+            self.quotas = Quotas(
+                config.get("quotas", old.rules), config.get("bursts", old.bursts), old.clock
+            )
             self.quotas.accounts = old.accounts
 
     # -- one request --------------------------------------------------------------------
@@ -206,7 +223,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _reply(self, status, headers, body):
         self.send_response(status)
-        for name, value in (headers.items() if isinstance(headers, dict) else headers):
+        for name, value in headers.items() if isinstance(headers, dict) else headers:
             if name.lower() not in HOP_BY_HOP and name.lower() not in OWN_HEADERS:
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
@@ -233,8 +250,9 @@ class Handler(BaseHTTPRequestHandler):
         checks SigV4 signatures when its IAM authentication is on)."""
         connection = http.client.HTTPConnection(*self.proxy.upstream, timeout=300)
         try:
-            connection.putrequest(self.command, self.path, skip_host=True,
-                                  skip_accept_encoding=True)
+            connection.putrequest(
+                self.command, self.path, skip_host=True, skip_accept_encoding=True
+            )
             for name, value in self.headers.items():
                 if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
                     connection.putheader(name, value)
@@ -243,8 +261,11 @@ class Handler(BaseHTTPRequestHandler):
             response = connection.getresponse()
             return response.status, response.getheaders(), response.read()
         except OSError as e:
-            return 502, [("Content-Type", "text/plain")], (
-                "localaws proxy: upstream failed: %s" % e).encode()
+            return (
+                502,
+                [("Content-Type", "text/plain")],
+                ("localaws proxy: upstream failed: %s" % e).encode(),
+            )
         finally:
             connection.close()
 
@@ -265,24 +286,35 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m localaws.proxy", description=__doc__.split(
-        "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m localaws.proxy",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--upstream", required=True, help="the moto server, http://127.0.0.1:PORT")
     parser.add_argument("--port", type=int, default=0, help="listen port (default: any free one)")
     parser.add_argument("--latency-ms", type=float, default=DEFAULT_LATENCY_MS)
-    parser.add_argument("--quota", action="append", default=None, metavar="RULE=RATE[/BURST]",
-                        help="e.g. logs:CreateLogGroup=5 or ec2:mutating=10/20 (repeatable; "
-                             "replaces the defaults)")
+    parser.add_argument(
+        "--quota",
+        action="append",
+        default=None,
+        metavar="RULE=RATE[/BURST]",
+        help="e.g. logs:CreateLogGroup=5 or ec2:mutating=10/20 (repeatable; replaces the defaults)",
+    )
     args = parser.parse_args(argv)
     quotas = Quotas()
     if args.quota is not None:
         parsed = [parse_quota(q) for q in args.quota]
-        quotas = Quotas({r: rate for r, rate, _ in parsed},
-                        {r: burst for r, _, burst in parsed if burst is not None})
+        quotas = Quotas(
+            {r: rate for r, rate, _ in parsed},
+            {r: burst for r, _, burst in parsed if burst is not None},
+        )
     proxy = Proxy(args.upstream, args.latency_ms, quotas, args.port)
-    print("localaws proxy on %s -> %s, latency %g ms, quotas %s" % (
-        proxy.endpoint, args.upstream, args.latency_ms, json.dumps(quotas.describe())),
-        flush=True)
+    print(
+        "localaws proxy on %s -> %s, latency %g ms, quotas %s"
+        % (proxy.endpoint, args.upstream, args.latency_ms, json.dumps(quotas.describe())),
+        flush=True,
+    )
     try:
         proxy.server.serve_forever()
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ Pure logic, no I/O, so it is unit-tested with an injected clock (calls are
   operation of the service not named Describe*/Get*/List*), ``service:*``; the most
   specific rule that exists wins.
 """
+
 import re
 import threading
 import time
@@ -78,7 +79,7 @@ class Quotas:
         self.bursts = dict(bursts or {})
         self.clock = clock
         self.buckets = {}
-        self.accounts = {}   # access key id -> account id
+        self.accounts = {}  # access key id -> account id
         self.lock = threading.Lock()
 
     def rule_for(self, call):
@@ -103,7 +104,8 @@ class Quotas:
             bucket = self.buckets.get(key)
             if bucket is None:
                 bucket = self.buckets[key] = TokenBucket(
-                    self.rules[rule], self.bursts.get(rule), self.clock)
+                    self.rules[rule], self.bursts.get(rule), self.clock
+                )
         return bucket.take(), rule
 
     def learn(self, call, status, body):
@@ -122,5 +124,7 @@ class Quotas:
             self.buckets.clear()
 
     def describe(self):
-        return {rule: {"rate": rate, "burst": self.bursts.get(rule, max(1.0, rate))}
-                for rule, rate in sorted(self.rules.items())}
+        return {
+            rule: {"rate": rate, "burst": self.bursts.get(rule, max(1.0, rate))}
+            for rule, rate in sorted(self.rules.items())
+        }

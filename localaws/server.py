@@ -1,5 +1,6 @@
 """The moto server on a free 127.0.0.1 port, for the tests, the demo and the bench; reading
 its request recording."""
+
 import json
 import os
 import socket
@@ -11,7 +12,6 @@ import urllib.request
 from . import processes
 from .environment import base_environment
 from .estate import clients
-
 
 # moto's server with the query-definition calls it lacks (see moto_server.py).
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "moto_server.py")
@@ -94,7 +94,11 @@ class Emulator:
         with open(self.log_path, "wb") as log:
             self.process = processes.spawn(
                 [sys.executable, LAUNCHER, "-H", "127.0.0.1", "-p", str(self.port)],
-                env=env, cwd=self.workdir, stdout=log, stderr=log)
+                env=env,
+                cwd=self.workdir,
+                stdout=log,
+                stderr=log,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -104,8 +108,9 @@ class Emulator:
                 return self
             except OSError:
                 time.sleep(0.1)
-        raise EmulatorError("moto server did not answer within %ds:\n%s" % (
-            timeout, self.log_tail()))
+        raise EmulatorError(
+            "moto server did not answer within %ds:\n%s" % (timeout, self.log_tail())
+        )
 
     def log_tail(self, lines=20):
         try:

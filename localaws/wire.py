@@ -8,6 +8,7 @@ form body or the URL, the REST protocols (S3, Security Hub, Lambda) by method, p
 query matched against the request URIs of botocore's service model; service, region and
 access key come from the SigV4 ``Authorization`` header; ``/moto-api/`` is moto's own.
 """
+
 import base64
 import functools
 import json
@@ -30,15 +31,16 @@ SIGNING_TO_SERVICE = {"execute-api": "apigateway", "monitoring": "cloudwatch"}
 @dataclass
 class Call:
     """One request: what it asks, who signed it, and what it was answered."""
+
     service: str
     operation: str
-    protocol: str = "query"     # json | ec2 | query | rest | internal (moto's own API)
+    protocol: str = "query"  # json | ec2 | query | rest | internal (moto's own API)
     region: str = UNKNOWN
-    access_key: str = UNKNOWN   # the key id the request was signed with
+    access_key: str = UNKNOWN  # the key id the request was signed with
     params: dict = field(default_factory=dict)
-    token: Optional[str] = None     # its X-Amz-Security-Token, if any
+    token: Optional[str] = None  # its X-Amz-Security-Token, if any
     injected: Optional[str] = None  # the error code answered instead of the emulator
-    quota: Optional[str] = None     # the quota rule that refused it, if one did
+    quota: Optional[str] = None  # the quota rule that refused it, if one did
     status: int = 0
     response: bytes = field(default=b"", repr=False)
 
@@ -62,8 +64,11 @@ def parse_request(headers, body=b"", method="POST", path="/"):
         return Call("moto-api", url.path, "internal")
     match = CREDENTIAL.search(headers.get("authorization", ""))
     access_key, region, service = match.groups() if match else (UNKNOWN,) * 3
-    signer = {"region": region, "access_key": access_key,
-              "token": headers.get("x-amz-security-token")}
+    signer = {
+        "region": region,
+        "access_key": access_key,
+        "token": headers.get("x-amz-security-token"),
+    }
     # S3 uploads (Custodian's gzipped output) carry bytes that are no text.
     text = body.decode("utf-8", errors="replace") if body else ""
     target = headers.get("x-amz-target")
@@ -75,8 +80,13 @@ def parse_request(headers, body=b"", method="POST", path="/"):
     if "Action" in fields:
         protocol = "ec2" if service == "ec2" else "query"
         return Call(service, fields.pop("Action"), protocol, params=fields, **signer)
-    return Call(service, _rest_operation(service, method, url.path, fields, headers), "rest",
-                params=_json(text), **signer)
+    return Call(
+        service,
+        _rest_operation(service, method, url.path, fields, headers),
+        "rest",
+        params=_json(text),
+        **signer,
+    )
 
 
 def parse_recorded(entry):
@@ -84,8 +94,9 @@ def parse_recorded(entry):
     body = (entry.get("body") or "").encode("utf-8")
     if entry.get("body_encoded"):
         body = base64.b64decode(body)
-    return parse_request(entry.get("headers") or {}, body, entry.get("method", "POST"),
-                         entry.get("url", "/"))
+    return parse_request(
+        entry.get("headers") or {}, body, entry.get("method", "POST"), entry.get("url", "/")
+    )
 
 
 def _json(text):
@@ -101,7 +112,8 @@ def _model(service):
     """botocore's model of the service a request is signed for; None if it knows none."""
     try:
         return botocore.session.get_session().get_service_model(
-            SIGNING_TO_SERVICE.get(service, service))
+            SIGNING_TO_SERVICE.get(service, service)
+        )
     except botocore.exceptions.UnknownServiceError:
         return None
 
@@ -121,17 +133,25 @@ def _routes(service):
         operation = model.operation_model(name)
         uri_path, _, uri_query = operation.http["requestUri"].partition("?")
         pattern = re.escape(uri_path)
-        pattern = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", pattern)      # {Key+}: any path
-        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)       # {Bucket}: one segment
-        required = [(key, value or None) for key, _, value in (
-            p.partition("=") for p in uri_query.split("&") if p)]
+        pattern = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", pattern)  # {Key+}: any path
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)  # {Bucket}: one segment
+        required = [
+            (key, value or None)
+            for key, _, value in (p.partition("=") for p in uri_query.split("&") if p)
+        ]
         shape = operation.input_shape
-        for member in (shape.required_members if shape else ()):
+        for member in shape.required_members if shape else ():
             where = shape.members[member].serialization
             if where.get("location") in ("querystring", "header"):
                 required.append((where.get("name", member).lower(), None))
-        routes.append((operation.http["method"], re.compile("^%s/?$" % pattern.rstrip("/")),
-                       tuple(required), name))
+        routes.append(
+            (
+                operation.http["method"],
+                re.compile("^%s/?$" % pattern.rstrip("/")),
+                tuple(required),
+                name,
+            )
+        )
     return tuple(routes)
 
 
@@ -142,14 +162,20 @@ def _rest_operation(service, method, path, query, headers):
     sent = dict(headers, **{k.lower(): v for k, v in query.items()})
 
     def has(required):
-        return all(key.lower() in sent and value in (None, sent[key.lower()])
-                   for key, value in required)
-    matches = [(len(required), name) for verb, pattern, required, name in _routes(service)
-               if verb == method and pattern.match(path) and has(required)]
+        return all(
+            key.lower() in sent and value in (None, sent[key.lower()]) for key, value in required
+        )
+
+    matches = [
+        (len(required), name)
+        for verb, pattern, required, name in _routes(service)
+        if verb == method and pattern.match(path) and has(required)
+    ]
     return max(matches)[1] if matches else UNKNOWN
 
 
 # -- canned answers, as AWS sends them -------------------------------------------------
+
 
 def _request_id():
     return str(uuid.uuid4())
@@ -161,29 +187,46 @@ def error(call, code, message, status=None):
         model = _model(call.service)
         version = model.metadata.get("jsonVersion", "1.1") if model else "1.1"
         body = json.dumps({"__type": code, "message": message}).encode()
-        return status or 400, {"Content-Type": "application/x-amz-json-" + version,
-                               "x-amzn-RequestId": _request_id()}, body
+        return (
+            status or 400,
+            {
+                "Content-Type": "application/x-amz-json-" + version,
+                "x-amzn-RequestId": _request_id(),
+            },
+            body,
+        )
     if call.protocol == "ec2":
-        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
-                "<Code>%s</Code><Message>%s</Message></Error></Errors>"
-                "<RequestID>%s</RequestID></Response>" % (code, message, _request_id()))
-        return status or (503 if code == "RequestLimitExceeded" else 400), {
-            "Content-Type": "text/xml;charset=UTF-8", "Server": "AmazonEC2"}, body.encode()
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
+            "<Code>%s</Code><Message>%s</Message></Error></Errors>"
+            "<RequestID>%s</RequestID></Response>" % (code, message, _request_id())
+        )
+        return (
+            status or (503 if code == "RequestLimitExceeded" else 400),
+            {"Content-Type": "text/xml;charset=UTF-8", "Server": "AmazonEC2"},
+            body.encode(),
+        )
     request_id = _request_id()
-    body = ('<ErrorResponse xmlns="https://%s.amazonaws.com/doc/2010-05-08/"><Error>'
-            "<Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error>"
-            "<RequestId>%s</RequestId></ErrorResponse>" % (
-                call.service, code, message, request_id))
-    return status or 400, {"Content-Type": "text/xml",
-                           "x-amzn-RequestId": request_id}, body.encode()
+    body = (
+        '<ErrorResponse xmlns="https://%s.amazonaws.com/doc/2010-05-08/"><Error>'
+        "<Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error>"
+        "<RequestId>%s</RequestId></ErrorResponse>" % (call.service, code, message, request_id)
+    )
+    return (
+        status or 400,
+        {"Content-Type": "text/xml", "x-amzn-RequestId": request_id},
+        body.encode(),
+    )
 
 
 def not_implemented(call):
     """What the moto server answers for an operation it does not implement: HTTP 500 with
     Flask's HTML page, no AWS error in it."""
-    body = ("<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
-            "<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and "
-            "was unable to complete your request.</p>\n")
+    body = (
+        "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
+        "<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and "
+        "was unable to complete your request.</p>\n"
+    )
     return 500, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
 
 
@@ -195,10 +238,14 @@ def aws_json(call, status, data):
         return error(call, data["Error"]["Code"], data["Error"]["Message"], status)
     model = _model(call.service)
     body = {k: v for k, v in data.items() if k != "ResponseMetadata"}
-    return status, {
-        "Content-Type": "application/x-amz-json-" + model.metadata.get("jsonVersion", "1.1"),
-        "x-amzn-RequestId": _request_id()}, json.dumps(
-            body, default=lambda when: when.timestamp()).encode()
+    return (
+        status,
+        {
+            "Content-Type": "application/x-amz-json-" + model.metadata.get("jsonVersion", "1.1"),
+            "x-amzn-RequestId": _request_id(),
+        },
+        json.dumps(body, default=lambda when: when.timestamp()).encode(),
+    )
 
 
 def rest_json(status, data):
@@ -227,11 +274,15 @@ def create_flow_logs_unsuccessful(call, code, message):
     items = "".join(
         "<item><error><code>%s</code><message>%s</message></error>"
         "<resourceId>%s</resourceId></item>" % (code, message, resource_id)
-        for key, resource_id in sorted(call.params.items()) if key.startswith("ResourceId."))
-    body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<CreateFlowLogsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
-            "<requestId>%s</requestId><flowLogIdSet/><unsuccessful>%s</unsuccessful>"
-            "</CreateFlowLogsResponse>" % (_request_id(), items))
+        for key, resource_id in sorted(call.params.items())
+        if key.startswith("ResourceId.")
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<CreateFlowLogsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+        "<requestId>%s</requestId><flowLogIdSet/><unsuccessful>%s</unsuccessful>"
+        "</CreateFlowLogsResponse>" % (_request_id(), items)
+    )
     return 200, {"Content-Type": "text/xml;charset=UTF-8", "Server": "AmazonEC2"}, body.encode()
 
 

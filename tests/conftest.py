@@ -4,6 +4,7 @@ Nothing here may reach a real AWS endpoint: credentials are dummies, HOME is a t
 directory, and unless a test points AWS_ENDPOINT_URL at the emulator it points at a
 closed local port, so a call that placebo does not answer fails at once.
 """
+
 import os
 import threading
 
@@ -67,8 +68,10 @@ def flight_data(request):
     """flight_data(case) -> FlightData replaying tests/data/placebo/<case>/, the folder a
     fixture or several tests share; flight_data() replays the test's own folder, named
     after the test (a parametrized test's case in a subfolder named by its id)."""
+
     def load(case=None, region=REGION):
         return FlightData(os.path.join(DATA_DIR, case or folder_of(request.node)), region)
+
     return load
 
 
@@ -134,9 +137,11 @@ def fault_proxy(emulator, monkeypatch):
 
 def answering(proxy, service):
     """answers(case): `proxy` serves `service` from tests/data/placebo/<case>/; the proxy."""
+
     def answers(case):
         proxy.rules.append(flight_data_answers(os.path.join(DATA_DIR, case), service))
         return proxy
+
     return answers
 
 

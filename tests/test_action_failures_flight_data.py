@@ -1,4 +1,5 @@
 """enable-flow-logs when AWS pushes back: partial failures, races, throttling, access denied."""
+
 import pytest
 
 from c7n_vpcflow.errors import FlowLogRemediationError
@@ -9,16 +10,19 @@ from support.results import capture_resources, read_results
 
 # One worker: log-group units in name order, so recorded responses meet the calls they answer.
 ENABLE = enable_policy(**{"max-workers": 1})
-VPC_A, VPC_B, VPC_C, VPC_D = ("vpc-0a1b2c3d4e5f67890", "vpc-0b7e4f2a9c1d38e56",
-                              "vpc-0c3d9a8b7e6f51024", "vpc-0d4e5f6a7b8c9d0e1")
+VPC_A, VPC_B, VPC_C, VPC_D = (
+    "vpc-0a1b2c3d4e5f67890",
+    "vpc-0b7e4f2a9c1d38e56",
+    "vpc-0c3d9a8b7e6f51024",
+    "vpc-0d4e5f6a7b8c9d0e1",
+)
 
 
 def statuses(results):
     return {vpc_id: r["status"] for vpc_id, r in results.items()}
 
 
-def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(
-        flight_data, tmp_path, monkeypatch):
+def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(flight_data, tmp_path, monkeypatch):
     seen = capture_resources(monkeypatch, EnableFlowLogs)
     flight = flight_data()
 
@@ -31,7 +35,10 @@ def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(
     assert "InvalidVpcID.NotFound: The vpc ID '%s' does not exist" % VPC_B in message
     assert VPC_A not in message and VPC_C not in message
     assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [
-        [VPC_A], [VPC_B], [VPC_C]]
+        [VPC_A],
+        [VPC_B],
+        [VPC_C],
+    ]
 
     annotated = {r["VpcId"]: r[RESULT] for r in seen[0]}
     assert statuses(annotated) == {VPC_A: "created", VPC_B: "failed", VPC_C: "created"}
@@ -43,10 +50,13 @@ def test_unsuccessful_entry_fails_only_that_vpc_and_names_it(
     assert written[VPC_B]["error"] == annotated[VPC_B]["error"]
 
 
-@pytest.mark.parametrize("case", [
-    "error",         # CreateFlowLogs raises FlowLogAlreadyExists
-    "unsuccessful",  # ... or lists it among Unsuccessful
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "error",  # CreateFlowLogs raises FlowLogAlreadyExists
+        "unsuccessful",  # ... or lists it among Unsuccessful
+    ],
+)
 def test_flow_log_already_exists_counts_as_success(case, flight_data, tmp_path):
     flight = flight_data()
 
@@ -78,7 +88,8 @@ def test_log_group_created_meanwhile_counts_as_success(flight_data, tmp_path):
 
 
 def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(
-        flight_data, tmp_path, fast_retries):
+    flight_data, tmp_path, fast_retries
+):
     flight = flight_data()
 
     run_policy(ENABLE, flight, tmp_path)
@@ -88,9 +99,15 @@ def test_throttled_calls_are_retried_after_a_wait_and_the_run_succeeds(
     listings = flight.params("logs.DescribeLogGroups")
     assert len(listings) == 2 and listings[0] == listings[1]
     assert [p["logGroupName"] for p in flight.params("logs.CreateLogGroup")] == [
-        "/vpc/flow-logs/" + VPC_A, "/vpc/flow-logs/" + VPC_A, "/vpc/flow-logs/" + VPC_B]
+        "/vpc/flow-logs/" + VPC_A,
+        "/vpc/flow-logs/" + VPC_A,
+        "/vpc/flow-logs/" + VPC_B,
+    ]
     assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [
-        [VPC_A], [VPC_A], [VPC_B]]
+        [VPC_A],
+        [VPC_A],
+        [VPC_B],
+    ]
     results = read_results(tmp_path, ENABLE_NAME)
     assert statuses(results) == {VPC_A: "created", VPC_B: "created"}
     assert results[VPC_A]["flow-log-ids"] == ["fl-0b8a7f6e5d4c3b2a1"]
@@ -111,7 +128,11 @@ def test_denied_flow_log_fails_only_that_vpc_and_names_the_aws_code(denied):
     failures = [line for line in message.splitlines() if VPC_B in line]
     assert len(failures) == 1 and "UnauthorizedOperation" in failures[0]
     assert statuses(results) == {
-        VPC_A: "created", VPC_B: "failed", VPC_C: "failed", VPC_D: "created"}
+        VPC_A: "created",
+        VPC_B: "failed",
+        VPC_C: "failed",
+        VPC_D: "created",
+    }
     assert "UnauthorizedOperation" in results[VPC_B]["error"]
 
 
@@ -122,5 +143,8 @@ def test_denied_log_group_fails_only_that_vpc_and_makes_no_flow_log_for_it(denie
     assert len(failures) == 1 and "AccessDeniedException" in failures[0]
     assert VPC_A not in message and VPC_D not in message
     assert [p["ResourceIds"] for p in flight.params("ec2.CreateFlowLogs")] == [
-        [VPC_A], [VPC_B], [VPC_D]]
+        [VPC_A],
+        [VPC_B],
+        [VPC_D],
+    ]
     assert results[VPC_D]["flow-log-ids"] == ["fl-0b0c1d2e3f4a5b6c7"]

@@ -1,4 +1,5 @@
 """enable-flow-logs against recorded AWS answers: API budget, tags, delivery role, shared VPCs."""
+
 import collections
 import json
 import logging
@@ -16,10 +17,19 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
 MANAGED_BY = {"Key": "managed-by", "Value": "c7n-vpcflow"}
 OWNER = {"Key": "owner", "Value": "security"}
 # role_created: five VPCs without flow logs, the delivery role missing.
-FIVE = ["vpc-04e5f6a7b8c9d0e1f", "vpc-05f8e7d6c5b4a3921", "vpc-0a1b2c3d4e5f67890",
-        "vpc-0b7e4f2a9c1d38e56", "vpc-0c3d9a8b7e6f51024"]
-ROLE_FIXES = ["iam.CreateRole", "iam.PutRolePolicy", "iam.UpdateAssumeRolePolicy",
-              "iam.AttachRolePolicy"]
+FIVE = [
+    "vpc-04e5f6a7b8c9d0e1f",
+    "vpc-05f8e7d6c5b4a3921",
+    "vpc-0a1b2c3d4e5f67890",
+    "vpc-0b7e4f2a9c1d38e56",
+    "vpc-0c3d9a8b7e6f51024",
+]
+ROLE_FIXES = [
+    "iam.CreateRole",
+    "iam.PutRolePolicy",
+    "iam.UpdateAssumeRolePolicy",
+    "iam.AttachRolePolicy",
+]
 
 
 @pytest.fixture
@@ -55,8 +65,9 @@ def test_created_role_may_write_only_under_the_templates_fixed_prefix(role_creat
     [put] = flight.params("iam.PutRolePolicy")
     assert put["RoleName"] == "vpc-flow-logs-delivery"
     statements = json.loads(put["PolicyDocument"])["Statement"]
-    writes = [s for s in statements
-              if {"logs:CreateLogStream", "logs:PutLogEvents"} & set(s["Action"])]
+    writes = [
+        s for s in statements if {"logs:CreateLogStream", "logs:PutLogEvents"} & set(s["Action"])
+    ]
     assert writes
     for statement in statements:
         resources = statement["Resource"]
@@ -70,22 +81,32 @@ def test_created_role_may_write_only_under_the_templates_fixed_prefix(role_creat
 def test_each_vpc_costs_three_calls_with_tags_riding_inside_the_create_calls(role_created):
     flight, vpcs = role_created
 
-    once = ["ec2.DescribeVpcs", "sts.GetCallerIdentity", "ec2.DescribeFlowLogs",
-            "logs.DescribeLogGroups", "ec2.DescribeNetworkInterfaces", "iam.GetRole", "iam.GetPolicy", "iam.CreateRole",
-            "iam.PutRolePolicy"]
+    once = [
+        "ec2.DescribeVpcs",
+        "sts.GetCallerIdentity",
+        "ec2.DescribeFlowLogs",
+        "logs.DescribeLogGroups",
+        "ec2.DescribeNetworkInterfaces",
+        "iam.GetRole",
+        "iam.GetPolicy",
+        "iam.CreateRole",
+        "iam.PutRolePolicy",
+    ]
     per_vpc = ["logs.CreateLogGroup", "logs.PutRetentionPolicy", "ec2.CreateFlowLogs"]
     assert collections.Counter(flight.operations()) == collections.Counter(
-        once + per_vpc * len(FIVE))
+        once + per_vpc * len(FIVE)
+    )
 
     groups = flight.params("logs.CreateLogGroup")
     assert [g["logGroupName"] for g in groups] == ["/vpc/flow-logs/" + v for v in FIVE]
     assert all(g["tags"] == {"owner": "security", "managed-by": "c7n-vpcflow"} for g in groups)
-    assert [(p["logGroupName"], p["retentionInDays"])
-            for p in flight.params("logs.PutRetentionPolicy")] == [
-        ("/vpc/flow-logs/" + v, 365) for v in FIVE]
+    assert [
+        (p["logGroupName"], p["retentionInDays"]) for p in flight.params("logs.PutRetentionPolicy")
+    ] == [("/vpc/flow-logs/" + v, 365) for v in FIVE]
     flow_logs = flight.params("ec2.CreateFlowLogs")
     assert [(p["ResourceIds"], p["LogGroupName"]) for p in flow_logs] == [
-        ([v], "/vpc/flow-logs/" + v) for v in FIVE]
+        ([v], "/vpc/flow-logs/" + v) for v in FIVE
+    ]
     for params in flow_logs:
         assert params["TrafficType"] == "REJECT"
         [spec] = params["TagSpecifications"]
@@ -99,7 +120,8 @@ def test_each_vpc_costs_three_calls_with_tags_riding_inside_the_create_calls(rol
     assert all(("/vpc/flow-logs/" + v).startswith(prefix) for v in FIVE)
 
     assert {v: (r[RESULT]["status"], r[RESULT]["flow-log-ids"]) for v, r in vpcs.items()} == {
-        v: ("created", ["fl-0%d9f8e7d6c5b4a3f2" % (i + 1)]) for i, v in enumerate(FIVE)}
+        v: ("created", ["fl-0%d9f8e7d6c5b4a3f2" % (i + 1)]) for i, v in enumerate(FIVE)
+    }
 
 
 def test_role_with_wrong_trust_fails_the_run_and_is_left_unchanged(flight_data, tmp_path):
@@ -129,7 +151,8 @@ def test_missing_role_with_create_role_false_fails_clearly(flight_data, tmp_path
 
     message = str(raised.value)
     assert "delivery role vpc-flow-logs-delivery does not exist and create-role is false" in (
-        message)
+        message
+    )
     assert "set create-role: true" in message
     operations = flight.operations()
     assert "ec2.CreateFlowLogs" not in operations
@@ -137,7 +160,8 @@ def test_missing_role_with_create_role_false_fails_clearly(flight_data, tmp_path
 
 
 def test_action_makes_no_call_for_a_vpc_shared_by_another_account(
-        shared_vpc, tmp_path, monkeypatch, caplog):
+    shared_vpc, tmp_path, monkeypatch, caplog
+):
     caplog.set_level(logging.DEBUG, logger="custodian.vpcflow")
     owned, shared = "vpc-0a1b2c3d4e5f67890", "vpc-0f9e8d7c6b5a43210"
     flight = shared_vpc

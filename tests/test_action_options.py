@@ -2,6 +2,7 @@
 
 In-process runs against the moto server, with every call recorded.
 """
+
 import json
 
 import pytest
@@ -15,10 +16,14 @@ from support.results import results_by_vpc
 pytestmark = pytest.mark.emulator
 
 
-
 def log_group(emulator, name):
-    [group] = [g for g in emulator.client("logs", REGION).describe_log_groups(
-        logGroupNamePrefix=name)["logGroups"] if g["logGroupName"] == name]
+    [group] = [
+        g
+        for g in emulator.client("logs", REGION).describe_log_groups(logGroupNamePrefix=name)[
+            "logGroups"
+        ]
+        if g["logGroupName"] == name
+    ]
     return group
 
 
@@ -30,11 +35,22 @@ def group_tags(emulator, group):
 def test_every_option_reaches_the_log_group_and_the_flow_log(emulator, tmp_path):
     vpc_id = new_vpc(emulator, "10.1.0.0/16", name="payments prod")
     session = RecordingSession(REGION)
-    run_policy(enable_policy(filtered=False, **{
-        "log-group-name": "/flows/{account_id}/{region}/{vpc_name}",
-        "retention-days": 731, "kms-key-id": KMS_KEY, "tags": {"owner": "secops"},
-        "traffic-type": "ALL", "log-format": "${version} ${vpc-id} ${srcaddr} ${action}",
-        "max-aggregation-interval": 60}), session, tmp_path)
+    run_policy(
+        enable_policy(
+            filtered=False,
+            **{
+                "log-group-name": "/flows/{account_id}/{region}/{vpc_name}",
+                "retention-days": 731,
+                "kms-key-id": KMS_KEY,
+                "tags": {"owner": "secops"},
+                "traffic-type": "ALL",
+                "log-format": "${version} ${vpc-id} ${srcaddr} ${action}",
+                "max-aggregation-interval": 60,
+            },
+        ),
+        session,
+        tmp_path,
+    )
 
     name = "/flows/%s/%s/payments-prod" % (ACCOUNT_ID, REGION)
     group = log_group(emulator, name)
@@ -49,14 +65,20 @@ def test_every_option_reaches_the_log_group_and_the_flow_log(emulator, tmp_path)
     assert flow_log["LogFormat"] == "${version} ${vpc-id} ${srcaddr} ${action}"
     assert flow_log["MaxAggregationInterval"] == 60
     assert {t["Key"]: t["Value"] for t in flow_log["Tags"]} == {
-        "owner": "secops", "managed-by": "c7n-vpcflow"}
+        "owner": "secops",
+        "managed-by": "c7n-vpcflow",
+    }
 
 
-@pytest.mark.parametrize("existing,expected", [
-    (30, 365),       # too short: raised
-    (3653, 3653),    # longer: kept
-    (None, None),    # never expires: kept
-], ids=["short-raised", "longer-kept", "never-expire-kept"])
+@pytest.mark.parametrize(
+    "existing,expected",
+    [
+        (30, 365),  # too short: raised
+        (3653, 3653),  # longer: kept
+        (None, None),  # never expires: kept
+    ],
+    ids=["short-raised", "longer-kept", "never-expire-kept"],
+)
 def test_existing_log_group_retention_is_only_ever_raised(emulator, tmp_path, existing, expected):
     vpc_id = new_vpc(emulator, "10.2.0.0/16")
     name = "/vpc/flow-logs/" + vpc_id
@@ -84,7 +106,9 @@ def test_one_shared_log_group_takes_one_create_call_for_every_vpc(emulator, tmp_
     session = RecordingSession(REGION)
     resources = run_policy(
         enable_policy(filtered=False, **{"log-group-name": "/vpc/flow-logs/{region}"}),
-        session, tmp_path)
+        session,
+        tmp_path,
+    )
 
     [create] = session.params("ec2.CreateFlowLogs")
     default_vpc = {r["VpcId"] for r in resources} - set(vpcs)
@@ -97,17 +121,38 @@ def test_one_shared_log_group_takes_one_create_call_for_every_vpc(emulator, tmp_
 
 
 def test_existing_role_given_by_arn_is_used_as_is(emulator, tmp_path):
-    trust = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-        "Action": "sts:AssumeRole"}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
     iam = emulator.client("iam")
     role_arn = iam.create_role(
-        RoleName="central-flow-logs", Path="/delivery/",
-        AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    iam.put_role_policy(RoleName="central-flow-logs", PolicyName="writes", PolicyDocument=(
-        json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": "arn:aws:logs:*:%s:log-group:/vpc/*" % ACCOUNT_ID}]})))
+        RoleName="central-flow-logs", Path="/delivery/", AssumeRolePolicyDocument=json.dumps(trust)
+    )["Role"]["Arn"]
+    iam.put_role_policy(
+        RoleName="central-flow-logs",
+        PolicyName="writes",
+        PolicyDocument=(
+            json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": "arn:aws:logs:*:%s:log-group:/vpc/*" % ACCOUNT_ID,
+                        }
+                    ],
+                }
+            )
+        ),
+    )
     vpc_id = new_vpc(emulator, "10.7.0.0/16")
     session = RecordingSession(REGION)
     run_policy(enable_policy(filtered=False, role=role_arn), session, tmp_path)
@@ -116,5 +161,3 @@ def test_existing_role_given_by_arn_is_used_as_is(emulator, tmp_path):
     assert session.params("iam.PutRolePolicy") == []
     [flow_log] = flow_logs_of(emulator).get(vpc_id, [])
     assert flow_log["DeliverLogsPermissionArn"] == role_arn
-
-

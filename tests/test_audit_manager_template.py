@@ -1,5 +1,6 @@
 """iam/audit-manager.yml and iam/audit-manager-control.json: the Audit Manager framework and
 its custom control, whose evidence is the shipped Config rule policy's rule."""
+
 import json
 import os
 import re
@@ -37,8 +38,12 @@ def control():
 
 
 def test_the_template_is_cfn_lint_clean():
-    linted = subprocess.run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"),
-                             TEMPLATE], capture_output=True, text=True, timeout=300)
+    linted = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "cfn-lint"), TEMPLATE],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
@@ -56,8 +61,12 @@ def test_the_framework_holds_the_control_given_and_names_the_rule():
 def test_the_control_is_a_valid_create_control_request():
     request = control()
     validate_parameters(request, AUDITMANAGER.operation_model("CreateControl").input_shape)
-    keyword_shape = AUDITMANAGER.operation_model("CreateControl").input_shape.members[
-        "controlMappingSources"].member.members["sourceKeyword"].members["keywordValue"]
+    keyword_shape = (
+        AUDITMANAGER.operation_model("CreateControl")
+        .input_shape.members["controlMappingSources"]
+        .member.members["sourceKeyword"]
+        .members["keywordValue"]
+    )
     [source] = request["controlMappingSources"]
     assert re.fullmatch(keyword_shape.metadata["pattern"], source["sourceKeyword"]["keywordValue"])
 
@@ -65,5 +74,7 @@ def test_the_control_is_a_valid_create_control_request():
 def test_the_control_takes_its_evidence_from_the_shipped_rule():
     [source] = control()["controlMappingSources"]
     assert source["sourceType"] == "AWS_Config"
-    assert source["sourceKeyword"] == {"keywordInputType": "SELECT_FROM_LIST",
-                                       "keywordValue": "Custom_" + shipped_rule_name()}
+    assert source["sourceKeyword"] == {
+        "keywordInputType": "SELECT_FROM_LIST",
+        "keywordValue": "Custom_" + shipped_rule_name(),
+    }

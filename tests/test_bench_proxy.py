@@ -4,6 +4,7 @@ Unit tests of the quota logic with an injected clock, then real boto3 clients th
 proxy to a moto server: latency added, over-quota calls refused exactly as AWS refuses
 them (botocore must parse the right error code), counters, per-account buckets.
 """
+
 import json
 import socket
 import subprocess
@@ -16,11 +17,11 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from support.constants import ROOT
 
 from localaws.proxy import Handler, Proxy
 from localaws.quotas import DEFAULT_QUOTAS, Quotas, TokenBucket, parse_quota
 from localaws.wire import Call
+from support.constants import ROOT
 
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "legacy"})
 
@@ -35,17 +36,18 @@ class Clock:
 
 # --- unit: token bucket and quota rules ---------------------------------------------
 
+
 def test_token_bucket_spends_its_burst_then_refills_at_its_rate():
     clock = Clock()
     bucket = TokenBucket(5, clock=clock)
     assert [bucket.take() for _ in range(6)] == [True] * 5 + [False]
     assert bucket.wait_time() == pytest.approx(0.2)
     clock.now += 0.1
-    assert not bucket.take()           # half a token: refused, and nothing spent
+    assert not bucket.take()  # half a token: refused, and nothing spent
     clock.now += 0.1
     assert bucket.take()
     assert not bucket.take()
-    clock.now += 60                    # idle for a minute: never more than the burst
+    clock.now += 60  # idle for a minute: never more than the burst
     assert [bucket.take() for _ in range(6)] == [True] * 5 + [False]
 
 
@@ -55,7 +57,7 @@ def test_token_bucket_burst_and_slow_rates():
     assert sum(bucket.take() for _ in range(30)) == 20
     clock.now += 1.0
     assert sum(bucket.take() for _ in range(30)) == 10
-    slow = TokenBucket(0.5, clock=clock)   # one token at most, one every 2 s
+    slow = TokenBucket(0.5, clock=clock)  # one token at most, one every 2 s
     assert slow.take() and not slow.take()
     clock.now += 1.9
     assert not slow.take()
@@ -68,7 +70,8 @@ def test_token_bucket_burst_and_slow_rates():
 def test_most_specific_rule_wins_and_reads_are_free_by_default():
     quotas = Quotas(dict(DEFAULT_QUOTAS, **{"ec2:CreateFlowLogs": 2, "iam:*": 1}))
     rule = lambda service, op, protocol="query": quotas.rule_for(  # noqa: E731
-        Call(service, op, protocol, "us-east-1"))
+        Call(service, op, protocol, "us-east-1")
+    )
     assert rule("logs", "CreateLogGroup", "json") == "logs:CreateLogGroup"
     assert rule("logs", "PutRetentionPolicy", "json") == "logs:PutRetentionPolicy"
     assert rule("logs", "DescribeLogGroups", "json") is None
@@ -91,10 +94,12 @@ def test_buckets_are_per_rule_account_and_region_and_accounts_are_learned():
     assert quotas.admit(Call("logs", "CreateLogGroup", "json", "eu-west-1", "AKIADEFAULT"))[0]
     # Any other key moto did not issue is the same (default) account.
     assert not quotas.admit(Call("logs", "CreateLogGroup", "json", "us-east-1", "AKIAOTHER"))[0]
-    answer = (b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE"
-              b"</AccessKeyId></Credentials><AssumedRoleUser><Arn>arn:aws:sts::111122223333:"
-              b"assumed-role/runner/x</Arn></AssumedRoleUser></AssumeRoleResult>"
-              b"</AssumeRoleResponse>")
+    answer = (
+        b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE"
+        b"</AccessKeyId></Credentials><AssumedRoleUser><Arn>arn:aws:sts::111122223333:"
+        b"assumed-role/runner/x</Arn></AssumedRoleUser></AssumeRoleResult>"
+        b"</AssumeRoleResponse>"
+    )
     quotas.learn(Call("sts", "AssumeRole", "query", "us-east-1", "AKIADEFAULT"), 200, answer)
     assert quotas.accounts == {"ASIAROLE": "111122223333"}
     assert quotas.admit(Call("logs", "CreateLogGroup", "json", "us-east-1", "ASIAROLE"))[0]
@@ -113,19 +118,29 @@ def test_parse_quota():
 
 # --- integration: boto3 -> proxy -> moto ------------------------------------------------
 
+
 @pytest.fixture
 def proxy(emulator):
-    quotas = Quotas({"logs:CreateLogGroup": 2, "logs:PutRetentionPolicy": 2,
-                     "ec2:mutating": 2, "iam:CreateRole": 1})
+    quotas = Quotas(
+        {
+            "logs:CreateLogGroup": 2,
+            "logs:PutRetentionPolicy": 2,
+            "ec2:mutating": 2,
+            "iam:CreateRole": 1,
+        }
+    )
     with Proxy(emulator.endpoint, latency_ms=0, quotas=quotas) as running:
         yield running
 
 
 def client(endpoint, service, config=NO_RETRY, **credentials):
-    credentials = credentials or {"aws_access_key_id": "testing",
-                                  "aws_secret_access_key": "testing"}
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
-                        config=config, **credentials)
+    credentials = credentials or {
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name="us-east-1", config=config, **credentials
+    )
 
 
 def stats(proxy):
@@ -136,8 +151,9 @@ def stats(proxy):
 def error_of(call, **params):
     with pytest.raises(ClientError) as info:
         call(**params)
-    return info.value.response["Error"]["Code"], info.value.response[
-        "ResponseMetadata"]["HTTPStatusCode"]
+    return info.value.response["Error"]["Code"], info.value.response["ResponseMetadata"][
+        "HTTPStatusCode"
+    ]
 
 
 @pytest.mark.emulator
@@ -150,37 +166,49 @@ def test_over_quota_calls_get_the_aws_errors_and_are_counted(proxy, emulator):
     for _ in range(2):
         ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "k", "Value": "v"}])
     assert error_of(ec2.create_tags, Resources=[vpc_id], Tags=[{"Key": "k", "Value": "v"}]) == (
-        "RequestLimitExceeded", 503)
+        "RequestLimitExceeded",
+        503,
+    )
     for _ in range(5):
-        ec2.describe_vpcs()            # reads: no quota
+        ec2.describe_vpcs()  # reads: no quota
     iam.create_role(RoleName="r1", AssumeRolePolicyDocument="{}")
     assert error_of(iam.create_role, RoleName="r2", AssumeRolePolicyDocument="{}") == (
-        "Throttling", 400)
+        "Throttling",
+        400,
+    )
 
     # Refused calls never reached the emulator.
     direct = client(emulator.endpoint, "logs")
     assert [g["logGroupName"] for g in direct.describe_log_groups()["logGroups"]] == ["/a", "/b"]
     counted = stats(proxy)
-    assert counted["calls"] == {"logs:CreateLogGroup": 3, "ec2:DescribeVpcs": 6,
-                                "ec2:CreateTags": 3, "iam:CreateRole": 2}
-    assert counted["throttled"] == {"logs:CreateLogGroup": 1, "ec2:CreateTags": 1,
-                                    "iam:CreateRole": 1}
-    request = urllib.request.Request(proxy.endpoint + "/bench-proxy/reset", data=b"",
-                                     method="POST")
+    assert counted["calls"] == {
+        "logs:CreateLogGroup": 3,
+        "ec2:DescribeVpcs": 6,
+        "ec2:CreateTags": 3,
+        "iam:CreateRole": 2,
+    }
+    assert counted["throttled"] == {
+        "logs:CreateLogGroup": 1,
+        "ec2:CreateTags": 1,
+        "iam:CreateRole": 1,
+    }
+    request = urllib.request.Request(proxy.endpoint + "/bench-proxy/reset", data=b"", method="POST")
     urllib.request.urlopen(request, timeout=10).close()
     assert stats(proxy)["calls"] == {}
-    logs.create_log_group(logGroupName="/d")    # buckets refilled
+    logs.create_log_group(logGroupName="/d")  # buckets refilled
 
 
 @pytest.mark.emulator
 def test_botocore_retries_throttled_calls_and_each_attempt_is_counted(proxy, emulator):
-    retrying = client(proxy.endpoint, "logs",
-                      config=Config(retries={"total_max_attempts": 10, "mode": "legacy"}))
+    retrying = client(
+        proxy.endpoint, "logs", config=Config(retries={"total_max_attempts": 10, "mode": "legacy"})
+    )
     for n in range(4):
         retrying.create_log_group(logGroupName="/retried/%d" % n)
     counted = stats(proxy)
-    assert counted["calls"]["logs:CreateLogGroup"] == 4 + counted["throttled"][
-        "logs:CreateLogGroup"]
+    assert (
+        counted["calls"]["logs:CreateLogGroup"] == 4 + counted["throttled"]["logs:CreateLogGroup"]
+    )
     assert counted["throttled"]["logs:CreateLogGroup"] >= 1
     assert len(client(emulator.endpoint, "logs").describe_log_groups()["logGroups"]) == 4
 
@@ -189,7 +217,7 @@ def test_botocore_retries_throttled_calls_and_each_attempt_is_counted(proxy, emu
 def test_latency_is_added_and_moto_api_passes_through(emulator):
     with Proxy(emulator.endpoint, latency_ms=150) as slow:
         ec2 = client(slow.endpoint, "ec2")
-        ec2.describe_vpcs()                          # connection set up
+        ec2.describe_vpcs()  # connection set up
         started = time.monotonic()
         for _ in range(3):
             ec2.describe_vpcs()
@@ -203,11 +231,16 @@ def test_latency_is_added_and_moto_api_passes_through(emulator):
 @pytest.mark.emulator
 def test_accounts_have_their_own_buckets(proxy):
     sts = client(proxy.endpoint, "sts")
-    creds = sts.assume_role(RoleArn="arn:aws:iam::111122223333:role/x",
-                            RoleSessionName="tests")["Credentials"]
-    other = client(proxy.endpoint, "logs", aws_access_key_id=creds["AccessKeyId"],
-                   aws_secret_access_key=creds["SecretAccessKey"],
-                   aws_session_token=creds["SessionToken"])
+    creds = sts.assume_role(RoleArn="arn:aws:iam::111122223333:role/x", RoleSessionName="tests")[
+        "Credentials"
+    ]
+    other = client(
+        proxy.endpoint,
+        "logs",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
     mine = client(proxy.endpoint, "logs")
     for n in range(2):
         mine.create_log_group(logGroupName="/mine/%d" % n)
@@ -220,9 +253,22 @@ def test_accounts_have_their_own_buckets(proxy):
 @pytest.mark.emulator
 def test_proxy_runs_on_its_own_with_quotas_from_the_command_line(emulator, tmp_path):
     process = subprocess.Popen(
-        [sys.executable, "-m", "localaws.proxy", "--upstream", emulator.endpoint,
-         "--latency-ms", "0", "--quota", "logs:CreateLogGroup=1/1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "localaws.proxy",
+            "--upstream",
+            emulator.endpoint,
+            "--latency-ms",
+            "0",
+            "--quota",
+            "logs:CreateLogGroup=1/1",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         line = process.stdout.readline()
         endpoint = line.split(" on ", 1)[1].split(" ", 1)[0]
@@ -231,7 +277,8 @@ def test_proxy_runs_on_its_own_with_quotas_from_the_command_line(emulator, tmp_p
         assert error_of(logs.create_log_group, logGroupName="/cli/2")[0] == "ThrottlingException"
         with urllib.request.urlopen(endpoint + "/bench-proxy/stats", timeout=10) as r:
             assert json.loads(r.read())["quotas"] == {
-                "logs:CreateLogGroup": {"rate": 1.0, "burst": 1.0}}
+                "logs:CreateLogGroup": {"rate": 1.0, "burst": 1.0}
+            }
     finally:
         process.terminate()
         process.wait(10)

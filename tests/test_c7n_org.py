@@ -3,6 +3,7 @@
 The accounts are those of the shipped accounts.yml; the emulator treats an AssumeRole
 into arn:aws:iam::<id>:role/... as that account.
 """
+
 import json
 import os
 
@@ -12,16 +13,15 @@ import yaml
 from c7n_org.cli import CONFIG_SCHEMA
 
 from localaws.lambda_boot import create_lambda_role
+from support.constants import ROOT, policy_path
 from support.e2e import org_run
 from support.estate import seed_region
-from support.constants import ROOT, policy_path
 
 pytestmark = pytest.mark.emulator
 
 ACCOUNTS_FILE = os.path.join(ROOT, "accounts.yml")
 KINDS = ("bare", "healthy", "accept_only", "failing", "default")
-INVALID_MARKERS = ("Invalid action", "Invalid filter", "invalid policy", "is invalid",
-                   "Traceback")
+INVALID_MARKERS = ("Invalid action", "Invalid filter", "invalid policy", "is invalid", "Traceback")
 
 
 def accounts():
@@ -49,9 +49,11 @@ def resources(out_dir, account, region, policy):
 @pytest.fixture
 def org_estate(emulator):
     """{(account name, region): RegionEstate} for every account and region of accounts.yml."""
-    return {(a["name"], region): seed_region(emulator, region, kinds=KINDS,
-                                             account_id=a["account_id"])
-            for a in accounts() for region in a["regions"]}
+    return {
+        (a["name"], region): seed_region(emulator, region, kinds=KINDS, account_id=a["account_id"])
+        for a in accounts()
+        for region in a["regions"]
+    }
 
 
 def test_accounts_sample_passes_c7n_orgs_schema_and_follows_the_conventions():
@@ -60,13 +62,15 @@ def test_accounts_sample_passes_c7n_orgs_schema_and_follows_the_conventions():
     jsonschema.validate(config, CONFIG_SCHEMA)
     assert len(config["accounts"]) == 3
     for account in config["accounts"]:
-        assert account["role"] == "arn:aws:iam::%s:role/c7n-vpcflow-runner" % (
-            account["account_id"])
+        assert (
+            account["role"] == "arn:aws:iam::%s:role/c7n-vpcflow-runner" % (account["account_id"])
+        )
         assert account["regions"] and account["tags"] and account["vars"]
 
 
 def test_org_audit_then_enable_remediates_every_account_and_region(
-        emulator, org_estate, cli, tmp_path):
+    emulator, org_estate, cli, tmp_path
+):
     audited = org_run_valid(cli, tmp_path / "audit", "vpc-flow-logs-audit.yml")
     assert audited.returncode == 0, audited.stderr[-3000:]
     for (account, region), estate in org_estate.items():
@@ -80,12 +84,16 @@ def test_org_audit_then_enable_remediates_every_account_and_region(
     for (account, region), estate in org_estate.items():
         flow_logs = emulator.client("ec2", region, ids[account]).describe_flow_logs()
         for kind, vpc_id in estate.vpcs.items():
-            mine = [f for f in flow_logs["FlowLogs"] if f["ResourceId"] == vpc_id
-                    and f["LogGroupName"] == "/vpc/flow-logs/" + vpc_id]
+            mine = [
+                f
+                for f in flow_logs["FlowLogs"]
+                if f["ResourceId"] == vpc_id and f["LogGroupName"] == "/vpc/flow-logs/" + vpc_id
+            ]
             assert len(mine) == (0 if kind == "healthy" else 1), (account, region, kind)
             for flow_log in mine:
                 assert flow_log["DeliverLogsPermissionArn"] == (
-                    "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ids[account])
+                    "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % ids[account]
+                )
 
     after = org_run_valid(cli, tmp_path / "after", "vpc-flow-logs-audit.yml")
     assert after.returncode == 0
@@ -93,12 +101,16 @@ def test_org_audit_then_enable_remediates_every_account_and_region(
         assert resources(tmp_path / "after", account, region, "vpc-flow-logs-audit") == {}
 
 
-@pytest.mark.parametrize("policy,function", [
-    ("vpc-flow-logs-periodic.yml", "custodian-vpc-flow-logs-periodic"),
-    ("vpc-flow-logs-on-create.yml", "custodian-vpc-flow-logs-on-create"),
-])
+@pytest.mark.parametrize(
+    "policy,function",
+    [
+        ("vpc-flow-logs-periodic.yml", "custodian-vpc-flow-logs-periodic"),
+        ("vpc-flow-logs-on-create.yml", "custodian-vpc-flow-logs-on-create"),
+    ],
+)
 def test_org_deploys_lambda_policies_into_every_account_and_region(
-        emulator, cli, tmp_path, policy, function):
+    emulator, cli, tmp_path, policy, function
+):
     for account in accounts():
         lambda_role(emulator, account["account_id"])
     deployed = org_run_valid(cli, tmp_path / "out", policy)
@@ -106,7 +118,10 @@ def test_org_deploys_lambda_policies_into_every_account_and_region(
     for account in accounts():
         for region in account["regions"]:
             config = emulator.client("lambda", region, account["account_id"]).get_function(
-                FunctionName=function)["Configuration"]
+                FunctionName=function
+            )["Configuration"]
             assert config["Handler"] == "c7n_vpcflow.lambda_handler.run"
-            assert config["Role"] == "arn:aws:iam::%s:role/c7n-vpcflow-lambda" % (
-                account["account_id"])
+            assert (
+                config["Role"]
+                == "arn:aws:iam::%s:role/c7n-vpcflow-lambda" % (account["account_id"])
+            )

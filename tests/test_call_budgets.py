@@ -14,6 +14,7 @@ per account-region:
 
 Custodian's own GetCallerIdentity (one per run) is part of the constant.
 """
+
 import math
 from collections import Counter
 
@@ -30,11 +31,20 @@ pytestmark = pytest.mark.emulator
 # Two estate sizes in one run: the budget per account-region must not depend on N.
 SIZES = {"us-east-1": 5, "eu-west-1": 40}
 REGIONS = tuple(SIZES)
-PAGE = 50                    # DescribeLogGroups returns at most 50 groups a page
+PAGE = 50  # DescribeLogGroups returns at most 50 groups a page
 RETIRED = "/vpc/flow-logs/vpc-retired-%03d"
 # Made once per account-region (or per run) by design; every other call is per VPC.
-RUN_LEVEL = {"GetCallerIdentity", "DescribeVpcs", "DescribeFlowLogs", "DescribeLogGroups",
-             "DescribeNetworkInterfaces", "GetRole", "CreateRole", "PutRolePolicy", "TagRole"}
+RUN_LEVEL = {
+    "GetCallerIdentity",
+    "DescribeVpcs",
+    "DescribeFlowLogs",
+    "DescribeLogGroups",
+    "DescribeNetworkInterfaces",
+    "GetRole",
+    "CreateRole",
+    "PutRolePolicy",
+    "TagRole",
+}
 GLOBAL_SERVICES = ("sts", "iam")
 
 
@@ -46,8 +56,9 @@ def seed(emulator, sizes, extra_groups=None):
     missing = {}
     for region, n in sizes.items():
         retired = [RETIRED % i for i in range((extra_groups or {}).get(region, 0))]
-        seeded = seed_crowd(emulator, n, region, lambda i, n=n: GROUP if i < n // 2 else None,
-                            retired)
+        seeded = seed_crowd(
+            emulator, n, region, lambda i, n=n: GROUP if i < n // 2 else None, retired
+        )
         missing[region] = {one.vpc_id for one in seeded if not one.flow_logs}
     return missing
 
@@ -66,15 +77,16 @@ def by_region(calls):
 
 def groups_under(emulator, region, prefix):
     logs = emulator.client("logs", region)
-    return sum(len(page["logGroups"]) for page in logs.get_paginator(
-        "describe_log_groups").paginate(logGroupNamePrefix=prefix))
+    return sum(
+        len(page["logGroups"])
+        for page in logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix)
+    )
 
 
 def assert_one_paged_listing(emulator, calls, region):
     """The region's DescribeLogGroups calls are one listing: one prefix, a nextToken chain,
     as many pages as the groups under that prefix need. Returns the number of pages."""
-    listing = [c.params for c in calls
-               if c.operation == "DescribeLogGroups" and c.region == region]
+    listing = [c.params for c in calls if c.operation == "DescribeLogGroups" and c.region == region]
     assert listing, "no DescribeLogGroups in %s" % region
     prefixes = {p.get("logGroupNamePrefix") for p in listing}
     assert len(prefixes) == 1, prefixes
@@ -99,9 +111,14 @@ def test_audit_budget_is_one_listing_of_each_kind_per_account_region(emulator, c
     pages = {}
     for region in REGIONS:
         pages[region] = assert_one_paged_listing(emulator, calls, region)
-        assert found[region] == Counter({"DescribeVpcs": 1, "DescribeFlowLogs": 1,
-                                         "DescribeLogGroups": pages[region],
-                                         "DescribeNetworkInterfaces": 1}), region
+        assert found[region] == Counter(
+            {
+                "DescribeVpcs": 1,
+                "DescribeFlowLogs": 1,
+                "DescribeLogGroups": pages[region],
+                "DescribeNetworkInterfaces": 1,
+            }
+        ), region
         assert len(missing[region]) == SIZES[region] - SIZES[region] // 2
     assert pages == {"us-east-1": 1, "eu-west-1": 2}
 
@@ -116,15 +133,26 @@ def enable_run(emulator, cli, out_dir, sizes, endpoint=None):
         if endpoint is None:
             proc = custodian_run(cli, out_dir, ENABLE_POLICY, regions=regions)
         else:
-            proc = cli("custodian", "run", "-s", out_dir, "--cache-period", "0",
-                       *[a for r in regions for a in ("-r", r)], ENABLE_POLICY,
-                       env={"AWS_ENDPOINT_URL": endpoint, "AWS_MAX_ATTEMPTS": "5"})
+            proc = cli(
+                "custodian",
+                "run",
+                "-s",
+                out_dir,
+                "--cache-period",
+                "0",
+                *[a for r in regions for a in ("-r", r)],
+                ENABLE_POLICY,
+                env={"AWS_ENDPOINT_URL": endpoint, "AWS_MAX_ATTEMPTS": "5"},
+            )
     assert proc.returncode == 0, proc.stderr
     calls = recorder.calls()
     for region in regions:
         assert_one_paged_listing(emulator, calls, region)
-        logged = {f["ResourceId"] for f in emulator.client("ec2", region).describe_flow_logs()[
-            "FlowLogs"] if f["FlowLogStatus"] == "ACTIVE"}
+        logged = {
+            f["ResourceId"]
+            for f in emulator.client("ec2", region).describe_flow_logs()["FlowLogs"]
+            if f["FlowLogStatus"] == "ACTIVE"
+        }
         assert missing[region] <= logged, "VPCs left without a flow log"
     found, global_calls = by_region(calls)
     return found, global_calls, {r: len(v) for r, v in missing.items()}
@@ -153,22 +181,37 @@ def test_remediation_budget_is_three_calls_per_vpc_plus_a_constant(emulator, cli
         runs[region], per_vpc = split(found[region])
         assert sum(per_vpc.values()) <= 3 * fixed[region], per_vpc
         # Today's plan, call by call: one group, its retention, one flow log per VPC.
-        assert per_vpc == Counter({"CreateLogGroup": fixed[region],
-                                   "PutRetentionPolicy": fixed[region],
-                                   "CreateFlowLogs": fixed[region]})
+        assert per_vpc == Counter(
+            {
+                "CreateLogGroup": fixed[region],
+                "PutRetentionPolicy": fixed[region],
+                "CreateFlowLogs": fixed[region],
+            }
+        )
     # The rest does not grow with N: the same calls for 5 VPCs as for 40.
-    assert runs["us-east-1"] == runs["eu-west-1"] == Counter(
-        {"DescribeVpcs": 1, "DescribeFlowLogs": 1, "DescribeLogGroups": 1,
-         "DescribeNetworkInterfaces": 1})
+    assert (
+        runs["us-east-1"]
+        == runs["eu-west-1"]
+        == Counter(
+            {
+                "DescribeVpcs": 1,
+                "DescribeFlowLogs": 1,
+                "DescribeLogGroups": 1,
+                "DescribeNetworkInterfaces": 1,
+            }
+        )
+    )
 
 
 def test_throttled_calls_are_reported_by_the_proxy_not_spent_from_the_budget(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     # Below the plugin's own pacing (5 a second), so the proxy has to throttle some calls.
     quotas = Quotas({"logs:CreateLogGroup": 1, "logs:PutRetentionPolicy": 1, "ec2:mutating": 1})
     with Proxy(emulator.endpoint, latency_ms=0, quotas=quotas) as proxy:
-        found, _global, fixed = enable_run(emulator, cli, tmp_path / "out", {"us-east-1": 8},
-                                           endpoint=proxy.endpoint)
+        found, _global, fixed = enable_run(
+            emulator, cli, tmp_path / "out", {"us-east-1": 8}, endpoint=proxy.endpoint
+        )
         counted = proxy.stats()
     _run, per_vpc = split(found["us-east-1"])
     assert sum(per_vpc.values()) <= 3 * fixed["us-east-1"]

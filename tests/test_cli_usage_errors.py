@@ -1,18 +1,26 @@
 """A usage error of any `c7n-vpcflow` subcommand, or a location it cannot list, is one line
 on stderr naming the option or location (argparse's usage block left out: `--help` shows
 it), and exit 2."""
+
 import pytest
 
 from c7n_vpcflow import cli
 
 
-@pytest.mark.parametrize("args, said", [
-    (["report", "out", "--max-age", "5x"],
-     "c7n-vpcflow report: error: argument --max-age: '5x' is not a duration"),
-    (["telemetry-check"], "c7n-vpcflow telemetry-check: error: the following arguments are "
-                          "required: OUT"),
-    (["report", "out", "--bogus"], "c7n-vpcflow: error: unrecognized arguments: --bogus"),
-])
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (
+            ["report", "out", "--max-age", "5x"],
+            "c7n-vpcflow report: error: argument --max-age: '5x' is not a duration",
+        ),
+        (
+            ["telemetry-check"],
+            "c7n-vpcflow telemetry-check: error: the following arguments are required: OUT",
+        ),
+        (["report", "out", "--bogus"], "c7n-vpcflow: error: unrecognized arguments: --bogus"),
+    ],
+)
 def test_a_usage_error_is_one_line_naming_the_option(capsys, args, said):
     with pytest.raises(SystemExit) as exited:
         cli.main(args)
@@ -22,11 +30,17 @@ def test_a_usage_error_is_one_line_naming_the_option(capsys, args, said):
     assert line.startswith(said) and line.endswith("--help)"), line
 
 
-@pytest.mark.parametrize("location, said", [
-    ("s3://", "c7n-vpcflow report: s3:// names no bucket: give s3://bucket[/prefix]"),
-    ("s3://not a bucket/x", "c7n-vpcflow report: cannot list s3://not a bucket/x/: "
-                            "Parameter validation failed: Invalid bucket name"),
-])
+@pytest.mark.parametrize(
+    "location, said",
+    [
+        ("s3://", "c7n-vpcflow report: s3:// names no bucket: give s3://bucket[/prefix]"),
+        (
+            "s3://not a bucket/x",
+            "c7n-vpcflow report: cannot list s3://not a bucket/x/: "
+            "Parameter validation failed: Invalid bucket name",
+        ),
+    ],
+)
 def test_an_s3_location_the_report_cannot_list_is_one_line(capsys, location, said):
     assert cli.main(["report", location]) == 2
 

@@ -1,5 +1,6 @@
 """enable-flow-logs under contention: two runs at once on one account-region, and throttling
 storms on every mutating call. Against moto, through the fault proxy (support.faults)."""
+
 import json
 import logging
 import os
@@ -31,8 +32,10 @@ RACE_KINDS = ("bare", "named", "default", "healthy", "accept_only", "failing")
 
 def new_flow_logs(before, after):
     """{VPC id: [flow logs added since `before`]} for every VPC seen in `after`."""
-    return {vpc_id: [f for f in flow_logs if f not in before.get(vpc_id, [])]
-            for vpc_id, flow_logs in after.items()}
+    return {
+        vpc_id: [f for f in flow_logs if f not in before.get(vpc_id, [])]
+        for vpc_id, flow_logs in after.items()
+    }
 
 
 def assert_exactly_one_new_flow_log_each(estate, before, after):
@@ -44,17 +47,33 @@ def assert_exactly_one_new_flow_log_each(estate, before, after):
 
 
 def test_two_stock_runs_started_together_leave_each_vpc_exactly_one_new_flow_log(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     """Each run talks to moto through a proxy of its own, so its calls can be told apart."""
     estate = seed_region(emulator, REGION, kinds=RACE_KINDS)
     before = flow_logs_of(emulator, REGION)
     with Proxy(emulator.endpoint) as first, Proxy(emulator.endpoint) as second:
-        runs = [subprocess.Popen(
-            [cli.bin + "/custodian", "run", "-s", str(tmp_path / name), "--cache-period", "0",
-             "-r", REGION, ENABLE_POLICY],
-            cwd=cli.workdir, env=dict(os.environ, AWS_ENDPOINT_URL=proxy.endpoint),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for name, proxy in (("first", first), ("second", second))]
+        runs = [
+            subprocess.Popen(
+                [
+                    cli.bin + "/custodian",
+                    "run",
+                    "-s",
+                    str(tmp_path / name),
+                    "--cache-period",
+                    "0",
+                    "-r",
+                    REGION,
+                    ENABLE_POLICY,
+                ],
+                cwd=cli.workdir,
+                env=dict(os.environ, AWS_ENDPOINT_URL=proxy.endpoint),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name, proxy in (("first", first), ("second", second))
+        ]
         outputs = [run.communicate(timeout=120) for run in runs]
     for run, (_stdout, stderr) in zip(runs, outputs):
         assert run.returncode == 0, stderr
@@ -65,14 +84,20 @@ def test_two_stock_runs_started_together_leave_each_vpc_exactly_one_new_flow_log
         assert {r["status"] for r in results} <= {"created", "skipped"}
         assert not any("error" in r for r in results)
     # They did race: both runs asked for flow logs on the same VPCs (moto refused one).
-    asked = [{v for v in estate.non_compliant.values()
-              if any(c.mentions(v) for c in proxy.calls_of("CreateFlowLogs"))}
-             for proxy in (first, second)]
+    asked = [
+        {
+            v
+            for v in estate.non_compliant.values()
+            if any(c.mentions(v) for c in proxy.calls_of("CreateFlowLogs"))
+        }
+        for proxy in (first, second)
+    ]
     assert asked[0] & asked[1], "the two runs did not overlap: %s" % asked
 
 
 def test_two_runs_that_both_planned_every_vpc_still_create_one_flow_log_each(
-        fault_proxy, emulator, tmp_path, monkeypatch):
+    fault_proxy, emulator, tmp_path, monkeypatch
+):
     """The worst interleaving, forced: both runs plan before either applies anything."""
     estate = seed_region(emulator, REGION, kinds=RACE_KINDS)
     before = flow_logs_of(emulator, REGION)
@@ -98,14 +123,12 @@ def test_two_runs_that_both_planned_every_vpc_still_create_one_flow_log_each(
     for thread in threads:
         thread.join(60)
     assert errors == []
-    assert_exactly_one_new_flow_log_each(
-        estate, before, flow_logs_of(emulator, REGION))
+    assert_exactly_one_new_flow_log_each(estate, before, flow_logs_of(emulator, REGION))
     # The race did happen: every VPC was asked for twice, moto refused the duplicate once.
     creates = fault_proxy.calls_of("CreateFlowLogs")
     for vpc_id in estate.non_compliant.values():
         assert len([c for c in creates if c.mentions(vpc_id)]) == 2, vpc_id
-    assert sum(b"FlowLogAlreadyExists" in c.response for c in creates) == len(
-        estate.non_compliant)
+    assert sum(b"FlowLogAlreadyExists" in c.response for c in creates) == len(estate.non_compliant)
     for name in ("a", "b"):
         results = read_results(tmp_path / name, ENABLE_NAME)
         assert {r["status"] for r in results.values()} == {"created"}, results
@@ -134,8 +157,10 @@ def storm(moto_server, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("storm")
     summary, delays = Summary(), []
     vpcflow_log = logging.getLogger("custodian.vpcflow")
-    with proxied_emulator(moto_server, workdir / "home") as proxy, \
-            pytest.MonkeyPatch.context() as mp:
+    with (
+        proxied_emulator(moto_server, workdir / "home") as proxy,
+        pytest.MonkeyPatch.context() as mp,
+    ):
         mp.setenv("AWS_MAX_ATTEMPTS", "1")  # no botocore retries: c7n's retry is tested
         mp.setattr(c7n.utils, "CONN_CACHE", threading.local())
         mp.setattr(c7n.utils.time, "sleep", delays.append)  # c7n's backoff, recorded
@@ -153,9 +178,14 @@ def storm(moto_server, tmp_path_factory):
             vpcflow_log.removeHandler(summary)
             vpcflow_log.setLevel(level)
         return SimpleNamespace(
-            estate=estate, before=before, after=flow_logs_of(moto_server, REGION),
-            results=read_results(workdir, ENABLE_NAME), throttled=proxy.injected(),
-            summary=summary.lines, delays=delays)
+            estate=estate,
+            before=before,
+            after=flow_logs_of(moto_server, REGION),
+            results=read_results(workdir, ENABLE_NAME),
+            throttled=proxy.injected(),
+            summary=summary.lines,
+            delays=delays,
+        )
 
 
 def test_throttling_storms_on_every_mutating_call_are_absorbed_and_no_vpc_is_lost(storm):
@@ -168,11 +198,21 @@ def test_throttling_storms_on_every_mutating_call_are_absorbed_and_no_vpc_is_los
     assert {storm.results[v]["status"] for v in estate.non_compliant.values()} == {"created"}
     # The storms hit every kind of change the run made, each distinct call STORM times.
     stormed = {"%s.%s" % (c.service, c.operation) for c in storm.throttled}
-    assert stormed == {"iam.CreateRole", "iam.PutRolePolicy", "logs.CreateLogGroup",
-                       "logs.PutRetentionPolicy", "ec2.CreateFlowLogs", "ec2.DeleteFlowLogs"}
-    distinct = {(c.operation, json.dumps({k: v for k, v in c.params.items()
-                                          if k != "ClientToken"}, sort_keys=True))
-                for c in storm.throttled}
+    assert stormed == {
+        "iam.CreateRole",
+        "iam.PutRolePolicy",
+        "logs.CreateLogGroup",
+        "logs.PutRetentionPolicy",
+        "ec2.CreateFlowLogs",
+        "ec2.DeleteFlowLogs",
+    }
+    distinct = {
+        (
+            c.operation,
+            json.dumps({k: v for k, v in c.params.items() if k != "ClientToken"}, sort_keys=True),
+        )
+        for c in storm.throttled
+    }
     # CreateRole, PutRolePolicy; per VPC CreateLogGroup, PutRetentionPolicy, CreateFlowLogs;
     # one DeleteFlowLogs for the broken flow log replaced.
     assert len(distinct) == 2 + 3 * len(estate.non_compliant) + 1

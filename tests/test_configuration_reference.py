@@ -1,5 +1,6 @@
 """docs/configuration.md is generated from the schemas and complete: every filter and action
 the plugin registers with Custodian, on aws.vpc and (once Custodian loads it) aws.account."""
+
 import os
 import re
 
@@ -38,10 +39,14 @@ def test_committed_reference_is_what_the_schemas_generate():
 
 def test_every_filter_and_action_of_the_plugin_has_its_section():
     assert set(sections()) == {
-        ("Filter", "flow-log-compliance", "aws.vpc"), ("Filter", "flow-log-cost", "aws.vpc"),
+        ("Filter", "flow-log-compliance", "aws.vpc"),
+        ("Filter", "flow-log-cost", "aws.vpc"),
         ("Action", "enable-flow-logs", "aws.vpc"),
-        ("Action", "flow-log-analytics", "aws.vpc"), ("Action", "flow-log-finding", "aws.vpc"),
-        TELEMETRY_FILTER, ("Action", "put-vpc-flow-log-telemetry-rule", "aws.account")}
+        ("Action", "flow-log-analytics", "aws.vpc"),
+        ("Action", "flow-log-finding", "aws.vpc"),
+        TELEMETRY_FILTER,
+        ("Action", "put-vpc-flow-log-telemetry-rule", "aws.account"),
+    }
 
 
 @pytest.mark.parametrize("element", ELEMENTS, ids=lambda e: e[2].type)
@@ -64,8 +69,10 @@ def test_defaults_shown_are_the_ones_applied():
     assert enable["retention-days"][1] == "`365`"
     assert enable["traffic-type"][1] == "`REJECT`"
     assert enable["log-group-name"][1] == "`/vpc/flow-logs/{vpc_id}`"
-    assert found["Filter", "flow-log-compliance", "aws.vpc"]["traffic-types"][1] == \
-        '`["ALL", "REJECT"]`'
+    assert (
+        found["Filter", "flow-log-compliance", "aws.vpc"]["traffic-types"][1]
+        == '`["ALL", "REJECT"]`'
+    )
     put = found["Action", "put-vpc-flow-log-telemetry-rule", "aws.account"]
     assert put["rule-name"][1] == "`c7n-vpcflow-vpc-flow-logs`"
     assert put["scope"][1] == "`organization`"
@@ -76,7 +83,8 @@ def test_a_mapping_with_keys_shows_each_key_its_type_and_which_are_required():
     analytics = sections()["Action", "flow-log-analytics", "aws.vpc"]
     assert analytics["reject-alarm"][0] == (
         "mapping with `threshold` (integer ≥ 1, required), `period` (one of `60`, `300`, "
-        "`900`, `3600`), `sns-topic` (string) and no other key")
+        "`900`, `3600`), `sns-topic` (string) and no other key"
+    )
     assert analytics["tags"][0] == "mapping of string to string"
 
 

@@ -2,15 +2,24 @@
 
 Each test seeds its own two-region estate (the `emulator` fixture resets the server).
 """
+
 import os
 
 import pytest
 
-from support.constants import GROUP
 from support.bucket_policy import as_list
+from support.constants import GROUP
 from support.e2e import (
-    AUDIT_POLICY, ENABLE_POLICY, REGIONS, assert_no_secret, audit, custodian_run, read_output,
-    recording, run_results)
+    AUDIT_POLICY,
+    ENABLE_POLICY,
+    REGIONS,
+    assert_no_secret,
+    audit,
+    custodian_run,
+    read_output,
+    recording,
+    run_results,
+)
 from support.emulated import flow_logs_of
 from support.estate import ACCOUNT_ID, seed_estate, snapshot
 
@@ -29,7 +38,8 @@ DELIVERY_WRITES = {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEv
 
 
 def test_audit_lists_exactly_the_non_compliant_vpcs_of_each_region_and_changes_nothing(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     estates = seed_estate(emulator)
     before = snapshot(emulator)
     with recording(emulator) as calls:
@@ -39,8 +49,9 @@ def test_audit_lists_exactly_the_non_compliant_vpcs_of_each_region_and_changes_n
     for region, estate in estates.items():
         # Multi-region runs write <out>/<region>/<policy>/.
         assert os.path.isfile(tmp_path / "out" / region / "vpc-flow-logs-audit" / "resources.json")
-        found = {r["VpcId"]: r
-                 for r in read_output(tmp_path / "out", region, "vpc-flow-logs-audit")}
+        found = {
+            r["VpcId"]: r for r in read_output(tmp_path / "out", region, "vpc-flow-logs-audit")
+        }
         expected = {estate.vpcs[kind]: reasons for kind, reasons in EXPECTED_VIOLATIONS.items()}
         assert {v: r["c7n:flow-log-violations"] for v, r in found.items()} == expected
         assert estate.vpcs["healthy"] not in found
@@ -61,15 +72,20 @@ def test_dryrun_annotates_a_plan_per_vpc_and_changes_nothing(emulator, cli, tmp_
     assert snapshot(emulator) == before
     assert calls.mutating() == []
     for region, estate in estates.items():
-        plans = {r["VpcId"]: r["c7n:flow-log-plan"]
-                 for r in read_output(tmp_path / "out", region, "vpc-flow-logs-enable")}
+        plans = {
+            r["VpcId"]: r["c7n:flow-log-plan"]
+            for r in read_output(tmp_path / "out", region, "vpc-flow-logs-enable")
+        }
         assert set(plans) == set(estate.non_compliant.values())
         for kind, vpc_id in estate.non_compliant.items():
             plan = plans[vpc_id]
             assert plan["outcome"] == "create", (kind, plan)
             assert plan["log-group"] == GROUP % vpc_id
             assert plan["calls"] == [
-                "logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs"]
+                "logs:CreateLogGroup",
+                "logs:PutRetentionPolicy",
+                "ec2:CreateFlowLogs",
+            ]
             assert (plan["role"]["arn"], plan["role"]["step"]) == (ROLE_ARN, "create")
             assert "replace" not in plan
         failing_plan = plans[estate.vpcs["failing"]]
@@ -87,19 +103,23 @@ def assert_delivery_role_is_least_privilege(emulator):
     for statement in allows:
         assert statement["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
         assert as_list(statement["Action"]) == ["sts:AssumeRole"]
-        conditions = {(key, operator): value
-                      for operator, keys in statement["Condition"].items()
-                      for key, value in keys.items()}
+        conditions = {
+            (key, operator): value
+            for operator, keys in statement["Condition"].items()
+            for key, value in keys.items()
+        }
         source_arn = [op for key, op in conditions if key == "aws:SourceArn"]
         assert len(source_arn) == 1 and source_arn[0] in ("ArnLike", "StringLike"), conditions
         assert conditions == {
             ("aws:SourceAccount", "StringEquals"): ACCOUNT_ID,
-            ("aws:SourceArn", source_arn[0]): "arn:aws:ec2:*:%s:vpc-flow-log/*" % ACCOUNT_ID}
+            ("aws:SourceArn", source_arn[0]): "arn:aws:ec2:*:%s:vpc-flow-log/*" % ACCOUNT_ID,
+        }
 
     granted = set()
     for name in iam.list_role_policies(RoleName="vpc-flow-logs-delivery")["PolicyNames"]:
-        document = iam.get_role_policy(
-            RoleName="vpc-flow-logs-delivery", PolicyName=name)["PolicyDocument"]
+        document = iam.get_role_policy(RoleName="vpc-flow-logs-delivery", PolicyName=name)[
+            "PolicyDocument"
+        ]
         for statement in as_list(document["Statement"]):
             actions = set(as_list(statement["Action"]))
             assert all(a.startswith("logs:") and "*" not in a for a in actions), actions
@@ -110,7 +130,8 @@ def assert_delivery_role_is_least_privilege(emulator):
 
 
 def test_enable_gives_every_non_compliant_vpc_its_own_log_group_and_reject_flow_log(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     estates = seed_estate(emulator)
     seeded = {region: flow_logs_of(emulator, region) for region in REGIONS}
     proc = custodian_run(cli, tmp_path / "out", ENABLE_POLICY)

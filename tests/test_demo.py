@@ -3,6 +3,7 @@
 The demo runs as users run it, a child process from the repository root, in an
 environment that would point any AWS SDK at the wrong place: it must ignore all of it.
 """
+
 import os
 import re
 import select
@@ -13,6 +14,7 @@ import sys
 import time
 
 import pytest
+
 from support.constants import ROOT
 
 pytestmark = pytest.mark.emulator
@@ -25,8 +27,12 @@ FIRST_LINE = re.compile(r"^emulator: moto on 127\.0\.0\.1:(\d+) \(pid (\d+)\)")
 def hostile_environment():
     """The user's AWS settings, none of which the demo may use."""
     env = dict(os.environ)
-    env.update(AWS_PROFILE="nonexistent", AWS_ACCESS_KEY_ID=HOSTILE_KEY_ID,
-               AWS_SECRET_ACCESS_KEY=HOSTILE_SECRET, AWS_ENDPOINT_URL="http://127.0.0.1:9")
+    env.update(
+        AWS_PROFILE="nonexistent",
+        AWS_ACCESS_KEY_ID=HOSTILE_KEY_ID,
+        AWS_SECRET_ACCESS_KEY=HOSTILE_SECRET,
+        AWS_ENDPOINT_URL="http://127.0.0.1:9",
+    )
     return env
 
 
@@ -94,8 +100,14 @@ def assert_stopped(port, pid):
 
 def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     started = time.monotonic()
-    completed = subprocess.run(demo_command(), cwd=ROOT, env=hostile_environment(),
-                               capture_output=True, text=True, timeout=90)
+    completed = subprocess.run(
+        demo_command(),
+        cwd=ROOT,
+        env=hostile_environment(),
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     elapsed = time.monotonic() - started
     out = completed.stdout
     assert completed.returncode == 0, out[-3000:] + completed.stderr[-3000:]
@@ -114,12 +126,15 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     total = next(line for line in audit.splitlines() if "TOTAL" in line)
     for reason in ("missing", "delivery-failed", "traffic-type"):
         assert reason in total, total
-    assert int(re.findall(r"\d+", total)[1]) < seeded   # compliant, of seeded
+    assert int(re.findall(r"\d+", total)[1]) < seeded  # compliant, of seeded
     assert_left_to_the_telemetry_rule(out, total)
     assert_one_exempt_and_one_expired(audit, total)
     # After the enable: everything compliant but the exempt VPC, left alone; the gate passes.
-    final = re.search(r"(\d+) VPCs: (\d+) compliant, (\d+) exempt \(left alone\), (\d+) "
-                      r"non-compliant in (\d+) account-regions; exit 0", out)
+    final = re.search(
+        r"(\d+) VPCs: (\d+) compliant, (\d+) exempt \(left alone\), (\d+) "
+        r"non-compliant in (\d+) account-regions; exit 0",
+        out,
+    )
     assert final, out
     assert [int(n) for n in final.groups()] == [seeded, seeded - 1, 1, 0, 6]
     assert_the_cost_of_the_estate(out.split("[5/6]", 1)[1].split("[6/6]", 1)[0])
@@ -133,8 +148,11 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
     assert re.search(r"condition +StringEquals aws:SourceAccount = \d{12}", shown)
     assert re.search(r"saved queries +4, e\.g\. [a-z-]+", shown)
     assert re.search(r'query +parse @message \(14 fields\) \| filter action = "REJECT"', shown)
-    assert re.search(r"alarm +c7n-vpcflow-reject-spike:/vpc/flow-logs/vpc-\w+ +>= 100 REJECT "
-                     r"records in 300 s", shown)
+    assert re.search(
+        r"alarm +c7n-vpcflow-reject-spike:/vpc/flow-logs/vpc-\w+ +>= 100 REJECT "
+        r"records in 300 s",
+        shown,
+    )
     assert len(out.splitlines()) <= 80
 
 
@@ -156,18 +174,27 @@ def assert_the_cost_of_the_estate(step):
     """The shipped cost policy measured the IncomingBytes the demo put, and the report's cost
     section says what that costs, per account-region, labelled measured or estimated."""
     assert "c7n-org run vpc-flow-logs-cost.yml" in step
-    put = float(re.search(r"from (\d+) GB of IncomingBytes put on the emulator for the last "
-                          r"30 days", step).group(1))
-    rows = [line.split("|")[1:-1] for line in step.splitlines()
-            if re.match(r"\| [\w-]+ \| [a-z]{2}-[a-z]+-\d \|", line)]
+    put = float(
+        re.search(
+            r"from (\d+) GB of IncomingBytes put on the emulator for the last "
+            r"30 days",
+            step,
+        ).group(1)
+    )
+    rows = [
+        line.split("|")[1:-1]
+        for line in step.splitlines()
+        if re.match(r"\| [\w-]+ \| [a-z]{2}-[a-z]+-\d \|", line)
+    ]
     assert len(rows) == 6
     [total] = [line.split("|")[1:-1] for line in step.splitlines() if line.startswith("| TOTAL")]
     # A month of the 30 days measured: GB a month = GB put x 30.4375 / 30 (estimated).
     assert float(total[4]) == pytest.approx(put * 30.4375 / 30, abs=0.1)
     assert float(total[7]) > 0
     assert "Measured: the bytes each VPC's log group ingested" in step
-    assert re.search(r"^- log-group-class: INFREQUENT_ACCESS: about [\d.]+ USD a month saved",
-                     step, re.M)
+    assert re.search(
+        r"^- log-group-class: INFREQUENT_ACCESS: about [\d.]+ USD a month saved", step, re.M
+    )
 
 
 def assert_left_to_the_telemetry_rule(out, audit_total):
@@ -179,13 +206,13 @@ def assert_left_to_the_telemetry_rule(out, audit_total):
     enable = out.split("[4/6]", 1)[1].split("[5/6]", 1)[0]
     assert "left to the telemetry rule" in enable
     tag = "CloudWatchTelemetryRuleManaged=true"
-    kept = re.findall(r"flow log +(fl-\w+) +traffic REJECT +status ACTIVE +tags %s$" % tag,
-                      enable, re.M)
+    kept = re.findall(
+        r"flow log +(fl-\w+) +traffic REJECT +status ACTIVE +tags %s$" % tag, enable, re.M
+    )
     assert sorted(kept) == sorted(seeded), enable
     # Each VPC still has the one flow log, into the rule's log group as the rule made it.
     vpcs = re.findall(r"^ +sandbox [\w-]+ [\w-]+ \((vpc-\w+)\): 1 flow log$", enable, re.M)
-    groups = re.findall(r"log group +/aws/vpc/(vpc-\w+) +30 days +tags %s$" % tag, enable,
-                        re.M)
+    groups = re.findall(r"log group +/aws/vpc/(vpc-\w+) +30 days +tags %s$" % tag, enable, re.M)
     assert len(vpcs) == len(seeded) and groups == vpcs, enable
 
 
@@ -204,13 +231,21 @@ def read_until(process, marker, timeout=45):
     return buffer.decode()
 
 
-@pytest.mark.parametrize("marker,pause", [
-    ("emulator: moto on", 0.0),                # right after the server started (seeding)
-    ("[2/6] Audit: c7n-org run", 0.5),         # while c7n-org and its workers run
-])
+@pytest.mark.parametrize(
+    "marker,pause",
+    [
+        ("emulator: moto on", 0.0),  # right after the server started (seeding)
+        ("[2/6] Audit: c7n-org run", 0.5),  # while c7n-org and its workers run
+    ],
+)
 def test_interrupting_the_demo_stops_everything_it_started(marker, pause):
-    process = subprocess.Popen(demo_command(), cwd=ROOT, env=hostile_environment(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        demo_command(),
+        cwd=ROOT,
+        env=hostile_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         printed = read_until(process, marker)
         port, pid = server_of(printed)

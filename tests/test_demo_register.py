@@ -1,5 +1,6 @@
 """The demo's exemption register (issue 23): one current and one expired exemption, each on
 a VPC the demo seeds without working flow logs, valid as the plugin reads registers."""
+
 from datetime import date
 
 from c7n_vpcflow.audit.exemptions import exemption_status
@@ -17,8 +18,7 @@ def seeded_estate():
     estate = seeding.Estate(seeding.read_accounts("%s/accounts.yml" % ROOT))
     accounts = {account.name: account for account in estate.accounts}
     for n, (account, region, name, kind, _cidr) in enumerate(seeding.VPCS):
-        estate.vpcs.append(seeding.Vpc(accounts[account], region, "vpc-0%016x" % n, name,
-                                       kind))
+        estate.vpcs.append(seeding.Vpc(accounts[account], region, "vpc-0%016x" % n, name, kind))
     return estate
 
 
@@ -31,8 +31,7 @@ def test_the_demo_register_holds_one_current_and_one_expired_exemption(tmp_path)
     statuses = []
     for exemption in register.exemptions:
         vpc = vpcs[exemption.vpc_id]
-        assert (exemption.account_id, exemption.region) == (vpc.account.account_id,
-                                                            vpc.region)
+        assert (exemption.account_id, exemption.region) == (vpc.account.account_id, vpc.region)
         # Seeded without working flow logs: the audit judges it non-compliant.
         assert vpc.kind != "healthy"
         statuses.append(exemption_status(exemption, ["missing"], TODAY))

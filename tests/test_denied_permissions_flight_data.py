@@ -2,6 +2,7 @@
 iam:PassRole (the delivery role) or ec2:CreateTags (tags on create), and CreateRole without
 iam:TagRole; moto checks none of these, so recorded AWS answers stand in. Each denial fails
 exactly the VPCs it affects, by name and with AWS's reason; the others are fixed."""
+
 import pytest
 
 from c7n_vpcflow.errors import FlowLogRemediationError
@@ -13,10 +14,12 @@ ENABLE = enable_policy(**{"max-workers": 1})
 DENIED, FIXED = "vpc-0e1a2b3c4d5e6f708", "vpc-0f9e8d7c6b5a40312"
 
 
-@pytest.mark.parametrize("permission", ["iam:PassRole", "ec2:CreateTags"],
-                         ids=["pass_role", "create_tags"])
+@pytest.mark.parametrize(
+    "permission", ["iam:PassRole", "ec2:CreateTags"], ids=["pass_role", "create_tags"]
+)
 def test_a_denied_create_flow_logs_fails_only_its_vpc_naming_the_permission(
-        flight_data, tmp_path, permission):
+    flight_data, tmp_path, permission
+):
     flight = flight_data()
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
@@ -26,14 +29,15 @@ def test_a_denied_create_flow_logs_fails_only_its_vpc_naming_the_permission(
     assert "UnauthorizedOperation" in results[DENIED]["error"]
     assert permission in results[DENIED]["error"]
     assert results[FIXED]["status"] == "created"
-    [line] = [l for l in str(raised.value).splitlines() if DENIED in l]
+    [line] = [x for x in str(raised.value).splitlines() if DENIED in x]
     assert permission in line and FIXED not in str(raised.value)
     # the denial is final: no retry, no other VPC's calls skipped
     assert flight.operations().count("ec2.CreateFlowLogs") == 2
 
 
 def test_a_role_that_cannot_be_tagged_fails_every_vpc_that_needs_it_and_creates_nothing(
-        flight_data, tmp_path):
+    flight_data, tmp_path
+):
     flight = flight_data()
     with pytest.raises(FlowLogRemediationError) as raised:
         run_policy(ENABLE, flight, tmp_path)
@@ -50,7 +54,8 @@ def test_a_role_that_cannot_be_tagged_fails_every_vpc_that_needs_it_and_creates_
 
 
 def test_without_the_boundary_policy_aws_refuses_the_runner_role_to_create_the_role(
-        flight_data, tmp_path):
+    flight_data, tmp_path
+):
     """iam/runner-role.yml allows CreateRole only with iam:PermissionsBoundary set to
     c7n-vpcflow-delivery-boundary; where that policy was never deployed the action creates
     the role without a boundary and AWS answers "no identity-based policy allows" (moto
@@ -71,5 +76,4 @@ def test_without_the_boundary_policy_aws_refuses_the_runner_role_to_create_the_r
         assert "%s: %s" % (vpc_id, error) in str(raised.value)
     operations = flight.operations()
     assert operations.count("iam.GetPolicy") == 1
-    assert not {"iam.PutRolePolicy", "logs.CreateLogGroup", "ec2.CreateFlowLogs"} & set(
-        operations)
+    assert not {"iam.PutRolePolicy", "logs.CreateLogGroup", "ec2.CreateFlowLogs"} & set(operations)

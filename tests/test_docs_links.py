@@ -2,6 +2,7 @@
 link in README.md and docs/*.md names a file that exists, and every #anchor a heading of
 that file as GitHub names it; the README stays at most 250 lines and links the page of every
 capability; each page opens with a paragraph saying what it is about."""
+
 import glob
 import os
 from urllib.parse import unquote, urlsplit
@@ -17,8 +18,19 @@ DOCS = sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
 PAGES = [README] + DOCS
 # One page per capability, as issue 22 names them (remediation: enable-flow-logs; evidence
 # and report: report.md), and the page of each way to run.
-CAPABILITY_PAGES = ("audit", "remediation", "report", "lambda", "c7n-org", "securityhub",
-                    "telemetry-rules", "analytics", "iam", "shift-left", "custodian-run")
+CAPABILITY_PAGES = (
+    "audit",
+    "remediation",
+    "report",
+    "lambda",
+    "c7n-org",
+    "securityhub",
+    "telemetry-rules",
+    "analytics",
+    "iam",
+    "shift-left",
+    "custodian-run",
+)
 README_MAX_LINES = 250
 
 # GitHub's heading ids: lower case, punctuation but '-' and '_' dropped, spaces to '-', a
@@ -56,15 +68,17 @@ def broken_links(path, root=ROOT):
     for href in links(path):
         url = urlsplit(href)
         if url.scheme or url.netloc:
-            continue                        # a web address: not ours to resolve offline
-        target = os.path.normpath(os.path.join(os.path.dirname(path), unquote(url.path))) \
-            if url.path else path
+            continue  # a web address: not ours to resolve offline
+        target = (
+            os.path.normpath(os.path.join(os.path.dirname(path), unquote(url.path)))
+            if url.path
+            else path
+        )
         if os.path.commonpath([root, target]) != root:
             broken.append("%s: outside the repository" % href)
         elif not os.path.exists(target):
             broken.append("%s: no such file" % href)
-        elif url.fragment and (not target.endswith(".md")
-                               or url.fragment not in headings(target)):
+        elif url.fragment and (not target.endswith(".md") or url.fragment not in headings(target)):
             broken.append("%s: no such heading in %s" % (href, os.path.relpath(target, root)))
     return broken
 
@@ -88,7 +102,8 @@ def test_the_link_check_finds_a_missing_file_a_missing_heading_and_ignores_code(
         "[ok](docs/audit.md#what-is-judged) [self](#enable-flow-logs-how-it-behaves) "
         "[gone](docs/remediation.md) [moved](docs/audit.md#what-is-fixed) "
         "[up](../elsewhere.md) [web](https://cloudcustodian.io/docs/)\n\n"
-        "```\n[in code](docs/nothing.md)\n```\n")
+        "```\n[in code](docs/nothing.md)\n```\n"
+    )
     assert broken_links(str(page), root=str(tmp_path)) == [
         "docs/remediation.md: no such file",
         "docs/audit.md#what-is-fixed: no such heading in docs/audit.md",
@@ -97,11 +112,21 @@ def test_the_link_check_finds_a_missing_file_a_missing_heading_and_ignores_code(
 
 
 def test_heading_anchors_are_githubs():
-    ids = [t.attrGet("id") for t in MARKDOWN.parse("## What the report proves\n## `c7n-vpcflow report`: what counts\n"
-                      "## Cross-check: `telemetry-check`\n## Troubleshooting\n## Troubleshooting\n")
-           if t.type == "heading_open"]
-    assert ids == ["what-the-report-proves", "c7n-vpcflow-report-what-counts",
-                    "cross-check-telemetry-check", "troubleshooting", "troubleshooting-1"]
+    ids = [
+        t.attrGet("id")
+        for t in MARKDOWN.parse(
+            "## What the report proves\n## `c7n-vpcflow report`: what counts\n"
+            "## Cross-check: `telemetry-check`\n## Troubleshooting\n## Troubleshooting\n"
+        )
+        if t.type == "heading_open"
+    ]
+    assert ids == [
+        "what-the-report-proves",
+        "c7n-vpcflow-report-what-counts",
+        "cross-check-telemetry-check",
+        "troubleshooting",
+        "troubleshooting-1",
+    ]
 
 
 def test_the_readme_is_a_front_page_of_at_most_250_lines():

@@ -1,4 +1,5 @@
 """An editable install (`pip install -e .`) loads the plugin from the work tree."""
+
 import os
 import subprocess
 
@@ -8,8 +9,16 @@ from c7n_vpcflow.remediation.action import EnableFlowLogs
 from support.constants import ROOT
 from support.hermetic import hermetic_environ
 from support.packaging import (
-    DEPS_DIR, HOOK, PLUGIN, VENV_PYTHON, dependencies_only, json_of, run_python,
-    split_schema_output, under)
+    DEPS_DIR,
+    HOOK,
+    PLUGIN,
+    VENV_PYTHON,
+    dependencies_only,
+    json_of,
+    run_python,
+    split_schema_output,
+    under,
+)
 
 
 def make_scratch_venv(path):
@@ -19,12 +28,19 @@ def make_scratch_venv(path):
     own install of the project left out, editable or not); .pth files there are not processed.
     """
     deps = dependencies_only(path.parent / "deps")
-    subprocess.run([VENV_PYTHON, "-m", "venv", "--without-pip", str(path)], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [VENV_PYTHON, "-m", "venv", "--without-pip", str(path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     python = os.path.join(str(path), "bin", "python")
     site_packages = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True).stdout.strip()
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     with open(os.path.join(site_packages, "zz-deps.pth"), "w") as f:
         f.write(deps + "\n")
     return python, site_packages
@@ -33,8 +49,11 @@ def make_scratch_venv(path):
 def pip_into(python, *args):
     """This environment's pip, installing into the scratch interpreter `python`."""
     return subprocess.run(
-        [VENV_PYTHON, "-m", "pip", "--python", python, "--disable-pip-version-check",
-         *args], capture_output=True, text=True, timeout=300)
+        [VENV_PYTHON, "-m", "pip", "--python", python, "--disable-pip-version-check", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 EDITABLE = ("install", "--no-deps", "--no-build-isolation", "-e", ROOT)
@@ -100,7 +119,11 @@ def test_editable_install_python_m_c7n_cli_schema_works(editable_venv, tmp_path)
     python, _site, _before = editable_venv
     result = subprocess.run(
         [python, "-m", "c7n.cli", "schema", "aws.vpc.actions.enable-flow-logs"],
-        cwd=str(tmp_path), capture_output=True, text=True, timeout=120)
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     _help, example, printed = split_schema_output(result.stdout)
     assert set(printed["properties"]) == set(EnableFlowLogs.schema["properties"])

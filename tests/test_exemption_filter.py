@@ -3,15 +3,17 @@
 (a local file) or before any VPC is judged (S3), the verdicts exempt, expired and unneeded,
 and one DescribeNetworkInterfaces listing per account-region, only when some VPC is
 non-compliant."""
+
 import hashlib
 import json
 import logging
 import os
-from datetime import date, timedelta, timezone, datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import yaml
 from c7n.exceptions import PolicyValidationError
+from test_filter_flight_data import REASON_VPCS
 
 from c7n_vpcflow.audit.exempting import RegisterRefused
 from c7n_vpcflow.report.checks import file_problem
@@ -19,7 +21,6 @@ from c7n_vpcflow.vocabulary import EXEMPTION, UNUSED, VERDICTS_FILE, VIOLATIONS
 from support.aws import RecordingSession
 from support.constants import REGION, ROOT
 from support.policy import make_policy, run_policy
-from test_filter_flight_data import REASON_VPCS
 
 ACCOUNT = "123456789012"
 TODAY = datetime.now(timezone.utc).date()
@@ -29,10 +30,18 @@ BUCKET, KEY = "org-exemptions", "cis/exemptions.yml"
 
 def entry(vpc_id, days, **keys):
     """One entry expiring `days` after today, its keys as given (None: left out)."""
-    written = dict({"vpc-id": vpc_id, "account-id": ACCOUNT, "region": REGION,
-                    "reason": "vendor-managed VPC", "approved-by": "jane.doe@example.com",
-                    "ticket": "SEC-4411",
-                    "expires": (TODAY + timedelta(days=days)).isoformat()}, **keys)
+    written = dict(
+        {
+            "vpc-id": vpc_id,
+            "account-id": ACCOUNT,
+            "region": REGION,
+            "reason": "vendor-managed VPC",
+            "approved-by": "jane.doe@example.com",
+            "ticket": "SEC-4411",
+            "expires": (TODAY + timedelta(days=days)).isoformat(),
+        },
+        **keys,
+    )
     return {k: v for k, v in written.items() if v is not None}
 
 
@@ -46,8 +55,11 @@ def write_register(path, *entries):
 
 
 def audit(**keys):
-    return {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
-            "filters": [dict({"type": "flow-log-compliance"}, **keys)]}
+    return {
+        "name": "vpc-flow-logs-audit",
+        "resource": "aws.vpc",
+        "filters": [dict({"type": "flow-log-compliance"}, **keys)],
+    }
 
 
 def verdicts(out):
@@ -60,32 +72,48 @@ def register(tmp_path):
     """A register for filter_reasons: missing exempt 30 more days, inactive expired
     yesterday, good (compliant) exempt anyway, delivery exempt in another account only."""
     return write_register(
-        tmp_path / "exemptions.yml", entry(V["missing"], 30), entry(V["inactive"], -1),
-        entry(V["good"], 90, ticket=None), entry(V["delivery"], 30, **{
-            "account-id": "210987654321"}))
+        tmp_path / "exemptions.yml",
+        entry(V["missing"], 30),
+        entry(V["inactive"], -1),
+        entry(V["good"], 90, ticket=None),
+        entry(V["delivery"], 30, **{"account-id": "210987654321"}),
+    )
 
 
 def test_an_exempt_vpc_keeps_its_violations_is_never_compliant_and_stays_in_the_filter(
-        flight_data, register, tmp_path):
-    found = {r["VpcId"]: r for r in run_policy(audit(exemptions=register),
-                                               flight_data("filter_reasons"), tmp_path)}
+    flight_data, register, tmp_path
+):
+    found = {
+        r["VpcId"]: r
+        for r in run_policy(audit(exemptions=register), flight_data("filter_reasons"), tmp_path)
+    }
     exempt = found[V["missing"]]
     assert exempt[VIOLATIONS] == ["missing"]
     assert exempt[EXEMPTION] == {
-        "vpc-id": V["missing"], "account-id": ACCOUNT, "region": REGION,
-        "reason": "vendor-managed VPC", "approved-by": "jane.doe@example.com",
-        "ticket": "SEC-4411", "expires": (TODAY + timedelta(days=30)).isoformat(),
-        "entry": 1, "status": "exempt"}
+        "vpc-id": V["missing"],
+        "account-id": ACCOUNT,
+        "region": REGION,
+        "reason": "vendor-managed VPC",
+        "approved-by": "jane.doe@example.com",
+        "ticket": "SEC-4411",
+        "expires": (TODAY + timedelta(days=30)).isoformat(),
+        "entry": 1,
+        "status": "exempt",
+    }
     [record] = [v for v in verdicts(tmp_path)["judged"] if v["vpc-id"] == V["missing"]]
     assert (record["status"], record["compliant"], record["violations"]) == (
-        "exempt", False, ["missing"])
+        "exempt",
+        False,
+        ["missing"],
+    )
     assert record["exemption"] == exempt[EXEMPTION]
 
 
-def test_an_expired_exemption_adds_its_reason_beside_the_real_ones(
-        flight_data, register, tmp_path):
-    found = {r["VpcId"]: r for r in run_policy(audit(exemptions=register),
-                                               flight_data("filter_reasons"), tmp_path)}
+def test_an_expired_exemption_adds_its_reason_beside_the_real_ones(flight_data, register, tmp_path):
+    found = {
+        r["VpcId"]: r
+        for r in run_policy(audit(exemptions=register), flight_data("filter_reasons"), tmp_path)
+    }
     expired = found[V["inactive"]]
     assert expired[VIOLATIONS] == ["inactive", "exemption-expired"]
     assert expired[EXEMPTION]["status"] == "expired"
@@ -97,28 +125,46 @@ def test_an_expired_exemption_adds_its_reason_beside_the_real_ones(
 
 
 def test_a_compliant_vpc_with_an_exemption_is_compliant_and_the_exemption_unneeded(
-        flight_data, register, tmp_path):
-    found = {r["VpcId"]: r for r in run_policy(audit(exemptions=register, match="all"),
-                                               flight_data("filter_reasons"), tmp_path)}
+    flight_data, register, tmp_path
+):
+    found = {
+        r["VpcId"]: r
+        for r in run_policy(
+            audit(exemptions=register, match="all"), flight_data("filter_reasons"), tmp_path
+        )
+    }
     assert found[V["good"]][VIOLATIONS] == []
     assert found[V["good"]][EXEMPTION]["status"] == "unneeded"
     [record] = [v for v in verdicts(tmp_path)["judged"] if v["vpc-id"] == V["good"]]
     assert (record["status"], record["compliant"], record["exemption"]["ticket"]) == (
-        "compliant", True, None)
+        "compliant",
+        True,
+        None,
+    )
 
 
 def test_the_verdict_file_records_the_register_applied_and_matches_its_schema(
-        flight_data, register, tmp_path):
-    run_policy(audit(exemptions=register, **{"max-exemption-days": 100}),
-               flight_data("filter_reasons"), tmp_path)
+    flight_data, register, tmp_path
+):
+    run_policy(
+        audit(exemptions=register, **{"max-exemption-days": 100}),
+        flight_data("filter_reasons"),
+        tmp_path,
+    )
     written = verdicts(tmp_path)
     assert file_problem(VERDICTS_FILE, written) is None
     with open(register, "rb") as f:
         sha256 = hashlib.sha256(f.read()).hexdigest()
-    assert written["register"] == {"location": register, "sha256": sha256,
-                                   "version-id": None, "entries": 4}
+    assert written["register"] == {
+        "location": register,
+        "sha256": sha256,
+        "version-id": None,
+        "entries": 4,
+    }
     assert (written["settings"]["exemptions"], written["settings"]["max-exemption-days"]) == (
-        register, 100)
+        register,
+        100,
+    )
     statuses = {v["vpc-id"]: v["status"] for v in written["judged"]}
     assert statuses[V["missing"]] == "exempt" and statuses[V["good"]] == "compliant"
 
@@ -132,17 +178,24 @@ def test_without_a_register_no_vpc_is_exempt_whatever_its_tags_say(flight_data, 
 
 
 def test_non_compliant_vpcs_without_a_network_interface_are_unused_in_one_listing(
-        flight_data, register, tmp_path):
+    flight_data, register, tmp_path
+):
     flight = flight_data("filter_reasons")
-    found = {r["VpcId"]: r for r in run_policy(audit(exemptions=register, match="all"),
-                                               flight, tmp_path)}
+    found = {
+        r["VpcId"]: r for r in run_policy(audit(exemptions=register, match="all"), flight, tmp_path)
+    }
     non_compliant = sorted(v for v, r in found.items() if r[VIOLATIONS])
     # Asked about the non-compliant VPCs alone (the exempt one too), in one call.
     [asked] = flight.params("ec2.DescribeNetworkInterfaces")
     assert asked["Filters"] == [{"Name": "vpc-id", "Values": non_compliant}]
     assert {v: found[v].get(UNUSED) for v in non_compliant} == {
-        V["missing"]: True, V["inactive"]: False, V["delivery"]: True, V["accept"]: False,
-        V["nogroup"]: True, V["multi"]: True}
+        V["missing"]: True,
+        V["inactive"]: False,
+        V["delivery"]: True,
+        V["accept"]: False,
+        V["nogroup"]: True,
+        V["multi"]: True,
+    }
     unused = {v["vpc-id"]: v["unused"] for v in verdicts(tmp_path)["judged"]}
     assert unused[V["good"]] is None and unused[V["missing"]] is True
 
@@ -155,7 +208,8 @@ def test_an_all_compliant_account_region_costs_no_interface_listing(flight_data,
 
 
 def test_a_refused_interface_listing_leaves_unused_unknown_and_the_verdict_standing(
-        flight_data, tmp_path, caplog):
+    flight_data, tmp_path, caplog
+):
     with caplog.at_level(logging.WARNING, logger="custodian.vpcflow"):
         found = run_policy(audit(), flight_data(), tmp_path)
     assert len(found) == 2 and all(r[UNUSED] is None for r in found)
@@ -164,37 +218,38 @@ def test_a_refused_interface_listing_leaves_unused_unknown_and_the_verdict_stand
     assert {v["unused"] for v in verdicts(tmp_path)["judged"] if v["violations"]} == {None}
 
 
-def test_a_malformed_local_register_fails_validation_naming_the_entry_before_any_call(
-        tmp_path):
-    path = write_register(tmp_path / "exemptions.yml", entry(V["missing"], 30),
-                          entry(V["inactive"], 400))
+def test_a_malformed_local_register_fails_validation_naming_the_entry_before_any_call(tmp_path):
+    path = write_register(
+        tmp_path / "exemptions.yml", entry(V["missing"], 30), entry(V["inactive"], 400)
+    )
     session = RecordingSession(REGION)
     with pytest.raises(PolicyValidationError) as raised:
         make_policy(audit(exemptions=path), session, tmp_path / "out")
     assert str(raised.value) == (
         "exemption register %s: entry 2 (%s, line 9): expires: %s is 400 days after this run "
-        "(%s): at most 365 (max-exemption-days)" % (
-            path, V["inactive"], TODAY + timedelta(days=400), TODAY))
+        "(%s): at most 365 (max-exemption-days)"
+        % (path, V["inactive"], TODAY + timedelta(days=400), TODAY)
+    )
     assert session.operations() == []
     # max-exemption-days decides what is too far.
-    make_policy(audit(exemptions=path, **{"max-exemption-days": 400}), session,
-                tmp_path / "out")
+    make_policy(audit(exemptions=path, **{"max-exemption-days": 400}), session, tmp_path / "out")
 
 
 def test_custodian_validate_refuses_a_malformed_local_register_in_one_line(cli, tmp_path):
-    path = write_register(tmp_path / "exemptions.yml", entry(V["missing"], 30),
-                          entry(V["missing"], 20))
+    path = write_register(
+        tmp_path / "exemptions.yml", entry(V["missing"], 30), entry(V["missing"], 20)
+    )
     policy = tmp_path / "audit.yml"
     policy.write_text(yaml.safe_dump({"policies": [audit(exemptions=path)]}))
     done = cli("custodian", "validate", policy)
     assert done.returncode != 0
     [line] = [x for x in done.stderr.splitlines() if "exemption register" in x]
-    assert "entry 2 (%s, line 9): vpc-id: entry 1 (%s, line 2)" % (
-        V["missing"], V["missing"]) in line
+    assert (
+        "entry 2 (%s, line 9): vpc-id: entry 1 (%s, line 2)" % (V["missing"], V["missing"]) in line
+    )
 
 
-def test_a_register_named_by_a_policy_variable_is_read_once_the_run_fills_it(
-        flight_data, tmp_path):
+def test_a_register_named_by_a_policy_variable_is_read_once_the_run_fills_it(flight_data, tmp_path):
     write_register(tmp_path / ("%s.yml" % ACCOUNT), entry(V["missing"], 30))
     data = audit(exemptions=str(tmp_path / "{account_id}.yml"))
     # Validated without variables (custodian validate): nothing to read yet.
@@ -208,43 +263,63 @@ def test_a_register_named_by_a_policy_variable_is_read_once_the_run_fills_it(
 
 LAMBDA_MODES = {
     "periodic": {"type": "periodic", "schedule": "rate(1 day)"},
-    "on-create": {"type": "cloudtrail", "events": [
-        {"source": "ec2.amazonaws.com", "event": "CreateVpc",
-         "ids": "responseElements.vpc.vpcId"}]},
+    "on-create": {
+        "type": "cloudtrail",
+        "events": [
+            {
+                "source": "ec2.amazonaws.com",
+                "event": "CreateVpc",
+                "ids": "responseElements.vpc.vpcId",
+            }
+        ],
+    },
     "config-rule": {"type": "vpc-flow-log-config-rule"},
 }
 REGISTER_PACKAGES = ["c7n_vpcflow", "yaml", "fastjsonschema"]
 
 
 def lambda_audit(mode, packages, location="s3://%s/%s" % (BUCKET, KEY)):
-    return dict(audit(exemptions=location, match="all"), mode=dict(
-        LAMBDA_MODES[mode], role="arn:aws:iam::%s:role/x" % ACCOUNT, packages=packages,
-        handler="c7n_vpcflow.lambda_handler.run"))
+    return dict(
+        audit(exemptions=location, match="all"),
+        mode=dict(
+            LAMBDA_MODES[mode],
+            role="arn:aws:iam::%s:role/x" % ACCOUNT,
+            packages=packages,
+            handler="c7n_vpcflow.lambda_handler.run",
+        ),
+    )
 
 
 @pytest.mark.parametrize("mode", list(LAMBDA_MODES))
-@pytest.mark.parametrize("packages,missing", [
-    (["c7n_vpcflow"], "yaml, fastjsonschema"),
-    (["c7n_vpcflow", "yaml"], "fastjsonschema"),
-    (["yaml", "fastjsonschema"], "c7n_vpcflow"),
-], ids=["plugin-only", "no-checker", "no-plugin"])
+@pytest.mark.parametrize(
+    "packages,missing",
+    [
+        (["c7n_vpcflow"], "yaml, fastjsonschema"),
+        (["c7n_vpcflow", "yaml"], "fastjsonschema"),
+        (["yaml", "fastjsonschema"], "c7n_vpcflow"),
+    ],
+    ids=["plugin-only", "no-checker", "no-plugin"],
+)
 def test_a_lambda_policy_naming_a_register_must_carry_its_readers(
-        mode, packages, missing, tmp_path):
+    mode, packages, missing, tmp_path
+):
     session = RecordingSession(REGION)
     with pytest.raises(PolicyValidationError) as raised:
         make_policy(lambda_audit(mode, packages), session, tmp_path / "out")
     assert str(raised.value) == (
         "exemption register s3://%s/%s: policy vpc-flow-logs-audit runs as a Lambda "
         "function whose archive needs %s to read it: its mode must have packages: "
-        "[c7n_vpcflow, yaml, fastjsonschema]" % (BUCKET, KEY, missing))
+        "[c7n_vpcflow, yaml, fastjsonschema]" % (BUCKET, KEY, missing)
+    )
     assert session.operations() == []
 
 
 @pytest.mark.parametrize("mode", list(LAMBDA_MODES))
 def test_a_lambda_policy_carrying_the_registers_readers_validates(mode, tmp_path):
     session = RecordingSession(REGION)
-    policy = make_policy(lambda_audit(mode, REGISTER_PACKAGES + ["botocore"]), session,
-                         tmp_path / "out")
+    policy = make_policy(
+        lambda_audit(mode, REGISTER_PACKAGES + ["botocore"]), session, tmp_path / "out"
+    )
     assert policy.data["filters"][0]["exemptions"] == "s3://%s/%s" % (BUCKET, KEY)
     assert session.operations() == []
 
@@ -252,11 +327,15 @@ def test_a_lambda_policy_carrying_the_registers_readers_validates(mode, tmp_path
 def test_a_lambda_policy_cannot_name_a_local_register(tmp_path):
     location = write_register(tmp_path / "exemptions.yml", entry(V["missing"], 30))
     with pytest.raises(PolicyValidationError) as raised:
-        make_policy(lambda_audit("periodic", REGISTER_PACKAGES, location),
-                    RecordingSession(REGION), tmp_path / "out")
+        make_policy(
+            lambda_audit("periodic", REGISTER_PACKAGES, location),
+            RecordingSession(REGION),
+            tmp_path / "out",
+        )
     assert str(raised.value) == (
         "exemption register %s: policy vpc-flow-logs-audit runs as a Lambda function, "
-        "which has no checkout: name an S3 object (s3://bucket/key)" % location)
+        "which has no checkout: name an S3 object (s3://bucket/key)" % location
+    )
 
 
 def test_a_lambda_policy_without_a_register_needs_no_more_packages(tmp_path):
@@ -265,10 +344,9 @@ def test_a_lambda_policy_without_a_register_needs_no_more_packages(tmp_path):
     assert make_policy(data, RecordingSession(REGION), tmp_path / "out").is_lambda
 
 
-def test_the_docs_lambda_example_validates_and_their_refusal_line_is_what_validate_says(
-        tmp_path):
+def test_the_docs_lambda_example_validates_and_their_refusal_line_is_what_validate_says(tmp_path):
     page = open(os.path.join(ROOT, "docs", "audit.md"), encoding="utf-8").read()
-    section = page[page.index("A policy deployed as a Lambda function"):]
+    section = page[page.index("A policy deployed as a Lambda function") :]
     example = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
     data = dict(example, name="vpc-flow-logs-periodic", resource="aws.vpc")
     assert make_policy(data, RecordingSession(REGION), tmp_path / "out").is_lambda
@@ -284,8 +362,10 @@ def test_custodian_validate_names_the_packages_a_lambda_register_needs(cli, tmp_
     done = cli("custodian", "validate", policy)
     assert done.returncode != 0
     [line] = [x for x in done.stderr.splitlines() if "exemption register" in x]
-    assert "policy vpc-flow-logs-audit runs as a Lambda function whose archive needs yaml, " \
-           "fastjsonschema to read it" in line
+    assert (
+        "policy vpc-flow-logs-audit runs as a Lambda function whose archive needs yaml, "
+        "fastjsonschema to read it" in line
+    )
 
 
 @pytest.fixture
@@ -296,6 +376,7 @@ def bucket(emulator):
 
     def put(text):
         return s3.put_object(Bucket=BUCKET, Key=KEY, Body=text.encode())["VersionId"]
+
     return put
 
 
@@ -314,7 +395,8 @@ def test_a_malformed_s3_register_stops_the_run_before_any_vpc_is_judged(bucket, 
 
 @pytest.mark.emulator
 def test_an_s3_register_is_read_once_by_the_run_and_recorded_by_its_version(
-        emulator, bucket, tmp_path):
+    emulator, bucket, tmp_path
+):
     default_vpc = emulator.client("ec2", REGION).describe_vpcs()["Vpcs"][0]["VpcId"]
     version = bucket(register_text(entry(default_vpc, 10)))
     session = RecordingSession(REGION)

@@ -1,9 +1,11 @@
 """enable-flow-logs respects exemptions (issue 23, item 3): an exempt VPC is left alone, as
 the filter annotated it (the action never reads the register), and its result and dry-run
 plan say `skipped: exempt until ...`; an expired exemption protects nothing."""
+
 import json
 
 import pytest
+from test_exemption_filter import entry, write_register
 
 from c7n_vpcflow.vocabulary import RESULT
 from support.aws import RecordingSession
@@ -11,7 +13,6 @@ from support.constants import REGION
 from support.emulated import flow_logs_of, new_vpc
 from support.policy import ENABLE_NAME, enable_policy, make_policy, run_policy
 from support.results import read_results
-from test_exemption_filter import entry, write_register
 
 pytestmark = pytest.mark.emulator
 
@@ -24,8 +25,7 @@ def exempting(register, **action):
 
 def test_an_exempt_vpc_is_left_alone_and_its_result_says_until_when(emulator, tmp_path):
     exempt, expired = new_vpc(emulator, "10.61.0.0/16"), new_vpc(emulator, "10.62.0.0/16")
-    register = write_register(tmp_path / "exemptions.yml", entry(exempt, 20),
-                              entry(expired, -3))
+    register = write_register(tmp_path / "exemptions.yml", entry(exempt, 20), entry(expired, -3))
     session = RecordingSession(REGION)
     found = {r["VpcId"]: r for r in run_policy(exempting(register), session, tmp_path / "out")}
 
@@ -36,22 +36,25 @@ def test_an_exempt_vpc_is_left_alone_and_its_result_says_until_when(emulator, tm
     assert results[exempt]["status"] == "skipped"
     assert results[exempt]["reason"] == (
         "exempt until %s: vendor-managed VPC (approved by jane.doe@example.com, SEC-4411; "
-        "entry 1 of the exemption register)" % until)
+        "entry 1 of the exemption register)" % until
+    )
     assert found[exempt][RESULT]["status"] == "skipped"
     assert results[expired]["status"] == "created"
     # Each result carries the verdict it acted on: the exemption's fields with it.
     assert results[exempt]["verdict"]["status"] == "exempt"
     assert results[expired]["verdict"]["violations"] == ["missing", "exemption-expired"]
     # The action asked nothing of S3 and made no call naming the exempt VPC but the audit's.
-    assert not [op for op in session.mentioning(exempt)
-                if op not in ("ec2.DescribeFlowLogs", "ec2.DescribeNetworkInterfaces")]
+    assert not [
+        op
+        for op in session.mentioning(exempt)
+        if op not in ("ec2.DescribeFlowLogs", "ec2.DescribeNetworkInterfaces")
+    ]
 
 
 def test_a_dry_run_plans_an_exempt_vpc_as_skipped_until_its_date(emulator, tmp_path):
     exempt = new_vpc(emulator, "10.63.0.0/16")
     register = write_register(tmp_path / "exemptions.yml", entry(exempt, 5))
-    make_policy(exempting(register), RecordingSession(REGION), tmp_path / "out",
-                dryrun=True)()
+    make_policy(exempting(register), RecordingSession(REGION), tmp_path / "out", dryrun=True)()
     with open(tmp_path / "out" / ENABLE_NAME / "flow-log-plan.json") as f:
         [answer] = json.load(f)["actions"]
     plan = answer["plans"][exempt]

@@ -1,4 +1,5 @@
 """flow-log-compliance on recorded AWS answers: paging, API budget, reasons, shared VPCs."""
+
 import logging
 
 import pytest
@@ -10,8 +11,14 @@ from support.results import capture_resources, recorded
 
 # filter_paging: VPCs on two DescribeVpcs pages, flow logs on three DescribeFlowLogs pages,
 # log groups on two DescribeLogGroups pages.
-PAGED = ["vpc-0a1b2c3d4e5f67890", "vpc-0b7e4f2a9c1d38e56", "vpc-0c3d9a8b7e6f51024",
-         "vpc-04e5f6a7b8c9d0e1f", "vpc-05f8e7d6c5b4a3921", "vpc-06a2b4c6d8e0f1357"]
+PAGED = [
+    "vpc-0a1b2c3d4e5f67890",
+    "vpc-0b7e4f2a9c1d38e56",
+    "vpc-0c3d9a8b7e6f51024",
+    "vpc-04e5f6a7b8c9d0e1f",
+    "vpc-05f8e7d6c5b4a3921",
+    "vpc-06a2b4c6d8e0f1357",
+]
 
 # filter_reasons: one VPC per reason code (plus the compliant ones).
 REASON_VPCS = {
@@ -37,8 +44,11 @@ def filter_paging(flight_data):
 
 
 def audit(**options):
-    return {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
-            "filters": [dict({"type": "flow-log-compliance"}, **options)]}
+    return {
+        "name": "vpc-flow-logs-audit",
+        "resource": "aws.vpc",
+        "filters": [dict({"type": "flow-log-compliance"}, **options)],
+    }
 
 
 def violations(resources):
@@ -46,7 +56,8 @@ def violations(resources):
 
 
 def test_items_from_every_page_of_vpcs_flow_logs_and_log_groups_are_judged(
-        flight_data, filter_paging, tmp_path):
+    flight_data, filter_paging, tmp_path
+):
     found = run_policy(audit(), filter_paging, tmp_path / "nc")
     # A flow log or log group seen only on a later page would otherwise read as missing.
     assert violations(found) == {PAGED[4]: ["missing"], PAGED[5]: ["log-group-missing"]}
@@ -56,26 +67,35 @@ def test_items_from_every_page_of_vpcs_flow_logs_and_log_groups_are_judged(
     by_id = {r["VpcId"]: r for r in sound}
     # Its broken flow log is on page 1, its sound one on page 3.
     assert sorted(f["FlowLogId"] for f in by_id[PAGED[3]][FLOW_LOGS]) == [
-        "fl-01a2b3c4d5e6f7081", "fl-05e6f708192a3b4c5"]
+        "fl-01a2b3c4d5e6f7081",
+        "fl-05e6f708192a3b4c5",
+    ]
 
 
 def test_one_paginated_flow_log_listing_and_at_most_one_log_group_listing_for_six_vpcs(
-        filter_paging, tmp_path):
+    filter_paging, tmp_path
+):
     flight = filter_paging
     run_policy(audit(), flight, tmp_path)
 
     assert flight.operations() == [
-        "ec2.DescribeVpcs", "ec2.DescribeVpcs", "sts.GetCallerIdentity",
-        "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs", "ec2.DescribeFlowLogs",
-        "logs.DescribeLogGroups", "logs.DescribeLogGroups",
+        "ec2.DescribeVpcs",
+        "ec2.DescribeVpcs",
+        "sts.GetCallerIdentity",
+        "ec2.DescribeFlowLogs",
+        "ec2.DescribeFlowLogs",
+        "ec2.DescribeFlowLogs",
+        "logs.DescribeLogGroups",
+        "logs.DescribeLogGroups",
         # Two of the six are non-compliant: one listing asks about those two alone.
         "ec2.DescribeNetworkInterfaces",
     ]
     [interfaces] = flight.params("ec2.DescribeNetworkInterfaces")
     assert interfaces["Filters"] == [{"Name": "vpc-id", "Values": sorted(PAGED[4:])}]
     flow_pages = flight.params("ec2.DescribeFlowLogs")
-    tokens = [recorded("filter_paging", "ec2.DescribeFlowLogs_%d.json" % n)["NextToken"]
-              for n in (1, 2)]
+    tokens = [
+        recorded("filter_paging", "ec2.DescribeFlowLogs_%d.json" % n)["NextToken"] for n in (1, 2)
+    ]
     assert [p.get("NextToken") for p in flow_pages] == [None] + tokens
     # The pages of one listing: the same query each time, covering every owned VPC.
     assert all(p.get("Filter") == flow_pages[0].get("Filter") for p in flow_pages)
@@ -104,21 +124,34 @@ ALWAYS_JUDGED = {
 def test_each_problem_is_annotated_with_its_reason_code(filter_reasons, tmp_path):
     found = run_policy(
         audit(**{"min-retention-days": 365, "destination-types": ["cloud-watch-logs"]}),
-        filter_reasons, tmp_path)
+        filter_reasons,
+        tmp_path,
+    )
 
     v = REASON_VPCS
     assert violations(found) == dict(
-        ALWAYS_JUDGED, **{v["shortret"]: ["retention"], v["s3"]: ["destination-type"],
-                          v["multi"]: ["traffic-type", "retention"]})
+        ALWAYS_JUDGED,
+        **{
+            v["shortret"]: ["retention"],
+            v["s3"]: ["destination-type"],
+            v["multi"]: ["traffic-type", "retention"],
+        },
+    )
     failed = {r["VpcId"]: r for r in found}[v["delivery"]][FLOW_LOGS]
     assert [f["DeliverLogsErrorMessage"] for f in failed] == ["Access error"]
 
 
 def test_each_flow_log_carries_its_own_reason_codes_and_each_vpc_the_groups_they_name(
-        filter_reasons, tmp_path):
-    found = {r["VpcId"]: r for r in run_policy(
-        audit(**{"min-retention-days": 365, "destination-types": ["cloud-watch-logs"]}),
-        filter_reasons, tmp_path)}
+    filter_reasons, tmp_path
+):
+    found = {
+        r["VpcId"]: r
+        for r in run_policy(
+            audit(**{"min-retention-days": 365, "destination-types": ["cloud-watch-logs"]}),
+            filter_reasons,
+            tmp_path,
+        )
+    }
 
     v = REASON_VPCS
     assert [f[PROBLEMS] for f in found[v["multi"]][FLOW_LOGS]] == [["traffic-type", "retention"]]
@@ -131,11 +164,16 @@ def test_each_flow_log_carries_its_own_reason_codes_and_each_vpc_the_groups_they
 
 
 def test_match_compliant_returns_only_sound_vpcs_and_never_expire_is_long_enough(
-        filter_reasons, tmp_path):
+    filter_reasons, tmp_path
+):
     found = run_policy(
-        audit(match="compliant", **{"min-retention-days": 365,
-                                    "destination-types": ["cloud-watch-logs"]}),
-        filter_reasons, tmp_path)
+        audit(
+            match="compliant",
+            **{"min-retention-days": 365, "destination-types": ["cloud-watch-logs"]},
+        ),
+        filter_reasons,
+        tmp_path,
+    )
 
     assert violations(found) == {REASON_VPCS["neverexp"]: [], REASON_VPCS["good"]: []}
 
@@ -147,7 +185,8 @@ def test_retention_and_destination_type_are_judged_only_when_asked(filter_reason
 
 
 def test_shared_vpc_is_neither_matched_nor_annotated_and_its_skip_is_logged(
-        shared_vpc, tmp_path, monkeypatch, caplog):
+    shared_vpc, tmp_path, monkeypatch, caplog
+):
     caplog.set_level(logging.DEBUG, logger="custodian.vpcflow")
     seen = capture_resources(monkeypatch, FlowLogCompliance)
     flight = shared_vpc

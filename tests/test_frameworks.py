@@ -1,6 +1,7 @@
 """The framework mappings are one data file in the package (c7n_vpcflow/data/frameworks.json,
 Prowler's mapping with its source), read by both the HTML report and flow-log-finding: a
 finding's RelatedRequirements are the CIS rows the HTML page shows, whatever the file says."""
+
 import glob
 import json
 import os
@@ -38,8 +39,10 @@ def cis_rows_shown(text):
     shown = []
     for name, _version, requirements in ReportPage(text).tables["frameworks"][1:]:
         if name.startswith("CIS Amazon Web Services Foundations Benchmark "):
-            shown += ["CIS AWS Foundations Benchmark %s/%s" % (name.rsplit(" ", 1)[1], rid)
-                      for rid in requirements.split(", ")]
+            shown += [
+                "CIS AWS Foundations Benchmark %s/%s" % (name.rsplit(" ", 1)[1], rid)
+                for rid in requirements.split(", ")
+            ]
     return shown
 
 
@@ -58,6 +61,7 @@ def edited_mapping(tmp_path, monkeypatch):
         data = json.loads(path.read_text())
         change(data)
         path.write_text(json.dumps(data))
+
     return edit
 
 
@@ -65,20 +69,33 @@ def test_a_findings_related_requirements_are_the_cis_rows_the_html_page_shows():
     requirements = finding_requirements()
     assert requirements == cis_rows_shown(html_page())
     # Every CIS version Prowler maps, the older numbering included.
-    for version, rid in (("v1.4.0", "3.9"), ("v1.5.0", "3.9"), ("v2.0.0", "3.9"),
-                         ("v3.0.0", "3.7"), ("v5.0.0", "3.7"), ("v7.0.0", "4.7")):
+    for version, rid in (
+        ("v1.4.0", "3.9"),
+        ("v1.5.0", "3.9"),
+        ("v2.0.0", "3.9"),
+        ("v3.0.0", "3.7"),
+        ("v5.0.0", "3.7"),
+        ("v7.0.0", "4.7"),
+    ):
         assert "CIS AWS Foundations Benchmark %s/%s" % (version, rid) in requirements
 
 
 def test_the_pages_headline_numbers_the_control_in_every_version_a_finding_names():
     assert cis_headline(html_page()) == (
-        "3.9 in v1.4.0, v1.5.0, v2.0.0; 3.7 in v3.0.0, v4.0.1, v5.0.0; 4.7 in v6.0.0, v7.0.0")
+        "3.9 in v1.4.0, v1.5.0, v2.0.0; 3.7 in v3.0.0, v4.0.1, v5.0.0; 4.7 in v6.0.0, v7.0.0"
+    )
 
 
 def test_an_edited_mapping_changes_the_finding_and_the_page_alike(edited_mapping):
-    edited_mapping(lambda data: data["frameworks"].append(
-        {"name": "CIS Amazon Web Services Foundations Benchmark v8.0.0", "version": "8.0",
-         "requirements": [{"id": "4.8", "name": ""}]}))
+    edited_mapping(
+        lambda data: data["frameworks"].append(
+            {
+                "name": "CIS Amazon Web Services Foundations Benchmark v8.0.0",
+                "version": "8.0",
+                "requirements": [{"id": "4.8", "name": ""}],
+            }
+        )
+    )
     page = html_page()
     assert finding_requirements()[-1] == "CIS AWS Foundations Benchmark v8.0.0/4.8"
     assert finding_requirements() == cis_rows_shown(page)
@@ -86,8 +103,11 @@ def test_an_edited_mapping_changes_the_finding_and_the_page_alike(edited_mapping
 
 
 def test_the_page_names_the_mappings_source_from_the_data_file(edited_mapping):
-    edited_mapping(lambda data: data["source"].update(
-        commit="0123456789abcdef0123456789abcdef01234567", date="2027-01-31"))
+    edited_mapping(
+        lambda data: data["source"].update(
+            commit="0123456789abcdef0123456789abcdef01234567", date="2027-01-31"
+        )
+    )
     text = html_page()
     assert "commit <code>0123456789ab</code>, 2027-01-31" in text
     assert "<code>vpc_flow_logs_enabled</code>" in text
@@ -115,7 +135,8 @@ def test_wherever_the_docs_number_the_control_by_version_they_say_what_the_data_
     headline = cis_headline(html_page())
     numbered = []
     for path in [os.path.join(ROOT, "README.md")] + sorted(
-            glob.glob(os.path.join(ROOT, "docs", "*.md"))):
+        glob.glob(os.path.join(ROOT, "docs", "*.md"))
+    ):
         with open(path, encoding="utf-8") as f:
             text = " ".join(f.read().split())
         if re.search(r"\b\d+\.\d+ in v\d", text):

@@ -1,24 +1,28 @@
 """The property-based tests draw the same examples on every CI run (CI=true, as .ci/run
 sets it), so CI cannot fail by chance; local runs draw anew each time."""
+
 import os
 import subprocess
 import sys
 
-from support.constants import ROOT
-
 import test_fuzzed_configuration
 
+from support.constants import ROOT
+
 FUZZ_TEST = (
-    test_fuzzed_configuration.test_every_policy_is_refused_naming_a_key_or_validates_and_plans)
+    test_fuzzed_configuration.test_every_policy_is_refused_naming_a_key_or_validates_and_plans
+)
 
 
 def derandomized_under(environ):
     """hypothesis' default settings.derandomize once conftest is loaded with `environ`."""
-    probe = ("import sys; sys.path[:0] = %r; import conftest, hypothesis; "
-             "print(hypothesis.settings.default.derandomize)" % [
-                 os.path.join(ROOT, "tests"), ROOT])
-    done = subprocess.run([sys.executable, "-c", probe], env=environ, capture_output=True,
-                          text=True, timeout=120)
+    probe = (
+        "import sys; sys.path[:0] = %r; import conftest, hypothesis; "
+        "print(hypothesis.settings.default.derandomize)" % [os.path.join(ROOT, "tests"), ROOT]
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=environ, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip() == "True"
 

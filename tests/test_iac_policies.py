@@ -5,6 +5,7 @@ may write variable files into the tree it reads) and judged; the verdicts are ex
 policy flagged which resource, nothing else. Needs the `iac` extra (c7n-left, tfparse);
 skipped without it.
 """
+
 import json
 import shutil
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from c7n_vpcflow.audit.filter import FlowLogCompliance
 from c7n_vpcflow.vocabulary import RETENTION_DAYS
-from support.iac import CHECK, C7N_LEFT, MISSING, POLICY_DIR, RETENTION, TRAFFIC, TREES, run
+from support.iac import C7N_LEFT, CHECK, MISSING, POLICY_DIR, RETENTION, TRAFFIC, TREES, run
 
 pytest.importorskip("c7n_left")
 pytestmark = pytest.mark.iac
@@ -43,8 +44,7 @@ def tree(tmp_path, case):
 
 
 def check(*roots, output="json", cwd=None, options=(), **env):
-    return run(sys.executable, str(CHECK), "-o", output, *options, *map(str, roots), cwd=cwd,
-               **env)
+    return run(sys.executable, str(CHECK), "-o", output, *options, *map(str, roots), cwd=cwd, **env)
 
 
 def findings(proc):
@@ -85,7 +85,8 @@ def test_opt_in_retention_fails_only_groups_whose_retention_is_set_below_the_min
     # retention_in_days from a variable (365); absent and 0 never fail
     assert retention_findings("log_group_retention", tmp_path, 365) == []
     assert retention_findings("log_group_retention", tmp_path, 400) == [
-        (RETENTION, "aws_cloudwatch_log_group.year")]
+        (RETENTION, "aws_cloudwatch_log_group.year")
+    ]
 
 
 def test_opt_in_retention_adds_to_the_default_policies_in_one_report(tmp_path):
@@ -97,10 +98,13 @@ def test_min_retention_days_takes_only_the_retention_periods_the_live_filter_tak
     periods = "(%s)" % ", ".join(map(str, RETENTION_DAYS))
     for days in ("0", "-1", "a year", "91", "366", "3654"):
         proc = check(tree(tmp_path / days, "compliant"), options=("--min-retention-days", days))
-        assert proc.returncode == 2 and "one of CloudWatch's retention periods %s: %r" % (
-            periods, days) in proc.stderr, days
+        assert (
+            proc.returncode == 2
+            and "one of CloudWatch's retention periods %s: %r" % (periods, days) in proc.stderr
+        ), days
     assert FlowLogCompliance.schema["properties"]["min-retention-days"]["enum"] == list(
-        RETENTION_DAYS)
+        RETENTION_DAYS
+    )
 
 
 def test_module_finding_is_reported_on_the_call_and_names_the_resource(tmp_path):
@@ -113,8 +117,14 @@ def test_module_finding_is_reported_on_the_call_and_names_the_resource(tmp_path)
 def test_tag_mention_links_the_flow_log_so_the_vpc_id_guard_is_what_flags_it(tmp_path):
     """tfparse links blocks by any mention: without `vpc_id: present` the ENI flow log,
     whose tags name the VPC, would pass for the VPC's flow log."""
-    proc = run(C7N_LEFT, "dump", "-d", str(tree(tmp_path, "tag_mention")),
-               "--output-query", "graph.aws_flow_log[0].__tfmeta.references[].label")
+    proc = run(
+        C7N_LEFT,
+        "dump",
+        "-d",
+        str(tree(tmp_path, "tag_mention")),
+        "--output-query",
+        "graph.aws_flow_log[0].__tfmeta.references[].label",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "aws_vpc" in json.loads(proc.stdout)
 
@@ -124,8 +134,9 @@ def test_bare_c7n_left_fails_open(tmp_path):
     are judged as empty trees and pass, `--err-invalid` or not. Should this start failing
     after an upgrade, c7n-left closed the hole; the gate's own checks may stay."""
     for case in ("broken_hcl", "remote_module"):
-        proc = run(C7N_LEFT, "run", "-p", str(POLICY_DIR), "-d", str(tree(tmp_path, case)),
-                   "--err-invalid")
+        proc = run(
+            C7N_LEFT, "run", "-p", str(POLICY_DIR), "-d", str(tree(tmp_path, case)), "--err-invalid"
+        )
         assert proc.returncode == 0 and "on 0 resources" in proc.stdout, case
 
 
@@ -136,8 +147,9 @@ def test_broken_hcl_fails_loudly(tmp_path):
     assert "broken_hcl: HCL errors in broken_hcl, policies not run: main.tf:7," in proc.stderr
     assert "Unclosed configuration block" in proc.stderr
     assert proc.stdout.startswith(
-        "::error file=broken_hcl/main.tf,line=7,title=Terraform does not parse::")
-    assert "Running" not in proc.stdout          # no policy ran
+        "::error file=broken_hcl/main.tf,line=7,title=Terraform does not parse::"
+    )
+    assert "Running" not in proc.stdout  # no policy ran
 
 
 def test_broken_hcl_in_a_module_fails_loudly(tmp_path):
@@ -149,9 +161,11 @@ def test_broken_hcl_in_a_module_fails_loudly(tmp_path):
     assert run(C7N_LEFT, "dump", "-d", str(root), "--err-invalid").returncode == 0
     proc = check("module", output="github", cwd=tmp_path)
     assert proc.returncode == 2 and "Running" not in proc.stdout
-    assert proc.stdout.startswith("::error file=module/modules/network/main.tf,line=24,"
-                                  "title=Terraform does not parse::module: HCL errors in "
-                                  "module/modules/network, policies not run: main.tf:24,")
+    assert proc.stdout.startswith(
+        "::error file=module/modules/network/main.tf,line=24,"
+        "title=Terraform does not parse::module: HCL errors in "
+        "module/modules/network, policies not run: main.tf:24,"
+    )
 
 
 def test_unfetched_modules_fail_loudly(tmp_path):
@@ -160,21 +174,27 @@ def test_unfetched_modules_fail_loudly(tmp_path):
     assert proc.returncode == 2
     for call, line in (("module.vpc", 3), ("module.network", 10)):
         assert f"remote_module: {call} (source " in proc.stderr
-        assert (f"::error file=remote_module/main.tf,line={line},"
-                f"title=Terraform module not present::remote_module: {call} ") in proc.stdout
+        assert (
+            f"::error file=remote_module/main.tf,line={line},"
+            f"title=Terraform module not present::remote_module: {call} "
+        ) in proc.stdout
     assert "terraform init" in proc.stderr and "Running" not in proc.stdout
 
 
 def fetch(root, skip=()):
     """What `terraform init` leaves: .terraform/modules/<key>/ and modules.json."""
     sources = {
-        "vpc": ('variable "name" {}\nvariable "cidr" {}\n'
-                'resource "aws_vpc" "this" {\n  cidr_block = var.cidr\n}\n'
-                'module "flow" {\n  source = "cloudposse/vpc-flow-logs-s3-bucket/aws"\n'
-                '  vpc_id = aws_vpc.this.id\n}\n'),
-        "vpc.flow": ('variable "vpc_id" {}\nresource "aws_flow_log" "this" {\n'
-                     '  vpc_id = var.vpc_id\n  traffic_type = "ALL"\n'
-                     '  log_destination_type = "s3"\n  log_destination = "arn:aws:s3:::l"\n}\n'),
+        "vpc": (
+            'variable "name" {}\nvariable "cidr" {}\n'
+            'resource "aws_vpc" "this" {\n  cidr_block = var.cidr\n}\n'
+            'module "flow" {\n  source = "cloudposse/vpc-flow-logs-s3-bucket/aws"\n'
+            "  vpc_id = aws_vpc.this.id\n}\n"
+        ),
+        "vpc.flow": (
+            'variable "vpc_id" {}\nresource "aws_flow_log" "this" {\n'
+            '  vpc_id = var.vpc_id\n  traffic_type = "ALL"\n'
+            '  log_destination_type = "s3"\n  log_destination = "arn:aws:s3:::l"\n}\n'
+        ),
         "network": 'resource "aws_vpc" "this" {\n  cidr_block = "10.9.0.0/16"\n}\n',
     }
     entries = [{"Key": "", "Source": "", "Dir": "."}]
@@ -235,14 +255,17 @@ def test_variables_without_a_value_are_warned_about(tmp_path):
         'variable "name" {}\n'
         'variable "enable_flow_log" {\n  type = bool\n  default = false\n}\n'
         'variable "retention_in_days" {\n  type = number\n  default = null\n}\n'
-        'resource "aws_vpc" "x" {\n  count = var.vpc_count\n  cidr_block = "10.0.0.0/16"\n}\n')
+        'resource "aws_vpc" "x" {\n  count = var.vpc_count\n  cidr_block = "10.0.0.0/16"\n}\n'
+    )
     proc = check(tmp_path, output="github")
     assert proc.returncode == 0
     assert "evaluated with type defaults for name, vpc_count (a count" in proc.stderr
     assert "::warning title=Terraform variables without a value::" in proc.stdout
     vars_file = tmp_path / "vars.tfvars"
     vars_file.write_text('vpc_count = 1\nname = "x"\n')
-    proc = run(sys.executable, str(CHECK), "-o", "json", "--var-file", str(vars_file), str(tmp_path))
+    proc = run(
+        sys.executable, str(CHECK), "-o", "json", "--var-file", str(vars_file), str(tmp_path)
+    )
     assert proc.returncode == 1 and "type defaults" not in proc.stderr
     assert [(n, p) for n, p, _ in findings(proc)] == [(MISSING, "aws_vpc.x[0]")]
 
@@ -252,12 +275,15 @@ def test_github_annotations_on_actions_by_default(tmp_path):
     proc = run(sys.executable, str(CHECK), "missing", cwd=tmp_path, GITHUB_ACTIONS="true")
     assert proc.returncode == 1
     annotations = sorted(ln for ln in proc.stdout.splitlines() if ln.startswith("::"))
-    message = ("CIS AWS 3.7 - no aws_flow_log with vpc_id set to this VPC (a subnet or ENI "
-               "flow log or a tag that names the VPC does not count). Add an aws_flow_log "
-               "with vpc_id = this VPC's id and traffic_type REJECT or ALL.")
+    message = (
+        "CIS AWS 3.7 - no aws_flow_log with vpc_id set to this VPC (a subnet or ENI "
+        "flow log or a tag that names the VPC does not count). Add an aws_flow_log "
+        "with vpc_id = this VPC's id and traffic_type REJECT or ALL."
+    )
     assert annotations == [
         f"::error file=missing/main.tf,line={a},lineEnd={b},title=VPC without a flow log::{message}"
-        for a, b in ((2, 4), (6, 6))]
+        for a, b in ((2, 4), (6, 6))
+    ]
 
 
 def test_several_roots_exit_with_the_worst_verdict(tmp_path):

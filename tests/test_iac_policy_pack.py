@@ -2,6 +2,7 @@
 and c7n-left's schema, and carries the shared CIS compliance tag (as the live ones do).
 Needs the `iac` extra (c7n-left, tfparse); skipped without it.
 """
+
 import shutil
 import sys
 from pathlib import Path
@@ -45,8 +46,10 @@ def test_policies_pass_c7n_left_schema_validation():
     # `c7n-left validate -p policies/iac` also reads the test plans under tests/ (and
     # rejects them): validate the policy files themselves, in a child process.
     files = sorted(map(str, [*POLICY_DIR.glob("*.yml"), *OPT_IN_DIR.glob("*.yml")]))
-    code = ("import sys; from c7n_left.validate import validate_files; "
-            "errors = validate_files(sys.argv[1:]); print(errors); sys.exit(bool(errors))")
+    code = (
+        "import sys; from c7n_left.validate import validate_files; "
+        "errors = validate_files(sys.argv[1:]); print(errors); sys.exit(bool(errors))"
+    )
     proc = run(sys.executable, "-c", code, *files)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

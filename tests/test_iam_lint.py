@@ -6,6 +6,7 @@ and the telemetry-rule statements), and every document the code generates (the d
 role's trust, its policy on one prefix and widened to two, which is also the permissions
 boundary). Only the known false alarms below are let through.
 """
+
 import glob
 import json
 import os
@@ -18,15 +19,22 @@ from c7n_vpcflow.remediation.role_policy import delivery_policy, trust_policy
 from support.cloudformation import load_template, resolve
 from support.constants import OTHER_ACCOUNT_ID, ROOT
 
-PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
-              "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
-              "TrustedAccountId": "111122223333", "ExternalId": "c7n-org-external-id",
-              "AWS::NoValue": None, "EvidenceBucket": "org-c7n-vpcflow-evidence",
-              "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs",
-              "ExemptionRegister": "org-exemptions/cis/exemptions.yml",
-              # iam/evidence-bucket.yml (Bucket: its Ref, the bucket's name)
-              "OrganizationId": "o-exampleorgid", "RetentionDays": 400,
-              "Bucket": "org-c7n-vpcflow-evidence"}
+PARAMETERS = {
+    "AWS::AccountId": OTHER_ACCOUNT_ID,
+    "AWS::Partition": "aws",
+    "DeliveryRoleName": "vpc-flow-logs-delivery",
+    "LogGroupPrefix": "/vpc/flow-logs/",
+    "TrustedAccountId": "111122223333",
+    "ExternalId": "c7n-org-external-id",
+    "AWS::NoValue": None,
+    "EvidenceBucket": "org-c7n-vpcflow-evidence",
+    "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs",
+    "ExemptionRegister": "org-exemptions/cis/exemptions.yml",
+    # iam/evidence-bucket.yml (Bucket: its Ref, the bucket's name)
+    "OrganizationId": "o-exampleorgid",
+    "RetentionDays": 400,
+    "Bucket": "org-c7n-vpcflow-evidence",
+}
 
 
 # The operations botocore models of the services whose newer actions parliament's database
@@ -34,14 +42,14 @@ PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
 # (PutLogGroupDeletionProtection, for enable-flow-logs' deletion-protection).
 NEWER_THAN_PARLIAMENT = {
     service: frozenset(botocore.session.get_session().get_service_model(service).operation_names)
-    for service in ("observabilityadmin", "logs")}
+    for service in ("observabilityadmin", "logs")
+}
 
 
 def false_alarm(finding, document):
     """parliament's four known false alarms, each judged on the finding itself."""
     # Trust policies name a Principal and have no Resource, by definition.
-    if finding.issue == "MALFORMED" and "neither Resource nor NotResource" in str(
-            finding.detail):
+    if finding.issue == "MALFORMED" and "neither Resource nor NotResource" in str(finding.detail):
         return all("Principal" in s for s in document["Statement"])
     # AWS authorizes DescribeLogGroups against the account's whole listing (log-group:*);
     # parliament's database gives the action no resource type, so it wants "*".
@@ -67,6 +75,7 @@ def issues(document):
 def without_aws_managed_policies(document):
     def keep(resource):
         return ":iam::aws:policy/" not in resource
+
     statements = []
     for statement in document["Statement"]:
         resources = statement.get("Resource")
@@ -93,8 +102,11 @@ POLICY_TYPES = ("AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPol
 
 def policy_templates():
     """The templates under iam/ that declare a role or a policy (audit-manager.yml: none)."""
-    return [path for path in sorted(glob.glob(os.path.join(ROOT, "iam", "*.yml")))
-            if any(r["Type"] in POLICY_TYPES for r in load_template(path)["Resources"].values())]
+    return [
+        path
+        for path in sorted(glob.glob(os.path.join(ROOT, "iam", "*.yml")))
+        if any(r["Type"] in POLICY_TYPES for r in load_template(path)["Resources"].values())
+    ]
 
 
 def template_documents():
@@ -113,10 +125,14 @@ def template_documents():
 
 DOCUMENTS = list(template_documents()) + [
     ("generated trust policy", trust_policy(OTHER_ACCOUNT_ID, "aws")),
-    ("generated delivery policy / boundary",
-     delivery_policy(OTHER_ACCOUNT_ID, "aws", "/vpc/flow-logs/")),
-    ("generated delivery policy, widened",
-     delivery_policy(OTHER_ACCOUNT_ID, "aws", ["/vpc/flow-logs/", "/network/flows/"])),
+    (
+        "generated delivery policy / boundary",
+        delivery_policy(OTHER_ACCOUNT_ID, "aws", "/vpc/flow-logs/"),
+    ),
+    (
+        "generated delivery policy, widened",
+        delivery_policy(OTHER_ACCOUNT_ID, "aws", ["/vpc/flow-logs/", "/network/flows/"]),
+    ),
 ]
 
 
@@ -125,10 +141,12 @@ def test_every_template_document_is_linted():
     assert linted == {os.path.basename(p) for p in policy_templates()} | {"generated"}
     # Only the Audit Manager template declares no role or policy.
     assert {os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "iam", "*.yml"))} - {
-        os.path.basename(p) for p in policy_templates()} == {"audit-manager.yml"}
+        os.path.basename(p) for p in policy_templates()
+    } == {"audit-manager.yml"}
     assert any("lambda-deployment" in where for where, _ in DOCUMENTS)
     assert {"c7n-vpcflow-telemetry-rules-audit", "c7n-vpcflow-telemetry-rule"} <= {
-        where.split(" ")[-1] for where, _ in DOCUMENTS}
+        where.split(" ")[-1] for where, _ in DOCUMENTS
+    }
 
 
 @pytest.mark.parametrize("where, document", DOCUMENTS, ids=[w for w, _ in DOCUMENTS])

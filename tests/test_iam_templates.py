@@ -1,4 +1,5 @@
 """The IAM templates under iam/: valid CloudFormation, and in step with the code."""
+
 import glob
 import os
 import re
@@ -17,15 +18,24 @@ from support.cloudformation import actions, load_template, resolve, statements
 from support.constants import OTHER_ACCOUNT_ID, ROOT, policy_path
 
 TEMPLATES = sorted(glob.glob(os.path.join(ROOT, "iam", "*.yml")))
-PARAMETERS = {"AWS::AccountId": OTHER_ACCOUNT_ID, "AWS::Partition": "aws",
-              "DeliveryRoleName": "vpc-flow-logs-delivery", "LogGroupPrefix": "/vpc/flow-logs/",
-              "TrustedAccountId": "111122223333", "ExternalId": "", "AWS::NoValue": None,
-              "EvidenceBucket": "org-c7n-vpcflow-evidence",
-              "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs",
-              "ExemptionRegister": "org-exemptions/cis/exemptions.yml"}
+PARAMETERS = {
+    "AWS::AccountId": OTHER_ACCOUNT_ID,
+    "AWS::Partition": "aws",
+    "DeliveryRoleName": "vpc-flow-logs-delivery",
+    "LogGroupPrefix": "/vpc/flow-logs/",
+    "TrustedAccountId": "111122223333",
+    "ExternalId": "",
+    "AWS::NoValue": None,
+    "EvidenceBucket": "org-c7n-vpcflow-evidence",
+    "TelemetryRuleName": "c7n-vpcflow-vpc-flow-logs",
+    "ExemptionRegister": "org-exemptions/cis/exemptions.yml",
+}
 TELEMETRY_RULE_POLICIES = "vpc-flow-logs-telemetry-rule.yml"
-LAMBDA_POLICIES = ("vpc-flow-logs-periodic.yml", "vpc-flow-logs-on-create.yml",
-                   "vpc-flow-logs-config-rule.yml")
+LAMBDA_POLICIES = (
+    "vpc-flow-logs-periodic.yml",
+    "vpc-flow-logs-on-create.yml",
+    "vpc-flow-logs-config-rule.yml",
+)
 
 
 def declared(policy_file):
@@ -36,8 +46,10 @@ def declared(policy_file):
         documents = yaml.safe_load(f)["policies"]
     config = Config.empty(region="us-east-1", account_id=OTHER_ACCOUNT_ID)
     policies = [Policy(data, config) for data in documents]
-    return {p.name: set(p.get_permissions()) | set(p.get_execution_mode().get_permissions())
-            for p in policies}
+    return {
+        p.name: set(p.get_permissions()) | set(p.get_execution_mode().get_permissions())
+        for p in policies
+    }
 
 
 def declared_permissions(*policy_files):
@@ -54,8 +66,12 @@ def role(template_name, logical_id):
 
 
 def test_cfn_lint_passes():
-    linted = subprocess.run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"),
-                             *TEMPLATES], capture_output=True, text=True, timeout=300)
+    linted = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "cfn-lint"), *TEMPLATES],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
@@ -74,8 +90,12 @@ def test_runner_grants_exactly_what_the_shipped_policies_declare():
     assert runner["Properties"]["RoleName"] == "c7n-vpcflow-runner"
     granted = actions(allowed(runner, "c7n-vpcflow"))
     assert granted == declared_permissions(
-        "vpc-flow-logs-audit.yml", "vpc-flow-logs-enable.yml", "vpc-flow-logs-enable-s3.yml",
-        "vpc-flow-logs-securityhub.yml", "vpc-flow-logs-cost.yml")
+        "vpc-flow-logs-audit.yml",
+        "vpc-flow-logs-enable.yml",
+        "vpc-flow-logs-enable-s3.yml",
+        "vpc-flow-logs-securityhub.yml",
+        "vpc-flow-logs-cost.yml",
+    )
 
 
 def holds(condition, conditions, parameters):
@@ -93,15 +113,19 @@ def runner_policies(**chosen):
     """{inline policy name: statements} of the runner role deployed with the parameters
     `chosen` (PARAMETERS and the template's defaults for the others)."""
     template = load_template(os.path.join(ROOT, "iam", "runner-role.yml"))
-    parameters = {name: p["Default"] for name, p in template["Parameters"].items()
-                  if "Default" in p}
+    parameters = {
+        name: p["Default"] for name, p in template["Parameters"].items() if "Default" in p
+    }
     parameters.update(PARAMETERS, **chosen)
     deployed = {}
     for policy in template["Resources"]["RunnerRole"]["Properties"]["Policies"]:
         if "Fn::If" in policy:
             condition, if_true, if_false = policy["Fn::If"]
-            policy = if_true if holds(template["Conditions"][condition],
-                                      template["Conditions"], parameters) else if_false
+            policy = (
+                if_true
+                if holds(template["Conditions"][condition], template["Conditions"], parameters)
+                else if_false
+            )
         policy = resolve(policy, parameters)
         if policy is not None:
             deployed[policy["PolicyName"]] = policy["PolicyDocument"]["Statement"]
@@ -114,10 +138,24 @@ def test_runner_reads_the_s3_exemption_register_named_and_nothing_else_of_s3(tmp
     assert read["Resource"] == "arn:aws:s3:::org-exemptions/cis/exemptions.yml"
     # Exactly what an audit reading that object, at a pinned version, declares.
     policy = tmp_path / "audit.yml"
-    policy.write_text(yaml.safe_dump({"policies": [{
-        "name": "audit", "resource": "aws.vpc", "filters": [{
-            "type": "flow-log-compliance",
-            "exemptions": "s3://org-exemptions/cis/exemptions.yml?versionId=v1"}]}]}))
+    policy.write_text(
+        yaml.safe_dump(
+            {
+                "policies": [
+                    {
+                        "name": "audit",
+                        "resource": "aws.vpc",
+                        "filters": [
+                            {
+                                "type": "flow-log-compliance",
+                                "exemptions": "s3://org-exemptions/cis/exemptions.yml?versionId=v1",
+                            }
+                        ],
+                    }
+                ]
+            }
+        )
+    )
     assert actions([read]) == {a for a in declared(str(policy))["audit"] if a.startswith("s3:")}
 
 
@@ -125,7 +163,8 @@ def test_runner_grants_telemetry_rules_nothing_unless_asked():
     for statements_ in runner_policies().values():
         assert not {a for a in actions(statements_) if a.startswith("observabilityadmin:")}
     assert "iam:ListAccountAliases" not in set().union(
-        *(actions(s) for s in runner_policies().values()))
+        *(actions(s) for s in runner_policies().values())
+    )
 
 
 def test_runner_grants_exactly_what_the_telemetry_rule_policies_declare_when_asked():
@@ -134,8 +173,10 @@ def test_runner_grants_exactly_what_the_telemetry_rule_policies_declare_when_ask
     audit = runner_policies(TelemetryRules="audit")
     manage = runner_policies(TelemetryRules="manage")
     assert set(audit) - plain == {"c7n-vpcflow-telemetry-rules-audit"}
-    assert actions(audit["c7n-vpcflow-telemetry-rules-audit"]) == needed[
-        "vpc-flow-logs-telemetry-rule-audit"]
+    assert (
+        actions(audit["c7n-vpcflow-telemetry-rules-audit"])
+        == needed["vpc-flow-logs-telemetry-rule-audit"]
+    )
     added = [manage[name] for name in set(manage) - plain]
     assert len(added) == 2
     assert set().union(*map(actions, added)) == set().union(*needed.values())
@@ -145,14 +186,16 @@ def test_runner_may_write_only_its_own_telemetry_rule():
     shipped = declared(TELEMETRY_RULE_POLICIES)["vpc-flow-logs-telemetry-rule"]
     reads = declared(TELEMETRY_RULE_POLICIES)["vpc-flow-logs-telemetry-rule-audit"]
     writes = runner_policies(TelemetryRules="manage", TelemetryRuleName="ours")[
-        "c7n-vpcflow-telemetry-rule"]
+        "c7n-vpcflow-telemetry-rule"
+    ]
     rule_arn = "arn:aws:observabilityadmin:*:%s:organization-telemetry-rule/" % OTHER_ACCOUNT_ID
     for statement in writes:
         assert statement["Effect"] == "Allow" and not reads & actions([statement])
         # StartTelemetryEvaluationForOrganization takes no resource type, so "*" only.
         assert statement["Resource"] in (rule_arn + "ours", "*")
         assert statement["Resource"] != "*" or actions([statement]) == {
-            "observabilityadmin:StartTelemetryEvaluationForOrganization"}
+            "observabilityadmin:StartTelemetryEvaluationForOrganization"
+        }
     assert actions(writes) == shipped - reads
 
 
@@ -174,9 +217,11 @@ def test_runner_may_manage_only_the_delivery_role_and_the_prefixed_log_groups():
     by_sid = {s["Sid"]: s for s in statements(runner, "c7n-vpcflow")}
     for sid in ("UseDeliveryRole", "ManageDeliveryRoleUnderBoundary"):
         assert by_sid[sid]["Resource"] == (
-            "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % OTHER_ACCOUNT_ID)
+            "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % OTHER_ACCOUNT_ID
+        )
     assert by_sid["ManageFlowLogGroups"]["Resource"] == (
-        "arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % OTHER_ACCOUNT_ID)
+        "arn:aws:logs:*:%s:log-group:/vpc/flow-logs/*" % OTHER_ACCOUNT_ID
+    )
 
 
 def test_lambda_role_grants_what_the_lambda_policies_declare_plus_its_own_logs():
@@ -196,13 +241,16 @@ def test_runner_may_deploy_exactly_what_deploying_the_lambda_policies_calls():
     assert "c7n-vpcflow-lambda-deployment" not in runner_policies()
     by_sid = {s["Sid"]: s for s in deployment}
     assert by_sid["PassLambdaRole"]["Resource"] == (
-        "arn:aws:iam::%s:role/c7n-vpcflow-lambda" % OTHER_ACCOUNT_ID)
+        "arn:aws:iam::%s:role/c7n-vpcflow-lambda" % OTHER_ACCOUNT_ID
+    )
     # The functions and EventBridge rules are this pack's only; Config rules' ARNs carry
     # ids, so only the account's.
     assert by_sid["DeployPolicyFunctions"]["Resource"].endswith(
-        ":function:custodian-vpc-flow-logs-*")
+        ":function:custodian-vpc-flow-logs-*"
+    )
     assert by_sid["ConfigRules"]["Resource"] == (
-        "arn:aws:config:*:%s:config-rule/*" % OTHER_ACCOUNT_ID)
+        "arn:aws:config:*:%s:config-rule/*" % OTHER_ACCOUNT_ID
+    )
 
 
 def test_delivery_role_template_is_what_enable_flow_logs_would_create():
@@ -215,33 +263,56 @@ def test_delivery_role_template_is_what_enable_flow_logs_would_create():
 
 
 def test_the_boundary_template_is_the_delivery_policy_on_the_prefix():
-    boundary = resolve(load_template(os.path.join(ROOT, "iam", "delivery-boundary.yml"))[
-        "Resources"]["DeliveryBoundary"], PARAMETERS)["Properties"]
+    boundary = resolve(
+        load_template(os.path.join(ROOT, "iam", "delivery-boundary.yml"))["Resources"][
+            "DeliveryBoundary"
+        ],
+        PARAMETERS,
+    )["Properties"]
     assert boundary["ManagedPolicyName"] == BOUNDARY_NAME
     assert boundary["PolicyDocument"] == delivery_policy(OTHER_ACCOUNT_ID, "aws", "/vpc/flow-logs/")
 
 
 BOUNDARY_ARN = "arn:aws:iam::%s:policy/%s" % (OTHER_ACCOUNT_ID, BOUNDARY_NAME)
-IAM_WRITES = {"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy",
-              "iam:UpdateAssumeRolePolicy", "iam:CreatePolicy", "iam:CreatePolicyVersion",
-              "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
-              "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"}
+IAM_WRITES = {
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+}
 
 
-@pytest.mark.parametrize("template, logical_id", [
-    ("runner-role.yml", "RunnerRole"), ("lambda-role.yml", "LambdaRole")])
+@pytest.mark.parametrize(
+    "template, logical_id", [("runner-role.yml", "RunnerRole"), ("lambda-role.yml", "LambdaRole")]
+)
 def test_the_role_may_create_and_change_the_delivery_role_only_under_the_boundary(
-        template, logical_id):
+    template, logical_id
+):
     """What whoever holds the runner (or Lambda) role can do with IAM: create the delivery
     role and put its policy only with the boundary set, never touch the boundary."""
     resolved = resolve(role(template, logical_id), PARAMETERS)
     policy = statements(resolved, "c7n-vpcflow")
-    writes = [s for s in policy if s["Effect"] == "Allow" and IAM_WRITES & set(
-        s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    writes = [
+        s
+        for s in policy
+        if s["Effect"] == "Allow"
+        and IAM_WRITES & set(s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
     assert [sorted(s["Action"]) for s in writes] == [["iam:CreateRole", "iam:PutRolePolicy"]]
     assert writes[0]["Condition"] == {"ArnEquals": {"iam:PermissionsBoundary": BOUNDARY_ARN}}
     [deny] = [s for s in policy if s["Effect"] == "Deny"]
-    assert {"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion",
-            "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"} <= set(
-        deny["Action"])
+    assert {
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:SetDefaultPolicyVersion",
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:PutRolePermissionsBoundary",
+    } <= set(deny["Action"])
     assert BOUNDARY_ARN in deny["Resource"]

@@ -7,6 +7,7 @@ mismatch fails the policy with one error naming both ids, changes nothing, makes
 judged. The first of them to ask settles it for the rest of that policy run, and only that
 run (issue 22).
 """
+
 import json
 import logging
 import os
@@ -29,13 +30,15 @@ KINDS = ("bare", "healthy", "default")
 
 
 def audit_policy():
-    return {"name": "vpc-flow-logs-audit", "resource": "aws.vpc",
-            "filters": [{"type": "flow-log-compliance"}]}
+    return {
+        "name": "vpc-flow-logs-audit",
+        "resource": "aws.vpc",
+        "filters": [{"type": "flow-log-compliance"}],
+    }
 
 
 def write_accounts(path, **account):
-    entry = dict({"name": "network-prod", "account_id": TYPO, "regions": list(REGIONS)},
-                 **account)
+    entry = dict({"name": "network-prod", "account_id": TYPO, "regions": list(REGIONS)}, **account)
     path.write_text(yaml.safe_dump({"accounts": [entry]}))
     return path
 
@@ -48,20 +51,28 @@ def verdicts(out, region, policy):
 
 @pytest.fixture
 def estate(emulator):
-    return {region: seed_region(emulator, region, kinds=KINDS, account_id=REAL)
-            for region in REGIONS}
+    return {
+        region: seed_region(emulator, region, kinds=KINDS, account_id=REAL) for region in REGIONS
+    }
 
 
 def flow_logs(emulator):
-    return {region: sorted(f["FlowLogId"] for f in emulator.client(
-        "ec2", region, REAL).describe_flow_logs()["FlowLogs"]) for region in REGIONS}
+    return {
+        region: sorted(
+            f["FlowLogId"]
+            for f in emulator.client("ec2", region, REAL).describe_flow_logs()["FlowLogs"]
+        )
+        for region in REGIONS
+    }
 
 
 @pytest.mark.emulator
 def test_a_mistyped_account_id_fails_the_org_audit_naming_both_accounts(
-        emulator, estate, cli, tmp_path):
+    emulator, estate, cli, tmp_path
+):
     accounts = write_accounts(
-        tmp_path / "accounts.yml", role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % REAL)
+        tmp_path / "accounts.yml", role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % REAL
+    )
 
     proc, everything = org_run(cli, accounts, tmp_path / "out", AUDIT_POLICY)
 
@@ -78,10 +89,10 @@ def test_a_mistyped_account_id_fails_the_org_audit_naming_both_accounts(
 
 
 @pytest.mark.emulator
-def test_a_mistyped_account_id_makes_the_org_enable_change_nothing(
-        emulator, estate, cli, tmp_path):
+def test_a_mistyped_account_id_makes_the_org_enable_change_nothing(emulator, estate, cli, tmp_path):
     accounts = write_accounts(
-        tmp_path / "accounts.yml", role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % REAL)
+        tmp_path / "accounts.yml", role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % REAL
+    )
     before = flow_logs(emulator)
 
     with recording(emulator) as recorder:
@@ -96,7 +107,8 @@ def test_a_mistyped_account_id_makes_the_org_enable_change_nothing(
 
 @pytest.mark.emulator
 def test_without_a_role_one_caller_identity_per_account_region_settles_it(
-        emulator, estate, cli, tmp_path):
+    emulator, estate, cli, tmp_path
+):
     # A profile's credentials: the emulator's own account, not the one configured.
     home = os.environ["HOME"]
     with open(os.environ["AWS_SHARED_CREDENTIALS_FILE"], "w") as f:
@@ -114,16 +126,18 @@ def test_without_a_role_one_caller_identity_per_account_region_settles_it(
     assert operations["GetCallerIdentity"] == len(REGIONS)
     assert operations["DescribeFlowLogs"] == 0
     for region in REGIONS:
-        assert verdicts(tmp_path / "out", region, "vpc-flow-logs-audit")[
-            "status"] == "not-judged"
+        assert verdicts(tmp_path / "out", region, "vpc-flow-logs-audit")["status"] == "not-judged"
 
 
 @pytest.mark.emulator
 def test_the_right_account_is_judged_with_no_extra_call_when_a_role_names_it(
-        emulator, estate, cli, tmp_path):
+    emulator, estate, cli, tmp_path
+):
     accounts = write_accounts(
-        tmp_path / "accounts.yml", account_id=REAL,
-        role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % REAL)
+        tmp_path / "accounts.yml",
+        account_id=REAL,
+        role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % REAL,
+    )
 
     with recording(emulator) as recorder:
         proc, _everything = org_run(cli, accounts, tmp_path / "out", AUDIT_POLICY)
@@ -136,8 +150,7 @@ def test_the_right_account_is_judged_with_no_extra_call_when_a_role_names_it(
         assert {v["vpc-id"] for v in found["judged"]} == set(seeded.vpcs.values())
 
 
-def test_credentials_of_another_account_stop_the_filter_before_it_judges(
-        flight_data, tmp_path):
+def test_credentials_of_another_account_stop_the_filter_before_it_judges(flight_data, tmp_path):
     flight = flight_data()
 
     with pytest.raises(AccountMismatch) as raised:
@@ -174,12 +187,14 @@ def enable_with_analytics():
 
 @pytest.mark.parametrize("dryrun", [False, True], ids=["run", "dry-run"])
 def test_the_filter_and_every_action_of_a_policy_run_share_one_confirmation(
-        emulator, tmp_path, dryrun):
+    emulator, tmp_path, dryrun
+):
     bare = new_vpc(emulator, "10.1.0.0/16")
     session = RecordingSession(REGION)
 
-    found = {v["VpcId"]: v for v in run_policy(
-        enable_with_analytics(), session, tmp_path, dryrun=dryrun)}
+    found = {
+        v["VpcId"]: v for v in run_policy(enable_with_analytics(), session, tmp_path, dryrun=dryrun)
+    }
 
     assert session.operations().count("sts.GetCallerIdentity") == 1
     key = "c7n:flow-log-plan" if dryrun else "c7n:flow-log-result"

@@ -1,6 +1,7 @@
 """Dependencies point one way (issue 22, 1): what each part of the package may import, read
 from the real import graph (every import statement of every module, those inside functions
 included), and the report path run in an interpreter that refuses Custodian."""
+
 import ast
 import os
 
@@ -59,7 +60,7 @@ def imports_of(module, tree):
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([node.module] if node.module else []))
             for alias in node.names:
                 submodule = "%s.%s" % (base, alias.name)
@@ -75,13 +76,14 @@ def broken_rules(module, imported):
         top = name.split(".")[0]
         if top in CUSTODIAN and own in WITHOUT_CUSTODIAN:
             broken.append("%s -> %s" % (module, name))
-        if top != PACKAGE or name == PACKAGE:   # the package itself: its __version__ only
+        if top != PACKAGE or name == PACKAGE:  # the package itself: its __version__ only
             continue
         other = part_of(name)
         if other == own or own in ENTRY_POINTS:
             continue
         if other not in MAY_IMPORT[own] or (
-                own == "telemetry" and other == "report" and module != TELEMETRY_READS_EVIDENCE):
+            own == "telemetry" and other == "report" and module != TELEMETRY_READS_EVIDENCE
+        ):
             broken.append("%s -> %s" % (module, name))
     return broken
 
@@ -94,8 +96,12 @@ def test_every_part_of_the_package_has_its_import_rule():
 
 @pytest.mark.parametrize("part", sorted(MAY_IMPORT))
 def test_each_part_imports_only_what_it_may(part):
-    broken = [rule for module in sorted(MODULES) if part_of(module) == part
-              for rule in broken_rules(module, imports_of(module, parsed(MODULES[module])))]
+    broken = [
+        rule
+        for module in sorted(MODULES)
+        if part_of(module) == part
+        for rule in broken_rules(module, imports_of(module, parsed(MODULES[module])))
+    ]
     assert broken == []
 
 
@@ -104,43 +110,73 @@ def test_audit_and_report_import_nothing_that_builds_on_them():
     # analytics, telemetry, securityhub or report; report none of those, no config and no
     # Custodian.
     graph = {module: imports_of(module, parsed(path)) for module, path in MODULES.items()}
-    reached = {part: {part_of(name) if name.startswith(PACKAGE + ".") else name.split(".")[0]
-                      for module, names in graph.items() if part_of(module) == part
-                      for name in names}
-               for part in ("audit", "report")}
-    assert not reached["audit"] & {"remediation", "analytics", "telemetry", "securityhub",
-                                   "report", "config"}
-    assert not reached["report"] & {"audit", "remediation", "analytics", "telemetry",
-                                    "securityhub", "config", "account", "errors", "c7n",
-                                    "c7n_org"}
+    reached = {
+        part: {
+            part_of(name) if name.startswith(PACKAGE + ".") else name.split(".")[0]
+            for module, names in graph.items()
+            if part_of(module) == part
+            for name in names
+        }
+        for part in ("audit", "report")
+    }
+    assert not reached["audit"] & {
+        "remediation",
+        "analytics",
+        "telemetry",
+        "securityhub",
+        "report",
+        "config",
+    }
+    assert not reached["report"] & {
+        "audit",
+        "remediation",
+        "analytics",
+        "telemetry",
+        "securityhub",
+        "config",
+        "account",
+        "errors",
+        "c7n",
+        "c7n_org",
+    }
 
 
 def test_the_rules_catch_what_breaks_them():
     # The checker itself: relative and absolute imports, lazy ones inside functions.
-    tree = ast.parse("from ..remediation import plan\n"
-                     "def later():\n    import c7n.policy\n"
-                     "from c7n_vpcflow import __version__\n")
+    tree = ast.parse(
+        "from ..remediation import plan\n"
+        "def later():\n    import c7n.policy\n"
+        "from c7n_vpcflow import __version__\n"
+    )
     imported = imports_of("c7n_vpcflow.report.tree", tree)
     assert imported == {"c7n_vpcflow.remediation.plan", "c7n.policy", "c7n_vpcflow"}
     assert broken_rules("c7n_vpcflow.report.tree", imported) == [
         "c7n_vpcflow.report.tree -> c7n.policy",
-        "c7n_vpcflow.report.tree -> c7n_vpcflow.remediation.plan"]
+        "c7n_vpcflow.report.tree -> c7n_vpcflow.remediation.plan",
+    ]
     assert broken_rules("c7n_vpcflow.telemetry.spec", {"c7n_vpcflow.report.tree"}) == [
-        "c7n_vpcflow.telemetry.spec -> c7n_vpcflow.report.tree"]
+        "c7n_vpcflow.telemetry.spec -> c7n_vpcflow.report.tree"
+    ]
     assert broken_rules("c7n_vpcflow.telemetry.check", {"c7n_vpcflow.report.tree"}) == []
 
 
 # What `c7n-vpcflow report` reads, checks and renders with: every module of the parts it
 # may import, its command included (cli, which also registers the other subcommands, talks
 # to AWS through Custodian).
-REPORT_PATH = sorted(module.split(".", 1)[1] for module in MODULES
-                     if part_of(module) in {"report", *MAY_IMPORT["report"]}
-                     and not MODULES[module].endswith("__init__.py"))
+REPORT_PATH = sorted(
+    module.split(".", 1)[1]
+    for module in MODULES
+    if part_of(module) in {"report", *MAY_IMPORT["report"]}
+    and not MODULES[module].endswith("__init__.py")
+)
 
 
 def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):
     (tmp_path / "out" / "vpc-flow-logs-audit").mkdir(parents=True)
-    shown = json_of(run_python(VENV_PYTHON, """
+    shown = json_of(
+        run_python(
+            VENV_PYTHON,
+            """
         import importlib, importlib.abc, importlib.util, json, sys
 
         class Refuse(importlib.abc.MetaPathFinder):
@@ -166,9 +202,23 @@ def test_the_report_path_reads_checks_and_renders_without_custodian(tmp_path):
         print(json.dumps({"validators": sorted(checks.validators()),
                           "pages": len(pages), "custodian": sorted(
                               m for m in sys.modules if m.split(".")[0] == "c7n")}))
-        """ % (os.path.join(ROOT, "c7n_vpcflow", "__init__.py"), REPORT_PATH, str(tmp_path / "out")),
-        cwd=tmp_path))
+        """
+            % (
+                os.path.join(ROOT, "c7n_vpcflow", "__init__.py"),
+                REPORT_PATH,
+                str(tmp_path / "out"),
+            ),
+            cwd=tmp_path,
+        )
+    )
 
-    assert shown == {"validators": ["flow-log-compliance.json", "flow-log-cost.json",
-                                    "flow-log-plan.json", "flow-log-results.json"],
-                     "pages": 4, "custodian": []}
+    assert shown == {
+        "validators": [
+            "flow-log-compliance.json",
+            "flow-log-cost.json",
+            "flow-log-plan.json",
+            "flow-log-results.json",
+        ],
+        "pages": 4,
+        "custodian": [],
+    }

@@ -2,6 +2,7 @@
 AWS/Logs IncomingBytes (c7n_vpcflow/audit/ingestion.py): at most 500 log groups a
 GetMetricData call, so 1,000 groups cost two calls; pages summed; a query CloudWatch left
 unanswered named, never counted as zero."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,23 +17,27 @@ NOW = datetime(2026, 12, 6, 15, 0, tzinfo=timezone.utc)
 def counting(client):
     """The operations `client` calls, in order, as they are made."""
     calls = []
-    client.meta.events.register(
-        "before-call", lambda model, **kwargs: calls.append(model.name))
+    client.meta.events.register("before-call", lambda model, **kwargs: calls.append(model.name))
     return calls
 
 
 def test_the_window_is_the_last_whole_days_in_utc():
-    assert window(30, NOW) == (datetime(2026, 11, 6, tzinfo=timezone.utc),
-                               datetime(2026, 12, 6, tzinfo=timezone.utc))
+    assert window(30, NOW) == (
+        datetime(2026, 11, 6, tzinfo=timezone.utc),
+        datetime(2026, 12, 6, tzinfo=timezone.utc),
+    )
     tokyo = timezone(timedelta(hours=9))
     assert window(1, datetime(2026, 12, 7, 2, 0, tzinfo=tokyo)) == (
-        datetime(2026, 12, 5, tzinfo=timezone.utc), datetime(2026, 12, 6, tzinfo=timezone.utc))
+        datetime(2026, 12, 5, tzinfo=timezone.utc),
+        datetime(2026, 12, 6, tzinfo=timezone.utc),
+    )
 
 
 @pytest.mark.parametrize("days", [0, 456])
 def test_days_outside_what_cloudwatch_keeps_are_refused_naming_the_key(days):
-    with pytest.raises(ValueError, match="^days: %d is not a whole number of days from 1 to "
-                                         "455$" % days):
+    with pytest.raises(
+        ValueError, match="^days: %d is not a whole number of days from 1 to 455$" % days
+    ):
         window(days, NOW)
 
 
@@ -55,8 +60,11 @@ def test_1000_log_groups_cost_two_calls_and_each_gets_its_own_bytes(emulator):
 
     assert calls == ["GetMetricData", "GetMetricData"]
     assert unmeasured == {}
-    assert measured == {**groups, **{group: 2 * size for group, size in edges.items()},
-                        "/vpc/no-traffic": 0}
+    assert measured == {
+        **groups,
+        **{group: 2 * size for group, size in edges.items()},
+        "/vpc/no-traffic": 0,
+    }
 
 
 def test_pages_of_a_call_are_summed_and_a_query_left_unanswered_is_named(flight_data):
@@ -65,13 +73,21 @@ def test_pages_of_a_call_are_summed_and_a_query_left_unanswered_is_named(flight_
 
     measured, unmeasured = incoming_bytes(cloudwatch, ["/vpc/c", "/vpc/a", "/vpc/b"], 30, NOW)
 
-    assert measured == {"/vpc/a": 3 * 10 ** 9, "/vpc/b": 750 * 10 ** 6}
+    assert measured == {"/vpc/a": 3 * 10**9, "/vpc/b": 750 * 10**6}
     assert unmeasured == {"/vpc/c": "IncomingBytes not answered (StatusCode InternalError)"}
     first, second = flight.params("cloudwatch.GetMetricData")
     assert first["StartTime"] == datetime(2026, 11, 6, tzinfo=timezone.utc)
     assert first["EndTime"] == datetime(2026, 12, 6, tzinfo=timezone.utc)
     assert [q["MetricStat"] for q in first["MetricDataQueries"]] == [
-        {"Metric": {"Namespace": "AWS/Logs", "MetricName": "IncomingBytes",
-                    "Dimensions": [{"Name": "LogGroupName", "Value": name}]},
-         "Period": 86400, "Stat": "Sum"} for name in ("/vpc/a", "/vpc/b", "/vpc/c")]
+        {
+            "Metric": {
+                "Namespace": "AWS/Logs",
+                "MetricName": "IncomingBytes",
+                "Dimensions": [{"Name": "LogGroupName", "Value": name}],
+            },
+            "Period": 86400,
+            "Stat": "Sum",
+        }
+        for name in ("/vpc/a", "/vpc/b", "/vpc/c")
+    ]
     assert second["NextToken"] == "page-2-of-the-first-call"

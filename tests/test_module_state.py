@@ -2,6 +2,7 @@
 at module level holds a value nobody can change (numbers, strings, tuples, frozensets,
 read-only mappings, frozen dataclasses, compiled patterns, enums, functions and classes),
 deeply; caches only on pure functions of immutable arguments, named below with why."""
+
 import ast
 import dataclasses
 import datetime
@@ -19,10 +20,27 @@ from support.sources import package_modules, parsed
 
 # Values nobody changes: immutable by construction (a Template's text is read only by
 # convention, and it holds no state between runs).
-IMMUTABLE_SCALARS = (type(None), bool, int, float, complex, str, bytes, range, enum.Enum,
-                     re.Pattern, datetime.date, datetime.time, datetime.timedelta,
-                     datetime.timezone, string.Template, type, types.FunctionType,
-                     types.BuiltinFunctionType, types.ModuleType)
+IMMUTABLE_SCALARS = (
+    type(None),
+    bool,
+    int,
+    float,
+    complex,
+    str,
+    bytes,
+    range,
+    enum.Enum,
+    re.Pattern,
+    datetime.date,
+    datetime.time,
+    datetime.timedelta,
+    datetime.timezone,
+    string.Template,
+    type,
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.ModuleType,
+)
 # Process-wide by Python's design, and what Custodian expects of a plugin: a module's logger
 # (logging keeps every logger in its own registry whatever we do).
 ALLOWED = (logging.Logger,)
@@ -66,12 +84,18 @@ def assigned_names(tree):
     while statements:
         statement = statements.pop(0)
         if isinstance(statement, (ast.If, ast.Try)):
-            statements.extend(statement.body + statement.orelse
-                              + getattr(statement, "finalbody", []))
+            statements.extend(
+                statement.body + statement.orelse + getattr(statement, "finalbody", [])
+            )
             statements.extend(s for h in getattr(statement, "handlers", []) for s in h.body)
             continue
-        targets = statement.targets if isinstance(statement, ast.Assign) else \
-            [statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) else []
+        targets = (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else [statement.target]
+            if isinstance(statement, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for target in targets:
             names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
     return names
@@ -83,18 +107,22 @@ MODULES = package_modules()
 @pytest.mark.parametrize("module_name", sorted(MODULES))
 def test_no_module_level_name_holds_anything_mutable(module_name):
     module = importlib.import_module(module_name)
-    found = [mutable_part(getattr(module, name), name)
-             for name in assigned_names(parsed(MODULES[module_name]))
-             if name != "__version__" and hasattr(module, name)]
+    found = [
+        mutable_part(getattr(module, name), name)
+        for name in assigned_names(parsed(MODULES[module_name]))
+        if name != "__version__" and hasattr(module, name)
+    ]
     assert [f for f in found if f] == []
 
 
 @pytest.mark.parametrize("module_name", sorted(MODULES))
 def test_module_level_caches_are_only_on_named_pure_functions(module_name):
     module = importlib.import_module(module_name)
-    cached = {"%s.%s" % (module_name, name) for name, value in vars(module).items()
-              if hasattr(value, "cache_info") and getattr(value, "__module__", None)
-              == module_name}
+    cached = {
+        "%s.%s" % (module_name, name)
+        for name, value in vars(module).items()
+        if hasattr(value, "cache_info") and getattr(value, "__module__", None) == module_name
+    }
     assert cached <= PURE_CACHES
 
 
@@ -106,5 +134,8 @@ def test_the_check_finds_what_can_change():
     assert mutable_part(threading.Lock(), "X") == "X (lock)"
     assert mutable_part(set(), "X") == "X (set)"
     assert mutable_part(bytearray(), "X") == "X (bytearray)"
-    assert assigned_names(ast.parse("A = B = {}\nif x:\n    C: list = []\nimport os")) == \
-        ["A", "B", "C"]
+    assert assigned_names(ast.parse("A = B = {}\nif x:\n    C: list = []\nimport os")) == [
+        "A",
+        "B",
+        "C",
+    ]

@@ -1,10 +1,16 @@
 """Log-group name templates: what validates, how each VPC's name is rendered."""
+
 import pytest
 
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.templates import TemplateError
 from c7n_vpcflow.remediation.naming import (
-    check_log_group_template, fixed_prefix, render_log_group_name, sanitize_name_tag, vpc_name)
+    check_log_group_template,
+    fixed_prefix,
+    render_log_group_name,
+    sanitize_name_tag,
+    vpc_name,
+)
 
 
 def vpc(vpc_id="vpc-0a1b2c3d4e5f67890", name=None):
@@ -28,12 +34,15 @@ def test_every_variable_is_filled_in():
     assert name == "/aws/123456789012/eu-west-1/core/vpc-0a1b2c3d4e5f67890"
 
 
-@pytest.mark.parametrize("tag,expected", [
-    ("prod vpc (eu)", "prod-vpc-eu"),
-    ("payments/primary#2", "payments/primary#2"),
-    ("  spaced  ", "spaced"),
-    ("Ünïcode-net", "n-code-net"),
-])
+@pytest.mark.parametrize(
+    "tag,expected",
+    [
+        ("prod vpc (eu)", "prod-vpc-eu"),
+        ("payments/primary#2", "payments/primary#2"),
+        ("  spaced  ", "spaced"),
+        ("Ünïcode-net", "n-code-net"),
+    ],
+)
 def test_name_tag_is_sanitised_to_cloudwatch_characters(tag, expected):
     assert sanitize_name_tag(tag) == expected
     assert vpc_name(vpc(name=tag)) == expected
@@ -55,26 +64,34 @@ def test_rendered_name_in_the_reserved_aws_namespace_is_refused():
         render("{vpc_name}/flows", vpc(name="aws"))
 
 
-@pytest.mark.parametrize("template", [
-    "/vpc/flow-logs/{vpc_id}", "{vpc_name}", "/{account_id}/{region}/{partition}/x",
-    "#flows.v1_{vpc_id}-x",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/vpc/flow-logs/{vpc_id}",
+        "{vpc_name}",
+        "/{account_id}/{region}/{partition}/x",
+        "#flows.v1_{vpc_id}-x",
+    ],
+)
 def test_valid_templates_pass(template):
     check_log_group_template(template)
 
 
-@pytest.mark.parametrize("template,message", [
-    ("/vpc/{vpc.id}", "plain names"),
-    ("/vpc/{0}", "plain names"),
-    ("/vpc/{vpc_id!r}", "conversion"),
-    ("/vpc/{vpc_id:>30}", "format spec"),
-    ("/vpc logs/{vpc_id}", "' '"),
-    ("/vpc/*/{vpc_id}", "'*'"),
-    ("aws/vpc/{vpc_id}", "aws/"),
-    ("", "empty"),
-    ("/vpc/{", "not a valid template"),
-    ("/x" * 300, "512"),
-])
+@pytest.mark.parametrize(
+    "template,message",
+    [
+        ("/vpc/{vpc.id}", "plain names"),
+        ("/vpc/{0}", "plain names"),
+        ("/vpc/{vpc_id!r}", "conversion"),
+        ("/vpc/{vpc_id:>30}", "format spec"),
+        ("/vpc logs/{vpc_id}", "' '"),
+        ("/vpc/*/{vpc_id}", "'*'"),
+        ("aws/vpc/{vpc_id}", "aws/"),
+        ("", "empty"),
+        ("/vpc/{", "not a valid template"),
+        ("/x" * 300, "512"),
+    ],
+)
 def test_invalid_templates_are_refused_with_the_reason(template, message):
     with pytest.raises(TemplateError) as raised:
         check_log_group_template(template)
@@ -82,11 +99,14 @@ def test_invalid_templates_are_refused_with_the_reason(template, message):
         assert message in str(raised.value)
 
 
-@pytest.mark.parametrize("template,prefix", [
-    ("/vpc/flow-logs/{vpc_id}", "/vpc/flow-logs/"),
-    ("/{account_id}/{partition}/{region}/{vpc_id}", "/123456789012/aws/"),
-    ("{vpc_name}/flows", ""),
-    ("/central/vpc-flow-logs", "/central/vpc-flow-logs"),
-])
+@pytest.mark.parametrize(
+    "template,prefix",
+    [
+        ("/vpc/flow-logs/{vpc_id}", "/vpc/flow-logs/"),
+        ("/{account_id}/{partition}/{region}/{vpc_id}", "/123456789012/aws/"),
+        ("{vpc_name}/flows", ""),
+        ("/central/vpc-flow-logs", "/central/vpc-flow-logs"),
+    ],
+)
 def test_fixed_prefix_stops_at_the_first_per_vpc_or_per_region_variable(template, prefix):
     assert fixed_prefix(template, Account("123456789012", "eu-west-1", "aws")) == prefix

@@ -5,19 +5,19 @@ stdout, stderr, the run log and every file of the output directory, and in the r
 
 `-vv` is used: it prints everything `-v` does (custodian at DEBUG) plus botocore at INFO.
 The runs go through the fault proxy (no faults) only to prove the credentials were used."""
+
 import os
 import secrets
 import string
 
 import pytest
 
+from support.constants import REGION
 from support.e2e import ENABLE_POLICY, write_policy
 from support.estate import seed_region
 from support.faults import secrets_in
-from support.constants import REGION
 
 pytestmark = pytest.mark.emulator
-
 
 
 def credentials():
@@ -39,21 +39,50 @@ def written_files(root):
 
 
 def test_no_key_secret_or_token_appears_in_any_output(emulator, fault_proxy, cli, tmp_path):
-    seed_region(emulator, REGION, at_limit=True)      # the VPC at the limit fails the run
+    seed_region(emulator, REGION, at_limit=True)  # the VPC at the limit fails the run
     creds = credentials()
-    replace = write_policy(tmp_path / "replace.yml", "vpc-flow-logs-replace",
-                           [{"type": "flow-log-compliance"}],
-                           {"type": "enable-flow-logs", "replace-broken": True})
+    replace = write_policy(
+        tmp_path / "replace.yml",
+        "vpc-flow-logs-replace",
+        [{"type": "flow-log-compliance"}],
+        {"type": "enable-flow-logs", "replace-broken": True},
+    )
     out = tmp_path / "out"
-    runs = [cli("custodian", "run", "-vv", "-s", out, "--cache-period", "0", "-r", REGION,
-                ENABLE_POLICY, replace, env=creds),
-            cli("custodian", "run", "-vv", "--dryrun", "-s", tmp_path / "dry",
-                "--cache-period", "0", "-r", REGION, ENABLE_POLICY, env=creds)]
+    runs = [
+        cli(
+            "custodian",
+            "run",
+            "-vv",
+            "-s",
+            out,
+            "--cache-period",
+            "0",
+            "-r",
+            REGION,
+            ENABLE_POLICY,
+            replace,
+            env=creds,
+        ),
+        cli(
+            "custodian",
+            "run",
+            "-vv",
+            "--dryrun",
+            "-s",
+            tmp_path / "dry",
+            "--cache-period",
+            "0",
+            "-r",
+            REGION,
+            ENABLE_POLICY,
+            env=creds,
+        ),
+    ]
     runs.append(cli("c7n-vpcflow", "report", out, "--format", "json", env=creds))
     enable, dry, report = runs
-    assert enable.returncode != 0                                   # the VPC at the limit
-    assert dry.returncode == 2, dry.stderr                         # would fail: the same VPC
-    assert report.returncode == 1, report.stderr     # the report's gate: VPCs remain to fix
+    assert enable.returncode != 0  # the VPC at the limit
+    assert dry.returncode == 2, dry.stderr  # would fail: the same VPC
+    assert report.returncode == 1, report.stderr  # the report's gate: VPCs remain to fix
     assert "DEBUG" in enable.stderr and "could not fix" in enable.stderr  # the loudest paths ran
     signed = {(c.access_key, c.token) for c in fault_proxy.calls}
     assert signed == {(creds["AWS_ACCESS_KEY_ID"], creds["AWS_SESSION_TOKEN"])}
@@ -71,6 +100,7 @@ def test_no_key_secret_or_token_appears_in_any_output(emulator, fault_proxy, cli
             if found:
                 leaked[name] = found
     assert leaked == {}, "credentials leaked: %s" % {
-        where: [k for k, v in creds.items() if v in found] for where, found in leaked.items()}
+        where: [k for k, v in creds.items() if v in found] for where, found in leaked.items()
+    }
     assert "vpc-flow-logs-enable/custodian-run.log" in names
     assert "vpc-flow-logs-replace/flow-log-results.json" in names

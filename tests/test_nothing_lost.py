@@ -4,6 +4,7 @@
 Against moto through the fault proxy (support.faults), which logs every request with its
 parameters and moto's answer, in the order moto got them.
 """
+
 from xml.etree import ElementTree
 
 import pytest
@@ -20,9 +21,12 @@ from support.results import read_results
 pytestmark = pytest.mark.emulator
 
 POLICY = "vpc-flow-logs-replace"
-REPLACE = {"name": POLICY, "resource": "aws.vpc",
-           "filters": [{"type": "flow-log-compliance"}],
-           "actions": [{"type": "enable-flow-logs", "replace-broken": True}]}
+REPLACE = {
+    "name": POLICY,
+    "resource": "aws.vpc",
+    "filters": [{"type": "flow-log-compliance"}],
+    "actions": [{"type": "enable-flow-logs", "replace-broken": True}],
+}
 BROKEN_KINDS = ("failing", "accept_only")
 
 
@@ -33,8 +37,9 @@ def seeded(emulator):
     estate = seed_region(emulator, REGION, at_limit=True)
     logs = emulator.client("logs", REGION)
     logs.create_log_group(logGroupName="/vpc/flow-logs/" + estate.vpcs["bare"])
-    logs.put_retention_policy(logGroupName="/vpc/flow-logs/" + estate.vpcs["bare"],
-                              retentionInDays=30)
+    logs.put_retention_policy(
+        logGroupName="/vpc/flow-logs/" + estate.vpcs["bare"], retentionInDays=30
+    )
     return estate
 
 
@@ -62,7 +67,7 @@ def test_log_groups_are_never_deleted_nor_shortened(fault_proxy, emulator, tmp_p
     estate = seeded(emulator)
     before = log_groups_of(emulator, REGION)
     enable(REPLACE, tmp_path, "first", estate)
-    enable(REPLACE, tmp_path, "second", estate)          # and a rerun on the fixed estate
+    enable(REPLACE, tmp_path, "second", estate)  # and a rerun on the fixed estate
     after = log_groups_of(emulator, REGION)
     for name, retention in before.items():
         assert name in after, name
@@ -81,12 +86,13 @@ def test_without_replace_broken_no_flow_log_is_deleted(fault_proxy, emulator, tm
     for vpc_id, flow_logs in before.items():
         assert all(f in after[vpc_id] for f in flow_logs), vpc_id
     assert after[estate.vpcs["at_limit"]] == before[estate.vpcs["at_limit"]]
-    for kind in BROKEN_KINDS:                            # they got a healthy sibling
+    for kind in BROKEN_KINDS:  # they got a healthy sibling
         assert len(after[estate.vpcs[kind]]) == 2, kind
 
 
 def test_a_broken_flow_log_is_deleted_only_after_its_successor_was_seen_active(
-        fault_proxy, emulator, tmp_path):
+    fault_proxy, emulator, tmp_path
+):
     estate = seeded(emulator)
     enable(REPLACE, tmp_path, "replace", estate)
     calls = fault_proxy.calls
@@ -94,12 +100,19 @@ def test_a_broken_flow_log_is_deleted_only_after_its_successor_was_seen_active(
     for kind in BROKEN_KINDS:
         vpc_id, (old,) = estate.vpcs[kind], estate.flow_logs[kind]
         (new,) = results[vpc_id]["flow-log-ids"]
-        created = [i for i, c in enumerate(calls)
-                   if c.operation == "CreateFlowLogs" and c.mentions(vpc_id)]
-        seen_active = [i for i, c in enumerate(calls) if c.operation == "DescribeFlowLogs"
-                       and c.mentions(new) and flow_log_statuses(c).get(new) == "ACTIVE"]
-        deleted = [i for i, c in enumerate(calls)
-                   if c.operation == "DeleteFlowLogs" and c.mentions(old)]
+        created = [
+            i for i, c in enumerate(calls) if c.operation == "CreateFlowLogs" and c.mentions(vpc_id)
+        ]
+        seen_active = [
+            i
+            for i, c in enumerate(calls)
+            if c.operation == "DescribeFlowLogs"
+            and c.mentions(new)
+            and flow_log_statuses(c).get(new) == "ACTIVE"
+        ]
+        deleted = [
+            i for i, c in enumerate(calls) if c.operation == "DeleteFlowLogs" and c.mentions(old)
+        ]
         assert len(created) == 1 and len(deleted) == 1 and seen_active, kind
         assert created[0] < seen_active[0] < deleted[0], (kind, created, seen_active, deleted)
         assert not any(c.mentions(new) for c in calls if c.operation == "DeleteFlowLogs")
@@ -107,7 +120,8 @@ def test_a_broken_flow_log_is_deleted_only_after_its_successor_was_seen_active(
 
 
 def test_a_broken_flow_log_whose_successor_never_turns_active_is_kept(
-        fault_proxy, emulator, tmp_path, fast_retries):
+    fault_proxy, emulator, tmp_path, fast_retries
+):
     estate = seeded(emulator)
     before = flow_logs_of(emulator, REGION)
 
@@ -118,10 +132,12 @@ def test_a_broken_flow_log_whose_successor_never_turns_active_is_kept(
 
     fault_proxy.rewrites.append(never_active)
     enable(REPLACE, tmp_path, "pending", estate)
-    checks = [c for c in fault_proxy.calls
-              if c.operation == "DescribeFlowLogs" and "FlowLogId.1" in c.params]
-    assert len(checks) > 1 and all("INACTIVE" in flow_log_statuses(c).values()
-                                   for c in checks)
+    checks = [
+        c
+        for c in fault_proxy.calls
+        if c.operation == "DescribeFlowLogs" and "FlowLogId.1" in c.params
+    ]
+    assert len(checks) > 1 and all("INACTIVE" in flow_log_statuses(c).values() for c in checks)
     assert [c for c in fault_proxy.calls if c.operation == "DeleteFlowLogs"] == []
     after = flow_logs_of(emulator, REGION)
     results = read_results(tmp_path / "pending", POLICY)
@@ -135,8 +151,9 @@ def test_a_dry_run_makes_no_mutating_call(fault_proxy, emulator, cli, tmp_path):
     """The stock command, with replace-broken, over VPCs that need every kind of change."""
     estate = seeded(emulator)
     before = (flow_logs_of(emulator, REGION), log_groups_of(emulator, REGION))
-    policy = write_policy(tmp_path / "replace.yml", POLICY, REPLACE["filters"],
-                          REPLACE["actions"][0])
+    policy = write_policy(
+        tmp_path / "replace.yml", POLICY, REPLACE["filters"], REPLACE["actions"][0]
+    )
     for policy_file in (policy, ENABLE_POLICY):
         proc = custodian_run(cli, tmp_path / "out", policy_file, "--dryrun", regions=(REGION,))
         # The VPC at the limit would fail: so does the dry run (a gate), having planned all.
@@ -145,8 +162,10 @@ def test_a_dry_run_makes_no_mutating_call(fault_proxy, emulator, cli, tmp_path):
     assert any(c.operation == "DescribeVpcs" for c in fault_proxy.calls)
     assert fault_proxy.mutating() == []
     assert (flow_logs_of(emulator, REGION), log_groups_of(emulator, REGION)) == before
-    plans = {r["VpcId"]: r["c7n:flow-log-plan"] for r in read_plans(
-        tmp_path / "out", REGION, POLICY, regions=(REGION,))}
+    plans = {
+        r["VpcId"]: r["c7n:flow-log-plan"]
+        for r in read_plans(tmp_path / "out", REGION, POLICY, regions=(REGION,))
+    }
     # It did plan the destructive and the changing steps it then did not make.
     for kind in BROKEN_KINDS:
         assert "ec2:DeleteFlowLogs" in plans[estate.vpcs[kind]]["calls"], kind

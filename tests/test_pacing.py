@@ -1,4 +1,5 @@
 """Client-side pacing: each paced operation waits for its slot; others pass straight on."""
+
 import threading
 
 from c7n_vpcflow.remediation.pacing import PacedClient, Pacer
@@ -28,8 +29,7 @@ def test_calls_of_one_operation_are_spaced_at_the_rate():
 
 def test_operations_are_paced_independently_and_idle_time_is_not_banked():
     clock = FakeClock()
-    pacer = Pacer(5, ["create_log_group", "put_retention_policy"], clock=clock,
-                  sleep=clock.sleep)
+    pacer = Pacer(5, ["create_log_group", "put_retention_policy"], clock=clock, sleep=clock.sleep)
     pacer.wait("create_log_group")
     pacer.wait("put_retention_policy")
     assert clock.sleeps == []
@@ -51,8 +51,7 @@ def test_threads_share_the_slots():
             delays.append(round(seconds, 6))
 
     pacer = Pacer(50, ["create_log_group"], clock=lambda: now, sleep=record)
-    threads = [threading.Thread(target=pacer.wait, args=("create_log_group",))
-               for _ in range(6)]
+    threads = [threading.Thread(target=pacer.wait, args=("create_log_group",)) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
@@ -71,8 +70,7 @@ def test_paced_client_paces_only_the_listed_operations():
         def describe_log_groups(self, **kw):
             return "listed"
 
-    client = PacedClient(Client(), Pacer(1, ["create_log_group"], clock=clock,
-                                         sleep=clock.sleep))
+    client = PacedClient(Client(), Pacer(1, ["create_log_group"], clock=clock, sleep=clock.sleep))
     assert client.create_log_group(logGroupName="a") == ("created", {"logGroupName": "a"})
     assert client.create_log_group(logGroupName="b")[0] == "created"
     assert client.describe_log_groups() == "listed"

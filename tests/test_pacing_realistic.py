@@ -6,6 +6,7 @@ the plugin's default pacing (5/s per operation, 4 workers) not one call is throt
 VPC gets its flow log, and the run takes about the quota floor. The control run, paced far
 above the quota, shows the proxy does throttle this workload when the plugin does not pace.
 """
+
 import time
 
 import pytest
@@ -19,8 +20,8 @@ from support.estate import seed_crowd
 
 pytestmark = pytest.mark.emulator
 
-N = 15                       # VPCs, the default one included
-RATE = 5.0                   # the CreateLogGroup quota, calls a second
+N = 15  # VPCs, the default one included
+RATE = 5.0  # the CreateLogGroup quota, calls a second
 PER_VPC = ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs")
 
 
@@ -39,9 +40,18 @@ def enable_through_proxy(emulator, cli, tmp_path, policy_file):
     with Proxy(emulator.endpoint, DEFAULT_LATENCY_MS, Quotas()) as proxy:
         started = time.monotonic()
         # botocore's default 5 attempts, as `make bench` runs it.
-        proc = cli("custodian", "run", "-s", tmp_path / "out", "--cache-period", "0",
-                   "-r", REGION, policy_file,
-                   env={"AWS_ENDPOINT_URL": proxy.endpoint, "AWS_MAX_ATTEMPTS": "5"})
+        proc = cli(
+            "custodian",
+            "run",
+            "-s",
+            tmp_path / "out",
+            "--cache-period",
+            "0",
+            "-r",
+            REGION,
+            policy_file,
+            env={"AWS_ENDPOINT_URL": proxy.endpoint, "AWS_MAX_ATTEMPTS": "5"},
+        )
         wall = time.monotonic() - started
         stats = proxy.stats()
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -68,7 +78,8 @@ def test_without_pacing_the_same_run_is_throttled(emulator, cli, tmp_path):
     with open(ENABLE_POLICY) as f:
         policy = yaml.safe_load(f)
     policy["policies"][0]["actions"] = [
-        {"type": "enable-flow-logs", "logs-calls-per-second": 100, "max-workers": 8}]
+        {"type": "enable-flow-logs", "logs-calls-per-second": 100, "max-workers": 8}
+    ]
     fast = tmp_path / "unpaced.yml"
     fast.write_text(yaml.safe_dump(policy))
 

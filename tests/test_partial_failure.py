@@ -2,18 +2,19 @@
 stock `custodian run` exits non-zero, and the failures are named (VPC id and reason) in its
 output, in flow-log-results.json and in `c7n-vpcflow report`. Moto behind the fault proxy
 answers the three failures as AWS would."""
+
 import json
 from types import SimpleNamespace
 
 import pytest
 
+from localaws.wire import create_flow_logs_unsuccessful, error
 from support.cli import Cli
+from support.constants import GROUP, REGION
 from support.e2e import ENABLE_POLICY, custodian_run, run_results
 from support.emulated import flow_logs_of
 from support.estate import ACCOUNT_ID, seed_region
 from support.faults import proxied_emulator
-from localaws.wire import create_flow_logs_unsuccessful, error
-from support.constants import GROUP, REGION
 
 pytestmark = pytest.mark.emulator
 
@@ -28,19 +29,28 @@ def failures_for(estate):
         if call.operation == "CreateFlowLogs" and call.params.get("ResourceId.1") == unsuccessful:
             assert "ResourceId.2" not in call.params, "one CreateFlowLogs per log group"
             return create_flow_logs_unsuccessful(
-                call, "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist" % unsuccessful)
+                call, "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist" % unsuccessful
+            )
         if call.operation == "CreateLogGroup" and call.params["logGroupName"] == GROUP % denied:
-            return error(call, "AccessDeniedException", (
-                "User: arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/custodian is not "
-                "authorized to perform: logs:CreateLogGroup on resource: arn:aws:logs:%s:%s:"
-                "log-group:%s:log-stream: because no identity-based policy allows the "
-                "logs:CreateLogGroup action" % (ACCOUNT_ID, REGION, ACCOUNT_ID, GROUP % denied)))
+            return error(
+                call,
+                "AccessDeniedException",
+                (
+                    "User: arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/custodian is not "
+                    "authorized to perform: logs:CreateLogGroup on resource: arn:aws:logs:%s:%s:"
+                    "log-group:%s:log-stream: because no identity-based policy allows the "
+                    "logs:CreateLogGroup action" % (ACCOUNT_ID, REGION, ACCOUNT_ID, GROUP % denied)
+                ),
+            )
         if call.operation == "CreateLogGroup" and call.params["logGroupName"] == GROUP % limited:
             return error(call, "LimitExceededException", "Resource limit exceeded.")
         return None
 
-    reasons = {unsuccessful: "InvalidVpcID.NotFound", denied: "AccessDeniedException",
-               limited: "LimitExceededException"}
+    reasons = {
+        unsuccessful: "InvalidVpcID.NotFound",
+        denied: "AccessDeniedException",
+        limited: "LimitExceededException",
+    }
     return reasons, rule
 
 
@@ -57,12 +67,21 @@ def run(moto_server, tmp_path_factory):
         cli = Cli(workdir)
         proc = custodian_run(cli, workdir / "out", ENABLE_POLICY, regions=(REGION,))
         report = cli("c7n-vpcflow", "report", workdir / "out", "--format", "json")
-        groups = {g["logGroupName"] for g in moto_server.client(
-            "logs", REGION).describe_log_groups()["logGroups"]}
+        groups = {
+            g["logGroupName"]
+            for g in moto_server.client("logs", REGION).describe_log_groups()["logGroups"]
+        }
         return SimpleNamespace(
-            estate=estate, before=before, after=flow_logs_of(moto_server, REGION),
-            groups=groups, reasons=reasons, proc=proc, report=report, out=workdir / "out",
-            injected=proxy.injected())
+            estate=estate,
+            before=before,
+            after=flow_logs_of(moto_server, REGION),
+            groups=groups,
+            reasons=reasons,
+            proc=proc,
+            report=report,
+            out=workdir / "out",
+            injected=proxy.injected(),
+        )
 
 
 def test_the_others_are_fixed_and_the_run_exits_non_zero(run):
@@ -70,7 +89,7 @@ def test_the_others_are_fixed_and_the_run_exits_non_zero(run):
     assert run.proc.returncode != 0
     assert len(run.injected) == 3
     fixed = set(estate.non_compliant.values()) - set(reasons)
-    assert len(fixed) == 2                        # N = 5 non-compliant, k = 3
+    assert len(fixed) == 2  # N = 5 non-compliant, k = 3
     for vpc_id in fixed:
         new = [f for f in after[vpc_id] if f not in before.get(vpc_id, [])]
         assert [f["LogGroupName"] for f in new] == [GROUP % vpc_id], vpc_id
@@ -89,8 +108,11 @@ def test_every_failure_is_named_with_its_vpc_and_reason_in_the_run_output(run):
         lines = [line for line in proc.stderr.splitlines() if vpc_id in line and reason in line]
         assert lines, "%s (%s) not reported:\n%s" % (vpc_id, reason, proc.stderr)
     assert "could not fix 3 of 5 VPCs in %s/%s" % (ACCOUNT_ID, REGION) in proc.stderr
-    summary = [line for line in proc.stderr.splitlines()
-               if "enable-flow-logs %s/%s:" % (ACCOUNT_ID, REGION) in line]
+    summary = [
+        line
+        for line in proc.stderr.splitlines()
+        if "enable-flow-logs %s/%s:" % (ACCOUNT_ID, REGION) in line
+    ]
     assert summary and "2 created" in summary[0] and "3 failed" in summary[0], summary
 
 
@@ -107,7 +129,7 @@ def test_the_results_file_records_each_failure_and_each_fix(run):
 
 def test_the_report_shows_every_failure_with_its_vpc_and_reason(run):
     reasons, shown = run.reasons, run.report
-    assert shown.returncode == 1, shown.stderr   # the gate: VPCs remain non-compliant
+    assert shown.returncode == 1, shown.stderr  # the gate: VPCs remain non-compliant
     (row,) = json.loads(shown.stdout)["accounts"]
     assert (row["account-id"], row["region"]) == (ACCOUNT_ID, REGION)
     assert (row["non-compliant"], row["fixed"], row["failed"]) == (5, 2, 3)

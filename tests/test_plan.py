@@ -1,4 +1,5 @@
 """What enable-flow-logs decides for one VPC, from what the account holds (no AWS calls)."""
+
 from c7n_vpcflow.audit.inventory import Inventory
 from c7n_vpcflow.remediation.destinations import create_flow_logs_params
 from c7n_vpcflow.remediation.plan import plan_vpc
@@ -60,16 +61,23 @@ def test_accept_only_flow_log_is_kept_by_default():
 
 
 def test_replace_broken_plans_the_deletion_after_the_new_flow_log():
-    p = plan([flow_log("fl-acc", group="/other", traffic="ACCEPT")], [group("/other")],
-             replace_broken=True)
+    p = plan(
+        [flow_log("fl-acc", group="/other", traffic="ACCEPT")],
+        [group("/other")],
+        replace_broken=True,
+    )
     assert p.replace == ["fl-acc"]
     assert p.calls[-3:] == ["ec2:CreateFlowLogs", "ec2:DescribeFlowLogs", "ec2:DeleteFlowLogs"]
 
 
 def test_two_broken_flow_logs_is_the_aws_limit_and_says_so():
-    p = plan([flow_log("fl-a", group="/a", traffic="ACCEPT"),
-              flow_log("fl-b", group="/b", delivery="FAILED", error="Access error")],
-             [group("/a")])
+    p = plan(
+        [
+            flow_log("fl-a", group="/a", traffic="ACCEPT"),
+            flow_log("fl-b", group="/b", delivery="FAILED", error="Access error"),
+        ],
+        [group("/a")],
+    )
     assert p.outcome == "fail"
     assert "limit" in p.reason
     assert "fl-a traffic-type" in p.reason
@@ -103,12 +111,24 @@ def test_a_name_the_template_cannot_render_fails_that_vpc_only():
 
 
 def test_flow_log_parameters_carry_tags_format_and_role():
-    settings = Settings.from_data({
-        "tags": {"owner": "secops"}, "log-format": "${version} ${srcaddr}",
-        "max-aggregation-interval": 60, "traffic-type": "ALL"})
+    settings = Settings.from_data(
+        {
+            "tags": {"owner": "secops"},
+            "log-format": "${version} ${srcaddr}",
+            "max-aggregation-interval": 60,
+            "traffic-type": "ALL",
+        }
+    )
     params = create_flow_logs_params(settings, TARGET, ROLE)
-    assert params["TagSpecifications"] == [{"ResourceType": "vpc-flow-log", "Tags": [
-        {"Key": "managed-by", "Value": "c7n-vpcflow"}, {"Key": "owner", "Value": "secops"}]}]
+    assert params["TagSpecifications"] == [
+        {
+            "ResourceType": "vpc-flow-log",
+            "Tags": [
+                {"Key": "managed-by", "Value": "c7n-vpcflow"},
+                {"Key": "owner", "Value": "secops"},
+            ],
+        }
+    ]
     assert params["LogFormat"] == "${version} ${srcaddr}"
     assert params["MaxAggregationInterval"] == 60
     assert params["TrafficType"] == "ALL"
@@ -119,23 +139,32 @@ def test_flow_log_parameters_carry_tags_format_and_role():
 def test_defaults_follow_the_conventions():
     s = Settings.from_data({})
     assert (s.log_group_template, s.retention_days, s.traffic_type, s.role) == (
-        "/vpc/flow-logs/{vpc_id}", 365, "REJECT", "vpc-flow-logs-delivery")
+        "/vpc/flow-logs/{vpc_id}",
+        365,
+        "REJECT",
+        "vpc-flow-logs-delivery",
+    )
     assert (s.create_role, s.replace_broken, s.max_aggregation_interval) == (True, False, 600)
     assert "LogFormat" not in create_flow_logs_params(s, TARGET, ROLE)
 
 
 # --- after flow-log-compliance: the filter's judgement of each flow log, weighed ----------
 
+
 def as_filter_judged(flow_log_and_codes, groups):
     """A VPC's annotations as the policy's flow-log-compliance filter leaves them."""
-    return {FLOW_LOGS: [dict(f, **{PROBLEMS: codes, MANAGED_BY: "other"})
-                        for f, codes in flow_log_and_codes],
-            LOG_GROUPS: groups}
+    return {
+        FLOW_LOGS: [
+            dict(f, **{PROBLEMS: codes, MANAGED_BY: "other"}) for f, codes in flow_log_and_codes
+        ],
+        LOG_GROUPS: groups,
+    }
 
 
 def filter_judged_plan(flow_log_and_codes, groups, **keys):
-    return plan_vpc(VPC, as_filter_judged(flow_log_and_codes, groups),
-                    Settings.from_data(keys), ACCOUNT)
+    return plan_vpc(
+        VPC, as_filter_judged(flow_log_and_codes, groups), Settings.from_data(keys), ACCOUNT
+    )
 
 
 def test_the_plan_follows_the_filters_judgement_not_a_second_one():
@@ -147,14 +176,18 @@ def test_the_plan_follows_the_filters_judgement_not_a_second_one():
 
 
 def test_retention_the_filter_faults_is_a_step_of_the_plan_not_a_broken_flow_log():
-    p = filter_judged_plan([(flow_log("fl-1"), ["retention"])],
-                           {TARGET: group(retention=30)}, **{"retention-days": 365})
+    p = filter_judged_plan(
+        [(flow_log("fl-1"), ["retention"])],
+        {TARGET: group(retention=30)},
+        **{"retention-days": 365},
+    )
     assert (p.outcome, p.calls) == ("update", ["logs:PutRetentionPolicy"])
 
 
 def test_a_traffic_type_the_filter_accepts_but_the_action_does_not_write_gets_a_sibling():
-    p = filter_judged_plan([(flow_log("fl-1", traffic="ACCEPT"), [])], {TARGET: group()},
-                           **{"traffic-type": "REJECT"})
+    p = filter_judged_plan(
+        [(flow_log("fl-1", traffic="ACCEPT"), [])], {TARGET: group()}, **{"traffic-type": "REJECT"}
+    )
     assert p.outcome == "create" and "fl-1 traffic-type" in p.reason
 
 
@@ -163,21 +196,24 @@ def test_a_created_group_gets_the_asked_class_and_deletion_protection_in_its_cre
     assert p.calls == ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "ec2:CreateFlowLogs"]
     described = p.describe()
     assert (described["log-group-class"], described["deletion-protection"]) == (
-        "INFREQUENT_ACCESS", True)
+        "INFREQUENT_ACCESS",
+        True,
+    )
     assert "warnings" not in described
 
 
 def test_an_existing_group_is_given_deletion_protection_once_and_never_has_it_taken_away():
     unprotected = plan([flow_log("fl-1")], [group(retention=365)], deletion_protection=True)
     assert (unprotected.outcome, unprotected.calls) == (
-        "update", ["logs:PutLogGroupDeletionProtection"])
+        "update",
+        ["logs:PutLogGroupDeletionProtection"],
+    )
     assert unprotected.describe()["deletion-protection"] is True
     protected = [group(retention=365, deletionProtectionEnabled=True)]
     assert plan([flow_log("fl-1")], protected, deletion_protection=True).calls == []
     # Without the key a protected group stays protected: no call turns it off.
     kept = plan([flow_log("fl-1")], protected)
-    assert (kept.outcome, kept.calls, kept.describe()["deletion-protection"]) == (
-        "skip", [], True)
+    assert (kept.outcome, kept.calls, kept.describe()["deletion-protection"]) == ("skip", [], True)
 
 
 def test_an_existing_group_of_another_class_is_kept_and_its_plan_warns():
@@ -186,7 +222,8 @@ def test_an_existing_group_of_another_class_is_kept_and_its_plan_warns():
     assert p.describe()["warnings"] == [
         "log group %s is STANDARD; log-group-class INFREQUENT_ACCESS applies to the groups "
         "enable-flow-logs creates (a group's class is fixed at creation; it is never "
-        "recreated)" % TARGET]
+        "recreated)" % TARGET
+    ]
     assert p.describe()["log-group-class"] == "STANDARD"
     creating = plan(groups=[group(retention=365, logGroupClass="INFREQUENT_ACCESS")])
     assert creating.calls == ["logs:TagResource", "ec2:CreateFlowLogs"]
@@ -194,9 +231,15 @@ def test_an_existing_group_of_another_class_is_kept_and_its_plan_warns():
 
 
 def test_a_group_of_the_asked_class_or_one_the_vpc_does_not_write_to_gives_no_warning():
-    same = plan([flow_log("fl-1")], [group(retention=365, logGroupClass="INFREQUENT_ACCESS")],
-                log_group_class="INFREQUENT_ACCESS")
+    same = plan(
+        [flow_log("fl-1")],
+        [group(retention=365, logGroupClass="INFREQUENT_ACCESS")],
+        log_group_class="INFREQUENT_ACCESS",
+    )
     assert "warnings" not in same.describe()
-    elsewhere = plan([flow_log("fl-1", group="/team/netlogs")], [group("/team/netlogs")],
-                     log_group_class="INFREQUENT_ACCESS")
+    elsewhere = plan(
+        [flow_log("fl-1", group="/team/netlogs")],
+        [group("/team/netlogs")],
+        log_group_class="INFREQUENT_ACCESS",
+    )
     assert elsewhere.outcome == "skip" and "warnings" not in elsewhere.describe()

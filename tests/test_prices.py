@@ -2,6 +2,7 @@
 read and whether it was confirmed there; an override of the same format (a file, or a
 mapping in a policy) changes only what it gives, and is refused in one line naming the
 file and the key when it breaks c7n_vpcflow/schemas/prices.schema.json or the tier rules."""
+
 import copy
 import json
 import os
@@ -16,10 +17,25 @@ from support.constants import ROOT
 RATE_CARD = {"name": "EDP rate card 2027", "read": "2027-01-05", "confirmed": True}
 STANDARD_TIERS = {"tiers": [{"up-to-gb": None, "usd-per-gb": 0.4}], "source": RATE_CARD}
 # The regions AWS enables by default (the others need opting in).
-DEFAULT_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
-                   "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
-                   "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-                   "ap-southeast-1", "ap-southeast-2", "sa-east-1")
+DEFAULT_REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "sa-east-1",
+)
 
 
 def figures(tree, path=()):
@@ -67,27 +83,45 @@ def test_every_package_figure_says_where_and_when_it_was_read_and_if_it_was_conf
 
 
 def test_an_override_changes_only_the_figures_it_gives(tmp_path):
-    given = {"format": 1, "regions": {"us-east-1": {"vended-logs": {
-        "cloud-watch-logs": {"STANDARD": STANDARD_TIERS}}}}}
+    given = {
+        "format": 1,
+        "regions": {
+            "us-east-1": {"vended-logs": {"cloud-watch-logs": {"STANDARD": STANDARD_TIERS}}}
+        },
+    }
     prices = price_data.load(override_file(tmp_path, given))
     package = price_data.package_prices()
-    assert price_data.vended_logs(prices, "us-east-1", "cloud-watch-logs", "STANDARD") \
+    assert (
+        price_data.vended_logs(prices, "us-east-1", "cloud-watch-logs", "STANDARD")
         == STANDARD_TIERS
-    for unchanged in (("vended-logs", "cloud-watch-logs", "INFREQUENT_ACCESS"),
-                      ("vended-logs", "s3"), ("storage", "cloud-watch-logs", "STANDARD")):
+    )
+    for unchanged in (
+        ("vended-logs", "cloud-watch-logs", "INFREQUENT_ACCESS"),
+        ("vended-logs", "s3"),
+        ("storage", "cloud-watch-logs", "STANDARD"),
+    ):
         getter = price_data.vended_logs if unchanged[0] == "vended-logs" else price_data.storage
         assert getter(prices, "us-east-1", *unchanged[1:]) == getter(
-            package, "us-east-1", *unchanged[1:])
+            package, "us-east-1", *unchanged[1:]
+        )
     assert prices["regions"]["ap-northeast-1"] == package["regions"]["ap-northeast-1"]
     # The package's own prices are left as they were for the next reader.
-    assert price_data.vended_logs(price_data.load(), "us-east-1", "cloud-watch-logs",
-                                  "STANDARD")["tiers"][0]["usd-per-gb"] == 0.5
+    assert (
+        price_data.vended_logs(price_data.load(), "us-east-1", "cloud-watch-logs", "STANDARD")[
+            "tiers"
+        ][0]["usd-per-gb"]
+        == 0.5
+    )
 
 
 def test_an_override_adds_a_region_the_package_does_not_price():
     assert "ap-south-2" not in price_data.package_prices()["regions"]
-    given = {"format": 1, "regions": {"ap-south-2": {"storage": {"s3": {
-        "usd-per-gb-month": 0.024, "source": RATE_CARD}}}}}
+    given = {
+        "format": 1,
+        "regions": {
+            "ap-south-2": {"storage": {"s3": {"usd-per-gb-month": 0.024, "source": RATE_CARD}}}
+        },
+    }
     prices = price_data.load(given)
     assert price_data.storage(prices, "ap-south-2", "s3")["usd-per-gb-month"] == 0.024
     assert price_data.storage(prices, "ap-south-2", "cloud-watch-logs", "STANDARD") is None
@@ -107,8 +141,14 @@ def test_the_infrequent_access_class_lacks_metric_filters_as_the_data_says():
 
 
 def broken(change):
-    data = {"format": 1, "regions": {"us-east-1": {"vended-logs": {
-        "cloud-watch-logs": {"STANDARD": copy.deepcopy(STANDARD_TIERS)}}}}}
+    data = {
+        "format": 1,
+        "regions": {
+            "us-east-1": {
+                "vended-logs": {"cloud-watch-logs": {"STANDARD": copy.deepcopy(STANDARD_TIERS)}}
+            }
+        },
+    }
     change(data)
     return data
 
@@ -122,34 +162,56 @@ def at(data, *path):
     return data
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: at(d, *STANDARD_PATH).pop("source"),
-     "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD: 'source' is a required property"),
-    (lambda d: at(d, *STANDARD_PATH)["source"].pop("read"),
-     "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/source: 'read' is a required "
-     "property"),
-    (lambda d: at(d, *STANDARD_PATH)["source"].update(read="5 Jan 2027"),
-     "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/source/read: '5 Jan 2027' does "
-     "not match"),
-    (lambda d: at(d, *STANDARD_PATH)["tiers"][0].update({"usd-per-gb": -1}),
-     "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/tiers/0/usd-per-gb: -1 is less "
-     "than the minimum of 0"),
-    (lambda d: at(d, "regions", "us-east-1", "vended-logs").update(cloudwatch={}),
-     "regions/us-east-1/vended-logs: Additional properties are not allowed ('cloudwatch'"),
-    (lambda d: d["regions"].update({"Ireland": {}}),
-     "regions: 'Ireland' does not match"),
-    (lambda d: d.update(format=2), "format: 1 was expected"),
-    (lambda d: at(d, *STANDARD_PATH).update(tiers=[{"up-to-gb": 100, "usd-per-gb": 0.5}]),
-     "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/tiers: only the last tier is "
-     "without a bound"),
-    (lambda d: at(d, *STANDARD_PATH).update(tiers=[
-        {"up-to-gb": 100, "usd-per-gb": 0.5}, {"up-to-gb": 50, "usd-per-gb": 0.4},
-        {"up-to-gb": None, "usd-per-gb": 0.3}]),
-     "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/tiers: the bounds (up-to-gb) "
-     "must ascend"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda d: at(d, *STANDARD_PATH).pop("source"),
+            "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD: 'source' is a required "
+            "property",
+        ),
+        (
+            lambda d: at(d, *STANDARD_PATH)["source"].pop("read"),
+            "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/source: 'read' is a required "
+            "property",
+        ),
+        (
+            lambda d: at(d, *STANDARD_PATH)["source"].update(read="5 Jan 2027"),
+            "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/source/read: '5 Jan 2027' "
+            "does not match",
+        ),
+        (
+            lambda d: at(d, *STANDARD_PATH)["tiers"][0].update({"usd-per-gb": -1}),
+            "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/tiers/0/usd-per-gb: -1 is "
+            "less than the minimum of 0",
+        ),
+        (
+            lambda d: at(d, "regions", "us-east-1", "vended-logs").update(cloudwatch={}),
+            "regions/us-east-1/vended-logs: Additional properties are not allowed ('cloudwatch'",
+        ),
+        (lambda d: d["regions"].update({"Ireland": {}}), "regions: 'Ireland' does not match"),
+        (lambda d: d.update(format=2), "format: 1 was expected"),
+        (
+            lambda d: at(d, *STANDARD_PATH).update(tiers=[{"up-to-gb": 100, "usd-per-gb": 0.5}]),
+            "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/tiers: only the last tier is "
+            "without a bound",
+        ),
+        (
+            lambda d: at(d, *STANDARD_PATH).update(
+                tiers=[
+                    {"up-to-gb": 100, "usd-per-gb": 0.5},
+                    {"up-to-gb": 50, "usd-per-gb": 0.4},
+                    {"up-to-gb": None, "usd-per-gb": 0.3},
+                ]
+            ),
+            "regions/us-east-1/vended-logs/cloud-watch-logs/STANDARD/tiers: the bounds (up-to-gb) "
+            "must ascend",
+        ),
+    ],
+)
 def test_a_bad_override_is_refused_in_one_line_naming_the_file_and_the_key(
-        tmp_path, change, message):
+    tmp_path, change, message
+):
     path = override_file(tmp_path, broken(change))
     with pytest.raises(PricesError) as refused:
         price_data.load(path)
@@ -160,14 +222,16 @@ def test_a_bad_override_is_refused_in_one_line_naming_the_file_and_the_key(
         price_data.load(broken(change))
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "cannot be read (No such file or directory)"),
-    ("{regions: ", "not JSON (Expecting property name enclosed in double quotes"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "cannot be read (No such file or directory)"),
+        ("{regions: ", "not JSON (Expecting property name enclosed in double quotes"),
+    ],
+)
 def test_an_override_file_that_cannot_be_read_is_refused_in_one_line(tmp_path, content, message):
     path = override_file(tmp_path, content) if content else str(tmp_path / "absent.json")
-    with pytest.raises(PricesError, match="^prices %s: %s" % (re.escape(path),
-                                                              re.escape(message))):
+    with pytest.raises(PricesError, match="^prices %s: %s" % (re.escape(path), re.escape(message))):
         price_data.load(path)
 
 
@@ -176,8 +240,10 @@ def test_the_override_shown_in_the_docs_is_accepted(tmp_path):
         [example] = re.findall(r"```json\n(.*?)```", f.read(), re.S)
     prices = price_data.load(override_file(tmp_path, example))
     [(region, given)] = json.loads(example)["regions"].items()
-    assert price_data.vended_logs(prices, region, "cloud-watch-logs", "STANDARD") \
+    assert (
+        price_data.vended_logs(prices, region, "cloud-watch-logs", "STANDARD")
         == given["vended-logs"]["cloud-watch-logs"]["STANDARD"]
+    )
 
 
 def docs_price_rows():
@@ -191,11 +257,19 @@ def docs_price_rows():
         if not line.startswith("|"):
             break
         region, delivered, *rates, stored, confirmed = [
-            cell.strip() for cell in line.strip("|").split("|")]
+            cell.strip() for cell in line.strip("|").split("|")
+        ]
         destination, *log_group_class = re.findall(r"`([^`]+)`", delivered)
-        rows.append((region.strip("`"), destination, (log_group_class or [None])[0],
-                     [float(r) for r in rates], None if stored == "-" else float(stored),
-                     confirmed == "yes"))
+        rows.append(
+            (
+                region.strip("`"),
+                destination,
+                (log_group_class or [None])[0],
+                [float(r) for r in rates],
+                None if stored == "-" else float(stored),
+                confirmed == "yes",
+            )
+        )
     return rows
 
 
@@ -206,11 +280,13 @@ def test_the_docs_price_table_is_the_package_prices():
         (region, destination, log_group_class)
         for region, kinds in package["regions"].items()
         for destination, figure in kinds["vended-logs"].items()
-        for log_group_class in (figure if "tiers" not in figure else [None])}
+        for log_group_class in (figure if "tiers" not in figure else [None])
+    }
     for region, destination, log_group_class, rates, stored, confirmed in rows:
         figure = price_data.vended_logs(package, region, destination, log_group_class)
         assert rates == [tier["usd-per-gb"] for tier in figure["tiers"]]
         storage = price_data.storage(package, region, destination, log_group_class)
         assert stored == (storage and storage["usd-per-gb-month"])
-        assert confirmed is (figure["source"]["confirmed"] and (
-            storage is None or storage["source"]["confirmed"]))
+        assert confirmed is (
+            figure["source"]["confirmed"] and (storage is None or storage["source"]["confirmed"])
+        )

@@ -1,6 +1,7 @@
 """What the README (and docs/) claim about keys, reason codes and IAM, held against the code:
 documented keys exist with the defaults applied and every choice named, the reason table is
 the judge's codes, the Lambda deployment permissions are what the runner template grants."""
+
 import glob
 import os
 import re
@@ -27,7 +28,7 @@ def tables(heading):
         for n, line in enumerate(lines):
             if line.startswith("| %s |" % heading):
                 rows = []
-                for row in lines[n + 2:]:
+                for row in lines[n + 2 :]:
                     if not row.startswith("|"):
                         break
                     rows.append([c.strip() for c in row.strip("|").split(" | ")])
@@ -36,8 +37,12 @@ def tables(heading):
 
 
 def key_rows():
-    return [pytest.param(page, KEY_TABLES[heading], row, id="%s:%s" % (page, row[0].strip("`")))
-            for heading in KEY_TABLES for page, rows in tables(heading) for row in rows]
+    return [
+        pytest.param(page, KEY_TABLES[heading], row, id="%s:%s" % (page, row[0].strip("`")))
+        for heading in KEY_TABLES
+        for page, rows in tables(heading)
+        for row in rows
+    ]
 
 
 KEY_ROWS = key_rows()
@@ -55,12 +60,13 @@ def test_a_documented_key_exists_with_the_default_applied_and_every_choice_named
     assert schema is not None, "%s names %s, which %s does not take" % (page, key, cls.type)
     if default_cell.startswith("`"):
         assert yaml.safe_load(default_cell.strip("`")) == schema.get("default"), (page, key)
-    else:   # "none", "any", "AWS default": nothing is filled in
+    else:  # "none", "any", "AWS default": nothing is filled in
         assert "default" not in schema, (page, key, default_cell)
     text = "%s %s" % (default_cell, what)
     for choice in schema.get("enum", ()):
         assert re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(str(choice)), text), (
-            "%s: %s does not name %r" % (page, key, choice))
+            "%s: %s does not name %r" % (page, key, choice)
+        )
 
 
 def test_the_reason_table_lists_the_judges_reason_codes_in_order():
@@ -70,10 +76,16 @@ def test_the_reason_table_lists_the_judges_reason_codes_in_order():
 
 def test_the_lambda_deployment_permissions_named_are_what_the_runner_template_grants():
     runner = load_template(os.path.join(ROOT, "iam", "runner-role.yml"))["Resources"]["RunnerRole"]
-    [deployment] = [p["Fn::If"][1] for p in runner["Properties"]["Policies"]
-                    if "Fn::If" in p and p["Fn::If"][0] == "DeploysLambda"]
-    granted = {a for a in actions(deployment["PolicyDocument"]["Statement"])
-               if a.startswith(("lambda:", "events:"))}
+    [deployment] = [
+        p["Fn::If"][1]
+        for p in runner["Properties"]["Policies"]
+        if "Fn::If" in p and p["Fn::If"][0] == "DeploysLambda"
+    ]
+    granted = {
+        a
+        for a in actions(deployment["PolicyDocument"]["Statement"])
+        if a.startswith(("lambda:", "events:"))
+    }
     named = set()
     for page in PAGES:
         with open(page, encoding="utf-8") as f:

@@ -1,5 +1,6 @@
 """The README's permission table is generated (`make docs`) from what `c7n-vpcflow permissions`
 computes for each policy, so it cannot drift from the code again."""
+
 import glob
 import os
 import re
@@ -7,7 +8,11 @@ import re
 import pytest
 
 from docs.reference import (
-    PERMISSIONS_BEGIN, PERMISSIONS_END, permission_table, refresh_permission_tables)
+    PERMISSIONS_BEGIN,
+    PERMISSIONS_END,
+    permission_table,
+    refresh_permission_tables,
+)
 from support.constants import ROOT, policy_path
 
 POLICY_DIR = os.path.join(ROOT, "policies")
@@ -42,15 +47,18 @@ def test_the_committed_table_is_what_the_policies_declare():
     assert block == permission_table(POLICY_DIR), "%s: regenerate with make docs" % page
 
 
-@pytest.mark.parametrize("policy, adds_to", [
-    ("vpc-flow-logs-audit.yml", ()),
-    ("vpc-flow-logs-enable.yml", ("vpc-flow-logs-audit.yml",)),
-    ("vpc-flow-logs-enable-s3.yml", ("vpc-flow-logs-audit.yml",)),
-    ("vpc-flow-logs-cost.yml", ("vpc-flow-logs-audit.yml",)),
-    ("vpc-flow-logs-securityhub.yml", ("vpc-flow-logs-audit.yml",)),
-    ("vpc-flow-logs-config-rule.yml", ("vpc-flow-logs-audit.yml",)),
-    ("vpc-flow-logs-telemetry-rule.yml", ()),
-])
+@pytest.mark.parametrize(
+    "policy, adds_to",
+    [
+        ("vpc-flow-logs-audit.yml", ()),
+        ("vpc-flow-logs-enable.yml", ("vpc-flow-logs-audit.yml",)),
+        ("vpc-flow-logs-enable-s3.yml", ("vpc-flow-logs-audit.yml",)),
+        ("vpc-flow-logs-cost.yml", ("vpc-flow-logs-audit.yml",)),
+        ("vpc-flow-logs-securityhub.yml", ("vpc-flow-logs-audit.yml",)),
+        ("vpc-flow-logs-config-rule.yml", ("vpc-flow-logs-audit.yml",)),
+        ("vpc-flow-logs-telemetry-rule.yml", ()),
+    ],
+)
 def test_a_policys_rows_hold_exactly_what_the_command_lists_for_it(cli, policy, adds_to):
     listed = cli("c7n-vpcflow", "permissions", policy_path(policy))
     assert listed.returncode == 0, listed.stderr
@@ -73,16 +81,21 @@ def test_rows_without_a_shipped_policy_come_from_the_documented_examples():
     assert {"firehose:TagDeliveryStream", "iam:PassRole"} <= set(firehose[1])
     analytics = table["vpc-flow-logs-analytics"][1]
     assert {"cloudwatch:PutMetricAlarm", "logs:PutQueryDefinition"} <= set(analytics)
-    assert "ec2:CreateFlowLogs" not in analytics      # the remediation's row holds it
+    assert "ec2:CreateFlowLogs" not in analytics  # the remediation's row holds it
 
 
 def test_make_docs_rewrites_only_the_generated_block(tmp_path):
     stale = tmp_path / "page.md"
-    stale.write_text("# Page\nbefore\n%s\n| for | policy | permissions |\n| old | row | `x:Y` |\n"
-                     "%s\nafter\n" % (PERMISSIONS_BEGIN, PERMISSIONS_END))
+    stale.write_text(
+        "# Page\nbefore\n%s\n| for | policy | permissions |\n| old | row | `x:Y` |\n"
+        "%s\nafter\n" % (PERMISSIONS_BEGIN, PERMISSIONS_END)
+    )
     untouched = tmp_path / "other.md"
     untouched.write_text("# Other\nno table here\n")
     refresh_permission_tables([stale, untouched], POLICY_DIR)
     assert stale.read_text() == "# Page\nbefore\n%s\n%s\n%s\nafter\n" % (
-        PERMISSIONS_BEGIN, permission_table(POLICY_DIR), PERMISSIONS_END)
+        PERMISSIONS_BEGIN,
+        permission_table(POLICY_DIR),
+        PERMISSIONS_END,
+    )
     assert untouched.read_text() == "# Other\nno table here\n"

@@ -4,6 +4,7 @@ folders since `--since` (default 30 days), and listings and reads go `--workers`
 (default 32). Requests are counted by the emulator's recorder and the latency proxy,
 never timed. The evidence is a stock `custodian run` of the audit policy, copied to every
 account-region and hour (localaws.evidence, as the bench's report-org suite does)."""
+
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -29,8 +30,9 @@ NOW = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
 
 def seeded(emulator, audit_files, *ages):
     """Runs of every account-region at each age before this hour."""
-    return seed_evidence(emulator.endpoint, BUCKET, audit_files, PLACES,
-                         [NOW - age for age in ages])
+    return seed_evidence(
+        emulator.endpoint, BUCKET, audit_files, PLACES, [NOW - age for age in ages]
+    )
 
 
 def s3_requests(cli, *options, endpoint=None):
@@ -52,13 +54,12 @@ def operations(requests):
     return counted
 
 
-def test_the_latest_state_costs_at_most_ten_requests_per_account_region(
-        emulator, audit_files, cli):
+def test_the_latest_state_costs_at_most_ten_requests_per_account_region(emulator, audit_files, cli):
     seeded(emulator, audit_files, timedelta(hours=1), timedelta(days=1), timedelta(days=2))
 
     requests, shown = s3_requests(cli, "json", endpoint=emulator.endpoint)
 
-    assert shown.returncode == 1, shown.stderr        # the bare and default VPCs
+    assert shown.returncode == 1, shown.stderr  # the bare and default VPCs
     rows = json.loads(shown.stdout)["accounts"]
     assert {(r["account-id"], r["region"]) for r in rows} == set(PLACES)
     latest = (NOW - timedelta(hours=1)).isoformat()
@@ -66,14 +67,17 @@ def test_the_latest_state_costs_at_most_ten_requests_per_account_region(
     # The root and each account: one listing; each account-region: its region folder, its
     # policy's keys of the last two days, its metadata.json and verdict.
     assert operations(requests) == {
-        "ListObjectsV2": 1 + len(ACCOUNTS) + 2 * len(PLACES), "GetObject": 2 * len(PLACES)}
+        "ListObjectsV2": 1 + len(ACCOUNTS) + 2 * len(PLACES),
+        "GetObject": 2 * len(PLACES),
+    }
     assert len(requests) <= 10 * len(PLACES)
     read = [url for operation, url in requests if operation == "GetObject"]
     assert all((NOW - timedelta(hours=1)).strftime("/%Y/%m/%d/%H/") in url for url in read)
 
 
 def test_a_latest_run_older_than_two_days_is_found_by_date_for_four_more_listings(
-        emulator, audit_files, cli):
+    emulator, audit_files, cli
+):
     seeded(emulator, audit_files, timedelta(days=40), timedelta(days=10), timedelta(days=11))
 
     requests, shown = s3_requests(cli, "json", endpoint=emulator.endpoint)
@@ -83,18 +87,28 @@ def test_a_latest_run_older_than_two_days_is_found_by_date_for_four_more_listing
     assert [r["judged-at"] for r in rows] == [latest] * len(PLACES)
     assert operations(requests) == {
         "ListObjectsV2": 1 + len(ACCOUNTS) + (2 + 4) * len(PLACES),
-        "GetObject": 2 * len(PLACES)}
+        "GetObject": 2 * len(PLACES),
+    }
 
 
-@pytest.mark.parametrize("since,earlier_runs", [
-    ((), 3),                    # the default: 30 days, the run 40 days ago left out
-    (("--since", "36h"), 1),
-    (("--since", "none"), 4),
-])
+@pytest.mark.parametrize(
+    "since,earlier_runs",
+    [
+        ((), 3),  # the default: 30 days, the run 40 days ago left out
+        (("--since", "36h"), 1),
+        (("--since", "none"), 4),
+    ],
+)
 def test_the_html_history_reads_only_the_run_folders_since_since(
-        emulator, audit_files, cli, since, earlier_runs):
-    ages = (timedelta(hours=1), timedelta(days=1), timedelta(days=2), timedelta(days=3),
-            timedelta(days=40))
+    emulator, audit_files, cli, since, earlier_runs
+):
+    ages = (
+        timedelta(hours=1),
+        timedelta(days=1),
+        timedelta(days=2),
+        timedelta(days=3),
+        timedelta(days=40),
+    )
     seeded(emulator, audit_files, *ages)
 
     requests, shown = s3_requests(cli, "html", *since, endpoint=emulator.endpoint)
@@ -102,21 +116,30 @@ def test_the_html_history_reads_only_the_run_folders_since_since(
     assert shown.returncode == 1, shown.stderr
     assert operations(requests) == {
         "ListObjectsV2": 1 + len(ACCOUNTS) + 2 * len(PLACES),
-        "GetObject": (2 + earlier_runs) * len(PLACES)}
-    read = {url.split(POLICY + "/")[1].rsplit("/", 1)[0] for operation, url in requests
-            if operation == "GetObject"}
-    assert read == {(NOW - age).strftime("%Y/%m/%d/%H") for age in ages[:1 + earlier_runs]}
+        "GetObject": (2 + earlier_runs) * len(PLACES),
+    }
+    read = {
+        url.split(POLICY + "/")[1].rsplit("/", 1)[0]
+        for operation, url in requests
+        if operation == "GetObject"
+    }
+    assert read == {(NOW - age).strftime("%Y/%m/%d/%H") for age in ages[: 1 + earlier_runs]}
 
 
-def test_listings_and_reads_go_workers_at_once_through_a_latency_proxy(
-        emulator, audit_files, cli):
+def test_listings_and_reads_go_workers_at_once_through_a_latency_proxy(emulator, audit_files, cli):
     seeded(emulator, audit_files, timedelta(hours=1))
     with Proxy(emulator.endpoint, latency_ms=50) as proxy:
         figures = {}
         for workers in ("8", "1"):
             proxy.reset()
-            shown = cli("c7n-vpcflow", "report", EVIDENCE, "--workers", workers,
-                        env={"AWS_ENDPOINT_URL": proxy.endpoint})
+            shown = cli(
+                "c7n-vpcflow",
+                "report",
+                EVIDENCE,
+                "--workers",
+                workers,
+                env={"AWS_ENDPOINT_URL": proxy.endpoint},
+            )
             assert shown.returncode == 1, shown.stderr
             stats = proxy.stats()
             figures[workers] = (sum(stats["calls"].values()), stats["peak_in_flight"])
@@ -124,7 +147,7 @@ def test_listings_and_reads_go_workers_at_once_through_a_latency_proxy(
     requests = 1 + len(ACCOUNTS) + 4 * len(PLACES)
     assert figures["1"] == (requests, 1)
     calls, peak = figures["8"]
-    assert calls == requests and 4 < peak <= 8    # the region folders alone are 12
+    assert calls == requests and 4 < peak <= 8  # the region folders alone are 12
 
 
 def test_a_synced_down_tree_keeps_the_run_folders_since_since(audit_files, tmp_path):
@@ -145,12 +168,16 @@ def test_a_synced_down_tree_keeps_the_run_folders_since_since(audit_files, tmp_p
     assert history(None) == []
 
 
-@pytest.mark.parametrize("option,value,problem", [
-    ("--workers", "0", "'0' is not a whole number of at least 1"),
-    ("--since", "3 weeks", "'3 weeks' is not a duration like 48h, 30d or none"),
-])
+@pytest.mark.parametrize(
+    "option,value,problem",
+    [
+        ("--workers", "0", "'0' is not a whole number of at least 1"),
+        ("--since", "3 weeks", "'3 weeks' is not a duration like 48h, 30d or none"),
+    ],
+)
 def test_workers_and_since_are_checked_before_anything_is_read(
-        cli, tmp_path, option, value, problem):
+    cli, tmp_path, option, value, problem
+):
     shown = cli("c7n-vpcflow", "report", EVIDENCE, option, value)
     assert shown.returncode == 2
     assert "argument %s: %s" % (option, problem) in shown.stderr

@@ -2,6 +2,7 @@
 the central evidence bucket, so a file the report reads that is, or decompresses to, more
 than `--max-file-mib` (default 64 MiB) is refused as corrupt (exit 4, the file named)
 once that much was read; it is never held whole, locally or from S3."""
+
 import gzip
 import io
 import os
@@ -40,7 +41,7 @@ class Counting(io.BytesIO):
 
 def test_a_2_gib_gzip_bomb_is_refused_having_read_only_the_first_64_mib_of_it():
     bomb = Counting(gzip_bomb(2048 * MIB))
-    assert 1.5 * MIB < len(bomb.getvalue()) < 2.5 * MIB   # the issue's 2 MB object
+    assert 1.5 * MIB < len(bomb.getvalue()) < 2.5 * MIB  # the issue's 2 MB object
 
     tracemalloc.start()
     try:
@@ -50,8 +51,8 @@ def test_a_2_gib_gzip_bomb_is_refused_having_read_only_the_first_64_mib_of_it():
     finally:
         tracemalloc.stop()
 
-    assert peak < MAX_FILE_BYTES + 8 * MIB            # not the 2 GiB it expands to
-    assert bomb.taken < len(bomb.getvalue()) / 16     # it stopped reading early
+    assert peak < MAX_FILE_BYTES + 8 * MIB  # not the 2 GiB it expands to
+    assert bomb.taken < len(bomb.getvalue()) / 16  # it stopped reading early
 
 
 @pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzipped"])
@@ -78,16 +79,17 @@ def peak_rss_of_report(location, endpoint, workdir):
     """(exit code, peak RSS in MiB, output) of `c7n-vpcflow report` as a child."""
     home = os.path.join(workdir, "home")
     os.makedirs(home, exist_ok=True)
-    argv = [os.path.join(os.path.dirname(sys.executable), "c7n-vpcflow"), "report",
-            location]
-    code, _wall, rss_kb, _cpu, output = run_child(argv, str(workdir),
-                                                   child_environment(endpoint, home))
+    argv = [os.path.join(os.path.dirname(sys.executable), "c7n-vpcflow"), "report", location]
+    code, _wall, rss_kb, _cpu, output = run_child(
+        argv, str(workdir), child_environment(endpoint, home)
+    )
     return code, rss_kb / 1024.0, output
 
 
 @pytest.mark.emulator
 def test_a_gzip_bomb_in_the_evidence_bucket_is_corrupt_evidence_read_in_bounded_memory(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     s3 = emulator.client("s3")
     s3.create_bucket(Bucket=BUCKET)
     seed_region(emulator, "us-east-1", kinds=("healthy",))
@@ -95,19 +97,21 @@ def test_a_gzip_bomb_in_the_evidence_bucket_is_corrupt_evidence_read_in_bounded_
     [verdict] = [k for k in keys(s3, "org/") if k.endswith("flow-log-compliance.json.gz")]
     s3.put_object(Bucket=BUCKET, Key=verdict, Body=gzip_bomb(2048 * MIB))
 
-    code, peak_mib, output = peak_rss_of_report("s3://%s/org" % BUCKET, emulator.endpoint,
-                                                tmp_path)
+    code, peak_mib, output = peak_rss_of_report("s3://%s/org" % BUCKET, emulator.endpoint, tmp_path)
 
     assert code == 4, output
-    assert ("corrupt evidence: s3://%s/%s: unreadable (more than 64 MiB once decompressed "
-            "(the --max-file-mib limit): refused)" % (BUCKET, verdict)) in output
-    assert peak_mib < 400, "the report held %d MiB" % peak_mib   # 2 GiB unbounded
+    assert (
+        "corrupt evidence: s3://%s/%s: unreadable (more than 64 MiB once decompressed "
+        "(the --max-file-mib limit): refused)" % (BUCKET, verdict)
+    ) in output
+    assert peak_mib < 400, "the report held %d MiB" % peak_mib  # 2 GiB unbounded
 
 
 @pytest.mark.emulator
 @pytest.mark.tampered_evidence
 def test_local_files_are_bounded_too_plain_or_gzipped_and_the_limit_is_an_option(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     seed_region(emulator, "us-east-1", kinds=("healthy",))
     out = tmp_path / "out"
     assert custodian_run(cli, out, AUDIT_POLICY, regions=("us-east-1",)).returncode == 0
@@ -116,15 +120,16 @@ def test_local_files_are_bounded_too_plain_or_gzipped_and_the_limit_is_an_option
     # Valid JSON, the same verdict, padded past 1 MiB with whitespace.
     verdict.write_bytes(judged + b" " * (2 * MIB))
 
-    assert report(cli, out).returncode == 1   # well within the default 64 MiB
+    assert report(cli, out).returncode == 1  # well within the default 64 MiB
     refused = report(cli, out, "json", "--max-file-mib", "1")
     assert refused.returncode == 4
-    assert "corrupt evidence: %s: unreadable (more than 1 MiB once decompressed" % verdict \
+    assert (
+        "corrupt evidence: %s: unreadable (more than 1 MiB once decompressed" % verdict
         in refused.stderr
+    )
 
     verdict.unlink()
-    (out / "vpc-flow-logs-audit" / "flow-log-compliance.json.gz").write_bytes(
-        gzip_bomb(128 * MIB))
+    (out / "vpc-flow-logs-audit" / "flow-log-compliance.json.gz").write_bytes(gzip_bomb(128 * MIB))
     bombed = report(cli, out)
     assert bombed.returncode == 4
     assert "flow-log-compliance.json.gz: unreadable (more than 64 MiB" in bombed.stderr
@@ -134,5 +139,4 @@ def test_local_files_are_bounded_too_plain_or_gzipped_and_the_limit_is_an_option
 def test_the_limit_must_be_a_whole_number_of_mib(cli, tmp_path, value):
     shown = cli("c7n-vpcflow", "report", str(tmp_path), "--max-file-mib", value)
     assert shown.returncode == 2
-    assert "argument --max-file-mib: %r is not a whole number of at least 1" % value \
-        in shown.stderr
+    assert "argument --max-file-mib: %r is not a whole number of at least 1" % value in shown.stderr

@@ -4,6 +4,7 @@ is never counted: exit 4 and one stderr line naming the file and what is wrong.
 
 One stock `custodian run` of the enable policy over two regions, then one edit per case.
 """
+
 import json
 import os
 import shutil
@@ -11,17 +12,17 @@ import shutil
 import pytest
 
 from support.cli import Cli
+from support.constants import ACCOUNT_ID, REGIONS
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run
 from support.estate import seed_region
 from support.evidence import bucket_evidence_problems
 from support.hermetic import hermetic_environ
 from support.report_runs import BUCKET, keys
-from support.constants import ACCOUNT_ID, REGIONS
 
 pytestmark = [pytest.mark.emulator, pytest.mark.tampered_evidence]
 
 ENABLE = "vpc-flow-logs-enable"
-KINDS = ("bare", "healthy", "accept_only", "default")   # 3 non-compliant of 4, all fixed
+KINDS = ("bare", "healthy", "accept_only", "default")  # 3 non-compliant of 4, all fixed
 REGION = REGIONS[0]
 VERDICTS, RESULTS = "flow-log-compliance.json", "flow-log-results.json"
 STRANGER = "vpc-0123456789abcdef0"
@@ -88,7 +89,9 @@ def test_the_untouched_tree_is_judged_and_passes(cli, tree):
     code, data, stderr = report(cli, tree)
     assert (code, stderr) == (0, [])
     assert [(r["region"], r["vpcs"], r["fixed"]) for r in data["accounts"]] == [
-        ("eu-west-1", 4, 3), ("us-east-1", 4, 3)]
+        ("eu-west-1", 4, 3),
+        ("us-east-1", 4, 3),
+    ]
 
 
 def emptied_violations(data):
@@ -117,7 +120,7 @@ def unknown_status(data):
 
 def stranger_result(data):
     stranger = dict(data["results"][0], **{"vpc-id": STRANGER})
-    stranger.pop("verdict")     # of the VPC it was copied from
+    stranger.pop("verdict")  # of the VPC it was copied from
     data["results"].append(stranger)
 
 
@@ -133,20 +136,30 @@ def result_without_error(data):
     data["results"][0].update(status="failed", error=None)
 
 
-@pytest.mark.parametrize("name,change,problem", [
-    (VERDICTS, emptied_violations, "judged/"),
-    (VERDICTS, compliant_with_violations, "judged/"),
-    (VERDICTS, emptied_verdict, "names 0 VPCs, but the run kept 3"),
-    (VERDICTS, duplicated_vpc, "more than once"),
-    (VERDICTS, another_account, "says account 111111111111, but metadata.json says %s"
-     % ACCOUNT_ID),
-    (RESULTS, unknown_status, "'fixed-somehow' is not one of"),
-    (RESULTS, stranger_result, "has results for %s, which this run neither judged nor kept"
-     % STRANGER),
-    (RESULTS, result_of_another_region, "results of another account-region"),
-    (RESULTS, result_with_another_vpcs_verdict, "whose verdict names another VPC"),
-    (RESULTS, result_without_error, "results/0/error"),
-], ids=lambda case: getattr(case, "__name__", None))
+@pytest.mark.parametrize(
+    "name,change,problem",
+    [
+        (VERDICTS, emptied_violations, "judged/"),
+        (VERDICTS, compliant_with_violations, "judged/"),
+        (VERDICTS, emptied_verdict, "names 0 VPCs, but the run kept 3"),
+        (VERDICTS, duplicated_vpc, "more than once"),
+        (
+            VERDICTS,
+            another_account,
+            "says account 111111111111, but metadata.json says %s" % ACCOUNT_ID,
+        ),
+        (RESULTS, unknown_status, "'fixed-somehow' is not one of"),
+        (
+            RESULTS,
+            stranger_result,
+            "has results for %s, which this run neither judged nor kept" % STRANGER,
+        ),
+        (RESULTS, result_of_another_region, "results of another account-region"),
+        (RESULTS, result_with_another_vpcs_verdict, "whose verdict names another VPC"),
+        (RESULTS, result_without_error, "results/0/error"),
+    ],
+    ids=lambda case: getattr(case, "__name__", None),
+)
 def test_an_edited_file_is_refused_naming_it_and_the_problem(cli, tree, name, change, problem):
     edit(tree, name, change)
 
@@ -157,12 +170,14 @@ def test_a_verdict_in_another_regions_folder_is_refused(cli, tree):
     # The files and metadata.json agree with each other, not with the folder they are in.
     for name in (VERDICTS, RESULTS):
         edit(tree, name, lambda data: data.update(region="us-west-2"))
-        edit(tree, name, lambda data: [r.update(region="us-west-2")
-                                       for r in data.get("results", ())])
+        edit(
+            tree, name, lambda data: [r.update(region="us-west-2") for r in data.get("results", ())]
+        )
     edit(tree, "metadata.json", lambda data: data["config"].update(region="us-west-2"))
 
-    assert_refused(cli, tree, path_of(tree, VERDICTS),
-                   "says region us-west-2, but its folder says us-east-1")
+    assert_refused(
+        cli, tree, path_of(tree, VERDICTS), "says region us-west-2, but its folder says us-east-1"
+    )
 
 
 def test_evidence_in_another_accounts_folder_of_the_evidence_layout_is_refused(cli, tree):
@@ -170,31 +185,45 @@ def test_evidence_in_another_accounts_folder_of_the_evidence_layout_is_refused(c
     layout.mkdir(parents=True)
     shutil.move(str(tree / REGION), str(layout / REGION))
 
-    assert_refused(cli, tree / "vpc-flow-logs", str(layout / REGION / ENABLE / VERDICTS),
-                   "says account %s, but its folder says 111111111111" % ACCOUNT_ID)
+    assert_refused(
+        cli,
+        tree / "vpc-flow-logs",
+        str(layout / REGION / ENABLE / VERDICTS),
+        "says account %s, but its folder says 111111111111" % ACCOUNT_ID,
+    )
 
 
 def test_evidence_under_an_account_name_of_another_account_is_refused_with_the_accounts_file(
-        cli, tree, tmp_path):
+    cli, tree, tmp_path
+):
     named = tree / "network-prod"
     named.mkdir()
     shutil.move(str(tree / REGION), str(named / REGION))
     accounts = tmp_path / "accounts.yml"
-    accounts.write_text("accounts: [{name: network-prod, account_id: '111111111111', "
-                        "regions: [%s]}]\n" % REGION)
-    assert report(cli, named)[0] == 0   # nothing else says whose folder this is
+    accounts.write_text(
+        "accounts: [{name: network-prod, account_id: '111111111111', regions: [%s]}]\n" % REGION
+    )
+    assert report(cli, named)[0] == 0  # nothing else says whose folder this is
 
-    assert_refused(cli, tree, str(named / REGION / ENABLE / VERDICTS),
-                   "says account %s, but the accounts file gives its folder network-prod "
-                   "account 111111111111" % ACCOUNT_ID, "-c", accounts)
+    assert_refused(
+        cli,
+        tree,
+        str(named / REGION / ENABLE / VERDICTS),
+        "says account %s, but the accounts file gives its folder network-prod "
+        "account 111111111111" % ACCOUNT_ID,
+        "-c",
+        accounts,
+    )
 
 
 def test_evidence_under_another_accounts_s3_key_is_refused(emulator, cli):
     s3 = emulator.client("s3")
     s3.create_bucket(Bucket=BUCKET)
     seed_region(emulator, REGION, kinds=("bare", "healthy"))
-    layout = "s3://%s/vpc-flow-logs/{account_id}/{region}/{policy_name}/{now:%%Y/%%m/%%d/%%H}" \
+    layout = (
+        "s3://%s/vpc-flow-logs/{account_id}/{region}/{policy_name}/{now:%%Y/%%m/%%d/%%H}"
         "?region=us-east-1" % BUCKET
+    )
     assert custodian_run(cli, layout, AUDIT_POLICY, regions=(REGION,)).returncode == 0
     assert not bucket_evidence_problems(s3, BUCKET)
     for key in keys(s3, "vpc-flow-logs/"):
@@ -203,5 +232,9 @@ def test_evidence_under_another_accounts_s3_key_is_refused(emulator, cli):
         s3.delete_object(Bucket=BUCKET, Key=key)
     [verdict] = [k for k in keys(s3, "vpc-flow-logs/") if VERDICTS in k]
 
-    assert_refused(cli, "s3://%s/vpc-flow-logs" % BUCKET, "s3://%s/%s" % (BUCKET, verdict),
-                   "says account %s, but its folder says 111111111111" % ACCOUNT_ID)
+    assert_refused(
+        cli,
+        "s3://%s/vpc-flow-logs" % BUCKET,
+        "s3://%s/%s" % (BUCKET, verdict),
+        "says account %s, but its folder says 111111111111" % ACCOUNT_ID,
+    )

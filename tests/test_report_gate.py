@@ -3,6 +3,7 @@ every account-region was judged and every non-compliant VPC fixed; results a lat
 not rewrite are not counted; the latest judged run counts and says when it ran; a corrupt
 file is named in one line, never a traceback. The stock `custodian run` on the emulator.
 """
+
 import json
 import os
 
@@ -15,7 +16,7 @@ from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, output_dir
 from support.estate import seed_region
 
 AUDIT, ENABLE = "vpc-flow-logs-audit", "vpc-flow-logs-enable"
-KINDS = ("bare", "healthy", "accept_only", "default")   # 3 non-compliant of 4
+KINDS = ("bare", "healthy", "accept_only", "default")  # 3 non-compliant of 4
 
 
 def run(cli, out, policy_file):
@@ -39,14 +40,18 @@ def load(out, policy, name):
 
 
 def deny_log_group_of(vpc_id):
-    return lambda call: error(call, "AccessDeniedException", "not authorized") if (
-        call.operation == "CreateLogGroup"
-        and call.params.get("logGroupName") == "/vpc/flow-logs/" + vpc_id) else None
+    return lambda call: (
+        error(call, "AccessDeniedException", "not authorized")
+        if (
+            call.operation == "CreateLogGroup"
+            and call.params.get("logGroupName") == "/vpc/flow-logs/" + vpc_id
+        )
+        else None
+    )
 
 
 @pytest.mark.emulator
-def test_exit_1_while_vpcs_remain_non_compliant_then_0_once_all_are_fixed(
-        emulator, cli, tmp_path):
+def test_exit_1_while_vpcs_remain_non_compliant_then_0_once_all_are_fixed(emulator, cli, tmp_path):
     seed_region(emulator, REGION, kinds=KINDS)
     assert run(cli, tmp_path / "audit", AUDIT_POLICY).returncode == 0
 
@@ -78,7 +83,8 @@ def test_exit_1_when_a_fix_failed(emulator, fault_proxy, cli, tmp_path):
 
 @pytest.mark.emulator
 def test_a_later_run_with_nothing_to_do_makes_earlier_failures_stale(
-        emulator, fault_proxy, cli, tmp_path):
+    emulator, fault_proxy, cli, tmp_path
+):
     estate = seed_region(emulator, REGION, kinds=KINDS)
     rule = deny_log_group_of(estate.vpcs["bare"])
     fault_proxy.rules.append(rule)
@@ -92,7 +98,7 @@ def test_a_later_run_with_nothing_to_do_makes_earlier_failures_stale(
 
     assert run(cli, out, ENABLE_POLICY).returncode == 0
 
-    assert load(out, ENABLE, "flow-log-results.json") == stale   # left behind
+    assert load(out, ENABLE, "flow-log-results.json") == stale  # left behind
     metadata = load(out, ENABLE, "metadata.json")
     assert stale["execution-id"] != metadata["execution"]["id"]
     code, data, _stderr = report(cli, out)
@@ -105,7 +111,8 @@ def test_a_later_run_with_nothing_to_do_makes_earlier_failures_stale(
 
 @pytest.mark.emulator
 def test_the_latest_judged_run_of_an_account_region_counts_and_says_when_it_ran(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     seed_region(emulator, REGION, kinds=KINDS)
     assert run(cli, tmp_path / "out" / "1-audit", AUDIT_POLICY).returncode == 0
     assert run(cli, tmp_path / "out" / "2-enable", ENABLE_POLICY).returncode == 0
@@ -127,13 +134,20 @@ def test_the_latest_judged_run_of_an_account_region_counts_and_says_when_it_ran(
 
 @pytest.mark.emulator
 def test_a_rerun_that_failed_before_judging_leaves_the_account_region_not_judged(
-        emulator, fault_proxy, cli, tmp_path):
+    emulator, fault_proxy, cli, tmp_path
+):
     seed_region(emulator, REGION, kinds=KINDS)
     out = tmp_path / "out"
     assert run(cli, out, AUDIT_POLICY).returncode == 0
-    fault_proxy.rules.append(lambda call: error(
-        call, "UnauthorizedOperation", "You are not authorized to perform this operation.")
-        if call.operation == "DescribeVpcs" else None)
+    fault_proxy.rules.append(
+        lambda call: (
+            error(
+                call, "UnauthorizedOperation", "You are not authorized to perform this operation."
+            )
+            if call.operation == "DescribeVpcs"
+            else None
+        )
+    )
 
     assert run(cli, out, AUDIT_POLICY).returncode != 0
 
@@ -146,13 +160,15 @@ def test_a_rerun_that_failed_before_judging_leaves_the_account_region_not_judged
 
 @pytest.mark.emulator
 @pytest.mark.tampered_evidence
-@pytest.mark.parametrize("name,content", [
-    ("flow-log-compliance.json", None),            # truncated
-    ("flow-log-results.json", None),
-    ("metadata.json", "[]"),                       # valid JSON, not what Custodian writes
-])
-def test_corrupt_evidence_is_named_in_one_line_and_exits_4(
-        emulator, cli, tmp_path, name, content):
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("flow-log-compliance.json", None),  # truncated
+        ("flow-log-results.json", None),
+        ("metadata.json", "[]"),  # valid JSON, not what Custodian writes
+    ],
+)
+def test_corrupt_evidence_is_named_in_one_line_and_exits_4(emulator, cli, tmp_path, name, content):
     seed_region(emulator, REGION, kinds=KINDS)
     out = tmp_path / "out"
     assert run(cli, out, ENABLE_POLICY).returncode == 0
@@ -160,7 +176,7 @@ def test_corrupt_evidence_is_named_in_one_line_and_exits_4(
     with open(path) as f:
         text = f.read()
     with open(path, "w") as f:
-        f.write(text[:len(text) // 2] if content is None else content)
+        f.write(text[: len(text) // 2] if content is None else content)
 
     code, data, stderr = report(cli, out)
 
@@ -174,8 +190,7 @@ def test_corrupt_evidence_is_named_in_one_line_and_exits_4(
 
 def without_format(data):
     """A file as c7n-vpcflow wrote it before files said their format and settings."""
-    return {k: v for k, v in data.items() if k not in ("format", "settings", "policy",
-                                                        "versions")}
+    return {k: v for k, v in data.items() if k not in ("format", "settings", "policy", "versions")}
 
 
 @pytest.mark.emulator
@@ -184,28 +199,41 @@ def test_evidence_of_an_older_or_unknown_format_is_not_counted(emulator, cli, tm
     seed_region(emulator, REGION, kinds=KINDS)
     out = tmp_path / "out"
     assert run(cli, out, ENABLE_POLICY).returncode == 0
-    results, verdicts = (evidence(out, ENABLE, name) for name in (
-        "flow-log-results.json", "flow-log-compliance.json"))
+    results, verdicts = (
+        evidence(out, ENABLE, name)
+        for name in ("flow-log-results.json", "flow-log-compliance.json")
+    )
     written = load(out, ENABLE, "flow-log-results.json")
-    for older in (written["results"],            # the list written before runs had ids
-                  without_format(written)):      # before files said their settings
+    for older in (
+        written["results"],  # the list written before runs had ids
+        without_format(written),
+    ):  # before files said their settings
         with open(results, "w") as f:
             json.dump(older, f)
 
         code, data, stderr = report(cli, out)
         assert code == 1
         assert data["accounts"][0]["fixed"] == 0
-        assert any(results in line and "older c7n-vpcflow" in line and "not counted" in line
-                   for line in stderr), stderr
+        assert any(
+            results in line and "older c7n-vpcflow" in line and "not counted" in line
+            for line in stderr
+        ), stderr
 
-    for older, said in [(without_format(load(out, ENABLE, "flow-log-compliance.json")),
-                         "older c7n-vpcflow"),
-                        (dict(load(out, ENABLE, "flow-log-compliance.json"), format=1),
-                         "format 1, which this c7n-vpcflow does not read"),
-                        (dict(load(out, ENABLE, "flow-log-compliance.json"), format=2),
-                         "format 2, which this c7n-vpcflow does not read"),
-                        (dict(load(out, ENABLE, "flow-log-compliance.json"), format=4),
-                         "format 4, which this c7n-vpcflow does not read")]:
+    for older, said in [
+        (without_format(load(out, ENABLE, "flow-log-compliance.json")), "older c7n-vpcflow"),
+        (
+            dict(load(out, ENABLE, "flow-log-compliance.json"), format=1),
+            "format 1, which this c7n-vpcflow does not read",
+        ),
+        (
+            dict(load(out, ENABLE, "flow-log-compliance.json"), format=2),
+            "format 2, which this c7n-vpcflow does not read",
+        ),
+        (
+            dict(load(out, ENABLE, "flow-log-compliance.json"), format=4),
+            "format 4, which this c7n-vpcflow does not read",
+        ),
+    ]:
         with open(verdicts, "w") as f:
             json.dump(older, f)
         code, data, stderr = report(cli, out)
@@ -218,19 +246,20 @@ def test_evidence_of_an_older_or_unknown_format_is_not_counted(emulator, cli, tm
 def test_usage_errors_exit_2(cli, tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "accounts.yml").write_text("accounts: [oops")
-    for args, said in [((tmp_path / "nope",), "not a directory"),
-                       ((tmp_path / "out", "-c", tmp_path / "missing.yml"), "cannot read"),
-                       ((tmp_path / "out", "-c", tmp_path / "accounts.yml"),
-                        "not a c7n-org accounts file"),
-                       ((tmp_path / "out", "--format", "xml"), "invalid choice"),
-                       ((tmp_path / "out", "--profile", "pci"), "invalid choice"),
-                       ((tmp_path / "out", "--max-age", "2w"),
-                        "'2w' is not a duration like 48h, 30d or none"),
-                       ((tmp_path / "out", "--regions", "useast1"),
-                        "'useast1' is not a region name"),
-                       ((tmp_path / "out", "--regions", "us-east-1", "--account-id", "12345"),
-                        "'12345' is not a 12-digit account id"),
-                       ((tmp_path / "out", "--account-id", "123456789012"), "give --regions")]:
+    for args, said in [
+        ((tmp_path / "nope",), "not a directory"),
+        ((tmp_path / "out", "-c", tmp_path / "missing.yml"), "cannot read"),
+        ((tmp_path / "out", "-c", tmp_path / "accounts.yml"), "not a c7n-org accounts file"),
+        ((tmp_path / "out", "--format", "xml"), "invalid choice"),
+        ((tmp_path / "out", "--profile", "pci"), "invalid choice"),
+        ((tmp_path / "out", "--max-age", "2w"), "'2w' is not a duration like 48h, 30d or none"),
+        ((tmp_path / "out", "--regions", "useast1"), "'useast1' is not a region name"),
+        (
+            (tmp_path / "out", "--regions", "us-east-1", "--account-id", "12345"),
+            "'12345' is not a 12-digit account id",
+        ),
+        ((tmp_path / "out", "--account-id", "123456789012"), "give --regions"),
+    ]:
         shown = cli("c7n-vpcflow", "report", *args)
         assert shown.returncode == 2 and said in shown.stderr, (args, shown.stderr)
 
@@ -241,16 +270,23 @@ def test_help_documents_the_exit_codes_and_what_counts(cli):
     for code in range(5):
         assert "\n  %d  " % code in shown.stdout
     text = " ".join(shown.stdout.split())
-    for said in ("--profile {cis,as-judged}", "at least as strictly as CIS 3.7",
-                 "--max-age DURATION", "48h (the default", "stale",
-                 "--regions REGION [REGION ...]", "--account-id ID [ID ...]"):
+    for said in (
+        "--profile {cis,as-judged}",
+        "at least as strictly as CIS 3.7",
+        "--max-age DURATION",
+        "48h (the default",
+        "stale",
+        "--regions REGION [REGION ...]",
+        "--account-id ID [ID ...]",
+    ):
         assert said in text, said
 
 
 @pytest.mark.emulator
 @pytest.mark.tampered_evidence
 def test_a_run_that_kept_vpcs_but_left_no_verdict_does_not_say_none_were_found(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     seed_region(emulator, REGION, kinds=KINDS)
     out = tmp_path / "out"
     assert run(cli, out, AUDIT_POLICY).returncode == 0
@@ -262,8 +298,10 @@ def test_a_run_that_kept_vpcs_but_left_no_verdict_does_not_say_none_were_found(
     assert code == 3
     [row] = data["accounts"]
     assert "none were found" not in row["cause"]
-    assert "the run kept 3 VPCs (metadata.json's ResourceCount) but left no " \
+    assert (
+        "the run kept 3 VPCs (metadata.json's ResourceCount) but left no "
         "flow-log-compliance.json" in row["cause"]
+    )
 
 
 def test_readme_says_what_the_report_proves_with_every_exit_code():

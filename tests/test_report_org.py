@@ -5,6 +5,7 @@ it is listed as not judged, with the cause. Output of a policy that uses neither
 nor our action is ignored, said once. With `-c accounts.yml`, every account-region of the
 configuration that left no output at all is listed as not judged too.
 """
+
 import csv
 import io
 import json
@@ -20,6 +21,8 @@ from support.report_runs import ACCOUNTS, DENIED, deny_assume_role, report, writ
 pytestmark = pytest.mark.emulator
 
 KINDS = ("bare", "healthy")
+
+
 @pytest.fixture
 def estate(emulator):
     for account in ACCOUNTS:
@@ -28,26 +31,29 @@ def estate(emulator):
 
 
 def test_an_account_whose_role_cannot_be_assumed_is_not_judged_in_every_format(
-        estate, fault_proxy, cli, tmp_path):
+    estate, fault_proxy, cli, tmp_path
+):
     fault_proxy.rules.append(deny_assume_role)
     accounts = write_accounts(tmp_path / "accounts.yml")
     out = tmp_path / "out"
     proc, _ = org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod", "-a", "locked-out")
     assert "Access denied api:AssumeRole" in proc.stderr
     assert os.listdir(out / "locked-out" / "us-east-1" / "vpc-flow-logs-audit") == [
-        "custodian-run.log"]
+        "custodian-run.log"
+    ]
 
     shown = report(cli, out, "json")
     assert shown.returncode == 3, shown.stderr
     rows = {(r["account-name"], r["region"]): r for r in json.loads(shown.stdout)["accounts"]}
-    assert set(rows) == {(a, r) for a in ("network-prod", "locked-out")
-                         for r in ("us-east-1", "eu-west-1")}
+    assert set(rows) == {
+        (a, r) for a in ("network-prod", "locked-out") for r in ("us-east-1", "eu-west-1")
+    }
     for region in ("us-east-1", "eu-west-1"):
         judged, locked = rows["network-prod", region], rows["locked-out", region]
         assert (judged["judged"], judged["vpcs"], judged["non-compliant"]) == (True, 3, 2)
         assert (locked["judged"], locked["vpcs"], locked["compliant"]) == (False, None, None)
         assert "metadata.json" in locked["cause"] and "role could not be assumed" in locked["cause"]
-        assert locked["account-id"] == ""   # nothing in the tree says; -c does (below)
+        assert locked["account-id"] == ""  # nothing in the tree says; -c does (below)
 
     markdown = report(cli, out, "md").stdout
     line = next(x for x in markdown.splitlines() if x.startswith("| locked-out "))
@@ -65,21 +71,28 @@ def test_an_account_whose_role_cannot_be_assumed_is_not_judged_in_every_format(
 
 
 def test_with_the_accounts_file_every_account_region_without_output_is_listed(
-        estate, cli, tmp_path):
+    estate, cli, tmp_path
+):
     accounts = write_accounts(tmp_path / "accounts.yml")
     out = tmp_path / "out"
     assert org_run(cli, accounts, out, AUDIT_POLICY, "-a", "network-prod")[0].returncode == 0
-    assert report(cli, out, "json").returncode == 1   # judged, VPCs non-compliant
+    assert report(cli, out, "json").returncode == 1  # judged, VPCs non-compliant
 
     shown = report(cli, out, "json", "-c", accounts)
 
     assert shown.returncode == 3
-    rows = {(r["account-name"], r["account-id"], r["region"]): r
-            for r in json.loads(shown.stdout)["accounts"]}
+    rows = {
+        (r["account-name"], r["account-id"], r["region"]): r
+        for r in json.loads(shown.stdout)["accounts"]
+    }
     assert set(rows) == {
-        ("network-prod", "111111111111", "us-east-1"), ("network-prod", "111111111111", "eu-west-1"),
-        ("locked-out", DENIED, "us-east-1"), ("locked-out", DENIED, "eu-west-1"),
-        ("sandbox", "333333333333", "us-east-1"), ("sandbox", "333333333333", "us-west-2")}
+        ("network-prod", "111111111111", "us-east-1"),
+        ("network-prod", "111111111111", "eu-west-1"),
+        ("locked-out", DENIED, "us-east-1"),
+        ("locked-out", DENIED, "eu-west-1"),
+        ("sandbox", "333333333333", "us-east-1"),
+        ("sandbox", "333333333333", "us-west-2"),
+    }
     for (name, _id, _region), row in rows.items():
         assert row["judged"] is (name == "network-prod")
         if name != "network-prod":
@@ -92,10 +105,31 @@ def test_with_the_accounts_file_every_account_region_without_output_is_listed(
 def test_output_of_a_policy_using_neither_is_ignored_and_said_once(estate, cli, tmp_path):
     accounts = write_accounts(tmp_path / "accounts.yml")
     policies = tmp_path / "policies.yml"
-    policies.write_text(yaml.safe_dump({"policies": [
-        {"name": "audit-in-a-block", "resource": "aws.vpc", "filters": [{"or": [
-            {"type": "flow-log-compliance"}, {"not": [{"IsDefault": True}]}]}]},
-        {"name": "default-vpcs", "resource": "aws.vpc", "filters": [{"IsDefault": True}]}]}))
+    policies.write_text(
+        yaml.safe_dump(
+            {
+                "policies": [
+                    {
+                        "name": "audit-in-a-block",
+                        "resource": "aws.vpc",
+                        "filters": [
+                            {
+                                "or": [
+                                    {"type": "flow-log-compliance"},
+                                    {"not": [{"IsDefault": True}]},
+                                ]
+                            }
+                        ],
+                    },
+                    {
+                        "name": "default-vpcs",
+                        "resource": "aws.vpc",
+                        "filters": [{"IsDefault": True}],
+                    },
+                ]
+            }
+        )
+    )
     out = tmp_path / "out"
     assert org_run(cli, accounts, out, policies, "-a", "network-prod")[0].returncode == 0
     assert (out / "network-prod" / "eu-west-1" / "default-vpcs" / "metadata.json").exists()
@@ -104,11 +138,15 @@ def test_output_of_a_policy_using_neither_is_ignored_and_said_once(estate, cli, 
 
     assert shown.returncode == 1, shown.stderr
     said = [line for line in shown.stderr.splitlines() if "default-vpcs" in line]
-    assert said == ["c7n-vpcflow report: ignored the output of policies that use neither "
-                    "flow-log-compliance nor enable-flow-logs: default-vpcs (2 directories)"]
+    assert said == [
+        "c7n-vpcflow report: ignored the output of policies that use neither "
+        "flow-log-compliance nor enable-flow-logs: default-vpcs (2 directories)"
+    ]
     rows = json.loads(shown.stdout)["accounts"]
     assert [(r["region"], r["judged"], r["vpcs"]) for r in rows] == [
-        ("eu-west-1", True, 3), ("us-east-1", True, 3)]
+        ("eu-west-1", True, 3),
+        ("us-east-1", True, 3),
+    ]
 
     only_other = report(cli, out / "network-prod" / "eu-west-1" / "default-vpcs", "json")
     assert only_other.returncode == 3
@@ -119,15 +157,24 @@ def test_output_of_a_policy_using_neither_is_ignored_and_said_once(estate, cli, 
 
 def test_deploying_a_lambda_policy_is_not_a_run_that_judged(emulator, estate, cli, tmp_path):
     emulator.client("iam", account_id="111111111111").create_role(
-        RoleName="c7n-vpcflow-lambda", AssumeRolePolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole"}]}))
+        RoleName="c7n-vpcflow-lambda",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )
     accounts = write_accounts(tmp_path / "accounts.yml")
     # The periodic policy needs its evidence bucket's variables to be deployed at all.
     config = yaml.safe_load(accounts.read_text())
-    config["vars"] = {"evidence_bucket": "org-c7n-vpcflow-evidence",
-                      "evidence_region": "us-east-1"}
+    config["vars"] = {"evidence_bucket": "org-c7n-vpcflow-evidence", "evidence_region": "us-east-1"}
     accounts.write_text(yaml.safe_dump(config))
     out = tmp_path / "out"
     periodic = os.path.join(POLICY_DIR, "vpc-flow-logs-periodic.yml")

@@ -2,6 +2,7 @@
 the account-regions that must be present, as `-c accounts.yml` does for c7n-org: two
 single-region `custodian run`s into the same `-s out` overwrite each other, and only the
 declaration shows the region lost; the README's form (every region in one run) keeps both."""
+
 import json
 
 import pytest
@@ -30,13 +31,14 @@ def estate(emulator):
 
 
 def test_a_region_overwritten_by_a_later_single_region_run_is_not_judged_when_declared(
-        estate, cli, tmp_path):
+    estate, cli, tmp_path
+):
     out = tmp_path / "out"
-    for region in (FIRST, SECOND):   # the same out/<policy>/ twice
+    for region in (FIRST, SECOND):  # the same out/<policy>/ twice
         assert custodian_run(cli, out, AUDIT_POLICY, regions=(region,)).returncode == 0
 
     code, rows = report(cli, out)
-    assert (code, list(rows)) == (1, [(ACCOUNT_ID, SECOND)])   # FIRST silently gone
+    assert (code, list(rows)) == (1, [(ACCOUNT_ID, SECOND)])  # FIRST silently gone
 
     code, rows = report(cli, out, "--regions", FIRST, SECOND)
     assert code == 3
@@ -50,13 +52,18 @@ def test_every_region_in_one_run_keeps_them_all(estate, cli, tmp_path):
 
     code, rows = report(cli, out, "--regions", FIRST, SECOND)
 
-    assert code == 1   # judged: the default VPCs log nothing
+    assert code == 1  # judged: the default VPCs log nothing
     assert {key: row["judged"] for key, row in rows.items()} == {
-        (ACCOUNT_ID, FIRST): True, (ACCOUNT_ID, SECOND): True}
+        (ACCOUNT_ID, FIRST): True,
+        (ACCOUNT_ID, SECOND): True,
+    }
 
-    code, rows = report(cli, out, "--regions", FIRST, SECOND,
-                        "--account-id", ACCOUNT_ID, OTHER_ACCOUNT_ID)
+    code, rows = report(
+        cli, out, "--regions", FIRST, SECOND, "--account-id", ACCOUNT_ID, OTHER_ACCOUNT_ID
+    )
     assert code == 3
     assert {key for key, row in rows.items() if not row["judged"]} == {
-        (OTHER_ACCOUNT_ID, FIRST), (OTHER_ACCOUNT_ID, SECOND)}
+        (OTHER_ACCOUNT_ID, FIRST),
+        (OTHER_ACCOUNT_ID, SECOND),
+    }
     assert rows[OTHER_ACCOUNT_ID, FIRST]["cause"] == LOST

@@ -3,6 +3,7 @@ run` writes: under `--profile cis` (the default) a verdict judged more weakly th
 (traffic-types including ACCEPT), or a fix made with an ACCEPT-only flow log, is listed with
 its reason and never counts; among the verdicts that count the newest counts; one older
 than `--max-age` (default 48h) is stale: shown with its age, not judged (exit 3)."""
+
 import csv
 import io
 import json
@@ -27,9 +28,16 @@ ALL_TRAFFIC_TYPES = ["ACCEPT", "ALL", "REJECT"]
 def seed_vpcs(emulator, *kinds):
     """The default VPC with a healthy REJECT flow log, and VPCs of the given kinds."""
     rows = [Row(None, REGION, None, "healthy", None, HEALTHY_GROUP)] + [
-        Row(None, REGION, None, kind, "10.%d.0.0/16" % (20 + i),
-            ACCEPT_GROUP if kind == "accept_only" else None)
-        for i, kind in enumerate(kinds)]
+        Row(
+            None,
+            REGION,
+            None,
+            kind,
+            "10.%d.0.0/16" % (20 + i),
+            ACCEPT_GROUP if kind == "accept_only" else None,
+        )
+        for i, kind in enumerate(kinds)
+    ]
     return seed(emulator.endpoint, rows, SEED_ROLE, log_groups=(HEALTHY_GROUP, ACCEPT_GROUP))
 
 
@@ -46,9 +54,12 @@ def policy_name(policy):
 
 def dashboard(tmp_path, **action):
     """A dashboard policy: the filter with every traffic type, and an action if given."""
-    return write_policy(tmp_path / (DASHBOARD + ".yml"), DASHBOARD,
-                        filters=[{"type": FILTER, "traffic-types": ALL_TRAFFIC_TYPES}],
-                        action=dict(action, type=ACTION) if action else None)
+    return write_policy(
+        tmp_path / (DASHBOARD + ".yml"),
+        DASHBOARD,
+        filters=[{"type": FILTER, "traffic-types": ALL_TRAFFIC_TYPES}],
+        action=dict(action, type=ACTION) if action else None,
+    )
 
 
 def report(cli, out, fmt="json", *options):
@@ -60,26 +71,27 @@ def report(cli, out, fmt="json", *options):
 
 
 def test_a_dashboard_verdict_weaker_than_cis_is_listed_and_never_makes_a_region_pass(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     seed_vpcs(emulator, "accept_only")
     out = tmp_path / "out"
-    run(cli, out, AUDIT_POLICY)                    # the ACCEPT-only VPC is non-compliant
-    later = run(cli, out, dashboard(tmp_path))     # ... and compliant by the dashboard
+    run(cli, out, AUDIT_POLICY)  # the ACCEPT-only VPC is non-compliant
+    later = run(cli, out, dashboard(tmp_path))  # ... and compliant by the dashboard
 
     code, data, stderr = report(cli, out)
 
     assert code == 1
     [row] = data["accounts"]
     assert (row["standing"], row["vpcs"], row["non-compliant"]) == ("judged", 2, 1)
-    assert row["weaker"] == [{"policy": DASHBOARD, "judged-at": later["started"],
-                              "reason": WEAKER}]
+    assert row["weaker"] == [{"policy": DASHBOARD, "judged-at": later["started"], "reason": WEAKER}]
     assert any("not counted: %s" % DASHBOARD in line and WEAKER in line for line in stderr)
     markdown = report(cli, out, "md")[1]
-    assert ("Not counted, weaker than --profile cis:\n- 123456789012/%s: %s (" % (
-        REGION, DASHBOARD)) in markdown and WEAKER in markdown
+    assert (
+        "Not counted, weaker than --profile cis:\n- 123456789012/%s: %s (" % (REGION, DASHBOARD)
+    ) in markdown and WEAKER in markdown
 
     code, data, _stderr = report(cli, out, "json", "--profile", "as-judged")
-    assert code == 0   # a dashboard sees its own verdict, as before profiles
+    assert code == 0  # a dashboard sees its own verdict, as before profiles
     assert (data["profile"], data["accounts"][0]["non-compliant"]) == ("as-judged", 0)
 
     alone = tmp_path / "dashboard-only"
@@ -100,9 +112,15 @@ def test_among_verdicts_that_count_the_newest_counts_stricter_ones_too(emulator,
     seed_vpcs(emulator, "accept_only")
     out = tmp_path / "out"
     run(cli, out, AUDIT_POLICY)
-    strict = run(cli, out, write_policy(     # ALL only: the REJECT flow log no longer counts
-        tmp_path / "strict-audit.yml", "strict-audit",
-        filters=[{"type": FILTER, "traffic-types": ["ALL"], "min-retention-days": 365}]))
+    strict = run(
+        cli,
+        out,
+        write_policy(  # ALL only: the REJECT flow log no longer counts
+            tmp_path / "strict-audit.yml",
+            "strict-audit",
+            filters=[{"type": FILTER, "traffic-types": ["ALL"], "min-retention-days": 365}],
+        ),
+    )
 
     code, data, _stderr = report(cli, out)
 
@@ -115,7 +133,7 @@ def test_fixes_made_with_accept_only_flow_logs_do_not_count_under_cis(emulator, 
     [_default, bare] = seed_vpcs(emulator, "bare")
     out = tmp_path / "out"
     run(cli, out, AUDIT_POLICY)
-    run(cli, out, dashboard(tmp_path, **{"traffic-type": "ACCEPT"}))   # "fixes" it, ACCEPT only
+    run(cli, out, dashboard(tmp_path, **{"traffic-type": "ACCEPT"}))  # "fixes" it, ACCEPT only
 
     code, data, _stderr = report(cli, out)
 
@@ -123,15 +141,19 @@ def test_fixes_made_with_accept_only_flow_logs_do_not_count_under_cis(emulator, 
     [row] = data["accounts"]
     assert (row["non-compliant"], row["fixed"]) == (1, 0)
     assert [w["reason"] for w in row["weaker"]] == [
-        WEAKER, "fixed with traffic-type ACCEPT, weaker than CIS 3.7"]
-    assert [(v["vpc-id"], v["status"], v["done"]) for v in data["vpcs"]
-            if v["status"] != "compliant"] == [(bare.vpc_id, "non-compliant", None)]
+        WEAKER,
+        "fixed with traffic-type ACCEPT, weaker than CIS 3.7",
+    ]
+    assert [
+        (v["vpc-id"], v["status"], v["done"]) for v in data["vpcs"] if v["status"] != "compliant"
+    ] == [(bare.vpc_id, "non-compliant", None)]
     code, data, _stderr = report(cli, out, "json", "--profile", "as-judged")
     assert code == 0 and data["accounts"][0]["fixed"] == 1
 
 
 def test_a_verdict_older_than_max_age_is_stale_shown_with_its_age_and_not_judged(
-        emulator, cli, tmp_path):
+    emulator, cli, tmp_path
+):
     seed_vpcs(emulator)
     out = tmp_path / "out"
     run(cli, out, AUDIT_POLICY)
@@ -143,10 +165,13 @@ def test_a_verdict_older_than_max_age_is_stale_shown_with_its_age_and_not_judged
     assert code == 3 and stderr[-1].endswith("exit 3: some account-region was not judged")
     [row] = data["accounts"]
     assert (row["judged"], row["standing"], row["stale"], row["vpcs"]) == (
-        False, "stale", True, None)
+        False,
+        "stale",
+        True,
+        None,
+    )
     assert 400 * 24 <= row["age-hours"] < 400 * 24 + 1 and row["judged-at"]
-    assert row["cause"].startswith("stale: its newest verdict that counts "
-                                   "(vpc-flow-logs-audit, ")
+    assert row["cause"].startswith("stale: its newest verdict that counts (vpc-flow-logs-audit, ")
     assert row["cause"].endswith("is 400 days old, older than --max-age 48h")
     assert data["total"]["cause"] == "1 of 1 account-regions not judged (1 stale)"
     markdown = report(cli, out, "md")[1]

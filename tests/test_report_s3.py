@@ -2,6 +2,7 @@
 `c7n-org run -s s3://…` upload (gzipped files in <policy>/YYYY/MM/DD/HH/ run folders):
 the rows, the latest run per account-region and the exit codes of a local tree, reading
 only the files it needs (issue 12, item 2)."""
+
 import gzip
 import json
 
@@ -12,7 +13,14 @@ from c7n_vpcflow.report.tree import open_source, read_tree
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, org_run
 from support.estate import seed_region
 from support.report_runs import (
-    BUCKET, DENIED, deny_assume_role, keys, report, s3_url, write_accounts)
+    BUCKET,
+    DENIED,
+    deny_assume_role,
+    keys,
+    report,
+    s3_url,
+    write_accounts,
+)
 
 pytestmark = pytest.mark.emulator
 
@@ -57,7 +65,8 @@ def bucket(emulator):
 
 
 def test_multi_region_s3_report_matches_the_local_tree_and_the_latest_run_counts(
-        emulator, bucket, cli, tmp_path):
+    emulator, bucket, cli, tmp_path
+):
     for region in ("us-east-1", "eu-west-1"):
         seed_region(emulator, region, kinds=KINDS)
     assert custodian_run(cli, tmp_path / "local", AUDIT_POLICY).returncode == 0
@@ -86,22 +95,26 @@ def test_multi_region_s3_report_matches_the_local_tree_and_the_latest_run_counts
     client, calls = recording_client(emulator)
     runs, _notes, history = read_tree([open_source("s3://%s/evidence" % BUCKET, client)])
     read = [key for operation, key in calls if operation == "GetObject"]
-    assert len(runs) == 4 and history == []   # two policies, two regions
+    assert len(runs) == 4 and history == []  # two policies, two regions
     assert read and not [k for k in read if OLD_HOUR in k or "resources.json" in k]
     assert {k.rsplit("/", 1)[1] for k in read} <= {
-        "metadata.json.gz", "flow-log-compliance.json.gz", "flow-log-results.json.gz"}
+        "metadata.json.gz",
+        "flow-log-compliance.json.gz",
+        "flow-log-results.json.gz",
+    }
     calls.clear()
-    runs, _notes, history = read_tree([open_source("s3://%s/evidence" % BUCKET, client)],
-                                      since=())
+    runs, _notes, history = read_tree([open_source("s3://%s/evidence" % BUCKET, client)], since=())
     old = [key for operation, key in calls if operation == "GetObject" and OLD_HOUR in key]
     assert sorted(k.split("/")[1] for k in old) == ["eu-west-1", "us-east-1"]
     assert all(k.endswith("/flow-log-compliance.json.gz") for k in old)
-    assert sorted(len([v for v in verdict["judged"] if v["violations"]])
-                  for _parts, verdict in history) == [0, 0, 4, 4, 4, 4]   # and the enable run's
+    assert sorted(
+        len([v for v in verdict["judged"] if v["violations"]]) for _parts, verdict in history
+    ) == [0, 0, 4, 4, 4, 4]  # and the enable run's
 
 
 def test_c7n_org_s3_report_names_every_account_region_and_its_exit_code(
-        emulator, bucket, fault_proxy, cli, tmp_path):
+    emulator, bucket, fault_proxy, cli, tmp_path
+):
     for account_id in ("111111111111", DENIED):
         for region in ("us-east-1", "eu-west-1"):
             seed_region(emulator, region, kinds=("bare", "healthy"), account_id=account_id)
@@ -113,19 +126,24 @@ def test_c7n_org_s3_report_names_every_account_region_and_its_exit_code(
 
     assert shown.returncode == 3, shown.stderr
     rows = rows_of(shown)
-    assert set(rows) >= {(a, r) for a in ("network-prod", "locked-out")
-                         for r in ("us-east-1", "eu-west-1")}
+    assert set(rows) >= {
+        (a, r) for a in ("network-prod", "locked-out") for r in ("us-east-1", "eu-west-1")
+    }
     for region in ("us-east-1", "eu-west-1"):
         judged, locked = rows["network-prod", region], rows["locked-out", region]
         assert (judged["account-id"], judged["vpcs"], judged["non-compliant"]) == (
-            "111111111111", 3, 2)
+            "111111111111",
+            3,
+            2,
+        )
         assert (locked["account-id"], locked["judged"], locked["vpcs"]) == (DENIED, False, None)
     only_judged = report(cli, "s3://%s/org/network-prod" % BUCKET)
     assert only_judged.returncode == 1, only_judged.stderr
 
 
 def test_plain_and_gzipped_files_are_read_a_corrupt_one_is_named_and_a_missing_bucket_is_usage(
-        emulator, bucket, cli):
+    emulator, bucket, cli
+):
     seed_region(emulator, "us-east-1", kinds=("healthy",))
     assert custodian_run(cli, s3_url("one"), AUDIT_POLICY, regions=("us-east-1",)).returncode == 0
     [metadata] = [k for k in keys(bucket, "one/") if k.endswith("metadata.json.gz")]
@@ -134,15 +152,17 @@ def test_plain_and_gzipped_files_are_read_a_corrupt_one_is_named_and_a_missing_b
     bucket.delete_object(Bucket=BUCKET, Key=metadata)
 
     judged = report(cli, "s3://%s/one" % BUCKET)
-    assert judged.returncode == 1, judged.stderr   # the default VPC logs nothing
+    assert judged.returncode == 1, judged.stderr  # the default VPC logs nothing
     assert [(r["judged"], r["vpcs"]) for r in rows_of(judged).values()] == [(True, 2)]
 
     [verdict] = [k for k in keys(bucket, "one/") if "flow-log-compliance" in k]
     bucket.put_object(Bucket=BUCKET, Key=verdict, Body=gzip.compress(b'{"status": "jud')[:-8])
     corrupt = report(cli, "s3://%s/one" % BUCKET)
     assert corrupt.returncode == 4
-    assert "corrupt evidence: s3://%s/%s: unreadable (not valid gzip" % (BUCKET, verdict) \
+    assert (
+        "corrupt evidence: s3://%s/%s: unreadable (not valid gzip" % (BUCKET, verdict)
         in corrupt.stderr
+    )
 
     missing = report(cli, "s3://no-such-evidence-bucket/x")
     assert missing.returncode == 2
@@ -168,10 +188,13 @@ def test_a_tree_synced_down_from_s3_reads_as_the_bucket_does(emulator, bucket, c
 
 
 def test_the_central_evidence_layout_of_the_readme_reads_per_account_and_region(
-        emulator, bucket, cli, tmp_path):
+    emulator, bucket, cli, tmp_path
+):
     seed_region(emulator, "us-east-1", kinds=("bare", "healthy"))
-    layout = "s3://%s/vpc-flow-logs/{account_id}/{region}/{policy_name}/{now:%%Y/%%m/%%d/%%H}" \
+    layout = (
+        "s3://%s/vpc-flow-logs/{account_id}/{region}/{policy_name}/{now:%%Y/%%m/%%d/%%H}"
         "?region=us-east-1" % BUCKET
+    )
     assert custodian_run(cli, layout, AUDIT_POLICY, regions=("us-east-1",)).returncode == 0
     assert keys(bucket, "vpc-flow-logs/123456789012/us-east-1/vpc-flow-logs-audit/20")
 
@@ -180,9 +203,14 @@ def test_the_central_evidence_layout_of_the_readme_reads_per_account_and_region(
     assert shown.returncode == 1, shown.stderr
     [row] = rows_of(shown).values()
     assert (row["account-id"], row["region"], row["vpcs"], row["non-compliant"]) == (
-        "123456789012", "us-east-1", 3, 2)
+        "123456789012",
+        "us-east-1",
+        3,
+        2,
+    )
     accounts = tmp_path / "accounts.yml"
-    accounts.write_text("accounts: [{name: network-prod, account_id: '123456789012', "
-                        "regions: [us-east-1]}]\n")
+    accounts.write_text(
+        "accounts: [{name: network-prod, account_id: '123456789012', regions: [us-east-1]}]\n"
+    )
     named = report(cli, "s3://%s/vpc-flow-logs" % BUCKET, "json", "-c", accounts)
     assert list(rows_of(named)) == [("network-prod", "us-east-1")]

@@ -1,4 +1,5 @@
 """One VPC's result as c7n:flow-log-result and flow-log-results.json carry it (keys in order)."""
+
 from types import SimpleNamespace
 
 from c7n_vpcflow.remediation.results import RoleResult, VpcResult
@@ -8,8 +9,13 @@ GROUP = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"
 
 
 def plan(outcome, reason="", destination_type="cloud-watch-logs", destination=GROUP):
-    return SimpleNamespace(outcome=outcome, reason=reason, destination_type=destination_type,
-                           destination=destination, warnings=[])
+    return SimpleNamespace(
+        outcome=outcome,
+        reason=reason,
+        destination_type=destination_type,
+        destination=destination,
+        warnings=[],
+    )
 
 
 def planned(*args, **kwargs):
@@ -21,17 +27,30 @@ def test_a_created_cloudwatch_result_names_its_log_group_and_nothing_unset():
     result.status, result.flow_log_ids = Status.CREATED, ["fl-1"]
     result.changes = ["created log group %s" % GROUP]
     record = result.to_record()
-    assert list(record) == ["status", "reason", "flow-log-ids", "changes", "destination-type",
-                            "destination", "log-group"]
-    assert record == {"status": "created", "reason": "no flow log", "flow-log-ids": ["fl-1"],
-                      "changes": ["created log group %s" % GROUP],
-                      "destination-type": "cloud-watch-logs", "destination": GROUP,
-                      "log-group": GROUP}
+    assert list(record) == [
+        "status",
+        "reason",
+        "flow-log-ids",
+        "changes",
+        "destination-type",
+        "destination",
+        "log-group",
+    ]
+    assert record == {
+        "status": "created",
+        "reason": "no flow log",
+        "flow-log-ids": ["fl-1"],
+        "changes": ["created log group %s" % GROUP],
+        "destination-type": "cloud-watch-logs",
+        "destination": GROUP,
+        "log-group": GROUP,
+    }
 
 
 def test_an_s3_result_has_no_log_group():
-    record = planned(Outcome.CREATE, destination_type="s3",
-                     destination="arn:aws:s3:::org-flow-logs").to_record()
+    record = planned(
+        Outcome.CREATE, destination_type="s3", destination="arn:aws:s3:::org-flow-logs"
+    ).to_record()
     assert "log-group" not in record
     assert record["destination-type"] == "s3" and record["status"] == "planned"
 
@@ -64,8 +83,11 @@ def test_failed_and_skipped_plans_are_final_and_a_failed_one_carries_its_reason(
 
 def test_a_vpc_the_run_never_planned_says_only_that_it_stopped():
     record = VpcResult.unfinished("throttled for 300 s").to_record()
-    assert record == {"status": "unfinished",
-                      "error": "not done: the run stopped (throttled for 300 s)", "changes": []}
+    assert record == {
+        "status": "unfinished",
+        "error": "not done: the run stopped (throttled for 300 s)",
+        "changes": [],
+    }
 
 
 def test_outcomes_and_statuses_are_their_words_wherever_printed_or_compared():
@@ -76,8 +98,17 @@ def test_outcomes_and_statuses_are_their_words_wherever_printed_or_compared():
 
 
 def test_the_run_records_the_delivery_role_once_with_its_step_changes_and_error():
-    role = RoleResult("vpc-flow-logs-delivery", "arn:aws:iam::123456789012:role/x",
-                      RoleStep.WIDEN, ["widened policy"], error=None)
+    role = RoleResult(
+        "vpc-flow-logs-delivery",
+        "arn:aws:iam::123456789012:role/x",
+        RoleStep.WIDEN,
+        ["widened policy"],
+        error=None,
+    )
     assert role.to_record() == {
-        "name": "vpc-flow-logs-delivery", "arn": "arn:aws:iam::123456789012:role/x",
-        "step": "widen its policy", "changes": ["widened policy"], "error": None}
+        "name": "vpc-flow-logs-delivery",
+        "arn": "arn:aws:iam::123456789012:role/x",
+        "step": "widen its policy",
+        "changes": ["widened policy"],
+        "error": None,
+    }

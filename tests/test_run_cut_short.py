@@ -4,6 +4,7 @@ A connection error while fixing one VPC fails that VPC only; an interrupt that s
 whole run still leaves flow-log-results.json saying what was done and what was not, and the
 run exits non-zero. The stock `custodian run`, with moto behind the fault proxy.
 """
+
 import os
 import signal
 import subprocess
@@ -14,13 +15,12 @@ import time
 import pytest
 
 from localaws.proxy import DROP
+from support.constants import GROUP, REGION
 from support.e2e import ENABLE_POLICY, assert_no_secret, custodian_run, read_output, write_policy
 from support.emulated import flow_logs_of
 from support.estate import seed_region
-from support.constants import GROUP, REGION
 
 pytestmark = pytest.mark.emulator
-
 
 
 def results_file(out, policy):
@@ -29,20 +29,27 @@ def results_file(out, policy):
 
 def new_flow_logs(emulator, before):
     after = flow_logs_of(emulator, REGION)
-    return {vpc_id: [f for f in found if f not in before.get(vpc_id, [])]
-            for vpc_id, found in after.items()}
+    return {
+        vpc_id: [f for f in found if f not in before.get(vpc_id, [])]
+        for vpc_id, found in after.items()
+    }
 
 
 def test_a_dropped_connection_fails_that_vpc_only(emulator, fault_proxy, cli, tmp_path):
     estate = seed_region(emulator, REGION)
     broken = estate.vpcs["bare"]
     before = flow_logs_of(emulator, REGION)
-    fault_proxy.rules.append(lambda call: DROP if call.operation == "CreateFlowLogs"
-                             and call.params.get("ResourceId.1") == broken else None)
+    fault_proxy.rules.append(
+        lambda call: (
+            DROP
+            if call.operation == "CreateFlowLogs" and call.params.get("ResourceId.1") == broken
+            else None
+        )
+    )
 
     proc = custodian_run(cli, tmp_path / "out", ENABLE_POLICY, regions=(REGION,))
 
-    assert proc.returncode != 0, stderr[-4000:]
+    assert proc.returncode != 0, proc.stderr[-4000:]
     assert [c.injected for c in fault_proxy.injected()] == ["connection dropped"] * 2
     written = results_file(tmp_path / "out", "vpc-flow-logs-enable")
     assert written["complete"] is True and written["cause"] is None
@@ -55,18 +62,23 @@ def test_a_dropped_connection_fails_that_vpc_only(emulator, fault_proxy, cli, tm
         assert results[vpc_id]["status"] == "created", vpc_id
         assert [f["LogGroupName"] for f in added[vpc_id]] == [GROUP % vpc_id]
     assert added.get(broken, []) == []
-    failed_lines = [line for line in proc.stderr.splitlines()
-                    if broken in line and "ConnectionClosedError" in line]
+    failed_lines = [
+        line
+        for line in proc.stderr.splitlines()
+        if broken in line and "ConnectionClosedError" in line
+    ]
     assert failed_lines, proc.stderr[-3000:]
 
 
-def test_an_interrupted_run_records_what_was_done_and_what_was_not(
-        emulator, fault_proxy, tmp_path):
+def test_an_interrupted_run_records_what_was_done_and_what_was_not(emulator, fault_proxy, tmp_path):
     estate = seed_region(emulator, REGION)
     before = flow_logs_of(emulator, REGION)
-    policy = write_policy(tmp_path / "enable.yml", "vpc-flow-logs-serial",
-                          filters=[{"type": "flow-log-compliance"}],
-                          action={"type": "enable-flow-logs", "max-workers": 1})
+    policy = write_policy(
+        tmp_path / "enable.yml",
+        "vpc-flow-logs-serial",
+        filters=[{"type": "flow-log-compliance"}],
+        action={"type": "enable-flow-logs", "max-workers": 1},
+    )
     second_in_flight, interrupted = threading.Event(), threading.Event()
     creates = []
 
@@ -80,12 +92,26 @@ def test_an_interrupted_run_records_what_was_done_and_what_was_not(
                 interrupted.wait(120)
                 time.sleep(0.5)
         return None
+
     fault_proxy.rules.append(hold_the_second_create)
 
     custodian = os.path.join(os.path.dirname(sys.executable), "custodian")
     proc = subprocess.Popen(
-        [custodian, "run", "-s", str(tmp_path / "out"), "--cache-period", "0", "-r", REGION,
-         policy], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            custodian,
+            "run",
+            "-s",
+            str(tmp_path / "out"),
+            "--cache-period",
+            "0",
+            "-r",
+            REGION,
+            policy,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert second_in_flight.wait(120), "the run never reached its second flow log"
         proc.send_signal(signal.SIGINT)

@@ -1,5 +1,6 @@
 """The S3 pack end to end: the stock `custodian run` of policies/vpc-flow-logs-enable-s3.yml
 with the bucket from --vars-file, over two regions, one of which has no bucket."""
+
 import os
 
 import pytest
@@ -21,17 +22,20 @@ def s3_flow_logs(emulator, region):
 
 @pytest.fixture
 def estate(emulator, tmp_path):
-    estates = {region: seed_region(emulator, region, kinds=KINDS)
-               for region in ("us-east-1", "eu-west-1")}
+    estates = {
+        region: seed_region(emulator, region, kinds=KINDS) for region in ("us-east-1", "eu-west-1")
+    }
     emulator.client("s3").create_bucket(Bucket="org-flow-logs-us-east-1")
     (tmp_path / "vars.yml").write_text('flow_log_bucket: "org-flow-logs-{region}"\n')
     return estates
 
 
 def test_vpcs_of_the_region_without_its_bucket_fail_by_name_and_the_rest_are_fixed(
-        emulator, estate, cli, tmp_path):
-    groups_before = {r: emulator.client("logs", r).describe_log_groups()["logGroups"]
-                     for r in estate}
+    emulator, estate, cli, tmp_path
+):
+    groups_before = {
+        r: emulator.client("logs", r).describe_log_groups()["logGroups"] for r in estate
+    }
     ran = custodian_run(cli, tmp_path / "out", S3_POLICY, "--vars-file", tmp_path / "vars.yml")
 
     assert ran.returncode != 0
@@ -48,28 +52,40 @@ def test_vpcs_of_the_region_without_its_bucket_fail_by_name_and_the_rest_are_fix
     # one call for the whole region, and no log group or role for S3
     stats = read_output(tmp_path / "out", "us-east-1", POLICY, "metadata.json")["api-stats"]
     assert stats["ec2.CreateFlowLogs"] == 1
-    assert not [op for op in stats if op.startswith("iam.") or "LogGroup" in op.split(".")[1]
-                and op != "logs.DescribeLogGroups"]
-    assert {r: emulator.client("logs", r).describe_log_groups()["logGroups"]
-            for r in estate} == groups_before
+    assert not [
+        op
+        for op in stats
+        if op.startswith("iam.")
+        or "LogGroup" in op.split(".")[1]
+        and op != "logs.DescribeLogGroups"
+    ]
+    assert {
+        r: emulator.client("logs", r).describe_log_groups()["logGroups"] for r in estate
+    } == groups_before
     assert emulator.client("iam").list_roles()["Roles"] == []
     results = run_results(tmp_path / "out", "eu-west-1", POLICY)
     assert {v for v, r in results.items() if r["status"] == "failed"} == set(failing)
 
 
 def test_second_run_skips_vpcs_already_logging_to_the_bucket_and_the_audit_agrees(
-        emulator, estate, cli, tmp_path):
+    emulator, estate, cli, tmp_path
+):
     vars_file = tmp_path / "vars.yml"
-    first = custodian_run(cli, tmp_path / "one", S3_POLICY, "--vars-file", vars_file,
-                          regions=("us-east-1",))
+    first = custodian_run(
+        cli, tmp_path / "one", S3_POLICY, "--vars-file", vars_file, regions=("us-east-1",)
+    )
     assert first.returncode == 0, first.stderr[-2000:]
-    again = custodian_run(cli, tmp_path / "two", S3_POLICY, "--vars-file", vars_file,
-                          regions=("us-east-1",))
+    again = custodian_run(
+        cli, tmp_path / "two", S3_POLICY, "--vars-file", vars_file, regions=("us-east-1",)
+    )
     assert again.returncode == 0, again.stderr[-2000:]
-    stats = read_output(tmp_path / "two", "us-east-1", POLICY, "metadata.json",
-                        regions=("us-east-1",))["api-stats"]
+    stats = read_output(
+        tmp_path / "two", "us-east-1", POLICY, "metadata.json", regions=("us-east-1",)
+    )["api-stats"]
     assert "ec2.CreateFlowLogs" not in stats
     audit = custodian_run(cli, tmp_path / "audit", AUDIT_POLICY, regions=("us-east-1",))
     assert audit.returncode == 0
-    assert read_output(tmp_path / "audit", "us-east-1", "vpc-flow-logs-audit",
-                       regions=("us-east-1",)) == []
+    assert (
+        read_output(tmp_path / "audit", "us-east-1", "vpc-flow-logs-audit", regions=("us-east-1",))
+        == []
+    )

@@ -1,5 +1,6 @@
 """`custodian schema` documents the filter and the action: help, a complete YAML example,
 every key."""
+
 import pytest
 import yaml
 
@@ -18,8 +19,7 @@ ELEMENTS = {
     "aws.vpc.actions.flow-log-analytics": ("actions", FlowLogAnalytics),
     "aws.vpc.filters.flow-log-compliance": ("filters", FlowLogCompliance),
     "aws.vpc.actions.flow-log-finding": ("actions", FlowLogFinding),
-    "aws.account.actions.put-vpc-flow-log-telemetry-rule": (
-        "actions", PutVpcFlowLogTelemetryRule),
+    "aws.account.actions.put-vpc-flow-log-telemetry-rule": ("actions", PutVpcFlowLogTelemetryRule),
     "aws.account.filters.vpc-flow-log-telemetry-rule": ("filters", VpcFlowLogTelemetryRule),
 }
 
@@ -43,8 +43,7 @@ def test_custodian_schema_prints_help_with_a_complete_yaml_example(element, sche
     shown = set()
     for policy in yaml.safe_load(example)["policies"]:
         assert policy["resource"] in ("aws.vpc", "vpc", "aws.account")
-        elements = [e for e in policy[kind]
-                    if isinstance(e, dict) and e.get("type") == cls.type]
+        elements = [e for e in policy[kind] if isinstance(e, dict) and e.get("type") == cls.type]
         assert len(elements) == 1, policy
         shown |= set(elements[0])
     # Complete: the examples (one per destination type for the action) show every key.

@@ -5,6 +5,7 @@ findings by Id, as Security Hub does): FAILED/NEW while a VPC fails, the same fi
 PASSED/RESOLVED after vpc-flow-logs-enable fixed it, ARCHIVED when the VPC is gone; no tag
 on any VPC; at most one BatchImportFindings per 100 findings; refused findings named.
 """
+
 import json
 import math
 
@@ -30,8 +31,9 @@ def post(cli, out):
 def findings_by_vpc(emulator):
     found = {}
     hub = emulator.client("securityhub")
-    for finding in (f for page in hub.get_paginator("get_findings").paginate()
-                    for f in page["Findings"]):
+    for finding in (
+        f for page in hub.get_paginator("get_findings").paginate() for f in page["Findings"]
+    ):
         [resource] = finding["Resources"]
         found[resource["Id"].rsplit("/", 1)[1]] = finding
     return found
@@ -44,7 +46,8 @@ def hub_estate(emulator):
 
 
 def test_every_vpc_gets_one_finding_failed_with_its_reasons_or_passed(
-        emulator, hub_estate, cli, tmp_path):
+    emulator, hub_estate, cli, tmp_path
+):
     proc = post(cli, tmp_path / "out")
     assert proc.returncode == 0, proc.stderr[-3000:]
 
@@ -54,10 +57,14 @@ def test_every_vpc_gets_one_finding_failed_with_its_reasons_or_passed(
         finding = found[vpc_id]
         assert finding["Id"] == finding_id("aws", REGION, ACCOUNT_ID, vpc_id)
         assert finding["Resources"][0] == {
-            "Type": "AwsEc2Vpc", "Id": "arn:aws:ec2:%s:%s:vpc/%s" % (REGION, ACCOUNT_ID, vpc_id),
-            "Partition": "aws", "Region": REGION}
+            "Type": "AwsEc2Vpc",
+            "Id": "arn:aws:ec2:%s:%s:vpc/%s" % (REGION, ACCOUNT_ID, vpc_id),
+            "Partition": "aws",
+            "Region": REGION,
+        }
         assert finding["Compliance"]["RelatedRequirements"] == cis_requirements(
-            load()["frameworks"])
+            load()["frameworks"]
+        )
         assert finding["RecordState"] == "ACTIVE"
         if kind == "healthy":
             assert finding["Compliance"]["Status"] == "PASSED"
@@ -74,13 +81,15 @@ def test_every_vpc_gets_one_finding_failed_with_its_reasons_or_passed(
     assert "CIS AWS Foundations Benchmark v1.4.0/3.9" in requirements
     assert "CIS AWS Foundations Benchmark v5.0.0/3.7" in requirements
     assert "CIS AWS Foundations Benchmark v6.0.0/4.7" in requirements
-    tags = [t["Key"] for v in emulator.client("ec2").describe_vpcs()["Vpcs"]
-            for t in v.get("Tags", ())]
+    tags = [
+        t["Key"] for v in emulator.client("ec2").describe_vpcs()["Vpcs"] for t in v.get("Tags", ())
+    ]
     assert not [k for k in tags if k.startswith("c7n:FindingId")]
 
 
 def test_after_remediation_the_same_findings_turn_passed_and_resolved(
-        emulator, hub_estate, cli, tmp_path):
+    emulator, hub_estate, cli, tmp_path
+):
     assert post(cli, tmp_path / "before").returncode == 0
     before = findings_by_vpc(emulator)
     enabled = custodian_run(cli, tmp_path / "enable", ENABLE_POLICY, regions=(REGION,))
@@ -110,7 +119,8 @@ def test_a_deleted_vpc_has_its_finding_archived(emulator, hub_estate, cli, tmp_p
     found = findings_by_vpc(emulator)
     assert found[gone]["RecordState"] == "ARCHIVED"
     assert {v for v, f in found.items() if f["RecordState"] == "ACTIVE"} == (
-        set(hub_estate.vpcs.values()) - {gone})
+        set(hub_estate.vpcs.values()) - {gone}
+    )
 
 
 def test_findings_are_imported_a_hundred_per_call(emulator, cli, tmp_path):
@@ -130,7 +140,8 @@ def test_findings_are_imported_a_hundred_per_call(emulator, cli, tmp_path):
 
 
 def test_refused_findings_are_named_and_fail_the_run(
-        emulator, hub_estate, fault_proxy, cli, tmp_path):
+    emulator, hub_estate, fault_proxy, cli, tmp_path
+):
     refused = hub_estate.vpcs["accept_only"]
 
     def refuse_one(call, body):
@@ -139,16 +150,22 @@ def test_refused_findings_are_named_and_fail_the_run(
         answer = json.loads(body)
         answer["SuccessCount"] -= 1
         answer["FailedCount"] = 1
-        answer["FailedFindings"] = [{
-            "Id": finding_id("aws", REGION, ACCOUNT_ID, refused),
-            "ErrorCode": "InvalidInput", "ErrorMessage": "Finding does not adhere to ASFF"}]
+        answer["FailedFindings"] = [
+            {
+                "Id": finding_id("aws", REGION, ACCOUNT_ID, refused),
+                "ErrorCode": "InvalidInput",
+                "ErrorMessage": "Finding does not adhere to ASFF",
+            }
+        ]
         return json.dumps(answer).encode()
+
     fault_proxy.rewrites.append(refuse_one)
 
     proc = post(cli, tmp_path / "out")
 
     assert proc.returncode != 0
-    named = [line for line in proc.stderr.splitlines()
-             if refused in line and "InvalidInput" in line]
+    named = [
+        line for line in proc.stderr.splitlines() if refused in line and "InvalidInput" in line
+    ]
     assert named, proc.stderr[-3000:]
     assert "Security Hub refused 1 of 5 findings" in proc.stderr

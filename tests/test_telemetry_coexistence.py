@@ -5,6 +5,7 @@ it (localaws.estate's telemetry-rule manager): flow logs and log groups tagged
 CloudWatchTelemetryRuleManaged=true, under the rule's default pattern /aws/vpc/<vpc id>,
 30 days' retention. Our action is pointed at the same pattern on purpose.
 """
+
 import json
 
 import pytest
@@ -21,10 +22,16 @@ TELEMETRY_TAGS = [{"Key": "CloudWatchTelemetryRuleManaged", "Value": "true"}]
 
 @pytest.fixture
 def estate(emulator):
-    seeded = seed_telemetry_rule(emulator, {
-        "sound": ("healthy", "10.20.0.0/16"), "accept": ("accept_only", "10.21.0.0/16"),
-        # Its log group never existed: moto marks the flow log FAILED ("Access error").
-        "failing": ("orphaned", "10.22.0.0/16"), "bare": ("bare", "10.23.0.0/16")})
+    seeded = seed_telemetry_rule(
+        emulator,
+        {
+            "sound": ("healthy", "10.20.0.0/16"),
+            "accept": ("accept_only", "10.21.0.0/16"),
+            # Its log group never existed: moto marks the flow log FAILED ("Access error").
+            "failing": ("orphaned", "10.22.0.0/16"),
+            "bare": ("bare", "10.23.0.0/16"),
+        },
+    )
     vpcs = {name: one.vpc_id for name, one in seeded.items()}
     flow_logs = {name: one.flow_logs[0] for name, one in seeded.items() if one.flow_logs}
     return vpcs, flow_logs
@@ -33,30 +40,48 @@ def estate(emulator):
 def telemetry_state(state):
     """The rule's flow logs and log groups, as the emulator holds them."""
     region = state["us-east-1"]
-    return ([f for f in region["flow-logs"] if f.get("Tags") == TELEMETRY_TAGS],
-            [g for g in region["log-groups"] if g["logGroupName"].startswith("/aws/vpc/")
-             and g["tags"].get("CloudWatchTelemetryRuleManaged") == "true"])
+    return (
+        [f for f in region["flow-logs"] if f.get("Tags") == TELEMETRY_TAGS],
+        [
+            g
+            for g in region["log-groups"]
+            if g["logGroupName"].startswith("/aws/vpc/")
+            and g["tags"].get("CloudWatchTelemetryRuleManaged") == "true"
+        ],
+    )
 
 
 def test_the_filter_names_who_manages_each_flow_log(emulator, cli, tmp_path, estate):
     vpcs, flow_logs = estate
     ours = emulator.client("ec2", "us-east-1").create_flow_logs(
-        ResourceIds=[vpcs["bare"]], ResourceType="VPC", TrafficType="REJECT",
-        LogDestinationType="cloud-watch-logs", LogGroupName="/elsewhere",
-        DeliverLogsPermissionArn=SEED_ROLE_ARN)["FlowLogIds"][0]
-    policy = write_policy(tmp_path / "audit.yml", "audit",
-                          [{"type": "flow-log-compliance", "match": "compliant"}])
+        ResourceIds=[vpcs["bare"]],
+        ResourceType="VPC",
+        TrafficType="REJECT",
+        LogDestinationType="cloud-watch-logs",
+        LogGroupName="/elsewhere",
+        DeliverLogsPermissionArn=SEED_ROLE_ARN,
+    )["FlowLogIds"][0]
+    policy = write_policy(
+        tmp_path / "audit.yml", "audit", [{"type": "flow-log-compliance", "match": "compliant"}]
+    )
     proc = custodian_run(cli, tmp_path / "out", policy, regions=ONE_REGION)
     assert proc.returncode == 0, proc.stderr
 
-    verdicts = read_output(tmp_path / "out", REGION, "audit", "flow-log-compliance.json",
-                           regions=ONE_REGION)
+    verdicts = read_output(
+        tmp_path / "out", REGION, "audit", "flow-log-compliance.json", regions=ONE_REGION
+    )
     managers = {f["id"]: f["managed-by"] for v in verdicts["judged"] for f in v["flow-logs"]}
-    assert managers == {flow_logs["sound"]: "cloudwatch-telemetry-rule",
-                        flow_logs["accept"]: "cloudwatch-telemetry-rule",
-                        flow_logs["failing"]: "cloudwatch-telemetry-rule", ours: "other"}
-    (sound,) = [r for r in read_output(tmp_path / "out", REGION, "audit", regions=ONE_REGION)
-                if r["VpcId"] == vpcs["sound"]]
+    assert managers == {
+        flow_logs["sound"]: "cloudwatch-telemetry-rule",
+        flow_logs["accept"]: "cloudwatch-telemetry-rule",
+        flow_logs["failing"]: "cloudwatch-telemetry-rule",
+        ours: "other",
+    }
+    (sound,) = [
+        r
+        for r in read_output(tmp_path / "out", REGION, "audit", regions=ONE_REGION)
+        if r["VpcId"] == vpcs["sound"]
+    ]
     assert [f["c7n:managed-by"] for f in sound["c7n:flow-logs"]] == ["cloudwatch-telemetry-rule"]
     # The report counts the flow logs of each manager.
     report = cli("c7n-vpcflow", "report", tmp_path / "out", "--format", "json")
@@ -65,13 +90,21 @@ def test_the_filter_names_who_manages_each_flow_log(emulator, cli, tmp_path, est
 
 
 def test_enable_never_deletes_replaces_or_retags_what_a_telemetry_rule_made(
-        emulator, cli, tmp_path, estate):
+    emulator, cli, tmp_path, estate
+):
     vpcs, flow_logs = estate
     before = telemetry_state(snapshot(emulator, regions=ONE_REGION))
     policy = write_policy(
-        tmp_path / "enable.yml", "enable", [{"type": "flow-log-compliance"}],
-        {"type": "enable-flow-logs", "log-group-name": "/aws/vpc/{vpc_id}",
-         "replace-broken": True, "tags": {"owner": "security"}})
+        tmp_path / "enable.yml",
+        "enable",
+        [{"type": "flow-log-compliance"}],
+        {
+            "type": "enable-flow-logs",
+            "log-group-name": "/aws/vpc/{vpc_id}",
+            "replace-broken": True,
+            "tags": {"owner": "security"},
+        },
+    )
 
     proc = custodian_run(cli, tmp_path / "out", policy, regions=ONE_REGION)
 

@@ -1,6 +1,7 @@
 """Unused VPCs (issue 23, item 6): a non-compliant VPC with no network interface is named,
 at most one DescribeNetworkInterfaces listing per account-region, only when some VPC is
 non-compliant, filtered to those VPCs (at most 200 values per filter), paged."""
+
 import pytest
 from c7n.credentials import SessionFactory
 from c7n.utils import local_session
@@ -21,7 +22,8 @@ def asked(session):
         [only] = params["Filters"]
         assert only["Name"] == "vpc-id"
     return [p["Filters"][0]["Values"] for p in calls], [
-        {k: v for k, v in p.items() if k != "Filters"} for p in calls]
+        {k: v for k, v in p.items() if k != "Filters"} for p in calls
+    ]
 
 
 def ec2(session):
@@ -73,7 +75,8 @@ def test_a_refused_listing_is_one_line_naming_the_call(flight_data):
     message = str(raised.value)
     assert message.startswith(
         "ec2:DescribeNetworkInterfaces in us-east-1: UnauthorizedOperation: You are not "
-        "authorized to perform this operation.")
+        "authorized to perform this operation."
+    )
     assert "\n" not in message
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
 

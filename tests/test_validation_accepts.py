@@ -1,6 +1,7 @@
 """The stock `custodian validate` accepts every shipped policy and policies that use every
 key of the filter and the action (one run over all of them, as test_validation.py does for
 the bad ones)."""
+
 import glob
 import os
 
@@ -25,8 +26,8 @@ EVERY_CLOUDWATCH_KEY = {
     "tags": {"owner": "security", "cost-centre": "1234"},
     "traffic-type": "ALL",
     "log-format": "${version} ${account-id} ${vpc-id} ${subnet-id} ${srcaddr} ${dstaddr} "
-                  "${srcport} ${dstport} ${protocol} ${bytes} ${action} ${log-status} ${tcp-flags} "
-                  "${flow-direction} ${traffic-path} ${reject-reason}",
+    "${srcport} ${dstport} ${protocol} ${bytes} ${action} ${log-status} ${tcp-flags} "
+    "${flow-direction} ${traffic-path} ${reject-reason}",
     "max-aggregation-interval": 60,
     "role": "arn:aws:iam::123456789012:role/service-role/vpc-flow-logs-delivery",
     "create-role": False,
@@ -35,7 +36,7 @@ EVERY_CLOUDWATCH_KEY = {
     "replace-broken": True,
     "max-workers": 8,
     "logs-calls-per-second": 2.5,
-    "log-group-class": "STANDARD",      # the policy's reject-alarm needs metric filters
+    "log-group-class": "STANDARD",  # the policy's reject-alarm needs metric filters
     "deletion-protection": True,
 }
 EVERY_ANALYTICS_KEY = {
@@ -43,8 +44,11 @@ EVERY_ANALYTICS_KEY = {
     "log-group-name": EVERY_CLOUDWATCH_KEY["log-group-name"],
     "log-format": EVERY_CLOUDWATCH_KEY["log-format"],
     "insights-queries": True,
-    "reject-alarm": {"threshold": 100, "period": 60,
-                     "sns-topic": "arn:aws:sns:{region}:{account_id}:flow-alerts"},
+    "reject-alarm": {
+        "threshold": 100,
+        "period": 60,
+        "sns-topic": "arn:aws:sns:{region}:{account_id}:flow-alerts",
+    },
     "tags": {"owner": "security"},
 }
 EVERY_S3_KEY = {
@@ -73,66 +77,171 @@ EVERY_FILTER_KEY = {
     "max-exemption-days": 180,
 }
 # AWS's default flow log format, written out.
-AWS_DEFAULT_FORMAT = ("${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} "
-                      "${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} "
-                      "${end} ${action} ${log-status}")
+AWS_DEFAULT_FORMAT = (
+    "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} "
+    "${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} "
+    "${end} ${action} ${log-status}"
+)
 
 GOOD = {
-    "every-key": {"policies": [{
-        "name": "good-every-key", "resource": "aws.vpc",
-        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_CLOUDWATCH_KEY, EVERY_ANALYTICS_KEY]}]},
-    "every-s3-key": {"policies": [{
-        "name": "good-every-s3-key", "resource": "aws.vpc",
-        "filters": [EVERY_FILTER_KEY], "actions": [EVERY_S3_KEY]}]},
-    "every-firehose-key": {"policies": [{
-        "name": "good-every-firehose-key", "resource": "aws.vpc",
-        "filters": [{"type": "flow-log-compliance"}], "actions": [EVERY_FIREHOSE_KEY]}]},
-    "bucket-arn-with-prefix": {"policies": [{
-        "name": "good-bucket-arn", "resource": "aws.vpc",
-        "actions": [{"type": "enable-flow-logs", "destination-type": "s3",
-                     "bucket": "arn:aws:s3:::org-flow-logs/vpc/{account_id}"}]}]},
-    "defaults-only": {"policies": [{
-        "name": "good-defaults-only", "resource": "aws.vpc",
-        "filters": [{"type": "flow-log-compliance"}],
-        "actions": [{"type": "enable-flow-logs"}]}]},
-    "aws-default-format-role-name-gov-kms": {"policies": [{
-        "name": "good-aws-default-format", "resource": "aws.vpc",
-        "actions": [{
-            "type": "enable-flow-logs", "log-format": AWS_DEFAULT_FORMAT,
-            "role": "flow-logs_delivery+role=1,2.x@y",
-            "kms-key-id": "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/abcd-1234",
-            "retention-days": 1, "traffic-type": "ACCEPT", "max-aggregation-interval": 600,
-            "log-group-name": "{vpc_id}", "unscoped-delivery-role": True}]}]},
-    "role-arn-of-the-account": {"policies": [{
-        "name": "good-role-arn-template", "resource": "aws.vpc",
-        "actions": [{"type": "enable-flow-logs", "permissions-boundary": "required",
-                     "role": "arn:{partition}:iam::{account_id}:role/x"}]}]},
+    "every-key": {
+        "policies": [
+            {
+                "name": "good-every-key",
+                "resource": "aws.vpc",
+                "filters": [EVERY_FILTER_KEY],
+                "actions": [EVERY_CLOUDWATCH_KEY, EVERY_ANALYTICS_KEY],
+            }
+        ]
+    },
+    "every-s3-key": {
+        "policies": [
+            {
+                "name": "good-every-s3-key",
+                "resource": "aws.vpc",
+                "filters": [EVERY_FILTER_KEY],
+                "actions": [EVERY_S3_KEY],
+            }
+        ]
+    },
+    "every-firehose-key": {
+        "policies": [
+            {
+                "name": "good-every-firehose-key",
+                "resource": "aws.vpc",
+                "filters": [{"type": "flow-log-compliance"}],
+                "actions": [EVERY_FIREHOSE_KEY],
+            }
+        ]
+    },
+    "bucket-arn-with-prefix": {
+        "policies": [
+            {
+                "name": "good-bucket-arn",
+                "resource": "aws.vpc",
+                "actions": [
+                    {
+                        "type": "enable-flow-logs",
+                        "destination-type": "s3",
+                        "bucket": "arn:aws:s3:::org-flow-logs/vpc/{account_id}",
+                    }
+                ],
+            }
+        ]
+    },
+    "defaults-only": {
+        "policies": [
+            {
+                "name": "good-defaults-only",
+                "resource": "aws.vpc",
+                "filters": [{"type": "flow-log-compliance"}],
+                "actions": [{"type": "enable-flow-logs"}],
+            }
+        ]
+    },
+    "aws-default-format-role-name-gov-kms": {
+        "policies": [
+            {
+                "name": "good-aws-default-format",
+                "resource": "aws.vpc",
+                "actions": [
+                    {
+                        "type": "enable-flow-logs",
+                        "log-format": AWS_DEFAULT_FORMAT,
+                        "role": "flow-logs_delivery+role=1,2.x@y",
+                        "kms-key-id": "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/abcd-1234",
+                        "retention-days": 1,
+                        "traffic-type": "ACCEPT",
+                        "max-aggregation-interval": 600,
+                        "log-group-name": "{vpc_id}",
+                        "unscoped-delivery-role": True,
+                    }
+                ],
+            }
+        ]
+    },
+    "role-arn-of-the-account": {
+        "policies": [
+            {
+                "name": "good-role-arn-template",
+                "resource": "aws.vpc",
+                "actions": [
+                    {
+                        "type": "enable-flow-logs",
+                        "permissions-boundary": "required",
+                        "role": "arn:{partition}:iam::{account_id}:role/x",
+                    }
+                ],
+            }
+        ]
+    },
     # Meant for --vars-file / c7n-org vars: validated without them, any name may come.
-    "meant-for-vars-file": {"policies": [{
-        "name": "good-meant-for-vars-file", "resource": "aws.vpc",
-        "actions": [
-            {"type": "enable-flow-logs", "log-group-name": "/vpc/{env}/{{vpc_id}}",
-             "kms-key-id": "arn:aws:kms:{region}:{key_account}:key/mrk-1234abcd",
-             "role": "{delivery_role}", "tags": {"owner": "{owner}",
-                                                 "since": "{now:%Y-%m-%d}"}},
-            {"type": "flow-log-analytics", "log-group-name": "/vpc/{env}/{{vpc_id}}",
-             "reject-alarm": {"threshold": 5, "sns-topic": "{alerts_topic}"},
-             "tags": {"team": "{team}"}}]}]},
-    "s3-meant-for-vars-file": {"policies": [{
-        "name": "good-s3-meant-for-vars-file", "resource": "aws.vpc",
-        "actions": [{"type": "enable-flow-logs", "destination-type": "s3",
-                     "bucket": "arn:aws:s3:::{flow_log_bucket}",
-                     "prefix": "{env}/{{vpc_name}}"}]}]},
+    "meant-for-vars-file": {
+        "policies": [
+            {
+                "name": "good-meant-for-vars-file",
+                "resource": "aws.vpc",
+                "actions": [
+                    {
+                        "type": "enable-flow-logs",
+                        "log-group-name": "/vpc/{env}/{{vpc_id}}",
+                        "kms-key-id": "arn:aws:kms:{region}:{key_account}:key/mrk-1234abcd",
+                        "role": "{delivery_role}",
+                        "tags": {"owner": "{owner}", "since": "{now:%Y-%m-%d}"},
+                    },
+                    {
+                        "type": "flow-log-analytics",
+                        "log-group-name": "/vpc/{env}/{{vpc_id}}",
+                        "reject-alarm": {"threshold": 5, "sns-topic": "{alerts_topic}"},
+                        "tags": {"team": "{team}"},
+                    },
+                ],
+            }
+        ]
+    },
+    "s3-meant-for-vars-file": {
+        "policies": [
+            {
+                "name": "good-s3-meant-for-vars-file",
+                "resource": "aws.vpc",
+                "actions": [
+                    {
+                        "type": "enable-flow-logs",
+                        "destination-type": "s3",
+                        "bucket": "arn:aws:s3:::{flow_log_bucket}",
+                        "prefix": "{env}/{{vpc_name}}",
+                    }
+                ],
+            }
+        ]
+    },
     # Infrequent Access keeps Logs Insights: saved queries go with it, an alarm does not.
-    "infrequent-access-with-insights-queries": {"policies": [{
-        "name": "good-infrequent-access", "resource": "aws.vpc",
-        "actions": [{"type": "enable-flow-logs", "log-group-class": "INFREQUENT_ACCESS",
-                     "deletion-protection": True},
-                    {"type": "flow-log-analytics", "insights-queries": True}]}]},
-    "after-builtin-flow-logs-filter": {"policies": [{
-        "name": "good-after-builtin-filter", "resource": "aws.vpc",
-        "filters": [{"type": "flow-logs", "count": 0}],
-        "actions": [{"type": "enable-flow-logs", "traffic-type": "ACCEPT"}]}]},
+    "infrequent-access-with-insights-queries": {
+        "policies": [
+            {
+                "name": "good-infrequent-access",
+                "resource": "aws.vpc",
+                "actions": [
+                    {
+                        "type": "enable-flow-logs",
+                        "log-group-class": "INFREQUENT_ACCESS",
+                        "deletion-protection": True,
+                    },
+                    {"type": "flow-log-analytics", "insights-queries": True},
+                ],
+            }
+        ]
+    },
+    "after-builtin-flow-logs-filter": {
+        "policies": [
+            {
+                "name": "good-after-builtin-filter",
+                "resource": "aws.vpc",
+                "filters": [{"type": "flow-logs", "count": 0}],
+                "actions": [{"type": "enable-flow-logs", "traffic-type": "ACCEPT"}],
+            }
+        ]
+    },
 }
 
 
@@ -148,9 +257,11 @@ def good_run(tmp_path_factory):
     return validate_all(workdir, files)
 
 
-@pytest.mark.parametrize("filename", [
-    pytest.param(p, id="policies/" + os.path.basename(p)) for p in SHIPPED_POLICIES
-] + [pytest.param(name + ".yml", id=name) for name in GOOD])
+@pytest.mark.parametrize(
+    "filename",
+    [pytest.param(p, id="policies/" + os.path.basename(p)) for p in SHIPPED_POLICIES]
+    + [pytest.param(name + ".yml", id=name) for name in GOOD],
+)
 def test_custodian_validate_accepts_good_policy(filename, good_run):
     verdict, text = good_run.report(filename)
     assert verdict == "valid", text

@@ -1,6 +1,7 @@
 """The `flow-log-analytics` action on aws.vpc: saved Insights queries and a REJECT alarm per
 flow-log log group. It goes beyond CIS AWS Foundations 3.7, so it is not part of
 enable-flow-logs, which it follows in a policy when both are used."""
+
 import logging
 from functools import cached_property
 
@@ -11,11 +12,14 @@ from c7n.utils import local_session, type_schema
 from c7n_vpcflow.account import Account, confirm_account
 from c7n_vpcflow.analytics.dryrun import dry_run
 from c7n_vpcflow.analytics.queries import (
-    Analytics, AnalyticsSettings, GroupResult, analytics_log_groups)
+    Analytics,
+    AnalyticsSettings,
+    GroupResult,
+    analytics_log_groups,
+)
 from c7n_vpcflow.analytics.validation import validate_analytics
 from c7n_vpcflow.audit.filter import FlowLogCompliance
-from c7n_vpcflow.audit.handoff import (
-    PlansUnderDryRun, UsesLogGroupFeatures, say_when_unplanned)
+from c7n_vpcflow.audit.handoff import PlansUnderDryRun, UsesLogGroupFeatures, say_when_unplanned
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.readonly import as_json, read_only
 from c7n_vpcflow.audit.variables import Variables, check_mode
@@ -24,37 +28,56 @@ from c7n_vpcflow.remediation.action import EnableFlowLogs
 from c7n_vpcflow.remediation.pacing import LOGS_WRITES, PacedClient, Pacer
 from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.vocabulary import (
-    ANALYTICS, ANALYTICS_ACTION, CLOUDWATCH, INSIGHTS_QUERIES, REJECT_ALARM, Status)
+    ANALYTICS,
+    ANALYTICS_ACTION,
+    CLOUDWATCH,
+    INSIGHTS_QUERIES,
+    REJECT_ALARM,
+    Status,
+)
 
 log = logging.getLogger("custodian.vpcflow")
 
-PROPERTIES = read_only({
-    "log-group-name": {
-        "type": "string", "minLength": 1, "default": Settings.log_group_template,
-        "description": "The flow-log log group of each VPC, as enable-flow-logs names it "
-                       "(read from its result when it runs first in the policy)."},
-    "log-format": {
-        "type": "string",
-        "description": "The flow logs' record format (${field} names or the preset "
-                       "security); AWS's default format when absent."},
-    INSIGHTS_QUERIES: {
-        "type": "boolean", "default": False,
-        "description": "Save CloudWatch Logs Insights queries scoped to each log group (top "
-                       "rejected sources, top talkers, rejected SSH/RDP, unexpected ports)."},
-    REJECT_ALARM: {
-        "type": "object", "additionalProperties": False, "required": ["threshold"],
-        "properties": {
-            "threshold": {"type": "integer", "minimum": 1},
-            "period": {"enum": [60, 300, 900, 3600]},
-            "sns-topic": {"type": "string"},
+PROPERTIES = read_only(
+    {
+        "log-group-name": {
+            "type": "string",
+            "minLength": 1,
+            "default": Settings.log_group_template,
+            "description": "The flow-log log group of each VPC, as enable-flow-logs names it "
+            "(read from its result when it runs first in the policy).",
         },
-        "description": "A metric filter counting REJECT records and an alarm per log group "
-                       "when they reach `threshold` within `period` seconds (default 300), "
-                       "notifying `sns-topic`."},
-    "tags": {
-        "type": "object", "additionalProperties": {"type": "string"},
-        "description": "Tags for the alarms; managed-by: c7n-vpcflow is always added."},
-})
+        "log-format": {
+            "type": "string",
+            "description": "The flow logs' record format (${field} names or the preset "
+            "security); AWS's default format when absent.",
+        },
+        INSIGHTS_QUERIES: {
+            "type": "boolean",
+            "default": False,
+            "description": "Save CloudWatch Logs Insights queries scoped to each log group (top "
+            "rejected sources, top talkers, rejected SSH/RDP, unexpected ports).",
+        },
+        REJECT_ALARM: {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["threshold"],
+            "properties": {
+                "threshold": {"type": "integer", "minimum": 1},
+                "period": {"enum": [60, 300, 900, 3600]},
+                "sns-topic": {"type": "string"},
+            },
+            "description": "A metric filter counting REJECT records and an alarm per log group "
+            "when they reach `threshold` within `period` seconds (default 300), "
+            "notifying `sns-topic`.",
+        },
+        "tags": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "Tags for the alarms; managed-by: c7n-vpcflow is always added.",
+        },
+    }
+)
 
 
 @Vpc.action_registry.register(ANALYTICS_ACTION)
@@ -98,7 +121,8 @@ class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, UsesLogGroupFeatures
     schema_alias = False
     failure_key, failure_verb = ANALYTICS, "could not finish"
     permissions = AnalyticsSettings(
-        insights_queries=True, reject_alarm={"threshold": 1}).permissions()
+        insights_queries=True, reject_alarm={"threshold": 1}
+    ).permissions()
 
     @cached_property
     def settings(self):
@@ -113,17 +137,24 @@ class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, UsesLogGroupFeatures
 
     def validate(self):
         actions = list(getattr(self.manager, "actions", ()))
-        before = actions[:actions.index(self)] if self in actions else []
+        before = actions[: actions.index(self)] if self in actions else []
         enabling = [a for a in before if isinstance(a, EnableFlowLogs)]
-        elsewhere = [a.settings.destination_type for a in enabling
-                     if a.settings.destination_type != CLOUDWATCH]
+        elsewhere = [
+            a.settings.destination_type
+            for a in enabling
+            if a.settings.destination_type != CLOUDWATCH
+        ]
         variables = Variables.of(self.manager)
         check_mode(self.manager, variables)
         # Wherever enable-flow-logs stands in the policy, its log groups carry the alarm.
-        classes = [a.settings.log_group_class for a in actions if isinstance(
-            a, EnableFlowLogs) and a.settings.destination_type == CLOUDWATCH]
-        validate_analytics(self.settings, self.data, variables,
-                           elsewhere[0] if elsewhere else None, classes)
+        classes = [
+            a.settings.log_group_class
+            for a in actions
+            if isinstance(a, EnableFlowLogs) and a.settings.destination_type == CLOUDWATCH
+        ]
+        validate_analytics(
+            self.settings, self.data, variables, elsewhere[0] if elsewhere else None, classes
+        )
         say_when_unplanned(self.manager, ANALYTICS_ACTION, FlowLogCompliance)
         return self
 
@@ -137,8 +168,7 @@ class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, UsesLogGroupFeatures
         account = Account.of(self.manager)
         vpcs = owned_vpcs(self.manager, resources)
         groups, unknown = analytics_log_groups(self.manager, self.settings, vpcs, account)
-        outcome = {vpc_id: GroupResult(Status.FAILED, error=why)
-                   for vpc_id, why in unknown.items()}
+        outcome = {vpc_id: GroupResult(Status.FAILED, error=why) for vpc_id, why in unknown.items()}
         if groups:
             outcome.update(self.write(groups, account))
         for vpc in vpcs:
@@ -154,9 +184,12 @@ class FlowLogAnalytics(PlansUnderDryRun, AnnotatesFailures, UsesLogGroupFeatures
         settings = self.settings
         session = local_session(self.manager.session_factory)
         analytics = Analytics.listed(session, self.manager.retry, settings, account)
-        logs = PacedClient(session.client("logs"), Pacer(
-            Settings.logs_calls_per_second, LOGS_WRITES))
+        logs = PacedClient(
+            session.client("logs"), Pacer(Settings.logs_calls_per_second, LOGS_WRITES)
+        )
         cloudwatch = session.client("cloudwatch") if settings.reject_alarm else None
-        by_group = {group: analytics.ensure(logs, cloudwatch, self.manager.retry, group)
-                    for group in sorted(set(groups.values()))}
+        by_group = {
+            group: analytics.ensure(logs, cloudwatch, self.manager.retry, group)
+            for group in sorted(set(groups.values()))
+        }
         return {vpc_id: by_group[group] for vpc_id, group in groups.items()}

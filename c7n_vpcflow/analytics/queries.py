@@ -8,6 +8,7 @@ missing or outdated pieces are written, so reruns make no call. A listing that f
 (denied, or not implemented where the run points) fails its VPCs, naming the call, and
 nothing of its kind is written blind: the other kind still is.
 """
+
 import logging
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -17,8 +18,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from c7n.utils import local_session
 
 from c7n_vpcflow.analytics.definitions import (
-    ALARM_PREFIX, FILTER_NAME, METRIC_NAMESPACE, NAME_PREFIX, alarm_name, alarm_outdated,
-    alarm_params, query_strings, reject_pattern)
+    ALARM_PREFIX,
+    FILTER_NAME,
+    METRIC_NAMESPACE,
+    NAME_PREFIX,
+    alarm_name,
+    alarm_outdated,
+    alarm_params,
+    query_strings,
+    reject_pattern,
+)
 from c7n_vpcflow.audit.inventory import gather
 from c7n_vpcflow.audit.judge import Rules, judge_flow_logs, weighed
 from c7n_vpcflow.audit.ownership import by_telemetry_rule
@@ -31,15 +40,27 @@ from c7n_vpcflow.remediation.destinations import writes_to
 from c7n_vpcflow.remediation.naming import render_log_group_name
 from c7n_vpcflow.remediation.settings import Settings, with_our_tag
 from c7n_vpcflow.vocabulary import (
-    ANALYTICS_ACTION, CLOUDWATCH, DESTINATION_TYPE, FLOW_LOGS, PLAN, RESULT, RETENTION, Outcome,
-    Status)
+    ANALYTICS_ACTION,
+    CLOUDWATCH,
+    DESTINATION_TYPE,
+    FLOW_LOGS,
+    PLAN,
+    RESULT,
+    RETENTION,
+    Outcome,
+    Status,
+)
 
 log = logging.getLogger("custodian.vpcflow")
 
 QUERY_PERMISSIONS = ("logs:DescribeQueryDefinitions", "logs:PutQueryDefinition")
 ALARM_PERMISSIONS = (
-    "logs:DescribeMetricFilters", "logs:PutMetricFilter", "cloudwatch:DescribeAlarms",
-    "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource")
+    "logs:DescribeMetricFilters",
+    "logs:PutMetricFilter",
+    "cloudwatch:DescribeAlarms",
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:TagResource",
+)
 # The service of each listing `gather` makes, to name a failed one.
 GATHERED_BY = MappingProxyType({"DescribeFlowLogs": "ec2", "DescribeLogGroups": "logs"})
 
@@ -47,23 +68,29 @@ GATHERED_BY = MappingProxyType({"DescribeFlowLogs": "ec2", "DescribeLogGroups": 
 @dataclass(frozen=True)
 class AnalyticsSettings:
     """The flow-log-analytics keys, with defaults applied (those of enable-flow-logs)."""
+
     log_group_template: str = Settings.log_group_template
-    log_format: Optional[str] = None            # expanded
+    log_format: Optional[str] = None  # expanded
     insights_queries: bool = False
     reject_alarm: Optional[dict] = None
     tags: tuple = ()
 
     @classmethod
     def from_data(cls, data):
-        return cls(data.get("log-group-name", cls.log_group_template),
-                   formats.expand(data["log-format"]) if data.get("log-format") else None,
-                   data.get("insights-queries", False), data.get("reject-alarm"),
-                   with_our_tag(data.get("tags")))
+        return cls(
+            data.get("log-group-name", cls.log_group_template),
+            formats.expand(data["log-format"]) if data.get("log-format") else None,
+            data.get("insights-queries", False),
+            data.get("reject-alarm"),
+            with_our_tag(data.get("tags")),
+        )
 
     def permissions(self):
-        return ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups") + (
-            QUERY_PERMISSIONS if self.insights_queries else ()) + (
-            ALARM_PERMISSIONS if self.reject_alarm else ())
+        return (
+            ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups")
+            + (QUERY_PERMISSIONS if self.insights_queries else ())
+            + (ALARM_PERMISSIONS if self.reject_alarm else ())
+        )
 
 
 def enable_flow_logs_target(vpc):
@@ -104,30 +131,32 @@ def analytics_log_groups(manager, settings, vpcs, account):
     named = {}
     for vpc in unknown:
         try:
-            named[vpc["VpcId"]] = render_log_group_name(
-                settings.log_group_template, vpc, account)
+            named[vpc["VpcId"]] = render_log_group_name(settings.log_group_template, vpc, account)
         except TemplateError as e:
             log.warning("%s %s: %s", ANALYTICS_ACTION, vpc["VpcId"], e)
     if not named:
         return groups, {}
-    if all(FLOW_LOGS in v for v in unknown):    # as flow-log-compliance judged them
+    if all(FLOW_LOGS in v for v in unknown):  # as flow-log-compliance judged them
         flow_logs = {v["VpcId"]: v[FLOW_LOGS] for v in unknown}
     else:
         try:
             inventory = gather(manager, unknown)
         except ClientError as e:
-            client = local_session(manager.session_factory).client(
-                GATHERED_BY[e.operation_name])
-            why = "its log group could not be found: " + failed_call(
-                client, e.operation_name, e)
+            client = local_session(manager.session_factory).client(GATHERED_BY[e.operation_name])
+            why = "its log group could not be found: " + failed_call(client, e.operation_name, e)
             return groups, {vpc_id: why for vpc_id in named}
-        flow_logs = {vpc_id: judge_flow_logs(
-            inventory.flow_logs_for(vpc_id), inventory.log_groups, Rules()) for vpc_id in named}
+        flow_logs = {
+            vpc_id: judge_flow_logs(inventory.flow_logs_for(vpc_id), inventory.log_groups, Rules())
+            for vpc_id in named
+        }
     for vpc_id, group in named.items():
         # Retention and the filter's destination types mean nothing to the queries.
-        if any(writes_to(f, CLOUDWATCH, group) and not by_telemetry_rule(f)
-               and not weighed(f, Rules().traffic_types, (RETENTION, DESTINATION_TYPE))
-               for f in flow_logs[vpc_id]):
+        if any(
+            writes_to(f, CLOUDWATCH, group)
+            and not by_telemetry_rule(f)
+            and not weighed(f, Rules().traffic_types, (RETENTION, DESTINATION_TYPE))
+            for f in flow_logs[vpc_id]
+        ):
             groups[vpc_id] = group
     return groups, {}
 
@@ -135,6 +164,7 @@ def analytics_log_groups(manager, settings, vpcs, account):
 @dataclass
 class GroupResult:
     """What flow-log-analytics did for one log group (each of its VPCs' c7n:flow-log-analytics)."""
+
     status: Status
     changes: list = field(default_factory=list)
     error: Optional[str] = None
@@ -151,9 +181,10 @@ class GroupResult:
 @dataclass
 class Existing:
     """Our query definitions, metric filters and alarms in one account-region."""
-    queries: dict = field(default_factory=dict)   # name -> definition
-    filters: dict = field(default_factory=dict)   # log group -> filter pattern
-    alarms: dict = field(default_factory=dict)    # name -> alarm
+
+    queries: dict = field(default_factory=dict)  # name -> definition
+    filters: dict = field(default_factory=dict)  # log group -> filter pattern
+    alarms: dict = field(default_factory=dict)  # name -> alarm
     unlisted: dict = field(default_factory=dict)  # key (its kind) -> why it was not listed
 
 
@@ -164,18 +195,31 @@ def list_existing(session, retry, settings):
     logs = session.client("logs")
     if settings.insights_queries:
         try:
-            definitions = listing(logs, "describe_query_definitions", "queryDefinitions",
-                                  retry, queryDefinitionNamePrefix=NAME_PREFIX + "/")
+            definitions = listing(
+                logs,
+                "describe_query_definitions",
+                "queryDefinitions",
+                retry,
+                queryDefinitionNamePrefix=NAME_PREFIX + "/",
+            )
             existing.queries = {d["name"]: d for d in definitions}
         except Unlisted as e:
             existing.unlisted["insights-queries"] = str(e)
     if settings.reject_alarm:
         try:
             filters = listing(logs, "describe_metric_filters", "metricFilters", retry)
-            existing.filters = {f["logGroupName"]: f["filterPattern"] for f in filters
-                                if f["filterName"] == FILTER_NAME}
-            alarms = listing(session.client("cloudwatch"), "describe_alarms", "MetricAlarms",
-                             retry, AlarmNamePrefix=ALARM_PREFIX)
+            existing.filters = {
+                f["logGroupName"]: f["filterPattern"]
+                for f in filters
+                if f["filterName"] == FILTER_NAME
+            }
+            alarms = listing(
+                session.client("cloudwatch"),
+                "describe_alarms",
+                "MetricAlarms",
+                retry,
+                AlarmNamePrefix=ALARM_PREFIX,
+            )
             existing.alarms = {a["AlarmName"]: a for a in alarms}
         except Unlisted as e:
             existing.unlisted["reject-alarm"] = str(e)
@@ -195,9 +239,12 @@ class Analytics:
     def listed(cls, session, retry, settings, account):
         """For one account-region: what exists listed once, the topic's template rendered."""
         topic = (settings.reject_alarm or {}).get("sns-topic")
-        return cls(settings, formats.fields(settings.log_format),
-                   list_existing(session, retry, settings),
-                   render_template(topic, account.values(), "sns-topic") if topic else None)
+        return cls(
+            settings,
+            formats.fields(settings.log_format),
+            list_existing(session, retry, settings),
+            render_template(topic, account.values(), "sns-topic") if topic else None,
+        )
 
     @property
     def queries_wanted(self):
@@ -209,14 +256,18 @@ class Analytics:
 
     def unlisted_errors(self):
         """Why each kind that could not be listed is not written (for any log group)."""
-        return ["%s not written: %s" % (key, why)
-                for key, why in sorted(self.existing.unlisted.items())]
+        return [
+            "%s not written: %s" % (key, why) for key, why in sorted(self.existing.unlisted.items())
+        ]
 
     def missing_queries(self, log_group):
         wanted = query_strings(log_group, self.fields)
-        return {name: text for name, text in wanted.items()
-                if self.existing.queries.get(name, {}).get("queryString") != text
-                or self.existing.queries[name].get("logGroupNames") != [log_group]}
+        return {
+            name: text
+            for name, text in wanted.items()
+            if self.existing.queries.get(name, {}).get("queryString") != text
+            or self.existing.queries[name].get("logGroupNames") != [log_group]
+        }
 
     def steps(self, log_group):
         """The calls this log group still needs (of the kinds that could be listed)."""
@@ -228,7 +279,8 @@ class Analytics:
                 steps.append("logs:PutMetricFilter")
             current = self.existing.alarms.get(alarm_name(log_group))
             if current is None or alarm_outdated(
-                    current, alarm_params(log_group, self.settings, self.sns_topic)):
+                current, alarm_params(log_group, self.settings, self.sns_topic)
+            ):
                 steps.append("cloudwatch:PutMetricAlarm")
         return steps
 
@@ -253,17 +305,31 @@ class Analytics:
                 if name in self.existing.queries:
                     params["queryDefinitionId"] = self.existing.queries[name]["queryDefinitionId"]
                 retry(logs.put_query_definition, **params)
-                done("%s query %s" % ("updated saved" if "queryDefinitionId" in params
-                                      else "saved", name))
+                done(
+                    "%s query %s"
+                    % ("updated saved" if "queryDefinitionId" in params else "saved", name)
+                )
         if self.alarm_wanted:
             pattern = reject_pattern(self.fields)
             if self.existing.filters.get(log_group) != pattern:
-                retry(logs.put_metric_filter, logGroupName=log_group, filterName=FILTER_NAME,
-                      filterPattern=pattern, metricTransformations=[{
-                          "metricName": log_group, "metricNamespace": METRIC_NAMESPACE,
-                          "metricValue": "1", "defaultValue": 0.0}])
-                done("%s metric filter %s" % (
-                    "updated" if log_group in self.existing.filters else "created", FILTER_NAME))
+                retry(
+                    logs.put_metric_filter,
+                    logGroupName=log_group,
+                    filterName=FILTER_NAME,
+                    filterPattern=pattern,
+                    metricTransformations=[
+                        {
+                            "metricName": log_group,
+                            "metricNamespace": METRIC_NAMESPACE,
+                            "metricValue": "1",
+                            "defaultValue": 0.0,
+                        }
+                    ],
+                )
+                done(
+                    "%s metric filter %s"
+                    % ("updated" if log_group in self.existing.filters else "created", FILTER_NAME)
+                )
             wanted = alarm_params(log_group, self.settings, self.sns_topic)
             current = self.existing.alarms.get(wanted["AlarmName"])
             if current is None or alarm_outdated(current, wanted):

@@ -1,5 +1,6 @@
 """The `flow-log-cost` filter on aws.vpc: what each VPC's flow logs cost a month, measured,
 and the cheaper choices (issue 25; docs/cost.md)."""
+
 import logging
 from datetime import datetime, timezone
 from functools import cached_property
@@ -69,16 +70,26 @@ class FlowLogCost(Filter):
 
     schema = type_schema(
         COST_FILTER,
-        days={"type": "integer", "minimum": 1, "maximum": MAX_DAYS, "default": DEFAULT_DAYS,
-              "description": "The last whole days (UTC) whose ingested bytes are measured "
-                             "(CloudWatch keeps them %d days)." % MAX_DAYS},
-        over={"type": "number", "minimum": 0,
-              "description": "Keep only the VPCs whose flow logs are estimated to cost more "
-                             "than this many USD a month; every VPC when absent."},
-        prices={"oneOf": [{"type": "string", "minLength": 1}, {"type": "object"}],
-                "description": "A JSON file, or a mapping, of prices in the format of "
-                               "c7n_vpcflow/data/prices.json, changing the package's prices "
-                               "where it says otherwise."},
+        days={
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_DAYS,
+            "default": DEFAULT_DAYS,
+            "description": "The last whole days (UTC) whose ingested bytes are measured "
+            "(CloudWatch keeps them %d days)." % MAX_DAYS,
+        },
+        over={
+            "type": "number",
+            "minimum": 0,
+            "description": "Keep only the VPCs whose flow logs are estimated to cost more "
+            "than this many USD a month; every VPC when absent.",
+        },
+        prices={
+            "oneOf": [{"type": "string", "minLength": 1}, {"type": "object"}],
+            "description": "A JSON file, or a mapping, of prices in the format of "
+            "c7n_vpcflow/data/prices.json, changing the package's prices "
+            "where it says otherwise.",
+        },
     )
     schema_alias = False
     permissions = ("cloudwatch:GetMetricData", "logs:DescribeLogGroups", "ec2:DescribeFlowLogs")
@@ -89,9 +100,10 @@ class FlowLogCost(Filter):
         if isinstance(given, str) and deploys_lambda(self.manager):
             raise PolicyValidationError(
                 "%s: prices %r is a file, which the Lambda function would not have: give the "
-                "prices as a mapping in the policy" % (COST_FILTER, given))
+                "prices as a mapping in the policy" % (COST_FILTER, given)
+            )
         try:
-            self.prices
+            self.prices  # noqa: B018 (read to check the prices now, before any call)
         except price_data.PricesError as e:
             raise PolicyValidationError("%s: %s" % (COST_FILTER, e)) from None
         return self
@@ -104,18 +116,29 @@ class FlowLogCost(Filter):
     def settings(self):
         """What the evidence says the VPCs were measured and priced under."""
         given = self.data.get("prices")
-        return {"days": self.data.get("days", DEFAULT_DAYS), "over": self.data.get("over"),
-                "prices": "package" if given is None else "policy" if isinstance(given, dict)
-                else given}
+        return {
+            "days": self.data.get("days", DEFAULT_DAYS),
+            "over": self.data.get("over"),
+            "prices": "package"
+            if given is None
+            else "policy"
+            if isinstance(given, dict)
+            else given,
+        }
 
     def context(self):
         """What the cheaper choices depend on beyond the usage: the policy's
         min-retention-days (the strictest of its flow-log-compliance filters) and the
         flow-log-analytics keys its actions use."""
-        minimums = [f.rules.min_retention_days for f in self.manager.iter_filters()
-                    if isinstance(f, FlowLogCompliance)]
-        return {"min-retention-days": max((m for m in minimums if m), default=None),
-                "analytics": sorted(analytics_in_use(self.manager))}
+        minimums = [
+            f.rules.min_retention_days
+            for f in self.manager.iter_filters()
+            if isinstance(f, FlowLogCompliance)
+        ]
+        return {
+            "min-retention-days": max((m for m in minimums if m), default=None),
+            "analytics": sorted(analytics_in_use(self.manager)),
+        }
 
     def process(self, resources, event=None):
         account = Account.of(self.manager)
@@ -125,19 +148,28 @@ class FlowLogCost(Filter):
             vpcs = owned_vpcs(self.manager, resources)
             measurement = measure(self.manager, vpcs, self.settings["days"], now)
         except Exception as e:
-            self.write(now, cause=str(e) if isinstance(e, VpcFlowError)
-                       else "%s: %s" % (type(e).__name__, e))
+            self.write(
+                now,
+                cause=str(e) if isinstance(e, VpcFlowError) else "%s: %s" % (type(e).__name__, e),
+            )
             raise
         context = self.context()
         groups, records, figures = price_account_region(
-            measurement.groups, measurement.vpcs, self.prices, account.region, context)
+            measurement.groups, measurement.vpcs, self.prices, account.region, context
+        )
         names = {v["VpcId"]: name_tag(v) for v in vpcs}
         for vpc in vpcs:
             vpc[COST] = records[vpc["VpcId"]]
-        self.write(now, vpcs=[dict(entry, name=names[entry["vpc-id"]],
-                                   cost=records[entry["vpc-id"]])
-                              for entry in measurement.vpcs],
-                   groups=groups, context=context, totals=figures)
+        self.write(
+            now,
+            vpcs=[
+                dict(entry, name=names[entry["vpc-id"]], cost=records[entry["vpc-id"]])
+                for entry in measurement.vpcs
+            ],
+            groups=groups,
+            context=context,
+            totals=figures,
+        )
         self.fail_on(measurement, len(vpcs), account)
         over = self.data.get("over")
         if over is None:
@@ -147,12 +179,22 @@ class FlowLogCost(Filter):
     def write(self, now, vpcs=(), groups=(), context=None, totals=None, cause=None):
         start, end = window(self.settings["days"], now)
         region = Account.of(self.manager).region
-        write_output(self.manager, COST_FILE, {
-            "settings": self.settings, "status": "not-measured" if cause else "measured",
-            "cause": cause, "window": {"start": start.isoformat(), "end": end.isoformat()},
-            "prices": price_data.for_region(self.prices, region), "context": context,
-            "log-groups": list(groups), "vpcs": list(vpcs), "totals": totals,
-        }, stamp=run_header)
+        write_output(
+            self.manager,
+            COST_FILE,
+            {
+                "settings": self.settings,
+                "status": "not-measured" if cause else "measured",
+                "cause": cause,
+                "window": {"start": start.isoformat(), "end": end.isoformat()},
+                "prices": price_data.for_region(self.prices, region),
+                "context": context,
+                "log-groups": list(groups),
+                "vpcs": list(vpcs),
+                "totals": totals,
+            },
+            stamp=run_header,
+        )
 
     @staticmethod
     def fail_on(measurement, count, account):
@@ -161,14 +203,25 @@ class FlowLogCost(Filter):
         naming it and the VPCs it left unmeasured."""
         failed = sorted({vpc_id for vpc_id, _why in measurement.failures})
         if measurement.refused:
-            log.error("%s %s/%s: %s", COST_FILTER, account.account_id, account.region,
-                      measurement.refused)
-            raise CostNotMeasured("%s could not measure %d of %d VPCs in %s/%s: %s; not "
-                                  "measured: %s" % (
-                                      COST_FILTER, len(failed), count, account.account_id,
-                                      account.region, measurement.refused, ", ".join(failed)))
+            log.error(
+                "%s %s/%s: %s", COST_FILTER, account.account_id, account.region, measurement.refused
+            )
+            raise CostNotMeasured(
+                "%s could not measure %d of %d VPCs in %s/%s: %s; not "
+                "measured: %s"
+                % (
+                    COST_FILTER,
+                    len(failed),
+                    count,
+                    account.account_id,
+                    account.region,
+                    measurement.refused,
+                    ", ".join(failed),
+                )
+            )
         for vpc_id, why in measurement.failures:
             log.error("%s %s: %s", COST_FILTER, vpc_id, why)
         if failed:
-            raise CostNotMeasured(failed_vpcs(COST_FILTER, "could not measure",
-                                              measurement.failures, count, account))
+            raise CostNotMeasured(
+                failed_vpcs(COST_FILTER, "could not measure", measurement.failures, count, account)
+            )

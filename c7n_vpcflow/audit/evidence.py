@@ -10,6 +10,7 @@ versions, and the format. The files' schemas are in c7n_vpcflow/schemas/.
 Each file is written by its owner only: the verdicts by the filter, the results by
 enable-flow-logs, the plans by the filter under --dryrun.
 """
+
 from datetime import datetime, timezone
 
 from c7n.policy import PullMode
@@ -19,9 +20,11 @@ from c7n.version import version as custodian_version
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.vocabulary import EVIDENCE_FORMAT
 
+
 def _plugin_version():
     # Read when writing: the package's __init__ is still running when this module loads.
     from c7n_vpcflow import __version__
+
     return __version__
 
 

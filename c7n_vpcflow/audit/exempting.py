@@ -21,6 +21,7 @@ only when some VPC is non-compliant (see unused), each non-compliant VPC says wh
 unused (c7n:vpc-unused). The listing names unused VPCs for their owners; when it fails the
 run says so once and records them as not looked up (null), judging the rest as usual.
 """
+
 import logging
 from datetime import datetime, timezone
 
@@ -49,8 +50,7 @@ class RegisterRefused(VpcFlowError):
 def run_day(manager):
     """The day (UTC) a run judges exemptions on: that of its start, else today."""
     start = getattr(manager.ctx, "start_time", None)
-    moment = datetime.fromtimestamp(start, timezone.utc) if start else datetime.now(
-        timezone.utc)
+    moment = datetime.fromtimestamp(start, timezone.utc) if start else datetime.now(timezone.utc)
     return moment.date()
 
 
@@ -66,27 +66,36 @@ def check_register(manager, data):
         check_lambda_packages(manager, location)
     from c7n_vpcflow.audit.register import RegisterError
     from c7n_vpcflow.audit.register_source import load_register, s3_object
+
     try:
         unfilled = names_in(location)
     except TemplateError as e:
-        raise PolicyValidationError(str(RegisterError(location, str(e))))
+        raise PolicyValidationError(str(RegisterError(location, str(e)))) from None
     if is_s3(location):
         if not unfilled:
             try:
                 s3_object(location)
             except RegisterError as e:
-                raise PolicyValidationError(str(e))
+                raise PolicyValidationError(str(e)) from None
         return
     if unfilled:
-        return      # validated without the run's variables: the run reads it
+        return  # validated without the run's variables: the run reads it
     if in_lambda:
-        raise PolicyValidationError(str(RegisterError(location, (
-            "policy %s runs as a Lambda function, which has no checkout: name an S3 object "
-            "(s3://bucket/key)" % manager.data.get("name")))))
+        raise PolicyValidationError(
+            str(
+                RegisterError(
+                    location,
+                    (
+                        "policy %s runs as a Lambda function, which has no checkout: "
+                        "name an S3 object (s3://bucket/key)" % manager.data.get("name")
+                    ),
+                )
+            )
+        )
     try:
         load_register(location, run_day(manager), max_days=max_days(data))
     except RegisterError as e:
-        raise PolicyValidationError(str(e))
+        raise PolicyValidationError(str(e)) from None
 
 
 def check_lambda_packages(manager, location):
@@ -96,9 +105,9 @@ def check_lambda_packages(manager, location):
     if missing:
         raise PolicyValidationError(
             "exemption register %s: policy %s runs as a Lambda function whose archive needs "
-            "%s to read it: its mode must have packages: [%s]" % (
-                location, manager.data.get("name"), ", ".join(missing),
-                ", ".join(REGISTER_PACKAGES)))
+            "%s to read it: its mode must have packages: [%s]"
+            % (location, manager.data.get("name"), ", ".join(missing), ", ".join(REGISTER_PACKAGES))
+        )
 
 
 def register_permissions(location):
@@ -119,6 +128,7 @@ def read_register(manager, data):
         return None
     from c7n_vpcflow.audit.register import RegisterError
     from c7n_vpcflow.audit.register_source import load_register
+
     client = local_session(manager.session_factory).client("s3") if is_s3(location) else None
     try:
         return load_register(location, run_day(manager), client, max_days(data))
@@ -130,8 +140,12 @@ def register_record(register):
     """The register as the verdict file names it."""
     if register is None:
         return None
-    return {"location": register.location, "sha256": register.sha256,
-            "version-id": register.version_id, "entries": len(register.exemptions)}
+    return {
+        "location": register.location,
+        "sha256": register.sha256,
+        "version-id": register.version_id,
+        "entries": len(register.exemptions),
+    }
 
 
 def apply_register(vpcs, register, account, day):
@@ -158,8 +172,12 @@ def mark_unused(manager, vpcs):
     try:
         unused = unused_vpcs(client, [v["VpcId"] for v in non_compliant])
     except InterfaceListingFailed as e:
-        log.warning("%s/%s: which non-compliant VPCs are unused is not known (%s)",
-                    manager.config.account_id, manager.config.region, e)
+        log.warning(
+            "%s/%s: which non-compliant VPCs are unused is not known (%s)",
+            manager.config.account_id,
+            manager.config.region,
+            e,
+        )
         unused = None
     for vpc in non_compliant:
         vpc[UNUSED] = None if unused is None else vpc["VpcId"] in unused

@@ -11,6 +11,7 @@ non-compliant VPC under a current exemption is exempt (its violations kept), und
 expired one it stays non-compliant with the reason exemption-expired beside its real
 ones; a compliant VPC stays compliant and its exemption is unneeded.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from typing import Optional
@@ -21,6 +22,7 @@ from c7n_vpcflow.vocabulary import EXEMPTION_EXPIRED, ExemptionStatus
 @dataclass(frozen=True)
 class Exemption:
     """One entry of the register: `entry` its position (from 1), `line` where it starts."""
+
     entry: int
     line: int
     vpc_id: str
@@ -32,15 +34,18 @@ class Exemption:
     ticket: Optional[str] = None
 
     def applies_to(self, vpc_id, account_id, region):
-        return vpc_id == self.vpc_id and self.account_id in (None, account_id) \
+        return (
+            vpc_id == self.vpc_id
+            and self.account_id in (None, account_id)
             and self.region in (None, region)
+        )
 
     def overlaps(self, other):
         """Whether both could apply to the same VPC (an absent account or region: any)."""
         return self.vpc_id == other.vpc_id and all(
             mine is None or theirs is None or mine == theirs
-            for mine, theirs in ((self.account_id, other.account_id),
-                                 (self.region, other.region)))
+            for mine, theirs in ((self.account_id, other.account_id), (self.region, other.region))
+        )
 
     def current_on(self, day):
         return day <= self.expires
@@ -48,10 +53,16 @@ class Exemption:
     def record(self):
         """The entry as the evidence names it: the register's own keys (absent ones None)
         and its position in the register."""
-        return {"vpc-id": self.vpc_id, "account-id": self.account_id, "region": self.region,
-                "reason": self.reason, "approved-by": self.approved_by,
-                "ticket": self.ticket, "expires": self.expires.isoformat(),
-                "entry": self.entry}
+        return {
+            "vpc-id": self.vpc_id,
+            "account-id": self.account_id,
+            "region": self.region,
+            "reason": self.reason,
+            "approved-by": self.approved_by,
+            "ticket": self.ticket,
+            "expires": self.expires.isoformat(),
+            "entry": self.entry,
+        }
 
 
 def is_s3(location):
@@ -74,8 +85,10 @@ class Register:
 
     def exemption_for(self, vpc_id, account_id, region):
         """The entry that applies to the VPC in the account-region, or None."""
-        return next((e for e in self._by_vpc.get(vpc_id, ())
-                     if e.applies_to(vpc_id, account_id, region)), None)
+        return next(
+            (e for e in self._by_vpc.get(vpc_id, ()) if e.applies_to(vpc_id, account_id, region)),
+            None,
+        )
 
 
 def exemption_status(exemption, violations, today):

@@ -1,4 +1,5 @@
 """The `flow-log-compliance` filter on aws.vpc (CIS AWS Foundations 3.7)."""
+
 import logging
 
 from c7n.filters import Filter
@@ -7,8 +8,16 @@ from c7n.utils import type_schema
 
 from c7n_vpcflow.account import Account, confirm_account
 from c7n_vpcflow.audit.exempting import (
-    EXEMPTIONS_KEY, MAX_DAYS_KEY, apply_register, check_register, mark_unused, read_register,
-    register_permissions, register_record, run_day)
+    EXEMPTIONS_KEY,
+    MAX_DAYS_KEY,
+    apply_register,
+    check_register,
+    mark_unused,
+    read_register,
+    register_permissions,
+    register_record,
+    run_day,
+)
 from c7n_vpcflow.audit.handoff import log_groups_needed, plan_dry_run
 from c7n_vpcflow.audit.inventory import gather, owned_vpcs
 from c7n_vpcflow.audit.judge import Rules, judgement
@@ -16,7 +25,13 @@ from c7n_vpcflow.audit.variables import Variables, check_mode
 from c7n_vpcflow.audit.verdicts import verdict_record, write_verdicts
 from c7n_vpcflow.errors import VpcFlowError
 from c7n_vpcflow.vocabulary import (
-    DESTINATION_TYPES, FILTER, MAX_EXEMPTION_DAYS, RETENTION_DAYS, TRAFFIC_TYPES, VIOLATIONS)
+    DESTINATION_TYPES,
+    FILTER,
+    MAX_EXEMPTION_DAYS,
+    RETENTION_DAYS,
+    TRAFFIC_TYPES,
+    VIOLATIONS,
+)
 
 log = logging.getLogger("custodian.vpcflow")
 
@@ -84,40 +99,58 @@ class FlowLogCompliance(Filter):
 
     schema = type_schema(
         FILTER,
-        match={"enum": ["non-compliant", "compliant", "all"], "default": "non-compliant",
-               "description": "Which VPCs the filter keeps (all: every VPC judged, e.g. "
-                              "for flow-log-finding)."},
+        match={
+            "enum": ["non-compliant", "compliant", "all"],
+            "default": "non-compliant",
+            "description": "Which VPCs the filter keeps (all: every VPC judged, e.g. "
+            "for flow-log-finding).",
+        },
         **{
             "traffic-types": {
-                "type": "array", "minItems": 1, "uniqueItems": True,
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
                 "items": {"enum": list(TRAFFIC_TYPES)},
                 "default": sorted(Rules().traffic_types),
-                "description": "Traffic types a flow log must capture to count."},
+                "description": "Traffic types a flow log must capture to count.",
+            },
             "min-retention-days": {
                 "enum": list(RETENTION_DAYS),
                 "description": "Minimum retention of the flow log's CloudWatch log group, one "
-                               "of CloudWatch's retention periods (never-expire counts as "
-                               "enough); not checked when absent."},
+                "of CloudWatch's retention periods (never-expire counts as "
+                "enough); not checked when absent.",
+            },
             "destination-types": {
-                "type": "array", "minItems": 1, "uniqueItems": True,
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
                 "items": {"enum": list(DESTINATION_TYPES)},
-                "description": "Destination types that count; any when absent."},
+                "description": "Destination types that count; any when absent.",
+            },
             EXEMPTIONS_KEY: {
-                "type": "string", "minLength": 1,
+                "type": "string",
+                "minLength": 1,
                 "description": "The exemption register: a YAML file's path or an S3 object "
-                               "(s3://bucket/key[?versionId=...]); policy variables allowed. "
-                               "Checked whole before any VPC is judged (a local file when "
-                               "the policy is validated); none when absent."},
+                "(s3://bucket/key[?versionId=...]); policy variables allowed. "
+                "Checked whole before any VPC is judged (a local file when "
+                "the policy is validated); none when absent.",
+            },
             MAX_DAYS_KEY: {
-                "type": "integer", "minimum": 1, "default": MAX_EXEMPTION_DAYS,
+                "type": "integer",
+                "minimum": 1,
+                "default": MAX_EXEMPTION_DAYS,
                 "description": "How many days after the run an exemption may expire at "
-                               "most; a register with a later expiry is refused."},
-        }
+                "most; a register with a later expiry is refused.",
+            },
+        },
     )
     schema_alias = False
     _shared = ()
-    permissions = ("ec2:DescribeFlowLogs", "logs:DescribeLogGroups",
-                   "ec2:DescribeNetworkInterfaces")
+    permissions = (
+        "ec2:DescribeFlowLogs",
+        "logs:DescribeLogGroups",
+        "ec2:DescribeNetworkInterfaces",
+    )
 
     def validate(self):
         check_mode(self.manager, Variables.of(self.manager))
@@ -133,8 +166,11 @@ class FlowLogCompliance(Filter):
     def settings(self):
         """Every key the filter judges by, defaults filled in (None: not checked): what its
         verdict says it was judged under."""
-        return {key: self.data.get(key, spec.get("default"))
-                for key, spec in self.schema["properties"].items() if key != "type"}
+        return {
+            key: self.data.get(key, spec.get("default"))
+            for key, spec in self.schema["properties"].items()
+            if key != "type"
+        }
 
     @property
     def rules(self):
@@ -165,9 +201,12 @@ class FlowLogCompliance(Filter):
             inventory = gather(self.manager, vpcs, set().union(*needed.values()))
         except Exception as e:
             # The account-region's evidence says it was not judged, and why.
-            write_verdicts(self.manager, self.settings, register_record(register),
-                           cause=str(e) if isinstance(e, VpcFlowError)
-                           else "%s: %s" % (type(e).__name__, e))
+            write_verdicts(
+                self.manager,
+                self.settings,
+                register_record(register),
+                cause=str(e) if isinstance(e, VpcFlowError) else "%s: %s" % (type(e).__name__, e),
+            )
             raise
         rules = self.rules
         for vpc in vpcs:
@@ -175,14 +214,17 @@ class FlowLogCompliance(Filter):
         apply_register(vpcs, register, Account.of(self.manager), run_day(self.manager))
         mark_unused(self.manager, vpcs)
         match = self.data.get("match", "non-compliant")
-        matched = [v for v in vpcs
-                   if match == "all" or (not v[VIOLATIONS]) == (match == "compliant")]
+        matched = [
+            v for v in vpcs if match == "all" or (not v[VIOLATIONS]) == (match == "compliant")
+        ]
         judged_ids = {v["VpcId"] for v in vpcs}
         self._shared = tuple(v for v in resources if v["VpcId"] not in judged_ids)
         write_verdicts(
-            self.manager, self.settings, register_record(register),
+            self.manager,
+            self.settings,
+            register_record(register),
             judged=[verdict_record(v) for v in vpcs],
-            shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")}
-                    for v in self._shared])
+            shared=[{"vpc-id": v["VpcId"], "owner-id": v.get("OwnerId")} for v in self._shared],
+        )
         plan_dry_run(self.manager, matched)
         return matched

@@ -18,6 +18,7 @@ planned and every resource it keeps is annotated (raising is the only way to mak
 run` exit non-zero, and under --dryrun no action runs to do it). Custodian then writes no
 resources.json; the filter's flow-log-plan.json holds the plans either way.
 """
+
 import logging
 from dataclasses import dataclass, field
 from typing import Optional
@@ -45,8 +46,9 @@ class WritesToLogGroups:
 def log_groups_needed(manager, vpcs, account):
     """{VPC id: the names of the log groups the policy's actions would write to for it}."""
     asking = [a for a in manager.actions if isinstance(a, WritesToLogGroups)]
-    return {vpc["VpcId"]: set().union(*(a.log_groups_for(vpc, account) for a in asking))
-            for vpc in vpcs}
+    return {
+        vpc["VpcId"]: set().union(*(a.log_groups_for(vpc, account) for a in asking)) for vpc in vpcs
+    }
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class DryRunAnswer:
     id, a rule): (why its plan would fail, or None; what it would do)}, each a line opened
     by `label`, at ERROR when it would fail; `failure`: the message naming each plan that
     would fail, or None."""
+
     action: str
     key: str
     label: str
@@ -68,8 +71,14 @@ class DryRunAnswer:
     def of_vpcs(cls, action, key, label, plans, said, account):
         """The answer of a plan per VPC: the failure names each VPC that would fail."""
         failed = sorted((vpc_id, why) for vpc_id, (why, _doing) in said.items() if why)
-        return cls(action, key, label, plans, said, failed_vpcs(
-            action, "would fail", failed, len(said), account) if failed else None)
+        return cls(
+            action,
+            key,
+            label,
+            plans,
+            said,
+            failed_vpcs(action, "would fail", failed, len(said), account) if failed else None,
+        )
 
 
 def calls_text(calls):
@@ -111,9 +120,17 @@ def plan_dry_run(manager, kept):
         answers.append(answer)
     if not answers:
         return
-    write_output(manager, PLAN_FILE, {"actions": [
-        {"action": a.action, "annotation": a.key, "plans": a.plans, "failure": a.failure}
-        for a in answers]}, stamp=run_header)
+    write_output(
+        manager,
+        PLAN_FILE,
+        {
+            "actions": [
+                {"action": a.action, "annotation": a.key, "plans": a.plans, "failure": a.failure}
+                for a in answers
+            ]
+        },
+        stamp=run_header,
+    )
     failures = [a.failure for a in answers if a.failure]
     if failures:
         raise DryRunFailed("dry run: %s" % "\n".join(failures))
@@ -123,19 +140,31 @@ def say_when_unplanned(manager, action, filter_class):
     """Under --dryrun, warn (once per policy run) when the policy has no `filter_class`
     filter to show `action`'s plan, or when filters after it may drop what it keeps."""
     if not getattr(manager.config, "dryrun", False) or not manager.config.region:
-        return      # not a dry run, or loading the file: said when validated for its region
+        return  # not a dry run, or loading the file: said when validated for its region
     filters = [f for f in manager.iter_filters() if isinstance(f, filter_class)]
     name, filter_name = manager.data.get("name"), filter_class.type
     if not filters:
-        _say_once(manager, (action, "none"),
-                  "%s: --dryrun shows %s's plan on the resources a %s filter keeps, and this "
-                  "policy has none, so nothing is planned; add `- type: %s` to see it",
-                  name, action, filter_name, filter_name)
+        _say_once(
+            manager,
+            (action, "none"),
+            "%s: --dryrun shows %s's plan on the resources a %s filter keeps, and this "
+            "policy has none, so nothing is planned; add `- type: %s` to see it",
+            name,
+            action,
+            filter_name,
+            filter_name,
+        )
     elif not isinstance(manager.filters[-1], filter_class):
-        _say_once(manager, (action, "not last"),
-                  "%s: --dryrun plans %s on the resources the %s filter keeps; the filters "
-                  "after it may drop some of them (put it last for a plan of exactly what the "
-                  "action would get)", name, action, filter_name)
+        _say_once(
+            manager,
+            (action, "not last"),
+            "%s: --dryrun plans %s on the resources the %s filter keeps; the filters "
+            "after it may drop some of them (put it last for a plan of exactly what the "
+            "action would get)",
+            name,
+            action,
+            filter_name,
+        )
 
 
 def _say_once(manager, what, message, *args):
@@ -156,5 +185,6 @@ class UsesLogGroupFeatures:
 
 def analytics_in_use(manager):
     """The flow-log-analytics keys the policy's actions use."""
-    return set().union(*(a.analytics_keys() for a in manager.actions
-                         if isinstance(a, UsesLogGroupFeatures)))
+    return set().union(
+        *(a.analytics_keys() for a in manager.actions if isinstance(a, UsesLogGroupFeatures))
+    )

@@ -7,6 +7,7 @@ page holds 500 groups up to 201 days). Pages come through the botocore paginator
 retry on throttling (audit/paging.py). A group with no data point ingested nothing in the
 window; a query CloudWatch did not answer (its StatusCode says why) is reported as such.
 """
+
 from datetime import datetime, timedelta, timezone
 
 from c7n_vpcflow.audit.paging import pages
@@ -28,10 +29,19 @@ def window(days, now=None):
 
 
 def _query(index, log_group):
-    return {"Id": "g%d" % index, "ReturnData": True, "MetricStat": {
-        "Metric": {"Namespace": "AWS/Logs", "MetricName": "IncomingBytes",
-                   "Dimensions": [{"Name": "LogGroupName", "Value": log_group}]},
-        "Period": DAY, "Stat": "Sum"}}
+    return {
+        "Id": "g%d" % index,
+        "ReturnData": True,
+        "MetricStat": {
+            "Metric": {
+                "Namespace": "AWS/Logs",
+                "MetricName": "IncomingBytes",
+                "Dimensions": [{"Name": "LogGroupName", "Value": log_group}],
+            },
+            "Period": DAY,
+            "Stat": "Sum",
+        },
+    }
 
 
 def incoming_bytes(cloudwatch, log_groups, days, now=None, retry=None):
@@ -40,10 +50,16 @@ def incoming_bytes(cloudwatch, log_groups, days, now=None, retry=None):
     names = sorted(set(log_groups))
     measured, unmeasured = {}, {}
     for first in range(0, len(names), QUERIES_PER_CALL):
-        chunk = names[first:first + QUERIES_PER_CALL]
+        chunk = names[first : first + QUERIES_PER_CALL]
         totals, statuses = {}, {}
-        for page in pages(cloudwatch, "get_metric_data", retry, StartTime=start, EndTime=end,
-                          MetricDataQueries=[_query(i, n) for i, n in enumerate(chunk)]):
+        for page in pages(
+            cloudwatch,
+            "get_metric_data",
+            retry,
+            StartTime=start,
+            EndTime=end,
+            MetricDataQueries=[_query(i, n) for i, n in enumerate(chunk)],
+        ):
             for result in page.get("MetricDataResults", ()):
                 totals[result["Id"]] = totals.get(result["Id"], 0) + sum(result["Values"])
                 statuses[result["Id"]] = result.get("StatusCode", "Complete")

@@ -12,6 +12,7 @@ last '/'):
   otherwise one listing per convention, ceil(P/50) pages (at least one) for the P log
   groups whose names start with the longest prefix the convention's names share.
 """
+
 import logging
 
 from c7n.utils import local_session
@@ -35,14 +36,21 @@ def owned_vpcs(manager, vpcs):
         if account_id and vpc.get("OwnerId") and vpc["OwnerId"] != account_id:
             log.debug(
                 "skipping %s: shared by account %s; only its owner can add flow logs",
-                vpc["VpcId"], vpc["OwnerId"])
+                vpc["VpcId"],
+                vpc["OwnerId"],
+            )
             continue
         owned.append(vpc)
     if vpcs and not owned:
         # Said plainly: a region of shared VPCs only, or a mistyped account id.
-        log.info("%s/%s: all %d VPCs are shared by other accounts (%s) and skipped; "
-                 "only their owners can add flow logs", account_id, manager.config.region,
-                 len(vpcs), ", ".join(sorted({v["OwnerId"] for v in vpcs})))
+        log.info(
+            "%s/%s: all %d VPCs are shared by other accounts (%s) and skipped; "
+            "only their owners can add flow logs",
+            account_id,
+            manager.config.region,
+            len(vpcs),
+            ", ".join(sorted({v["OwnerId"] for v in vpcs})),
+        )
     return owned
 
 
@@ -105,8 +113,9 @@ def gather(manager, vpcs, log_group_names=()):
         return Inventory([])
     wanted = vpc_ids if len(vpc_ids) <= MAX_FILTER_VALUES else None
     flow_logs = _list_flow_logs(manager, wanted)
-    names = set(log_group_names) | {cloudwatch_log_group_name(f) for f in flow_logs
-                                    if f["ResourceId"] in vpc_ids} - {None}
+    names = set(log_group_names) | {
+        cloudwatch_log_group_name(f) for f in flow_logs if f["ResourceId"] in vpc_ids
+    } - {None}
     if not names:
         return Inventory(flow_logs)
     client = local_session(manager.session_factory).client("logs")

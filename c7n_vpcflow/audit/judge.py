@@ -5,14 +5,28 @@ codes (c7n:flow-log-problems); an action weighs those codes by its own conventio
 (`weighed`) instead of judging the flow log again. An action judges by itself, with its own
 rules, only the VPCs of a policy that has no such filter.
 """
+
 from dataclasses import dataclass
 from typing import FrozenSet, Optional
 
 from c7n_vpcflow.audit.inventory import cloudwatch_log_group_name
 from c7n_vpcflow.vocabulary import (
-    ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, DELIVERY_FAILED, DESTINATION_TYPE, FLOW_LOGS,
-    INACTIVE, LOG_GROUP_MISSING, LOG_GROUPS, MISSING, PROBLEMS, REASONS, RETENTION,
-    TRAFFIC_TYPE, VIOLATIONS)
+    ALL_TRAFFIC,
+    CLOUDWATCH,
+    DEFAULT_TRAFFIC_TYPE,
+    DELIVERY_FAILED,
+    DESTINATION_TYPE,
+    FLOW_LOGS,
+    INACTIVE,
+    LOG_GROUP_MISSING,
+    LOG_GROUPS,
+    MISSING,
+    PROBLEMS,
+    REASONS,
+    RETENTION,
+    TRAFFIC_TYPE,
+    VIOLATIONS,
+)
 
 
 @dataclass(frozen=True)
@@ -78,8 +92,11 @@ def judgement(vpc_id, inventory, rules, log_group_names=()):
     None; and its reason codes."""
     flow_logs = judge_flow_logs(inventory.flow_logs_for(vpc_id), inventory.log_groups, rules)
     names = set(log_group_names) | {cloudwatch_log_group_name(f) for f in flow_logs} - {None}
-    return {FLOW_LOGS: flow_logs, LOG_GROUPS: inventory.described(names),
-            VIOLATIONS: violations(flow_logs)}
+    return {
+        FLOW_LOGS: flow_logs,
+        LOG_GROUPS: inventory.described(names),
+        VIOLATIONS: violations(flow_logs),
+    }
 
 
 def weighed(flow_log, traffic_types, ignored=()):

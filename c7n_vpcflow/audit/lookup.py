@@ -14,6 +14,7 @@ the account-region) shows it on the first page, with names it was not asked for:
 lookup then warns and lists the remaining names by convention instead, so nothing is
 misjudged and the emulator pays one call more than AWS, not a listing of the account.
 """
+
 import logging
 import math
 import os
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 
 def convention(name):
     """The naming convention `name` follows: its path up to the last '/'."""
-    head = name[:name.rfind("/") + 1]
+    head = name[: name.rfind("/") + 1]
     return head if head.strip("/") else name
 
 
@@ -44,6 +45,7 @@ def convention_prefixes(names):
 @dataclass(frozen=True)
 class LookupPlan:
     """Either prefixed listings or exact lookups (chunks of at most 50 names)."""
+
     prefixes: tuple = ()
     chunks: tuple = ()
 
@@ -56,15 +58,20 @@ def plan_lookup(names):
     prefixes = convention_prefixes(names)
     exact_calls = math.ceil(len(names) / PAGE_SIZE)
     if exact_calls < len(prefixes):
-        return LookupPlan(chunks=tuple(tuple(names[i:i + PAGE_SIZE])
-                                       for i in range(0, len(names), PAGE_SIZE)))
+        return LookupPlan(
+            chunks=tuple(tuple(names[i : i + PAGE_SIZE]) for i in range(0, len(names), PAGE_SIZE))
+        )
     return LookupPlan(prefixes=tuple(prefixes))
 
 
 def listed_under(client, prefixes):
-    return [group for prefix in prefixes
-            for page in pages(client, "describe_log_groups", logGroupNamePrefix=prefix)
-            for group in page.get("logGroups", ()) if group["logGroupName"].startswith(prefix)]
+    return [
+        group
+        for prefix in prefixes
+        for page in pages(client, "describe_log_groups", logGroupNamePrefix=prefix)
+        for group in page.get("logGroups", ())
+        if group["logGroupName"].startswith(prefix)
+    ]
 
 
 def find_log_groups(client, plan):
@@ -75,8 +82,10 @@ def find_log_groups(client, plan):
         for page in pages(client, "describe_log_groups", logGroupIdentifiers=list(chunk)):
             answered = page.get("logGroups", ())
             if any(group["logGroupName"] not in asked for group in answered):
-                log.warning("DescribeLogGroups ignored logGroupIdentifiers (answered names "
-                            "not asked for; an emulator?): listing by naming convention")
+                log.warning(
+                    "DescribeLogGroups ignored logGroupIdentifiers (answered names "
+                    "not asked for; an emulator?): listing by naming convention"
+                )
                 rest = [name for names in plan.chunks[index:] for name in names]
                 return found + listed_under(client, convention_prefixes(rest))
             found += answered

@@ -6,12 +6,12 @@ flow log and log group a telemetry rule creates ``CloudWatchTelemetryRuleManaged
 DescribeLogGroups returns no tags, so a log group is known to be the rule's through the
 flow logs that write to it (the rule creates both together).
 """
+
 from c7n_vpcflow.vocabulary import C7N_VPCFLOW, OTHER, OUR_TAG, TELEMETRY_RULE, TELEMETRY_TAG
 
 
 def tag_value(resource, key):
-    return next((t.get("Value") for t in resource.get("Tags") or () if t.get("Key") == key),
-                None)
+    return next((t.get("Value") for t in resource.get("Tags") or () if t.get("Key") == key), None)
 
 
 def managed_by(flow_log):

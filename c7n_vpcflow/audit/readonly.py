@@ -5,6 +5,7 @@ it outlives the policy run that might change it. So the package keeps none that 
 (tests/test_module_state.py holds every module to it); a JSON Schema fragment is read-only
 here and copied into plain dicts and lists where Custodian's schema or jsonschema takes it.
 """
+
 from types import MappingProxyType
 
 

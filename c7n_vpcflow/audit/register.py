@@ -14,6 +14,7 @@ absent one means any, so it overlaps every value).
 Every problem is one line naming the register, then the entry (its position from 1, its
 vpc-id and line) and the key; the first problem in the file's order is the one said.
 """
+
 import json
 from datetime import date
 from functools import lru_cache
@@ -24,11 +25,13 @@ import yaml
 
 from c7n_vpcflow.audit.exemptions import Exemption
 from c7n_vpcflow.vocabulary import MAX_EXEMPTION_DAYS  # noqa: F401 (the default, said here)
+
 SCHEMA_FILE = "exemptions.schema.json"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-LONGEST_VALUE = 60     # characters of a wrong value shown in its problem
-WHAT_A_REGISTER_IS = "a register is a mapping whose key exemptions lists the entries " \
-                     "(exemptions: [] for none)"
+LONGEST_VALUE = 60  # characters of a wrong value shown in its problem
+WHAT_A_REGISTER_IS = (
+    "a register is a mapping whose key exemptions lists the entries (exemptions: [] for none)"
+)
 
 
 class RegisterError(ValueError):
@@ -44,8 +47,11 @@ class RegisterLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             raise yaml.composer.ComposerError(
-                None, None, "an alias (*name): write each entry out in full",
-                self.peek_event().start_mark)
+                None,
+                None,
+                "an alias (*name): write each entry out in full",
+                self.peek_event().start_mark,
+            )
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
@@ -55,14 +61,16 @@ class RegisterLoader(yaml.SafeLoader):
                 continue
             if key.value in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, "%s given twice in one mapping" % key.value, key.start_mark)
+                    None, None, "%s given twice in one mapping" % key.value, key.start_mark
+                )
             seen.add(key.value)
         return super().construct_mapping(node, deep)
 
 
 RegisterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP_TAG]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @lru_cache(maxsize=None)
@@ -87,8 +95,10 @@ def schema_errors(document):
     try:
         validator()(document)
     except fastjsonschema.JsonSchemaValuesException as e:
-        return [([int(step) if step.isdigit() else step for step in error.path[1:]], error)
-                for error in e.errors]
+        return [
+            ([int(step) if step.isdigit() else step for step in error.path[1:]], error)
+            for error in e.errors
+        ]
     return []
 
 
@@ -100,17 +110,27 @@ def read_yaml(text):
         document = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
-    items = next((value.value for key, value in node.value
-                  if key.value == "exemptions" and isinstance(value, yaml.SequenceNode)),
-                 []) if isinstance(node, yaml.MappingNode) else []
+    items = (
+        next(
+            (
+                value.value
+                for key, value in node.value
+                if key.value == "exemptions" and isinstance(value, yaml.SequenceNode)
+            ),
+            [],
+        )
+        if isinstance(node, yaml.MappingNode)
+        else []
+    )
     return document, [item.start_mark.line + 1 for item in items]
 
 
 def yaml_problem(error):
     mark = getattr(error, "problem_mark", None)
-    return "not valid YAML: %s%s" % ("line %d: " % (mark.line + 1) if mark else "",
-                                     " ".join(str(getattr(error, "problem", None)
-                                                  or error).split()))
+    return "not valid YAML: %s%s" % (
+        "line %d: " % (mark.line + 1) if mark else "",
+        " ".join(str(getattr(error, "problem", None) or error).split()),
+    )
 
 
 def entry_name(number, vpc_id, line):
@@ -127,7 +147,7 @@ def unchecked_entry_name(document, lines, index):
 def text_of(value):
     """A wrong value as a problem shows it: quoted if text, cut short to keep one line."""
     text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= LONGEST_VALUE else text[:LONGEST_VALUE - 3] + "..."
+    return text if len(text) <= LONGEST_VALUE else text[: LONGEST_VALUE - 3] + "..."
 
 
 def key_problem(path, error):
@@ -135,16 +155,21 @@ def key_problem(path, error):
     entry = entry_schema()
     if error.rule == "required":
         return "%s: missing (required)" % next(
-            key for key in entry["required"] if key not in error.value)
+            key for key in entry["required"] if key not in error.value
+        )
     if error.rule == "additionalProperties":
         return "%s: not a key of an exemption (its keys: %s)" % (
             next(key for key in error.value if key not in entry["properties"]),
-            ", ".join(entry["properties"]))
+            ", ".join(entry["properties"]),
+        )
     if error.rule == "type" and len(path) == 2:
         return "not a mapping of %s" % ", ".join(entry["properties"])
     key = path[2]
-    return "%s: %s: expected %s" % (key, text_of(error.value),
-                                    entry["properties"][key]["description"])
+    return "%s: %s: expected %s" % (
+        key,
+        text_of(error.value),
+        entry["properties"][key]["description"],
+    )
 
 
 def schema_problem(document, lines):
@@ -158,24 +183,32 @@ def schema_problem(document, lines):
         path = found[0]
         index = path[1] if len(path) > 1 else -1
         return index, keys.index(path[2]) if len(path) > 2 else -1
+
     path, error = min(errors, key=place)
     if not path:
         if error.rule == "additionalProperties":
-            return "%s: not a key of a register: %s" % (next(
-                key for key in document if key != "exemptions"), WHAT_A_REGISTER_IS)
+            return "%s: not a key of a register: %s" % (
+                next(key for key in document if key != "exemptions"),
+                WHAT_A_REGISTER_IS,
+            )
         return "not a register: %s" % WHAT_A_REGISTER_IS
     if len(path) == 1:
         return "exemptions: not a list of entries"
-    return "%s: %s" % (unchecked_entry_name(document, lines, path[1]),
-                       key_problem(path, error))
+    return "%s: %s" % (unchecked_entry_name(document, lines, path[1]), key_problem(path, error))
 
 
 def exemption_of(entry, number, line):
     return Exemption(
-        entry=number, line=line, vpc_id=entry["vpc-id"], reason=entry["reason"],
-        approved_by=entry["approved-by"], expires=date.fromisoformat(entry["expires"]),
-        account_id=entry.get("account-id"), region=entry.get("region"),
-        ticket=entry.get("ticket"))
+        entry=number,
+        line=line,
+        vpc_id=entry["vpc-id"],
+        reason=entry["reason"],
+        approved_by=entry["approved-by"],
+        expires=date.fromisoformat(entry["expires"]),
+        account_id=entry.get("account-id"),
+        region=entry.get("region"),
+        ticket=entry.get("ticket"),
+    )
 
 
 def name(exemption):
@@ -188,17 +221,22 @@ def rule_problem(exemptions, today, max_days):
     for exemption in exemptions:
         days = (exemption.expires - today).days
         if days > max_days:
-            return "%s: expires: %s is %d days after this run (%s): at most %d " \
-                   "(max-exemption-days)" % (name(exemption), exemption.expires, days,
-                                             today, max_days)
-        other = next((e for e in earlier.get(exemption.vpc_id, ()) if e.overlaps(exemption)),
-                     None)
+            return (
+                "%s: expires: %s is %d days after this run (%s): at most %d "
+                "(max-exemption-days)" % (name(exemption), exemption.expires, days, today, max_days)
+            )
+        other = next((e for e in earlier.get(exemption.vpc_id, ()) if e.overlaps(exemption)), None)
         if other is not None:
-            return "%s: vpc-id: %s also applies to it in account %s, region %s: one " \
-                   "entry per VPC" % (
-                       name(exemption), name(other),
-                       exemption.account_id or other.account_id or "any",
-                       exemption.region or other.region or "any")
+            return (
+                "%s: vpc-id: %s also applies to it in account %s, region %s: one "
+                "entry per VPC"
+                % (
+                    name(exemption),
+                    name(other),
+                    exemption.account_id or other.account_id or "any",
+                    exemption.region or other.region or "any",
+                )
+            )
         earlier.setdefault(exemption.vpc_id, []).append(exemption)
     return None
 
@@ -209,12 +247,13 @@ def parse_register(text, location, today, max_days=MAX_EXEMPTION_DAYS):
     try:
         document, lines = read_yaml(text)
     except yaml.YAMLError as e:
-        raise RegisterError(location, yaml_problem(e))
+        raise RegisterError(location, yaml_problem(e)) from None
     problem = schema_problem(document, lines)
     if problem:
         raise RegisterError(location, problem)
-    exemptions = [exemption_of(entry, n + 1, lines[n])
-                  for n, entry in enumerate(document["exemptions"])]
+    exemptions = [
+        exemption_of(entry, n + 1, lines[n]) for n, entry in enumerate(document["exemptions"])
+    ]
     problem = rule_problem(exemptions, today, max_days)
     if problem:
         raise RegisterError(location, problem)

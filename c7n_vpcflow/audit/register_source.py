@@ -8,6 +8,7 @@ filter's, from Custodian's session) with one GetObject whose Range asks for at m
 byte more than the limit, so no more than that ever arrives; what was read is recorded by
 its SHA-256 and, for a versioned bucket, the version id S3 returned.
 """
+
 import hashlib
 import re
 from urllib.parse import parse_qs, urlparse
@@ -22,7 +23,7 @@ from c7n_vpcflow.errors import failed_call
 
 # 1 MiB, about 5,000 entries of 200 bytes: far more than a reviewed register holds.
 MAX_REGISTER_BYTES = 1 << 20
-TOTAL_SIZE = re.compile(r"/(\d+)$")     # Content-Range: bytes 0-1048576/2000000
+TOTAL_SIZE = re.compile(r"/(\d+)$")  # Content-Range: bytes 0-1048576/2000000
 
 
 def s3_object(location):
@@ -38,8 +39,11 @@ def s3_object(location):
 
 
 def too_large(location, size, max_bytes):
-    return RegisterError(location, "%s bytes: at most %d are read" % (
-        size if size is not None else "more than %d" % max_bytes, max_bytes))
+    return RegisterError(
+        location,
+        "%s bytes: at most %d are read"
+        % (size if size is not None else "more than %d" % max_bytes, max_bytes),
+    )
 
 
 def read_local(path, max_bytes):
@@ -47,7 +51,7 @@ def read_local(path, max_bytes):
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as e:
-        raise RegisterError(path, "cannot read it: %s" % (e.strerror or e))
+        raise RegisterError(path, "cannot read it: %s" % (e.strerror or e)) from None
     if len(data) > max_bytes:
         raise too_large(path, None, max_bytes)
     return data, None
@@ -64,8 +68,10 @@ def read_s3(location, client, max_bytes):
             data = body.read(max_bytes + 1)
     except (BotoCoreError, ClientError) as e:
         if isinstance(e, ClientError) and e.response["Error"].get("Code") == "InvalidRange":
-            return b"", version_id      # S3's answer to a range of an empty object
-        raise RegisterError(location, "cannot read it: %s" % failed_call(client, "get_object", e))
+            return b"", version_id  # S3's answer to a range of an empty object
+        raise RegisterError(
+            location, "cannot read it: %s" % failed_call(client, "get_object", e)
+        ) from None
     total = TOTAL_SIZE.search(response.get("ContentRange") or "")
     size = int(total.group(1)) if total else len(data)
     if size > max_bytes:
@@ -74,29 +80,38 @@ def read_s3(location, client, max_bytes):
     return data, version if version and version != "null" else None
 
 
-def load_register(location, today, s3_client=None, max_days=MAX_EXEMPTION_DAYS,
-                  max_bytes=MAX_REGISTER_BYTES):
+def load_register(
+    location, today, s3_client=None, max_days=MAX_EXEMPTION_DAYS, max_bytes=MAX_REGISTER_BYTES
+):
     """The register at `location` (its policy variables filled in), checked for a run on
     `today`; RegisterError naming the first problem, before any call when the location
     itself is wrong."""
     try:
         names = names_in(location)
     except TemplateError as e:
-        raise RegisterError(location, str(e))
+        raise RegisterError(location, str(e)) from None
     if names:
-        raise RegisterError(location, "uses %s, left unfilled: Custodian fills a string "
-                                      "only when it knows every name in it (%s)" % (
-                                          ", ".join("{%s}" % n for n in names), HOW_TO_DEFINE))
+        raise RegisterError(
+            location,
+            "uses %s, left unfilled: Custodian fills a string "
+            "only when it knows every name in it (%s)"
+            % (", ".join("{%s}" % n for n in names), HOW_TO_DEFINE),
+        )
     if is_s3(location):
         data, version_id = read_s3(location, s3_client, max_bytes)
     else:
         data, version_id = read_local(location, max_bytes)
     if not data.strip():
-        raise RegisterError(location, "empty: write exemptions: [] for a register without "
-                                      "exemptions")
+        raise RegisterError(
+            location, "empty: write exemptions: [] for a register without exemptions"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise RegisterError(location, "not UTF-8 text (byte %d)" % e.start)
-    return Register(location, parse_register(text, location, today, max_days),
-                    hashlib.sha256(data).hexdigest(), version_id)
+        raise RegisterError(location, "not UTF-8 text (byte %d)" % e.start) from None
+    return Register(
+        location,
+        parse_register(text, location, today, max_days),
+        hashlib.sha256(data).hexdigest(),
+        version_id,
+    )

@@ -3,6 +3,7 @@
 Shared by every element that takes a template (the log-group name, S3 prefix and bucket,
 ARNs, tag values) and by the rule on policy variables (variables).
 """
+
 import string
 
 TEMPLATE_VARIABLES = ("vpc_id", "vpc_name", "account_id", "region", "partition")
@@ -24,16 +25,18 @@ def parse_template(template):
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as e:
-        raise TemplateError("is not a valid template (%s)" % e)
+        raise TemplateError("is not a valid template (%s)" % e) from None
     for _literal, field, spec, conversion in parts:
         if field is not None and not field.isidentifier():
             raise TemplateError("uses {%s}; variables are plain names such as {vpc_id}" % field)
         if conversion:
-            raise TemplateError("uses a conversion (!%s) on {%s}; write plain {%s}" % (
-                conversion, field, field))
+            raise TemplateError(
+                "uses a conversion (!%s) on {%s}; write plain {%s}" % (conversion, field, field)
+            )
         if spec and field not in DATED:
-            raise TemplateError("uses a format spec (:%s) on {%s}; write plain {%s}" % (
-                spec, field, field))
+            raise TemplateError(
+                "uses a format spec (:%s) on {%s}; write plain {%s}" % (spec, field, field)
+            )
     return [(literal, field) for literal, field, _, _ in parts]
 
 
@@ -53,4 +56,5 @@ def render_template(template, values, key):
     except KeyError as e:
         raise TemplateError(
             "%s %r uses {%s}, which no policy variable defines (pass it with --vars-file "
-            "or c7n-org vars)" % (key, template, e.args[0]))
+            "or c7n-org vars)" % (key, template, e.args[0])
+        ) from None

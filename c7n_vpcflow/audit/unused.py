@@ -8,13 +8,14 @@ account-region: its `vpc-id` filter takes at most 200 values, so the VPCs go in 
 one or the pages end. Calls for N VPCs: none when N is 0; otherwise, per chunk of up to
 200, one page plus one per further 1,000 interfaces read before all of its VPCs showed one.
 """
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 from c7n_vpcflow.audit.inventory import MAX_FILTER_VALUES
 from c7n_vpcflow.audit.paging import pages
 from c7n_vpcflow.errors import failed_call
 
-PAGE_SIZE = 1000    # DescribeNetworkInterfaces' largest MaxResults
+PAGE_SIZE = 1000  # DescribeNetworkInterfaces' largest MaxResults
 
 
 class InterfaceListingFailed(Exception):
@@ -28,15 +29,20 @@ def unused_vpcs(client, vpc_ids, retry=None):
     wanted = sorted(set(vpc_ids))
     used = set()
     for start in range(0, len(wanted), MAX_FILTER_VALUES):
-        chunk = set(wanted[start:start + MAX_FILTER_VALUES])
+        chunk = set(wanted[start : start + MAX_FILTER_VALUES])
         try:
-            for page in pages(client, "describe_network_interfaces", retry,
-                              Filters=[{"Name": "vpc-id", "Values": sorted(chunk)}],
-                              PaginationConfig={"PageSize": PAGE_SIZE}):
+            for page in pages(
+                client,
+                "describe_network_interfaces",
+                retry,
+                Filters=[{"Name": "vpc-id", "Values": sorted(chunk)}],
+                PaginationConfig={"PageSize": PAGE_SIZE},
+            ):
                 used |= {i.get("VpcId") for i in page.get("NetworkInterfaces", ())}
                 if chunk <= used:
                     break
         except (BotoCoreError, ClientError) as e:
             raise InterfaceListingFailed(
-                failed_call(client, "describe_network_interfaces", e)) from None
+                failed_call(client, "describe_network_interfaces", e)
+            ) from None
     return set(wanted) - used

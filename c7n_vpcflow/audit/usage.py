@@ -10,6 +10,7 @@ no volume per VPC there), is not measured, and says why; so is a log group that 
 exist. A group whose bytes CloudWatch did not give (a query it left unanswered, or the call
 refused) is a failure: named with the VPCs that write to it.
 """
+
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -31,6 +32,7 @@ class Measurement:
     what was measured or why not; `failures`: [(VPC id, why)] of groups not measured for a
     reason that is a failure, not a fact of the estate; `refused`: the one line on a
     GetMetricData call that failed (then every group's failure)."""
+
     vpcs: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     failures: list = field(default_factory=list)
@@ -71,13 +73,18 @@ def vpc_entries(vpcs, flow_logs_and_groups):
         if not flow_logs:
             entry["not-measured"] = "no flow log"
         elif not into:
-            entry["not-measured"] = ("its flow logs deliver to %s only: CloudWatch measures "
-                                     "no volume per VPC there" % _destinations_text(elsewhere))
+            entry["not-measured"] = (
+                "its flow logs deliver to %s only: CloudWatch measures "
+                "no volume per VPC there" % _destinations_text(elsewhere)
+            )
         else:
             entry["log-groups"] = sorted(into)
             if elsewhere:
-                entry["not-counted"] = {_destinations_text(elsewhere): (
-                    "CloudWatch measures no volume per VPC for this delivery")}
+                entry["not-counted"] = {
+                    _destinations_text(elsewhere): (
+                        "CloudWatch measures no volume per VPC for this delivery"
+                    )
+                }
         entries.append(entry)
         for name, traffic_types in into.items():
             _group, vpc_ids, types = groups.setdefault(name, (described.get(name), set(), set()))
@@ -108,20 +115,26 @@ def measure(manager, vpcs, days, now):
             unmeasured = dict.fromkeys(existing, measurement.refused)
     for name in sorted(found):
         group, vpc_ids, traffic_types = found[name]
-        record = {"name": name, "vpc-ids": sorted(vpc_ids),
-                  "traffic-types": sorted(traffic_types)}
+        record = {"name": name, "vpc-ids": sorted(vpc_ids), "traffic-types": sorted(traffic_types)}
         if group is None:
             record["not-measured"] = "the log group does not exist"
         elif name in unmeasured:
             record["not-measured"] = unmeasured[name]
-            measurement.failures += [(vpc_id, "log group %s: %s" % (name, unmeasured[name]))
-                                     for vpc_id in sorted(vpc_ids)]
+            measurement.failures += [
+                (vpc_id, "log group %s: %s" % (name, unmeasured[name]))
+                for vpc_id in sorted(vpc_ids)
+            ]
         else:
-            record.update({
-                "ingested-bytes": measured[name], "days": days,
-                "stored-bytes": group.get("storedBytes", 0), "age-days": _age_days(group, now),
-                "log-group-class": group.get("logGroupClass", STANDARD),
-                "retention-days": group.get("retentionInDays")})
+            record.update(
+                {
+                    "ingested-bytes": measured[name],
+                    "days": days,
+                    "stored-bytes": group.get("storedBytes", 0),
+                    "age-days": _age_days(group, now),
+                    "log-group-class": group.get("logGroupClass", STANDARD),
+                    "retention-days": group.get("retentionInDays"),
+                }
+            )
         measurement.groups.append(record)
     measurement.failures.sort()
     return measurement

@@ -14,13 +14,18 @@ may still be given, so it passes. Where a run's variables are known while it val
 none of them defines is refused then, before any AWS call; each run refuses what is left
 before any AWS call of its own (see EnableFlowLogs.process).
 """
+
 from c7n.config import Config
 from c7n.exceptions import PolicyValidationError
 from c7n.policy import Policy, ServerlessExecutionMode
 from c7n.utils import DeferredFormatString, load_file
 
 from c7n_vpcflow.audit.templates import (
-    PER_VPC_VARIABLES, TEMPLATE_VARIABLES, TemplateError, names_in)
+    PER_VPC_VARIABLES,
+    TEMPLATE_VARIABLES,
+    TemplateError,
+    names_in,
+)
 
 # Kept as written by Custodian: it fills them in the member account at run time.
 UNEXPANDED_MODE_KEYS = ("member-role",)
@@ -30,7 +35,8 @@ HOW_TO_DEFINE = "give each a value with --vars-file or in c7n-org's vars"
 def custodian_variables():
     """The names Custodian's variable expansion knows, whatever their value."""
     return frozenset(
-        Policy({"name": "variables", "resource": "aws.vpc"}, Config.empty()).get_variables())
+        Policy({"name": "variables", "resource": "aws.vpc"}, Config.empty()).get_variables()
+    )
 
 
 def deploys_lambda(manager):
@@ -95,8 +101,9 @@ class Variables:
 
     def policy_variables(self, template):
         """The names in `template` that are neither ours nor Custodian's."""
-        return [n for n in names_in(template)
-                if n not in TEMPLATE_VARIABLES and n not in self.custodian]
+        return [
+            n for n in names_in(template) if n not in TEMPLATE_VARIABLES and n not in self.custodian
+        ]
 
     def view(self, template):
         """`template` as Custodian's expansion hands it over: the given variables filled in,
@@ -106,9 +113,12 @@ class Variables:
         if not set(names) <= self._known(names):
             return template
         given = self.given or {}
-        return template.format(**{
-            n: given[n] if n in given and n not in self.custodian else DeferredFormatString(n)
-            for n in names})
+        return template.format(
+            **{
+                n: given[n] if n in given and n not in self.custodian else DeferredFormatString(n)
+                for n in names
+            }
+        )
 
     def problem(self, template, allowed):
         """Why the variables of `template` cannot all be filled, or None; `allowed`: the
@@ -117,18 +127,24 @@ class Variables:
         for name in names:
             if name not in allowed and (name in TEMPLATE_VARIABLES or name in self.custodian):
                 return "cannot use {%s}; allowed here: %s" % (
-                    name, ", ".join("{%s}" % v for v in allowed))
+                    name,
+                    ", ".join("{%s}" % v for v in allowed),
+                )
         others = self.policy_variables(template)
         whole = not set(names) <= self._known(names)
         per_vpc = [n for n in names if n in PER_VPC_VARIABLES]
         if others and whole and per_vpc:
-            return ("uses the policy variable {%s} beside {%s}, which Custodian does not "
-                    "know, so Custodian leaves the whole string unfilled: write {{%s}} for "
-                    "enable-flow-logs to fill" % (others[0], per_vpc[0], per_vpc[0]))
+            return (
+                "uses the policy variable {%s} beside {%s}, which Custodian does not "
+                "know, so Custodian leaves the whole string unfilled: write {{%s}} for "
+                "enable-flow-logs to fill" % (others[0], per_vpc[0], per_vpc[0])
+            )
         undefined = [n for n in others if self.given is not None and n not in self.given]
         if undefined:
             return "uses %s, which no policy variable defines (%s)" % (
-                ", ".join("{%s}" % n for n in undefined), HOW_TO_DEFINE)
+                ", ".join("{%s}" % n for n in undefined),
+                HOW_TO_DEFINE,
+            )
         return None
 
     def mode_problem(self, mode, defaulted=()):
@@ -142,12 +158,14 @@ class Variables:
             try:
                 names = names_in(value)
             except TemplateError:
-                continue    # not a template: Custodian leaves it as it is
+                continue  # not a template: Custodian leaves it as it is
             undefined = [n for n in names if n not in self.custodian and n not in self.given]
             if undefined:
-                return "%s %r uses %s, which no policy variable defines (%s); nothing " \
-                       "was deployed" % (path, value, ", ".join(
-                           "{%s}" % n for n in undefined), HOW_TO_DEFINE)
+                return (
+                    "%s %r uses %s, which no policy variable defines (%s); nothing "
+                    "was deployed"
+                    % (path, value, ", ".join("{%s}" % n for n in undefined), HOW_TO_DEFINE)
+                )
         return None
 
 

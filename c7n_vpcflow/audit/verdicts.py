@@ -1,9 +1,19 @@
 """The filter's verdict file, flow-log-compliance.json: the verdict on every VPC judged,
 compliant or not, under the settings it was judged by, or why nothing was judged."""
+
 from c7n_vpcflow.audit.evidence import run_header, write_output
 from c7n_vpcflow.vocabulary import (
-    CLOUDWATCH, EXEMPTION, FLOW_LOGS, MANAGED_BY, UNUSED, VERDICTS_FILE, VIOLATIONS,
-    ExemptionStatus, Judgement, Verdict)
+    CLOUDWATCH,
+    EXEMPTION,
+    FLOW_LOGS,
+    MANAGED_BY,
+    UNUSED,
+    VERDICTS_FILE,
+    VIOLATIONS,
+    ExemptionStatus,
+    Judgement,
+    Verdict,
+)
 
 
 def name_tag(vpc):
@@ -12,11 +22,14 @@ def name_tag(vpc):
 
 def flow_log_entry(flow_log):
     """A flow log as the verdict file names it: which one, who manages it, where it goes."""
-    return {"id": flow_log["FlowLogId"], "managed-by": flow_log[MANAGED_BY],
-            "status": flow_log.get("FlowLogStatus"),
-            "traffic-type": flow_log.get("TrafficType"),
-            "destination-type": flow_log.get("LogDestinationType", CLOUDWATCH),
-            "destination": flow_log.get("LogGroupName") or flow_log.get("LogDestination")}
+    return {
+        "id": flow_log["FlowLogId"],
+        "managed-by": flow_log[MANAGED_BY],
+        "status": flow_log.get("FlowLogStatus"),
+        "traffic-type": flow_log.get("TrafficType"),
+        "destination-type": flow_log.get("LogDestinationType", CLOUDWATCH),
+        "destination": flow_log.get("LogGroupName") or flow_log.get("LogDestination"),
+    }
 
 
 def verdict_status(vpc):
@@ -47,11 +60,16 @@ def verdict_record(vpc):
 def write_verdicts(manager, settings, register, judged=(), shared=(), cause=None):
     """The verdict on every VPC judged under the filter's `settings` and the exemption
     `register` (its record, or None); with a cause, the account-region was not judged."""
-    write_output(manager, VERDICTS_FILE, {
-        "settings": settings,
-        "status": (Judgement.NOT_JUDGED if cause else Judgement.JUDGED).value,
-        "cause": cause,
-        "register": register,
-        "judged": list(judged),
-        "shared": list(shared),
-    }, stamp=run_header)
+    write_output(
+        manager,
+        VERDICTS_FILE,
+        {
+            "settings": settings,
+            "status": (Judgement.NOT_JUDGED if cause else Judgement.JUDGED).value,
+            "cause": cause,
+            "register": register,
+            "judged": list(judged),
+            "shared": list(shared),
+        },
+        stamp=run_header,
+    )

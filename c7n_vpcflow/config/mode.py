@@ -1,5 +1,6 @@
 """The ``vpc-flow-log-config-rule`` execution mode: the filter's verdicts as an AWS Config
 custom rule, one evaluation per VPC (see c7n_vpcflow.evaluations)."""
+
 import logging
 import re
 from datetime import datetime, timezone
@@ -45,8 +46,11 @@ class ScheduledRuleSource(ConfigRule):
     def get(self, rule_name):
         # The emulator (moto 5.2) answers an unknown name with an empty list where AWS
         # raises NoSuchConfigRuleException; Custodian's own get would fail on [0].
-        rules = resource_exists(self.client.describe_config_rules,
-                                ConfigRuleNames=[rule_name], NotFound="NoSuchConfigRuleException")
+        rules = resource_exists(
+            self.client.describe_config_rules,
+            ConfigRuleNames=[rule_name],
+            NotFound="NoSuchConfigRuleException",
+        )
         return rules["ConfigRules"][0] if rules and rules["ConfigRules"] else None
 
 
@@ -55,8 +59,9 @@ class RuleLambda(PolicyLambda):
 
     def get_events(self, session_factory):
         schedule = self.policy.get_execution_mode().schedule
-        return [ScheduledRuleSource(dict(self.policy.data["mode"], schedule=schedule),
-                                    session_factory)]
+        return [
+            ScheduledRuleSource(dict(self.policy.data["mode"], schedule=schedule), session_factory)
+        ]
 
 
 @execution.register(CONFIG_RULE_MODE)
@@ -93,9 +98,13 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
                 match: all
     """
 
-    schema = type_schema(CONFIG_RULE_MODE, schedule={"anyOf": [
-        {"enum": list(SCHEDULES)}, {"type": "string", "pattern": VARIABLE.pattern}]},
-        rinherit=LambdaMode.schema)
+    schema = type_schema(
+        CONFIG_RULE_MODE,
+        schedule={
+            "anyOf": [{"enum": list(SCHEDULES)}, {"type": "string", "pattern": VARIABLE.pattern}]
+        },
+        rinherit=LambdaMode.schema,
+    )
     permissions = ("config:PutEvaluations", "config:GetComplianceDetailsByConfigRule")
     # Keys of the mode that may hold a policy variable no variable fills: the default then.
     defaulted_keys = ("schedule",)
@@ -113,20 +122,30 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
         LambdaMode.validate(self)
         name, data = self.policy.name, self.policy.data
         if self.policy.resource_type not in ("aws.vpc", "vpc"):
-            raise PolicyValidationError("policy:%s mode %s is for aws.vpc, not %s" % (
-                name, CONFIG_RULE_MODE, data["resource"]))
+            raise PolicyValidationError(
+                "policy:%s mode %s is for aws.vpc, not %s"
+                % (name, CONFIG_RULE_MODE, data["resource"])
+            )
         if self.schedule not in SCHEDULES:
-            raise PolicyValidationError("policy:%s mode %s: schedule %r is not one of %s" % (
-                name, CONFIG_RULE_MODE, self.schedule, ", ".join(SCHEDULES)))
+            raise PolicyValidationError(
+                "policy:%s mode %s: schedule %r is not one of %s"
+                % (name, CONFIG_RULE_MODE, self.schedule, ", ".join(SCHEDULES))
+            )
         if data["mode"].get("pattern"):
-            raise PolicyValidationError("policy:%s mode %s: AWS Config does not filter "
-                                        "events by pattern" % (name, CONFIG_RULE_MODE))
+            raise PolicyValidationError(
+                "policy:%s mode %s: AWS Config does not filter "
+                "events by pattern" % (name, CONFIG_RULE_MODE)
+            )
         filters = self.policy.resource_manager.filters
-        if not (len(filters) == 1 and isinstance(filters[0], FlowLogCompliance)
-                and filters[0].settings["match"] == "all"):
+        if not (
+            len(filters) == 1
+            and isinstance(filters[0], FlowLogCompliance)
+            and filters[0].settings["match"] == "all"
+        ):
             raise PolicyValidationError(
                 "policy:%s mode %s needs one filter, %s with match: all, so that every VPC "
-                "is judged before it is evaluated" % (name, CONFIG_RULE_MODE, FILTER))
+                "is judged before it is evaluated" % (name, CONFIG_RULE_MODE, FILTER)
+            )
 
     def run(self, event, lambda_context):
         if not self.policy.is_runnable():
@@ -140,18 +159,36 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
         found = evaluations(judged, compliance.shared_vpcs, compliance.settings, judged_at)
         token = event.get("resultToken")
         if not token:
-            log.warning("policy:%s: no resultToken in the event (not run by AWS Config): "
-                        "%d evaluations not put", self.policy.name, len(found))
+            log.warning(
+                "policy:%s: no resultToken in the event (not run by AWS Config): "
+                "%d evaluations not put",
+                self.policy.name,
+                len(found),
+            )
             return judged
         client = local_session(self.policy.session_factory).client("config")
         failed = self.put(client, token, found)
         deleted, unread = self.deleted_since(client, event, judged_at, found)
         failed += self.put(client, token, deleted)
         if failed or unread:
-            raise VpcFlowError("\n".join(filter(None, (
-                failed and failed_vpcs(CONFIG_RULE_MODE, "could not put the evaluations of",
-                                       failed, len(found) + len(deleted), Account.of(manager)),
-                unread)))) from None
+            raise VpcFlowError(
+                "\n".join(
+                    filter(
+                        None,
+                        (
+                            failed
+                            and failed_vpcs(
+                                CONFIG_RULE_MODE,
+                                "could not put the evaluations of",
+                                failed,
+                                len(found) + len(deleted),
+                                Account.of(manager),
+                            ),
+                            unread,
+                        ),
+                    )
+                )
+            ) from None
         return judged
 
     def put(self, client, token, found):
@@ -160,13 +197,16 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
         for batch in chunks(found, MAX_EVALUATIONS):
             try:
                 answer = self.policy.resource_manager.retry(
-                    client.put_evaluations, Evaluations=batch, ResultToken=token)
+                    client.put_evaluations, Evaluations=batch, ResultToken=token
+                )
             except ClientError as e:
                 error = failed_call(client, "put_evaluations", e)
                 failed.extend((item["ComplianceResourceId"], error) for item in batch)
                 continue
-            failed.extend((item["ComplianceResourceId"], "refused by AWS Config")
-                          for item in answer.get("FailedEvaluations", ()))
+            failed.extend(
+                (item["ComplianceResourceId"], "refused by AWS Config")
+                for item in answer.get("FailedEvaluations", ())
+            )
         for vpc_id, error in failed:
             log.error("%s: evaluation not put: %s", vpc_id, error)
         return failed
@@ -175,11 +215,20 @@ class VpcFlowLogConfigRule(ConfigPollRuleMode):
         """(NOT_APPLICABLE evaluations of the VPCs the rule evaluated before and that are
         gone, why they could not be looked up or None)."""
         try:
-            return [dict(gone, Annotation=GONE) for gone in self.get_obsolete_evaluations(
-                client, event["configRuleName"], judged_at, found)], None
+            return [
+                dict(gone, Annotation=GONE)
+                for gone in self.get_obsolete_evaluations(
+                    client, event["configRuleName"], judged_at, found
+                )
+            ], None
         except ClientError as e:
-            unread = ("%s could not read the rule's earlier evaluations, so VPCs deleted since "
-                      "keep theirs: %s" % (CONFIG_RULE_MODE, failed_call(
-                          client, "get_compliance_details_by_config_rule", e)))
+            unread = (
+                "%s could not read the rule's earlier evaluations, so VPCs deleted since "
+                "keep theirs: %s"
+                % (
+                    CONFIG_RULE_MODE,
+                    failed_call(client, "get_compliance_details_by_config_rule", e),
+                )
+            )
             log.error(unread)
             return [], unread

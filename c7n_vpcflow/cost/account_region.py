@@ -10,6 +10,7 @@ VPCs write to is named in each one's record (shared-with) and counted once in th
 Tiers are priced at the average rate of the account-region's volume of the same class
 (cost.model's pool), each group counted once.
 """
+
 from c7n_vpcflow.cost.choices import cheaper_choices
 from c7n_vpcflow.cost.model import MEASURED, Usage, cost, monthly_gb
 from c7n_vpcflow.vocabulary import ALL_TRAFFIC
@@ -19,30 +20,47 @@ from c7n_vpcflow.vocabulary import ALL_TRAFFIC
 AGE_DAYS = "age-days"
 USAGE_KEYS = MEASURED + (AGE_DAYS,)
 # The VPC's figures that are the sum of its log groups' (None where one is unknown).
-SUMMED = ("ingested-bytes", "stored-bytes", "monthly-gb", "stored-gb", "ingestion-usd",
-          "storage-usd", "monthly-usd")
+SUMMED = (
+    "ingested-bytes",
+    "stored-bytes",
+    "monthly-gb",
+    "stored-gb",
+    "ingestion-usd",
+    "storage-usd",
+    "monthly-usd",
+)
 USD = ("ingestion-usd", "storage-usd", "monthly-usd")
 
 
 def measured_inputs(group):
     """What was measured of a log group, as price_log_groups takes it: a recorded group
     without the figures priced from it."""
-    return {key: group[key] for key in ("name", "vpc-ids", "traffic-types", "not-measured")
-            + USAGE_KEYS if key in group}
+    return {
+        key: group[key]
+        for key in ("name", "vpc-ids", "traffic-types", "not-measured") + USAGE_KEYS
+        if key in group
+    }
 
 
 def vpc_inputs(vpc):
     """What vpc_cost takes of a VPC recorded in flow-log-cost.json."""
-    return {key: vpc[key] for key in ("vpc-id", "log-groups", "not-measured", "not-counted")
-            if key in vpc}
+    return {
+        key: vpc[key]
+        for key in ("vpc-id", "log-groups", "not-measured", "not-counted")
+        if key in vpc
+    }
 
 
 def usage_of(group):
     """The cost.model Usage of a measured log group, as flow-log-cost.json records it."""
-    return Usage(ingested_bytes=group["ingested-bytes"], days=group["days"],
-                 stored_bytes=group["stored-bytes"], age_days=group[AGE_DAYS],
-                 log_group_class=group["log-group-class"],
-                 retention_days=group["retention-days"])
+    return Usage(
+        ingested_bytes=group["ingested-bytes"],
+        days=group["days"],
+        stored_bytes=group["stored-bytes"],
+        age_days=group[AGE_DAYS],
+        log_group_class=group["log-group-class"],
+        retention_days=group["retention-days"],
+    )
 
 
 def price_log_groups(groups, prices, region, min_retention_days=None, analytics=()):
@@ -64,8 +82,9 @@ def price_log_groups(groups, prices, region, min_retention_days=None, analytics=
         record = cost(usage, prices, region, pool)
         record["measured"].append(AGE_DAYS)
         traffic_type = ALL_TRAFFIC if ALL_TRAFFIC in group["traffic-types"] else None
-        record["choices"] = cheaper_choices(usage, record, prices, region, traffic_type,
-                                            min_retention_days, analytics, pool)
+        record["choices"] = cheaper_choices(
+            usage, record, prices, region, traffic_type, min_retention_days, analytics, pool
+        )
         priced.append({**group, **record})
     return priced
 
@@ -85,20 +104,27 @@ def vpc_cost(vpc, priced_groups):
     not_counted = dict(vpc.get("not-counted") or {})
     not_counted.update((g["name"], g["not-measured"]) for g in groups if g.get("not-measured"))
     if not counted:
-        return {"not-measured": "; ".join("%s: %s" % item for item in sorted(
-            not_counted.items()))}
+        return {"not-measured": "; ".join("%s: %s" % item for item in sorted(not_counted.items()))}
     vpc_id = vpc["vpc-id"]
-    record = {"days": counted[0]["days"], "log-groups": [
-        {**{k: v for k, v in g.items() if k not in ("vpc-ids", "choices", "traffic-types")},
-         "shared-with": sorted(set(g["vpc-ids"]) - {vpc_id})} for g in counted]}
+    record = {
+        "days": counted[0]["days"],
+        "log-groups": [
+            {
+                **{k: v for k, v in g.items() if k not in ("vpc-ids", "choices", "traffic-types")},
+                "shared-with": sorted(set(g["vpc-ids"]) - {vpc_id}),
+            }
+            for g in counted
+        ],
+    }
     record.update((key, _sum([g.get(key) for g in counted])) for key in SUMMED)
     if len(counted) == 1:
         record["log-group-class"] = counted[0]["log-group-class"]
         record["retention-days"] = counted[0]["retention-days"]
     record["measured"] = sorted({k for g in counted for k in g["measured"]} & set(record))
     record["estimated"] = sorted({k for g in counted for k in g["estimated"]} & set(record))
-    record["choices"] = [dict(choice, **{"log-group": g["name"]})
-                         for g in counted for choice in g["choices"]]
+    record["choices"] = [
+        dict(choice, **{"log-group": g["name"]}) for g in counted for choice in g["choices"]
+    ]
     unpriced = [g["not-priced"] for g in counted if g.get("not-priced")]
     if unpriced:
         record["not-priced"] = "; ".join(dict.fromkeys(unpriced))
@@ -115,11 +141,14 @@ def totals(priced_groups, vpc_records):
     priced ones, with how many were not), and how many VPCs were measured."""
     measured = [g for g in priced_groups if not g.get("not-measured")]
     priced = [g for g in measured if not g.get("not-priced")]
-    found = {"monthly-gb": round(sum(g["monthly-gb"] for g in measured), 6),
-             "log-groups": len(measured), "log-groups-not-measured": len(priced_groups)
-             - len(measured), "log-groups-not-priced": len(measured) - len(priced),
-             "vpcs": len(vpc_records), "vpcs-not-measured": sum(
-                 1 for r in vpc_records.values() if r.get("not-measured"))}
+    found = {
+        "monthly-gb": round(sum(g["monthly-gb"] for g in measured), 6),
+        "log-groups": len(measured),
+        "log-groups-not-measured": len(priced_groups) - len(measured),
+        "log-groups-not-priced": len(measured) - len(priced),
+        "vpcs": len(vpc_records),
+        "vpcs-not-measured": sum(1 for r in vpc_records.values() if r.get("not-measured")),
+    }
     found.update((key, round(sum(g[key] or 0.0 for g in priced), 4)) for key in USD)
     found["storage-not-counted"] = sum(1 for g in priced if g["storage-usd"] is None)
     return found
@@ -129,8 +158,9 @@ def price_account_region(groups, vpcs, prices, region, context):
     """(priced log groups, {VPC id: its c7n:flow-log-cost record}, totals) of an
     account-region: `groups` as price_log_groups takes them, `vpcs` as vpc_cost does,
     `context` the min-retention-days and analytics keys the choices depend on."""
-    priced = price_log_groups(groups, prices, region, context["min-retention-days"],
-                              context["analytics"])
+    priced = price_log_groups(
+        groups, prices, region, context["min-retention-days"], context["analytics"]
+    )
     by_name = {g["name"]: g for g in priced}
     records = {v["vpc-id"]: vpc_cost(v, by_name) for v in vpcs}
     return priced, records, totals(priced, records)

@@ -13,24 +13,37 @@ record of cost.model, or why it is blocked or cannot be estimated. Pure: no AWS 
 - `retention-days: <min-retention-days>` where the retention is longer (or never expires):
   the storage the shorter retention implies.
 """
+
 from types import MappingProxyType
 
 from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.cost.model import monthly_gb, share_usd, stored_gb
 from c7n_vpcflow.vocabulary import (
-    ALL_TRAFFIC, CLOUDWATCH, INFREQUENT_ACCESS, INSIGHTS_QUERIES, REJECT_ALARM, S3, STANDARD)
+    ALL_TRAFFIC,
+    CLOUDWATCH,
+    INFREQUENT_ACCESS,
+    INSIGHTS_QUERIES,
+    REJECT_ALARM,
+    S3,
+    STANDARD,
+)
 
 METRIC_FILTERS = "metric-filters"
 DESTINATION_NAMES = MappingProxyType({CLOUDWATCH: "CloudWatch Logs", S3: "S3"})
 
 
-def cheaper_choices(usage, record, prices, region, traffic_type, min_retention_days=None,
-                    analytics=(), pool_gb=None):
+def cheaper_choices(
+    usage, record, prices, region, traffic_type, min_retention_days=None, analytics=(), pool_gb=None
+):
     """[choice] for the VPC whose usage and cost record (cost.model) are given;
     `analytics`: the flow-log-analytics keys its policy uses."""
     context = (usage, record, prices, region, pool_gb)
-    found = [_infrequent_access(context, analytics), _s3(context, analytics),
-             _reject(traffic_type), _retention(context, min_retention_days)]
+    found = [
+        _infrequent_access(context, analytics),
+        _s3(context, analytics),
+        _reject(traffic_type),
+        _retention(context, min_retention_days),
+    ]
     return [choice for choice in found if choice]
 
 
@@ -39,8 +52,10 @@ def _saving(context, destination, log_group_class, retention_days):
     usage, record, prices, region, pool_gb = context
     if record.get("not-priced"):
         return None, record["not-priced"]
-    where = "%s in %s" % (" ".join(filter(None, (DESTINATION_NAMES[destination],
-                                                 log_group_class))), region)
+    where = "%s in %s" % (
+        " ".join(filter(None, (DESTINATION_NAMES[destination], log_group_class))),
+        region,
+    )
     ingestion = price_data.vended_logs(prices, region, destination, log_group_class)
     if ingestion is None:
         return None, "no delivery price for %s" % where
@@ -50,8 +65,7 @@ def _saving(context, destination, log_group_class, retention_days):
     storage = price_data.storage(prices, region, destination, log_group_class)
     if storage is None:
         # The delivery saving alone: storage on both sides is left out rather than guessed.
-        return round(saving, 4), "no storage price for %s: the saving counts delivery " \
-                                 "only" % where
+        return round(saving, 4), "no storage price for %s: the saving counts delivery only" % where
     size, _ = stored_gb(usage, retention_days)
     saving += record["storage-usd"] - size * storage["usd-per-gb-month"]
     return round(saving, 4), None
@@ -73,44 +87,64 @@ def _infrequent_access(context, analytics):
     choice = {"choice": "log-group-class: %s" % INFREQUENT_ACCESS}
     lacking = price_data.lacks(prices, INFREQUENT_ACCESS)
     if REJECT_ALARM in analytics and METRIC_FILTERS in lacking:
-        return {**choice, "blocked": "flow-log-analytics' %s needs a metric filter, which "
-                                     "the %s class lacks" % (REJECT_ALARM, INFREQUENT_ACCESS)}
+        return {
+            **choice,
+            "blocked": "flow-log-analytics' %s needs a metric filter, which "
+            "the %s class lacks" % (REJECT_ALARM, INFREQUENT_ACCESS),
+        }
     saving, why = _saving(context, CLOUDWATCH, INFREQUENT_ACCESS, usage.retention_days)
-    return _estimate(choice, saving, why, "a new log group (a group's class is fixed at "
-                     "creation) and a new flow log; the class lacks: %s" % (
-                         ", ".join(sorted(lacking)) or "nothing the prices' data names"))
+    return _estimate(
+        choice,
+        saving,
+        why,
+        "a new log group (a group's class is fixed at "
+        "creation) and a new flow log; the class lacks: %s"
+        % (", ".join(sorted(lacking)) or "nothing the prices' data names"),
+    )
 
 
 def _s3(context, analytics):
     choice = {"choice": "destination-type: %s" % S3}
     used = sorted(set(analytics) & {REJECT_ALARM, INSIGHTS_QUERIES})
     if used:
-        return {**choice, "blocked": "flow-log-analytics' %s works on CloudWatch Logs only"
-                % " and ".join(used)}
+        return {
+            **choice,
+            "blocked": "flow-log-analytics' %s works on CloudWatch Logs only" % " and ".join(used),
+        }
     saving, why = _saving(context, S3, None, context[0].retention_days)
-    return _estimate(choice, saving, why, "queried with Athena instead of Logs Insights; "
-                     "storage taken as S3 Standard of the same compressed size, requests "
-                     "not counted; the bucket's lifecycle rules decide how long it is kept")
+    return _estimate(
+        choice,
+        saving,
+        why,
+        "queried with Athena instead of Logs Insights; "
+        "storage taken as S3 Standard of the same compressed size, requests "
+        "not counted; the bucket's lifecycle rules decide how long it is kept",
+    )
 
 
 def _reject(traffic_type):
     if traffic_type != ALL_TRAFFIC:
         return None
-    return {"choice": "traffic-type: REJECT", "saving-usd": None,
-            "why": "the accepted share of the traffic is not measured; the saving is that "
-                   "share of this cost",
-            "note": "what CIS recommends; the accepted flows are then no longer logged"}
+    return {
+        "choice": "traffic-type: REJECT",
+        "saving-usd": None,
+        "why": "the accepted share of the traffic is not measured; the saving is that "
+        "share of this cost",
+        "note": "what CIS recommends; the accepted flows are then no longer logged",
+    }
 
 
 def _retention(context, min_retention_days):
     usage = context[0]
     if min_retention_days is None or (
-            usage.retention_days is not None and usage.retention_days <= min_retention_days):
+        usage.retention_days is not None and usage.retention_days <= min_retention_days
+    ):
         return None
     choice = {"choice": "retention-days: %d" % min_retention_days}
     note = "the log group keeps %d days (min-retention-days) instead of %s" % (
-        min_retention_days, "never expiring" if usage.retention_days is None
-        else "%d" % usage.retention_days)
+        min_retention_days,
+        "never expiring" if usage.retention_days is None else "%d" % usage.retention_days,
+    )
     record = context[1]
     if record["storage-usd"] is None:
         why = record.get("not-priced") or record["not-counted"]["storage-usd"]

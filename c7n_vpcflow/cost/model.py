@@ -16,13 +16,14 @@ projected to a month and every amount in USD. The record says which is which.
   retention) to the retention. A group that never expires grows without bound: it is
   priced at its average size over the coming month, and its growth a month is given.
 """
+
 from dataclasses import dataclass
 from typing import Optional
 
 from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.vocabulary import CLOUDWATCH, STANDARD
 
-GB = 10 ** 9
+GB = 10**9
 DAYS_A_MONTH = 365.25 / 12
 MEASURED = ("ingested-bytes", "stored-bytes", "days", "log-group-class", "retention-days")
 ESTIMATED = ("monthly-gb", "stored-gb", "ingestion-usd", "storage-usd", "monthly-usd")
@@ -32,6 +33,7 @@ ESTIMATED = ("monthly-gb", "stored-gb", "ingestion-usd", "storage-usd", "monthly
 class Usage:
     """What was measured of one log group: bytes ingested over `days`, bytes stored now, its
     age in days, class, and retention (None: never expire)."""
+
     ingested_bytes: int
     days: int
     stored_bytes: int
@@ -63,8 +65,11 @@ def share_usd(gb, tiers, pool_gb=None):
 
 def held_days(usage):
     """The days of data the group holds now: its age, at most its retention."""
-    return usage.age_days if usage.retention_days is None else min(
-        usage.age_days, usage.retention_days)
+    return (
+        usage.age_days
+        if usage.retention_days is None
+        else min(usage.age_days, usage.retention_days)
+    )
 
 
 def stored_gb(usage, retention_days):
@@ -87,33 +92,49 @@ def _rounded(usd):
 def cost(usage, prices, region, pool_gb=None):
     """The c7n:flow-log-cost record of a VPC whose flow logs write to one log group."""
     record = {
-        "ingested-bytes": usage.ingested_bytes, "stored-bytes": usage.stored_bytes,
-        "days": usage.days, "log-group-class": usage.log_group_class,
+        "ingested-bytes": usage.ingested_bytes,
+        "stored-bytes": usage.stored_bytes,
+        "days": usage.days,
+        "log-group-class": usage.log_group_class,
         "retention-days": usage.retention_days,
         "monthly-gb": round(monthly_gb(usage), 6),
-        "measured": list(MEASURED), "estimated": list(ESTIMATED),
+        "measured": list(MEASURED),
+        "estimated": list(ESTIMATED),
     }
     size, why_unknown = stored_gb(usage, usage.retention_days)
     record["stored-gb"] = None if size is None else round(size, 6)
     if usage.retention_days is None and size is not None:
         record["stored-gb-growth-a-month"] = round(
-            usage.stored_bytes / GB / usage.age_days * DAYS_A_MONTH, 6)
+            usage.stored_bytes / GB / usage.age_days * DAYS_A_MONTH, 6
+        )
         record["estimated"].append("stored-gb-growth-a-month")
     ingestion = price_data.vended_logs(prices, region, CLOUDWATCH, usage.log_group_class)
     storage = price_data.storage(prices, region, CLOUDWATCH, usage.log_group_class)
     if ingestion is None or storage is None:
-        record.update({"ingestion-usd": None, "storage-usd": None, "monthly-usd": None,
-                       "not-priced": "no price for CloudWatch Logs %s in %s" % (
-                           usage.log_group_class, region)})
+        record.update(
+            {
+                "ingestion-usd": None,
+                "storage-usd": None,
+                "monthly-usd": None,
+                "not-priced": "no price for CloudWatch Logs %s in %s"
+                % (usage.log_group_class, region),
+            }
+        )
         return record
     ingestion_usd = share_usd(monthly_gb(usage), ingestion["tiers"], pool_gb)
     storage_usd = None if size is None else size * storage["usd-per-gb-month"]
-    record.update({
-        "ingestion-usd": _rounded(ingestion_usd), "storage-usd": _rounded(storage_usd),
-        "monthly-usd": _rounded(ingestion_usd + (storage_usd or 0.0)),
-        "prices": {"region": region, "ingestion": ingestion["source"],
-                   "storage": storage["source"]},
-    })
+    record.update(
+        {
+            "ingestion-usd": _rounded(ingestion_usd),
+            "storage-usd": _rounded(storage_usd),
+            "monthly-usd": _rounded(ingestion_usd + (storage_usd or 0.0)),
+            "prices": {
+                "region": region,
+                "ingestion": ingestion["source"],
+                "storage": storage["source"],
+            },
+        }
+    )
     if why_unknown:
         record["not-counted"] = {"storage-usd": why_unknown}
     return record

@@ -7,10 +7,10 @@ a bad override is refused in one line naming the file and the key. An override f
 replaces the package's figure at the same place and nothing else, so a rate card for one
 region's CloudWatch Logs delivery keeps the package's storage prices.
 """
+
 import json
 from functools import lru_cache
 from importlib.resources import files
-
 
 PACKAGE_PRICES = "c7n_vpcflow/data/prices.json"
 # The keys that hold a figure (and its source) rather than more keys.
@@ -40,6 +40,7 @@ def problem(prices):
     validator = _validator()
     if validator is not None:
         from jsonschema.exceptions import best_match
+
         error = best_match(validator.iter_errors(prices))
         if error is not None:
             where = "/".join(str(step) for step in error.absolute_path) or "(top)"
@@ -71,8 +72,11 @@ def _figures(tree, path):
 def _merged(base, override):
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict) \
-                and not any(k in value for k in FIGURE_KEYS):
+        if (
+            isinstance(value, dict)
+            and isinstance(base.get(key), dict)
+            and not any(k in value for k in FIGURE_KEYS)
+        ):
             merged[key] = _merged(base[key], value)
         else:
             merged[key] = value
@@ -103,8 +107,9 @@ def load(override=None):
     format, or such a mapping as a policy gives it) where it says otherwise."""
     if override is None:
         return package_prices()
-    name, given = ("policy", override) if isinstance(override, dict) else (
-        override, _read(override))
+    name, given = (
+        ("policy", override) if isinstance(override, dict) else (override, _read(override))
+    )
     if problem(given):
         raise PricesError("prices %s: %s" % (name, problem(given)))
     return _merged(package_prices(), given)
@@ -133,7 +138,8 @@ def for_region(prices, region):
     """The part of `prices` that prices `region` (and what the log group classes lack): a
     prices mapping of the same format, as an evidence file records what it was priced at."""
     regions = prices["regions"]
-    part = {key: prices[key] for key in ("format", "currency", "log-group-classes")
-            if key in prices}
+    part = {
+        key: prices[key] for key in ("format", "currency", "log-group-classes") if key in prices
+    }
     part["regions"] = {region: regions[region]} if region in regions else {}
     return part

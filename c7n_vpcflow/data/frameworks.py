@@ -4,6 +4,7 @@ The file is Prowler's mapping with its source (repository, files, commit, date, 
 the one place it is kept: the HTML report shows it and flow-log-finding names its CIS rows
 in each finding's RelatedRequirements, both through `load()`, so they cannot disagree.
 """
+
 import json
 from importlib.resources import files
 
@@ -19,9 +20,12 @@ def load():
 
 def cis_numbering(frameworks):
     """[(CIS benchmark version, requirement id)] in the file's order, e.g. ("v3.0.0", "3.7")."""
-    return [(framework["name"][len(CIS):], requirement["id"])
-            for framework in frameworks if framework["name"].startswith(CIS)
-            for requirement in framework["requirements"]]
+    return [
+        (framework["name"][len(CIS) :], requirement["id"])
+        for framework in frameworks
+        if framework["name"].startswith(CIS)
+        for requirement in framework["requirements"]
+    ]
 
 
 def cis_requirements(frameworks):

@@ -18,6 +18,7 @@ characters, with every setting and every reason but ``missing``, which comes alo
 ``kinesis-data-firehose`` is written ``firehose`` to keep it so), so only the flow-log list
 is ever cut; a reader takes the ids that are whole.
 """
+
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -48,15 +49,16 @@ class NotOurs(ValueError):
 @dataclass(frozen=True)
 class Verdict:
     """One VPC's verdict as an annotation tells it."""
+
     violations: tuple = ()
-    settings: dict = field(default_factory=dict)   # SETTINGS; a key absent: not checked
-    flow_logs: tuple = ()       # ((flow-log id, manager), ...), as many as the annotation held
-    cut: bool = False           # the annotation was cut: flow logs may be missing
+    settings: dict = field(default_factory=dict)  # SETTINGS; a key absent: not checked
+    flow_logs: tuple = ()  # ((flow-log id, manager), ...), as many as the annotation held
+    cut: bool = False  # the annotation was cut: flow logs may be missing
 
 
 def truncated(text, limit=MAX_ANNOTATION):
     """`text`, or its first limit-1 characters and "…" when longer than `limit`."""
-    return text if len(text) <= limit else text[:limit - len(CUT)] + CUT
+    return text if len(text) <= limit else text[: limit - len(CUT)] + CUT
 
 
 def _settings_text(settings):
@@ -64,9 +66,15 @@ def _settings_text(settings):
     for key in SETTINGS:
         value = settings.get(key)
         if value is not None:
-            parts.append("%s %s" % (key, LIST.join(sorted(
-                SHORT_NAMES.get(v, v) for v in value)) if isinstance(
-                value, (list, tuple, set, frozenset)) else value))
+            parts.append(
+                "%s %s"
+                % (
+                    key,
+                    LIST.join(sorted(SHORT_NAMES.get(v, v) for v in value))
+                    if isinstance(value, (list, tuple, set, frozenset))
+                    else value,
+                )
+            )
     return JUDGED_WITH + ", ".join(parts)
 
 
@@ -89,22 +97,31 @@ GONE = "no longer in this account-region when judged: deleted, or no longer shar
 
 def exempt_annotation(exemption):
     """A VPC exempt under `exemption` (the filter's record of the register's entry)."""
-    return truncated("exempt until %s: %s; approved by %s%s" % (
-        exemption["expires"], exemption["reason"], exemption["approved-by"],
-        "; ticket %s" % exemption["ticket"] if exemption.get("ticket") else ""))
+    return truncated(
+        "exempt until %s: %s; approved by %s%s"
+        % (
+            exemption["expires"],
+            exemption["reason"],
+            exemption["approved-by"],
+            "; ticket %s" % exemption["ticket"] if exemption.get("ticket") else "",
+        )
+    )
 
 
 def _parse_settings(text):
     if not text.startswith(JUDGED_WITH):
         raise NotOurs("no %r" % JUDGED_WITH.strip())
     settings = {}
-    for part in text[len(JUDGED_WITH):].split(", "):
+    for part in text[len(JUDGED_WITH) :].split(", "):
         key, _, value = part.partition(" ")
         if key not in SETTINGS or not value or key in settings:
             raise NotOurs("unknown setting %r" % part)
         long_names = {short: name for name, short in SHORT_NAMES.items()}
-        settings[key] = int(value) if key == "min-retention-days" and value.isdigit() \
+        settings[key] = (
+            int(value)
+            if key == "min-retention-days" and value.isdigit()
             else [long_names.get(v, v) for v in value.split(LIST)]
+        )
     if "traffic-types" not in settings:
         raise NotOurs("no traffic-types")
     return settings
@@ -113,11 +130,11 @@ def _parse_settings(text):
 def _parse_flow_logs(text, cut):
     if not text.startswith(FLOW_LOGS):
         raise NotOurs("no %r" % FLOW_LOGS.strip())
-    listed = text[len(FLOW_LOGS):]
+    listed = text[len(FLOW_LOGS) :]
     if listed == NO_FLOW_LOGS:
         return ()
     items = listed.split(", ")
-    if cut:   # the last item is the one cut short
+    if cut:  # the last item is the one cut short
         items = items[:-1]
     found = []
     for item in items:
@@ -131,7 +148,7 @@ def _parse_flow_logs(text, cut):
 def parse_verdict(annotation):
     """The Verdict of a judged VPC's annotation; NotOurs when this grammar did not write it."""
     cut = (annotation or "").endswith(CUT)
-    text = annotation[:-len(CUT)] if cut else annotation or ""
+    text = annotation[: -len(CUT)] if cut else annotation or ""
     segments = text.split(SEPARATOR, 2)
     if len(segments) != 3:
         raise NotOurs("not three segments")
@@ -139,10 +156,9 @@ def parse_verdict(annotation):
     if verdict == COMPLIANT:
         violations = ()
     elif verdict.startswith(NON_COMPLIANT):
-        violations = tuple(verdict[len(NON_COMPLIANT):].split(", "))
+        violations = tuple(verdict[len(NON_COMPLIANT) :].split(", "))
         if not violations or not set(violations) <= set(REASONS):
             raise NotOurs("unknown reasons %r" % verdict)
     else:
         raise NotOurs("no verdict")
-    return Verdict(violations, _parse_settings(judged_with), _parse_flow_logs(flow_logs, cut),
-                   cut)
+    return Verdict(violations, _parse_settings(judged_with), _parse_flow_logs(flow_logs, cut), cut)

@@ -1,4 +1,5 @@
 """The `enable-flow-logs` action on aws.vpc: judge, plan, apply, report."""
+
 import logging
 from collections import Counter
 from functools import cached_property
@@ -13,19 +14,26 @@ from c7n_vpcflow.audit.handoff import PlansUnderDryRun, WritesToLogGroups, say_w
 from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode, deploys_lambda
 from c7n_vpcflow.audit.verdicts import verdict_record
-from c7n_vpcflow.errors import (
-    AnnotatesFailures, FlowLogRemediationError, RunRefused, fail_if_last)
+from c7n_vpcflow.errors import AnnotatesFailures, FlowLogRemediationError, RunRefused, fail_if_last
 from c7n_vpcflow.remediation.apply import Remediation, error_text
 from c7n_vpcflow.remediation.destinations import log_group_targets
 from c7n_vpcflow.remediation.dryrun import dry_run
 from c7n_vpcflow.remediation.plan import plan_account
 from c7n_vpcflow.remediation.results import VpcResult, write_results
 from c7n_vpcflow.remediation.schema import (
-    ALL_PERMISSIONS, permissions_for, properties, recorded_settings)
+    ALL_PERMISSIONS,
+    permissions_for,
+    properties,
+    recorded_settings,
+)
 from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.remediation.validation import (
-    known_account, runnable_settings, settings_for_run, validate_action_data,
-    validate_against_filters)
+    known_account,
+    runnable_settings,
+    settings_for_run,
+    validate_action_data,
+    validate_against_filters,
+)
 from c7n_vpcflow.vocabulary import ACTION, NOT_FIXED, RESULT, VIOLATIONS
 
 log = logging.getLogger("custodian.vpcflow")
@@ -91,7 +99,7 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, AnnotatesFailures, Bas
                 destination-type: kinesis-data-firehose
                 delivery-stream: "arn:aws:firehose:{region}:222233334444:deliverystream/siem"
                 cross-account-role: "arn:aws:iam::{account_id}:role/flow-logs-to-siem"
-    """
+    """  # noqa: E501 (a KMS key ARN in the example cannot break)
 
     schema = type_schema(ACTION, **properties())
     permissions = ALL_PERMISSIONS
@@ -105,8 +113,10 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, AnnotatesFailures, Bas
         if account is not None and deploys_lambda(self.manager):
             # It does not run here: refuse now what each of its runs would.
             settings_for_run(settings, account, FormatDate.utcnow())
-        validate_against_filters(self.settings, [
-            f.rules for f in self.manager.iter_filters() if isinstance(f, FlowLogCompliance)])
+        validate_against_filters(
+            self.settings,
+            [f.rules for f in self.manager.iter_filters() if isinstance(f, FlowLogCompliance)],
+        )
         say_when_unplanned(self.manager, ACTION, FlowLogCompliance)
         return self
 
@@ -159,18 +169,19 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, AnnotatesFailures, Bas
             # Whatever stopped the run (an interrupt too), the evidence says what was done
             # and what was not.
             cause = error_text(e)
-            results = remediation.stopped(cause) if remediation else {
-                v["VpcId"]: VpcResult.unfinished(cause) for v in vpcs}
-            self.report(vpcs, results, account, cause=cause,
-                        role=remediation and remediation.role)
+            results = (
+                remediation.stopped(cause)
+                if remediation
+                else {v["VpcId"]: VpcResult.unfinished(cause) for v in vpcs}
+            )
+            self.report(vpcs, results, account, cause=cause, role=remediation and remediation.role)
             if not isinstance(e, Exception):
                 raise
-            unfinished = sorted(v for v, r in results.items()
-                                if r.status in NOT_FIXED)
+            unfinished = sorted(v for v, r in results.items() if r.status in NOT_FIXED)
             raise FlowLogRemediationError(
-                "enable-flow-logs stopped in %s/%s before it was done: %s; not done: %s" % (
-                    account.account_id, account.region, cause,
-                    ", ".join(unfinished) or "-")) from None
+                "enable-flow-logs stopped in %s/%s before it was done: %s; not done: %s"
+                % (account.account_id, account.region, cause, ", ".join(unfinished) or "-")
+            ) from None
         by_id = {v["VpcId"]: v for v in vpcs}
         for vpc_id, result in results.items():
             by_id[vpc_id][RESULT] = result.to_record()
@@ -182,19 +193,35 @@ class EnableFlowLogs(WritesToLogGroups, PlansUnderDryRun, AnnotatesFailures, Bas
         filter judged carries that verdict (in an event mode, the only one written)."""
         account_id, region = account.account_id, account.region
         judged = {v["VpcId"]: verdict_record(v) for v in vpcs if VIOLATIONS in v}
-        records = [dict(result.to_record(), **{
-            "vpc-id": vpc_id, "account-id": account_id, "region": region},
-            **({"verdict": judged[vpc_id]} if vpc_id in judged else {}))
-            for vpc_id, result in sorted(results.items())]
-        write_results(self.manager, self.recorded, records, cause=cause,
-                      role=role.to_record() if role else None)
+        records = [
+            dict(
+                result.to_record(),
+                **{"vpc-id": vpc_id, "account-id": account_id, "region": region},
+                **({"verdict": judged[vpc_id]} if vpc_id in judged else {}),
+            )
+            for vpc_id, result in sorted(results.items())
+        ]
+        write_results(
+            self.manager,
+            self.recorded,
+            records,
+            cause=cause,
+            role=role.to_record() if role else None,
+        )
         counts = Counter(result.status.value for result in results.values())
         summary = ", ".join("%d %s" % (n, status) for status, n in sorted(counts.items()))
         if retries:
             summary += "; %d %s after throttling or transient errors" % (
-                retries, "retry" if retries == 1 else "retries")
+                retries,
+                "retry" if retries == 1 else "retries",
+            )
         if cause:
-            log.error("enable-flow-logs %s/%s stopped before it was done (%s): %s",
-                      account_id, region, cause, summary or "nothing done")
+            log.error(
+                "enable-flow-logs %s/%s stopped before it was done (%s): %s",
+                account_id,
+                region,
+                cause,
+                summary or "nothing done",
+            )
             return
         log.info("enable-flow-logs %s/%s: %s", account_id, region, summary)

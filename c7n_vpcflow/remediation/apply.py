@@ -6,6 +6,7 @@ recorded against the VPCs it affects and never stops the others. Every write is 
 note as soon as it is made: in the results of the VPCs it serves (the delivery role's in
 the run's role record) and in the run log at INFO.
 """
+
 import logging
 import time
 
@@ -43,16 +44,17 @@ class Remediation:
     def __init__(self, manager, settings, log_groups, account):
         self.manager = manager
         self.settings = settings
-        self.log_groups = log_groups    # {name: DescribeLogGroups entry or None}
+        self.log_groups = log_groups  # {name: DescribeLogGroups entry or None}
         self.account = account
         self.results = {}
-        self.role = None        # RoleResult, once the delivery role was needed
+        self.role = None  # RoleResult, once the delivery role was needed
         self.retry = CountingRetry(manager.retry)
         # boto3 clients are thread-safe; creating them once spares every worker the cost.
         self.session = local_session(manager.session_factory)
         self.ec2 = self.session.client("ec2")
-        self.logs = PacedClient(self.session.client("logs"), Pacer(
-            settings.logs_calls_per_second, LOGS_WRITES))
+        self.logs = PacedClient(
+            self.session.client("logs"), Pacer(settings.logs_calls_per_second, LOGS_WRITES)
+        )
 
     def run(self, plans):
         for plan in plans:
@@ -69,8 +71,10 @@ class Remediation:
             if plan.changes and self.results[plan.vpc_id].status != Status.FAILED:
                 units.setdefault(plan.destination, []).append(plan)
         with self.manager.executor_factory(max_workers=self.settings.max_workers) as pool:
-            futures = [pool.submit(self._apply_unit, destination, unit, role_arn)
-                       for destination, unit in sorted(units.items())]
+            futures = [
+                pool.submit(self._apply_unit, destination, unit, role_arn)
+                for destination, unit in sorted(units.items())
+            ]
             try:
                 for future in futures:
                     future.result()
@@ -158,7 +162,8 @@ class Remediation:
 
             try:
                 tags_added = keeper.ensure(
-                    destination, self.log_groups.get(destination), first.group_steps, record)
+                    destination, self.log_groups.get(destination), first.group_steps, record
+                )
             except ClientError as e:
                 for plan in plans:
                     self._fail(plan, "log group %s: %s" % (destination, error_text(e)))
@@ -166,12 +171,16 @@ class Remediation:
             if tags_added:
                 self.results[first.vpc_id].tags_added = tags_added
             if made and sharing:
-                self._changed(sharing, "log group %s, shared with %s, which records its "
-                                       "changes" % (destination, first.vpc_id))
+                self._changed(
+                    sharing,
+                    "log group %s, shared with %s, which records its "
+                    "changes" % (destination, first.vpc_id),
+                )
         for plan in plans:
             if not plan.create_flow_log:
                 self.results[plan.vpc_id].status = (
-                    Status.REPAIRED if plan.outcome == Outcome.REPAIR else Status.UPDATED)
+                    Status.REPAIRED if plan.outcome == Outcome.REPAIR else Status.UPDATED
+                )
         creating = [p for p in plans if p.create_flow_log]
         for batch in chunks(creating, CREATE_FLOW_LOGS_MAX_IDS):
             self._create_flow_logs(destination, batch, role_arn)
@@ -200,18 +209,24 @@ class Remediation:
             if error.get("Code") == "FlowLogAlreadyExists":
                 self._record_existing(plan)
             else:
-                self._fail(plan, "CreateFlowLogs: %s: %s" % (
-                    error.get("Code", "Error"), error.get("Message", "")))
+                self._fail(
+                    plan,
+                    "CreateFlowLogs: %s: %s"
+                    % (error.get("Code", "Error"), error.get("Message", "")),
+                )
         succeeded = [p for p in plans if p.vpc_id not in failed]
         try:
             created = self._created_ids_by_vpc(succeeded, response.get("FlowLogIds", []))
         except Exception as e:  # noqa: BLE001  (AWS made them: say so, without their ids)
             for plan in succeeded:
                 self.results[plan.vpc_id].status = Status.CREATED
-                self._changed([plan], (
-                    "created a flow log to %s (one of %s; which one could not be read: %s)" % (
-                        destination, ", ".join(response.get("FlowLogIds", [])),
-                        error_text(e))))
+                self._changed(
+                    [plan],
+                    (
+                        "created a flow log to %s (one of %s; which one could not be read: %s)"
+                        % (destination, ", ".join(response.get("FlowLogIds", [])), error_text(e))
+                    ),
+                )
             return
         for plan in plans:
             if plan.vpc_id not in created:
@@ -220,8 +235,11 @@ class Remediation:
             result = self.results[plan.vpc_id]
             result.status = Status.CREATED
             result.flow_log_ids.append(flow_log_id)
-            self._changed([plan], "created flow log %s (%s to %s)" % (
-                flow_log_id, self.settings.traffic_type, destination))
+            self._changed(
+                [plan],
+                "created flow log %s (%s to %s)"
+                % (flow_log_id, self.settings.traffic_type, destination),
+            )
 
     def _created_ids_by_vpc(self, succeeded, flow_log_ids):
         """Which new flow log belongs to which VPC.
@@ -233,8 +251,9 @@ class Remediation:
             return {succeeded[0].vpc_id: flow_log_ids[0]}
         if not flow_log_ids:
             return {}
-        flow_logs = paginate(self.ec2, "describe_flow_logs", "FlowLogs", self.retry,
-                             FlowLogIds=flow_log_ids)
+        flow_logs = paginate(
+            self.ec2, "describe_flow_logs", "FlowLogs", self.retry, FlowLogIds=flow_log_ids
+        )
         return {f["ResourceId"]: f["FlowLogId"] for f in flow_logs}
 
     def _record_existing(self, plan):
@@ -242,9 +261,13 @@ class Remediation:
         self._changed([plan], "flow log already existed (FlowLogAlreadyExists)")
 
     def _replace_broken(self, plans):
-        replacing = [p for p in plans if p.replace
-                     and self.results[p.vpc_id].status == Status.CREATED
-                     and self.results[p.vpc_id].flow_log_ids]
+        replacing = [
+            p
+            for p in plans
+            if p.replace
+            and self.results[p.vpc_id].status == Status.CREATED
+            and self.results[p.vpc_id].flow_log_ids
+        ]
         if not replacing:
             return
         new_ids = [i for p in replacing for i in self.results[p.vpc_id].flow_log_ids]
@@ -260,15 +283,19 @@ class Remediation:
                 for old in plan.replace:
                     doomed[old] = plan
             else:
-                self._changed([plan], "kept broken %s: the new flow log is not ACTIVE yet" % (
-                    ", ".join(plan.replace)))
+                self._changed(
+                    [plan],
+                    "kept broken %s: the new flow log is not ACTIVE yet"
+                    % (", ".join(plan.replace)),
+                )
         for batch in chunks(sorted(doomed), CREATE_FLOW_LOGS_MAX_IDS):
             self._delete(batch, doomed)
 
     def _wait_active(self, flow_log_ids):
         for attempt in range(ACTIVE_CHECKS):
-            flow_logs = paginate(self.ec2, "describe_flow_logs", "FlowLogs", self.retry,
-                                 FlowLogIds=flow_log_ids)
+            flow_logs = paginate(
+                self.ec2, "describe_flow_logs", "FlowLogs", self.retry, FlowLogIds=flow_log_ids
+            )
             active = {f["FlowLogId"] for f in flow_logs if f.get("FlowLogStatus") == "ACTIVE"}
             if active >= set(flow_log_ids) or attempt == ACTIVE_CHECKS - 1:
                 return active
@@ -287,7 +314,10 @@ class Remediation:
         for old in flow_log_ids:
             if old in unsuccessful:
                 error = unsuccessful[old]
-                self._fail(doomed[old], "deleting broken flow log %s: %s: %s" % (
-                    old, error.get("Code"), error.get("Message")))
+                self._fail(
+                    doomed[old],
+                    "deleting broken flow log %s: %s: %s"
+                    % (old, error.get("Code"), error.get("Message")),
+                )
             else:
                 self._changed([doomed[old]], "deleted broken flow log %s" % old)

@@ -4,6 +4,7 @@ cloud-watch-logs: a log group (delivered by a role); s3: a bucket ARN with an op
 prefix; kinesis-data-firehose: a delivery stream ARN (optionally in another account).
 VPCs whose targets are equal share one CreateFlowLogs call.
 """
+
 from c7n_vpcflow.audit.inventory import cloudwatch_log_group_name
 from c7n_vpcflow.audit.templates import TemplateError, render_template
 from c7n_vpcflow.remediation.naming import render_log_group_name, template_values
@@ -27,7 +28,8 @@ def target_for(settings, vpc, account):
     if settings.destination_type == S3:
         prefix = render_template(settings.prefix, values, "prefix") if settings.prefix else None
         return s3_destination(
-            render_template(settings.bucket, values, "bucket"), prefix, account.partition)
+            render_template(settings.bucket, values, "bucket"), prefix, account.partition
+        )
     cross_account_role(settings, account)  # renderable, or fail now
     return render_template(settings.delivery_stream, values, "delivery-stream")
 
@@ -75,19 +77,26 @@ def create_flow_logs_params(settings, target, role_arn=None, account=None):
         "TrafficType": settings.traffic_type,
         "LogDestinationType": settings.destination_type,
         "MaxAggregationInterval": settings.max_aggregation_interval,
-        "TagSpecifications": [{
-            "ResourceType": "vpc-flow-log",
-            "Tags": [{"Key": k, "Value": v} for k, v in settings.tags]}],
+        "TagSpecifications": [
+            {
+                "ResourceType": "vpc-flow-log",
+                "Tags": [{"Key": k, "Value": v} for k, v in settings.tags],
+            }
+        ],
     }
     if settings.log_format:
         params["LogFormat"] = settings.log_format
     if settings.destination_type == CLOUDWATCH:
         params.update(LogGroupName=target, DeliverLogsPermissionArn=role_arn)
     elif settings.destination_type == S3:
-        params.update(LogDestination=target, DestinationOptions={
-            "FileFormat": settings.file_format,
-            "HiveCompatiblePartitions": settings.hive_compatible_partitions,
-            "PerHourPartition": settings.per_hour_partition})
+        params.update(
+            LogDestination=target,
+            DestinationOptions={
+                "FileFormat": settings.file_format,
+                "HiveCompatiblePartitions": settings.hive_compatible_partitions,
+                "PerHourPartition": settings.per_hour_partition,
+            },
+        )
     elif settings.destination_type == FIREHOSE:
         params["LogDestination"] = target
         if settings.cross_account_role:

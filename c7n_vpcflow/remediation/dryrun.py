@@ -2,6 +2,7 @@
 flow-log-compliance filter keeps, planned as the action would plan it, the delivery role
 assessed as it would be, reading only.
 """
+
 from c7n.exceptions import ClientError
 from c7n.utils import local_session
 
@@ -24,10 +25,21 @@ def dry_run(manager, settings, vpcs):
         return DryRunAnswer(ACTION, PLAN, "dry run")
     confirm_account(manager)
     described = described_plans(manager, settings, vpcs, account)
-    said = {vpc_id: (plan["reason"], None) if plan["outcome"] == Outcome.FAIL else (
-        None, "%s (%s)%s%s" % (plan["outcome"], plan["reason"], calls_text(plan["calls"]),
-                             "".join("; warning: " + w for w in plan.get("warnings", ()))))
-        for vpc_id, plan in described.items()}
+    said = {
+        vpc_id: (plan["reason"], None)
+        if plan["outcome"] == Outcome.FAIL
+        else (
+            None,
+            "%s (%s)%s%s"
+            % (
+                plan["outcome"],
+                plan["reason"],
+                calls_text(plan["calls"]),
+                "".join("; warning: " + w for w in plan.get("warnings", ())),
+            ),
+        )
+        for vpc_id, plan in described.items()
+    }
     return DryRunAnswer.of_vpcs(ACTION, PLAN, "dry run", described, said, account)
 
 
@@ -39,8 +51,11 @@ def described_plans(manager, settings, vpcs, account):
     described = {}
     for plan in plans:
         described[plan.vpc_id] = plan.describe(role_status)
-        refusal = role_status.refusal(plan.destination) if (
-            role_status is not None and plan.create_flow_log) else None
+        refusal = (
+            role_status.refusal(plan.destination)
+            if (role_status is not None and plan.create_flow_log)
+            else None
+        )
         if refusal:
             described[plan.vpc_id].update(outcome=Outcome.FAIL.value, reason=refusal)
     return described
@@ -50,11 +65,12 @@ def assessed_role(manager, settings, plans, account):
     """The delivery role's status for the plans that create flow logs, or None."""
     if not settings.needs_delivery_role or not any(p.create_flow_log for p in plans):
         return None
-    role = DeliveryRole(local_session(manager.session_factory), manager.retry, account,
-                        settings)
+    role = DeliveryRole(local_session(manager.session_factory), manager.retry, account, settings)
     try:
-        return role.assess(fixed_prefix(settings.log_group_template, account),
-                           {p.destination for p in plans if p.create_flow_log})
+        return role.assess(
+            fixed_prefix(settings.log_group_template, account),
+            {p.destination for p in plans if p.create_flow_log},
+        )
     except ClientError as e:
         # As the real run: every VPC that needs the role fails, naming why.
         return role.unreadable(error_text(e))

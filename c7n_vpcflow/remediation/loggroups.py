@@ -1,5 +1,6 @@
 """CloudWatch Logs log groups: what one needs (retention, tags, key, class, deletion
 protection), and making it so."""
+
 import logging
 
 from c7n.exceptions import ClientError
@@ -44,9 +45,11 @@ def class_warning(name, group, log_group_class):
     fixes a group's class at creation, and the action never recreates or deletes a group."""
     if group is None or group_class(group) == log_group_class:
         return None
-    return ("log group %s is %s; log-group-class %s applies to the groups enable-flow-logs "
-            "creates (a group's class is fixed at creation; it is never recreated)" % (
-                name, group_class(group), log_group_class))
+    return (
+        "log group %s is %s; log-group-class %s applies to the groups enable-flow-logs "
+        "creates (a group's class is fixed at creation; it is never recreated)"
+        % (name, group_class(group), log_group_class)
+    )
 
 
 def group_arn(group):
@@ -75,43 +78,66 @@ class LogGroupKeeper:
             group, created = self._create(name)
             if not created:
                 # Listed as absent a moment ago, present now: treat it as somebody else's.
-                steps = log_group_steps(group, self.retention_days,
-                                        deletion_protection=self.deletion_protection)
+                steps = log_group_steps(
+                    group, self.retention_days, deletion_protection=self.deletion_protection
+                )
                 if class_warning(name, group, self.log_group_class):
                     record(class_warning(name, group, self.log_group_class))
             else:
                 tags_added = dict(self.tags)
-                record("created log group %s%s with tags %s" % (
-                    name, self._made_with(), tag_list(tags_added)))
+                record(
+                    "created log group %s%s with tags %s"
+                    % (name, self._made_with(), tag_list(tags_added))
+                )
         elif self.kms_key_id and group.get("kmsKeyId") != self.kms_key_id:
-            record("log group %s exists with %s; its encryption was left unchanged" % (
-                name, "key " + group["kmsKeyId"] if group.get("kmsKeyId") else "no KMS key"))
+            record(
+                "log group %s exists with %s; its encryption was left unchanged"
+                % (name, "key " + group["kmsKeyId"] if group.get("kmsKeyId") else "no KMS key")
+            )
         if "logs:PutRetentionPolicy" in steps:
             before = group.get("retentionInDays")
             self.retry(
                 self.client.put_retention_policy,
-                logGroupName=name, retentionInDays=self.retention_days)
+                logGroupName=name,
+                retentionInDays=self.retention_days,
+            )
             group = dict(group, retentionInDays=self.retention_days)
-            record("%s retention of log group %s %sto %d days" % (
-                "raised" if before else "set", name,
-                "from %d " % before if before else "", self.retention_days))
+            record(
+                "%s retention of log group %s %sto %d days"
+                % (
+                    "raised" if before else "set",
+                    name,
+                    "from %d " % before if before else "",
+                    self.retention_days,
+                )
+            )
         if PROTECT in steps:
-            self.retry(self.client.put_log_group_deletion_protection,
-                       logGroupIdentifier=name, deletionProtectionEnabled=True)
+            self.retry(
+                self.client.put_log_group_deletion_protection,
+                logGroupIdentifier=name,
+                deletionProtectionEnabled=True,
+            )
             record("turned on deletion protection of log group %s" % name)
         if "logs:TagResource" in steps and group_arn(group):
             tags_added = self._add_missing_tags(group_arn(group))
             if tags_added:
-                record("added tags %s to log group %s (its other tags kept)" % (
-                    tag_list(tags_added), name))
+                record(
+                    "added tags %s to log group %s (its other tags kept)"
+                    % (tag_list(tags_added), name)
+                )
         return tags_added
 
     def _made_with(self):
         """What a created group was made with beyond its name and tags, as its note says."""
-        return "".join(text for wanted, text in (
-            (self.log_group_class != STANDARD, " of class %s" % self.log_group_class),
-            (self.deletion_protection, " with deletion protection"),
-            (self.kms_key_id, " encrypted with KMS key %s" % self.kms_key_id)) if wanted)
+        return "".join(
+            text
+            for wanted, text in (
+                (self.log_group_class != STANDARD, " of class %s" % self.log_group_class),
+                (self.deletion_protection, " with deletion protection"),
+                (self.kms_key_id, " encrypted with KMS key %s" % self.kms_key_id),
+            )
+            if wanted
+        )
 
     def _add_missing_tags(self, arn):
         """Only the keys the group lacks: a key another owner set (managed-by: terraform)
@@ -126,7 +152,7 @@ class LogGroupKeeper:
         params = {"logGroupName": name, "tags": self.tags}
         if self.kms_key_id:
             params["kmsKeyId"] = self.kms_key_id
-        if self.log_group_class != STANDARD:    # AWS's default when absent
+        if self.log_group_class != STANDARD:  # AWS's default when absent
             params["logGroupClass"] = self.log_group_class
         if self.deletion_protection:
             params["deletionProtectionEnabled"] = True
@@ -135,12 +161,16 @@ class LogGroupKeeper:
         except ClientError as e:
             if e.response["Error"]["Code"] != "ResourceAlreadyExistsException":
                 raise
-            groups = paginate(self.client, "describe_log_groups", "logGroups", self.retry,
-                              logGroupNamePrefix=name)
+            groups = paginate(
+                self.client, "describe_log_groups", "logGroups", self.retry, logGroupNamePrefix=name
+            )
             found = [g for g in groups if g["logGroupName"] == name]
             if found:
                 return found[0], False
             raise
-        return {"logGroupName": name, "kmsKeyId": self.kms_key_id,
-                "logGroupClass": self.log_group_class,
-                "deletionProtectionEnabled": self.deletion_protection}, True
+        return {
+            "logGroupName": name,
+            "kmsKeyId": self.kms_key_id,
+            "logGroupClass": self.log_group_class,
+            "deletionProtectionEnabled": self.deletion_protection,
+        }, True

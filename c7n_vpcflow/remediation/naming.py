@@ -1,9 +1,14 @@
 """Names: log-group name templates (validated at policy load, rendered per VPC) and S3
 bucket names."""
+
 import re
 
 from c7n_vpcflow.audit.templates import (
-    TEMPLATE_VARIABLES, TemplateError, parse_template, render_template)
+    TEMPLATE_VARIABLES,
+    TemplateError,
+    parse_template,
+    render_template,
+)
 
 LOG_GROUP_NAME_MAX = 512
 DISALLOWED_RUN = re.compile(r"[^.\-_/#A-Za-z0-9]+")
@@ -28,7 +33,8 @@ def check_log_group_template(template):
         if bad:
             raise TemplateError(
                 "contains %r; CloudWatch Logs allows only letters, digits and . - _ / #"
-                % bad.group(0))
+                % bad.group(0)
+            )
     if template.startswith("aws/"):
         raise TemplateError("must not start with 'aws/' (reserved by AWS)")
     fixed = "".join(literal for literal, _ in parse_template(template))
@@ -60,11 +66,13 @@ def render_log_group_name(template, vpc, account):
     name = render_template(template, template_values(vpc, account), "log-group-name")
     if len(name) > LOG_GROUP_NAME_MAX:
         raise TemplateError(
-            "log group name for %s is %d characters, over CloudWatch's %d" % (
-                vpc["VpcId"], len(name), LOG_GROUP_NAME_MAX))
+            "log group name for %s is %d characters, over CloudWatch's %d"
+            % (vpc["VpcId"], len(name), LOG_GROUP_NAME_MAX)
+        )
     if name.startswith("aws/"):
         raise TemplateError(
-            "log group name %r for %s starts with the reserved 'aws/'" % (name, vpc["VpcId"]))
+            "log group name %r for %s starts with the reserved 'aws/'" % (name, vpc["VpcId"])
+        )
     return name
 
 
@@ -114,7 +122,8 @@ def bucket_name_problem(template):
         return "must begin and end with a letter or digit"
     if first.startswith(RESERVED_BUCKET_PREFIXES) or last.endswith(RESERVED_BUCKET_SUFFIXES):
         return "uses a prefix or suffix S3 reserves (%s)" % ", ".join(
-            RESERVED_BUCKET_PREFIXES + RESERVED_BUCKET_SUFFIXES)
+            RESERVED_BUCKET_PREFIXES + RESERVED_BUCKET_SUFFIXES
+        )
     if not variables and IP_ADDRESS.match(fixed):
         return "must not be formatted as an IP address"
     return None

@@ -7,13 +7,19 @@ throttling errors and back-off; pacing each operation to its quota reaches the s
 (N / 5 seconds for N log groups) with no throttled call. Retries still absorb throttling
 caused by other clients sharing the quota.
 """
+
 import threading
 import time
 
 # Calls a second, per operation of the CloudWatch Logs client.
-LOGS_WRITES = ("create_log_group", "put_retention_policy", "tag_resource",
-               "put_log_group_deletion_protection", "put_query_definition",
-               "put_metric_filter")
+LOGS_WRITES = (
+    "create_log_group",
+    "put_retention_policy",
+    "tag_resource",
+    "put_log_group_deletion_protection",
+    "put_query_definition",
+    "put_metric_filter",
+)
 
 
 class Pacer:
@@ -52,6 +58,7 @@ class PacedClient:
         def paced(*args, **kwargs):
             self._pacer.wait(name)
             return method(*args, **kwargs)
+
         paced.__name__ = name
         return paced
 
@@ -70,6 +77,7 @@ class CountingRetry:
             with self.lock:
                 self.attempts += 1
             return func(*a, **kw)
+
         with self.lock:
             self.calls += 1
         return self.retry(attempt, *args, **kwargs)

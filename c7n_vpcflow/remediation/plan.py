@@ -5,6 +5,7 @@ It is decided from each VPC as the policy's flow-log-compliance filter annotated
 flow logs, judged, and the log groups they and this action write to); in a policy without
 that filter the action gathers and judges the VPCs itself, by its own settings.
 """
+
 from dataclasses import dataclass, field
 from typing import List, Optional
 
@@ -14,11 +15,21 @@ from c7n_vpcflow.audit.judge import judgement, ordered, weighed
 from c7n_vpcflow.audit.ownership import by_telemetry_rule
 from c7n_vpcflow.audit.templates import PER_VPC_VARIABLES, TemplateError, names_in
 from c7n_vpcflow.remediation.destinations import log_group_targets, target_for, writes_to
-from c7n_vpcflow.remediation.loggroups import (
-    PROTECT, class_warning, group_class, log_group_steps)
+from c7n_vpcflow.remediation.loggroups import PROTECT, class_warning, group_class, log_group_steps
 from c7n_vpcflow.vocabulary import (
-    ALL_TRAFFIC, BROKEN, CLOUDWATCH, EXEMPTION, FLOW_LOGS, LOG_GROUP_MISSING, LOG_GROUPS,
-    MANAGED_BY, RETENTION, TELEMETRY_RULE, ExemptionStatus, Outcome)
+    ALL_TRAFFIC,
+    BROKEN,
+    CLOUDWATCH,
+    EXEMPTION,
+    FLOW_LOGS,
+    LOG_GROUP_MISSING,
+    LOG_GROUPS,
+    MANAGED_BY,
+    RETENTION,
+    TELEMETRY_RULE,
+    ExemptionStatus,
+    Outcome,
+)
 
 # AWS allows two flow logs per VPC; the quota cannot be raised.
 FLOW_LOGS_PER_VPC = 2
@@ -53,9 +64,13 @@ class VpcPlan:
 
     def describe(self, role_status=None):
         """The plan as annotated on the VPC (c7n:flow-log-plan)."""
-        described = {"outcome": self.outcome.value, "reason": self.reason,
-                     "destination-type": self.destination_type,
-                     "destination": self.destination, "calls": self.calls}
+        described = {
+            "outcome": self.outcome.value,
+            "reason": self.reason,
+            "destination-type": self.destination_type,
+            "destination": self.destination,
+            "calls": self.calls,
+        }
         if self.destination_type == CLOUDWATCH:
             described["log-group"] = self.destination
             if self.log_group:
@@ -92,13 +107,17 @@ def _telemetry_refusal(broken, problems, target, group):
     """
     managed = [f for f in broken if by_telemetry_rule(f)]
     if managed:
-        return ("%s: managed by a CloudWatch telemetry rule, so left to AWS, which replaces "
-                "it when the rule allows field updates (AllowFieldUpdates); otherwise fix the "
-                "rule (traffic type, format) or its log group" % "; ".join(
-                    _describe_problems(f, problems[f["FlowLogId"]]) for f in managed))
+        return (
+            "%s: managed by a CloudWatch telemetry rule, so left to AWS, which replaces "
+            "it when the rule allows field updates (AllowFieldUpdates); otherwise fix the "
+            "rule (traffic type, format) or its log group"
+            % "; ".join(_describe_problems(f, problems[f["FlowLogId"]]) for f in managed)
+        )
     if _made_by_telemetry_rule(group):
-        return ("log group %s belongs to a CloudWatch telemetry rule; choose a log-group-name "
-                "of your own" % target)
+        return (
+            "log group %s belongs to a CloudWatch telemetry rule; choose a log-group-name "
+            "of your own" % target
+        )
     return None
 
 
@@ -125,8 +144,9 @@ def judgements(manager, settings, vpcs, account):
 
 def own_judgement(vpc, inventory, settings, account):
     """A VPC as the action judges it by itself, by its own rules (see judge.judgement)."""
-    return judgement(vpc["VpcId"], inventory, settings.rules(),
-                     log_group_targets(settings, [vpc], account))
+    return judgement(
+        vpc["VpcId"], inventory, settings.rules(), log_group_targets(settings, [vpc], account)
+    )
 
 
 def refuse_shared_targets(plans, settings):
@@ -134,8 +154,11 @@ def refuse_shared_targets(plans, settings):
     S3 folder; where VPCs' names collide (two VPCs named prod, or Name tags sanitised alike)
     each of them that would write there fails, naming the others and the template: nothing
     is created that two VPCs would share."""
-    key, template = (("log-group-name", settings.log_group_template)
-                     if settings.destination_type == CLOUDWATCH else ("prefix", settings.prefix))
+    key, template = (
+        ("log-group-name", settings.log_group_template)
+        if settings.destination_type == CLOUDWATCH
+        else ("prefix", settings.prefix)
+    )
     if not template or not set(names_in(template)) & set(PER_VPC_VARIABLES):
         return plans
     sharing = {}
@@ -146,12 +169,23 @@ def refuse_shared_targets(plans, settings):
     for plan in plans:
         others = [v for v in sharing.get(plan.destination, ()) if v != plan.vpc_id]
         if others and plan.changes:
-            plan = VpcPlan(plan.vpc_id, Outcome.FAIL, (
-                "%s %r gives it the same %s as %s: %s; add {vpc_id} to the template or give "
-                "the VPCs distinct Name tags" % (
-                    key, template, "log group" if key == "log-group-name" else "destination",
-                    ", ".join(others), plan.destination)), plan.destination,
-                destination_type=plan.destination_type)
+            plan = VpcPlan(
+                plan.vpc_id,
+                Outcome.FAIL,
+                (
+                    "%s %r gives it the same %s as %s: %s; add {vpc_id} to the template or give "
+                    "the VPCs distinct Name tags"
+                    % (
+                        key,
+                        template,
+                        "log group" if key == "log-group-name" else "destination",
+                        ", ".join(others),
+                        plan.destination,
+                    )
+                ),
+                plan.destination,
+                destination_type=plan.destination_type,
+            )
         refused.append(plan)
     return refused
 
@@ -178,12 +212,17 @@ def plan_vpc(vpc, judged, settings, account):
 def _log_group_outcome(plan, group, settings):
     """The class and deletion protection the plan leaves its log group with; a warning when
     the existing group's class is not the one asked for (it cannot be changed)."""
-    if group is None:   # the plan creates it
-        plan.log_group = {"log-group-class": settings.log_group_class,
-                          "deletion-protection": settings.deletion_protection}
+    if group is None:  # the plan creates it
+        plan.log_group = {
+            "log-group-class": settings.log_group_class,
+            "deletion-protection": settings.deletion_protection,
+        }
     else:
-        plan.log_group = {"log-group-class": group_class(group), "deletion-protection": bool(
-            group.get("deletionProtectionEnabled")) or PROTECT in plan.group_steps}
+        plan.log_group = {
+            "log-group-class": group_class(group),
+            "deletion-protection": bool(group.get("deletionProtectionEnabled"))
+            or PROTECT in plan.group_steps,
+        }
     warning = class_warning(plan.destination, group, settings.log_group_class)
     if warning:
         plan.warnings.append(warning)
@@ -192,8 +231,12 @@ def _log_group_outcome(plan, group, settings):
 def exempt_reason(exemption):
     """Why an exempt VPC is left alone, as its plan and result say it."""
     return "exempt until %s: %s (approved by %s%s; entry %d of the exemption register)" % (
-        exemption["expires"], exemption["reason"], exemption["approved-by"],
-        ", %s" % exemption["ticket"] if exemption.get("ticket") else "", exemption["entry"])
+        exemption["expires"],
+        exemption["reason"],
+        exemption["approved-by"],
+        ", %s" % exemption["ticket"] if exemption.get("ticket") else "",
+        exemption["entry"],
+    )
 
 
 def _made_by_telemetry_rule(group):
@@ -213,49 +256,104 @@ def _decide(vpc, judged, settings, account):
         # A telemetry rule's log group is AWS's to keep: never re-tagged, never re-kept.
         if kind != CLOUDWATCH or _made_by_telemetry_rule(group):
             return []
-        return log_group_steps(group, settings.retention_days,
-                               deletion_protection=settings.deletion_protection, **options)
+        return log_group_steps(
+            group,
+            settings.retention_days,
+            deletion_protection=settings.deletion_protection,
+            **options,
+        )
 
     flow_logs = judged[FLOW_LOGS]
     # Retention is a step of the plan, never a fault of the flow log; and only ALL or the
     # action's own traffic type will do.
-    problems = {f["FlowLogId"]: weighed(f, (ALL_TRAFFIC, settings.traffic_type), (RETENTION,))
-                for f in flow_logs}
+    problems = {
+        f["FlowLogId"]: weighed(f, (ALL_TRAFFIC, settings.traffic_type), (RETENTION,))
+        for f in flow_logs
+    }
     sound = [f for f in flow_logs if not problems[f["FlowLogId"]]]
     for flow_log in sound:
         if writes_to(flow_log, kind, target) and not by_telemetry_rule(flow_log):
             steps = group_steps(fresh_tags=False)
-            return VpcPlan(vpc_id, Outcome.UPDATE if steps else Outcome.SKIP, "flow log %s already writes "
-                           "to %s" % (flow_log["FlowLogId"], target), target, steps)
+            return VpcPlan(
+                vpc_id,
+                Outcome.UPDATE if steps else Outcome.SKIP,
+                "flow log %s already writes to %s" % (flow_log["FlowLogId"], target),
+                target,
+                steps,
+            )
     if sound:
-        return VpcPlan(vpc_id, Outcome.SKIP, "flow log %s is sound; %s" % (
-            sound[0]["FlowLogId"], "managed by a CloudWatch telemetry rule, it is left to AWS"
-            if by_telemetry_rule(sound[0]) else "its destination is left as is"))
+        return VpcPlan(
+            vpc_id,
+            Outcome.SKIP,
+            "flow log %s is sound; %s"
+            % (
+                sound[0]["FlowLogId"],
+                "managed by a CloudWatch telemetry rule, it is left to AWS"
+                if by_telemetry_rule(sound[0])
+                else "its destination is left as is",
+            ),
+        )
     broken = [f for f in flow_logs if problems[f["FlowLogId"]]]
     refusal = _telemetry_refusal(broken, problems, target, group)
     if refusal:
         return VpcPlan(vpc_id, Outcome.FAIL, refusal, target)
-    same = [f for f in broken if writes_to(f, kind, target)
-            and f.get("TrafficType") == settings.traffic_type]
+    same = [
+        f
+        for f in broken
+        if writes_to(f, kind, target) and f.get("TrafficType") == settings.traffic_type
+    ]
     if same:
         flow_log = same[0]
         if problems[flow_log["FlowLogId"]] == {LOG_GROUP_MISSING}:
             # Recreating its log group is all this flow log lacks.
-            return VpcPlan(vpc_id, Outcome.REPAIR, "recreate the log group of %s" % (
-                flow_log["FlowLogId"]), target, group_steps())
-        return VpcPlan(vpc_id, Outcome.FAIL, (
-            "flow log %s already sends %s traffic to %s but is broken; AWS refuses a "
-            "duplicate, so delete it and run again" % (
-                _describe_problems(flow_log, problems[flow_log["FlowLogId"]]),
-                settings.traffic_type, target)), target)
+            return VpcPlan(
+                vpc_id,
+                Outcome.REPAIR,
+                "recreate the log group of %s" % (flow_log["FlowLogId"]),
+                target,
+                group_steps(),
+            )
+        return VpcPlan(
+            vpc_id,
+            Outcome.FAIL,
+            (
+                "flow log %s already sends %s traffic to %s but is broken; AWS refuses a "
+                "duplicate, so delete it and run again"
+                % (
+                    _describe_problems(flow_log, problems[flow_log["FlowLogId"]]),
+                    settings.traffic_type,
+                    target,
+                )
+            ),
+            target,
+        )
     if len(flow_logs) >= FLOW_LOGS_PER_VPC:
-        return VpcPlan(vpc_id, Outcome.FAIL, (
-            "already has %d flow logs, the AWS limit per VPC, none sound: %s; delete one "
-            "and run again" % (len(flow_logs), "; ".join(
-                _describe_problems(f, problems[f["FlowLogId"]]) for f in broken))), target)
-    reason = "no flow log" if not broken else "not sound: " + "; ".join(
-        _describe_problems(f, problems[f["FlowLogId"]]) for f in broken)
+        return VpcPlan(
+            vpc_id,
+            Outcome.FAIL,
+            (
+                "already has %d flow logs, the AWS limit per VPC, none sound: %s; delete one "
+                "and run again"
+                % (
+                    len(flow_logs),
+                    "; ".join(_describe_problems(f, problems[f["FlowLogId"]]) for f in broken),
+                )
+            ),
+            target,
+        )
+    reason = (
+        "no flow log"
+        if not broken
+        else "not sound: "
+        + "; ".join(_describe_problems(f, problems[f["FlowLogId"]]) for f in broken)
+    )
     replaceable = [f["FlowLogId"] for f in broken if problems[f["FlowLogId"]] & BROKEN]
     return VpcPlan(
-        vpc_id, Outcome.CREATE, reason, target, group_steps(), create_flow_log=True,
-        replace=replaceable if settings.replace_broken else [])
+        vpc_id,
+        Outcome.CREATE,
+        reason,
+        target,
+        group_steps(),
+        create_flow_log=True,
+        replace=replaceable if settings.replace_broken else [],
+    )

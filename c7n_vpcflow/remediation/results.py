@@ -1,5 +1,6 @@
 """What enable-flow-logs did for each VPC, and once per run for the delivery role, turned
 into records only where they are written: its annotations and flow-log-results.json."""
+
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Dict, List, Optional
@@ -14,7 +15,7 @@ _STARTING = MappingProxyType({Outcome.FAIL: Status.FAILED, Outcome.SKIP: Status.
 class VpcResult:
     status: Status
     reason: str = ""
-    destination_type: Optional[str] = None   # None: the run stopped before it planned
+    destination_type: Optional[str] = None  # None: the run stopped before it planned
     destination: Optional[str] = None
     flow_log_ids: List[str] = field(default_factory=list)
     changes: List[str] = field(default_factory=list)
@@ -25,10 +26,14 @@ class VpcResult:
     @classmethod
     def planned(cls, plan):
         """Where a VPC stands before anything is applied: failed and skipped plans are final."""
-        return cls(_STARTING.get(plan.outcome, Status.PLANNED), plan.reason,
-                   plan.destination_type, plan.destination,
-                   error=plan.reason if plan.outcome == Outcome.FAIL else None,
-                   warnings=list(plan.warnings))
+        return cls(
+            _STARTING.get(plan.outcome, Status.PLANNED),
+            plan.reason,
+            plan.destination_type,
+            plan.destination,
+            error=plan.reason if plan.outcome == Outcome.FAIL else None,
+            warnings=list(plan.warnings),
+        )
 
     @classmethod
     def unfinished(cls, cause):
@@ -41,11 +46,15 @@ class VpcResult:
     def to_record(self):
         """The result as c7n:flow-log-result and flow-log-results.json carry it."""
         if self.destination_type is None:
-            return {"status": self.status.value, "error": self.error,
-                    "changes": list(self.changes)}
-        record = {"status": self.status.value, "reason": self.reason,
-                  "flow-log-ids": list(self.flow_log_ids), "changes": list(self.changes),
-                  "destination-type": self.destination_type, "destination": self.destination}
+            return {"status": self.status.value, "error": self.error, "changes": list(self.changes)}
+        record = {
+            "status": self.status.value,
+            "reason": self.reason,
+            "flow-log-ids": list(self.flow_log_ids),
+            "changes": list(self.changes),
+            "destination-type": self.destination_type,
+            "destination": self.destination,
+        }
         if self.destination_type == CLOUDWATCH:
             record["log-group"] = self.destination
         if self.error is not None:
@@ -60,6 +69,7 @@ class VpcResult:
 @dataclass
 class RoleResult:
     """What the run did with the delivery role (flow-log-results.json's `role`)."""
+
     name: str
     arn: str
     step: RoleStep
@@ -67,8 +77,13 @@ class RoleResult:
     error: Optional[str] = None
 
     def to_record(self):
-        return {"name": self.name, "arn": self.arn, "step": self.step.value,
-                "changes": list(self.changes), "error": self.error}
+        return {
+            "name": self.name,
+            "arn": self.arn,
+            "step": self.step.value,
+            "changes": list(self.changes),
+            "error": self.error,
+        }
 
 
 def tag_list(tags):
@@ -81,8 +96,17 @@ def write_results(manager, settings, records, cause=None, role=None):
     the run stopped before it was done; `role`: what the run did with the delivery role
     (None: it needed none). It says whether the run was of an event mode (see
     audit.evidence.event_mode), whose records carry their VPC's verdict."""
-    write_output(manager, RESULTS_FILE, {
-        "settings": settings, "mode": manager.ctx.policy.execution_mode,
-        "event": event_mode(manager),
-        "complete": cause is None, "cause": cause, "role": role, "results": list(records)},
-        stamp=run_header)
+    write_output(
+        manager,
+        RESULTS_FILE,
+        {
+            "settings": settings,
+            "mode": manager.ctx.policy.execution_mode,
+            "event": event_mode(manager),
+            "complete": cause is None,
+            "cause": cause,
+            "role": role,
+            "results": list(records),
+        },
+        stamp=run_header,
+    )

@@ -1,5 +1,6 @@
 """The delivery role's documents: what we write (trust, delivery policy, boundary) and how
 we read somebody else's (a trust checked whole, an identity policy asked one question)."""
+
 import json
 import re
 from fnmatch import fnmatchcase
@@ -25,16 +26,19 @@ def trust_policy(account_id, partition):
     """Trust for the flow-logs service only, from this account's flow logs only."""
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": SERVICE_PRINCIPAL},
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": account_id},
-                "ArnLike": {
-                    "aws:SourceArn": "arn:%s:ec2:*:%s:vpc-flow-log/*" % (partition, account_id)},
-            },
-        }],
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": SERVICE_PRINCIPAL},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {
+                        "aws:SourceArn": "arn:%s:ec2:*:%s:vpc-flow-log/*" % (partition, account_id)
+                    },
+                },
+            }
+        ],
     }
 
 
@@ -59,8 +63,10 @@ def delivery_policy(account_id, partition, log_group_prefixes):
                 "Sid": "DeliverFlowLogs",
                 "Effect": "Allow",
                 "Action": list(DELIVERY_ACTIONS),
-                "Resource": [log_groups_arn(account_id, partition, prefix + "*")
-                             for prefix in sorted(set(log_group_prefixes))],
+                "Resource": [
+                    log_groups_arn(account_id, partition, prefix + "*")
+                    for prefix in sorted(set(log_group_prefixes))
+                ],
             },
             {
                 "Sid": "FindLogGroups",
@@ -77,8 +83,11 @@ def covered_prefixes(document, account_id, partition):
     start = log_groups_arn(account_id, partition)
     for statement in as_list(parse(document).get("Statement")):
         if statement.get("Sid") == "DeliverFlowLogs":
-            return [r[len(start):-1] for r in as_list(statement.get("Resource"))
-                    if r.startswith(start) and r.endswith("*")]
+            return [
+                r[len(start) : -1]
+                for r in as_list(statement.get("Resource"))
+                if r.startswith(start) and r.endswith("*")
+            ]
     return []
 
 
@@ -99,8 +108,9 @@ def _principals(statement):
     principal = statement.get("Principal")
     if principal == "*":
         return [("AWS", "*")]
-    return [(kind, value) for kind, values in (principal or {}).items()
-            for value in as_list(values)]
+    return [
+        (kind, value) for kind, values in (principal or {}).items() for value in as_list(values)
+    ]
 
 
 def trust_verdict(document, account_id):
@@ -117,8 +127,10 @@ def trust_verdict(document, account_id):
         actions = as_list(statement.get("Action"))
         if "NotAction" in statement or any(STS_ACTION.match(a) for a in actions):
             if "NotPrincipal" in statement:
-                others.append("everyone but %s (NotPrincipal)" % json.dumps(
-                    statement["NotPrincipal"], sort_keys=True))
+                others.append(
+                    "everyone but %s (NotPrincipal)"
+                    % json.dumps(statement["NotPrincipal"], sort_keys=True)
+                )
             for kind, value in _principals(statement):
                 if (kind, value) == ("Service", SERVICE_PRINCIPAL):
                     service_statements.append(statement)
@@ -127,10 +139,13 @@ def trust_verdict(document, account_id):
     others = ", ".join(sorted(set(others)))
     if not service_statements:
         return "its trust policy does not allow %s to assume it%s" % (
-            SERVICE_PRINCIPAL, " (it trusts %s)" % others if others else ""), None
+            SERVICE_PRINCIPAL,
+            " (it trusts %s)" % others if others else "",
+        ), None
     if others:
-        return ("its trust policy also lets %s assume it; only %s may" % (
-            others, SERVICE_PRINCIPAL)), None
+        return (
+            "its trust policy also lets %s assume it; only %s may" % (others, SERVICE_PRINCIPAL)
+        ), None
     missing = {k.lower(): k for k in CONFUSED_DEPUTY_KEYS}
     for statement in service_statements:
         for operator in (statement.get("Condition") or {}).values():
@@ -138,12 +153,15 @@ def trust_verdict(document, account_id):
                 missing.pop(key.lower(), None)
                 if key.lower() == "aws:sourceaccount" and account_id not in as_list(values):
                     return "its trust policy limits aws:SourceAccount to %s, not %s" % (
-                        ", ".join(as_list(values)), account_id), None
+                        ", ".join(as_list(values)),
+                        account_id,
+                    ), None
     if missing:
         return None, (
             "its trust policy has no %s condition, so another account's flow logs could "
             "deliver through it (confused deputy); add aws:SourceAccount and aws:SourceArn"
-            % " or ".join(sorted(missing.values())))
+            % " or ".join(sorted(missing.values()))
+        )
     return None, None
 
 

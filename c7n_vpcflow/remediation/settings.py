@@ -1,12 +1,12 @@
 """The enable-flow-logs keys, with defaults applied."""
+
 from dataclasses import dataclass, replace
 from typing import Optional
 
 from c7n_vpcflow.audit.judge import Rules
 from c7n_vpcflow.audit.templates import render_template
 from c7n_vpcflow.remediation import formats
-from c7n_vpcflow.vocabulary import (
-    ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, OUR_TAG, STANDARD)
+from c7n_vpcflow.vocabulary import ALL_TRAFFIC, CLOUDWATCH, DEFAULT_TRAFFIC_TYPE, OUR_TAG, STANDARD
 
 
 def with_our_tag(tags):
@@ -32,7 +32,7 @@ class Settings:
     kms_key_id: Optional[str] = None
     role: str = "vpc-flow-logs-delivery"
     create_role: bool = True
-    permissions_boundary: Optional[str] = None   # None: ours if deployed; required / ARN
+    permissions_boundary: Optional[str] = None  # None: ours if deployed; required / ARN
     unscoped_delivery_role: bool = False
     log_group_class: str = STANDARD
     deletion_protection: bool = False
@@ -68,11 +68,14 @@ class Settings:
         filled in. Custodian has filled them already, but for {now} in a Lambda policy's
         tags (filled at each invocation: `now`, the run's c7n.utils.FormatDate)."""
         values = account.values()
-        changes = {key: render_template(getattr(self, key), values, key.replace("_", "-"))
-                   for key in ("kms_key_id", "role", "permissions_boundary",
-                               "cross_account_role") if getattr(self, key)}
-        changes["tags"] = tuple((k, render_template(v, dict(values, now=now), "tags"))
-                                for k, v in self.tags)
+        changes = {
+            key: render_template(getattr(self, key), values, key.replace("_", "-"))
+            for key in ("kms_key_id", "role", "permissions_boundary", "cross_account_role")
+            if getattr(self, key)
+        }
+        changes["tags"] = tuple(
+            (k, render_template(v, dict(values, now=now), "tags")) for k, v in self.tags
+        )
         return replace(self, **changes)
 
     def rules(self):

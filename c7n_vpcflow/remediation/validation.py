@@ -5,6 +5,7 @@ validates it (without its variables, or with them: see audit.variables) and agai
 run starts (runnable_settings), once its account and region are known: neither another
 account's or region's ARN nor a variable nobody defined gets as far as a write.
 """
+
 import re
 from dataclasses import replace
 from types import MappingProxyType
@@ -14,13 +15,22 @@ from c7n.utils import FormatDate
 
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.templates import (
-    ACCOUNT_WIDE_VARIABLES, DATED, PER_REGION_VARIABLES, TEMPLATE_VARIABLES, TemplateError,
-    parse_template, render_template)
+    ACCOUNT_WIDE_VARIABLES,
+    DATED,
+    PER_REGION_VARIABLES,
+    TEMPLATE_VARIABLES,
+    TemplateError,
+    parse_template,
+    render_template,
+)
 from c7n_vpcflow.audit.variables import Variables
 from c7n_vpcflow.errors import RunRefused
 from c7n_vpcflow.remediation import formats
 from c7n_vpcflow.remediation.naming import (
-    bucket_name_problem, check_log_group_template, fixed_prefix)
+    bucket_name_problem,
+    check_log_group_template,
+    fixed_prefix,
+)
 from c7n_vpcflow.remediation.role import parse_role
 from c7n_vpcflow.remediation.schema import BY_DESTINATION, REQUIRED
 from c7n_vpcflow.remediation.settings import Settings
@@ -39,16 +49,18 @@ SAMPLE_ACCOUNT = Account("111122223333", "us-east-1", "aws")
 PLACEHOLDER_ACCOUNT = Account("{account_id}", "{region}", "{partition}")
 # Each templated key of enable-flow-logs: its Settings attribute, the variables of ours it
 # may use. Tag values may use the account-region's and {now}; tag keys none.
-TEMPLATED = MappingProxyType({
-    "log-group-name": ("log_group_template", TEMPLATE_VARIABLES),
-    "prefix": ("prefix", TEMPLATE_VARIABLES),
-    "bucket": ("bucket", PER_REGION_VARIABLES),
-    "delivery-stream": ("delivery_stream", PER_REGION_VARIABLES),
-    "kms-key-id": ("kms_key_id", PER_REGION_VARIABLES),
-    "role": ("role", ACCOUNT_WIDE_VARIABLES),
-    "permissions-boundary": ("permissions_boundary", ACCOUNT_WIDE_VARIABLES),
-    "cross-account-role": ("cross_account_role", ACCOUNT_WIDE_VARIABLES),
-})
+TEMPLATED = MappingProxyType(
+    {
+        "log-group-name": ("log_group_template", TEMPLATE_VARIABLES),
+        "prefix": ("prefix", TEMPLATE_VARIABLES),
+        "bucket": ("bucket", PER_REGION_VARIABLES),
+        "delivery-stream": ("delivery_stream", PER_REGION_VARIABLES),
+        "kms-key-id": ("kms_key_id", PER_REGION_VARIABLES),
+        "role": ("role", ACCOUNT_WIDE_VARIABLES),
+        "permissions-boundary": ("permissions_boundary", ACCOUNT_WIDE_VARIABLES),
+        "cross-account-role": ("cross_account_role", ACCOUNT_WIDE_VARIABLES),
+    }
+)
 TAG_VALUE_VARIABLES = PER_REGION_VARIABLES + DATED
 
 
@@ -73,10 +85,17 @@ def check_tag_variables(tags, allowed, variables, element=ACTION):
     viewed = {}
     for key, value in tags.items():
         if "{" in key or "}" in key:
-            fail("tags", "key %r: Custodian fills variables in tag values only, never in "
-                 "keys (and CloudWatch Logs refuses braces in them)" % key, element)
-        viewed[key] = check_variables("tags", value, allowed, variables, element,
-                                      "%r:" % key) if isinstance(value, str) else value
+            fail(
+                "tags",
+                "key %r: Custodian fills variables in tag values only, never in "
+                "keys (and CloudWatch Logs refuses braces in them)" % key,
+                element,
+            )
+        viewed[key] = (
+            check_variables("tags", value, allowed, variables, element, "%r:" % key)
+            if isinstance(value, str)
+            else value
+        )
     return viewed
 
 
@@ -88,8 +107,9 @@ def viewed_settings(settings, variables):
         value = getattr(settings, attribute)
         if value is not None:
             changes[attribute] = check_variables(key, value, allowed, variables)
-    changes["tags"] = tuple(sorted(check_tag_variables(
-        settings.tag_map, TAG_VALUE_VARIABLES, variables).items()))
+    changes["tags"] = tuple(
+        sorted(check_tag_variables(settings.tag_map, TAG_VALUE_VARIABLES, variables).items())
+    )
     return replace(settings, **changes)
 
 
@@ -110,16 +130,19 @@ def validate_log_format(log_format, element=ACTION):
 
 def validate_tags(tags, element=ACTION):
     if len(tags) > MAX_USER_TAGS:
-        fail("tags", "has %d tags; at most %d (AWS allows 50, one is managed-by)"
-             % (len(tags), MAX_USER_TAGS), element)
+        fail(
+            "tags",
+            "has %d tags; at most %d (AWS allows 50, one is managed-by)"
+            % (len(tags), MAX_USER_TAGS),
+            element,
+        )
     for key, value in tags.items():
         if key.lower().startswith("aws:"):
             fail("tags", "key %r uses the reserved prefix 'aws:'" % key, element)
         if not 1 <= len(key) <= 128:
             fail("tags", "key %r must be 1 to 128 characters" % key, element)
         if not isinstance(value, str) or len(value) > 256:
-            fail("tags", "value of %r must be a string of at most 256 characters" % key,
-                 element)
+            fail("tags", "value of %r must be a string of at most 256 characters" % key, element)
         if key == OUR_TAG[0]:
             fail("tags", "key %r is reserved: %s sets it" % (OUR_TAG[0], element), element)
 
@@ -129,8 +152,11 @@ def validate_destination_keys(data, destination_type):
     for other, keys in BY_DESTINATION.items():
         for key in keys:
             if other != destination_type and key in data:
-                fail(key, "applies only to destination-type %s; this action writes to %s"
-                     % (other, destination_type))
+                fail(
+                    key,
+                    "applies only to destination-type %s; this action writes to %s"
+                    % (other, destination_type),
+                )
     required = REQUIRED.get(destination_type)
     if required and required not in data:
         fail(required, "is required with destination-type %s" % destination_type)
@@ -158,18 +184,26 @@ def validate_s3(settings, variables):
     if settings.prefix:
         literal = literal_text("prefix", settings.prefix, PREFIX_CHARS)
         if settings.prefix.startswith("/") or "AWSLogs" in literal:
-            fail("prefix", "%r must not start with '/' or use AWSLogs (AWS reserves it)"
-                 % settings.prefix)
+            fail(
+                "prefix",
+                "%r must not start with '/' or use AWSLogs (AWS reserves it)" % settings.prefix,
+            )
 
 
 def validate_firehose(settings, variables):
     stream = sample(settings.delivery_stream, variables)
     if stream is not None and not STREAM_ARN.match(stream):
-        fail("delivery-stream", "%r is not a Firehose delivery stream ARN "
-             "(arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME)" % settings.delivery_stream)
+        fail(
+            "delivery-stream",
+            "%r is not a Firehose delivery stream ARN "
+            "(arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME)" % settings.delivery_stream,
+        )
     role = settings.cross_account_role
-    if role is not None and sample(role, variables) is not None and not ANY_ROLE_ARN.match(
-            sample(role, variables)):
+    if (
+        role is not None
+        and sample(role, variables) is not None
+        and not ANY_ROLE_ARN.match(sample(role, variables))
+    ):
         fail("cross-account-role", "%r is not an IAM role ARN" % role)
 
 
@@ -180,19 +214,32 @@ def validate_cloudwatch(settings, variables):
     except TemplateError as e:
         fail("log-group-name", "%r %s" % (template, e))
     if not fixed_prefix(template, SAMPLE_ACCOUNT).strip("/") and not (
-            settings.unscoped_delivery_role):
-        fail("log-group-name", "%r has no fixed prefix before its first per-VPC or per-region "
-             "variable, so the delivery role would be allowed to write to every log group of "
-             "the account (log-group:%s*); start it with a fixed path such as /vpc/flow-logs/, "
-             "or accept that with unscoped-delivery-role: true" % (
-                 template, fixed_prefix(template, PLACEHOLDER_ACCOUNT)))
+        settings.unscoped_delivery_role
+    ):
+        fail(
+            "log-group-name",
+            "%r has no fixed prefix before its first per-VPC or per-region "
+            "variable, so the delivery role would be allowed to write to every log group of "
+            "the account (log-group:%s*); start it with a fixed path such as /vpc/flow-logs/, "
+            "or accept that with unscoped-delivery-role: true"
+            % (template, fixed_prefix(template, PLACEHOLDER_ACCOUNT)),
+        )
     boundary = settings.permissions_boundary
     for key, value, parse, what in (
-            ("role", settings.role, parse_role, "an IAM role name or role ARN"),
-            ("permissions-boundary", None if boundary in (None, "required") else boundary,
-             POLICY_ARN.match, "an IAM policy ARN"),
-            ("kms-key-id", settings.kms_key_id, KMS_KEY_ARN.match,
-             "a KMS key ARN (CloudWatch Logs takes no alias or id)")):
+        ("role", settings.role, parse_role, "an IAM role name or role ARN"),
+        (
+            "permissions-boundary",
+            None if boundary in (None, "required") else boundary,
+            POLICY_ARN.match,
+            "an IAM policy ARN",
+        ),
+        (
+            "kms-key-id",
+            settings.kms_key_id,
+            KMS_KEY_ARN.match,
+            "a KMS key ARN (CloudWatch Logs takes no alias or id)",
+        ),
+    ):
         shape = sample(value, variables) if value is not None else None
         if shape is not None and parse(shape) is None:
             fail(key, "%r is not %s" % (value, what))
@@ -203,8 +250,9 @@ def validate_action_data(data, variables):
     settings = Settings.from_data(data)
     validate_destination_keys(data, settings.destination_type)
     settings = viewed_settings(settings, variables)
-    {CLOUDWATCH: validate_cloudwatch, S3: validate_s3,
-     FIREHOSE: validate_firehose}[settings.destination_type](settings, variables)
+    {CLOUDWATCH: validate_cloudwatch, S3: validate_s3, FIREHOSE: validate_firehose}[
+        settings.destination_type
+    ](settings, variables)
     if "log-format" in data:
         validate_log_format(data["log-format"])
     validate_tags(data.get("tags") or {})
@@ -217,17 +265,29 @@ def validate_against_filters(settings, rules):
     traffic_type = settings.traffic_type
     for judged_by in rules:
         if traffic_type not in judged_by.traffic_types:
-            fail("traffic-type", "%s would not satisfy flow-log-compliance traffic-types %s"
-                 % (traffic_type, sorted(judged_by.traffic_types)))
+            fail(
+                "traffic-type",
+                "%s would not satisfy flow-log-compliance traffic-types %s"
+                % (traffic_type, sorted(judged_by.traffic_types)),
+            )
         minimum = judged_by.min_retention_days
-        if (minimum is not None and settings.destination_type == CLOUDWATCH
-                and settings.retention_days < minimum):
-            fail("retention-days", "%d would not satisfy flow-log-compliance "
-                 "min-retention-days %d" % (settings.retention_days, minimum))
+        if (
+            minimum is not None
+            and settings.destination_type == CLOUDWATCH
+            and settings.retention_days < minimum
+        ):
+            fail(
+                "retention-days",
+                "%d would not satisfy flow-log-compliance "
+                "min-retention-days %d" % (settings.retention_days, minimum),
+            )
         destinations = judged_by.destination_types
         if destinations and settings.destination_type not in destinations:
-            fail("destination-type", "%s would not satisfy flow-log-compliance "
-                 "destination-types %s" % (settings.destination_type, sorted(destinations)))
+            fail(
+                "destination-type",
+                "%s would not satisfy flow-log-compliance "
+                "destination-types %s" % (settings.destination_type, sorted(destinations)),
+            )
 
 
 def known_account(manager):
@@ -246,24 +306,36 @@ def validate_run_account(settings, account):
     if settings.destination_type == CLOUDWATCH:
         role = parse_role(settings.role)
         if role and role[1] not in (None, own):
-            fail("role", "%r is in account %s; flow logs deliver only through a role of their "
-                 "own account (%s)" % (settings.role, role[1], own))
+            fail(
+                "role",
+                "%r is in account %s; flow logs deliver only through a role of their "
+                "own account (%s)" % (settings.role, role[1], own),
+            )
         boundary = POLICY_ARN.match(settings.permissions_boundary or "")
         if boundary and boundary.group(1) not in ("aws", own):
-            fail("permissions-boundary", "%r is a policy of account %s; a role of account %s "
-                 "takes only its own account's or an AWS managed policy as its boundary" % (
-                     settings.permissions_boundary, boundary.group(1), own))
+            fail(
+                "permissions-boundary",
+                "%r is a policy of account %s; a role of account %s "
+                "takes only its own account's or an AWS managed policy as its boundary"
+                % (settings.permissions_boundary, boundary.group(1), own),
+            )
         key_region = (settings.kms_key_id or "").split(":")[3:4]
         if key_region and key_region[0] != account.region:
-            fail("kms-key-id", "%r is a key of %s; CloudWatch Logs in %s encrypts only with a "
-                 "key of its own region: write {region} in the ARN (a multi-Region key's "
-                 "replicas share its id) or name a key of %s" % (
-                     settings.kms_key_id, key_region[0], account.region, account.region))
+            fail(
+                "kms-key-id",
+                "%r is a key of %s; CloudWatch Logs in %s encrypts only with a "
+                "key of its own region: write {region} in the ARN (a multi-Region key's "
+                "replicas share its id) or name a key of %s"
+                % (settings.kms_key_id, key_region[0], account.region, account.region),
+            )
     role_account = (settings.cross_account_role or "").split(":")[4:5]
     if settings.destination_type == FIREHOSE and role_account and role_account[0] != own:
-        fail("cross-account-role", "%r is in account %s; it must be a role of the run's "
-             "account (%s), which delivers to the stream's account" % (
-                 settings.cross_account_role, role_account[0], own))
+        fail(
+            "cross-account-role",
+            "%r is in account %s; it must be a role of the run's "
+            "account (%s), which delivers to the stream's account"
+            % (settings.cross_account_role, role_account[0], own),
+        )
 
 
 def settings_for_run(settings, account, now):
@@ -280,5 +352,6 @@ def runnable_settings(settings, account):
     try:
         return settings_for_run(settings, account, FormatDate.utcnow())
     except PolicyValidationError as e:
-        raise RunRefused("%s; nothing was changed in %s/%s" % (
-            e, account.account_id, account.region)) from None
+        raise RunRefused(
+            "%s; nothing was changed in %s/%s" % (e, account.account_id, account.region)
+        ) from None

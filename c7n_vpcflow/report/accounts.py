@@ -3,6 +3,7 @@ present (read_accounts; declared adds --regions of --account-id), and which acco
 folder name stands for (check_account_names: a run in a folder of another account is
 corrupt evidence).
 """
+
 import yaml
 
 from c7n_vpcflow.vocabulary import RESULTS_FILE, VERDICTS_FILE
@@ -23,15 +24,20 @@ def read_accounts(path):
         found = []
         for account in config["accounts"]:
             regions = account.get("regions") or C7N_ORG_DEFAULT_REGIONS
-            found.append((account.get("name") or str(account["account_id"]),
-                          str(account["account_id"]),
-                          [r.strip() for value in regions for r in value.split(",")]))
+            found.append(
+                (
+                    account.get("name") or str(account["account_id"]),
+                    str(account["account_id"]),
+                    [r.strip() for value in regions for r in value.split(",")],
+                )
+            )
         return found
     except OSError as e:
-        raise AccountsFileError("cannot read %s: %s" % (path, e.strerror))
+        raise AccountsFileError("cannot read %s: %s" % (path, e.strerror)) from None
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as e:
-        raise AccountsFileError("%s is not a c7n-org accounts file (%s: %s)" % (
-            path, type(e).__name__, e))
+        raise AccountsFileError(
+            "%s is not a c7n-org accounts file (%s: %s)" % (path, type(e).__name__, e)
+        ) from None
 
 
 def declared(accounts, rows, regions, account_ids):
@@ -55,8 +61,9 @@ def check_account_names(runs, accounts):
         said = run.verdicts or run.results
         if said and expected and said["account-id"] != expected:
             name = VERDICTS_FILE if run.verdicts else RESULTS_FILE
-            run.corrupt.append("%s: says account %s, but the accounts file gives its folder "
-                               "%s account %s" % (run.paths[name], said["account-id"],
-                                                  run.account_name, expected))
+            run.corrupt.append(
+                "%s: says account %s, but the accounts file gives its folder "
+                "%s account %s" % (run.paths[name], said["account-id"], run.account_name, expected)
+            )
             run.verdicts = run.results = run.verdicts_found = run.costs = None
             run.cause = "corrupt evidence: " + "; ".join(run.corrupt)

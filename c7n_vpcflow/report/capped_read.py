@@ -4,6 +4,7 @@ Any member account can write into its prefix of a central evidence bucket, and a
 gzip object can expand to 2 GiB: every file is read in chunks, decompressed as it streams,
 and refused as soon as it passes the limit, so no more than the limit is ever held.
 """
+
 import gzip
 import zlib
 
@@ -17,8 +18,9 @@ class TooLarge(OSError):
     """A file that is, or decompresses to, more than the reading limit."""
 
     def __init__(self, limit):
-        super().__init__("more than %s once decompressed (the --max-file-mib limit): "
-                         "refused" % size_text(limit))
+        super().__init__(
+            "more than %s once decompressed (the --max-file-mib limit): refused" % size_text(limit)
+        )
 
 
 def size_text(count):
@@ -40,5 +42,5 @@ def read_capped(stream, limit, gzipped=False):
             chunks.append(chunk)
             size += len(chunk)
     except (EOFError, zlib.error, gzip.BadGzipFile) as e:
-        raise OSError("not valid gzip (%s)" % e)
+        raise OSError("not valid gzip (%s)" % e) from None
     raise TooLarge(limit)

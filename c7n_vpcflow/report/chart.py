@@ -6,13 +6,14 @@ belong to one sweep (a c7n-org run judges its accounts minutes apart), and at a 
 last verdict each account-region counts with its latest verdict so far. The share is of
 the VPCs judged compliant when judged; a fix made after a verdict shows at the next one.
 """
+
 from datetime import datetime, timedelta
 from html import escape
 
 from c7n_vpcflow.vocabulary import Figure, Judgement
 
 GAP = timedelta(minutes=30)
-LABELLED = 12   # points up to this many carry their figures; more only in their tooltips
+LABELLED = 12  # points up to this many carry their figures; more only in their tooltips
 GREEN, TEAL, RED, GREY = "#2e7d32", "#4db6ac", "#c62828", "#9e9e9e"
 AMBER = "#f9a825"
 
@@ -42,8 +43,14 @@ def compliance_series(verdicts):
         latest[where] = (vpcs, compliant)
         last_of_sweep = i + 1 == len(ordered) or ordered[i + 1][0] - moment > GAP
         if last_of_sweep and any(v for v, _ in latest.values()):
-            series.append((moment, sum(v for v, _ in latest.values()),
-                           sum(c for _, c in latest.values()), len(latest)))
+            series.append(
+                (
+                    moment,
+                    sum(v for v, _ in latest.values()),
+                    sum(c for _, c in latest.values()),
+                    len(latest),
+                )
+            )
     return series
 
 
@@ -56,25 +63,36 @@ def bar(compliant, fixed, remaining, exempt=0, width=220, height=14):
     """A horizontal bar: compliant, fixed since judged, exempt, still non-compliant."""
     total = compliant + fixed + exempt + remaining
     x, rects = 0.0, []
-    for count, colour, label in ((compliant, GREEN, "%s when judged" % Figure.COMPLIANT),
-                                 (fixed, TEAL, "%s since" % Figure.FIXED),
-                                 (exempt, AMBER, Figure.EXEMPT),
-                                 (remaining, RED, Figure.NON_COMPLIANT)):
+    for count, colour, label in (
+        (compliant, GREEN, "%s when judged" % Figure.COMPLIANT),
+        (fixed, TEAL, "%s since" % Figure.FIXED),
+        (exempt, AMBER, Figure.EXEMPT),
+        (remaining, RED, Figure.NON_COMPLIANT),
+    ):
         if count:
             w = width * count / total
-            rects.append('<rect x="%.1f" y="0" width="%.1f" height="%d" fill="%s">'
-                          '<title>%d %s</title></rect>' % (x, w, height, colour, count, label))
+            rects.append(
+                '<rect x="%.1f" y="0" width="%.1f" height="%d" fill="%s">'
+                "<title>%d %s</title></rect>" % (x, w, height, colour, count, label)
+            )
             x += w
     if not total:
         rects.append('<rect x="0" y="0" width="%d" height="%d" fill="#eeeeee"/>' % (width, height))
-    return ('<svg class="bar" width="%d" height="%d" viewBox="0 0 %d %d" role="img">%s</svg>'
-            % (width, height, width, height, "".join(rects)))
+    return '<svg class="bar" width="%d" height="%d" viewBox="0 0 %d %d" role="img">%s</svg>' % (
+        width,
+        height,
+        width,
+        height,
+        "".join(rects),
+    )
 
 
 def not_judged_bar(width=220, height=14):
-    return ('<svg class="bar" width="%d" height="%d" role="img"><rect width="%d" height="%d" '
-            'fill="none" stroke="%s" stroke-dasharray="4 3"/><title>%s</title></svg>'
-            % (width, height, width, height, GREY, Judgement.NOT_JUDGED.label))
+    return (
+        '<svg class="bar" width="%d" height="%d" role="img"><rect width="%d" height="%d" '
+        'fill="none" stroke="%s" stroke-dasharray="4 3"/><title>%s</title></svg>'
+        % (width, height, width, height, GREY, Judgement.NOT_JUDGED.label)
+    )
 
 
 def over_time(series, width=760, height=240):
@@ -85,32 +103,55 @@ def over_time(series, width=760, height=240):
     span = (last - first).total_seconds() or 1.0
 
     def xy(moment, share):
-        return (left + plot_w * (moment - first).total_seconds() / span,
-                top + plot_h * (1 - share / 100.0))
+        return (
+            left + plot_w * (moment - first).total_seconds() / span,
+            top + plot_h * (1 - share / 100.0),
+        )
 
     parts = []
     for share in (0, 25, 50, 75, 100):
         _x, y = xy(first, share)
-        parts.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#dddddd"/>'
-                     '<text x="%d" y="%.1f" class="axis" text-anchor="end">%d%%</text>'
-                     % (left, y, width - right, y, left - 6, y + 4, share))
+        parts.append(
+            '<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#dddddd"/>'
+            '<text x="%d" y="%.1f" class="axis" text-anchor="end">%d%%</text>'
+            % (left, y, width - right, y, left - 6, y + 4, share)
+        )
     points = [xy(moment, percent(compliant, vpcs)) for moment, vpcs, compliant, _n in series]
-    parts.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>' % (
-        GREEN, " ".join("%.1f,%.1f" % p for p in points)))
+    parts.append(
+        '<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
+        % (GREEN, " ".join("%.1f,%.1f" % p for p in points))
+    )
     for (x, y), (moment, vpcs, compliant, places) in zip(points, series):
         label = "%s: %d of %d VPCs compliant in %d account-regions" % (
-            moment.strftime("%Y-%m-%d %H:%M UTC"), compliant, vpcs, places)
-        parts.append('<circle class="point" cx="%.1f" cy="%.1f" r="4" fill="%s">'
-                     '<title>%s</title></circle>' % (x, y, GREEN, escape(label)))
+            moment.strftime("%Y-%m-%d %H:%M UTC"),
+            compliant,
+            vpcs,
+            places,
+        )
+        parts.append(
+            '<circle class="point" cx="%.1f" cy="%.1f" r="4" fill="%s">'
+            "<title>%s</title></circle>" % (x, y, GREEN, escape(label))
+        )
         if len(series) <= LABELLED:
-            parts.append('<text x="%.1f" y="%.1f" class="axis" text-anchor="middle">'
-                         '%.0f%% (%d/%d)</text>' % (min(max(x, left + 40), width - right - 40),
-                                                    max(y - 9, top + 8),
-                                                    percent(compliant, vpcs), compliant, vpcs))
+            parts.append(
+                '<text x="%.1f" y="%.1f" class="axis" text-anchor="middle">'
+                "%.0f%% (%d/%d)</text>"
+                % (
+                    min(max(x, left + 40), width - right - 40),
+                    max(y - 9, top + 8),
+                    percent(compliant, vpcs),
+                    compliant,
+                    vpcs,
+                )
+            )
     for moment, anchor in ((first, "start"), (last, "end")):
         x, _y = xy(moment, 0)
-        parts.append('<text x="%.1f" y="%d" class="axis" text-anchor="%s">%s</text>' % (
-            x, height - 12, anchor, moment.strftime("%Y-%m-%d %H:%M UTC")))
-    return ('<svg id="over-time" width="%d" height="%d" viewBox="0 0 %d %d" role="img" '
-            'aria-label="share of judged VPCs compliant over time">%s</svg>'
-            % (width, height, width, height, "".join(parts)))
+        parts.append(
+            '<text x="%.1f" y="%d" class="axis" text-anchor="%s">%s</text>'
+            % (x, height - 12, anchor, moment.strftime("%Y-%m-%d %H:%M UTC"))
+        )
+    return (
+        '<svg id="over-time" width="%d" height="%d" viewBox="0 0 %d %d" role="img" '
+        'aria-label="share of judged VPCs compliant over time">%s</svg>'
+        % (width, height, width, height, "".join(parts))
+    )

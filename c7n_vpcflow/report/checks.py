@@ -8,6 +8,7 @@ judged).
 
 Each check returns one line saying what is wrong, or None.
 """
+
 import json
 import re
 from functools import lru_cache
@@ -19,17 +20,23 @@ from referencing import Registry, Resource
 
 from c7n_vpcflow.report import costs
 from c7n_vpcflow.vocabulary import (
-    COST_FILE, EVIDENCE_FORMAT, PLAN_FILE, RESULTS_FILE, VERDICTS_FILE, Judgement)
+    COST_FILE,
+    EVIDENCE_FORMAT,
+    PLAN_FILE,
+    RESULTS_FILE,
+    VERDICTS_FILE,
+    Judgement,
+)
 
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 PRICES_SCHEMA = "prices.schema.json"
-LONGEST = 240   # characters of a schema error's message kept on its one line
+LONGEST = 240  # characters of a schema error's message kept on its one line
 
 
 def schema_file(name):
     """The published schema of an evidence file, by the file's name."""
-    return name[:-len(".json")] + ".schema.json"
+    return name[: -len(".json")] + ".schema.json"
 
 
 def _schema(name):
@@ -41,13 +48,17 @@ def validators():
     """{evidence file name: validator}; the others' schemas refer to the verdict's (and the
     cost file's to the prices'). The report reads verdicts, results and costs; a dry run's
     plans are checked all the same."""
-    schemas = {name: _schema(schema_file(name))
-               for name in (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE, COST_FILE)}
+    schemas = {
+        name: _schema(schema_file(name))
+        for name in (VERDICTS_FILE, RESULTS_FILE, PLAN_FILE, COST_FILE)
+    }
     registry = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema))
-        for schema in [*schemas.values(), _schema(PRICES_SCHEMA)])
-    return {name: Draft202012Validator(schema, registry=registry)
-            for name, schema in schemas.items()}
+        for schema in [*schemas.values(), _schema(PRICES_SCHEMA)]
+    )
+    return {
+        name: Draft202012Validator(schema, registry=registry) for name, schema in schemas.items()
+    }
 
 
 def not_counted(name, data):
@@ -56,13 +67,19 @@ def not_counted(name, data):
         return None
     if isinstance(data, dict) and "format" in data:
         return "format %r, which this c7n-vpcflow does not read (it reads format %d)" % (
-            data["format"], EVIDENCE_FORMAT)
-    older = (isinstance(data, dict) and "judged" in data and "status" in data
-             if name == VERDICTS_FILE else
-             isinstance(data, list) or isinstance(data, dict) and "results" in data)
+            data["format"],
+            EVIDENCE_FORMAT,
+        )
+    older = (
+        isinstance(data, dict) and "judged" in data and "status" in data
+        if name == VERDICTS_FILE
+        else isinstance(data, list) or isinstance(data, dict) and "results" in data
+    )
     if older:
-        return ("written by an older c7n-vpcflow, without a format version or the settings "
-                "it was %s under" % ("judged" if name == VERDICTS_FILE else "done"))
+        return (
+            "written by an older c7n-vpcflow, without a format version or the settings "
+            "it was %s under" % ("judged" if name == VERDICTS_FILE else "done")
+        )
     return None
 
 
@@ -101,15 +118,22 @@ def consistency_problem(name, data):
     repeated = _repeated(r["vpc-id"] for r in data["results"])
     if repeated:
         return "has more than one result for %s" % ", ".join(repeated)
-    misnamed = [r["vpc-id"] for r in data["results"]
-                if r.get("verdict", r)["vpc-id"] != r["vpc-id"]]
+    misnamed = [
+        r["vpc-id"] for r in data["results"] if r.get("verdict", r)["vpc-id"] != r["vpc-id"]
+    ]
     if misnamed:
         return "has results for %s whose verdict names another VPC" % ", ".join(misnamed)
-    elsewhere = [r["vpc-id"] for r in data["results"]
-                 if (r["account-id"], r["region"]) != (data["account-id"], data["region"])]
+    elsewhere = [
+        r["vpc-id"]
+        for r in data["results"]
+        if (r["account-id"], r["region"]) != (data["account-id"], data["region"])
+    ]
     if elsewhere:
         return "says %s/%s but has results of another account-region for %s" % (
-            data["account-id"], data["region"], ", ".join(elsewhere))
+            data["account-id"],
+            data["region"],
+            ", ".join(elsewhere),
+        )
     return None
 
 
@@ -121,9 +145,11 @@ def file_problem(name, data):
 def location_problem(data, metadata, parts):
     """Whether a file says the account, region and policy of its run and its folders."""
     config = metadata.get("config") or {}
-    expected = [("account", config.get("account_id"), data["account-id"], "metadata.json"),
-                ("region", config.get("region"), data["region"], "metadata.json"),
-                ("policy", metadata["policy"].get("name"), data["policy"], "metadata.json")]
+    expected = [
+        ("account", config.get("account_id"), data["account-id"], "metadata.json"),
+        ("region", config.get("region"), data["region"], "metadata.json"),
+        ("policy", metadata["policy"].get("name"), data["policy"], "metadata.json"),
+    ]
     if len(parts) >= 2 and REGION.match(parts[-2]):
         expected.append(("region", parts[-2], data["region"], "its folder"))
         if len(parts) >= 3 and ACCOUNT_ID.match(parts[-3]):
@@ -137,8 +163,11 @@ def location_problem(data, metadata, parts):
 def matched_count(metadata):
     """How many VPCs the run kept after its filters (Custodian's ResourceCount metric);
     None when the run did not get that far."""
-    counts = [m.get("Value") for m in metadata.get("metrics") or ()
-              if isinstance(m, dict) and m.get("MetricName") == "ResourceCount"]
+    counts = [
+        m.get("Value")
+        for m in metadata.get("metrics") or ()
+        if isinstance(m, dict) and m.get("MetricName") == "ResourceCount"
+    ]
     return counts[-1] if counts and isinstance(counts[-1], int) else None
 
 
@@ -147,8 +176,10 @@ def verdict_run_problem(verdict, metadata):
     matched = matched_count(metadata)
     named = len(verdict["judged"]) + len(verdict["shared"])
     if verdict["status"] == Judgement.JUDGED.value and matched is not None and matched > named:
-        return ("names %d VPCs, but the run kept %d (metadata.json's ResourceCount): "
-                "VPCs are missing from it" % (named, matched))
+        return (
+            "names %d VPCs, but the run kept %d (metadata.json's ResourceCount): "
+            "VPCs are missing from it" % (named, matched)
+        )
     return None
 
 
@@ -158,16 +189,20 @@ def results_run_problem(results, judged_ids, matched_ids):
     strangers = [r["vpc-id"] for r in results["results"] if r["vpc-id"] not in known]
     if strangers:
         return "has results for %s, which this run neither judged nor kept (%s)" % (
-            ", ".join(strangers), "resources.json" if matched_ids is not None
-            else "resources.json is not this run's")
+            ", ".join(strangers),
+            "resources.json" if matched_ids is not None else "resources.json is not this run's",
+        )
     return None
 
 
 def costs_run_problem(costs, verdict):
     """The cost filter of a run measures only VPCs its flow-log-compliance judged."""
-    strangers = sorted({v["vpc-id"] for v in costs["vpcs"]}
-                       - {v["vpc-id"] for v in verdict["judged"]})
+    strangers = sorted(
+        {v["vpc-id"] for v in costs["vpcs"]} - {v["vpc-id"] for v in verdict["judged"]}
+    )
     if strangers:
         return "measures %s, which the run's %s does not judge" % (
-            ", ".join(strangers), VERDICTS_FILE)
+            ", ".join(strangers),
+            VERDICTS_FILE,
+        )
     return None

@@ -1,5 +1,6 @@
 """`c7n-vpcflow report`: its options, the run (read the evidence, check it, render it) and
 its exit codes."""
+
 import argparse
 import re
 import sys
@@ -39,9 +40,13 @@ EXIT_CODES = """exit codes:
      named twice): one stderr line names it
 the highest-numbered of 4, 3 and 1 that applies wins"""
 
-WHY = MappingProxyType({Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
-       Gate.NOT_JUDGED: "some account-region was not judged",
-       Gate.CORRUPT: "corrupt evidence"})
+WHY = MappingProxyType(
+    {
+        Gate.NON_COMPLIANT: "VPCs remain non-compliant or failed",
+        Gate.NOT_JUDGED: "some account-region was not judged",
+        Gate.CORRUPT: "corrupt evidence",
+    }
+)
 CLEAN = "every account-region judged, every VPC found non-compliant fixed"
 
 
@@ -95,6 +100,7 @@ def matching(pattern, what):
         if not pattern.match(text):
             raise argparse.ArgumentTypeError("%r is not %s" % (text, what))
         return text
+
     return check
 
 
@@ -107,8 +113,10 @@ def usage_problem(args):
     if args.rule and not args.from_config:
         return "--rule names the rule --from-config reads: give --from-config"
     if args.from_config and args.require_lock:
-        return ("--require-lock reads the S3 Object Lock of evidence files; AWS Config "
-                "keeps the evaluations --from-config reads")
+        return (
+            "--require-lock reads the S3 Object Lock of evidence files; AWS Config "
+            "keeps the evaluations --from-config reads"
+        )
     return None
 
 
@@ -121,9 +129,10 @@ def read_runs(args):
     since = None
     if args.format == "html":
         since = () if args.since is None else stamp_of(datetime.now(timezone.utc) - args.since)
-    sources = [open_source(location, max_bytes=args.max_file_mib * MIB,
-                           connections=args.workers)
-               for location in args.output_dir]
+    sources = [
+        open_source(location, max_bytes=args.max_file_mib * MIB, connections=args.workers)
+        for location in args.output_dir
+    ]
     runs, notes, history = read_tree(sources, since, args.workers)
     return runs, notes, history, args.output_dir
 
@@ -133,8 +142,12 @@ def report(args):
     if problem:
         say(problem)
         return Gate.USAGE
-    terms = Terms(args.profile, args.max_age, require_lock=args.require_lock,
-                  exemptions=not args.no_exemptions)
+    terms = Terms(
+        args.profile,
+        args.max_age,
+        require_lock=args.require_lock,
+        exemptions=not args.no_exemptions,
+    )
     try:
         prices = price_data.load(args.prices) if args.prices else None
     except price_data.PricesError as e:
@@ -148,8 +161,9 @@ def report(args):
         return Gate.USAGE
     check_account_names(runs, accounts)
     judged_runs = judging(runs)
-    rows, row_notes = account_rows(judged_runs, accounts, terms, args.regions or (),
-                                   args.account_ids or ())
+    rows, row_notes = account_rows(
+        judged_runs, accounts, terms, args.regions or (), args.account_ids or ()
+    )
     costs = newest_costs(runs, prices, args.prices)
     corrupt = [problem for run in runs for problem in run.corrupt]
     for problem in corrupt:
@@ -157,16 +171,23 @@ def report(args):
     for note in notes + row_notes:
         say(note)
     if not judged_runs:
-        say("%s holds no evaluation: nothing was judged" % read[0] if args.from_config else
-            "no output of a policy using %s or %s under %s: nothing was judged" % (
-                FILTER, ACTION, " ".join(read)))
+        say(
+            "%s holds no evaluation: nothing was judged" % read[0]
+            if args.from_config
+            else "no output of a policy using %s or %s under %s: nothing was judged"
+            % (FILTER, ACTION, " ".join(read))
+        )
     code = gate(rows, bool(corrupt))
     if args.format == "html":
         # Compliance over time, too, shows only verdicts the profile counts.
-        history = [(parts, verdict) for parts, verdict in history
-                   if not verdict_shortfall(terms.profile, verdict["settings"])]
-        sys.stdout.write(as_html(rows, history, read, (code, WHY.get(code, CLEAN)), terms,
-                                 costs=costs))
+        history = [
+            (parts, verdict)
+            for parts, verdict in history
+            if not verdict_shortfall(terms.profile, verdict["settings"])
+        ]
+        sys.stdout.write(
+            as_html(rows, history, read, (code, WHY.get(code, CLEAN)), terms, costs=costs)
+        )
     else:
         sys.stdout.write(FORMATS[args.format](rows, terms, costs))
     if code:
@@ -177,89 +198,145 @@ def report(args):
 def register(commands):
     """Adds the `report` subcommand to the c7n-vpcflow parser."""
     rep = commands.add_parser(
-        "report", help="compliance per account and region from custodian/c7n-org output",
+        "report",
+        help="compliance per account and region from custodian/c7n-org output",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=EXIT_CODES + "\n\n" + READING,
         description="Per account and region: when it was judged, VPCs judged, "
-                    "non-compliant (with reason counts), fixed and failed, plus a total "
-                    "line; an account-region whose run judged nothing is shown as not "
-                    "judged, with the cause. Reads the output directory of `custodian run "
-                    "-s OUT` or `c7n-org run -s OUT`, local or s3://bucket[/prefix] "
-                    "(Custodian's run folders, gzipped or not); several OUTs are read "
-                    "together. The latest judged run of each account-region counts. Or, "
-                    "with --from-config, the evaluations the Config rule put in every "
-                    "account-region of an AWS Config aggregator (reasons read back from "
-                    "their annotations).")
+        "non-compliant (with reason counts), fixed and failed, plus a total "
+        "line; an account-region whose run judged nothing is shown as not "
+        "judged, with the cause. Reads the output directory of `custodian run "
+        "-s OUT` or `c7n-org run -s OUT`, local or s3://bucket[/prefix] "
+        "(Custodian's run folders, gzipped or not); several OUTs are read "
+        "together. The latest judged run of each account-region counts. Or, "
+        "with --from-config, the evaluations the Config rule put in every "
+        "account-region of an AWS Config aggregator (reasons read back from "
+        "their annotations).",
+    )
     rep.add_argument("output_dir", metavar="OUT", nargs="*")
-    rep.add_argument("--from-config", metavar="AGGREGATOR",
-                     help="instead of OUT: read the verdicts the vpc-flow-log-config-rule "
-                          "mode put into AWS Config, across the organisation, from this "
-                          "configuration aggregator (in the region of your AWS "
-                          "configuration); for organisations too large to read evidence "
-                          "folders (see the reading costs below)")
-    rep.add_argument("--rule", metavar="NAME",
-                     help="with --from-config: the Config rule (default %s, the one "
-                          "policies/vpc-flow-logs-config-rule.yml deploys)" % DEFAULT_RULE)
-    rep.add_argument("--format", choices=sorted(FORMATS) + ["html"], default="md",
-                     help="md (default, readable in a terminal), csv, json, or html (one "
-                          "self-contained page; with several runs in the evidence, "
-                          "compliance over time: reads every run's verdict)")
-    rep.add_argument("-c", "--config", metavar="ACCOUNTS_YML",
-                     help="the c7n-org accounts file: its account-regions (as its "
-                          "`regions` list them) with no output are listed as not judged")
-    rep.add_argument("--workers", type=positive, default=DEFAULT_WORKERS, metavar="N",
-                     help="listings and file reads at once (default %d; 1 reads one after "
-                          "another)" % DEFAULT_WORKERS)
-    rep.add_argument("--since", type=duration, default=timedelta(days=30),
-                     metavar="DURATION",
-                     help="how far back the HTML report's history reads run folders, e.g. "
-                          "30d (the default) or 12h; none reads all of them (see the cost "
-                          "below); the latest run of each policy is read whatever its age")
-    rep.add_argument("--max-file-mib", type=positive, default=MAX_FILE_BYTES // MIB,
-                     metavar="MIB",
-                     help="an evidence file larger than this once decompressed is refused "
-                          "as corrupt (exit 4) without being read further (default %d; a "
-                          "verdict on 10,000 VPCs is a few MiB)" % (MAX_FILE_BYTES // MIB))
-    rep.add_argument("--profile", choices=PROFILES, default=CIS,
-                     help="which verdicts count, judged from the settings each records: cis "
-                          "(default) only those judged at least as strictly as CIS 3.7 "
-                          "(traffic-types without ACCEPT), and only fixes made with "
-                          "traffic-type ALL or REJECT; a weaker one is listed with its "
-                          "reason and never makes an account-region pass. as-judged: every "
-                          "one as it was judged (dashboards). The newest that counts counts")
-    rep.add_argument("--no-exemptions", action="store_true",
-                     help="the raw state: count a VPC the verdict found exempt (under a "
-                          "current exemption of the register the filter applied) as "
-                          "non-compliant, as if no register applied. By default an exempt "
-                          "VPC is counted apart (Exempt) and fails no gate; one whose "
-                          "exemption has expired is non-compliant either way")
-    rep.add_argument("--max-age", type=duration, default=DEFAULT_MAX_AGE, metavar="DURATION",
-                     help="how old the verdict that counts may be, e.g. 48h (the default: "
-                          "a daily schedule plus slack) or 30d; an account-region whose "
-                          "newest such verdict is older is stale: shown with its age and "
-                          "not judged (exit 3). none: any age")
-    rep.add_argument("--require-lock", action="store_true",
-                     help="count a verdict only when the S3 object it was read from is under "
-                          "an Object Lock retention in compliance mode (as "
-                          "iam/evidence-bucket.yml keeps every version): no one can rewrite "
-                          "it. Else its account-region is unlocked: not judged (exit 3). The "
-                          "report shows every verdict's lock either way (Locked until), read "
-                          "from the GetObject that fetched it; S3 shows it only to a reader "
-                          "allowed s3:GetObjectRetention")
-    rep.add_argument("--prices", metavar="FILE",
-                     help="re-price the bytes the flow-log-cost evidence measured with these "
-                          "prices (c7n_vpcflow/data/prices.json's format, holding only what "
-                          "it changes: docs/cost.md); without it, each run's figures are "
-                          "shown at the prices it recorded")
-    rep.add_argument("--regions", nargs="+", metavar="REGION",
-                     type=matching(REGION, "a region name like us-east-1"),
-                     help="regions that must be present for every account (those of "
-                          "--account-id, else every account the evidence or -c names), as "
-                          "-c does for c7n-org: one that left no output is not judged. "
-                          "`custodian run` output names no regions of its own: give the "
-                          "ones you ran")
-    rep.add_argument("--account-id", nargs="+", metavar="ID", dest="account_ids",
-                     type=matching(ACCOUNT_ID, "a 12-digit account id"),
-                     help="with --regions: the accounts that must be present, even when "
-                          "the evidence holds nothing of them")
+    rep.add_argument(
+        "--from-config",
+        metavar="AGGREGATOR",
+        help="instead of OUT: read the verdicts the vpc-flow-log-config-rule "
+        "mode put into AWS Config, across the organisation, from this "
+        "configuration aggregator (in the region of your AWS "
+        "configuration); for organisations too large to read evidence "
+        "folders (see the reading costs below)",
+    )
+    rep.add_argument(
+        "--rule",
+        metavar="NAME",
+        help="with --from-config: the Config rule (default %s, the one "
+        "policies/vpc-flow-logs-config-rule.yml deploys)" % DEFAULT_RULE,
+    )
+    rep.add_argument(
+        "--format",
+        choices=sorted(FORMATS) + ["html"],
+        default="md",
+        help="md (default, readable in a terminal), csv, json, or html (one "
+        "self-contained page; with several runs in the evidence, "
+        "compliance over time: reads every run's verdict)",
+    )
+    rep.add_argument(
+        "-c",
+        "--config",
+        metavar="ACCOUNTS_YML",
+        help="the c7n-org accounts file: its account-regions (as its "
+        "`regions` list them) with no output are listed as not judged",
+    )
+    rep.add_argument(
+        "--workers",
+        type=positive,
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help="listings and file reads at once (default %d; 1 reads one after "
+        "another)" % DEFAULT_WORKERS,
+    )
+    rep.add_argument(
+        "--since",
+        type=duration,
+        default=timedelta(days=30),
+        metavar="DURATION",
+        help="how far back the HTML report's history reads run folders, e.g. "
+        "30d (the default) or 12h; none reads all of them (see the cost "
+        "below); the latest run of each policy is read whatever its age",
+    )
+    rep.add_argument(
+        "--max-file-mib",
+        type=positive,
+        default=MAX_FILE_BYTES // MIB,
+        metavar="MIB",
+        help="an evidence file larger than this once decompressed is refused "
+        "as corrupt (exit 4) without being read further (default %d; a "
+        "verdict on 10,000 VPCs is a few MiB)" % (MAX_FILE_BYTES // MIB),
+    )
+    rep.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=CIS,
+        help="which verdicts count, judged from the settings each records: cis "
+        "(default) only those judged at least as strictly as CIS 3.7 "
+        "(traffic-types without ACCEPT), and only fixes made with "
+        "traffic-type ALL or REJECT; a weaker one is listed with its "
+        "reason and never makes an account-region pass. as-judged: every "
+        "one as it was judged (dashboards). The newest that counts counts",
+    )
+    rep.add_argument(
+        "--no-exemptions",
+        action="store_true",
+        help="the raw state: count a VPC the verdict found exempt (under a "
+        "current exemption of the register the filter applied) as "
+        "non-compliant, as if no register applied. By default an exempt "
+        "VPC is counted apart (Exempt) and fails no gate; one whose "
+        "exemption has expired is non-compliant either way",
+    )
+    rep.add_argument(
+        "--max-age",
+        type=duration,
+        default=DEFAULT_MAX_AGE,
+        metavar="DURATION",
+        help="how old the verdict that counts may be, e.g. 48h (the default: "
+        "a daily schedule plus slack) or 30d; an account-region whose "
+        "newest such verdict is older is stale: shown with its age and "
+        "not judged (exit 3). none: any age",
+    )
+    rep.add_argument(
+        "--require-lock",
+        action="store_true",
+        help="count a verdict only when the S3 object it was read from is under "
+        "an Object Lock retention in compliance mode (as "
+        "iam/evidence-bucket.yml keeps every version): no one can rewrite "
+        "it. Else its account-region is unlocked: not judged (exit 3). The "
+        "report shows every verdict's lock either way (Locked until), read "
+        "from the GetObject that fetched it; S3 shows it only to a reader "
+        "allowed s3:GetObjectRetention",
+    )
+    rep.add_argument(
+        "--prices",
+        metavar="FILE",
+        help="re-price the bytes the flow-log-cost evidence measured with these "
+        "prices (c7n_vpcflow/data/prices.json's format, holding only what "
+        "it changes: docs/cost.md); without it, each run's figures are "
+        "shown at the prices it recorded",
+    )
+    rep.add_argument(
+        "--regions",
+        nargs="+",
+        metavar="REGION",
+        type=matching(REGION, "a region name like us-east-1"),
+        help="regions that must be present for every account (those of "
+        "--account-id, else every account the evidence or -c names), as "
+        "-c does for c7n-org: one that left no output is not judged. "
+        "`custodian run` output names no regions of its own: give the "
+        "ones you ran",
+    )
+    rep.add_argument(
+        "--account-id",
+        nargs="+",
+        metavar="ID",
+        dest="account_ids",
+        type=matching(ACCOUNT_ID, "a 12-digit account id"),
+        help="with --regions: the accounts that must be present, even when "
+        "the evidence holds nothing of them",
+    )
     rep.set_defaults(func=report)

@@ -7,12 +7,12 @@ through the same pure model the filter used (c7n_vpcflow.cost).
 Per account-region: GB and USD a month (each log group counted once); over all of them the
 total, the ten most expensive VPCs and each VPC's cheaper choices with its estimated saving.
 """
+
 import json
 from dataclasses import dataclass, field
 
 from c7n_vpcflow.cost import prices as price_data
-from c7n_vpcflow.cost.account_region import (
-    USD, measured_inputs, price_account_region, vpc_inputs)
+from c7n_vpcflow.cost.account_region import USD, measured_inputs, price_account_region, vpc_inputs
 
 MOST_EXPENSIVE = 10
 MEASURED = "measured"
@@ -29,9 +29,13 @@ def _repeated(names):
 
 def repriced(data, prices):
     """(log groups, {VPC id: record}, totals) of a cost file's measurements at `prices`."""
-    return price_account_region([measured_inputs(g) for g in data["log-groups"]],
-                                [vpc_inputs(v) for v in data["vpcs"]], prices,
-                                data["region"], data["context"])
+    return price_account_region(
+        [measured_inputs(g) for g in data["log-groups"]],
+        [vpc_inputs(v) for v in data["vpcs"]],
+        prices,
+        data["region"],
+        data["context"],
+    )
 
 
 def _plain(value):
@@ -40,8 +44,10 @@ def _plain(value):
 
 def consistency_problem(data):
     """What the schema cannot say about a flow-log-cost.json, or None."""
-    for what, names in (("VPC", [v["vpc-id"] for v in data["vpcs"]]),
-                        ("log group", [g["name"] for g in data["log-groups"]])):
+    for what, names in (
+        ("VPC", [v["vpc-id"] for v in data["vpcs"]]),
+        ("log group", [g["name"] for g in data["log-groups"]]),
+    ):
         if _repeated(names):
             return "names %s %s more than once" % (what, ", ".join(_repeated(names)))
     described = {g["name"] for g in data["log-groups"]}
@@ -54,35 +60,41 @@ def consistency_problem(data):
     if data["status"] != MEASURED:
         return None
     groups, records, totals = repriced(data, data["prices"])
-    wrong = [g["name"] for g, recorded in zip(_plain(groups), data["log-groups"])
-             if g != recorded]
+    wrong = [g["name"] for g, recorded in zip(_plain(groups), data["log-groups"]) if g != recorded]
     wrong += [v["vpc-id"] for v in data["vpcs"] if _plain(records[v["vpc-id"]]) != v["cost"]]
     if wrong or _plain(totals) != data["totals"]:
-        return ("its figures are not what the bytes it measured come to at the prices it "
-                "records (%s)" % (", ".join(wrong) or "totals"))
+        return (
+            "its figures are not what the bytes it measured come to at the prices it "
+            "records (%s)" % (", ".join(wrong) or "totals")
+        )
     return None
 
 
 @dataclass
 class AccountRegionCost:
     """One account-region's cost, from one run's flow-log-cost.json."""
+
     account_name: str
     account_id: str
     region: str
-    measured_at: object           # when the run started (datetime)
+    measured_at: object  # when the run started (datetime)
     policy: str
-    days: int                     # the whole days measured
-    priced_with: str              # the prices: as recorded, or --prices FILE
+    days: int  # the whole days measured
+    priced_with: str  # the prices: as recorded, or --prices FILE
     totals: dict
-    vpcs: list = field(default_factory=list)   # (VPC id, name, record)
+    vpcs: list = field(default_factory=list)  # (VPC id, name, record)
 
 
 def priced_with_text(settings):
     """The prices a run priced at, as its cost file's settings name them."""
     where = settings["prices"]
-    return ("the package's prices" if where == "package" else
-            "the package's prices as the policy's prices key changed them" if where == "policy"
-            else "the package's prices as %s changed them" % where)
+    return (
+        "the package's prices"
+        if where == "package"
+        else "the package's prices as the policy's prices key changed them"
+        if where == "policy"
+        else "the package's prices as %s changed them" % where
+    )
 
 
 def account_region_cost(run, prices=None, prices_file=None):
@@ -96,20 +108,28 @@ def account_region_cost(run, prices=None, prices_file=None):
         _groups, records, figures = repriced(data, prices)
         priced_with = "re-priced with --prices %s" % prices_file
     return AccountRegionCost(
-        run.account_name, run.account_id, run.region, run.started, run.policy,
-        data["settings"]["days"], priced_with, figures,
-        [(v["vpc-id"], v["name"], records[v["vpc-id"]]) for v in data["vpcs"]])
+        run.account_name,
+        run.account_id,
+        run.region,
+        run.started,
+        run.policy,
+        data["settings"]["days"],
+        priced_with,
+        figures,
+        [(v["vpc-id"], v["name"], records[v["vpc-id"]]) for v in data["vpcs"]],
+    )
 
 
 def newest_costs(runs, prices=None, prices_file=None):
     """One AccountRegionCost per account-region (sorted): of its newest run whose cost file
     counts."""
     newest = {}
-    for run in sorted((r for r in runs if r.costs and r.costs["status"] == MEASURED),
-                      key=lambda r: r.started.timestamp() if r.started else 0):
+    for run in sorted(
+        (r for r in runs if r.costs and r.costs["status"] == MEASURED),
+        key=lambda r: r.started.timestamp() if r.started else 0,
+    ):
         newest[(run.account_name, run.account_id, run.region)] = run
-    return [account_region_cost(run, prices, prices_file)
-            for _key, run in sorted(newest.items())]
+    return [account_region_cost(run, prices, prices_file) for _key, run in sorted(newest.items())]
 
 
 def shown(figures):
@@ -125,8 +145,14 @@ def total(costs):
     """The figures of every account-region together."""
     summed = {key: round(sum(c.totals[key] for c in costs), 4) for key in USD}
     summed["monthly-gb"] = round(sum(c.totals["monthly-gb"] for c in costs), 6)
-    for key in ("log-groups", "log-groups-not-measured", "log-groups-not-priced",
-                "storage-not-counted", "vpcs", "vpcs-not-measured"):
+    for key in (
+        "log-groups",
+        "log-groups-not-measured",
+        "log-groups-not-priced",
+        "storage-not-counted",
+        "vpcs",
+        "vpcs-not-measured",
+    ):
         summed[key] = sum(c.totals[key] for c in costs)
     return summed
 
@@ -134,8 +160,12 @@ def total(costs):
 def most_expensive(costs, count=MOST_EXPENSIVE):
     """[(AccountRegionCost, VPC id, name, record)] of the `count` VPCs estimated to cost the
     most a month (a log group several VPCs share counts in each one's)."""
-    priced = [(c, vpc_id, name, record) for c in costs for vpc_id, name, record in c.vpcs
-              if record.get("monthly-usd") is not None]
+    priced = [
+        (c, vpc_id, name, record)
+        for c in costs
+        for vpc_id, name, record in c.vpcs
+        if record.get("monthly-usd") is not None
+    ]
     return sorted(priced, key=lambda item: (-item[3]["monthly-usd"], item[1]))[:count]
 
 
@@ -151,8 +181,10 @@ def choice_summary(costs):
                 if key in seen:
                     continue
                 seen.add(key)
-                counts = summary.setdefault(choice["choice"], {
-                    "log-groups": 0, "saving-usd": 0.0, "not-estimated": 0, "blocked": 0})
+                counts = summary.setdefault(
+                    choice["choice"],
+                    {"log-groups": 0, "saving-usd": 0.0, "not-estimated": 0, "blocked": 0},
+                )
                 if choice.get("blocked"):
                     counts["blocked"] += 1
                 elif choice.get("saving-usd") is None:

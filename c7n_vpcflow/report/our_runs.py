@@ -1,4 +1,5 @@
 """Which policy runs are ours: those of policies that use our filters or action."""
+
 from collections import Counter
 
 from c7n_vpcflow.vocabulary import ACTION, COST_FILTER, FILTER
@@ -51,14 +52,22 @@ def ours(runs):
             ours.append(run)
     notes = [note for run in ours for note in run.notes]
     if deployed:
-        notes.insert(0, "ignored the output of deploying Lambda policies (their runs leave "
-                        "their evidence where the function writes it): " + _count(deployed))
+        notes.insert(
+            0,
+            "ignored the output of deploying Lambda policies (their runs leave "
+            "their evidence where the function writes it): " + _count(deployed),
+        )
     if ignored:
-        notes.insert(0, "ignored the output of policies that use neither %s nor %s: %s" % (
-            FILTER, ACTION, _count(ignored)))
+        notes.insert(
+            0,
+            "ignored the output of policies that use neither %s nor %s: %s"
+            % (FILTER, ACTION, _count(ignored)),
+        )
     return ours, notes
 
 
 def _count(directories):
-    return ", ".join("%s (%d %s)" % (policy, n, "directory" if n == 1 else "directories")
-                     for policy, n in sorted(directories.items()))
+    return ", ".join(
+        "%s (%d %s)" % (policy, n, "directory" if n == 1 else "directories")
+        for policy, n in sorted(directories.items())
+    )

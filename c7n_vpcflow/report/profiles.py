@@ -8,6 +8,7 @@ and so are the fixes of an `enable-flow-logs` whose `traffic-type` is ACCEPT. St
 settings (ALL only, a minimum retention, fewer destination types) are fine. `as-judged`
 counts every verdict and fix as it was judged (dashboards).
 """
+
 CIS, AS_JUDGED = "cis", "as-judged"
 PROFILES = (CIS, AS_JUDGED)
 # The traffic types whose flow logs satisfy CIS 3.7 (ALL captures REJECT too).

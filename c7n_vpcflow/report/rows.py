@@ -11,6 +11,7 @@ the register it applied) is counted as exempt, neither compliant nor non-complia
 fails no gate; without exemptions (Terms.exemptions False) it counts as non-compliant, as
 judged before the register applied.
 """
+
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -32,6 +33,7 @@ class Terms:
     """What counts: the profile, how old a verdict that counts may be (None: any age),
     whether it must be under an S3 Object Lock no one can lift, the moment ages and locks
     are measured at, and whether the exemptions each verdict applied count."""
+
     profile: str = CIS
     max_age: Optional[timedelta] = DEFAULT_MAX_AGE
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
@@ -41,11 +43,12 @@ class Terms:
 
 class Gate(IntEnum):
     """`c7n-vpcflow report`'s exit codes."""
-    CLEAN = 0           # every account-region judged, every non-compliant VPC fixed
-    NON_COMPLIANT = 1   # VPCs remain non-compliant, or a fix failed
-    USAGE = 2           # bad arguments, OUT not a directory, unreadable accounts file
-    NOT_JUDGED = 3      # some account-region was not judged (or nothing at all was)
-    CORRUPT = 4         # a file the report reads is truncated or invalid
+
+    CLEAN = 0  # every account-region judged, every non-compliant VPC fixed
+    NON_COMPLIANT = 1  # VPCs remain non-compliant, or a fix failed
+    USAGE = 2  # bad arguments, OUT not a directory, unreadable accounts file
+    NOT_JUDGED = 3  # some account-region was not judged (or nothing at all was)
+    CORRUPT = 4  # a file the report reads is truncated or invalid
 
 
 @dataclass
@@ -56,21 +59,21 @@ class Row:
     judged: bool = False
     judged_at: datetime = None
     standing: Standing = Standing.NOT_JUDGED
-    age: timedelta = None         # of the verdict counted, or found stale
-    lock: object = None           # its S3 Object Lock (report.source.Lock), if any
-    weaker: list = field(default_factory=list)   # (policy, started, why) not counted
+    age: timedelta = None  # of the verdict counted, or found stale
+    lock: object = None  # its S3 Object Lock (report.source.Lock), if any
+    weaker: list = field(default_factory=list)  # (policy, started, why) not counted
     cause: str = None
-    vpcs: int = None              # None (and the three below) when not judged
+    vpcs: int = None  # None (and the three below) when not judged
     non_compliant: int = None
     exempt: int = None
     reasons: Counter = field(default_factory=Counter)
-    managed_by: Counter = field(default_factory=Counter)   # flow logs per manager
+    managed_by: Counter = field(default_factory=Counter)  # flow logs per manager
     fixed: int = 0
-    failures: list = field(default_factory=list)   # (VPC id, error)
-    non_compliant_vpcs: list = field(default_factory=list)   # the verdict's entries
-    judged_vpcs: list = field(default_factory=list)   # every entry of the verdict counted
-    exempt_vpcs: list = field(default_factory=list)   # its entries counted as exempt
-    latest_results: dict = field(default_factory=dict)   # VPC id -> result since the verdict
+    failures: list = field(default_factory=list)  # (VPC id, error)
+    non_compliant_vpcs: list = field(default_factory=list)  # the verdict's entries
+    judged_vpcs: list = field(default_factory=list)  # every entry of the verdict counted
+    exempt_vpcs: list = field(default_factory=list)  # its entries counted as exempt
+    latest_results: dict = field(default_factory=dict)  # VPC id -> result since the verdict
 
     @property
     def compliant(self):
@@ -96,10 +99,17 @@ class Row:
         for entry in self.judged_vpcs:
             result = self.latest_results.get(entry["vpc-id"])
             status = result and result["status"]
-            figure = (Figure.COMPLIANT if not entry["violations"] else Figure.EXEMPT
-                      if entry["vpc-id"] in self.exempt_ids else Figure.FIXED
-                      if status in FIXED else Figure.FAILED if status in NOT_FIXED
-                      else Figure.NON_COMPLIANT)
+            figure = (
+                Figure.COMPLIANT
+                if not entry["violations"]
+                else Figure.EXEMPT
+                if entry["vpc-id"] in self.exempt_ids
+                else Figure.FIXED
+                if status in FIXED
+                else Figure.FAILED
+                if status in NOT_FIXED
+                else Figure.NON_COMPLIANT
+            )
             yield entry, figure, result
 
     @property
@@ -139,9 +149,10 @@ def _counted_runs(row, runs, terms):
     row.weaker with their reason."""
     verdicts, fixes = [], []
     for run in sorted(runs, key=_started):
-        for kept, evidence, shortfall in ((verdicts, run.judged and run.verdicts,
-                                           verdict_shortfall),
-                                          (fixes, run.results, fix_shortfall)):
+        for kept, evidence, shortfall in (
+            (verdicts, run.judged and run.verdicts, verdict_shortfall),
+            (fixes, run.results, fix_shortfall),
+        ):
             if not evidence:
                 continue
             why = shortfall(terms.profile, evidence["settings"])
@@ -159,64 +170,99 @@ def _judge(row, latest, terms):
     row.age = terms.now - latest.started if latest.started else None
     if terms.max_age is not None and (row.age is None or row.age > terms.max_age):
         row.standing = Standing.STALE
-        row.cause = "stale: its newest verdict that counts (%s, %s) is %s, older than " \
-            "--max-age %s" % (latest.policy, timestamp(latest.started), age_text(row.age),
-                              duration_text(terms.max_age))
+        row.cause = (
+            "stale: its newest verdict that counts (%s, %s) is %s, older than "
+            "--max-age %s"
+            % (
+                latest.policy,
+                timestamp(latest.started),
+                age_text(row.age),
+                duration_text(terms.max_age),
+            )
+        )
         return set()
     if terms.require_lock and not (row.lock and row.lock.binds(terms.now)):
         row.standing = Standing.UNLOCKED
         row.cause = "unlocked: its newest verdict that counts (%s, %s) %s (--require-lock)" % (
-            latest.policy, timestamp(latest.started), unbound_text(row.lock, terms.now))
+            latest.policy,
+            timestamp(latest.started),
+            unbound_text(row.lock, terms.now),
+        )
         return set()
     row.judged, row.standing = True, Standing.JUDGED
     verdicts = latest.verdicts["judged"]
-    row.exempt_vpcs = [v for v in verdicts if terms.exemptions
-                       and v.get("status") == Verdict.EXEMPT]
-    row.non_compliant_vpcs = [v for v in verdicts
-                              if v["violations"] and v not in row.exempt_vpcs]
+    row.exempt_vpcs = [
+        v for v in verdicts if terms.exemptions and v.get("status") == Verdict.EXEMPT
+    ]
+    row.non_compliant_vpcs = [v for v in verdicts if v["violations"] and v not in row.exempt_vpcs]
     non_compliant = {v["vpc-id"] for v in row.non_compliant_vpcs}
     row.vpcs, row.non_compliant = len(verdicts), len(non_compliant)
     row.exempt = len(row.exempt_vpcs)
     row.reasons = Counter(r for v in verdicts for r in v["violations"])
-    row.managed_by = Counter(
-        f["managed-by"] for v in verdicts for f in v.get("flow-logs", ()))
+    row.managed_by = Counter(f["managed-by"] for v in verdicts for f in v.get("flow-logs", ()))
     row.judged_vpcs = verdicts
     return non_compliant
 
 
 def _row(account_id, region, runs, names, terms):
     name = next((r.account_name for r in runs if r.account_name), "") or names.get(
-        account_id, account_id or "unknown")
+        account_id, account_id or "unknown"
+    )
     row = Row(name, account_id, region)
     verdicts, fixes = _counted_runs(row, runs, terms)
     latest = verdicts[-1] if verdicts else None
-    notes = ["%s/%s: not counted: %s (%s) %s" % (name, region, policy, timestamp(started), why)
-             for policy, started, why in row.weaker]
+    notes = [
+        "%s/%s: not counted: %s (%s) %s" % (name, region, policy, timestamp(started), why)
+        for policy, started, why in row.weaker
+    ]
     non_compliant = set()
     if latest and not any(r.corrupt for r in runs):
         non_compliant = _judge(row, latest, terms)
-        notes += ["%s/%s: %s (%s) was not judged (%s); the row counts the verdict of %s (%s)" % (
-            name, region, r.policy, timestamp(r.started), r.cause, latest.policy,
-            timestamp(latest.started)) for r in runs
-            if r.cause and _started(r) >= _started(latest)]
+        notes += [
+            "%s/%s: %s (%s) was not judged (%s); the row counts the verdict of %s (%s)"
+            % (
+                name,
+                region,
+                r.policy,
+                timestamp(r.started),
+                r.cause,
+                latest.policy,
+                timestamp(latest.started),
+            )
+            for r in runs
+            if r.cause and _started(r) >= _started(latest)
+        ]
     else:
         causes = ["%s: %s" % (r.policy, r.cause) for r in runs if r.cause]
-        judged_weakly = [r for r in runs if r.judged]   # none counts, so all weaker
+        judged_weakly = [r for r in runs if r.judged]  # none counts, so all weaker
         if judged_weakly and not any(r.corrupt for r in runs):
             row.standing = Standing.WEAKER
-            causes.insert(0, "judged only with settings weaker than --profile %s: %s" % (
-                terms.profile, "; ".join("%s: %s" % (r.policy, verdict_shortfall(
-                    terms.profile, r.verdicts["settings"])) for r in judged_weakly)))
+            causes.insert(
+                0,
+                "judged only with settings weaker than --profile %s: %s"
+                % (
+                    terms.profile,
+                    "; ".join(
+                        "%s: %s"
+                        % (r.policy, verdict_shortfall(terms.profile, r.verdicts["settings"]))
+                        for r in judged_weakly
+                    ),
+                ),
+            )
         row.cause = "; ".join(dict.fromkeys(causes)) or "no verdict"
     latest_result = {}
     for run in fixes:
         if latest is None or _started(run) >= _started(latest):
             latest_result.update((result["vpc-id"], result) for result in run.results["results"])
     row.latest_results = latest_result
-    row.fixed = sum(1 for vpc_id in non_compliant
-                    if latest_result.get(vpc_id, {}).get("status") in FIXED)
-    row.failures = [(vpc_id, r.get("error") or r["status"])
-                    for vpc_id, r in sorted(latest_result.items()) if r["status"] in NOT_FIXED]
+    row.fixed = sum(
+        1 for vpc_id in non_compliant if latest_result.get(vpc_id, {}).get("status") in FIXED
+    )
+    row.failures = [
+        (vpc_id, r.get("error") or r["status"])
+        for vpc_id, r in sorted(latest_result.items())
+        if r["status"] in NOT_FIXED
+    ]
     return row, notes
 
 
@@ -245,14 +291,15 @@ def account_rows(runs, accounts=(), terms=None, regions=(), account_ids=()):
     for name, account_id, wanted in declared(accounts, rows, regions, account_ids):
         seen = [r for r in rows if r.account_id == account_id]
         for region in wanted:
-            if region == "all":   # resolved by c7n-org at run time: the regions found count
+            if region == "all":  # resolved by c7n-org at run time: the regions found count
                 if seen:
                     continue
             elif (account_id, region) in present:
                 continue
             present.add((account_id, region))
-            rows.append(Row(name, account_id, region,
-                            cause="no output of this account-region in the tree"))
+            rows.append(
+                Row(name, account_id, region, cause="no output of this account-region in the tree")
+            )
     return sorted(rows, key=lambda r: (r.account_name, r.region)), notes
 
 
@@ -268,12 +315,17 @@ def gate(rows, corrupt=False):
 
 def total(rows):
     judged = [r for r in rows if r.judged]
-    overall = Row("TOTAL", "", "", judged=len(judged) == len(rows) and bool(rows),
-                  vpcs=sum(r.vpcs for r in judged),
-                  non_compliant=sum(r.non_compliant for r in judged),
-                  exempt=sum(r.exempt for r in judged),
-                  judged_vpcs=[v for r in judged for v in r.judged_vpcs],
-                  exempt_vpcs=[v for r in judged for v in r.exempt_vpcs])
+    overall = Row(
+        "TOTAL",
+        "",
+        "",
+        judged=len(judged) == len(rows) and bool(rows),
+        vpcs=sum(r.vpcs for r in judged),
+        non_compliant=sum(r.non_compliant for r in judged),
+        exempt=sum(r.exempt for r in judged),
+        judged_vpcs=[v for r in judged for v in r.judged_vpcs],
+        exempt_vpcs=[v for r in judged for v in r.exempt_vpcs],
+    )
     if overall.judged:
         overall.standing = Standing.JUDGED
     if not rows:
@@ -281,11 +333,20 @@ def total(rows):
     elif not overall.judged:
         standings = Counter(r.standing for r in rows)
         overall.cause = "%d of %d account-regions not judged%s" % (
-            len(rows) - len(judged), len(rows), "".join(
+            len(rows) - len(judged),
+            len(rows),
+            "".join(
                 " (%s)" % ", ".join("%d %s" % (standings[s], s.label) for s in kinds)
-                for kinds in [[s for s in (Standing.STALE, Standing.UNLOCKED, Standing.WEAKER)
-                               if standings[s]]]
-                if kinds))
+                for kinds in [
+                    [
+                        s
+                        for s in (Standing.STALE, Standing.UNLOCKED, Standing.WEAKER)
+                        if standings[s]
+                    ]
+                ]
+                if kinds
+            ),
+        )
     for row in rows:
         overall.reasons.update(row.reasons)
         overall.managed_by.update(row.managed_by)

@@ -1,4 +1,5 @@
 """What Custodian's custodian-run.log says about why a run judged nothing."""
+
 import re
 
 RUN_LOG = "custodian-run.log"
@@ -25,7 +26,7 @@ def first_error(folder):
         if parsed[i] and parsed[i].group(2) in ("ERROR", "CRITICAL"):
             message = parsed[i].group(3)
             following = []
-            for line, match in zip(lines[i + 1:], parsed[i + 1:]):
+            for line, match in zip(lines[i + 1 :], parsed[i + 1 :]):
                 if match:
                     break
                 if line.strip():

@@ -1,6 +1,7 @@
 """The evidence in an S3 prefix (`custodian run -s s3://...`, the central evidence bucket),
 listed and read concurrently; report.source says what a run folder is and what reading
 one costs."""
+
 from concurrent.futures import FIRST_COMPLETED, wait
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -9,8 +10,18 @@ from urllib.parse import parse_qs, urlparse
 from c7n_vpcflow.report.capped_read import MAX_FILE_BYTES
 from c7n_vpcflow.report.checks import REGION
 from c7n_vpcflow.report.source import (
-    DAY_DEPTH, RECENT, TWO_DIGITS, YEAR, Lock, RunFolder, SourceError, is_stamp, mark_latest,
-    plain_names, stamp_of)
+    DAY_DEPTH,
+    RECENT,
+    TWO_DIGITS,
+    YEAR,
+    Lock,
+    RunFolder,
+    SourceError,
+    is_stamp,
+    mark_latest,
+    plain_names,
+    stamp_of,
+)
 
 
 def walk(pool, visit, start):
@@ -38,15 +49,17 @@ class S3Prefix:
         if not parsed.netloc:
             raise SourceError("%s names no bucket: give s3://bucket[/prefix]" % url)
         self.url, self.bucket, self.max_bytes = url, parsed.netloc, max_bytes
-        self.locks = {}     # key -> the Lock of the version read, from its GetObject
+        self.locks = {}  # key -> the Lock of the version read, from its GetObject
         prefix = parsed.path.strip("/")
         self.prefix = prefix + "/" if prefix else ""
         if client is None:
             import boto3
             from botocore.config import Config
+
             region = parse_qs(parsed.query).get("region", [None])[0]
-            client = boto3.client("s3", region_name=region,
-                                  config=Config(max_pool_connections=connections))
+            client = boto3.client(
+                "s3", region_name=region, config=Config(max_pool_connections=connections)
+            )
         self.client = client
 
     def __str__(self):
@@ -58,20 +71,22 @@ class S3Prefix:
     @contextmanager
     def open(self, key):
         from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=key)
         except (ClientError, BotoCoreError) as e:
-            raise OSError(str(e))
+            raise OSError(str(e)) from None
         # GetObject says the Object Lock of the very version it returns (to a reader
         # allowed s3:GetObjectRetention; S3 leaves it out for others): no request more.
         if response.get("ObjectLockMode") and response.get("ObjectLockRetainUntilDate"):
-            self.locks[key] = Lock(response["ObjectLockMode"],
-                                   response["ObjectLockRetainUntilDate"])
+            self.locks[key] = Lock(
+                response["ObjectLockMode"], response["ObjectLockRetainUntilDate"]
+            )
         body = response["Body"]
         try:
             yield body
-        except (ClientError, BotoCoreError) as e:   # the connection broke mid-read
-            raise OSError(str(e))
+        except (ClientError, BotoCoreError) as e:  # the connection broke mid-read
+            raise OSError(str(e)) from None
         finally:
             body.close()
 
@@ -82,6 +97,7 @@ class S3Prefix:
         """(sub-folder names, file names) directly under prefix; whole: (), and the names
         of every key below it (after the key `start_after`)."""
         from botocore.exceptions import BotoCoreError, ClientError
+
         params = {"Bucket": self.bucket, "Prefix": prefix}
         if not whole:
             params["Delimiter"] = "/"
@@ -90,11 +106,12 @@ class S3Prefix:
         folders, files = [], []
         try:
             for page in self.client.get_paginator("list_objects_v2").paginate(**params):
-                folders += [p["Prefix"][len(prefix):-1] for p in page.get("CommonPrefixes", ())]
-                files += [o["Key"][len(prefix):] for o in page.get("Contents", ())]
+                folders += [p["Prefix"][len(prefix) : -1] for p in page.get("CommonPrefixes", ())]
+                files += [o["Key"][len(prefix) :] for o in page.get("Contents", ())]
         except (ClientError, BotoCoreError) as e:
-            raise SourceError("cannot list %s: %s" % (self.where(prefix), " ".join(
-                str(e).split())))
+            raise SourceError(
+                "cannot list %s: %s" % (self.where(prefix), " ".join(str(e).split()))
+            ) from None
         return folders, files
 
     def folders(self, wanted, pool, since=None):
@@ -120,14 +137,29 @@ class S3Prefix:
         already and held none)."""
         children, files = self._list(prefix)
         named = plain_names(files, wanted)
-        found = [RunFolder(self, prefix, parts, (), {
-            name: prefix + stored for name, stored in named.items()})] if named else []
+        found = (
+            [
+                RunFolder(
+                    self,
+                    prefix,
+                    parts,
+                    (),
+                    {name: prefix + stored for name, stored in named.items()},
+                )
+            ]
+            if named
+            else []
+        )
         # Custodian puts only policy directories in a region folder: each is listed from
         # `start` on straight away, which saves listing it first.
         below_region = bool(parts) and REGION.match(parts[-1])
-        nodes = [("since", prefix + c + "/", parts + (c,), None) if below_region
-                 else ("undated", prefix + c + "/", parts + (c,), ())
-                 for c in children if not YEAR.match(c)]
+        nodes = [
+            ("since", prefix + c + "/", parts + (c,), None)
+            if below_region
+            else ("undated", prefix + c + "/", parts + (c,), ())
+            for c in children
+            if not YEAR.match(c)
+        ]
         years = tuple(sorted(c for c in children if YEAR.match(c)))
         if years and since_listed:
             nodes.append(("dated", prefix + years[-1] + "/", parts, (years[-1],)))
@@ -143,12 +175,18 @@ class S3Prefix:
         _none, keys = self._list(prefix, whole=True, start_after=prefix + "/".join(start))
         found = self._run_folders(prefix, parts, (), keys, wanted)
         if not found:
-            return [], [("listed", prefix, parts, ()) if years is None
-                        else ("dated", prefix + years[-1] + "/", parts, (years[-1],))]
+            return [], [
+                ("listed", prefix, parts, ())
+                if years is None
+                else ("dated", prefix + years[-1] + "/", parts, (years[-1],))
+            ]
         own = plain_names([k for k in keys if "/" not in k], wanted)
-        if own and years is None:     # its own files: after any stamp, among the keys
-            found.append(RunFolder(self, prefix, parts, (), {
-                name: prefix + stored for name, stored in own.items()}))
+        if own and years is None:  # its own files: after any stamp, among the keys
+            found.append(
+                RunFolder(
+                    self, prefix, parts, (), {name: prefix + stored for name, stored in own.items()}
+                )
+            )
         return found, []
 
     def _dated(self, prefix, parts, wanted, stamp):
@@ -157,8 +195,9 @@ class S3Prefix:
         if len(stamp) < DAY_DEPTH:
             children, _files = self._list(prefix)
             dated = sorted(c for c in children if TWO_DIGITS.match(c))
-            return [], [("dated", prefix + dated[-1] + "/", parts, stamp + (dated[-1],))
-                        ] if dated else []
+            return [], [
+                ("dated", prefix + dated[-1] + "/", parts, stamp + (dated[-1],))
+            ] if dated else []
         _none, keys = self._list(prefix, whole=True)
         return newest(self._run_folders(prefix, parts, stamp, keys, wanted)), []
 
@@ -176,8 +215,15 @@ class S3Prefix:
             named = plain_names(names, wanted)
             folder = prefix + "".join(p + "/" for p in rest)
             if named:
-                found.append(RunFolder(self, folder, parts, above + rest, {
-                    name: folder + stored for name, stored in named.items()}))
+                found.append(
+                    RunFolder(
+                        self,
+                        folder,
+                        parts,
+                        above + rest,
+                        {name: folder + stored for name, stored in named.items()},
+                    )
+                )
         return found
 
 

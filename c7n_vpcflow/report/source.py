@@ -26,6 +26,7 @@ Every file is read through a cap (capped_read): a file that is, or decompresses 
 than the source's `max_bytes` is refused as corrupt once that many bytes were read, never
 held whole.
 """
+
 import os
 import re
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from datetime import datetime, timedelta
 from c7n_vpcflow.report.capped_read import MAX_FILE_BYTES, read_capped
 
 YEAR, TWO_DIGITS = re.compile(r"^\d{4}$"), re.compile(r"^\d\d$")
-STAMP_DEPTH = 4   # YYYY/MM/DD/HH
+STAMP_DEPTH = 4  # YYYY/MM/DD/HH
 DAY_DEPTH = STAMP_DEPTH - 1
 # The latest state lists the run folders of this last while first: a daily run is in it.
 RECENT = timedelta(days=2)
@@ -47,10 +48,10 @@ class SourceError(Exception):
 @dataclass
 class RunFolder:
     source: object
-    directory: str    # the folder's path (local) or key prefix (S3) in its source
-    parts: tuple      # the policy directory below the root: ([account, ][region, ]policy)
-    stamp: tuple      # ("YYYY", "MM", "DD", "HH") of an S3 run folder; () for a directory
-    files: dict       # plain file name -> path or key in the source
+    directory: str  # the folder's path (local) or key prefix (S3) in its source
+    parts: tuple  # the policy directory below the root: ([account, ][region, ]policy)
+    stamp: tuple  # ("YYYY", "MM", "DD", "HH") of an S3 run folder; () for a directory
+    files: dict  # plain file name -> path or key in the source
     latest: bool = True
 
     def where(self, name=None):
@@ -71,7 +72,8 @@ class RunFolder:
 @dataclass(frozen=True)
 class Lock:
     """The S3 Object Lock retention of an object version: its mode and until when."""
-    mode: str           # COMPLIANCE, or GOVERNANCE (lifted by whoever may bypass it)
+
+    mode: str  # COMPLIANCE, or GOVERNANCE (lifted by whoever may bypass it)
     until: datetime
 
     def binds(self, now):
@@ -93,12 +95,16 @@ def locked_until_text(lock, now):
 def unbound_text(lock, now):
     """Why a file's lock does not keep it from being rewritten (lock.binds is False)."""
     if lock is None:
-        return ("is under no S3 Object Lock retention (a local file, a bucket without Object "
-                "Lock, or a reader not allowed s3:GetObjectRetention, to whom S3 shows none)")
+        return (
+            "is under no S3 Object Lock retention (a local file, a bucket without Object "
+            "Lock, or a reader not allowed s3:GetObjectRetention, to whom S3 shows none)"
+        )
     if lock.until <= now:
         return "was locked until %s, no longer" % lock.until.strftime("%Y-%m-%d %H:%M:%S UTC")
-    return ("is locked in %s mode, which anyone allowed s3:BypassGovernanceRetention can "
-            "lift" % lock.mode)
+    return (
+        "is locked in %s mode, which anyone allowed s3:BypassGovernanceRetention can "
+        "lift" % lock.mode
+    )
 
 
 def plain_names(file_names, wanted):
@@ -113,8 +119,11 @@ def plain_names(file_names, wanted):
 
 def is_stamp(parts):
     """Whether path parts are a run folder's YYYY/MM/DD/HH."""
-    return (len(parts) == STAMP_DEPTH and bool(YEAR.match(parts[0]))
-            and all(TWO_DIGITS.match(p) for p in parts[1:]))
+    return (
+        len(parts) == STAMP_DEPTH
+        and bool(YEAR.match(parts[0]))
+        and all(TWO_DIGITS.match(p) for p in parts[1:])
+    )
 
 
 def split_stamp(parts):
@@ -157,7 +166,7 @@ class LocalTree:
         return open(self.where(path), "rb")
 
     def lock(self, path):
-        return None     # a local file can always be rewritten
+        return None  # a local file can always be rewritten
 
     def folders(self, wanted, pool, since=None):
         """The latest run folder of every directory; with a `since` stamp, the run folders
@@ -169,7 +178,13 @@ class LocalTree:
             if named:
                 relative = os.path.relpath(directory, self.root)
                 parts, stamp = split_stamp(relative.split(os.sep))
-                found.append(RunFolder(self, relative, parts, stamp, {
-                    name: os.path.join(relative, stored) for name, stored in named.items()}))
-        return [f for f in mark_latest(found)
-                if f.latest or since is not None and f.stamp >= since]
+                found.append(
+                    RunFolder(
+                        self,
+                        relative,
+                        parts,
+                        stamp,
+                        {name: os.path.join(relative, stored) for name, stored in named.items()},
+                    )
+                )
+        return [f for f in mark_latest(found) if f.latest or since is not None and f.stamp >= since]

@@ -4,10 +4,12 @@ A policy's output directory (single-region `OUT/<policy>/`, multi-region
 `OUT/<region>/<policy>/`, c7n-org `OUT/<account>/<region>/<policy>/`) holds Custodian's
 metadata.json and custodian-run.log, rewritten or appended by every run into it, and our
 flow-log-compliance.json, flow-log-results.json and flow-log-cost.json, written only when the
-filter, the action or the cost filter ran. Only files whose execution id is that of metadata.json speak for the latest run.
+filter, the action or the cost filter ran. Only files whose execution id is that of
+metadata.json speak for the latest run.
 On S3 each run has its own folder below the policy directory (report.source): the newest
 one is read as the policy directory's latest run.
 """
+
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,14 +17,28 @@ from datetime import datetime, timezone
 
 from c7n_vpcflow.report.capped_read import MAX_FILE_BYTES
 from c7n_vpcflow.report.checks import (
-    REGION, costs_run_problem, file_problem, location_problem, matched_count, not_counted,
-    results_run_problem, verdict_run_problem)
+    REGION,
+    costs_run_problem,
+    file_problem,
+    location_problem,
+    matched_count,
+    not_counted,
+    results_run_problem,
+    verdict_run_problem,
+)
 from c7n_vpcflow.report.our_runs import ours, policy_uses
 from c7n_vpcflow.report.run_log import RUN_LOG, first_error
 from c7n_vpcflow.report.s3 import S3Prefix
 from c7n_vpcflow.report.source import LocalTree
 from c7n_vpcflow.vocabulary import (
-    ACTION, COST_FILE, COST_FILTER, FILTER, RESULTS_FILE, VERDICTS_FILE, Judgement)
+    ACTION,
+    COST_FILE,
+    COST_FILTER,
+    FILTER,
+    RESULTS_FILE,
+    VERDICTS_FILE,
+    Judgement,
+)
 
 METADATA_FILE, RESOURCES_FILE = "metadata.json", "resources.json"
 # Reads at once: S3 serves thousands of GETs a second per prefix; 32 keeps one client's
@@ -53,44 +69,52 @@ class NotCounted(UnusableEvidence):
 @dataclass
 class PolicyRun:
     """The latest run of one policy into one directory, as its files tell it."""
+
     directory: str
     policy: str
     account_name: str = ""
     account_id: str = ""
     region: str = ""
-    uses: set = None          # which of ours the policy uses; None: no metadata says
-    mode: str = "pull"        # other modes deploy a Lambda function: the run judges nothing
+    uses: set = None  # which of ours the policy uses; None: no metadata says
+    mode: str = "pull"  # other modes deploy a Lambda function: the run judges nothing
     started: datetime = None
-    verdicts: dict = None     # flow-log-compliance.json, when it is this run's and checked
-    results: dict = None      # flow-log-results.json, when it is this run's and checked
-    costs: dict = None        # flow-log-cost.json, when it is this run's and checked
-    cause: str = None         # why this run judged nothing
-    verdicts_found: dict = None   # flow-log-compliance.json, this run's or an earlier one's
+    verdicts: dict = None  # flow-log-compliance.json, when it is this run's and checked
+    results: dict = None  # flow-log-results.json, when it is this run's and checked
+    costs: dict = None  # flow-log-cost.json, when it is this run's and checked
+    cause: str = None  # why this run judged nothing
+    verdicts_found: dict = None  # flow-log-compliance.json, this run's or an earlier one's
     corrupt: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-    not_counted: dict = field(default_factory=dict)   # file name -> why its format is not
-    matched: int = None       # VPCs the run kept after its filters, when it got that far
-    paths: dict = field(default_factory=dict)   # file name -> where it was read
-    lock: object = None       # the S3 Object Lock of the verdict as read (report.source.Lock)
+    not_counted: dict = field(default_factory=dict)  # file name -> why its format is not
+    matched: int = None  # VPCs the run kept after its filters, when it got that far
+    paths: dict = field(default_factory=dict)  # file name -> where it was read
+    lock: object = None  # the S3 Object Lock of the verdict as read (report.source.Lock)
 
     @property
     def judged(self):
-        return (not self.corrupt and self.verdicts is not None
-                and self.verdicts["status"] == Judgement.JUDGED.value)
+        return (
+            not self.corrupt
+            and self.verdicts is not None
+            and self.verdicts["status"] == Judgement.JUDGED.value
+        )
 
 
 def _is_metadata(data):
-    return (isinstance(data, dict) and isinstance(data.get("execution"), dict)
-            and "id" in data["execution"] and isinstance(data.get("policy"), dict))
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("execution"), dict)
+        and "id" in data["execution"]
+        and isinstance(data.get("policy"), dict)
+    )
 
 
 def _parse(folder, name):
     try:
         return json.loads(folder.read(name).decode("utf-8"))
-    except ValueError as e:   # JSONDecodeError, UnicodeDecodeError
-        raise CorruptEvidence(folder.where(name), "not valid JSON (%s)" % e)
+    except ValueError as e:  # JSONDecodeError, UnicodeDecodeError
+        raise CorruptEvidence(folder.where(name), "not valid JSON (%s)" % e) from None
     except OSError as e:
-        raise CorruptEvidence(folder.where(name), "unreadable (%s)" % (e.strerror or e))
+        raise CorruptEvidence(folder.where(name), "unreadable (%s)" % (e.strerror or e)) from None
 
 
 def read_evidence(folder, name):
@@ -122,11 +146,15 @@ def _kept_vpcs(folder, run):
 
 def _check_against_run(folder, run, metadata):
     """The current verdict, results and costs must speak for this run (report.checks)."""
-    for name, data in ((VERDICTS_FILE, run.verdicts), (RESULTS_FILE, run.results),
-                       (COST_FILE, run.costs)):
+    for name, data in (
+        (VERDICTS_FILE, run.verdicts),
+        (RESULTS_FILE, run.results),
+        (COST_FILE, run.costs),
+    ):
         if data is not None:
             problem = location_problem(data, metadata, folder.parts) or (
-                verdict_run_problem(data, metadata) if name == VERDICTS_FILE else None)
+                verdict_run_problem(data, metadata) if name == VERDICTS_FILE else None
+            )
             if problem:
                 raise CorruptEvidence(folder.where(name), problem)
     if run.costs is not None and run.verdicts is not None:
@@ -135,11 +163,12 @@ def _check_against_run(folder, run, metadata):
             raise CorruptEvidence(folder.where(COST_FILE), problem)
     if run.results is not None:
         judged = [v["vpc-id"] for v in (run.verdicts or {}).get("judged", ())]
-        if run.results["event"]:    # no verdict file: each result carries its verdict
+        if run.results["event"]:  # no verdict file: each result carries its verdict
             judged += [r["vpc-id"] for r in run.results["results"] if "verdict" in r]
         strangers = {r["vpc-id"] for r in run.results["results"]} - set(judged)
-        problem = results_run_problem(run.results, judged, _kept_vpcs(folder, run)
-                                      if strangers else ())
+        problem = results_run_problem(
+            run.results, judged, _kept_vpcs(folder, run) if strangers else ()
+        )
         if problem:
             raise CorruptEvidence(folder.where(RESULTS_FILE), problem)
 
@@ -157,8 +186,7 @@ def _location(parts, sources):
 
 
 def _when(value):
-    return datetime.fromtimestamp(value, timezone.utc) if isinstance(value, (int, float)) \
-        else None
+    return datetime.fromtimestamp(value, timezone.utc) if isinstance(value, (int, float)) else None
 
 
 def read_run(folder):
@@ -187,8 +215,13 @@ def read_run(folder):
         run.started = _when(metadata["execution"].get("start"))
         run.matched = matched_count(metadata)
     elif headers or run.not_counted:
-        run.uses = {FILTER} if verdicts or VERDICTS_FILE in run.not_counted else {
-            ACTION} if results or RESULTS_FILE in run.not_counted else {COST_FILTER}
+        run.uses = (
+            {FILTER}
+            if verdicts or VERDICTS_FILE in run.not_counted
+            else {ACTION}
+            if results or RESULTS_FILE in run.not_counted
+            else {COST_FILTER}
+        )
     run.account_name, run.account_id, run.region = _location(parts, sources)
     execution_id = metadata["execution"]["id"] if metadata else None
     if results and execution_id and results["execution-id"] == execution_id:
@@ -217,11 +250,15 @@ def _why_not_judged(run, folder, metadata, verdicts):
         return run.verdicts["cause"] or "the filter could not judge"
     logged = first_error(folder)
     if not metadata:
-        return logged or ("the run stopped before Custodian wrote metadata.json (c7n-org "
-                          "says why in its own output, e.g. the role could not be assumed)")
+        return logged or (
+            "the run stopped before Custodian wrote metadata.json (c7n-org "
+            "says why in its own output, e.g. the role could not be assumed)"
+        )
     if VERDICTS_FILE in run.not_counted:
         return "%s %s: not counted; run the policy again" % (
-            VERDICTS_FILE, run.not_counted[VERDICTS_FILE])
+            VERDICTS_FILE,
+            run.not_counted[VERDICTS_FILE],
+        )
     if verdicts:
         stale = "%s is from an earlier run (%s)" % (VERDICTS_FILE, verdicts["started"])
         return "%s; the latest run wrote none%s" % (stale, ": " + logged if logged else "")
@@ -230,15 +267,21 @@ def _why_not_judged(run, folder, metadata, verdicts):
     if run.results and run.results["cause"]:
         return run.results["cause"]
     if run.results and run.results["event"]:
-        return ("a run of the event mode %s judges only the VPCs of its events (its results "
-                "carry their verdicts), never the account-region" % run.results["mode"])
+        return (
+            "a run of the event mode %s judges only the VPCs of its events (its results "
+            "carry their verdicts), never the account-region" % run.results["mode"]
+        )
     if FILTER not in run.uses:
         return "the policy uses enable-flow-logs without the flow-log-compliance filter"
     if run.matched:
-        return ("the run kept %d VPCs (metadata.json's ResourceCount) but left no %s: "
-                "nothing says how they were judged" % (run.matched, VERDICTS_FILE))
-    return ("the run wrote no %s: Custodian calls the filter only when there are VPCs "
-            "(none were found, or an earlier filter dropped them all)" % VERDICTS_FILE)
+        return (
+            "the run kept %d VPCs (metadata.json's ResourceCount) but left no %s: "
+            "nothing says how they were judged" % (run.matched, VERDICTS_FILE)
+        )
+    return (
+        "the run wrote no %s: Custodian calls the filter only when there are VPCs "
+        "(none were found, or an earlier filter dropped them all)" % VERDICTS_FILE
+    )
 
 
 def open_source(location, client=None, max_bytes=MAX_FILE_BYTES, connections=10):
@@ -260,9 +303,13 @@ def read_tree(sources, since=None, workers=DEFAULT_WORKERS):
     as ours unless another directory's metadata says the same policy uses neither.
     """
     with ThreadPoolExecutor(workers, thread_name_prefix="evidence") as pool:
-        folders = [f for source in sources for f in source.folders(LISTED, pool, since)
-                   if RUN_FILES & set(f.files) and (
-                       f.latest or since is not None and VERDICTS_FILE in f.files)]
+        folders = [
+            f
+            for source in sources
+            for f in source.folders(LISTED, pool, since)
+            if RUN_FILES & set(f.files)
+            and (f.latest or since is not None and VERDICTS_FILE in f.files)
+        ]
         read = list(pool.map(_read_folder, folders))
     verdicts, notes = [], []
     for folder, (_run, found) in zip(folders, read) if since is not None else ():

@@ -7,6 +7,7 @@ region and VPC alone, so every run (any account's runner, any host) updates the 
 finding: FAILED and NEW while the VPC fails, PASSED and RESOLVED once it complies, ARCHIVED
 when the VPC is gone; an exempt VPC's stays FAILED, its workflow SUPPRESSED (workflow).
 """
+
 import logging
 from datetime import datetime, timezone
 
@@ -26,15 +27,19 @@ from c7n_vpcflow.vocabulary import EXEMPTION, VIOLATIONS, ExemptionStatus
 
 log = logging.getLogger("custodian.vpcflow")
 
-BATCH = 100                     # BatchImportFindings takes at most 100 findings a call
-DESCRIBE_VPC_IDS = 200          # values per DescribeVpcs filter
+BATCH = 100  # BatchImportFindings takes at most 100 findings a call
+DESCRIBE_VPC_IDS = 200  # values per DescribeVpcs filter
 GENERATOR_ID = "c7n-vpcflow/cis-aws-foundations/vpc-flow-logs-enabled"
 CONTROL = "Ensure VPC flow logging is enabled in all VPCs"
-FINDING_TYPE = ("Software and Configuration Checks/Industry and Regulatory Standards/"
-                "CIS AWS Foundations Benchmark")
-REMEDIATION = ("Run the vpc-flow-logs-enable policy of c7n-vpcflow, or give the VPC a flow log "
-               "(REJECT or ALL traffic) into a destination that exists, delivered by a role "
-               "that trusts vpc-flow-logs.amazonaws.com.")
+FINDING_TYPE = (
+    "Software and Configuration Checks/Industry and Regulatory Standards/"
+    "CIS AWS Foundations Benchmark"
+)
+REMEDIATION = (
+    "Run the vpc-flow-logs-enable policy of c7n-vpcflow, or give the VPC a flow log "
+    "(REJECT or ALL traffic) into a destination that exists, delivered by a role "
+    "that trusts vpc-flow-logs.amazonaws.com."
+)
 REMEDIATION_URL = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html"
 
 
@@ -45,7 +50,11 @@ class FindingImportError(VpcFlowError):
 def finding_id(partition, region, account_id, vpc_id):
     """The same Id whoever posts it, run after run: no tag on the VPC is needed."""
     return "arn:%s:securityhub:%s:%s:c7n-vpcflow/cis-vpc-flow-logs/%s" % (
-        partition, region, account_id, vpc_id)
+        partition,
+        region,
+        account_id,
+        vpc_id,
+    )
 
 
 class Findings:
@@ -53,10 +62,17 @@ class Findings:
 
     def __init__(self, account, now):
         self.account_id, self.region, self.partition = (
-            account.account_id, account.region, account.partition)
+            account.account_id,
+            account.region,
+            account.partition,
+        )
         self.now = now.isoformat().replace("+00:00", "Z")
         self.product_arn = "arn:%s:securityhub:%s:%s:product/%s/default" % (
-            self.partition, self.region, self.account_id, self.account_id)
+            self.partition,
+            self.region,
+            self.account_id,
+            self.account_id,
+        )
         # The control in every CIS version of the framework mappings the HTML report shows.
         self.requirements = cis_requirements(load_frameworks()["frameworks"])
 
@@ -74,8 +90,14 @@ class Findings:
             "Types": [FINDING_TYPE],
             "CreatedAt": self.now,
             "UpdatedAt": self.now,
-            "Resources": [{"Type": "AwsEc2Vpc", "Id": self.vpc_arn(vpc_id),
-                           "Partition": self.partition, "Region": self.region}],
+            "Resources": [
+                {
+                    "Type": "AwsEc2Vpc",
+                    "Id": self.vpc_arn(vpc_id),
+                    "Partition": self.partition,
+                    "Region": self.region,
+                }
+            ],
         }
 
     def judged(self, vpc, earlier=None):
@@ -85,29 +107,51 @@ class Findings:
         if earlier and earlier.get("CreatedAt"):
             finding["CreatedAt"] = earlier["CreatedAt"]
         title = "CIS AWS Foundations: VPC flow logging %s" % ("failing" if reasons else "enabled")
-        description = ("VPC %s fails '%s': %s." % (vpc_id, CONTROL, ", ".join(reasons)) if reasons
-                       else "VPC %s has a working flow log ('%s')." % (vpc_id, CONTROL))
+        description = (
+            "VPC %s fails '%s': %s." % (vpc_id, CONTROL, ", ".join(reasons))
+            if reasons
+            else "VPC %s has a working flow log ('%s')." % (vpc_id, CONTROL)
+        )
         exemption = vpc.get(EXEMPTION)
         if exemption and exemption["status"] == ExemptionStatus.EXEMPT:
             description += " Exempt until %s by the exemption register." % exemption["expires"]
-        finding.update({
-            "Title": title, "Description": description,
-            "Severity": {"Label": "MEDIUM" if reasons else "INFORMATIONAL"},
-            "Compliance": {"Status": "FAILED" if reasons else "PASSED",
-                           "RelatedRequirements": list(self.requirements)},
-            "Workflow": {"Status": "NEW" if reasons else "RESOLVED"},
-            "RecordState": "ACTIVE",
-        })
+        finding.update(
+            {
+                "Title": title,
+                "Description": description,
+                "Severity": {"Label": "MEDIUM" if reasons else "INFORMATIONAL"},
+                "Compliance": {
+                    "Status": "FAILED" if reasons else "PASSED",
+                    "RelatedRequirements": list(self.requirements),
+                },
+                "Workflow": {"Status": "NEW" if reasons else "RESOLVED"},
+                "RecordState": "ACTIVE",
+            }
+        )
         if reasons:
-            finding["Remediation"] = {"Recommendation": {
-                "Text": REMEDIATION, "Url": REMEDIATION_URL}}
+            finding["Remediation"] = {
+                "Recommendation": {"Text": REMEDIATION, "Url": REMEDIATION_URL}
+            }
         return finding
 
     def gone(self, previous):
         """An earlier finding of a VPC that no longer exists: archived, as it was."""
-        finding = {k: previous[k] for k in (
-            "SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types",
-            "CreatedAt", "Title", "Description", "Resources") if k in previous}
+        finding = {
+            k: previous[k]
+            for k in (
+                "SchemaVersion",
+                "Id",
+                "ProductArn",
+                "GeneratorId",
+                "AwsAccountId",
+                "Types",
+                "CreatedAt",
+                "Title",
+                "Description",
+                "Resources",
+            )
+            if k in previous
+        }
         finding.update({"UpdatedAt": self.now, "RecordState": "ARCHIVED"})
         return finding
 
@@ -148,14 +192,19 @@ class FlowLogFinding(BaseAction):
 
     schema = type_schema("flow-log-finding")
     schema_alias = False
-    permissions = ("securityhub:BatchImportFindings", "securityhub:BatchUpdateFindings",
-                   "securityhub:GetFindings", "ec2:DescribeVpcs")
+    permissions = (
+        "securityhub:BatchImportFindings",
+        "securityhub:BatchUpdateFindings",
+        "securityhub:GetFindings",
+        "ec2:DescribeVpcs",
+    )
 
     def validate(self):
         if not any(isinstance(f, FlowLogCompliance) for f in self.manager.iter_filters()):
             raise PolicyValidationError(
                 "flow-log-finding needs the policy's flow-log-compliance filter "
-                "(match: all) to judge the VPCs it reports on")
+                "(match: all) to judge the VPCs it reports on"
+            )
         return self
 
     def process(self, resources):
@@ -166,27 +215,48 @@ class FlowLogFinding(BaseAction):
         judged = [v for v in resources if VIOLATIONS in v]
         earlier = self._earlier(hub, findings)
         before = {arn.rsplit("/", 1)[1]: finding for arn, finding in earlier.items()}
-        batch = [findings.judged(v, earlier.pop(findings.vpc_arn(v["VpcId"]), None))
-                 for v in judged]
+        batch = [
+            findings.judged(v, earlier.pop(findings.vpc_arn(v["VpcId"]), None)) for v in judged
+        ]
         batch += [findings.gone(f) for f in self._vanished(session, earlier)]
         failed = self._import(hub, batch)
         imported = [v for v in judged if v["VpcId"] not in {vpc_id for vpc_id, _ in failed}]
-        updates = workflow_updates(imported, before, lambda vpc_id: {
-            "Id": finding_id(findings.partition, region, account_id, vpc_id),
-            "ProductArn": findings.product_arn})
-        failed += [(finding.rsplit("/", 1)[1], error)
-                   for finding, error in send_updates(hub, self.manager.retry, updates)]
+        updates = workflow_updates(
+            imported,
+            before,
+            lambda vpc_id: {
+                "Id": finding_id(findings.partition, region, account_id, vpc_id),
+                "ProductArn": findings.product_arn,
+            },
+        )
+        failed += [
+            (finding.rsplit("/", 1)[1], error)
+            for finding, error in send_updates(hub, self.manager.retry, updates)
+        ]
         passed = sum(1 for v in judged if not v[VIOLATIONS])
-        log.info("flow-log-finding %s/%s: %d findings (%d FAILED, %d PASSED, %d archived), "
-                 "%d refused", account_id, region, len(batch), len(judged) - passed, passed,
-                 len(batch) - len(judged), len(failed))
+        log.info(
+            "flow-log-finding %s/%s: %d findings (%d FAILED, %d PASSED, %d archived), %d refused",
+            account_id,
+            region,
+            len(batch),
+            len(judged) - passed,
+            passed,
+            len(batch) - len(judged),
+            len(failed),
+        )
         for vpc_id, error in sorted(failed):
             log.error("flow-log-finding %s: %s", vpc_id, error)
         if failed:
             raise FindingImportError(
-                "Security Hub refused %d of %d findings in %s/%s:\n%s" % (
-                    len(failed), len(batch), account_id, region, "\n".join(
-                        "  %s: %s" % (vpc_id, error) for vpc_id, error in sorted(failed))))
+                "Security Hub refused %d of %d findings in %s/%s:\n%s"
+                % (
+                    len(failed),
+                    len(batch),
+                    account_id,
+                    region,
+                    "\n".join("  %s: %s" % (vpc_id, error) for vpc_id, error in sorted(failed)),
+                )
+            )
 
     def _earlier(self, hub, findings):
         """{VPC ARN: finding} of our active findings in this account-region."""
@@ -199,10 +269,12 @@ class FlowLogFinding(BaseAction):
         earlier = {}
         for finding in paginate(hub, "get_findings", "Findings", Filters=filters):
             # Filtered again here: an endpoint that ignores Filters must not widen the set.
-            if (finding.get("GeneratorId") == GENERATOR_ID
-                    and finding.get("AwsAccountId") == findings.account_id
-                    and finding.get("Region", findings.region) == findings.region
-                    and finding.get("RecordState", "ACTIVE") == "ACTIVE"):
+            if (
+                finding.get("GeneratorId") == GENERATOR_ID
+                and finding.get("AwsAccountId") == findings.account_id
+                and finding.get("Region", findings.region) == findings.region
+                and finding.get("RecordState", "ACTIVE") == "ACTIVE"
+            ):
                 earlier[finding["Resources"][0]["Id"]] = finding
         return earlier
 
@@ -215,8 +287,12 @@ class FlowLogFinding(BaseAction):
         ec2 = session.client("ec2")
         existing = set()
         for ids in chunks(sorted(by_vpc), DESCRIBE_VPC_IDS):
-            existing.update(v["VpcId"] for v in paginate(
-                ec2, "describe_vpcs", "Vpcs", Filters=[{"Name": "vpc-id", "Values": ids}]))
+            existing.update(
+                v["VpcId"]
+                for v in paginate(
+                    ec2, "describe_vpcs", "Vpcs", Filters=[{"Name": "vpc-id", "Values": ids}]
+                )
+            )
         return [f for vpc_id, f in sorted(by_vpc.items()) if vpc_id not in existing]
 
     def _import(self, hub, batch):
@@ -227,9 +303,10 @@ class FlowLogFinding(BaseAction):
             try:
                 response = self.manager.retry(hub.batch_import_findings, Findings=part)
             except Exception as e:  # noqa: BLE001  (every finding of the call is named)
-                failed += [(vpc_id, "%s: %s" % (type(e).__name__, e))
-                           for vpc_id in vpc_of.values()]
+                failed += [(vpc_id, "%s: %s" % (type(e).__name__, e)) for vpc_id in vpc_of.values()]
                 continue
-            failed += [(vpc_of.get(f["Id"], f["Id"]), "%s: %s" % (
-                f["ErrorCode"], f["ErrorMessage"])) for f in response.get("FailedFindings", ())]
+            failed += [
+                (vpc_of.get(f["Id"], f["Id"]), "%s: %s" % (f["ErrorCode"], f["ErrorMessage"]))
+                for f in response.get("FailedFindings", ())
+            ]
         return failed

@@ -12,23 +12,27 @@ register) goes back to NEW. A finding someone else suppressed is left as they se
 Calls: none when nothing changes; one BatchUpdateFindings per VPC whose suppression is new
 or whose note changed (a note is per call), and ceil(N/100) for the N findings back to NEW.
 """
+
 from c7n.utils import chunks
 
 from c7n_vpcflow.vocabulary import EXEMPTION, VIOLATIONS, ExemptionStatus
 
 UPDATED_BY = "c7n-vpcflow exemption register"
-BATCH = 100              # BatchUpdateFindings takes at most 100 findings a call
-MAX_NOTE = 512           # Security Hub keeps at most 512 characters of a note
+BATCH = 100  # BatchUpdateFindings takes at most 100 findings a call
+MAX_NOTE = 512  # Security Hub keeps at most 512 characters of a note
 SUPPRESSED, NEW = "SUPPRESSED", "NEW"
 
 
 def exemption_note(exemption):
     """The note of an exempt VPC's finding: why, who approved it, the ticket, until when."""
     text = "Exempt until %s (exemption register, entry %d): %s; approved by %s%s." % (
-        exemption["expires"], exemption["entry"], exemption["reason"],
+        exemption["expires"],
+        exemption["entry"],
+        exemption["reason"],
         exemption["approved-by"],
-        "; ticket %s" % exemption["ticket"] if exemption.get("ticket") else "")
-    return text if len(text) <= MAX_NOTE else text[:MAX_NOTE - 1] + "…"
+        "; ticket %s" % exemption["ticket"] if exemption.get("ticket") else "",
+    )
+    return text if len(text) <= MAX_NOTE else text[: MAX_NOTE - 1] + "…"
 
 
 def unexempted_note(exemption):
@@ -67,12 +71,17 @@ def send_updates(hub, retry, updates):
     failed = []
     for identifiers, status, text in updates:
         try:
-            answer = retry(hub.batch_update_findings, FindingIdentifiers=list(identifiers),
-                           Workflow={"Status": status},
-                           Note={"Text": text, "UpdatedBy": UPDATED_BY})
+            answer = retry(
+                hub.batch_update_findings,
+                FindingIdentifiers=list(identifiers),
+                Workflow={"Status": status},
+                Note={"Text": text, "UpdatedBy": UPDATED_BY},
+            )
         except Exception as e:  # noqa: BLE001  (every finding of the call is named)
             failed += [(i["Id"], "%s: %s" % (type(e).__name__, e)) for i in identifiers]
             continue
-        failed += [(u["FindingIdentifier"]["Id"], "%s: %s" % (u["ErrorCode"], u["ErrorMessage"]))
-                   for u in answer.get("UnprocessedFindings", ())]
+        failed += [
+            (u["FindingIdentifier"]["Id"], "%s: %s" % (u["ErrorCode"], u["ErrorMessage"]))
+            for u in answer.get("UnprocessedFindings", ())
+        ]
     return failed

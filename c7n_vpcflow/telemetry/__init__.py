@@ -9,6 +9,7 @@ that resource, else when it does. May import the top-level modules, audit and re
 (the rule is described by enable-flow-logs' keys); check alone reads evidence through
 report; never analytics, securityhub or config.
 """
+
 from c7n.manager import resources as aws_resources
 
 from c7n_vpcflow.telemetry.action import PutVpcFlowLogTelemetryRule
@@ -21,7 +22,8 @@ def register(registry, resource_class):
         return
     resource_class.filter_registry.register(VpcFlowLogTelemetryRule.type, VpcFlowLogTelemetryRule)
     resource_class.action_registry.register(
-        PutVpcFlowLogTelemetryRule.type, PutVpcFlowLogTelemetryRule)
+        PutVpcFlowLogTelemetryRule.type, PutVpcFlowLogTelemetryRule
+    )
 
 
 aws_resources.subscribe(register)

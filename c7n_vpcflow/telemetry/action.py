@@ -1,5 +1,6 @@
 """The `put-vpc-flow-log-telemetry-rule` action on aws.account: create or update the
 CloudWatch telemetry rule that enables VPC flow logs."""
+
 import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -13,8 +14,15 @@ from c7n_vpcflow.remediation.settings import Settings
 from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
 from c7n_vpcflow.telemetry.plan import dry_run, plan_rule
 from c7n_vpcflow.telemetry.rules import (
-    ACTION_KEYS, READS, RULE_KEYS, WRITES, TelemetryRuleError, inspect, permissions_of,
-    validate_spec)
+    ACTION_KEYS,
+    READS,
+    RULE_KEYS,
+    WRITES,
+    TelemetryRuleError,
+    inspect,
+    permissions_of,
+    validate_spec,
+)
 from c7n_vpcflow.telemetry.spec import NOT_CARRIED, WHEN_DENIED
 from c7n_vpcflow.vocabulary import TELEMETRY_ACTION, TELEMETRY_RULE_RESULT, RuleOutcome
 
@@ -36,7 +44,8 @@ class PutVpcFlowLogTelemetryRule(PlansUnderDryRun, BaseAction):
     the deviating fields only (a longer retention is kept); another VPC flow-log rule is
     never shadowed by a second one. Starts telemetry evaluation when it is not running.
     A refused call does not stop the other; the run then fails with one line per refused
-    call, naming it and AWS's error code. The plan (``c7n:vpc-flow-log-telemetry-rule-plan``) is annotated under ``--dryrun``.
+    call, naming it and AWS's error code. The plan (``c7n:vpc-flow-log-telemetry-rule-plan``)
+    is annotated under ``--dryrun``.
 
     :example:
 
@@ -69,13 +78,14 @@ class PutVpcFlowLogTelemetryRule(PlansUnderDryRun, BaseAction):
                 role: vpc-flow-logs-delivery
                 create-role: true
                 replace-broken: false
-    """
+    """  # noqa: E501 (a KMS key ARN in the example cannot break)
 
     type = TELEMETRY_ACTION
     schema = type_schema(type, **as_json(dict(ACTION_KEYS, **RULE_KEYS)))
     schema_alias = False
     permissions = permissions_of("organization", READS + WRITES) + permissions_of(
-        "account", READS + WRITES)
+        "account", READS + WRITES
+    )
 
     def get_permissions(self):
         return permissions_of(self.data.get("scope", "organization"), READS + WRITES)
@@ -101,8 +111,14 @@ class PutVpcFlowLogTelemetryRule(PlansUnderDryRun, BaseAction):
             try:
                 self._write(client, call, plan)
             except (ClientError, BotoCoreError) as e:
-                failures.append("%s %s: %s" % (self.type, plan.rule_name, failed_call(
-                    client, call, e, WHEN_DENIED[plan.scope])))
+                failures.append(
+                    "%s %s: %s"
+                    % (
+                        self.type,
+                        plan.rule_name,
+                        failed_call(client, call, e, WHEN_DENIED[plan.scope]),
+                    )
+                )
                 log.error("%s", failures[-1])
                 continue
             plan.done.append(call)
@@ -116,18 +132,20 @@ class PutVpcFlowLogTelemetryRule(PlansUnderDryRun, BaseAction):
     def _write(self, client, call, plan):
         rule, method = plan.rule or {}, getattr(client, call)
         if call.startswith("start_telemetry_evaluation"):
-            regions = {"Regions": rule["Regions"]} if rule.get("Regions") else {
-                "AllRegions": True}
+            regions = {"Regions": rule["Regions"]} if rule.get("Regions") else {"AllRegions": True}
             self.manager.retry(method, **regions)
         elif call.startswith("create_telemetry_rule"):
             tags = dict(Settings.from_data(self.data).tags)
             plan.rule_arn = self.manager.retry(
-                method, RuleName=plan.rule_name, Rule=rule, Tags=tags).get("RuleArn")
+                method, RuleName=plan.rule_name, Rule=rule, Tags=tags
+            ).get("RuleArn")
         else:
             plan.rule_arn = self.manager.retry(
-                method, RuleIdentifier=plan.rule_name, Rule=rule).get("RuleArn")
+                method, RuleIdentifier=plan.rule_name, Rule=rule
+            ).get("RuleArn")
 
     def _say_not_carried(self, plan):
         for key, why in sorted(plan.not_carried.items()):
             (log.warning if key in NOT_CARRIED else log.info)(
-                "put-vpc-flow-log-telemetry-rule: not carried by the rule: %s: %s", key, why)
+                "put-vpc-flow-log-telemetry-rule: not carried by the rule: %s: %s", key, why
+            )

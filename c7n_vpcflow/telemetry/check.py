@@ -1,10 +1,12 @@
-"""Our verdict per VPC beside AWS's own (ListResourceTelemetry[ForOrganization]): where they disagree.
+"""Our verdict per VPC beside AWS's own (ListResourceTelemetry[ForOrganization]): where they
+disagree.
 
 AWS's view says whether a VPC's Logs telemetry is Enabled; ours whether it has a flow log
 that works by CIS 3.7 and our rules. They can disagree both ways (AWS counts an ACCEPT-only
 or undelivered flow log as enabled; a VPC unknown to AWS was never evaluated: its account is
 not onboarded, or evaluation is not running). Only account-regions we judged are compared.
 """
+
 import json
 import sys
 from dataclasses import asdict, dataclass
@@ -32,9 +34,9 @@ class Disagreement:
     account_id: str
     region: str
     vpc_id: str
-    ours: str          # compliant | non-compliant | not judged
+    ours: str  # compliant | non-compliant | not judged
     violations: List[str]
-    aws: str           # Enabled | Disabled | NotApplicable | not evaluated
+    aws: str  # Enabled | Disabled | NotApplicable | not evaluated
 
     def as_dict(self):
         return {k.replace("_", "-"): v for k, v in asdict(self).items()}
@@ -52,14 +54,15 @@ def aws_view(session_factory, scope="organization"):
     except ProfileNotFound:
         raise
     except (ClientError, BotoCoreError) as e:  # e.g. the role could not be assumed
-        raise ListingFailed("no session in %s: %s" % (
-            session_factory.region, one_line(e))) from None
-    operation = "list_resource_telemetry" + (
-        "_for_organization" if scope == "organization" else "")
+        raise ListingFailed(
+            "no session in %s: %s" % (session_factory.region, one_line(e))
+        ) from None
+    operation = "list_resource_telemetry" + ("_for_organization" if scope == "organization" else "")
     found = {}
     try:
-        listing = paginate(client, operation, "TelemetryConfigurations",
-                           ResourceTypes=[VPC_RESOURCE_TYPE])
+        listing = paginate(
+            client, operation, "TelemetryConfigurations", ResourceTypes=[VPC_RESOURCE_TYPE]
+        )
     except (ClientError, BotoCoreError) as e:
         raise ListingFailed(failed_call(client, operation, e, WHEN_DENIED[scope])) from None
     for item in listing:
@@ -79,10 +82,16 @@ def compare(verdicts, views):
             judged.add(vpc["vpc-id"])
             aws = view.get((account_id, vpc["vpc-id"]), UNKNOWN_TO_AWS)
             if vpc["compliant"] != (aws == ENABLED):
-                found.append(Disagreement(
-                    account_id, region, vpc["vpc-id"],
-                    "compliant" if vpc["compliant"] else "non-compliant",
-                    vpc["violations"], aws))
+                found.append(
+                    Disagreement(
+                        account_id,
+                        region,
+                        vpc["vpc-id"],
+                        "compliant" if vpc["compliant"] else "non-compliant",
+                        vpc["violations"],
+                        aws,
+                    )
+                )
         shared = {v["vpc-id"] for v in verdict.get("shared", ())}
         for (account, vpc_id), aws in sorted(view.items()):
             if account == account_id and vpc_id not in judged | shared:
@@ -107,11 +116,15 @@ def check(verdicts, session_factory_of, scope="organization"):
 def as_markdown(disagreements):
     if not disagreements:
         return "Our verdicts and AWS's resource telemetry agree on every VPC compared.\n"
-    lines = ["| account | region | VPC | ours | violations | AWS (Logs) |",
-             "|---|---|---|---|---|---|"]
-    lines += ["| %s | %s | %s | %s | %s | %s |" % (
-        d.account_id, d.region, d.vpc_id, d.ours, ", ".join(d.violations) or "-", d.aws)
-        for d in disagreements]
+    lines = [
+        "| account | region | VPC | ours | violations | AWS (Logs) |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        "| %s | %s | %s | %s | %s | %s |"
+        % (d.account_id, d.region, d.vpc_id, d.ours, ", ".join(d.violations) or "-", d.aws)
+        for d in disagreements
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -129,8 +142,7 @@ def say(text):
 def session_factory_of(args):
     """Custodian's session factory for a region, with the command's credentials options
     (c7n caches one session per region: the factory must name its region)."""
-    return lambda region: SessionFactory(
-        region, profile=args.profile, assume_role=args.assume_role)
+    return lambda region: SessionFactory(region, profile=args.profile, assume_role=args.assume_role)
 
 
 def telemetry_check(args):
@@ -143,8 +155,10 @@ def telemetry_check(args):
         say(note)
     verdicts = [run.verdicts for run in runs if run.judged]
     if not verdicts:
-        say("no judged flow-log-compliance.json under %s: nothing to compare" % " ".join(
-            args.output_dir))
+        say(
+            "no judged flow-log-compliance.json under %s: nothing to compare"
+            % " ".join(args.output_dir)
+        )
         return 3
     try:
         found, failures = check(verdicts, session_factory_of(args), args.scope)
@@ -156,8 +170,9 @@ def telemetry_check(args):
     regions = {v["region"] for v in verdicts if v.get("status") == "judged"}
     if args.format == "md" and len(failures) == len(regions):
         # Not "they agree": no listing came back, so no VPC was compared.
-        sys.stdout.write("Nothing compared: AWS's resource telemetry could not be listed "
-                         "in any region judged.\n")
+        sys.stdout.write(
+            "Nothing compared: AWS's resource telemetry could not be listed in any region judged.\n"
+        )
         return 3
     sys.stdout.write(FORMATS[args.format](found))
     return 3 if failures else 1 if found else 0
@@ -166,19 +181,22 @@ def telemetry_check(args):
 def register(commands):
     """Adds the `telemetry-check` subcommand to the c7n-vpcflow parser."""
     command = commands.add_parser(
-        "telemetry-check", help="VPCs where our verdict and AWS's resource telemetry disagree",
+        "telemetry-check",
+        help="VPCs where our verdict and AWS's resource telemetry disagree",
         description="Compares each VPC judged in the output of `custodian run -s OUT` or "
-                    "`c7n-org run -s OUT` (local or s3://) with AWS's own view, "
-                    "ListResourceTelemetryForOrganization (or ListResourceTelemetry with "
-                    "--scope account), one listing per region, and names the VPCs where "
-                    "they disagree. Exit 0: they agree; 1: disagreements; 2: usage; 3: "
-                    "nothing judged, or a region's listing failed (each failure one line "
-                    "on stderr, naming the call; that region is not compared).")
+        "`c7n-org run -s OUT` (local or s3://) with AWS's own view, "
+        "ListResourceTelemetryForOrganization (or ListResourceTelemetry with "
+        "--scope account), one listing per region, and names the VPCs where "
+        "they disagree. Exit 0: they agree; 1: disagreements; 2: usage; 3: "
+        "nothing judged, or a region's listing failed (each failure one line "
+        "on stderr, naming the call; that region is not compared).",
+    )
     command.add_argument("output_dir", metavar="OUT", nargs="+")
-    command.add_argument("--scope", choices=("organization", "account"),
-                         default="organization")
+    command.add_argument("--scope", choices=("organization", "account"), default="organization")
     command.add_argument("--format", choices=sorted(FORMATS), default="md")
     command.add_argument("--profile", help="AWS profile of the administering account")
-    command.add_argument("--assume-role", help="role ARN to assume for the listing (with "
-                                               "--profile: assumed from that profile)")
+    command.add_argument(
+        "--assume-role",
+        help="role ARN to assume for the listing (with --profile: assumed from that profile)",
+    )
     command.set_defaults(func=telemetry_check)

@@ -5,13 +5,20 @@ For the account that administers the rules (the organization's management or del
 admin account, with trusted access for Observability Admin; or any account for an account
 rule). The telemetry package registers it on aws.account.
 """
+
 from c7n.filters import Filter
 from c7n.utils import type_schema
 
 from c7n_vpcflow.audit.handoff import plan_dry_run
 from c7n_vpcflow.audit.readonly import as_json
 from c7n_vpcflow.telemetry.rules import (
-    FILTER_KEYS, READS, RULE_KEYS, inspect, permissions_of, validate_spec)
+    FILTER_KEYS,
+    READS,
+    RULE_KEYS,
+    inspect,
+    permissions_of,
+    validate_spec,
+)
 from c7n_vpcflow.telemetry.spec import DEVIATIONS, RUNNING, desired_rule, deviations
 from c7n_vpcflow.vocabulary import TELEMETRY_FILTER, TELEMETRY_RULE_VERDICT, Deviation
 
@@ -20,17 +27,28 @@ def judge(status, rules, data, region):
     """The annotation: each VPC flow-log rule with its deviations, and the account's own."""
     desired, _ = desired_rule(data, region)
     named = data.get("rule-name")
-    judged = [{"name": r["RuleName"], "arn": r.get("RuleArn"),
-               "deviations": deviations(r["TelemetryRule"], desired, data),
-               "rule": r["TelemetryRule"]}
-              for r in rules if not named or r["RuleName"] == named]
+    judged = [
+        {
+            "name": r["RuleName"],
+            "arn": r.get("RuleArn"),
+            "deviations": deviations(r["TelemetryRule"], desired, data),
+            "rule": r["TelemetryRule"],
+        }
+        for r in rules
+        if not named or r["RuleName"] == named
+    ]
     found = [] if judged else [Deviation.ABSENT]
     if status.get("Status") not in RUNNING:
         found.insert(0, Deviation.EVALUATION_NOT_RUNNING)
     conforming = not found and any(not r["deviations"] for r in judged)
-    return {"evaluation": status.get("Status"), "rules": judged, "conforming": conforming,
-            "deviations": found if found or conforming else sorted(
-                {d for r in judged for d in r["deviations"]}, key=DEVIATIONS.index)}
+    return {
+        "evaluation": status.get("Status"),
+        "rules": judged,
+        "conforming": conforming,
+        "deviations": found
+        if found or conforming
+        else sorted({d for r in judged for d in r["deviations"]}, key=DEVIATIONS.index),
+    }
 
 
 class VpcFlowLogTelemetryRule(Filter):
@@ -73,11 +91,16 @@ class VpcFlowLogTelemetryRule(Filter):
 
     type = TELEMETRY_FILTER
     schema = type_schema(
-        type, match={"enum": ["non-conforming", "conforming"], "default": "non-conforming",
-                     "description": "Which accounts the filter keeps: non-conforming (no "
-                                    "rule conforms, or evaluation is not running) or "
-                                    "conforming."},
-        **as_json(dict(FILTER_KEYS, **RULE_KEYS)))
+        type,
+        match={
+            "enum": ["non-conforming", "conforming"],
+            "default": "non-conforming",
+            "description": "Which accounts the filter keeps: non-conforming (no "
+            "rule conforms, or evaluation is not running) or "
+            "conforming.",
+        },
+        **as_json(dict(FILTER_KEYS, **RULE_KEYS)),
+    )
     schema_alias = False
     permissions = permissions_of("organization", READS) + permissions_of("account", READS)
 

@@ -2,13 +2,13 @@
 account holds (reading only): the plan the action carries out, and its step under --dryrun
 (see audit.handoff).
 """
+
 from dataclasses import dataclass, field
 from typing import Optional
 
 from c7n_vpcflow.audit.handoff import DryRunAnswer, calls_text
 from c7n_vpcflow.telemetry.rules import inspect, operation
-from c7n_vpcflow.telemetry.spec import (
-    DEFAULT_RULE_NAME, RUNNING, amended, desired_rule, deviations)
+from c7n_vpcflow.telemetry.spec import DEFAULT_RULE_NAME, RUNNING, amended, desired_rule, deviations
 from c7n_vpcflow.vocabulary import TELEMETRY_ACTION, TELEMETRY_RULE_PLAN, RuleOutcome
 
 LABEL = "dry run telemetry rule"
@@ -18,6 +18,7 @@ LABEL = "dry run telemetry rule"
 class RulePlan:
     """What the action does to the rule; annotated (as its record) under --dryrun, and
     with the rule's ARN and the calls made once done."""
+
     rule_name: str
     scope: str
     not_carried: dict
@@ -30,11 +31,16 @@ class RulePlan:
     done: Optional[list] = None
 
     def to_record(self):
-        record = {"rule-name": self.rule_name, "scope": self.scope, "reason": self.reason,
-                  "deviations": list(self.deviations), "not-carried": dict(self.not_carried),
-                  "calls": list(self.calls), "outcome": self.outcome.value}
-        for key, value in (("rule", self.rule), ("rule-arn", self.rule_arn),
-                           ("done", self.done)):
+        record = {
+            "rule-name": self.rule_name,
+            "scope": self.scope,
+            "reason": self.reason,
+            "deviations": list(self.deviations),
+            "not-carried": dict(self.not_carried),
+            "calls": list(self.calls),
+            "outcome": self.outcome.value,
+        }
+        for key, value in (("rule", self.rule), ("rule-arn", self.rule_arn), ("done", self.done)):
             if value is not None:
                 record[key] = value
         return record
@@ -60,8 +66,9 @@ def plan_rule(status, rules, data, region):
         plan.outcome = RuleOutcome.FAIL
         plan.reason = (
             "VPC flow-log rule %s already exists; a second rule would give each VPC a second "
-            "flow log (AWS allows two): set rule-name to adopt it" % ", ".join(
-                r["RuleName"] for r in rules))
+            "flow log (AWS allows two): set rule-name to adopt it"
+            % ", ".join(r["RuleName"] for r in rules)
+        )
         calls = []
     else:
         plan.reason, plan.rule = "no VPC flow-log rule", desired
@@ -78,9 +85,17 @@ def dry_run(manager, data, accounts):
     _client, status, rules = inspect(manager, data)
     plan = plan_rule(status, rules, data, manager.config.region)
     failing = plan.outcome == RuleOutcome.FAIL
-    said = {plan.rule_name: (plan.reason if failing else None, "%s (%s)%s" % (
-        plan.outcome, plan.reason, calls_text(plan.calls)))}
+    said = {
+        plan.rule_name: (
+            plan.reason if failing else None,
+            "%s (%s)%s" % (plan.outcome, plan.reason, calls_text(plan.calls)),
+        )
+    }
     return DryRunAnswer(
-        TELEMETRY_ACTION, TELEMETRY_RULE_PLAN, LABEL,
-        {a["account_id"]: plan.to_record() for a in accounts}, said,
-        "%s would fail: %s" % (TELEMETRY_ACTION, plan.reason) if failing else None)
+        TELEMETRY_ACTION,
+        TELEMETRY_RULE_PLAN,
+        LABEL,
+        {a["account_id"]: plan.to_record() for a in accounts},
+        said,
+        "%s would fail: %s" % (TELEMETRY_ACTION, plan.reason) if failing else None,
+    )

@@ -1,5 +1,6 @@
 """AWS doubles for tests: sessions that record their calls, placebo flight data, and requests
 as botocore signs them, never sent (the moto server is localaws.server.Emulator)."""
+
 import copy
 import json
 import os
@@ -37,8 +38,11 @@ class RecordingSession:
 
     def mentioning(self, text):
         """'service.Operation' of the calls whose parameters contain `text` anywhere."""
-        return ["%s.%s" % (service, op) for service, op, p in self.calls
-                if text in json.dumps(p, default=str)]
+        return [
+            "%s.%s" % (service, op)
+            for service, op, p in self.calls
+            if text in json.dumps(p, default=str)
+        ]
 
 
 class FlightData(RecordingSession):
@@ -67,12 +71,15 @@ class Sent(Exception):
 def signed_request(service, operation, region="eu-west-1", **params):
     """(headers, body, method, url) of the request botocore signs for the call."""
     client = boto3.Session(
-        aws_access_key_id="AKIAWIRETEST", aws_secret_access_key="not-a-secret",
-        aws_session_token="session-token", region_name=region,
+        aws_access_key_id="AKIAWIRETEST",
+        aws_secret_access_key="not-a-secret",
+        aws_session_token="session-token",
+        region_name=region,
     ).client(service, endpoint_url="http://127.0.0.1:9")
 
     def stop(request, **kwargs):
         raise Sent(request)
+
     client.meta.events.register("before-send", stop)
     try:
         getattr(client, operation)(**params)
@@ -82,5 +89,4 @@ def signed_request(service, operation, region="eu-west-1", **params):
         raise AssertionError("botocore sent nothing")
     body = request.body.read() if hasattr(request.body, "read") else request.body or b""
     headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
-    return headers, body.encode() if isinstance(body, str) else body, \
-        request.method, request.url
+    return headers, body.encode() if isinstance(body, str) else body, request.method, request.url

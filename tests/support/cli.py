@@ -1,4 +1,5 @@
 """Running the stock console scripts installed next to this interpreter."""
+
 import os
 import subprocess
 import sys
@@ -15,4 +16,9 @@ class Cli:
         full_env.update(env or {})
         return subprocess.run(
             [os.path.join(self.bin, command), *map(str, args)],
-            cwd=self.workdir, env=full_env, capture_output=True, text=True, timeout=timeout)
+            cwd=self.workdir,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )

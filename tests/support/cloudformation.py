@@ -1,4 +1,5 @@
 """Reading the CloudFormation templates under iam/ as plain data."""
+
 import re
 
 import yaml
@@ -38,8 +39,9 @@ def resolve(value, parameters):
             return parameters[value["Ref"]]
         if set(value) == {"Fn::Sub"}:
             # ${!Literal} is how a template writes ${Literal} itself (an IAM policy variable).
-            return re.sub(r"\$\{([\w:]+)\}", lambda m: parameters[m.group(1)],
-                          value["Fn::Sub"]).replace("${!", "${")
+            return re.sub(
+                r"\$\{([\w:]+)\}", lambda m: parameters[m.group(1)], value["Fn::Sub"]
+            ).replace("${!", "${")
         return {k: resolve(v, parameters) for k, v in value.items()}
     return value
 

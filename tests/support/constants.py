@@ -1,4 +1,5 @@
 """The names every test shares: where things are, and the account and regions they play in."""
+
 import os
 
 # The repository root; tests read the shipped policies, templates and docs from it.

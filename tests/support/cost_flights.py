@@ -9,12 +9,13 @@ unanswered (cost_unanswered), the call refused (cost_denied). The VPCs, flow log
 groups are what the audit lists (support.flight_estates' shapes); GetMetricData answers
 the groups in the order the filter asks (names sorted), one daily point each.
 """
+
 import os
 
 from support.constants import ACCOUNT_ID, DATA_DIR, GROUP
 from support.flight_estates import flow_log, log_group, vpc, vpc_id, write
 
-GB = 10 ** 9
+GB = 10**9
 SHARED_GROUP = "/vpc/shared-flow-logs"
 BUCKET = "arn:aws:s3:::org-flow-logs"
 # index: (what the tests call it, its flow logs as (traffic type, destination: a log group
@@ -39,7 +40,7 @@ GROUPS = {
 }
 UNANSWERED = SHARED_GROUP
 # The moment the flight was recorded: group ages are counted to it.
-NOW_MS = 1796572800000      # 2026-12-07T00:00:00Z
+NOW_MS = 1796572800000  # 2026-12-07T00:00:00Z
 DAY_MS = 86400 * 1000
 
 
@@ -50,8 +51,12 @@ def vpc_ids():
 
 def described(name):
     stored, log_group_class, retention, age_days, _ingested = GROUPS[name]
-    group = dict(log_group(name), storedBytes=stored, logGroupClass=log_group_class,
-                 creationTime=NOW_MS - age_days * DAY_MS)
+    group = dict(
+        log_group(name),
+        storedBytes=stored,
+        logGroupClass=log_group_class,
+        creationTime=NOW_MS - age_days * DAY_MS,
+    )
     if retention is None:
         del group["retentionInDays"]
     else:
@@ -63,8 +68,11 @@ def flow_logs():
     found = []
     for index, (_name, logs) in ESTATE.items():
         for number, (traffic, destination) in enumerate(logs):
-            made = dict(flow_log(index * 10 + number, destination), ResourceId=vpc_id(index),
-                        TrafficType=traffic)
+            made = dict(
+                flow_log(index * 10 + number, destination),
+                ResourceId=vpc_id(index),
+                TrafficType=traffic,
+            )
             if destination.startswith("arn:aws:s3"):
                 made.update(LogDestinationType="s3", LogDestination=destination)
                 del made["LogGroupName"], made["DeliverLogsPermissionArn"]
@@ -73,36 +81,60 @@ def flow_logs():
 
 
 def metric_answer(names, unanswered=()):
-    return {"MetricDataResults": [
-        {"Id": "g%d" % i, "Label": "IncomingBytes", "StatusCode": "InternalError",
-         "Timestamps": [], "Values": []} if name in unanswered else
-        {"Id": "g%d" % i, "Label": "IncomingBytes", "StatusCode": "Complete",
-         "Timestamps": ["2026-12-06T00:00:00+00:00"], "Values": [float(GROUPS[name][4])]}
-        for i, name in enumerate(names)], "Messages": []}
+    return {
+        "MetricDataResults": [
+            {
+                "Id": "g%d" % i,
+                "Label": "IncomingBytes",
+                "StatusCode": "InternalError",
+                "Timestamps": [],
+                "Values": [],
+            }
+            if name in unanswered
+            else {
+                "Id": "g%d" % i,
+                "Label": "IncomingBytes",
+                "StatusCode": "Complete",
+                "Timestamps": ["2026-12-06T00:00:00+00:00"],
+                "Values": [float(GROUPS[name][4])],
+            }
+            for i, name in enumerate(names)
+        ],
+        "Messages": [],
+    }
 
 
-DENIED = {"Error": {"Code": "AccessDenied", "Message": (
-    "User: arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/c7n-vpcflow is not authorized "
-    "to perform: cloudwatch:GetMetricData" % ACCOUNT_ID), "Type": "Sender"}}
+DENIED = {
+    "Error": {
+        "Code": "AccessDenied",
+        "Message": (
+            "User: arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/c7n-vpcflow is not authorized "
+            "to perform: cloudwatch:GetMetricData" % ACCOUNT_ID
+        ),
+        "Type": "Sender",
+    }
+}
 
 
 def write_case(case):
     existing = sorted(GROUPS)
     files = {
         "sts.GetCallerIdentity_1": {
-            "UserId": "AROAQXAMPLEROLEID1234:c7n-vpcflow", "Account": ACCOUNT_ID,
-            "Arn": "arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/c7n-vpcflow" % ACCOUNT_ID},
+            "UserId": "AROAQXAMPLEROLEID1234:c7n-vpcflow",
+            "Account": ACCOUNT_ID,
+            "Arn": "arn:aws:sts::%s:assumed-role/c7n-vpcflow-runner/c7n-vpcflow" % ACCOUNT_ID,
+        },
         "ec2.DescribeVpcs_1": {"Vpcs": [vpc(i) for i in ESTATE]},
         "ec2.DescribeFlowLogs_1": {"FlowLogs": flow_logs()},
         "logs.DescribeLogGroups_1": {"logGroups": [described(n) for n in existing]},
     }
     if case == "cost_denied":
         write(os.path.join(DATA_DIR, case), files)
-        write(os.path.join(DATA_DIR, case), {"monitoring.GetMetricData_1": DENIED},
-              status_code=403)
+        write(os.path.join(DATA_DIR, case), {"monitoring.GetMetricData_1": DENIED}, status_code=403)
         return
     files["monitoring.GetMetricData_1"] = metric_answer(
-        existing, (UNANSWERED,) if case == "cost_unanswered" else ())
+        existing, (UNANSWERED,) if case == "cost_unanswered" else ()
+    )
     write(os.path.join(DATA_DIR, case), files)
 
 

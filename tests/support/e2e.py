@@ -1,4 +1,5 @@
 """End-to-end helpers: the stock `custodian` run against the emulator, its output, its calls."""
+
 import contextlib
 import glob
 import json
@@ -37,10 +38,22 @@ def custodian_run(cli, out_dir, policy_file, *options, regions=REGIONS):
 def org_run(cli, accounts, out, policy_file, *options):
     """`c7n-org run` of one policy file over an accounts file; (process, its output and
     every run log joined), checked for a leaked secret."""
-    proc = cli("c7n-org", "run", "-c", accounts, "-s", out, "-u", policy_file,
-               "--cache-period", "0", *options)
-    logs = [open(p).read() for p in glob.glob(os.path.join(str(out), "**", "*.log"),
-                                              recursive=True)]
+    proc = cli(
+        "c7n-org",
+        "run",
+        "-c",
+        accounts,
+        "-s",
+        out,
+        "-u",
+        policy_file,
+        "--cache-period",
+        "0",
+        *options,
+    )
+    logs = [
+        open(p).read() for p in glob.glob(os.path.join(str(out), "**", "*.log"), recursive=True)
+    ]
     everything = "\n".join([proc.stdout, proc.stderr] + logs)
     assert_no_secret(everything)
     return proc, everything
@@ -70,8 +83,12 @@ def read_plans(out_dir, region, policy, regions=REGIONS):
 
 def run_results(out_dir, region, policy, regions=REGIONS):
     """{VPC id: result} of the policy's flow-log-results.json."""
-    return {r["vpc-id"]: r for r in read_output(
-        out_dir, region, policy, "flow-log-results.json", regions=regions)["results"]}
+    return {
+        r["vpc-id"]: r
+        for r in read_output(out_dir, region, policy, "flow-log-results.json", regions=regions)[
+            "results"
+        ]
+    }
 
 
 # The line that ends a Python traceback with its exception, and the line that opens a log
@@ -91,7 +108,7 @@ def custodian_reported(stderr):
         raised = RAISED.match(line)
         if raised:
             message = [raised.group(2)]
-            for more in lines[number + 1:]:
+            for more in lines[number + 1 :]:
                 if LOG_RECORD.match(more):
                     break
                 message.append(more)
@@ -116,9 +133,12 @@ def audit(cli, out_dir, regions=REGIONS):
     proc = custodian_run(cli, out_dir, AUDIT_POLICY, regions=regions)
     assert proc.returncode == 0, proc.stderr
     return {
-        region: {r["VpcId"]: r["c7n:flow-log-violations"]
-                 for r in read_output(out_dir, region, "vpc-flow-logs-audit", regions=regions)}
-        for region in regions}
+        region: {
+            r["VpcId"]: r["c7n:flow-log-violations"]
+            for r in read_output(out_dir, region, "vpc-flow-logs-audit", regions=regions)
+        }
+        for region in regions
+    }
 
 
 class Recording:

@@ -1,5 +1,6 @@
 """Every evidence file a test left behind, checked as the report checks it (its format,
 its schema, what the schema cannot say); a dry run's plans and the cost filter's file too."""
+
 import gzip
 import json
 import os
@@ -55,8 +56,7 @@ def bucket_evidence_problems(s3, bucket, prefix=""):
     return problems
 
 
-def lambda_evidence(s3, policy_name, account_id=ACCOUNT_ID, region=REGION,
-                    bucket=EVIDENCE_BUCKET):
+def lambda_evidence(s3, policy_name, account_id=ACCOUNT_ID, region=REGION, bucket=EVIDENCE_BUCKET):
     """{file name: parsed JSON} of a Lambda policy's run folders in the evidence bucket
     (under the prefix the shipped policies write to), gunzipped."""
     prefix = "vpc-flow-logs/%s/%s/%s/" % (account_id, region, policy_name)

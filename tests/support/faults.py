@@ -4,6 +4,7 @@
 Seed through `emulator.client(...)` (straight to moto); what follows the environment
 (in-process policies, the stock CLI) goes through the proxy.
 """
+
 import contextlib
 import json
 import os
@@ -32,6 +33,7 @@ def every_mutating_call_throttled(times):
         key = (call.service, call.operation, json.dumps(params, sort_keys=True))
         seen[key] = seen.get(key, 0) + 1
         return throttle(call) if seen[key] <= times else None
+
     return rule
 
 
@@ -56,6 +58,7 @@ def flight_data_answers(case_dir, service):
         if call.protocol == "json":
             return aws_json(call, recorded["status_code"], recorded["data"])
         return rest_json(recorded["status_code"], recorded["data"])
+
     return rule
 
 
@@ -65,6 +68,7 @@ def secrets_in(text, *secrets):
 
 
 # -- fixtures' building blocks ------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def proxied_emulator(moto_server, home):

@@ -4,6 +4,7 @@
 `custodian validate` over many files, a wheel build, a scratch venv) enter this instead,
 so their subprocesses see the same dummy credentials and dead endpoint.
 """
+
 import contextlib
 import os
 

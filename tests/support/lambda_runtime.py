@@ -5,6 +5,7 @@ stock `custodian run` made), extracted, and its handler is run in a fresh interp
 import path is only: the archive, a folder holding what the Lambda runtime provides, and
 the standard library.
 """
+
 import base64
 import io
 import json
@@ -60,13 +61,19 @@ def run_archive(archive, handler, event, workdir, env):
         json.dump(event, f)
     with open(extra_file, "w") as f:
         json.dump({}, f)
-    lambda_env = {k: v for k, v in env.items()
-                  if k.startswith("AWS_") or k in ("HOME", "PATH", "TZ")}
+    lambda_env = {
+        k: v for k, v in env.items() if k.startswith("AWS_") or k in ("HOME", "PATH", "TZ")
+    }
     lambda_env.update(AWS_LAMBDA_FUNCTION_NAME="lambda-under-test", LAMBDA_TASK_ROOT=task)
     completed = subprocess.run(
         # -I: no user site, no PYTHON* variables; -S: no site-packages at all.
         [sys.executable, "-I", "-S", "-c", BOOT, task, runtime, handler, event_file, extra_file],
-        cwd=task, env=lambda_env, capture_output=True, text=True, timeout=300)
+        cwd=task,
+        env=lambda_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = None
     if completed.returncode == 0:
         with open(extra_file) as f:
@@ -78,28 +85,46 @@ def run_archive(archive, handler, event, workdir, env):
 def create_vpc_event(account_id, region, vpc_id):
     """A CloudTrail CreateVpc event as EventBridge delivers it."""
     return {
-        "version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
-        "detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2",
-        "account": account_id, "time": "2026-11-27T03:04:05Z", "region": region,
+        "version": "0",
+        "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.ec2",
+        "account": account_id,
+        "time": "2026-11-27T03:04:05Z",
+        "region": region,
         "resources": [],
         "detail": {
             "eventVersion": "1.09",
             "userIdentity": {
-                "type": "AssumedRole", "principalId": "AROAEXAMPLEID:netadmin",
+                "type": "AssumedRole",
+                "principalId": "AROAEXAMPLEID:netadmin",
                 "arn": "arn:aws:sts::%s:assumed-role/NetworkAdmin/netadmin" % account_id,
-                "accountId": account_id},
-            "eventTime": "2026-11-27T03:04:05Z", "eventSource": "ec2.amazonaws.com",
-            "eventName": "CreateVpc", "awsRegion": region,
-            "sourceIPAddress": "203.0.113.10", "userAgent": "aws-cli/2.17.0",
+                "accountId": account_id,
+            },
+            "eventTime": "2026-11-27T03:04:05Z",
+            "eventSource": "ec2.amazonaws.com",
+            "eventName": "CreateVpc",
+            "awsRegion": region,
+            "sourceIPAddress": "203.0.113.10",
+            "userAgent": "aws-cli/2.17.0",
             "requestParameters": {"cidrBlock": "10.20.0.0/16"},
             "responseElements": {
                 "requestId": "a3c1b2d4-0000-4000-8000-000000000002",
-                "vpc": {"vpcId": vpc_id, "state": "pending", "ownerId": account_id,
-                        "cidrBlock": "10.20.0.0/16", "isDefault": False}},
+                "vpc": {
+                    "vpcId": vpc_id,
+                    "state": "pending",
+                    "ownerId": account_id,
+                    "cidrBlock": "10.20.0.0/16",
+                    "isDefault": False,
+                },
+            },
             "requestID": "a3c1b2d4-0000-4000-8000-000000000002",
             "eventID": "0d5c9a8e-0000-4000-8000-000000000003",
-            "readOnly": False, "eventType": "AwsApiCall", "managementEvent": True,
-            "recipientAccountId": account_id, "eventCategory": "Management",
+            "readOnly": False,
+            "eventType": "AwsApiCall",
+            "managementEvent": True,
+            "recipientAccountId": account_id,
+            "eventCategory": "Management",
         },
     }
 
@@ -130,8 +155,6 @@ def publish_register(s3, *exemptions):
         s3.create_bucket(Bucket=REGISTER_BUCKET)
     except s3.exceptions.BucketAlreadyOwnedByYou:
         pass
-    s3.put_bucket_versioning(Bucket=REGISTER_BUCKET,
-                             VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_versioning(Bucket=REGISTER_BUCKET, VersioningConfiguration={"Status": "Enabled"})
     text = yaml.safe_dump({"exemptions": list(exemptions)}, sort_keys=False)
-    return s3.put_object(Bucket=REGISTER_BUCKET, Key=REGISTER_KEY,
-                         Body=text.encode())["VersionId"]
+    return s3.put_object(Bucket=REGISTER_BUCKET, Key=REGISTER_KEY, Body=text.encode())["VersionId"]

@@ -1,4 +1,5 @@
 """A VPC, its flow logs and log groups as the account holds them, and the plan for it."""
+
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.inventory import Inventory
 from c7n_vpcflow.remediation.plan import own_judgement, plan_vpc
@@ -9,11 +10,18 @@ TARGET = "/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"
 ACCOUNT = Account("123456789012", "us-east-1", "aws")
 
 
-def flow_log(flow_log_id, group=TARGET, traffic="REJECT", status="ACTIVE", delivery="SUCCESS",
-             error=None):
-    f = {"FlowLogId": flow_log_id, "ResourceId": VPC["VpcId"], "FlowLogStatus": status,
-         "DeliverLogsStatus": delivery, "TrafficType": traffic,
-         "LogDestinationType": "cloud-watch-logs", "LogGroupName": group}
+def flow_log(
+    flow_log_id, group=TARGET, traffic="REJECT", status="ACTIVE", delivery="SUCCESS", error=None
+):
+    f = {
+        "FlowLogId": flow_log_id,
+        "ResourceId": VPC["VpcId"],
+        "FlowLogStatus": status,
+        "DeliverLogsStatus": delivery,
+        "TrafficType": traffic,
+        "LogDestinationType": "cloud-watch-logs",
+        "LogGroupName": group,
+    }
     if error:
         f["DeliverLogsErrorMessage"] = error
     return f

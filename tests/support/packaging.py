@@ -1,4 +1,5 @@
 """Helpers for tests of what installing the project gives."""
+
 import json
 import os
 import re
@@ -6,9 +7,8 @@ import subprocess
 import sys
 import textwrap
 
-import yaml
-
 import c7n
+import yaml
 
 VENV_BIN = os.path.dirname(sys.executable)
 VENV_PYTHON = os.path.join(VENV_BIN, "python")
@@ -42,8 +42,14 @@ def run_python(python, code, *flags, cwd):
     """A fresh interpreter; cwd is a scratch dir and PYTHONPATH is dropped, so the work tree
     is not on sys.path."""
     env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
-    return subprocess.run([python, *flags, "-c", textwrap.dedent(code)], cwd=str(cwd),
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [python, *flags, "-c", textwrap.dedent(code)],
+        cwd=str(cwd),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def json_of(result):
@@ -58,7 +64,7 @@ def split_schema_output(output):
     match = re.search(r"^([ \t]*)\.\. code-block:: yaml[ \t]*\n((?:[ \t]*\n)*)", help_part, re.M)
     if match:
         lines = []
-        for line in help_part[match.end():].splitlines():
+        for line in help_part[match.end() :].splitlines():
             if line.strip() and len(line) - len(line.lstrip()) <= len(match.group(1)):
                 break
             lines.append(line)

@@ -1,4 +1,5 @@
 """Reading what the HTML report shows: its tables parsed, its screenshot decoded."""
+
 import re
 import struct
 import zlib
@@ -10,9 +11,9 @@ class ReportPage(HTMLParser):
 
     def __init__(self, text):
         super().__init__()
-        self.references = []        # every src/href/url(...) value
-        self.tables = {}            # table id or "account/region" -> [[cell text, ...]]
-        self.row_attrs = {}         # same key -> [attrs of each body row]
+        self.references = []  # every src/href/url(...) value
+        self.tables = {}  # table id or "account/region" -> [[cell text, ...]]
+        self.row_attrs = {}  # same key -> [attrs of each body row]
         self.ids, self.points, self._cell = set(), 0, None
         self._table = self._row = None
         self.feed(text)
@@ -21,8 +22,8 @@ class ReportPage(HTMLParser):
         self.totals = dict(re.findall(r'data-total="([^"]+)"><b>([^<]*)</b>', text))
 
     def summary(self):
-        """({(account, region): [VPCs, compliant, exempt, non-compliant, fixed, failed]} of the judged
-        rows, {(account, region): (standing, its cause row)} of the others)."""
+        """({(account, region): [VPCs, compliant, exempt, non-compliant, fixed, failed]} of the
+        judged rows, {(account, region): (standing, its cause row)} of the others)."""
         table, attrs = self.tables["account-regions"], self.row_attrs["account-regions"]
         judged, others = {}, {}
         for cells, row in zip(table[1:], attrs):
@@ -30,7 +31,7 @@ class ReportPage(HTMLParser):
             if row["class"] == "judged":
                 judged[key] = [int(c) for c in cells[2:8]]
             elif row["class"] == "cause-row":
-                assert len(cells) == 1 and key in others   # one full-width cell under its row
+                assert len(cells) == 1 and key in others  # one full-width cell under its row
                 others[key] = (others[key][0], cells[0])
             else:
                 others[key] = (row["class"], None)
@@ -44,8 +45,10 @@ class ReportPage(HTMLParser):
         if tag == "circle" and attrs.get("class") == "point":
             self.points += 1
         if tag == "table":
-            self._table = attrs.get("id") or "%s/%s" % (attrs.get("data-account"),
-                                                        attrs.get("data-region"))
+            self._table = attrs.get("id") or "%s/%s" % (
+                attrs.get("data-account"),
+                attrs.get("data-region"),
+            )
             self.tables[self._table], self.row_attrs[self._table] = [], []
         elif tag == "tr" and self._table:
             self._row = []
@@ -82,8 +85,8 @@ def read_png(path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, chunks, idat = 8, {}, b""
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
         if kind == b"IDAT":
             idat += body
         chunks.setdefault(kind, body)
@@ -95,7 +98,7 @@ def read_png(path):
     rows, previous = [], bytearray(stride)
     for y in range(height):
         start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         if kind == 1:
             for i in range(step, stride):
                 line[i] = (line[i] + line[i - step]) & 0xFF

@@ -1,5 +1,6 @@
 """What the report tests share: an organisation with a locked-out account, the evidence
 bucket on the emulator, and `c7n-vpcflow report` run without a traceback."""
+
 import json
 import os
 from datetime import datetime, timedelta
@@ -11,15 +12,16 @@ from localaws.wire import error
 ACCOUNTS = [
     {"name": "network-prod", "account_id": "111111111111", "regions": ["us-east-1", "eu-west-1"]},
     {"name": "locked-out", "account_id": "222222222222", "regions": ["us-east-1", "eu-west-1"]},
-    {"name": "sandbox", "account_id": "333333333333"},     # c7n-org's default regions
+    {"name": "sandbox", "account_id": "333333333333"},  # c7n-org's default regions
 ]
 DENIED = "222222222222"
 BUCKET = "custodian-evidence"
 
 
 def write_accounts(path):
-    accounts = [dict(a, role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % a["account_id"])
-                for a in ACCOUNTS]
+    accounts = [
+        dict(a, role="arn:aws:iam::%s:role/c7n-vpcflow-runner" % a["account_id"]) for a in ACCOUNTS
+    ]
     path.write_text(yaml.safe_dump({"accounts": accounts}))
     return path
 
@@ -27,9 +29,13 @@ def write_accounts(path):
 def deny_assume_role(call):
     """A fault-proxy rule: the locked-out account's role cannot be assumed."""
     if call.operation == "AssumeRole" and DENIED in call.params.get("RoleArn", ""):
-        return error(call, "AccessDenied", "User: arn:aws:iam::123456789012:user/runner is "
-                     "not authorized to perform: sts:AssumeRole on resource: %s"
-                     % call.params["RoleArn"], status=403)
+        return error(
+            call,
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/runner is "
+            "not authorized to perform: sts:AssumeRole on resource: %s" % call.params["RoleArn"],
+            status=403,
+        )
     return None
 
 
@@ -54,8 +60,9 @@ def shift_started(name, data, days):
     if name.startswith("metadata.json"):
         data["execution"]["start"] -= days * 86400
     elif data.get("started"):
-        data["started"] = (datetime.fromisoformat(data["started"])
-                           - timedelta(days=days)).isoformat()
+        data["started"] = (
+            datetime.fromisoformat(data["started"]) - timedelta(days=days)
+        ).isoformat()
     return data
 
 

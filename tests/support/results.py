@@ -1,8 +1,9 @@
 """What a placebo run annotated and wrote, and what its flight data answered."""
+
 import json
 import os
-from support.constants import DATA_DIR
 
+from support.constants import DATA_DIR
 
 
 def capture_resources(monkeypatch, cls):

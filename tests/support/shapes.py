@@ -1,4 +1,5 @@
 """Flight data held against botocore's service models: the answers must be what AWS sends."""
+
 import base64
 import binascii
 import json
@@ -6,12 +7,18 @@ import os
 
 import botocore.session
 
-SCALARS = {"string": str, "integer": int, "long": int, "boolean": bool,
-           "float": (int, float), "double": (int, float), "timestamp": (str, int)}
+SCALARS = {
+    "string": str,
+    "integer": int,
+    "long": int,
+    "boolean": bool,
+    "float": (int, float),
+    "double": (int, float),
+    "timestamp": (str, int),
+}
 # A timestamp in placebo's own encoding, which it hands over as the datetime (UTC) botocore
 # parses: for code that reads the time, not just passes it on.
-PLACEBO_DATETIME = {"__class__", "year", "month", "day", "hour", "minute", "second",
-                    "microsecond"}
+PLACEBO_DATETIME = {"__class__", "year", "month", "day", "hour", "minute", "second", "microsecond"}
 
 
 def shape_errors(shape, value, path):
@@ -20,21 +27,43 @@ def shape_errors(shape, value, path):
     if kind == "structure":
         if not isinstance(value, dict):
             return [path]
-        return [e for key, item in value.items() for e in (
-            shape_errors(shape.members[key], item, path + "." + key)
-            if key in shape.members else [path + "." + key + ": unknown"])]
+        return [
+            e
+            for key, item in value.items()
+            for e in (
+                shape_errors(shape.members[key], item, path + "." + key)
+                if key in shape.members
+                else [path + "." + key + ": unknown"]
+            )
+        ]
     if kind == "list":
-        return [e for n, item in enumerate(value)
-                for e in shape_errors(shape.member, item, "%s[%d]" % (path, n))] \
-            if isinstance(value, list) else [path]
+        return (
+            [
+                e
+                for n, item in enumerate(value)
+                for e in shape_errors(shape.member, item, "%s[%d]" % (path, n))
+            ]
+            if isinstance(value, list)
+            else [path]
+        )
     if kind == "map":
-        return [e for key, item in value.items()
-                for e in shape_errors(shape.value, item, "%s[%s]" % (path, key))] \
-            if isinstance(value, dict) else [path]
+        return (
+            [
+                e
+                for key, item in value.items()
+                for e in shape_errors(shape.value, item, "%s[%s]" % (path, key))
+            ]
+            if isinstance(value, dict)
+            else [path]
+        )
     if kind == "timestamp" and isinstance(value, dict):
-        return [] if set(value) == PLACEBO_DATETIME and value["__class__"] == "datetime" \
-            and all(isinstance(value[k], int) for k in PLACEBO_DATETIME - {"__class__"}) \
+        return (
+            []
+            if set(value) == PLACEBO_DATETIME
+            and value["__class__"] == "datetime"
+            and all(isinstance(value[k], int) for k in PLACEBO_DATETIME - {"__class__"})
             else [path + ": %r" % (value,)]
+        )
     if kind == "blob":
         return [] if placebo_body(shape, value) else [path + ": %r" % (value,)]
     ok = isinstance(value, SCALARS[kind]) and (kind == "boolean" or not isinstance(value, bool))
@@ -64,8 +93,11 @@ def flight_data_errors(folder):
     (<service>.<Operation>_<n>.json), and every error answer's Error.Code and .Message;
     placebo's ResponseMetadata is botocore's own."""
     errors, models = [], {}
-    paths = sorted(os.path.relpath(os.path.join(top, name), folder)
-                   for top, _dirs, names in os.walk(folder) for name in names)
+    paths = sorted(
+        os.path.relpath(os.path.join(top, name), folder)
+        for top, _dirs, names in os.walk(folder)
+        for name in names
+    )
     for filename in paths:
         prefix, operation = os.path.basename(filename).rsplit("_", 1)[0].split(".")
         service = SERVICE_OF_PREFIX.get(prefix, prefix)

@@ -1,5 +1,6 @@
 """The plugin's own modules, by name, with their source parsed: for the tests that hold the
 package to its rules (what may import what, no module-level state)."""
+
 import ast
 import os
 
@@ -17,8 +18,9 @@ def package_modules():
         for name in files:
             if name.endswith(".py"):
                 stem = name[:-3]
-                found[".".join(parts if stem == "__init__" else parts + [stem])] = \
-                    os.path.join(folder, name)
+                found[".".join(parts if stem == "__init__" else parts + [stem])] = os.path.join(
+                    folder, name
+                )
     return found
 
 

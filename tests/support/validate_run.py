@@ -2,12 +2,12 @@
 
 c7n validates each file and logs "Configuration invalid: <file>" followed by that file's
 errors, or "Configuration valid: <file>". The run happens in the hermetic environment."""
+
 import os
 import re
 
 from support.cli import Cli
 from support.hermetic import hermetic_environ
-
 
 # "...custodian.commands:ERROR Configuration invalid: <file>" (INFO ... valid: <file>)
 REPORT_HEADER = re.compile(r"^.*\bConfiguration (valid|invalid): (\S.*?)\s*$", re.M)
@@ -20,7 +20,8 @@ def reports_by_file(output):
     for i, header in enumerate(headers):
         end = headers[i + 1].start() if i + 1 < len(headers) else len(output)
         reports.setdefault(header.group(2), []).append(
-            (header.group(1), output[header.end():end]))
+            (header.group(1), output[header.end() : end])
+        )
     return reports
 
 
@@ -33,7 +34,9 @@ class ValidateRun:
     def report(self, filename):
         reports = self.reports.get(filename)
         assert reports, "custodian validate did not report on %s; output:\n%s" % (
-            filename, self.output[-4000:])
+            filename,
+            self.output[-4000:],
+        )
         assert len(reports) == 1, "%s reported %d times" % (filename, len(reports))
         return reports[0]
 

@@ -1,5 +1,6 @@
 """Probe tests for test_harness's marker test: collected only when named on the command
 line (the name matches no test file pattern), never run."""
+
 import pytest
 
 
