@@ -29,10 +29,12 @@ TEST_WORKERS ?= 4
 test: install lint
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-# ruff: the lint rules and the formatting of pyproject.toml's [tool.ruff] (make test runs it).
+# ruff: the lint rules and the formatting of pyproject.toml's [tool.ruff]; commit subjects of at
+# most 72 characters (.ci/commit-subjects). make test runs it.
 lint: $(DEPS_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@bash .ci/commit-subjects
 
 # The unit tests alone: no emulator, CPU-bound, so one worker per core (about a minute).
 unit: install
