@@ -70,6 +70,10 @@ def test_a_dropped_connection_fails_that_vpc_only(emulator, fault_proxy, cli, tm
     assert failed_lines, proc.stderr[-3000:]
 
 
+def interruptible():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_an_interrupted_run_records_what_was_done_and_what_was_not(emulator, fault_proxy, tmp_path):
     estate = seed_region(emulator, REGION)
     before = flow_logs_of(emulator, REGION)
@@ -111,6 +115,9 @@ def test_an_interrupted_run_records_what_was_done_and_what_was_not(emulator, fau
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a suite started in the background of a script inherits SIGINT
+        # ignored (POSIX shells ignore it for `&` jobs), and so would the run.
+        preexec_fn=interruptible,
     )
     try:
         assert second_in_flight.wait(120), "the run never reached its second flow log"
