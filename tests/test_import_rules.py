@@ -94,6 +94,23 @@ def test_every_part_of_the_package_has_its_import_rule():
     assert parts == set(MAY_IMPORT)
 
 
+SUBPACKAGES = sorted(
+    part for part in MAY_IMPORT if os.path.isdir(os.path.join(ROOT, PACKAGE, part))
+)
+
+
+@pytest.mark.parametrize("part", SUBPACKAGES)
+def test_each_subpackage_says_in_one_paragraph_what_it_holds_and_may_import(part):
+    with open(os.path.join(ROOT, PACKAGE, part, "__init__.py")) as f:
+        docstring = ast.get_docstring(ast.parse(f.read())) or ""
+    paragraphs = [p for p in docstring.split("\n\n") if p.strip()]
+    assert len(paragraphs) == 1, docstring
+    assert "import" in docstring, docstring
+    others = [p for p in MAY_IMPORT if p != part and p not in TOP]
+    # It names the parts it may import or must not: the rule is said, not only tested.
+    assert any(other in docstring for other in others), docstring
+
+
 @pytest.mark.parametrize("part", sorted(MAY_IMPORT))
 def test_each_part_imports_only_what_it_may(part):
     broken = [

@@ -1,11 +1,8 @@
-"""The remediation: the `enable-flow-logs` action on aws.vpc (action).
-
-Its keys (settings, schema; validation checks what JSON schema cannot), a pure per-VPC
-plan (plan; destinations and naming say where each VPC's flow log goes), the dry run of
-that plan (dryrun), carrying it out (apply: log groups through loggroups, the delivery
-role through role and role_policy, paced at the quotas by pacing) and what was done
-(results). formats: flow-log record formats.
-
-May import the top-level modules and audit; never analytics, telemetry, securityhub,
-config or report.
+"""The remediation: the `enable-flow-logs` action on aws.vpc (action). Its keys (settings,
+schema; validation checks what JSON schema cannot), a pure per-VPC plan (plan; destinations
+and naming say where each VPC's flow log goes), the dry run of that plan (dryrun), carrying
+it out (apply: log groups through loggroups, the delivery role through role and role_policy,
+paced at the quotas by pacing) and what was done (results). formats: flow-log record
+formats. May import the top-level modules and audit; never analytics, telemetry,
+securityhub, config or report.
 """

@@ -3,7 +3,6 @@
 `put-vpc-flow-log-telemetry-rule` action (action: drive one; plan: its plan, under --dryrun
 too), the rule they describe (spec, pure), reading and writing rules in either scope
 (rules), and `c7n-vpcflow telemetry-check` (check: our verdicts beside AWS's own view).
-
 Importing it registers the filter and the action on aws.account, now if Custodian has loaded
 that resource, else when it does. May import the top-level modules, audit and remediation
 (the rule is described by enable-flow-logs' keys); check alone reads evidence through
