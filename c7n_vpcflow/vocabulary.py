@@ -71,6 +71,9 @@ DESTINATION_TYPE = "destination-type"
 MAX_EXEMPTION_DAYS = 365
 # Given beside a VPC's real reasons when the register's exemption for it has expired.
 EXEMPTION_EXPIRED = "exemption-expired"
+# How the reason of a result skipped as exempt opens (then the expiry date and a colon); the
+# report checks such a result against the run's verdict.
+EXEMPT_UNTIL = "exempt until "
 REASONS = (
     MISSING,
     INACTIVE,

@@ -1,13 +1,15 @@
 """enable-flow-logs respects exemptions (issue 23, item 3): an exempt VPC is left alone, as
 the filter annotated it (the action never reads the register), and its result and dry-run
-plan say `skipped: exempt until ...`; an expired exemption protects nothing."""
+plan say `skipped: exempt until ...`; an expired exemption protects nothing, and tags that
+look like an exemption are none."""
 
 import json
 
 import pytest
 from test_exemption_filter import entry, write_register
 
-from c7n_vpcflow.vocabulary import RESULT
+from c7n_vpcflow.vocabulary import RESULT, VERDICTS_FILE
+from localaws.estate import create_vpc
 from support.aws import RecordingSession
 from support.constants import REGION
 from support.emulated import flow_logs_of, new_vpc
@@ -61,3 +63,31 @@ def test_a_dry_run_plans_an_exempt_vpc_as_skipped_until_its_date(emulator, tmp_p
     assert (plan["outcome"], plan["calls"]) == ("skip", [])
     assert plan["reason"].startswith("exempt until %s: " % entry(exempt, 5)["expires"])
     assert exempt not in flow_logs_of(emulator)
+
+
+# Tags anyone who may tag a VPC could write: none of them is an exemption.
+EXEMPTION_LOOKALIKE_TAGS = {
+    "exempt": "true",
+    "exemption-expires": "2027-03-31",
+    "exemption-reason": "vendor-managed VPC",
+    "approved-by": "jane.doe@example.com",
+    "ticket": "SEC-4411",
+}
+
+
+def test_tags_that_look_like_an_exemption_exempt_nothing_and_the_vpc_is_fixed(emulator, tmp_path):
+    tagged = create_vpc(emulator.client("ec2", REGION), "10.64.0.0/16", EXEMPTION_LOOKALIKE_TAGS)
+    listed = new_vpc(emulator, "10.65.0.0/16")
+    register = write_register(tmp_path / "exemptions.yml", entry(listed, 20))
+
+    run_policy(exempting(register), RecordingSession(REGION), tmp_path / "out")
+
+    with open(tmp_path / "out" / ENABLE_NAME / VERDICTS_FILE) as f:
+        verdicts = {v["vpc-id"]: v for v in json.load(f)["judged"]}
+    assert (verdicts[tagged]["status"], verdicts[tagged]["exemption"]) == ("non-compliant", None)
+    assert verdicts[tagged]["violations"] == ["missing"]
+    assert verdicts[listed]["status"] == "exempt"  # the register is applied, to its VPC only
+    results = read_results(tmp_path / "out", ENABLE_NAME)
+    assert results[tagged]["status"] == "created"
+    assert [f["TrafficType"] for f in flow_logs_of(emulator)[tagged]] == ["REJECT"]
+    assert listed not in flow_logs_of(emulator)

@@ -28,19 +28,24 @@ VERDICTS, RESULTS = "flow-log-compliance.json", "flow-log-results.json"
 STRANGER = "vpc-0123456789abcdef0"
 
 
-@pytest.fixture(scope="module")
-def pristine(moto_server, tmp_path_factory):
-    """The output tree of one enable run over two regions, every VPC fixed."""
-    root = tmp_path_factory.mktemp("pristine")
+def enable_run(moto_server, root, policy_file=lambda root, vpcs: ENABLE_POLICY):
+    """(the output tree, {kind: VPC id} of REGION) of one enable run over two regions of
+    the VPCs of KINDS; `policy_file(root, vpcs)` names the policy file run."""
     with hermetic_environ(root / "home"), pytest.MonkeyPatch.context() as env:
         moto_server.reset()
         env.setenv("AWS_ENDPOINT_URL", moto_server.endpoint)
         env.setenv("AWS_MAX_ATTEMPTS", "2")
-        for region in REGIONS:
-            seed_region(moto_server, region, kinds=KINDS)
-        ran = custodian_run(Cli(root), root / "out", ENABLE_POLICY, regions=REGIONS)
+        vpcs = {region: seed_region(moto_server, region, kinds=KINDS).vpcs for region in REGIONS}
+        policy = policy_file(root, vpcs[REGION])
+        ran = custodian_run(Cli(root), root / "out", policy, regions=REGIONS)
     assert ran.returncode == 0, ran.stderr
-    return root / "out"
+    return root / "out", vpcs[REGION]
+
+
+@pytest.fixture(scope="module")
+def pristine(moto_server, tmp_path_factory):
+    """The output tree of one enable run over two regions, every VPC fixed."""
+    return enable_run(moto_server, tmp_path_factory.mktemp("pristine"))[0]
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from c7n_vpcflow.vocabulary import (
     ALL_TRAFFIC,
     BROKEN,
     CLOUDWATCH,
+    EXEMPT_UNTIL,
     EXEMPTION,
     FLOW_LOGS,
     LOG_GROUP_MISSING,
@@ -230,7 +231,8 @@ def _log_group_outcome(plan, group, settings):
 
 def exempt_reason(exemption):
     """Why an exempt VPC is left alone, as its plan and result say it."""
-    return "exempt until %s: %s (approved by %s%s; entry %d of the exemption register)" % (
+    return "%s%s: %s (approved by %s%s; entry %d of the exemption register)" % (
+        EXEMPT_UNTIL,
         exemption["expires"],
         exemption["reason"],
         exemption["approved-by"],

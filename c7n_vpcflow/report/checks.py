@@ -1,10 +1,10 @@
 """What the report checks before an evidence file counts: its format, its schema
 (c7n_vpcflow/schemas/, JSON Schema draft 2020-12, validated by `jsonschema`), what a
-schema cannot say (each VPC named once; a cost file's figures what its measurements come
-to at its prices: report.costs), and that it speaks for the run it was found in (account,
-region and policy of metadata.json and of the folders it lies in; no fewer VPCs judged than
-the run matched; results only for VPCs the run judged or matched; costs only of VPCs it
-judged).
+schema cannot say (each VPC named once; the exemptions it cites: report.exemption_checks;
+a cost file's figures what its measurements come to at its prices: report.costs), and that
+it speaks for the run it was found in (account, region and policy of metadata.json and of
+the folders it lies in; no fewer VPCs judged than the run matched; results only for VPCs
+the run judged or matched; costs only of VPCs it judged).
 
 Each check returns one line saying what is wrong, or None.
 """
@@ -19,6 +19,10 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
 from c7n_vpcflow.report import costs
+from c7n_vpcflow.report.exemption_checks import (
+    results_exemption_problem,
+    verdicts_exemption_problem,
+)
 from c7n_vpcflow.vocabulary import (
     COST_FILE,
     EVIDENCE_FORMAT,
@@ -114,7 +118,7 @@ def consistency_problem(name, data):
         repeated = _repeated(ids)
         if repeated:
             return "names %s more than once" % ", ".join(repeated)
-        return None
+        return verdicts_exemption_problem(data)
     repeated = _repeated(r["vpc-id"] for r in data["results"])
     if repeated:
         return "has more than one result for %s" % ", ".join(repeated)
@@ -134,7 +138,7 @@ def consistency_problem(name, data):
             data["region"],
             ", ".join(elsewhere),
         )
-    return None
+    return results_exemption_problem(data)
 
 
 def file_problem(name, data):

@@ -26,6 +26,7 @@ from c7n_vpcflow.report.checks import (
     results_run_problem,
     verdict_run_problem,
 )
+from c7n_vpcflow.report.exemption_checks import results_against_verdicts_problem
 from c7n_vpcflow.report.our_runs import ours, policy_uses
 from c7n_vpcflow.report.run_log import RUN_LOG, first_error
 from c7n_vpcflow.report.s3 import S3Prefix
@@ -169,6 +170,8 @@ def _check_against_run(folder, run, metadata):
         problem = results_run_problem(
             run.results, judged, _kept_vpcs(folder, run) if strangers else ()
         )
+        if problem is None and run.verdicts is not None:
+            problem = results_against_verdicts_problem(run.results, run.verdicts)
         if problem:
             raise CorruptEvidence(folder.where(RESULTS_FILE), problem)
 
