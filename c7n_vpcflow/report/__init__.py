@@ -1,7 +1,7 @@
 """The report: `c7n-vpcflow report` (command), reading the evidence runs leave and rendering
 it; it reads files only. Reading: source (local trees and run folders) and s3 (S3 prefixes),
 each file through capped_read; tree (one record per policy run), checked by checks (schemas,
-consistency) with our_runs and run_log; aggregator (an AWS Config aggregator's evaluations
+consistency; exemption_checks for the exemptions cited) with our_runs and run_log; aggregator (an AWS Config aggregator's evaluations
 instead, with --from-config); accounts (the c7n-org accounts file: what must be present).
 Counting: profiles (which evidence counts), rows (one row per account-region, and the gate),
 costs (what flow logs cost, as recorded or re-priced) and exemptions (those running out
