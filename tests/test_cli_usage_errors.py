@@ -19,6 +19,19 @@ from c7n_vpcflow import cli
             "c7n-vpcflow telemetry-check: error: the following arguments are required: OUT",
         ),
         (["report", "out", "--bogus"], "c7n-vpcflow: error: unrecognized arguments: --bogus"),
+        (
+            ["report", "--from-config", "org", "--rule", ""],
+            "c7n-vpcflow report: error: argument --rule: '' is not a Config rule name",
+        ),
+        (
+            ["report", "--from-config", "org", "--rule", "x" * 129],
+            "c7n-vpcflow report: error: argument --rule: '%s' is not a Config rule name"
+            % ("x" * 129),
+        ),
+        (
+            ["report", "--from-config", "my org"],
+            "c7n-vpcflow report: error: argument --from-config: 'my org' is not an aggregator name",
+        ),
     ],
 )
 def test_a_usage_error_is_one_line_naming_the_option(capsys, args, said):

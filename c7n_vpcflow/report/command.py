@@ -49,6 +49,11 @@ WHY = MappingProxyType(
 )
 CLEAN = "every account-region judged, every VPC found non-compliant fixed"
 
+# Names as AWS Config takes them (botocore's model: ConfigurationAggregatorName,
+# ConfigRuleName), refused here before any call.
+AGGREGATOR_NAME = re.compile(r"^[\w\-]{1,256}$")
+RULE_NAME = re.compile(r"^(?=.*\S).{1,128}$", re.DOTALL)
+
 
 def say(text):
     print("c7n-vpcflow report: %s" % text, file=sys.stderr)
@@ -217,6 +222,7 @@ def register(commands):
     rep.add_argument(
         "--from-config",
         metavar="AGGREGATOR",
+        type=matching(AGGREGATOR_NAME, "an aggregator name (letters, digits, _ and -)"),
         help="instead of OUT: read the verdicts the vpc-flow-log-config-rule "
         "mode put into AWS Config, across the organisation, from this "
         "configuration aggregator (in the region of your AWS "
@@ -226,6 +232,7 @@ def register(commands):
     rep.add_argument(
         "--rule",
         metavar="NAME",
+        type=matching(RULE_NAME, "a Config rule name (1 to 128 characters, not all blank)"),
         help="with --from-config: the Config rule (default %s, the one "
         "policies/vpc-flow-logs-config-rule.yml deploys)" % DEFAULT_RULE,
     )
