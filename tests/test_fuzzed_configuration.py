@@ -32,8 +32,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from c7n_vpcflow.audit.filter import FlowLogCompliance
+from c7n_vpcflow.remediation.account_plan import plan_account
 from c7n_vpcflow.remediation.action import EnableFlowLogs
-from c7n_vpcflow.remediation.plan import plan_account
 from support.constants import KMS_KEY
 from support.results import recorded
 

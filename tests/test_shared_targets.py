@@ -7,7 +7,7 @@ import pytest
 
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.inventory import Inventory
-from c7n_vpcflow.remediation.plan import refuse_shared_targets
+from c7n_vpcflow.remediation.account_plan import refuse_shared_targets
 from c7n_vpcflow.remediation.settings import Settings
 from support.aws import RecordingSession
 from support.constants import ACCOUNT_ID, REGION

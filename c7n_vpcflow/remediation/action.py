@@ -15,10 +15,10 @@ from c7n_vpcflow.audit.inventory import owned_vpcs
 from c7n_vpcflow.audit.variables import Variables, check_mode, deploys_lambda
 from c7n_vpcflow.audit.verdicts import verdict_record
 from c7n_vpcflow.errors import AnnotatesFailures, FlowLogRemediationError, RunRefused, fail_if_last
+from c7n_vpcflow.remediation.account_plan import plan_account
 from c7n_vpcflow.remediation.apply import Remediation, error_text
 from c7n_vpcflow.remediation.destinations import log_group_targets
 from c7n_vpcflow.remediation.dryrun import dry_run
-from c7n_vpcflow.remediation.plan import plan_account
 from c7n_vpcflow.remediation.results import VpcResult, write_results
 from c7n_vpcflow.remediation.schema import (
     ALL_PERMISSIONS,

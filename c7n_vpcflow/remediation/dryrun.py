@@ -8,9 +8,9 @@ from c7n.utils import local_session
 
 from c7n_vpcflow.account import Account, confirm_account
 from c7n_vpcflow.audit.handoff import DryRunAnswer, calls_text
+from c7n_vpcflow.remediation.account_plan import plan_account
 from c7n_vpcflow.remediation.apply import error_text
 from c7n_vpcflow.remediation.naming import fixed_prefix
-from c7n_vpcflow.remediation.plan import plan_account
 from c7n_vpcflow.remediation.role import DeliveryRole
 from c7n_vpcflow.remediation.validation import runnable_settings
 from c7n_vpcflow.vocabulary import ACTION, PLAN, Outcome

@@ -1,20 +1,18 @@
-"""Per-VPC plans: what enable-flow-logs will do, decided before any change is made.
+"""Per-VPC plans: what enable-flow-logs will do to one VPC, decided before any change is made.
 
 The plan is the one object the dry run prints, the action applies and the results report.
-It is decided from each VPC as the policy's flow-log-compliance filter annotated it (its
-flow logs, judged, and the log groups they and this action write to); in a policy without
-that filter the action gathers and judges the VPCs itself, by its own settings.
+It is decided, without calling AWS, from the VPC's judgement (its flow logs, judged, and
+the log groups they and this action write to); account_plan gathers those judgements and
+plans the VPCs of an account-region together.
 """
 
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from c7n_vpcflow.account import Account
-from c7n_vpcflow.audit.inventory import gather
-from c7n_vpcflow.audit.judge import judgement, ordered, weighed
+from c7n_vpcflow.audit.judge import ordered, weighed
 from c7n_vpcflow.audit.ownership import by_telemetry_rule
-from c7n_vpcflow.audit.templates import PER_VPC_VARIABLES, TemplateError, names_in
-from c7n_vpcflow.remediation.destinations import log_group_targets, target_for, writes_to
+from c7n_vpcflow.audit.templates import TemplateError
+from c7n_vpcflow.remediation.destinations import target_for, writes_to
 from c7n_vpcflow.remediation.loggroups import PROTECT, class_warning, group_class, log_group_steps
 from c7n_vpcflow.vocabulary import (
     ALL_TRAFFIC,
@@ -120,75 +118,6 @@ def _telemetry_refusal(broken, problems, target, group):
             "of your own" % target
         )
     return None
-
-
-def plan_account(manager, settings, vpcs):
-    """(log groups, plans) for the VPCs of the manager's account-region; reads only. The log
-    groups: {name: DescribeLogGroups entry or None} of every group the plans name."""
-    account = Account.of(manager)
-    judged = judgements(manager, settings, vpcs, account)
-    plans = [plan_vpc(v, judged[v["VpcId"]], settings, account) for v in vpcs]
-    log_groups = {}
-    for vpc_judgement in judged.values():
-        log_groups.update(vpc_judgement[LOG_GROUPS])
-    return log_groups, refuse_shared_targets(plans, settings)
-
-
-def judgements(manager, settings, vpcs, account):
-    """{VPC id: its flow logs, judged, and log groups}: as the filter annotated the VPCs;
-    gathered and judged by the action itself when no filter did."""
-    if all(FLOW_LOGS in v and LOG_GROUPS in v for v in vpcs):
-        return {v["VpcId"]: v for v in vpcs}
-    inventory = gather(manager, vpcs, log_group_targets(settings, vpcs, account))
-    return {v["VpcId"]: own_judgement(v, inventory, settings, account) for v in vpcs}
-
-
-def own_judgement(vpc, inventory, settings, account):
-    """A VPC as the action judges it by itself, by its own rules (see judge.judgement)."""
-    return judgement(
-        vpc["VpcId"], inventory, settings.rules(), log_group_targets(settings, [vpc], account)
-    )
-
-
-def refuse_shared_targets(plans, settings):
-    """A template that names each VPC ({vpc_id}, {vpc_name}) gives each its own log group or
-    S3 folder; where VPCs' names collide (two VPCs named prod, or Name tags sanitised alike)
-    each of them that would write there fails, naming the others and the template: nothing
-    is created that two VPCs would share."""
-    key, template = (
-        ("log-group-name", settings.log_group_template)
-        if settings.destination_type == CLOUDWATCH
-        else ("prefix", settings.prefix)
-    )
-    if not template or not set(names_in(template)) & set(PER_VPC_VARIABLES):
-        return plans
-    sharing = {}
-    for plan in plans:
-        if plan.destination is not None:
-            sharing.setdefault(plan.destination, []).append(plan.vpc_id)
-    refused = []
-    for plan in plans:
-        others = [v for v in sharing.get(plan.destination, ()) if v != plan.vpc_id]
-        if others and plan.changes:
-            plan = VpcPlan(
-                plan.vpc_id,
-                Outcome.FAIL,
-                (
-                    "%s %r gives it the same %s as %s: %s; add {vpc_id} to the template or give "
-                    "the VPCs distinct Name tags"
-                    % (
-                        key,
-                        template,
-                        "log group" if key == "log-group-name" else "destination",
-                        ", ".join(others),
-                        plan.destination,
-                    )
-                ),
-                plan.destination,
-                destination_type=plan.destination_type,
-            )
-        refused.append(plan)
-    return refused
 
 
 def plan_vpc(vpc, judged, settings, account):

@@ -2,7 +2,8 @@
 
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.inventory import Inventory
-from c7n_vpcflow.remediation.plan import own_judgement, plan_vpc
+from c7n_vpcflow.remediation.account_plan import own_judgement
+from c7n_vpcflow.remediation.plan import plan_vpc
 from c7n_vpcflow.remediation.settings import Settings
 
 VPC = {"VpcId": "vpc-0a1b2c3d4e5f67890", "OwnerId": "123456789012"}
