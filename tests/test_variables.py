@@ -13,8 +13,8 @@ import c7n_vpcflow  # noqa: F401  (registers the filter and the action)
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.templates import PER_REGION_VARIABLES, TEMPLATE_VARIABLES
 from c7n_vpcflow.audit.variables import Variables, given_variables
+from c7n_vpcflow.remediation.run_settings import settings_for_run
 from c7n_vpcflow.remediation.settings import Settings
-from c7n_vpcflow.remediation.validation import settings_for_run
 from support.constants import ACCOUNT_ID, REGION
 
 WITHOUT = Variables()  # custodian validate: none known, any may come

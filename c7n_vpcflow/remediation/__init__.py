@@ -1,5 +1,6 @@
 """The remediation: the `enable-flow-logs` action on aws.vpc (action). Its keys (settings,
-schema; validation checks what JSON schema cannot), a pure per-VPC plan (plan; destinations
+schema; validation checks what JSON schema cannot; run_settings fills them in for the run's
+account-region and refuses what it cannot use), a pure per-VPC plan (plan; destinations
 and naming say where each VPC's flow log goes), the plans of an account-region's VPCs
 together (account_plan: judged by the action itself when no filter did, shared per-VPC
 targets refused), the dry run of those plans (dryrun), carrying them out (apply: log groups

@@ -20,6 +20,7 @@ from c7n_vpcflow.remediation.apply import Remediation, error_text
 from c7n_vpcflow.remediation.destinations import log_group_targets
 from c7n_vpcflow.remediation.dryrun import dry_run
 from c7n_vpcflow.remediation.results import VpcResult, write_results
+from c7n_vpcflow.remediation.run_settings import known_account, runnable_settings, settings_for_run
 from c7n_vpcflow.remediation.schema import (
     ALL_PERMISSIONS,
     permissions_for,
@@ -27,13 +28,7 @@ from c7n_vpcflow.remediation.schema import (
     recorded_settings,
 )
 from c7n_vpcflow.remediation.settings import Settings
-from c7n_vpcflow.remediation.validation import (
-    known_account,
-    runnable_settings,
-    settings_for_run,
-    validate_action_data,
-    validate_against_filters,
-)
+from c7n_vpcflow.remediation.validation import validate_action_data, validate_against_filters
 from c7n_vpcflow.vocabulary import ACTION, NOT_FIXED, RESULT, VIOLATIONS
 
 log = logging.getLogger("custodian.vpcflow")

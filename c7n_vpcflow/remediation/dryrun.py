@@ -12,7 +12,7 @@ from c7n_vpcflow.remediation.account_plan import plan_account
 from c7n_vpcflow.remediation.apply import error_text
 from c7n_vpcflow.remediation.naming import fixed_prefix
 from c7n_vpcflow.remediation.role import DeliveryRole
-from c7n_vpcflow.remediation.validation import runnable_settings
+from c7n_vpcflow.remediation.run_settings import runnable_settings
 from c7n_vpcflow.vocabulary import ACTION, PLAN, Outcome
 
 

@@ -104,7 +104,7 @@ class DeliveryRole:
         rendered = render_template(settings.role, values, "role")
         self.name, role_account = parse_role(rendered)
         # A role given by ARN is that role, under the path it names (a role of another
-        # account was refused before the run: validation.validate_run_account).
+        # account was refused before the run: run_settings.validate_run_account).
         self.given_arn = rendered if role_account else None
         self.create_allowed = settings.create_role
         self.tags = settings.tag_map

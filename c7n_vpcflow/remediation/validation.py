@@ -1,8 +1,8 @@
 """Checks on enable-flow-logs keys that JSON schema cannot express; each names its key.
 
-Every templated key follows the rule of audit.variables. A policy is checked when Custodian
-validates it (without its variables, or with them: see audit.variables) and again when its
-run starts (runnable_settings), once its account and region are known: neither another
+Every templated key follows the rule of audit.variables. A policy is checked here when
+Custodian validates it (without its variables, or with them: see audit.variables) and again
+when its run starts (run_settings), once its account and region are known: neither another
 account's or region's ARN nor a variable nobody defined gets as far as a write.
 """
 
@@ -11,7 +11,6 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from c7n.exceptions import PolicyValidationError
-from c7n.utils import FormatDate
 
 from c7n_vpcflow.account import Account
 from c7n_vpcflow.audit.templates import (
@@ -23,8 +22,6 @@ from c7n_vpcflow.audit.templates import (
     parse_template,
     render_template,
 )
-from c7n_vpcflow.audit.variables import Variables
-from c7n_vpcflow.errors import RunRefused
 from c7n_vpcflow.remediation import formats
 from c7n_vpcflow.remediation.naming import (
     bucket_name_problem,
@@ -42,7 +39,6 @@ PREFIX_CHARS = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
 STREAM_ARN = re.compile(r"^arn:[^:]+:firehose:[^:]+:[^:]+:deliverystream/.+$")
 POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$")
 ANY_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::[^:]+:role/.+$")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
 MAX_USER_TAGS = 49  # AWS allows 50 per resource; one is our managed-by tag
 # An account to try templates on, and one that shows the account-wide variables unrendered.
 SAMPLE_ACCOUNT = Account("111122223333", "us-east-1", "aws")
@@ -288,70 +284,3 @@ def validate_against_filters(settings, rules):
                 "%s would not satisfy flow-log-compliance "
                 "destination-types %s" % (settings.destination_type, sorted(destinations)),
             )
-
-
-def known_account(manager):
-    """The account-region Custodian validates the policy for, when both are known (not
-    while loading the file, nor under custodian validate's account 'na')."""
-    config = manager.config
-    if ACCOUNT_ID.match(str(config.account_id or "")) and config.region not in ("", "na"):
-        return Account.of(manager)
-    return None
-
-
-def validate_run_account(settings, account):
-    """Refuse, naming its key, an ARN of `settings` (filled in for `account`) that the
-    account-region cannot use."""
-    own = account.account_id
-    if settings.destination_type == CLOUDWATCH:
-        role = parse_role(settings.role)
-        if role and role[1] not in (None, own):
-            fail(
-                "role",
-                "%r is in account %s; flow logs deliver only through a role of their "
-                "own account (%s)" % (settings.role, role[1], own),
-            )
-        boundary = POLICY_ARN.match(settings.permissions_boundary or "")
-        if boundary and boundary.group(1) not in ("aws", own):
-            fail(
-                "permissions-boundary",
-                "%r is a policy of account %s; a role of account %s "
-                "takes only its own account's or an AWS managed policy as its boundary"
-                % (settings.permissions_boundary, boundary.group(1), own),
-            )
-        key_region = (settings.kms_key_id or "").split(":")[3:4]
-        if key_region and key_region[0] != account.region:
-            fail(
-                "kms-key-id",
-                "%r is a key of %s; CloudWatch Logs in %s encrypts only with a "
-                "key of its own region: write {region} in the ARN (a multi-Region key's "
-                "replicas share its id) or name a key of %s"
-                % (settings.kms_key_id, key_region[0], account.region, account.region),
-            )
-    role_account = (settings.cross_account_role or "").split(":")[4:5]
-    if settings.destination_type == FIREHOSE and role_account and role_account[0] != own:
-        fail(
-            "cross-account-role",
-            "%r is in account %s; it must be a role of the run's "
-            "account (%s), which delivers to the stream's account"
-            % (settings.cross_account_role, role_account[0], own),
-        )
-
-
-def settings_for_run(settings, account, now):
-    """`settings` for a run in `account` (variables filled in, `now` the run's time), or
-    PolicyValidationError naming the key it cannot run with: a variable nobody defined, a
-    role, boundary or cross-account role of another account, a KMS key of another region."""
-    settings = viewed_settings(settings, Variables.filled()).rendered(account, now)
-    validate_run_account(settings, account)
-    return settings
-
-
-def runnable_settings(settings, account):
-    """settings_for_run at the start of a run (or a dry run): RunRefused instead."""
-    try:
-        return settings_for_run(settings, account, FormatDate.utcnow())
-    except PolicyValidationError as e:
-        raise RunRefused(
-            "%s; nothing was changed in %s/%s" % (e, account.account_id, account.region)
-        ) from None
