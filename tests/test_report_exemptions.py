@@ -10,7 +10,8 @@ import pytest
 
 from c7n_vpcflow.report.exemptions import expiring
 from c7n_vpcflow.report.html import as_html
-from c7n_vpcflow.report.rows import Gate, Terms, account_rows, gate
+from c7n_vpcflow.report.overall import Gate, gate
+from c7n_vpcflow.report.rows import Terms, account_rows
 from c7n_vpcflow.report.text import as_csv, as_json, as_markdown
 from c7n_vpcflow.report.tree import PolicyRun
 

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from c7n_vpcflow.report.rows import Gate
+from c7n_vpcflow.report.overall import Gate
 from localaws.wire import error
 from support.constants import REGION, ROOT
 from support.e2e import AUDIT_POLICY, ENABLE_POLICY, custodian_run, output_dir

@@ -15,8 +15,9 @@ from c7n_vpcflow.report.checks import ACCOUNT_ID, REGION
 from c7n_vpcflow.report.costs import newest_costs
 from c7n_vpcflow.report.html import as_html
 from c7n_vpcflow.report.our_runs import judging
+from c7n_vpcflow.report.overall import Gate, gate
 from c7n_vpcflow.report.profiles import CIS, PROFILES, verdict_shortfall
-from c7n_vpcflow.report.rows import DEFAULT_MAX_AGE, Gate, Terms, account_rows, gate
+from c7n_vpcflow.report.rows import DEFAULT_MAX_AGE, Terms, account_rows
 from c7n_vpcflow.report.source import SourceError, stamp_of
 from c7n_vpcflow.report.text import FORMATS
 from c7n_vpcflow.report.tree import ACTION, DEFAULT_WORKERS, FILTER, open_source, read_tree

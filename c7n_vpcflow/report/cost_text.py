@@ -6,7 +6,7 @@ from c7n_vpcflow.report import costs as cost_figures
 from c7n_vpcflow.report.rows import timestamp
 
 NOT_ESTIMATED = "-"
-TOTAL = "TOTAL"  # report.rows.total's account name
+TOTAL = "TOTAL"  # report.overall.total's account name
 
 
 def usd(value):

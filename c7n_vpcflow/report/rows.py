@@ -1,4 +1,5 @@
-"""Policy runs, combined into one row per account-region; and the gate on those rows.
+"""Policy runs, combined into one row per account-region (report.overall: their total and
+the gate).
 
 Per account-region the newest verdict that counts under the profile (profiles) counts; a
 weaker one is listed with its reason and never counts. A VPC it found non-compliant counts
@@ -15,7 +16,6 @@ judged before the register applied.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from enum import IntEnum
 from typing import Optional
 
 from c7n_vpcflow.report.accounts import declared
@@ -39,16 +39,6 @@ class Terms:
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     require_lock: bool = False
     exemptions: bool = True
-
-
-class Gate(IntEnum):
-    """`c7n-vpcflow report`'s exit codes."""
-
-    CLEAN = 0  # every account-region judged, every non-compliant VPC fixed
-    NON_COMPLIANT = 1  # VPCs remain non-compliant, or a fix failed
-    USAGE = 2  # bad arguments, OUT not a directory, unreadable accounts file
-    NOT_JUDGED = 3  # some account-region was not judged (or nothing at all was)
-    CORRUPT = 4  # a file the report reads is truncated or invalid
 
 
 @dataclass
@@ -301,55 +291,3 @@ def account_rows(runs, accounts=(), terms=None, regions=(), account_ids=()):
                 Row(name, account_id, region, cause="no output of this account-region in the tree")
             )
     return sorted(rows, key=lambda r: (r.account_name, r.region)), notes
-
-
-def gate(rows, corrupt=False):
-    if corrupt:
-        return Gate.CORRUPT
-    if not rows or not all(r.judged for r in rows):
-        return Gate.NOT_JUDGED
-    if any(r.remaining or r.failures for r in rows):
-        return Gate.NON_COMPLIANT
-    return Gate.CLEAN
-
-
-def total(rows):
-    judged = [r for r in rows if r.judged]
-    overall = Row(
-        "TOTAL",
-        "",
-        "",
-        judged=len(judged) == len(rows) and bool(rows),
-        vpcs=sum(r.vpcs for r in judged),
-        non_compliant=sum(r.non_compliant for r in judged),
-        exempt=sum(r.exempt for r in judged),
-        judged_vpcs=[v for r in judged for v in r.judged_vpcs],
-        exempt_vpcs=[v for r in judged for v in r.exempt_vpcs],
-    )
-    if overall.judged:
-        overall.standing = Standing.JUDGED
-    if not rows:
-        overall.cause = "nothing was judged"
-    elif not overall.judged:
-        standings = Counter(r.standing for r in rows)
-        overall.cause = "%d of %d account-regions not judged%s" % (
-            len(rows) - len(judged),
-            len(rows),
-            "".join(
-                " (%s)" % ", ".join("%d %s" % (standings[s], s.label) for s in kinds)
-                for kinds in [
-                    [
-                        s
-                        for s in (Standing.STALE, Standing.UNLOCKED, Standing.WEAKER)
-                        if standings[s]
-                    ]
-                ]
-                if kinds
-            ),
-        )
-    for row in rows:
-        overall.reasons.update(row.reasons)
-        overall.managed_by.update(row.managed_by)
-        overall.fixed += row.fixed
-        overall.failures.extend(row.failures)
-    return overall

@@ -13,8 +13,9 @@ from types import MappingProxyType
 
 from c7n_vpcflow.report import cost_text
 from c7n_vpcflow.report.exemptions import EXPIRING_WITHIN_DAYS, expiring
+from c7n_vpcflow.report.overall import total
 from c7n_vpcflow.report.profiles import CIS
-from c7n_vpcflow.report.rows import age_text, duration_text, timestamp, total
+from c7n_vpcflow.report.rows import age_text, duration_text, timestamp
 from c7n_vpcflow.report.source import locked_until_text
 from c7n_vpcflow.vocabulary import MANAGERS, REASONS, Figure, Standing
 
