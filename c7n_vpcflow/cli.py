@@ -1,5 +1,5 @@
 """`c7n-vpcflow`: the project's own command (the policies themselves run under the stock
-`custodian` and `c7n-org`): `report` (report.command), `telemetry-check` (telemetry.check)
+`custodian` and `c7n-org`): `report` (report.options), `telemetry-check` (telemetry.check)
 and `permissions`, here.
 
 `c7n-vpcflow permissions [POLICY...]`: the IAM actions policies declare they need, read
@@ -27,7 +27,7 @@ from c7n_vpcflow.analytics.action import FlowLogAnalytics
 from c7n_vpcflow.audit.filter import FlowLogCompliance
 from c7n_vpcflow.config.mode import ScheduledRuleSource, VpcFlowLogConfigRule
 from c7n_vpcflow.remediation.action import EnableFlowLogs
-from c7n_vpcflow.report import command as report_command
+from c7n_vpcflow.report import options as report_options
 from c7n_vpcflow.telemetry import check as telemetry_check
 from c7n_vpcflow.telemetry.action import PutVpcFlowLogTelemetryRule
 from c7n_vpcflow.telemetry.filter import VpcFlowLogTelemetryRule
@@ -233,7 +233,7 @@ def parser():
         prog="c7n-vpcflow", description="CIS AWS 3.7 (VPC flow logs) tooling for Custodian"
     )
     commands = top.add_subparsers(dest="command", required=True)
-    report_command.register(commands)
+    report_options.register(commands)
     register_permissions(commands)
     telemetry_check.register(commands)
     return top
