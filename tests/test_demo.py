@@ -153,7 +153,7 @@ def test_demo_runs_offline_remediates_everything_and_stops_its_server():
         r"records in 300 s",
         shown,
     )
-    assert len(out.splitlines()) <= 80
+    assert len(out.splitlines()) <= 82  # two screens at most
 
 
 def assert_one_exempt_and_one_expired(audit, total):

@@ -352,9 +352,9 @@ def test_a_region_the_prices_do_not_cover_shows_no_usd_rather_than_zero(
     )
 
 
-def two_group_vpc(region="us-east-1"):
-    """An AccountRegionCost of one VPC whose flow logs write to two log groups, priced by
-    the filter's own code (cost.account_region) at the package's prices."""
+def two_group_vpc(region="us-east-1", age_days=(400, 400)):
+    """An AccountRegionCost of one VPC whose flow logs write to two log groups (of these
+    ages), priced by the filter's own code (cost.account_region) at the package's prices."""
     groups = [
         {
             "name": name,
@@ -365,9 +365,9 @@ def two_group_vpc(region="us-east-1"):
             "days": 30,
             "log-group-class": "STANDARD",
             "retention-days": 365,
-            "age-days": 400,
+            "age-days": age,
         }
-        for name, gb in (("/vpc/flow-logs/a", 90), ("/vpc/flow-logs/b", 30))
+        for (name, gb), age in zip((("/vpc/flow-logs/a", 90), ("/vpc/flow-logs/b", 30)), age_days)
     ]
     _groups, records, totals = price_account_region(
         groups,
@@ -410,4 +410,40 @@ def test_a_saving_that_leaves_a_price_out_says_which_beside_the_figure():
     assert (
         "USD a month (estimated; no storage price for S3 in eu-west-1: the saving counts "
         "delivery only)" in text
+    )
+
+
+def totals_row(lines):
+    [row] = [line for line in lines if line.startswith("| TOTAL |")]
+    return [cell.strip() for cell in row.strip("|").split("|")]
+
+
+def test_storage_not_estimated_is_shown_as_such_never_as_zero():
+    # Log groups younger than a day: their stored size says nothing yet (cost.model).
+    young = two_group_vpc(age_days=(0.5, 0.5))
+    assert young.totals["storage-not-counted"] == 2
+    lines = cost_text.markdown([young])
+    storage, monthly = totals_row(lines)[6:8]
+    assert storage == "-"
+    assert monthly == "%.2f" % young.totals["ingestion-usd"] and young.totals["ingestion-usd"] > 0
+    note = (
+        "Storage not estimated for 2 log groups (younger than a day: their stored size says "
+        "nothing yet); their storage is left out of the storage and monthly totals."
+    )
+    assert note in lines
+    assert "<td>-</td>" in html_cost.cost_section([young]) and note in html_cost.cost_section(
+        [young]
+    )
+
+    # One of two: the storage of the other is the estimate, and the note says one is left out.
+    half = two_group_vpc(age_days=(400, 0.5))
+    lines = cost_text.markdown([half])
+    assert (
+        totals_row(lines)[6] == "%.2f" % half.totals["storage-usd"]
+        and half.totals["storage-usd"] > 0
+    )
+    assert "Storage not estimated for 1 log groups" in "\n".join(lines)
+    # Every group estimated: no note.
+    assert not any(
+        line.startswith("Storage not estimated") for line in cost_text.markdown([two_group_vpc()])
     )

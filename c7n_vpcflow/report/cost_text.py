@@ -125,12 +125,8 @@ def markdown(costs):
             overall["vpcs-not-measured"],
         )
     )
-    if overall["log-groups-not-priced"]:
-        out += [
-            "",
-            "Not priced (no price for their region or class): %d log groups; their "
-            "USD is left out of the totals." % overall["log-groups-not-priced"],
-        ]
+    for note in cost_figures.left_out(overall):
+        out += ["", note]
     top = cost_figures.most_expensive(costs)
     if top:
         out += [

@@ -134,11 +134,32 @@ def newest_costs(runs, prices=None, prices_file=None):
 
 def shown(figures):
     """An account-region's (or the total's) figures as the report shows them: its USD None
-    (not estimated) when none of the log groups it measured could be priced, rather than
-    the 0.00 their sum over nothing would read as."""
-    if figures["log-groups"] and figures["log-groups-not-priced"] == figures["log-groups"]:
+    (not estimated) when none of the log groups it measured could be priced, and its
+    storage USD None when none of those priced has a storage estimate, rather than the 0.00
+    their sum over nothing would read as."""
+    priced = figures["log-groups"] - figures["log-groups-not-priced"]
+    if figures["log-groups"] and not priced:
         return dict(figures, **{key: None for key in USD})
+    if priced and figures["storage-not-counted"] == priced:
+        return dict(figures, **{"storage-usd": None})
     return figures
+
+
+def left_out(overall):
+    """What the totals leave out, one sentence each (none when they leave nothing out)."""
+    notes = []
+    if overall["log-groups-not-priced"]:
+        notes.append(
+            "Not priced (no price for their region or class): %d log groups; their USD is "
+            "left out of the totals." % overall["log-groups-not-priced"]
+        )
+    if overall["storage-not-counted"]:
+        notes.append(
+            "Storage not estimated for %d log groups (younger than a day: their stored size "
+            "says nothing yet); their storage is left out of the storage and monthly "
+            "totals." % overall["storage-not-counted"]
+        )
+    return notes
 
 
 def total(costs):

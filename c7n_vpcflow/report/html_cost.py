@@ -107,6 +107,10 @@ def cost_section(costs):
             % escape(basis_lines(costs)[0]),
             '<table id="cost-totals"><thead>%s</thead><tbody>%s%s</tbody></table>'
             % (TOTALS_HEAD, "".join(_totals_row(c) for c in costs), _total_row(overall)),
+            "".join(
+                '<p class="muted cost-left-out">%s</p>' % escape(note)
+                for note in cost_figures.left_out(overall)
+            ),
             "<h3>The %d most expensive VPCs</h3>" % len(top) if top else "",
             '<table class="vpcs" id="cost-top"><thead>%s</thead><tbody>%s</tbody></table>'
             % (VPC_HEAD, "".join(_vpc_row(*item) for item in top))
