@@ -19,12 +19,12 @@ from c7n_vpcflow.data.frameworks import cis_numbering
 from c7n_vpcflow.data.frameworks import load as load_frameworks
 from c7n_vpcflow.report.chart import bar, compliance_series, not_judged_bar, over_time, percent
 from c7n_vpcflow.report.exemptions import EXPIRING_WITHIN_DAYS
+from c7n_vpcflow.report.footnotes import expiring_lines, terms_text, unused_lines, weaker_lines
 from c7n_vpcflow.report.html_cost import cost_section
 from c7n_vpcflow.report.html_vpcs import account_text, vpc_sections
 from c7n_vpcflow.report.overall import total
 from c7n_vpcflow.report.rows import age_text, timestamp
 from c7n_vpcflow.report.source import locked_until_text
-from c7n_vpcflow.report.text import expiring_lines, terms_text, unused_lines, weaker_lines
 from c7n_vpcflow.vocabulary import Figure, Standing
 
 STYLE = """

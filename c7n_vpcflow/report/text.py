@@ -12,10 +12,16 @@ import json
 from types import MappingProxyType
 
 from c7n_vpcflow.report import cost_text
-from c7n_vpcflow.report.exemptions import EXPIRING_WITHIN_DAYS, expiring
+from c7n_vpcflow.report.exemptions import EXPIRING_WITHIN_DAYS
+from c7n_vpcflow.report.footnotes import (
+    expiring_exemptions,
+    expiring_lines,
+    terms_text,
+    unused_lines,
+    weaker_lines,
+)
 from c7n_vpcflow.report.overall import total
-from c7n_vpcflow.report.profiles import CIS
-from c7n_vpcflow.report.rows import age_text, duration_text, timestamp
+from c7n_vpcflow.report.rows import age_text, timestamp
 from c7n_vpcflow.report.source import locked_until_text
 from c7n_vpcflow.vocabulary import MANAGERS, REASONS, Figure, Standing
 
@@ -34,82 +40,6 @@ def managed_by_text(row):
         ", ".join("%s %d" % (m, row.managed_by[m]) for m in MANAGERS if row.managed_by.get(m))
         or "-"
     )
-
-
-def terms_text(terms):
-    """What the report counted, in a sentence."""
-    which = (
-        "verdicts judged at least as strictly as CIS 3.7"
-        if terms.profile == CIS
-        else "every verdict as it was judged"
-    )
-    age = "of any age" if terms.max_age is None else "at most %s old" % duration_text(terms.max_age)
-    lock = (
-        ", under an S3 Object Lock retention in compliance mode (--require-lock)"
-        if terms.require_lock
-        else ""
-    )
-    exemptions = (
-        "exemptions applied: an exempt VPC is counted apart and fails no gate"
-        if terms.exemptions
-        else "exemptions not applied (--no-exemptions): an exempt VPC counts as non-compliant"
-    )
-    return "Counted: %s (--profile %s), %s (--max-age)%s; %s." % (
-        which,
-        terms.profile,
-        age,
-        lock,
-        exemptions,
-    )
-
-
-def expiring_exemptions(rows, terms):
-    """(row, exemption record) of each exempt VPC whose exemption runs out soon."""
-    return [
-        (row, record)
-        for row in rows
-        if row.judged
-        for record in expiring([v["exemption"] for v in row.exempt_vpcs], terms.now.date())
-    ]
-
-
-def expiring_lines(rows, terms):
-    return [
-        "%s %s/%s: expires %s: %s (approved by %s%s)"
-        % (
-            record["vpc-id"],
-            row.account_name,
-            row.region,
-            record["expires"],
-            record["reason"],
-            record["approved-by"],
-            ", %s" % record["ticket"] if record.get("ticket") else "",
-        )
-        for row, record in expiring_exemptions(rows, terms)
-    ]
-
-
-def unused_lines(rows):
-    return [
-        "%s%s %s/%s: %s"
-        % (
-            v["vpc-id"],
-            " (%s)" % v["name"] if v.get("name") else "",
-            row.account_name,
-            row.region,
-            ", ".join(v["violations"]),
-        )
-        for row in rows
-        for v in row.unused_vpcs
-    ]
-
-
-def weaker_lines(rows):
-    return [
-        "%s/%s: %s (%s): %s" % (r.account_name, r.region, policy, timestamp(started), why)
-        for r in rows
-        for policy, started, why in r.weaker
-    ]
 
 
 def _count(value, missing="-"):
