@@ -11,12 +11,8 @@ from c7n.utils import local_session, type_schema
 
 from c7n_vpcflow.account import Account, confirm_account
 from c7n_vpcflow.analytics.dryrun import dry_run
-from c7n_vpcflow.analytics.queries import (
-    Analytics,
-    AnalyticsSettings,
-    GroupResult,
-    analytics_log_groups,
-)
+from c7n_vpcflow.analytics.log_groups import analytics_log_groups
+from c7n_vpcflow.analytics.queries import Analytics, AnalyticsSettings, GroupResult
 from c7n_vpcflow.analytics.validation import validate_analytics
 from c7n_vpcflow.audit.filter import FlowLogCompliance
 from c7n_vpcflow.audit.handoff import PlansUnderDryRun, UsesLogGroupFeatures, say_when_unplanned

@@ -6,7 +6,8 @@ would fail for it (a listing that failed); reading only.
 from c7n.utils import local_session
 
 from c7n_vpcflow.account import Account, confirm_account
-from c7n_vpcflow.analytics.queries import Analytics, analytics_log_groups
+from c7n_vpcflow.analytics.log_groups import analytics_log_groups
+from c7n_vpcflow.analytics.queries import Analytics
 from c7n_vpcflow.audit.handoff import DryRunAnswer, calls_text
 from c7n_vpcflow.vocabulary import ANALYTICS_ACTION, ANALYTICS_PLAN
 
