@@ -24,6 +24,7 @@ import zipfile
 from localaws.estate import clients
 from localaws.lambda_boot import (
     BOOT,
+    create_lambda_role,
     created_functions,
     evidence_vars,
     runtime_folder,
@@ -47,21 +48,7 @@ def deploy(ctx, region):
     )
     vars_file = evidence_vars(ctx.workdir, s3, region)
     try:
-        iam.create_role(
-            RoleName=LAMBDA_ROLE,
-            AssumeRolePolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "lambda.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
-        )
+        create_lambda_role(iam)
     except iam.exceptions.EntityAlreadyExistsException:
         pass
     recorder = Recorder(ctx.endpoint)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from localaws.evidence import audit_run, seed_evidence
+from localaws.regions import DEFAULT_REGIONS
 from localaws.server import post
 
 from .scenarios import BIN, MODES, SUITES, Mode, Suite, scenario
@@ -32,25 +33,7 @@ BUCKET = "org-c7n-vpcflow-evidence"
 EVIDENCE = "s3://%s/vpc-flow-logs" % BUCKET
 S3_LATENCY_MS = 100.0
 # The 17 regions AWS enables by default.
-REGIONS = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "ca-central-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "sa-east-1",
-)
+REGIONS = DEFAULT_REGIONS
 # The extrapolation: an organisation of 1,000 accounts in those regions, on S3.
 ORG_ACCOUNT_REGIONS = 1000 * len(REGIONS)
 AWS_S3_LATENCY_MS = 25.0

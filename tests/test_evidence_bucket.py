@@ -3,7 +3,6 @@ leave their evidence in one central bucket, each account only under its own pref
 bucket's template (iam/evidence-bucket.yml, issue 20 item 5) keeps every version under S3
 Object Lock in compliance mode, TLS only."""
 
-import json
 import os
 from datetime import datetime, timedelta, timezone
 
@@ -11,6 +10,7 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 
+from localaws.lambda_boot import create_lambda_role
 from support.bucket_policy import as_list, may_put
 from support.cloudformation import load_template, resolve
 from support.constants import ROOT, policy_path
@@ -67,21 +67,7 @@ def test_org_deployed_functions_write_evidence_under_their_own_account_and_regio
 ):
     config = load(ACCOUNTS_FILE)
     for account in config["accounts"]:
-        emulator.client("iam", account_id=account["account_id"]).create_role(
-            RoleName="c7n-vpcflow-lambda",
-            AssumeRolePolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "lambda.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
-        )
+        create_lambda_role(emulator.client("iam", account_id=account["account_id"]))
     start_recording(emulator.endpoint)
     deployed = cli(
         "c7n-org",

@@ -12,30 +12,11 @@ import pytest
 
 from c7n_vpcflow.cost import prices as price_data
 from c7n_vpcflow.cost.prices import PricesError
+from localaws.regions import DEFAULT_REGIONS
 from support.constants import ROOT
 
 RATE_CARD = {"name": "EDP rate card 2027", "read": "2027-01-05", "confirmed": True}
 STANDARD_TIERS = {"tiers": [{"up-to-gb": None, "usd-per-gb": 0.4}], "source": RATE_CARD}
-# The regions AWS enables by default (the others need opting in).
-DEFAULT_REGIONS = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "ca-central-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "sa-east-1",
-)
 
 
 def figures(tree, path=()):

@@ -14,6 +14,7 @@ import os
 import pytest
 import yaml
 
+from localaws.lambda_boot import create_lambda_role
 from support.e2e import AUDIT_POLICY, POLICY_DIR, org_run
 from support.estate import seed_region
 from support.report_runs import ACCOUNTS, DENIED, deny_assume_role, report, write_accounts
@@ -156,21 +157,7 @@ def test_output_of_a_policy_using_neither_is_ignored_and_said_once(estate, cli, 
 
 
 def test_deploying_a_lambda_policy_is_not_a_run_that_judged(emulator, estate, cli, tmp_path):
-    emulator.client("iam", account_id="111111111111").create_role(
-        RoleName="c7n-vpcflow-lambda",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
-    )
+    create_lambda_role(emulator.client("iam", account_id="111111111111"))
     accounts = write_accounts(tmp_path / "accounts.yml")
     # The periodic policy needs its evidence bucket's variables to be deployed at all.
     config = yaml.safe_load(accounts.read_text())
