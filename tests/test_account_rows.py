@@ -4,8 +4,8 @@ on what stock custodian writes: tests/test_report_profiles.py."""
 
 from datetime import datetime, timedelta, timezone
 
+from c7n_vpcflow.report.policy_run import PolicyRun
 from c7n_vpcflow.report.rows import Terms, account_rows
-from c7n_vpcflow.report.tree import PolicyRun
 
 NOW = datetime(2026, 12, 6, 12, tzinfo=timezone.utc)
 VPC = "vpc-0123456789abcdef0"

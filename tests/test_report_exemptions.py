@@ -11,9 +11,9 @@ import pytest
 from c7n_vpcflow.report.exemptions import expiring
 from c7n_vpcflow.report.html import as_html
 from c7n_vpcflow.report.overall import Gate, gate
+from c7n_vpcflow.report.policy_run import PolicyRun
 from c7n_vpcflow.report.rows import Terms, account_rows
 from c7n_vpcflow.report.text import as_csv, as_json, as_markdown
-from c7n_vpcflow.report.tree import PolicyRun
 
 TODAY = date(2026, 12, 10)
 

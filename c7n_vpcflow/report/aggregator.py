@@ -3,7 +3,7 @@ folders: what ``c7n-vpcflow report --from-config AGGREGATOR [--rule NAME]`` read
 
 The rule (put by the ``vpc-flow-log-config-rule`` mode) holds one evaluation per VPC of each
 account-region; each is read back into the record an evidence folder gives the report
-(tree.PolicyRun, with the verdict in flow-log-compliance.json's shape), its reasons,
+(policy_run.PolicyRun, with the verdict in flow-log-compliance.json's shape), its reasons,
 settings and flow logs parsed from the annotation. Calls, for R account-regions holding E
 evaluations: DescribeAggregateComplianceByConfigRules, ceil(R/1000) pages (at least one);
 GetAggregateComplianceDetailsByConfigRule, ceil(E/100) pages per account-region (at least
@@ -26,8 +26,8 @@ from datetime import timezone
 from ..evaluations.annotation import SETTINGS, NotOurs, parse_verdict
 from ..evaluations.records import COMPLIANT
 from ..vocabulary import CONFIG_RULE_MODE, FILTER, VPC_RESOURCE_TYPE, Judgement
+from .policy_run import PolicyRun
 from .source import SourceError
-from .tree import PolicyRun
 
 # The rule Custodian creates for policies/vpc-flow-logs-config-rule.yml.
 DEFAULT_RULE = "custodian-vpc-flow-logs-config-rule"

@@ -17,7 +17,8 @@ from c7n_vpcflow.report.profiles import verdict_shortfall
 from c7n_vpcflow.report.rows import Terms, account_rows
 from c7n_vpcflow.report.source import SourceError, stamp_of
 from c7n_vpcflow.report.text import FORMATS
-from c7n_vpcflow.report.tree import ACTION, FILTER, open_source, read_tree
+from c7n_vpcflow.report.tree import open_source, read_tree
+from c7n_vpcflow.vocabulary import ACTION, FILTER
 
 WHY = MappingProxyType(
     {
