@@ -15,7 +15,7 @@ import pytest
 from c7n_vpcflow.data import frameworks
 from c7n_vpcflow.report.html import as_html
 from c7n_vpcflow.report.rows import Terms
-from c7n_vpcflow.securityhub.finding import Findings
+from c7n_vpcflow.securityhub.documents import Findings
 from c7n_vpcflow.vocabulary import VIOLATIONS
 from support.constants import ROOT
 from support.page import ReportPage

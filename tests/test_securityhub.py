@@ -12,7 +12,7 @@ import math
 import pytest
 
 from c7n_vpcflow.data.frameworks import cis_requirements, load
-from c7n_vpcflow.securityhub.finding import finding_id
+from c7n_vpcflow.securityhub.documents import finding_id
 from support.constants import REGION, policy_path
 from support.e2e import ENABLE_POLICY, custodian_run, recording
 from support.estate import ACCOUNT_ID, seed_region
