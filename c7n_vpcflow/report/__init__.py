@@ -7,8 +7,8 @@ Config aggregator's evaluations instead, with --from-config); accounts (the c7n-
 file: what must be present). Counting: profiles (which evidence counts), rows (one row per
 account-region), overall (their total, and the gate), costs (what flow logs cost, as
 recorded or re-priced) and exemptions (those running out soon). Rendering: text (Markdown,
-CSV, JSON) with cost_text, html with html_vpcs, html_cost and chart, both with footnotes
-(what each says after its table). May import the top-level vocabulary and the pure
+CSV, JSON) with cost_text, html with html_page, html_vpcs, html_cost and chart, both with
+footnotes (what each says after its table). May import the top-level vocabulary and the pure
 subpackages data, cost and evaluations, nothing else of the package, and no Custodian module
 (boto3 only to read an S3 prefix or an aggregator, when one is given);
 tests/test_import_rules.py holds every part of the package to its rules.
