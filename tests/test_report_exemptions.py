@@ -146,6 +146,20 @@ def test_without_exemptions_an_exempt_vpc_counts_non_compliant():
     )
 
 
+def test_without_exemptions_no_vpc_carries_what_only_the_register_gives():
+    rows = rows_of(exempt(), expired(), exemptions=False)
+    assert "exemption-expired" not in rows[0].reasons
+    terms = Terms(now=NOW, exemptions=False)
+    vpcs = json.loads(as_json(rows, terms))["vpcs"]
+    assert [(v["status"], v["reasons"], v["exemption"]) for v in vpcs] == [
+        ("non-compliant", ["missing"], None),
+        ("non-compliant", ["missing"], None),
+    ]
+    assert "exemption-expired" not in as_markdown(rows, terms)
+    page = as_html(rows, [], ["out"], (1, "VPCs remain non-compliant or failed"), terms)
+    assert "exempt until" not in page and "expired until" not in page
+
+
 def test_markdown_shows_the_exempt_column_what_expires_soon_and_the_unused_vpcs():
     rows = rows_of(exempt(20), expired(), verdict(BARE, "non-compliant", ["missing"], unused=True))
     text = as_markdown(rows, Terms(now=NOW))

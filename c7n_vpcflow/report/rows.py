@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from c7n_vpcflow.report.accounts import declared
+from c7n_vpcflow.report.exemptions import without_register
 from c7n_vpcflow.report.profiles import CIS, fix_shortfall, verdict_shortfall
 from c7n_vpcflow.report.source import unbound_text
 from c7n_vpcflow.vocabulary import FIXED, NOT_FIXED, Figure, Standing, Verdict
@@ -181,9 +182,9 @@ def _judge(row, latest, terms):
         return set()
     row.judged, row.standing = True, Standing.JUDGED
     verdicts = latest.verdicts["judged"]
-    row.exempt_vpcs = [
-        v for v in verdicts if terms.exemptions and v.get("status") == Verdict.EXEMPT
-    ]
+    if not terms.exemptions:
+        verdicts = [without_register(v) for v in verdicts]
+    row.exempt_vpcs = [v for v in verdicts if v.get("status") == Verdict.EXEMPT]
     row.non_compliant_vpcs = [v for v in verdicts if v["violations"] and v not in row.exempt_vpcs]
     non_compliant = {v["vpc-id"] for v in row.non_compliant_vpcs}
     row.vpcs, row.non_compliant = len(verdicts), len(non_compliant)
