@@ -107,8 +107,19 @@ def test_a_register_that_is_no_text_says_so(tmp_path, content, problem):
             "s3://org-exemptions/cis/exemptions.yml?region=eu-west-1",
             "only ?versionId=... may follow the key",
         ),
+        (
+            "s3://org-exemptions/cis/exemptions.yml?versionId=",
+            "?versionId= names no version: write the version reviewed, or no ?versionId",
+        ),
     ],
-    ids=["unfilled-variable", "unpaired-brace", "no-key", "a-folder", "unknown-query"],
+    ids=[
+        "unfilled-variable",
+        "unpaired-brace",
+        "no-key",
+        "a-folder",
+        "unknown-query",
+        "empty-version",
+    ],
 )
 def test_a_location_that_cannot_be_read_is_refused_before_any_call(location, problem):
     session = RecordingSession(REGION)

@@ -35,6 +35,11 @@ def s3_object(location):
         raise RegisterError(location, "not an S3 object: write s3://bucket/key")
     if set(query) - {"versionId"} or len(query.get("versionId", ())) > 1:
         raise RegisterError(location, "only ?versionId=... may follow the key")
+    if query.get("versionId") == [""]:
+        # Else the current object would be read under a URL that looks pinned.
+        raise RegisterError(
+            location, "?versionId= names no version: write the version reviewed, or no ?versionId"
+        )
     return url.netloc, key, query.get("versionId", [None])[0]
 
 
