@@ -117,3 +117,18 @@ def test_a_long_note_is_cut_to_what_security_hub_keeps():
     vpc[EXEMPTION]["reason"] = "r" * 600
     [(_ids, _status, note)] = workflow_updates([vpc], {}, finding_of)
     assert len(note) == 512 and note.endswith("…")
+
+
+def test_a_finding_suppressed_for_an_exemption_is_resolved_once_its_vpc_complies():
+    note = "Exempt until 2027-01-31 (exemption register, entry 1): lab; approved by x."
+    earlier = {
+        v: {"Workflow": {"Status": "SUPPRESSED"}, "Note": {"Text": note, "UpdatedBy": by}}
+        for v, by in (("vpc-ours", UPDATED_BY), ("vpc-theirs", "jane"))
+    }
+    complies = [
+        dict(exempt_vpc(v, status="unneeded"), **{VIOLATIONS: []})
+        for v in ("vpc-ours", "vpc-theirs")
+    ]
+    assert workflow_updates(complies, earlier, finding_of) == [
+        ([finding_of("vpc-ours")], "RESOLVED", "No longer exempt: the VPC complies.")
+    ]

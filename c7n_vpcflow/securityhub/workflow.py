@@ -7,10 +7,13 @@ judged, then a VPC the flow-log-compliance filter found exempt (c7n:flow-log-exe
 has its finding's workflow set to SUPPRESSED with a note naming the exemption's reason,
 approver, ticket and expiry; and a finding this action suppressed (its note written by
 UPDATED_BY) whose VPC still fails without a current exemption (expired, or removed from the
-register) goes back to NEW. A finding someone else suppressed is left as they set it.
+register) goes back to NEW, and one whose VPC now complies is RESOLVED (Security Hub
+resolves a PASSED finding by itself only from NEW or NOTIFIED, never from SUPPRESSED). A
+finding someone else suppressed is left as they set it.
 
 Calls: none when nothing changes; one BatchUpdateFindings per VPC whose suppression is new
-or whose note changed (a note is per call), and ceil(N/100) for the N findings back to NEW.
+or whose note changed (a note is per call), and ceil(N/100) for the N findings back to NEW
+(per note said), likewise for those RESOLVED.
 """
 
 from c7n.utils import chunks
@@ -20,7 +23,8 @@ from c7n_vpcflow.vocabulary import EXEMPTION, VIOLATIONS, ExemptionStatus
 UPDATED_BY = "c7n-vpcflow exemption register"
 BATCH = 100  # BatchUpdateFindings takes at most 100 findings a call
 MAX_NOTE = 512  # Security Hub keeps at most 512 characters of a note
-SUPPRESSED, NEW = "SUPPRESSED", "NEW"
+SUPPRESSED, NEW, RESOLVED = "SUPPRESSED", "NEW", "RESOLVED"
+COMPLIANT_NOTE = "No longer exempt: the VPC complies."
 
 
 def exemption_note(exemption):
@@ -45,7 +49,7 @@ def workflow_updates(judged, earlier, identifier):
     """[(finding identifiers, workflow status, note text)] to send, for the `judged` VPCs
     (annotated by the filter), `earlier`: {VPC id: its finding before this run},
     `identifier(vpc_id)`: its finding's {Id, ProductArn}."""
-    updates, renewed = [], []
+    updates, renewed = [], []  # renewed: (finding, workflow status, note)
     for vpc in judged:
         vpc_id, exemption = vpc["VpcId"], vpc.get(EXEMPTION)
         before = earlier.get(vpc_id) or {}
@@ -55,14 +59,18 @@ def workflow_updates(judged, earlier, identifier):
             text = exemption_note(exemption)
             if status != SUPPRESSED or note.get("Text") != text:
                 updates.append(([identifier(vpc_id)], SUPPRESSED, text))
-        elif vpc[VIOLATIONS] and status == SUPPRESSED and note.get("UpdatedBy") == UPDATED_BY:
-            renewed.append((identifier(vpc_id), unexempted_note(exemption)))
-    # Back to NEW: one call per note said (expired on a date, or removed), 100 at a time.
+        elif status == SUPPRESSED and note.get("UpdatedBy") == UPDATED_BY:
+            renewed.append(
+                (identifier(vpc_id), NEW, unexempted_note(exemption))
+                if vpc[VIOLATIONS]
+                else (identifier(vpc_id), RESOLVED, COMPLIANT_NOTE)
+            )
+    # One call per status and note said (expired on a date, removed, complies), 100 at a time.
     by_note = {}
-    for found, text in renewed:
-        by_note.setdefault(text, []).append(found)
-    for text, found in sorted(by_note.items()):
-        updates += [(part, NEW, text) for part in chunks(found, BATCH)]
+    for found, workflow, text in renewed:
+        by_note.setdefault((workflow, text), []).append(found)
+    for (workflow, text), found in sorted(by_note.items()):
+        updates += [(part, workflow, text) for part in chunks(found, BATCH)]
     return updates
 
 
