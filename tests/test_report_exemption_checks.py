@@ -129,6 +129,10 @@ def exempt_past_its_expiry(data, vpcs):
     verdict_of(data, vpcs, EXEMPT)["exemption"]["expires"] = LONG_AGO
 
 
+def exempt_beyond_max_exemption_days(data, vpcs):
+    verdict_of(data, vpcs, EXEMPT)["exemption"]["expires"] = FAR_AHEAD
+
+
 def no_register_recorded(data, vpcs):
     data["register"] = None
 
@@ -223,6 +227,11 @@ def carried_verdict_exempt_past_its_expiry(data, vpcs):
             VERDICTS,
             exempt_past_its_expiry,
             "is exempt under an exemption that expired %s, before the run's day" % LONG_AGO,
+        ),
+        (
+            VERDICTS,
+            exempt_beyond_max_exemption_days,
+            "cites an exemption until %s, " % FAR_AHEAD,
         ),
         (VERDICTS, no_register_recorded, "cites exemptions (for vpc-"),
         (

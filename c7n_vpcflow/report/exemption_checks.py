@@ -8,6 +8,8 @@ when current that day, expired (with the reason exemption-expired, which nothing
 gives) only when past, unneeded only for a compliant VPC. A verdict file citing any records
 the register it applied, holding at least the entries cited, each cited for one VPC. A
 result skipped as exempt is for a VPC the run judged exempt, until its exemption's date.
+No exemption a verdict file cites ends later than its max-exemption-days after the run's
+day, since its register would have been refused.
 
 Each check returns one line saying what is wrong, or None.
 """
@@ -106,10 +108,30 @@ def register_problem(verdicts):
     return None
 
 
+def beyond_limit_problem(verdict, header):
+    """An exemption cited ends no later after the run's day than the file's
+    max-exemption-days allowed its register (which refuses a later one)."""
+    limit = header["settings"].get("max-exemption-days")
+    exemption = verdict["exemption"]
+    if not limit or exemption is None:
+        return None
+    day = run_day(header)
+    days = (date.fromisoformat(exemption["expires"]) - day).days
+    if days <= limit:
+        return None
+    return (
+        "%s cites an exemption until %s, %d days after the run's day %s: its register "
+        "held none beyond %d (max-exemption-days)"
+        % (verdict["vpc-id"], exemption["expires"], days, day, limit)
+    )
+
+
 def verdicts_exemption_problem(verdicts):
     """Every exemption a verdict file cites."""
     for verdict in verdicts["judged"]:
-        problem = verdict_exemption_problem(verdict, verdicts)
+        problem = verdict_exemption_problem(verdict, verdicts) or beyond_limit_problem(
+            verdict, verdicts
+        )
         if problem:
             return problem
     return register_problem(verdicts)
