@@ -16,9 +16,10 @@ from dataclasses import replace
 from localaws.server import Emulator
 
 from . import cost, report_org
+from .catalogue import SCENARIOS, SUITES
 from .report import merge_section, render, render_section, table
 from .runner import Bench, run_suites, summarize, to_json
-from .scenarios import REPO, SCENARIOS, SUITES
+from .scenarios import REPO
 
 # The sections of RESULTS.md whose suites are measured apart: (heading, its lines from the
 # summaries, its suites).

@@ -13,7 +13,7 @@ import math
 import os
 
 from .estate import EstateSpec
-from .report import by_operation
+from .figures import by_operation
 from .scenarios import POLICIES, SUITES, Suite, custodian, scenario, single_account
 
 HEADING = "Issue 25: what the cost filter adds to the audit"

@@ -9,8 +9,8 @@ import math
 from localaws.quotas import DEFAULT_QUOTAS
 
 from . import cost, report_org
-from .report import FLOOR_RULE, by_operation, floor_seconds
-from .scenarios import SUITES
+from .catalogue import SUITES
+from .figures import FLOOR_RULE, by_operation, floor_seconds
 
 PACING_TARGET = 1.1  # item 4: (b) within 1.1x the quota floor
 AUDIT_TARGET = 1.1  # issue 15: our audit within 1.1x the built-in filter alone

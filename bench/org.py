@@ -94,7 +94,3 @@ def org_filter(ctx):
 
 
 SUITES["org-20x2"] = Suite("org-20x2", "realistic", org_estate(10), ("org-enable", "org-filter"))
-
-
-# Issue 15's suites build on this module's estate and filter: registered once it is loaded.
-from . import account_scale  # noqa: E402,F401,I100

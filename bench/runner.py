@@ -29,7 +29,8 @@ from localaws.server import Recorder
 from localaws.wire import parse_recorded
 
 from . import estate as estates
-from .scenarios import MODES, SCENARIOS, RunContext
+from .catalogue import MODES, SCENARIOS
+from .scenarios import RunContext
 
 RUN_TIMEOUT = 3600
 

@@ -9,8 +9,10 @@ limiter), register a function::
     def enable_paced(ctx):
         return custodian(ctx, write_policy(ctx, "paced.yml", {...}))
 
-and name it in a `Suite`. A mode is the emulator bare (None) or behind the proxy with the
-given latency and quotas; a suite is a mode, an estate and the scenarios run on it.
+and name it in a `Suite` (a module of scenarios of its own is listed in `catalogue.py`,
+where the registries are read whole). A mode is the emulator bare (None) or behind the
+proxy with the given latency and quotas; a suite is a mode, an estate and the scenarios run
+on it.
 """
 
 import os
@@ -174,9 +176,3 @@ def plain_boto3(ctx):
     for region in ctx.estate.regions:
         args += ["--region", region]
     return args
-
-
-# --- issue 6, items 5 and 6 (org.py also loads issue 15's account_scale.py, built on it)
-# and issue 20, item 7 (report_org.py): these modules register their scenarios and suites
-
-from . import cost, lambda_archive, org, report_org  # noqa: E402,F401,I100  (after the registries)

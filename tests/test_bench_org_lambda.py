@@ -16,8 +16,8 @@ from c7n_org.cli import CONFIG_SCHEMA
 
 from bench import org
 from bench.estate import EstateSpec
+from bench.figures import floor_seconds
 from bench.findings import findings
-from bench.report import floor_seconds
 from bench.runner import Bench, Measurement, run_suites, summarize
 from bench.scenarios import SUITES, RunContext, Suite
 from localaws.lambda_boot import created_functions
