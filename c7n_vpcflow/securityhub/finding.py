@@ -48,8 +48,8 @@ class FlowLogFinding(BaseAction):
     ``exemptions`` register) stays FAILED with ``Workflow.Status`` SUPPRESSED and a
     ``Note`` naming the exemption's reason, approver, ticket and expiry (BatchUpdateFindings:
     Security Hub keeps Workflow and Note for the customer once a finding exists); it goes
-    back to NEW once the exemption has expired or left the register.
-    ``Compliance.RelatedRequirements`` names the
+    back to NEW once the exemption has expired or left the register, or to RESOLVED once
+    the VPC complies. ``Compliance.RelatedRequirements`` names the
     control in every CIS AWS Foundations Benchmark version of the framework mappings the
     HTML report shows (``c7n_vpcflow/data/frameworks.json``, from Prowler). Earlier
     findings of VPCs that no longer exist are archived. Findings go to
