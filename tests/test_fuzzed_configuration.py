@@ -310,12 +310,18 @@ def visible_message(error):
     return str(error)
 
 
+# The register's errors name the `exemptions` key by what it holds: "exemption register
+# <location>: ..." (audit/register.py; docs/audit.md), the location as the policy gives it.
+REGISTER_NAMED = re.compile(r"^exemption register ")
+
+
 def keys_named(text):
-    return [
+    named = [
         k
         for k in ALL_KEYS
         if re.search(r"(?<![A-Za-z0-9_-])%s(?![A-Za-z0-9_-])" % re.escape(k), text)
     ]
+    return named + (["exemptions"] if REGISTER_NAMED.match(text) else [])
 
 
 class Tracebacks(logging.Handler):
