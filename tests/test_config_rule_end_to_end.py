@@ -23,13 +23,17 @@ from localaws.lambda_boot import (
     EVIDENCE_BUCKET,
     config_rule_event,
     create_lambda_role,
-    evidence_vars,
 )
 from support.cloudformation import actions, load_template, resolve
 from support.constants import ACCOUNT_ID, REGION, ROOT, policy_path
 from support.e2e import org_run, recording
 from support.evidence import bucket_evidence_problems, lambda_evidence
-from support.lambda_runtime import publish_register, run_archive, uploaded_archives, with_register
+from support.lambda_runtime import (
+    deploy_policy,
+    publish_register,
+    run_archive,
+    with_register,
+)
 
 pytestmark = pytest.mark.emulator
 
@@ -51,25 +55,8 @@ def seed_vpcs(emulator):
 
 
 def deploy(emulator, cli, tmp_path, policy=POLICY, **variables):
-    """`custodian run` of the shipped policy (or `policy`): (its process, {function:
-    (handler, archive)}, the requests deploying made)."""
-    create_lambda_role(emulator.client("iam"))
-    vars_file = evidence_vars(tmp_path, emulator.client("s3", REGION), REGION, **variables)
-    with recording(emulator) as recorder:
-        deployed = cli(
-            "custodian",
-            "run",
-            "-s",
-            tmp_path / "out",
-            "-r",
-            REGION,
-            "--vars-file",
-            vars_file,
-            policy,
-        )
-        archives = uploaded_archives(emulator.endpoint)
-        calls = recorder.calls()
-    return deployed, archives, calls
+    """Deploy the shipped policy (or `policy`): support.lambda_runtime.deploy_policy."""
+    return deploy_policy(emulator, cli, tmp_path, policy, **variables)
 
 
 def evaluations_put(calls):

@@ -16,7 +16,6 @@ import pytest
 from localaws.lambda_boot import (
     EVIDENCE_BUCKET,
     LAMBDA_ROLE,
-    create_lambda_role,
     evidence_vars,
     scheduled_event,
 )
@@ -27,10 +26,9 @@ from support.evidence import bucket_evidence_problems, lambda_evidence
 from support.lambda_runtime import (
     REGISTER_LOCATION,
     create_vpc_event,
+    deploy_policy,
     publish_register,
     run_archive,
-    start_recording,
-    uploaded_archives,
     with_register,
 )
 from support.policy import run_policy
@@ -40,22 +38,9 @@ pytestmark = pytest.mark.emulator
 
 def deploy(emulator, cli, tmp_path, policy_file):
     """Deploy with the stock command; returns {function name: (handler, archive bytes)}."""
-    create_lambda_role(emulator.client("iam"))
-    vars_file = evidence_vars(tmp_path, emulator.client("s3", REGION), REGION)
-    start_recording(emulator.endpoint)
-    deployed = cli(
-        "custodian",
-        "run",
-        "-s",
-        tmp_path / "out",
-        "-r",
-        REGION,
-        "--vars-file",
-        vars_file,
-        policy_file,
-    )
+    deployed, archives, _calls = deploy_policy(emulator, cli, tmp_path, policy_file)
     assert deployed.returncode == 0, deployed.stderr
-    return uploaded_archives(emulator.endpoint)
+    return archives
 
 
 def compliance(tmp_path):

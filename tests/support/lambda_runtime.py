@@ -16,8 +16,16 @@ import zipfile
 
 import yaml
 
-from localaws.lambda_boot import BOOT, created_functions, runtime_folder
+from localaws.lambda_boot import (
+    BOOT,
+    create_lambda_role,
+    created_functions,
+    evidence_vars,
+    runtime_folder,
+)
 from localaws.server import Recorder
+from support.constants import REGION
+from support.e2e import recording
 
 
 def start_recording(endpoint):
@@ -37,6 +45,29 @@ def uploaded_archives(endpoint, by_account_region=False):
             key = (key, body["Role"].split(":")[4], call.region)
         archives[key] = (body["Handler"], base64.b64decode(body["Code"]["ZipFile"]))
     return archives
+
+
+def deploy_policy(emulator, cli, tmp_path, policy_file, **variables):
+    """`custodian run` deploying a Lambda policy to the emulator (its role made, its evidence
+    bucket's variables given, `variables` too): (its process, {function: (handler,
+    archive)}, the requests deploying made)."""
+    create_lambda_role(emulator.client("iam"))
+    vars_file = evidence_vars(tmp_path, emulator.client("s3", REGION), REGION, **variables)
+    with recording(emulator) as recorder:
+        deployed = cli(
+            "custodian",
+            "run",
+            "-s",
+            tmp_path / "out",
+            "-r",
+            REGION,
+            "--vars-file",
+            vars_file,
+            policy_file,
+        )
+        archives = uploaded_archives(emulator.endpoint)
+        calls = recorder.calls()
+    return deployed, archives, calls
 
 
 def archive_config(archive):
