@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from support.constants import ROOT, policy_path
+from support.e2e import custodian_run
 from support.estate import seed_region
 
 pytestmark = pytest.mark.emulator
@@ -34,17 +35,7 @@ def json_report(cli, out_dir):
 def test_single_region_audit_tree_reports_vpcs_and_reasons(emulator, cli, tmp_path):
     seed_region(emulator, "us-east-1", kinds=KINDS)
     out = tmp_path / "out"
-    ran = cli(
-        "custodian",
-        "run",
-        "-s",
-        out,
-        "--cache-period",
-        "0",
-        "-r",
-        "us-east-1",
-        policy_path("vpc-flow-logs-audit.yml"),
-    )
+    ran = custodian_run(cli, out, policy_path("vpc-flow-logs-audit.yml"), regions=("us-east-1",))
     assert ran.returncode == 0, ran.stderr
 
     data = json_report(cli, out)
@@ -95,18 +86,14 @@ def test_multi_region_enable_tree_counts_fixed_and_names_failures(emulator, cli,
     for region in ("us-east-1", "eu-west-1"):
         seed_region(emulator, region, kinds=KINDS, at_limit=(region == "eu-west-1"))
     out = tmp_path / "out"
-    ran = cli(
-        "custodian",
-        "run",
-        "-s",
+    ran = custodian_run(
+        cli,
         out,
-        "--cache-period",
-        "0",
-        "-r",
-        "us-east-1",
-        "-r",
-        "eu-west-1",
         policy_path("vpc-flow-logs-enable.yml"),
+        regions=(
+            "us-east-1",
+            "eu-west-1",
+        ),
     )
     assert ran.returncode != 0  # the VPC at the flow-log limit cannot be fixed
 
