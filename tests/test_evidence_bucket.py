@@ -14,6 +14,7 @@ from localaws.lambda_boot import create_lambda_role
 from support.bucket_policy import as_list, may_put
 from support.cloudformation import load_template, resolve
 from support.constants import ROOT, policy_path
+from support.e2e import custodian_run
 from support.evidence import bucket_evidence_problems
 from support.evidence_bucket import (
     TEMPLATE,
@@ -144,18 +145,11 @@ def test_the_documented_s3_output_of_custodian_run_lands_under_the_same_layout(
         "{now:%%Y/%%m/%%d/%%H}?region=%s" % (bucket, region)
     )
 
-    proc = cli(
-        "custodian",
-        "run",
-        "-s",
+    proc = custodian_run(
+        cli,
         output,
-        "--cache-period",
-        "0",
-        "-r",
-        region,
-        "-r",
-        "eu-west-1",
         policy_path("vpc-flow-logs-audit.yml"),
+        regions=(region, "eu-west-1"),
     )
 
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -214,16 +208,8 @@ def test_a_bucket_made_as_the_template_says_keeps_custodians_evidence_locked(
         "s3://org-c7n-vpcflow-evidence/vpc-flow-logs/{account_id}/{region}/"
         "{policy_name}/{now:%Y/%m/%d/%H}?region=us-east-1"
     )
-    proc = cli(
-        "custodian",
-        "run",
-        "-s",
-        output,
-        "--cache-period",
-        "0",
-        "-r",
-        "us-east-1",
-        policy_path("vpc-flow-logs-audit.yml"),
+    proc = custodian_run(
+        cli, output, policy_path("vpc-flow-logs-audit.yml"), regions=("us-east-1",)
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
 
