@@ -46,8 +46,9 @@ def problem(prices):
             where = "/".join(str(step) for step in error.absolute_path) or "(top)"
             return "%s: %s" % (where, error.message)
     for path, figure in _figures(prices["regions"], ("regions",)):
-        if "tiers" in figure and _tier_problem(figure["tiers"]):
-            return "%s/tiers: %s" % ("/".join(path), _tier_problem(figure["tiers"]))
+        wrong = "tiers" in figure and _tier_problem(figure["tiers"])
+        if wrong:
+            return "%s/tiers: %s" % ("/".join(path), wrong)
     return None
 
 
@@ -97,8 +98,9 @@ def _read(path):
 def package_prices():
     """The package's prices (checked: a broken data file is a bug, said as such)."""
     prices = json.loads(files("c7n_vpcflow").joinpath("data", "prices.json").read_text("utf-8"))
-    if problem(prices):
-        raise PricesError("prices %s: %s" % (PACKAGE_PRICES, problem(prices)))
+    wrong = problem(prices)
+    if wrong:
+        raise PricesError("prices %s: %s" % (PACKAGE_PRICES, wrong))
     return prices
 
 
@@ -110,8 +112,9 @@ def load(override=None):
     name, given = (
         ("policy", override) if isinstance(override, dict) else (override, _read(override))
     )
-    if problem(given):
-        raise PricesError("prices %s: %s" % (name, problem(given)))
+    wrong = problem(given)
+    if wrong:
+        raise PricesError("prices %s: %s" % (name, wrong))
     return _merged(package_prices(), given)
 
 

@@ -48,8 +48,9 @@ def consistency_problem(data):
         ("VPC", [v["vpc-id"] for v in data["vpcs"]]),
         ("log group", [g["name"] for g in data["log-groups"]]),
     ):
-        if _repeated(names):
-            return "names %s %s more than once" % (what, ", ".join(_repeated(names)))
+        repeated = _repeated(names)
+        if repeated:
+            return "names %s %s more than once" % (what, ", ".join(repeated))
     described = {g["name"] for g in data["log-groups"]}
     unknown = sorted({n for v in data["vpcs"] for n in v.get("log-groups", ())} - described)
     if unknown:
