@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from c7n_vpcflow.report.command import CLEAN, clean_text
 from c7n_vpcflow.report.exemptions import expiring
 from c7n_vpcflow.report.html import as_html
 from c7n_vpcflow.report.overall import Gate, gate
@@ -128,6 +129,14 @@ def test_an_exempt_vpc_is_counted_apart_never_compliant_and_fails_no_gate():
     [row] = rows = rows_of(exempt(), verdict(GOOD, "compliant", []))
     assert (row.vpcs, row.compliant, row.exempt, row.non_compliant) == (2, 1, 1, 0)
     assert gate(rows) is Gate.CLEAN
+
+
+def test_exit_0_says_exempt_vpcs_passed_it_unfixed():
+    exempted = rows_of(exempt(), verdict(GOOD, "compliant", []))
+    assert clean_text(exempted) == (
+        "every account-region judged, every VPC found non-compliant fixed or exempt (1 exempt)"
+    )
+    assert clean_text(rows_of(verdict(GOOD, "compliant", []))) == CLEAN
 
 
 def test_an_expired_exemption_fails_the_gate():

@@ -12,7 +12,7 @@ from c7n_vpcflow.report.capped_read import MIB
 from c7n_vpcflow.report.costs import newest_costs
 from c7n_vpcflow.report.html import as_html
 from c7n_vpcflow.report.our_runs import judging
-from c7n_vpcflow.report.overall import Gate, gate
+from c7n_vpcflow.report.overall import Gate, gate, total
 from c7n_vpcflow.report.profiles import verdict_shortfall
 from c7n_vpcflow.report.rows import Terms, account_rows
 from c7n_vpcflow.report.source import SourceError, stamp_of
@@ -28,6 +28,17 @@ WHY = MappingProxyType(
     }
 )
 CLEAN = "every account-region judged, every VPC found non-compliant fixed"
+
+
+def clean_text(rows):
+    """What exit 0 means of these rows: an exempt VPC passes the gate unfixed, so say so."""
+    exempt = total(rows).exempt or 0
+    if not exempt:
+        return CLEAN
+    return (
+        "every account-region judged, every VPC found non-compliant fixed or exempt (%d exempt)"
+        % exempt
+    )
 
 
 def say(text):
@@ -116,7 +127,9 @@ def report(args):
             if not verdict_shortfall(terms.profile, verdict["settings"])
         ]
         sys.stdout.write(
-            as_html(rows, history, read, (code, WHY.get(code, CLEAN)), terms, costs=costs)
+            as_html(
+                rows, history, read, (code, WHY.get(code) or clean_text(rows)), terms, costs=costs
+            )
         )
     else:
         sys.stdout.write(FORMATS[args.format](rows, terms, costs))
