@@ -17,18 +17,22 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 .gate.pass { background: #e8f5e9; color: #1b5e20; }
 .gate.fail { background: #ffebee; color: #b71c1c; }
 .totals { display: flex; gap: 12px; flex-wrap: wrap; margin: 12px 0; }
-.total { border: 1px solid #d9e2ec; border-radius: 6px; padding: 8px 14px; min-width: 110px; }
-.total b { display: block; font-size: 22px; }
+.totals > .total { border: 1px solid #d9e2ec; border-radius: 6px; padding: 8px 14px;
+                  min-width: 110px; }
+.totals > .total b { display: block; font-size: 22px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e4e7eb;
          vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f5f7fa; font-weight: 600; } td.n { text-align: right; }
+th, td.n { overflow-wrap: normal; }
 tr.not-judged td, tr.stale td, tr.weaker td { color: #7b8794; } .cause { color: #9a3412; }
 tr.cause-row td { padding-top: 0; } h4 { font-size: 14px; margin: 10px 0 4px; }
 summary { cursor: pointer; margin: 8px 0; }
 .axis { font-size: 11px; fill: #52606d; } .muted { color: #7b8794; } code { font-size: 12px; }
 #frameworks td:first-child { width: 38%; }
 #account-regions td:nth-child(2), .vpcs td:first-child { white-space: nowrap; }
+#account-regions td:first-child { min-width: 15ch; }
+#account-regions td:last-child { overflow-wrap: normal; min-width: 11ch; }
 .legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; }
 """
 
